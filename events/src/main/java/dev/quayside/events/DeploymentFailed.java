@@ -1,0 +1,38 @@
+package dev.quayside.events;
+
+/**
+ * A definition could not be applied, or what runs drifted from it (custom type {@code quayside-deployment.failed}).
+ *
+ * @param reason  why: see {@link Reason}
+ * @param message the human-readable cause (Marathon's message, the validation error)
+ * @param file    the config repo file, when known
+ * @param path    the JSON path inside the file, for validation errors
+ */
+public record DeploymentFailed(Deployment deployment, Reason reason, String message, String file, String path)
+        implements PipelineEvent {
+
+    public enum Reason {
+        /** The definition failed validation and was never sent. */
+        INVALID,
+        /** Marathon or Chronos rejected it (4xx). */
+        REJECTED,
+        /** New tasks never became healthy. */
+        HEALTH_CHECK,
+        /** No outcome within the deadline. */
+        TIMEOUT,
+        /** What runs differs from the desired state. */
+        DRIFT,
+        /** Anything else, after retries. */
+        ERROR
+    }
+
+    @Override
+    public String subjectId() {
+        return deployment.subjectId();
+    }
+
+    @Override
+    public String partitionKey() {
+        return deployment.app();
+    }
+}

@@ -1,0 +1,5 @@
+package dev.quayside.events;
+
+/** A Git identity. */
+public record Person(String name, String email, String username) {
+}

@@ -1,0 +1,34 @@
+package dev.quayside.events;
+
+import java.util.List;
+
+/**
+ * edge-router rendered the Consul catalog into HAProxy (custom type {@code quayside-routes.updated}).
+ *
+ * @param instance   the edge-router instance
+ * @param routes     what was rendered
+ * @param configHash SHA-256 of the rendered configuration
+ * @param outcome    what happened to it
+ * @param message    HAProxy's message for an invalid render or failed reload, or null
+ */
+public record RoutesUpdated(String instance, List<Route> routes, String configHash, Outcome outcome, String message)
+        implements PipelineEvent {
+
+    /** One exposed service. */
+    public record Route(String service, String host, Integer port, List<String> backends) {
+    }
+
+    public enum Outcome {
+        RELOADED, UNCHANGED, INVALID, RELOAD_FAILED
+    }
+
+    @Override
+    public String subjectId() {
+        return instance + "@" + configHash;
+    }
+
+    @Override
+    public String partitionKey() {
+        return instance;
+    }
+}
