@@ -1,0 +1,174 @@
+package dev.quayside.edgerouter.service;
+
+import static dev.quayside.edgerouter.support.Catalogs.catalog;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quayside.edgerouter.client.HaproxyClient;
+import dev.quayside.edgerouter.service.ServiceInstance.Health;
+import dev.quayside.edgerouter.support.Backend;
+import dev.quayside.edgerouter.support.Catalogs;
+import dev.quayside.edgerouter.support.FreePorts;
+import dev.quayside.edgerouter.support.Http;
+import dev.quayside.edgerouter.support.TestHaproxy;
+import dev.quayside.events.RoutesUpdated;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The render step against a real HAProxy (master-worker) and real loopback backends. */
+class RouteReconcilerHaproxyTest {
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final List<RoutingState> announced = new ArrayList<>();
+    private HaproxyClient haproxy;
+    private int httpPort;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (haproxy != null) {
+            haproxy.stop();
+        }
+        for (AutoCloseable closeable : closeables) {
+            closeable.close();
+        }
+    }
+
+    private Backend backend(String name) throws Exception {
+        Backend backend = Backend.start(name);
+        closeables.add(backend);
+        return backend;
+    }
+
+    private RouteReconciler start(Optional<Path> template, CatalogSnapshot first) throws Exception {
+        httpPort = FreePorts.next();
+        haproxy = new HaproxyClient(TestHaproxy.settings(dir));
+        RouteReconciler reconciler = new RouteReconciler(
+                new RouteReconciler.Settings("edge-test", new RouteTable.Rules(Set.of("external"), httpPort),
+                        new RenderModel.Global("5s", 3), new RenderModel.Frontend("127.0.0.1", httpPort)),
+                new ConfigRenderer(Catalogs.engine(), template), haproxy, announced::add, new SimpleMeterRegistry());
+        reconciler.bootstrap(first);
+        haproxy.start();
+        return reconciler;
+    }
+
+    @Test
+    void routesAppearAndDisappearWithTheCatalog() throws Exception {
+        Backend web = backend("web-1");
+        RouteReconciler reconciler = start(Optional.empty(), CatalogSnapshot.EMPTY);
+        assertThat(Http.get(httpPort, "web.test", "/").status()).as("no route yet").isEqualTo(503);
+
+        RoutingState state = reconciler.reconcile(
+                catalog().instance("web", "web-1", web.port(), "haproxy_vhost", "web.test").build());
+        assertThat(state.outcome()).isEqualTo(RoutesUpdated.Outcome.RELOADED);
+        assertThat(Http.get(httpPort, "web.test", "/")).isEqualTo(new Http.Response(200, "web-1"));
+        assertThat(Http.get(httpPort, "WEB.test:" + httpPort, "/").body()).as("host match ignores case and port")
+                .isEqualTo("web-1");
+        assertThat(Http.get(httpPort, "other.test", "/").status()).isEqualTo(503);
+        assertThat(announced).last().extracting(s -> s.toEvent().routes())
+                .isEqualTo(List.of(new RoutesUpdated.Route("web", "web.test", null, List.of("127.0.0.1:" + web.port()))));
+
+        String hash = state.configHash();
+        assertThat(reconciler.reconcile(
+                catalog().instance("web", "web-1", web.port(), "haproxy_vhost", "web.test").build()).configHash())
+                .as("same catalog, same output: no reload").isEqualTo(hash);
+        assertThat(haproxy.showProc().reloads()).isEqualTo(1);
+
+        reconciler.reconcile(CatalogSnapshot.EMPTY);
+        assertThat(Http.get(httpPort, "web.test", "/").status()).as("route gone").isEqualTo(503);
+        assertThat(haproxy.showProc().reloads()).isEqualTo(2);
+    }
+
+    @Test
+    void onlyPassingInstancesServe() throws Exception {
+        Backend a = backend("a");
+        Backend b = backend("b");
+        RouteReconciler reconciler = start(Optional.empty(), CatalogSnapshot.EMPTY);
+        reconciler.reconcile(catalog().instance("api", "api-a", a.port(), "haproxy_vhost", "api.test")
+                .instance("api", "api-b", b.port(), Health.CRITICAL, "haproxy_vhost", "api.test").build());
+        for (int i = 0; i < 6; i++) {
+            assertThat(Http.get(httpPort, "api.test", "/").body()).isEqualTo("a");
+        }
+        assertThat(b.hits()).isZero();
+        assertThat(reconciler.state().live().routes().get(0).instances()).extracting(Route.Instance::health,
+                Route.Instance::served).containsExactly(org.assertj.core.groups.Tuple.tuple(Health.PASSING, true),
+                        org.assertj.core.groups.Tuple.tuple(Health.CRITICAL, false));
+
+        reconciler.reconcile(catalog().instance("api", "api-a", a.port(), Health.WARNING, "haproxy_vhost", "api.test")
+                .instance("api", "api-b", b.port(), "haproxy_vhost", "api.test").build());
+        for (int i = 0; i < 6; i++) {
+            assertThat(Http.get(httpPort, "api.test", "/").body()).isEqualTo("b");
+        }
+    }
+
+    @Test
+    void tcpPortRoute() throws Exception {
+        Backend db = backend("db");
+        RouteReconciler reconciler = start(Optional.empty(), CatalogSnapshot.EMPTY);
+        int port = FreePorts.next();
+        RoutingState state = reconciler.reconcile(
+                catalog().instance("db", "db-1", db.port(), "haproxy_port", String.valueOf(port)).build());
+        assertThat(state.outcome()).isEqualTo(RoutesUpdated.Outcome.RELOADED);
+        assertThat(Http.get(port, "anything", "/").body()).isEqualTo("db");
+    }
+
+    @Test
+    void invalidTemplateKeepsTheRunningConfiguration() throws Exception {
+        Backend web = backend("web-1");
+        Path template = dir.resolve("user.cfg.qute");
+        Files.copy(getClass().getClassLoader().getResourceAsStream(ConfigRenderer.DEFAULT_TEMPLATE), template);
+        RouteReconciler reconciler = start(Optional.of(template), CatalogSnapshot.EMPTY);
+        CatalogSnapshot catalog = catalog().instance("web", "web-1", web.port(), "haproxy_vhost", "web.test").build();
+        reconciler.reconcile(catalog);
+        String live = Files.readString(dir.resolve("haproxy.cfg"));
+
+        // HAProxy rejects it
+        Files.writeString(template, Files.readString(template).replace("balance roundrobin", "balance no-such-algo"));
+        RoutingState state = reconciler.reconcile(catalog);
+        assertThat(state.outcome()).isEqualTo(RoutesUpdated.Outcome.INVALID);
+        assertThat(state.message()).contains("[ALERT]", "haproxy.cfg.candidate:25", "balance only supports")
+                .doesNotContain("[NOTICE]");
+        assertThat(state.toEvent().message()).isEqualTo(state.message());
+        assertThat(state.toEvent().outcome()).isEqualTo(RoutesUpdated.Outcome.INVALID);
+        assertThat(Files.readString(dir.resolve("haproxy.cfg"))).isEqualTo(live);
+        assertThat(Http.get(httpPort, "web.test", "/").body()).as("old configuration still serving").isEqualTo("web-1");
+        assertThat(haproxy.showProc().reloads()).isEqualTo(1);
+
+        // Qute rejects it
+        Files.writeString(template, "global\n{#for x in routes}\n");
+        state = reconciler.reconcile(catalog);
+        assertThat(state.outcome()).isEqualTo(RoutesUpdated.Outcome.INVALID);
+        assertThat(state.message()).contains("does not parse");
+        assertThat(Http.get(httpPort, "web.test", "/").body()).isEqualTo("web-1");
+
+        // fixed again
+        Files.copy(getClass().getClassLoader().getResourceAsStream(ConfigRenderer.DEFAULT_TEMPLATE), template,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.writeString(template, Files.readString(template) + "\n# fixed\n");
+        assertThat(reconciler.reconcile(catalog).outcome()).isEqualTo(RoutesUpdated.Outcome.RELOADED);
+    }
+
+    @Test
+    void reloadThatCannotBindIsReportedAndTheOldWorkerKeepsServing() throws Exception {
+        Backend web = backend("web-1");
+        RouteReconciler reconciler = start(Optional.empty(), CatalogSnapshot.EMPTY);
+        reconciler.reconcile(catalog().instance("web", "web-1", web.port(), "haproxy_vhost", "web.test").build());
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            RoutingState state = reconciler.reconcile(catalog()
+                    .instance("web", "web-1", web.port(), "haproxy_vhost", "web.test")
+                    .instance("db", "db-1", web.port(), "haproxy_port", String.valueOf(taken.getLocalPort())).build());
+            assertThat(state.outcome()).isEqualTo(RoutesUpdated.Outcome.RELOAD_FAILED);
+            assertThat(state.message()).contains("refused");
+            assertThat(Http.get(httpPort, "web.test", "/").body()).isEqualTo("web-1");
+        }
+    }
+}

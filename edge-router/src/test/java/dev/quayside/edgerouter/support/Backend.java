@@ -1,0 +1,58 @@
+package dev.quayside.edgerouter.support;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A loopback HTTP server answering every request with its name: a backend instance in tests. */
+public final class Backend implements AutoCloseable {
+
+    private final String name;
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final AtomicInteger hits = new AtomicInteger();
+
+    private Backend(String name) throws IOException {
+        this.name = name;
+        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
+        this.executor = Executors.newFixedThreadPool(4);
+        server.setExecutor(executor);
+        server.createContext("/", exchange -> {
+            hits.incrementAndGet();
+            byte[] body = name.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "text/plain");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+    }
+
+    public static Backend start(String name) throws IOException {
+        return new Backend(name);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public int hits() {
+        return hits.get();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
