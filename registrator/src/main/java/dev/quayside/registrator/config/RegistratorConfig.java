@@ -1,0 +1,63 @@
+package dev.quayside.registrator.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** How registrator names, registers and keeps the catalog exact ({@code quayside.registrator.*}). */
+@ConfigMapping(prefix = "quayside.registrator")
+public interface RegistratorConfig {
+
+    /** The Docker host's name: first part of every service id. Default: the machine's host name. */
+    Optional<String> hostname();
+
+    /** The address to register for published ports (Registrator's {@code -ip}). Default: the port binding's. */
+    Optional<String> address();
+
+    /** Register container address and exposed port instead of published ones (Registrator's {@code -internal}). */
+    @WithDefault("false")
+    boolean internal();
+
+    /** Only register containers with {@code SERVICE_NAME} (Registrator's {@code -explicit}). */
+    @WithDefault("false")
+    boolean explicit();
+
+    /** Tags appended to every service (Registrator's {@code -tags}). */
+    Optional<List<String>> tags();
+
+    /** When a container dies: {@code always} deregister, or only {@code on-success} (exit 0 or a signal). */
+    @WithDefault("always")
+    String deregister();
+
+    /** Interval of the full resync (list, register, clean up), e.g. {@code 60s}; {@code off} turns it off. */
+    @WithDefault("60s")
+    String resync();
+
+    /** Deregister this host's registrations whose container no longer runs, at every (re)connect and resync. */
+    @WithDefault("true")
+    boolean cleanup();
+
+    /** Attempts of each Consul call before giving up until the next resync (Registrator's {@code -retry-attempts}). */
+    @WithDefault("3")
+    int retryAttempts();
+
+    /** Pause between Consul attempts (Registrator's {@code -retry-interval}). */
+    @WithDefault("250ms")
+    Duration retryInterval();
+
+    /** Back-off of event stream reconnects: first pause. */
+    @WithDefault("100ms")
+    Duration reconnectMin();
+
+    /** Back-off of event stream reconnects: longest pause. */
+    @WithDefault("10s")
+    Duration reconnectMax();
+
+    /**
+     * Only handle containers carrying this label ({@code key} or {@code key=value}); default: every container. A
+     * Quayside extension for hosts shared by several registrators (tests, tenants).
+     */
+    Optional<String> containerLabel();
+}

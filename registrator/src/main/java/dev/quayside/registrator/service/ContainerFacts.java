@@ -1,0 +1,61 @@
+package dev.quayside.registrator.service;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What registrator needs to know about one container, taken from {@code docker inspect}: pure data, so the naming rules
+ * can be tested without a daemon.
+ *
+ * @param id            full container id
+ * @param name          container name without the leading slash
+ * @param image         the image as the container was created with ({@code Config.Image})
+ * @param env           {@code Config.Env} entries, {@code KEY=value}
+ * @param labels        {@code Config.Labels} (container and image labels merged, as Docker reports them)
+ * @param exposedPorts  {@code Config.ExposedPorts} keys, e.g. {@code 8080/tcp}
+ * @param publishedPorts {@code NetworkSettings.Ports}: port key to its host bindings (an empty list: exposed, not
+ *                      published)
+ * @param networkMode   {@code HostConfig.NetworkMode}
+ * @param containerIp   {@code NetworkSettings.IPAddress}, or the first network's address; null when none
+ * @param networkIps    address of the container on each network it joined
+ * @param running       {@code State.Running}
+ * @param exitCode      {@code State.ExitCode}
+ */
+public record ContainerFacts(String id, String name, String image, List<String> env, Map<String, String> labels,
+        List<String> exposedPorts, Map<String, List<HostBinding>> publishedPorts, String networkMode,
+        String containerIp, Map<String, String> networkIps, boolean running, Integer exitCode) {
+
+    public ContainerFacts {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(name, "name");
+        env = env == null ? List.of() : List.copyOf(env);
+        labels = labels == null ? Map.of() : Map.copyOf(labels);
+        exposedPorts = exposedPorts == null ? List.of() : List.copyOf(exposedPorts);
+        publishedPorts = publishedPorts == null ? Map.of() : Map.copyOf(publishedPorts);
+        networkIps = networkIps == null ? Map.of() : Map.copyOf(networkIps);
+        image = image == null ? "" : image;
+        networkMode = networkMode == null ? "" : networkMode;
+    }
+
+    /** One host binding of a published port ({@code HostIp} may be empty: all interfaces). */
+    public record HostBinding(String hostIp, String hostPort) {
+    }
+
+    /** The value of the environment variable {@code key}, or null. */
+    public String envValue(String key) {
+        String prefix = key + "=";
+        String found = null;
+        for (String entry : env) {
+            if (entry.startsWith(prefix)) {
+                found = entry.substring(prefix.length());
+            }
+        }
+        return found;
+    }
+
+    /** The first 12 characters of the id, as Docker prints it. */
+    public String shortId() {
+        return id.length() > 12 ? id.substring(0, 12) : id;
+    }
+}

@@ -1,0 +1,338 @@
+package dev.quayside.registrator.service;
+
+import dev.quayside.events.Container;
+import dev.quayside.registrator.client.ConsulClient;
+import dev.quayside.registrator.client.DockerEngineClient;
+import dev.quayside.registrator.client.DockerEngineClient.ContainerEvent;
+import dev.quayside.registrator.messaging.ContainerEventsEmitter;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Keeps this host's part of the Consul catalog equal to its running containers. Every change runs on one thread, in
+ * the order the engine reported it: {@link #handle} for one event, {@link #sync} for a full pass (list, register,
+ * deregister what is gone, clean up this host's dangling ids).
+ */
+@ApplicationScoped
+public class Registrar {
+
+    private static final Logger LOG = Logger.getLogger(Registrar.class);
+    /** Bit set on an exit code when the process ended by a signal. */
+    private static final int SIGNALED = 128;
+
+    private final DockerEngineClient docker;
+    private final ConsulClient consul;
+    private final ContainerEventsEmitter events;
+    private final RegistratorSettings settings;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "registrator-reconciler");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    /** What is registered, by container id (only touched on the worker thread). */
+    private final Map<String, List<ServiceRegistration>> registered = new LinkedHashMap<>();
+    /** Services of dead containers kept registered ({@code deregister=on-success} and a failed exit). */
+    private final Map<String, List<ServiceRegistration>> retained = new LinkedHashMap<>();
+    private volatile Map<String, ServiceRegistration> snapshot = Map.of();
+    private volatile Instant lastSync;
+
+    private final Counter registrations;
+    private final Counter deregistrations;
+    private final Counter failures;
+    private final Timer startLatency;
+    private final Timer syncTimer;
+
+    Registrar(DockerEngineClient docker, ConsulClient consul, ContainerEventsEmitter events,
+            RegistratorSettings settings, MeterRegistry meters) {
+        this.docker = docker;
+        this.consul = consul;
+        this.events = events;
+        this.settings = settings;
+        this.registrations = meters.counter("quayside.registrator.registrations");
+        this.deregistrations = meters.counter("quayside.registrator.deregistrations");
+        this.failures = meters.counter("quayside.registrator.failures");
+        this.startLatency = Timer.builder("quayside.registrator.start.latency")
+                .description("Docker start event to the service registered in Consul")
+                .publishPercentiles(0.5, 0.95).register(meters);
+        this.syncTimer = Timer.builder("quayside.registrator.sync").register(meters);
+        meters.gauge("quayside.registrator.services", this, r -> r.snapshot.size());
+    }
+
+    /** Queues one Docker event. */
+    public CompletableFuture<Void> submit(ContainerEvent event) {
+        return CompletableFuture.runAsync(() -> guarded(() -> handle(event), "event " + event), worker);
+    }
+
+    /** Queues a full sync. */
+    public CompletableFuture<Void> submitSync(String reason) {
+        return CompletableFuture.runAsync(() -> guarded(() -> sync(reason), "sync (" + reason + ")"), worker);
+    }
+
+    /** The registrations made, by service id. */
+    public Map<String, ServiceRegistration> registrations() {
+        return snapshot;
+    }
+
+    /** When the last full sync ended, or null. */
+    public Instant lastSync() {
+        return lastSync;
+    }
+
+    private void guarded(Runnable work, String what) {
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            failures.increment();
+            LOG.errorf(e, "%s failed; the next sync repairs it", what);
+        } finally {
+            publishSnapshot();
+        }
+    }
+
+    void handle(ContainerEvent event) {
+        switch (event.action()) {
+            case "start":
+                start(event.containerId(), event.timeNano());
+                break;
+            case "die":
+            case "stop":
+                died(event.containerId());
+                break;
+            case "destroy":
+                remove(event.containerId(), null, "destroyed");
+                break;
+            default:
+                LOG.debugf("ignoring %s of %s", event.action(), event.containerId());
+        }
+    }
+
+    private void start(String containerId, long eventNano) {
+        Optional<ContainerFacts> facts = docker.inspect(containerId);
+        if (facts.isEmpty() || !facts.get().running()) {
+            LOG.debugf("%s started but is gone or stopped already", containerId);
+            return;
+        }
+        register(facts.get(), true);
+        if (eventNano > 0 && registered.containsKey(containerId)) {
+            long nowNano = Instant.now().getEpochSecond() * 1_000_000_000L + Instant.now().getNano();
+            long latency = nowNano - eventNano;
+            if (latency >= 0 && latency < TimeUnit.HOURS.toNanos(1)) {
+                startLatency.record(Duration.ofNanos(latency));
+            }
+        }
+    }
+
+    /**
+     * Registers the container's services (again: Consul replaces by id). Announces those new to this process;
+     * deregisters the ones a changed container no longer offers.
+     */
+    private void register(ContainerFacts container, boolean fromEvent) {
+        List<ServiceRegistration> services = settings.rules().services(container);
+        List<ServiceRegistration> before = registered.getOrDefault(container.id(), List.of());
+        List<ServiceRegistration> kept = retained.remove(container.id());
+        Set<String> known = new HashSet<>();
+        before.forEach(s -> known.add(s.id()));
+        if (kept != null) {
+            kept.forEach(s -> known.add(s.id()));
+        }
+        List<ServiceRegistration> done = new ArrayList<>();
+        for (ServiceRegistration service : services) {
+            try {
+                consul.register(service);
+                registrations.increment();
+                done.add(service);
+                if (!known.contains(service.id()) || !sameContainer(before, service)) {
+                    LOG.infof("added: %s %s", container.shortId(), service.id());
+                    events.started(container(service), settings.source(), Instant.now());
+                }
+            } catch (RuntimeException e) {
+                failures.increment();
+                LOG.warnf("register failed: %s %s: %s (retried at the next sync)", container.shortId(),
+                        service.id(), e.getMessage());
+            }
+        }
+        Set<String> now = new HashSet<>();
+        services.forEach(s -> now.add(s.id()));
+        List<ServiceRegistration> gone = new ArrayList<>(before);
+        if (kept != null) {
+            gone.addAll(kept);
+        }
+        gone.removeIf(s -> now.contains(s.id()));
+        for (ServiceRegistration service : gone) {
+            deregister(service, null);
+        }
+        if (done.isEmpty()) {
+            registered.remove(container.id());
+            if (services.isEmpty() && fromEvent) {
+                LOG.debugf("ignored: %s offers no service", container.shortId());
+            }
+        } else {
+            registered.put(container.id(), done);
+        }
+    }
+
+    private static boolean sameContainer(List<ServiceRegistration> before, ServiceRegistration service) {
+        return before.stream().anyMatch(s -> s.id().equals(service.id()));
+    }
+
+    private void died(String containerId) {
+        if (!registered.containsKey(containerId)) {
+            return;
+        }
+        Optional<ContainerFacts> facts = docker.inspect(containerId);
+        if (facts.isPresent() && facts.get().running()) {
+            LOG.debugf("not removing %s: running again", containerId);
+            return;
+        }
+        Integer exit = facts.map(ContainerFacts::exitCode).orElse(null);
+        if (!shouldRemove(facts)) {
+            LOG.infof("keeping %s registered: exit code %s and deregister=on-success", containerId, exit);
+            retained.put(containerId, registered.remove(containerId));
+            return;
+        }
+        remove(containerId, exit, "died");
+    }
+
+    private boolean shouldRemove(Optional<ContainerFacts> facts) {
+        if (settings.deregister() == RegistratorSettings.DeregisterMode.ALWAYS || facts.isEmpty()) {
+            return true;
+        }
+        Integer exit = facts.get().exitCode();
+        return exit == null || exit == 0 || (exit & SIGNALED) == SIGNALED;
+    }
+
+    private void remove(String containerId, Integer exitCode, String why) {
+        List<ServiceRegistration> services = new ArrayList<>(registered.getOrDefault(containerId, List.of()));
+        services.addAll(retained.getOrDefault(containerId, List.of()));
+        List<ServiceRegistration> failed = new ArrayList<>();
+        for (ServiceRegistration service : services) {
+            if (!deregister(service, exitCode)) {
+                failed.add(service);
+            }
+        }
+        registered.remove(containerId);
+        retained.remove(containerId);
+        if (!services.isEmpty()) {
+            LOG.infof("removed (%s): %s", why, containerId.length() > 12 ? containerId.substring(0, 12) : containerId);
+        }
+        if (!failed.isEmpty()) {
+            LOG.warnf("deregistration of %d services failed; the next sync's cleanup retries", failed.size());
+        }
+    }
+
+    private boolean deregister(ServiceRegistration service, Integer exitCode) {
+        try {
+            consul.deregister(service.id());
+            deregistrations.increment();
+            events.stopped(container(service), exitCode, settings.source(), Instant.now());
+            return true;
+        } catch (RuntimeException e) {
+            failures.increment();
+            LOG.warnf("deregister failed: %s: %s", service.id(), e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * A full pass: register every running container's services, forget the containers that no longer run and, when
+     * {@code cleanup} is on, deregister this host's ids in the agent that match no running container.
+     */
+    void sync(String reason) {
+        long start = System.nanoTime();
+        List<String> running = docker.runningContainerIds();
+        Set<String> alive = new HashSet<>(running);
+        for (String id : running) {
+            docker.inspect(id).filter(ContainerFacts::running).ifPresentOrElse(
+                    facts -> register(facts, false), () -> alive.remove(id));
+        }
+        for (String id : new ArrayList<>(registered.keySet())) {
+            if (!alive.contains(id)) {
+                died(id);
+                if (registered.containsKey(id)) {
+                    remove(id, null, "gone");
+                }
+            }
+        }
+        int dangling = settings.config().cleanup() ? cleanup() : 0;
+        lastSync = Instant.now();
+        syncTimer.record(Duration.ofNanos(System.nanoTime() - start));
+        LOG.infof("sync (%s): %d running containers, %d services registered, %d dangling removed", reason,
+                running.size(), registered.values().stream().mapToInt(List::size).sum(), dangling);
+    }
+
+    private int cleanup() {
+        Set<String> wanted = new HashSet<>();
+        registered.values().forEach(list -> list.forEach(s -> wanted.add(s.id())));
+        retained.values().forEach(list -> list.forEach(s -> wanted.add(s.id())));
+        int removed = 0;
+        for (ConsulClient.AgentService service : consul.services()) {
+            if (wanted.contains(service.id()) || !settings.rules().isOwnServiceId(service.id())) {
+                continue;
+            }
+            try {
+                consul.deregister(service.id());
+                deregistrations.increment();
+                removed++;
+                LOG.infof("dangling: %s removed", service.id());
+                events.stopped(container(service), null, settings.source(), Instant.now());
+            } catch (RuntimeException e) {
+                failures.increment();
+                LOG.warnf("deregister of dangling %s failed: %s", service.id(), e.getMessage());
+            }
+        }
+        return removed;
+    }
+
+    private Container container(ServiceRegistration service) {
+        ContainerFacts c = service.container();
+        return new Container(service.id(), service.name(), settings.hostname(), c.id(), c.name(), c.image(),
+                service.address(), service.port(), service.tags(), service.meta(),
+                blankToNull(c.envValue("MARATHON_APP_ID")), blankToNull(c.envValue("MESOS_TASK_ID")),
+                NamingRules.revision(c));
+    }
+
+    private Container container(ConsulClient.AgentService service) {
+        Map<String, String> meta = service.meta();
+        String[] parts = service.id().split(":");
+        String containerName = parts.length >= 3 ? parts[parts.length - (service.id().endsWith(":udp") ? 3 : 2)]
+                : null;
+        return new Container(service.id(), service.name(), settings.hostname(), null, containerName, null,
+                service.address(), service.port(), service.tags(), meta,
+                meta.get(NamingRules.META_MARATHON_APP_ID), meta.get(NamingRules.META_MESOS_TASK_ID), null);
+    }
+
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text;
+    }
+
+    private void publishSnapshot() {
+        Map<String, ServiceRegistration> map = new HashMap<>();
+        registered.values().forEach(list -> list.forEach(s -> map.put(s.id(), s)));
+        retained.values().forEach(list -> list.forEach(s -> map.put(s.id(), s)));
+        snapshot = Map.copyOf(map);
+    }
+
+    @PreDestroy
+    void stop() {
+        worker.shutdownNow();
+    }
+}
