@@ -1,0 +1,226 @@
+package dev.quayside.gitwatcher.client;
+
+import dev.quayside.events.CommitPushed.Commit;
+import dev.quayside.events.Person;
+import dev.quayside.gitwatcher.config.GitWatcherConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.LsRemoteCommand;
+import org.eclipse.jgit.api.TransportCommand;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.diff.DiffEntry;
+import org.eclipse.jgit.diff.DiffFormatter;
+import org.eclipse.jgit.errors.MissingObjectException;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevObject;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+import org.eclipse.jgit.treewalk.CanonicalTreeParser;
+import org.eclipse.jgit.treewalk.EmptyTreeIterator;
+import org.eclipse.jgit.util.io.DisabledOutputStream;
+
+/**
+ * JGit access to watched repositories, always by their configured clone URL: {@code ls-remote} for polling, and a
+ * fetch into a local bare cache to list the commits of {@code before..after}.
+ */
+@ApplicationScoped
+public class GitClient {
+
+    private static final int TIMEOUT_SECONDS = 30;
+
+    private final GitWatcherConfig config;
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private final Timer lsRemoteTimer;
+    private final Timer fetchTimer;
+
+    public GitClient(GitWatcherConfig config, MeterRegistry registry) {
+        this.config = config;
+        this.lsRemoteTimer = registry.timer("quayside.git-watcher.git", "operation", "ls-remote");
+        this.fetchTimer = registry.timer("quayside.git-watcher.git", "operation", "fetch");
+    }
+
+    /** The remote's branches and tags, full ref name → object id. */
+    public Map<String, String> lsRemote(String name, GitWatcherConfig.Repository repository) {
+        return lsRemoteTimer.record(() -> {
+            try {
+                LsRemoteCommand command = Git.lsRemoteRepository().setRemote(repository.cloneUrl()).setHeads(true)
+                        .setTags(true);
+                authenticate(command, repository);
+                Map<String, String> refs = new TreeMap<>();
+                for (Ref ref : command.call()) {
+                    if (!ref.getName().endsWith("^{}") && ref.getObjectId() != null) {
+                        refs.put(ref.getName(), ref.getObjectId().name());
+                    }
+                }
+                return refs;
+            } catch (GitAPIException | RuntimeException e) {
+                throw new GitException("ls-remote of " + name + " failed: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /**
+     * The commits {@code ref} gained from {@code before} to {@code after}, oldest first, at most {@code max} (the
+     * newest). A created branch lists the commits no other branch has; a tag lists none.
+     */
+    public List<Commit> commits(String name, GitWatcherConfig.Repository repository, String ref, String before,
+            String after, int max) {
+        if (ref.startsWith(Constants.R_TAGS)) {
+            return List.of();
+        }
+        synchronized (locks.computeIfAbsent(name, n -> new Object())) {
+            return fetchTimer.record(() -> {
+                try (Git git = cache(name)) {
+                    Repository local = git.getRepository();
+                    if (!has(local, after)) {
+                        fetch(git, repository);
+                    }
+                    if (!has(local, after)) {
+                        throw new GitException("commit " + after + " of " + name + " is not on its remote");
+                    }
+                    return walk(local, ref, before, after, max);
+                } catch (IOException | GitAPIException e) {
+                    throw new GitException("fetch of " + name + " failed: " + e.getMessage(), e);
+                }
+            });
+        }
+    }
+
+    private Git cache(String name) throws IOException, GitAPIException {
+        Path dir = config.workDir().resolve(name.replaceAll("[^A-Za-z0-9._-]", "_") + ".git");
+        if (Files.isDirectory(dir.resolve("objects"))) {
+            return Git.open(dir.toFile());
+        }
+        Files.createDirectories(dir);
+        return Git.init().setBare(true).setDirectory(dir.toFile()).call();
+    }
+
+    private void fetch(Git git, GitWatcherConfig.Repository repository) throws GitAPIException {
+        var command = git.fetch().setRemote(repository.cloneUrl())
+                .setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*"))
+                .setRemoveDeletedRefs(true);
+        authenticate(command, repository);
+        command.call();
+    }
+
+    private static boolean has(Repository repository, String sha) throws IOException {
+        return repository.getObjectDatabase().has(ObjectId.fromString(sha));
+    }
+
+    private static List<Commit> walk(Repository repository, String ref, String before, String after, int max)
+            throws IOException {
+        try (RevWalk walk = new RevWalk(repository)) {
+            RevObject head = walk.peel(walk.parseAny(ObjectId.fromString(after)));
+            if (!(head instanceof RevCommit)) {
+                return List.of();
+            }
+            walk.markStart((RevCommit) head);
+            if (!isZero(before) && has(repository, before)) {
+                RevObject old = walk.peel(walk.parseAny(ObjectId.fromString(before)));
+                if (old instanceof RevCommit) {
+                    walk.markUninteresting((RevCommit) old);
+                }
+            } else if (isZero(before)) {
+                for (Ref other : repository.getRefDatabase().getRefsByPrefix(Constants.R_HEADS)) {
+                    if (!other.getName().equals(ref) && other.getObjectId() != null) {
+                        try {
+                            walk.markUninteresting(walk.parseCommit(other.getObjectId()));
+                        } catch (MissingObjectException | org.eclipse.jgit.errors.IncorrectObjectTypeException e) {
+                            // not a commit: nothing to exclude
+                        }
+                    }
+                }
+            }
+            List<Commit> commits = new ArrayList<>();
+            try (DiffFormatter diff = new DiffFormatter(DisabledOutputStream.INSTANCE)) {
+                diff.setRepository(repository);
+                for (RevCommit commit : walk) {
+                    if (commits.size() >= max) {
+                        break;
+                    }
+                    commits.add(toCommit(repository, diff, walk, commit));
+                }
+            }
+            Collections.reverse(commits);
+            return commits;
+        }
+    }
+
+    private static Commit toCommit(Repository repository, DiffFormatter diff, RevWalk walk, RevCommit commit)
+            throws IOException {
+        List<String> added = new ArrayList<>();
+        List<String> modified = new ArrayList<>();
+        List<String> removed = new ArrayList<>();
+        CanonicalTreeParser newTree = new CanonicalTreeParser();
+        try (var reader = repository.newObjectReader()) {
+            newTree.reset(reader, commit.getTree());
+            List<DiffEntry> entries;
+            if (commit.getParentCount() == 0) {
+                entries = diff.scan(new EmptyTreeIterator(), newTree);
+            } else {
+                RevCommit parent = walk.parseCommit(commit.getParent(0));
+                CanonicalTreeParser oldTree = new CanonicalTreeParser();
+                oldTree.reset(reader, parent.getTree());
+                entries = diff.scan(oldTree, newTree);
+            }
+            for (DiffEntry entry : entries) {
+                switch (entry.getChangeType()) {
+                    case ADD:
+                    case COPY:
+                        added.add(entry.getNewPath());
+                        break;
+                    case DELETE:
+                        removed.add(entry.getOldPath());
+                        break;
+                    case RENAME:
+                        removed.add(entry.getOldPath());
+                        added.add(entry.getNewPath());
+                        break;
+                    default:
+                        modified.add(entry.getNewPath());
+                }
+            }
+        }
+        PersonIdent author = commit.getAuthorIdent();
+        return new Commit(commit.getName(), commit.getFullMessage(),
+                new Person(author.getName(), author.getEmailAddress(), null), author.getWhenAsInstant(), added,
+                modified, removed);
+    }
+
+    private static void authenticate(TransportCommand<?, ?> command, GitWatcherConfig.Repository repository) {
+        command.setTimeout(TIMEOUT_SECONDS);
+        GitWatcherConfig.Credentials credentials = repository.credentials();
+        if (credentials.token().isPresent()) {
+            command.setCredentialsProvider(new UsernamePasswordCredentialsProvider(
+                    credentials.username().orElse("x-access-token"), credentials.token().get()));
+        } else if (credentials.username().isPresent()) {
+            command.setCredentialsProvider(new UsernamePasswordCredentialsProvider(credentials.username().get(),
+                    credentials.password().orElse("")));
+        }
+        if (credentials.sshKey().isPresent()) {
+            command.setTransportConfigCallback(SshKeys.callback(credentials.sshKey().get(),
+                    credentials.knownHosts().orElse(null)));
+        }
+    }
+
+    private static boolean isZero(String sha) {
+        return sha.chars().allMatch(c -> c == '0');
+    }
+}

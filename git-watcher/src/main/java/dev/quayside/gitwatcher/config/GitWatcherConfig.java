@@ -1,0 +1,130 @@
+package dev.quayside.gitwatcher.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** git-watcher's typed configuration: the watched repositories, their secrets, polling and de-duplication. */
+@ConfigMapping(prefix = "quayside.git-watcher")
+public interface GitWatcherConfig {
+
+    /** CloudEvents/CDEvents {@code source} of the events this service publishes. */
+    @WithDefault("/quayside/git-watcher")
+    String source();
+
+    /** Webhook secret (HMAC key or GitLab token) for repositories that have none of their own. */
+    Optional<String> defaultSecret();
+
+    /** The allow-list: only these repositories produce events, keyed by the name used in events. */
+    Map<String, Repository> repositories();
+
+    /** Where polled repositories are fetched to (one bare cache per repository). */
+    @WithDefault("${java.io.tmpdir}/quayside-git-watcher")
+    Path workDir();
+
+    /** At most this many commits are listed in one event (the newest ones); the rest are counted out. */
+    @WithDefault("200")
+    int maxCommits();
+
+    /** Durable de-duplication through Kafka. */
+    Dedup dedup();
+
+    /** One watched repository. */
+    interface Repository {
+
+        /** The URL git-watcher fetches from: the only Git URL it ever uses for this repository. */
+        String cloneUrl();
+
+        /** {@code app} (built into an image) or {@code config} (the deployment-config repository). */
+        @WithDefault("app")
+        Kind kind();
+
+        /** Branches to watch: names or globs ({@code *} within a path segment, {@code **} across segments). */
+        @WithDefault("**")
+        List<String> branches();
+
+        /** Whether tag pushes and tag deletions produce events. */
+        @WithDefault("true")
+        boolean tags();
+
+        /** Whether branch deletions produce events. */
+        @WithDefault("true")
+        boolean branchDeletions();
+
+        /**
+         * Other names hosts give this repository in payloads ({@code owner/name}, GitLab's {@code path_with_namespace},
+         * Bitbucket Server's {@code PROJECT/slug}); matched without regard to case. The clone URLs in a payload are
+         * also matched against {@link #cloneUrl()} (host and path, without scheme, user, port or {@code .git}).
+         */
+        Optional<List<String>> aliases();
+
+        /** Webhook secret of this repository; {@link GitWatcherConfig#defaultSecret()} when absent. */
+        Optional<String> secret();
+
+        /** Poll the remote at this interval (e.g. {@code 30s}); no polling when absent. */
+        Optional<Duration> pollInterval();
+
+        /** Credentials for ls-remote and fetch. */
+        Credentials credentials();
+    }
+
+    /** Repository kinds. */
+    enum Kind {
+        APP, CONFIG;
+
+        /** The value used in events: {@code app} or {@code config}. */
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** Credentials for a remote: a token or user/password over HTTPS, or an SSH key. */
+    interface Credentials {
+
+        /** User name for HTTPS basic authentication (with {@link #password()}), or with a token. */
+        Optional<String> username();
+
+        /** Password for HTTPS basic authentication. */
+        Optional<String> password();
+
+        /** Access token for HTTPS (sent as the password; user {@link #username()} or {@code x-access-token}). */
+        Optional<String> token();
+
+        /** Private key file for SSH remotes. */
+        Optional<Path> sshKey();
+
+        /** known_hosts file for SSH remotes; {@code ~/.ssh/known_hosts} when absent. */
+        Optional<Path> knownHosts();
+    }
+
+    /** De-duplication state kept in a compacted Kafka topic (see docs/adr/0002-git-watcher-dedup.md). */
+    interface Dedup {
+
+        /** The compacted topic holding claims, emitted markers, delivery ids and last seen heads. */
+        @WithDefault("quayside.git-watcher.deliveries")
+        String topic();
+
+        /** Partitions of the topic when git-watcher creates it. */
+        @WithDefault("1")
+        int partitions();
+
+        /** Replication factor of the topic when git-watcher creates it. */
+        @WithDefault("1")
+        short replicationFactor();
+
+        /**
+         * How long a claim by an instance that has not yet emitted blocks the others; after it, another instance may
+         * take the push over (the first one is presumed dead).
+         */
+        @WithDefault("30s")
+        Duration claimLease();
+
+        /** How long a request waits for its own claim to come back from Kafka before it gives up with 503. */
+        @WithDefault("5s")
+        Duration timeout();
+    }
+}

@@ -1,0 +1,24 @@
+package dev.quayside.gitwatcher.service;
+
+import dev.quayside.events.CommitPushed.Commit;
+import dev.quayside.events.Person;
+import java.util.List;
+
+/**
+ * One ref update as a host reported it (a webhook may carry several, e.g. Bitbucket's {@code changes}).
+ *
+ * @param repository      how the payload names the repository
+ * @param ref             full ref name, e.g. {@code refs/heads/main}
+ * @param before          previous commit (forty zeros when created)
+ * @param after           new commit (forty zeros when deleted)
+ * @param commits         the commits the payload lists, oldest first
+ * @param commitsComplete false when the payload lists no commits and they must be fetched (generic hook, poll)
+ * @param pusher          who pushed, or null
+ */
+public record PushedRef(RepositoryIdentity repository, String ref, String before, String after, List<Commit> commits,
+        boolean commitsComplete, Person pusher) {
+
+    public PushedRef {
+        commits = List.copyOf(commits);
+    }
+}
