@@ -1,0 +1,253 @@
+package dev.quayside.edgerouter.client;
+
+import dev.quayside.edgerouter.config.ConsulConfig;
+import dev.quayside.edgerouter.config.EdgeRouterConfig;
+import dev.quayside.edgerouter.service.CatalogSnapshot;
+import dev.quayside.edgerouter.service.ServiceInstance;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.vertx.ext.consul.BlockingQueryOptions;
+import io.vertx.ext.consul.Check;
+import io.vertx.ext.consul.CheckStatus;
+import io.vertx.ext.consul.ConsulClientOptions;
+import io.vertx.ext.consul.ServiceEntry;
+import io.vertx.ext.consul.ServiceEntryList;
+import io.vertx.ext.consul.ServiceList;
+import io.vertx.ext.consul.ServiceQueryOptions;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.ext.consul.ConsulClient;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+
+/**
+ * The Consul catalog and health, followed through blocking queries with the Vert.x Consul client: one query on
+ * {@code /v1/catalog/services} for the service list and one on {@code /v1/health/service/<name>} (all instances, with
+ * their checks) per service. Each query loops with the last {@code X-Consul-Index}; an index that goes backwards (a
+ * Consul restart, a snapshot restore) resets the loop to 0, which Vert.x's own {@code Watch} does not do, and failures
+ * back off exponentially up to a bound.
+ */
+@ApplicationScoped
+public class ConsulCatalogClient {
+
+    private static final Logger LOG = Logger.getLogger(ConsulCatalogClient.class);
+
+    private final Vertx vertx;
+    private final ConsulClient client;
+    private final EdgeRouterConfig.Watch watch;
+    private final String wait;
+    private final Map<String, List<ServiceInstance>> services = new ConcurrentHashMap<>();
+    private final Map<String, ServiceQuery> queries = new ConcurrentHashMap<>();
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicLong failures;
+    private volatile boolean running;
+    private volatile boolean synced;
+    private volatile String lastError;
+
+    ConsulCatalogClient(Vertx vertx, ConsulConfig consul, EdgeRouterConfig config, MeterRegistry registry) {
+        this.vertx = vertx;
+        this.watch = config.watch();
+        Duration blockingWait = watch.blockingWait();
+        this.wait = blockingWait.toMillis() + "ms";
+        URI url = consul.url();
+        ConsulClientOptions options = new ConsulClientOptions().setHost(url.getHost())
+                .setPort(url.getPort() > 0 ? url.getPort() : 8500).setSsl("https".equals(url.getScheme()))
+                // Consul answers a blocking query at most wait + wait/16 later
+                .setTimeout(blockingWait.plus(blockingWait.dividedBy(16)).plusSeconds(10).toMillis())
+                .setMaxPoolSize(1024).setTcpKeepAlive(true);
+        consul.token().ifPresent(options::setAclToken);
+        this.client = ConsulClient.create(vertx, options);
+        this.failures = registry.gauge("quayside.edge-router.consul.failures", new AtomicLong());
+        registry.gauge("quayside.edge-router.consul.services", services, Map::size);
+    }
+
+    /** Called (on a Vert.x thread) whenever the catalog or an instance's health changed. */
+    public void onChange(Runnable listener) {
+        listeners.add(listener);
+    }
+
+    /** What is known now. */
+    public CatalogSnapshot snapshot() {
+        return new CatalogSnapshot(Map.copyOf(services));
+    }
+
+    /** True once the service list and every listed service have been read at least once. */
+    public boolean synced() {
+        return synced && queries.values().stream().allMatch(q -> q.seen);
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    /** A one-off read of the service list: for readiness. */
+    public Uni<Integer> ping() {
+        return client.catalogServices().map(list -> list.getList().size());
+    }
+
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        watchCatalog(0, watch.minBackoff());
+    }
+
+    @PreDestroy
+    public synchronized void stop() {
+        running = false;
+        queries.values().forEach(q -> q.stopped = true);
+        queries.clear();
+        client.close();
+    }
+
+    private void watchCatalog(long index, Duration backoff) {
+        if (!running) {
+            return;
+        }
+        client.catalogServicesWithOptions(new BlockingQueryOptions().setIndex(index).setWait(wait))
+                .subscribe().with(list -> {
+                    onServiceList(list);
+                    lastError = null;
+                    watchCatalog(nextIndex(index, list.getIndex()), watch.minBackoff());
+                }, failure -> {
+                    failed("catalog services", failure);
+                    vertx.setTimer(backoff.toMillis(), id -> watchCatalog(index, longer(backoff)));
+                });
+    }
+
+    private synchronized void onServiceList(ServiceList list) {
+        if (!running) {
+            return;
+        }
+        Set<String> names = new TreeSet<>();
+        list.getList().forEach(service -> names.add(service.getName()));
+        boolean changed = false;
+        for (String name : names) {
+            if (!queries.containsKey(name)) {
+                ServiceQuery query = new ServiceQuery(name);
+                queries.put(name, query);
+                query.run(0, watch.minBackoff());
+            }
+        }
+        for (String name : List.copyOf(queries.keySet())) {
+            if (!names.contains(name)) {
+                queries.remove(name).stopped = true;
+                changed |= services.remove(name) != null;
+            }
+        }
+        synced = true;
+        if (changed) {
+            fire();
+        }
+    }
+
+    /** The blocking-query loop of one service's health. */
+    private final class ServiceQuery {
+        private final String name;
+        private volatile boolean stopped;
+        private volatile boolean seen;
+
+        ServiceQuery(String name) {
+            this.name = name;
+        }
+
+        void run(long index, Duration backoff) {
+            if (stopped || !running) {
+                return;
+            }
+            ServiceQueryOptions options = new ServiceQueryOptions()
+                    .setBlockingOptions(new BlockingQueryOptions().setIndex(index).setWait(wait));
+            client.healthServiceNodesWithOptions(name, false, options).subscribe().with(entries -> {
+                if (stopped) {
+                    return;
+                }
+                seen = true;
+                List<ServiceInstance> instances = toInstances(entries);
+                List<ServiceInstance> previous = instances.isEmpty() ? services.remove(name)
+                        : services.put(name, instances);
+                if (!instances.equals(previous == null ? List.of() : previous)) {
+                    fire();
+                }
+                run(nextIndex(index, entries.getIndex()), watch.minBackoff());
+            }, failure -> {
+                failed("health of " + name, failure);
+                vertx.setTimer(backoff.toMillis(), id -> run(index, longer(backoff)));
+            });
+        }
+    }
+
+    static List<ServiceInstance> toInstances(ServiceEntryList entries) {
+        List<ServiceInstance> instances = new ArrayList<>();
+        for (ServiceEntry entry : entries.getList()) {
+            io.vertx.ext.consul.Service service = entry.getService();
+            String node = entry.getNode() == null ? null : entry.getNode().getName();
+            String address = service.getAddress();
+            if ((address == null || address.isBlank()) && entry.getNode() != null) {
+                address = entry.getNode().getAddress();
+            }
+            instances.add(new ServiceInstance(service.getId(), service.getName(), node, address, service.getPort(),
+                    service.getTags(), service.getMeta(), health(entry.getChecks())));
+        }
+        instances.sort(Comparator.comparing(ServiceInstance::id));
+        return instances;
+    }
+
+    /** The worst check wins; a check with a status the client does not know counts as critical. */
+    static ServiceInstance.Health health(List<Check> checks) {
+        ServiceInstance.Health worst = ServiceInstance.Health.PASSING;
+        for (Check check : checks == null ? List.<Check>of() : checks) {
+            ServiceInstance.Health health;
+            if (check.getId() != null && check.getId().startsWith("_service_maintenance")
+                    || check.getId() != null && check.getId().equals("_node_maintenance")) {
+                health = ServiceInstance.Health.MAINTENANCE;
+            } else if (check.getStatus() == CheckStatus.PASSING) {
+                health = ServiceInstance.Health.PASSING;
+            } else if (check.getStatus() == CheckStatus.WARNING) {
+                health = ServiceInstance.Health.WARNING;
+            } else {
+                health = ServiceInstance.Health.CRITICAL;
+            }
+            if (health.ordinal() > worst.ordinal()) {
+                worst = health;
+            }
+        }
+        return worst;
+    }
+
+    /** Consul's rule: keep the returned index unless it went backwards, then start again from 0. */
+    static long nextIndex(long previous, long returned) {
+        if (returned < previous || returned <= 0) {
+            return 0;
+        }
+        return returned;
+    }
+
+    private Duration longer(Duration backoff) {
+        Duration doubled = backoff.multipliedBy(2);
+        return doubled.compareTo(watch.maxBackoff()) > 0 ? watch.maxBackoff() : doubled;
+    }
+
+    private void failed(String what, Throwable failure) {
+        failures.incrementAndGet();
+        lastError = what + ": " + failure.getMessage();
+        if (running) {
+            LOG.warnf("Consul query for %s failed, retrying with back-off: %s", what, failure.getMessage());
+        }
+    }
+
+    private void fire() {
+        listeners.forEach(Runnable::run);
+    }
+}
