@@ -1,0 +1,82 @@
+package dev.quayside.marathonapplier.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithParentName;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** marathon-applier's configuration: where each environment's definitions are applied, and how. */
+@ConfigMapping(prefix = "quayside.marathon-applier")
+public interface ApplierConfig {
+
+    /** The Marathon and Chronos used by environments that do not name their own. */
+    Endpoints defaults();
+
+    /** Per environment (the folder under {@code marathon/} and {@code chronos/} in the config repo). */
+    Map<String, Environment> environments();
+
+    /** How long a Marathon deployment may take before it counts as failed. */
+    @WithDefault("120s")
+    Duration deploymentDeadline();
+
+    /** How often a running deployment is polled ({@code /v2/deployments}, the app's tasks). */
+    @WithDefault("250ms")
+    Duration pollInterval();
+
+    /** How many apps of one sync are applied at once. */
+    @WithDefault("4")
+    int parallelism();
+
+    /** How often what runs is compared with Consul KV (drift detection); {@code off} turns it off. */
+    @WithDefault("60s")
+    String driftInterval();
+
+    /** Where config-syncer mirrors the config repo in Consul KV: definitions are read below it. */
+    @WithDefault("quayside/config")
+    String kvPrefix();
+
+    /** Per-environment settings; every field falls back to {@link #defaults()} or a safe default. */
+    interface Environment {
+
+        /** Marathon and Chronos of this environment; unset fields use the defaults. */
+        @WithParentName
+        Endpoints endpoints();
+
+        /** Roll back automatically to the previous version when a deployment fails. */
+        @WithDefault("false")
+        boolean rollback();
+
+        /** Delete apps and jobs whose definition was removed from the config repo. */
+        @WithDefault("false")
+        boolean prune();
+
+        /** Re-apply the desired definition when drift is detected, instead of only reporting it. */
+        @WithDefault("false")
+        boolean selfHeal();
+
+        /** Use {@code ?force=true} when an app is locked by a deployment (never by default: changes queue). */
+        @WithDefault("false")
+        boolean force();
+    }
+
+    /** Marathon and Chronos endpoints. */
+    interface Endpoints {
+
+        /** Marathon base URL, e.g. {@code http://127.0.0.1:8080}. */
+        Optional<String> marathonUrl();
+
+        /** Chronos base URL, e.g. {@code http://127.0.0.1:4400}. */
+        Optional<String> chronosUrl();
+
+        /** Chronos API base path: {@code /v1/scheduler} (3.x) or {@code /scheduler} (2.x). */
+        Optional<String> chronosBasePath();
+
+        /** HTTP basic auth as {@code user:password} for Marathon and Chronos. */
+        Optional<String> basicAuth();
+
+        /** Bearer token (DC/OS style) for Marathon and Chronos. */
+        Optional<String> token();
+    }
+}

@@ -1,0 +1,32 @@
+package dev.quayside.marathonapplier.messaging;
+
+import dev.quayside.marathonapplier.service.DriftReconciler;
+import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Runs the drift reconcile every {@code quayside.marathon-applier.drift-interval} (default 60s; {@code off} turns it
+ * off), never two at once.
+ */
+@ApplicationScoped
+class DriftSchedule {
+
+    private final DriftReconciler reconciler;
+    private final DeploymentEvents events;
+
+    DriftSchedule(DriftReconciler reconciler, DeploymentEvents events) {
+        this.reconciler = reconciler;
+        this.events = events;
+    }
+
+    @Scheduled(every = "${quayside.marathon-applier.drift-interval:60s}", delay = 10,
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void reconcile() {
+        try {
+            events.publish(reconciler.reconcile());
+        } catch (RuntimeException e) {
+            Log.warnf("drift reconcile failed, will try again: %s", e.getMessage());
+        }
+    }
+}

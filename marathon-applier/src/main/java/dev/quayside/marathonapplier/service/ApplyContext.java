@@ -1,0 +1,37 @@
+package dev.quayside.marathonapplier.service;
+
+import dev.quayside.events.ConfigSynced;
+import dev.quayside.events.EventEnvelope;
+import dev.quayside.events.PipelineEvent;
+import java.time.Instant;
+
+/**
+ * What caused an apply: the {@link ConfigSynced} event (for the chain id and deterministic event ids), or nothing
+ * for a drift reconcile.
+ */
+public record ApplyContext(EventEnvelope<ConfigSynced> cause, String reason) {
+
+    public static final String SOURCE = "/quayside/marathon-applier";
+
+    public static ApplyContext of(EventEnvelope<ConfigSynced> cause) {
+        return new ApplyContext(cause, "sync");
+    }
+
+    public static ApplyContext drift() {
+        return new ApplyContext(null, "drift");
+    }
+
+    /** The outcome event, in the cause's chain with an id that is the same when the same sync is redelivered. */
+    public <E extends PipelineEvent> EventEnvelope<E> envelope(E event, String... idParts) {
+        if (cause != null) {
+            String[] parts = new String[idParts.length + 2];
+            parts[0] = cause.data().configRepository() + "/" + cause.data().branch();
+            parts[1] = cause.data().toCommit();
+            System.arraycopy(idParts, 0, parts, 2, idParts.length);
+            return cause.next(event, SOURCE, Instant.now(), parts);
+        }
+        String id = dev.quayside.events.EventIds.of(dev.quayside.events.EventType.of(event.getClass()),
+                String.join("|", idParts), String.valueOf(Instant.now().toEpochMilli()));
+        return EventEnvelope.of(event, SOURCE, id, null, Instant.now());
+    }
+}

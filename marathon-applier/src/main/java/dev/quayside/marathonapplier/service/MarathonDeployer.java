@@ -1,0 +1,264 @@
+package dev.quayside.marathonapplier.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.quayside.events.Deployment;
+import dev.quayside.events.DeploymentFailed;
+import dev.quayside.events.DeploymentTarget;
+import dev.quayside.events.EventEnvelope;
+import dev.quayside.events.ServiceDeployed;
+import dev.quayside.events.ServiceRemoved;
+import dev.quayside.events.ServiceRolledBack;
+import dev.quayside.events.ServiceUpgraded;
+import dev.quayside.marathonapplier.client.MarathonClient;
+import dev.quayside.marathonapplier.client.MarathonClient.LockedException;
+import dev.quayside.marathonapplier.client.MarathonClient.PutResult;
+import dev.quayside.marathonapplier.client.PlatformException;
+import dev.quayside.marathonapplier.config.ApplierConfig;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Applies one Marathon app definition and follows it to its end: validate → compare with what runs → {@code PUT}
+ * (queued behind a running deployment on 409) → poll {@code /v2/deployments} and the app's tasks until the new version
+ * is running and healthy, or the deadline passes → optional rollback.
+ */
+@ApplicationScoped
+public class MarathonDeployer {
+
+    private final MarathonClient marathon;
+    private final DefinitionValidator validator;
+    private final ApplierConfig config;
+
+    MarathonDeployer(MarathonClient marathon, DefinitionValidator validator, ApplierConfig config) {
+        this.marathon = marathon;
+        this.validator = validator;
+        this.config = config;
+    }
+
+    /** The label that ties a Marathon app to its definition file, so a removed file finds its app. */
+    public static final String FILE_LABEL = "quayside.file";
+
+    /** Applies {@code file} (the file's JSON) and returns the outcome events, in order. */
+    public List<EventEnvelope<?>> apply(DefinitionKey key, JsonNode file, ApplyContext context) {
+        JsonNode definition = labelled(file, key);
+        String appId = definition.path("id").asText("");
+        Deployment planned = new Deployment(key.app(), key.environment(), DeploymentTarget.MARATHON, appId, null,
+                image(definition), null, 0);
+        List<Violation> violations = validator.validateMarathon(file);
+        if (!violations.isEmpty()) {
+            return List.of(context.envelope(new DeploymentFailed(planned, DeploymentFailed.Reason.INVALID,
+                    "invalid definition: " + violations, key.file(), violations.get(0).path()), key.key(), "invalid"));
+        }
+        Instant start = Instant.now();
+        String environment = key.environment();
+        Optional<JsonNode> current = marathon.app(environment, appId);
+        if (current.isPresent() && DefinitionMatcher.matches(definition, current.get())) {
+            Deployment same = withVersion(planned, current.get().path("version").asText(null), null, start);
+            return List.of(context.envelope(new ServiceUpgraded(same, true), key.key(), "unchanged"));
+        }
+        String previousVersion = current.map(app -> app.path("version").asText(null)).orElse(null);
+        PutResult put;
+        try {
+            put = putQueued(environment, appId, definition, start);
+        } catch (PlatformException e) {
+            if (e.isRetryable()) {
+                throw e;
+            }
+            return List.of(context.envelope(new DeploymentFailed(planned, DeploymentFailed.Reason.REJECTED,
+                    e.getMessage(), key.file(), null), key.key(), "rejected"));
+        }
+        Deployment deployment = withVersion(planned, put.version(), put.deploymentId(), start);
+        Outcome outcome = follow(environment, appId, put, definition);
+        deployment = withVersion(planned, put.version(), put.deploymentId(), start);
+        if (outcome.success()) {
+            return List.of(context.envelope(current.isPresent() ? new ServiceUpgraded(deployment, false)
+                    : new ServiceDeployed(deployment), key.key(), put.version()));
+        }
+        List<EventEnvelope<?>> events = new ArrayList<>();
+        events.add(context.envelope(new DeploymentFailed(deployment, outcome.reason(), outcome.message(), key.file(),
+                null), key.key(), put.version(), "failed"));
+        if (rollbackEnabled(environment) && previousVersion != null) {
+            events.add(rollback(key, appId, previousVersion, deployment, outcome, context));
+        }
+        return events;
+    }
+
+    /** Deletes the app of a definition removed from the config repo, when pruning is on for its environment. */
+    public Optional<EventEnvelope<?>> remove(DefinitionKey key, ApplyContext context) {
+        ApplierConfig.Environment env = config.environments().get(key.environment());
+        if (env == null || !env.prune()) {
+            Log.infof("%s was removed from the config repo; pruning is off for %s, so its app keeps running",
+                    key.file(), key.environment());
+            return Optional.empty();
+        }
+        List<JsonNode> apps = marathon.appsWithLabel(key.environment(), FILE_LABEL + "==" + key.file());
+        if (apps.isEmpty()) {
+            Log.infof("%s was removed from the config repo; no app carries it, nothing to delete", key.file());
+            return Optional.empty();
+        }
+        String appId = apps.get(0).path("id").asText();
+        Instant start = Instant.now();
+        String deploymentId = marathon.delete(key.environment(), appId);
+        Deployment deployment = new Deployment(key.app(), key.environment(), DeploymentTarget.MARATHON, appId, null,
+                null, deploymentId, Duration.between(start, Instant.now()).toMillis());
+        return Optional.of(context.envelope(new ServiceRemoved(deployment), key.key(), "removed"));
+    }
+
+    private EventEnvelope<?> rollback(DefinitionKey key, String appId, String previousVersion, Deployment failed,
+            Outcome outcome, ApplyContext context) {
+        Instant start = Instant.now();
+        boolean stillRunning = marathon.runningDeployments(key.environment()).contains(failed.deploymentId());
+        PutResult put = marathon.rollback(key.environment(), appId, previousVersion, stillRunning);
+        Outcome back = follow(key.environment(), appId, put, null);
+        Deployment rolledBack = new Deployment(key.app(), key.environment(), DeploymentTarget.MARATHON, appId,
+                put.version(), failed.image(), put.deploymentId(), Duration.between(start, Instant.now()).toMillis());
+        String reason = outcome.message() + (back.success() ? "" : "; the rollback did not converge either: " + back.message());
+        return context.envelope(new ServiceRolledBack(rolledBack, previousVersion, reason), key.key(),
+                failed.version(), "rollback");
+    }
+
+    /** PUT, waiting behind running deployments of the app on 409 (unless the environment forces). */
+    private PutResult putQueued(String environment, String appId, JsonNode definition, Instant start) {
+        boolean force = Optional.ofNullable(config.environments().get(environment))
+                .map(ApplierConfig.Environment::force).orElse(false);
+        Instant deadline = start.plus(config.deploymentDeadline());
+        while (true) {
+            try {
+                return marathon.put(environment, appId, definition, force);
+            } catch (LockedException locked) {
+                Log.infof("%s is locked by deployments %s; queued behind them", appId, locked.deploymentIds());
+                awaitGone(environment, locked.deploymentIds(), deadline);
+            }
+        }
+    }
+
+    private void awaitGone(String environment, List<String> deploymentIds, Instant deadline) {
+        while (Instant.now().isBefore(deadline)) {
+            List<String> running = marathon.runningDeployments(environment);
+            if (deploymentIds.stream().noneMatch(running::contains)) {
+                return;
+            }
+            sleep(config.pollInterval());
+        }
+        throw new PlatformException(409, "still locked by deployments " + deploymentIds + " at the deadline");
+    }
+
+    /** Polls until the deployment is gone and the app runs the new version with enough healthy tasks. */
+    Outcome follow(String environment, String appId, PutResult put, JsonNode definition) {
+        Instant deadline = Instant.now().plus(config.deploymentDeadline());
+        String lastState = "no tasks yet";
+        while (Instant.now().isBefore(deadline)) {
+            boolean running = put.deploymentId() != null
+                    && marathon.runningDeployments(environment).contains(put.deploymentId());
+            Optional<JsonNode> app = marathon.app(environment, appId);
+            if (app.isEmpty()) {
+                return Outcome.failed(DeploymentFailed.Reason.ERROR, "app " + appId + " disappeared during its deployment");
+            }
+            Convergence convergence = Convergence.of(app.get(), put.version());
+            lastState = convergence.describe();
+            if (!running && convergence.converged()) {
+                return Outcome.ok();
+            }
+            if (!running && put.deploymentId() != null && !convergence.converged()
+                    && !app.get().path("version").asText("").equals(put.version())) {
+                return Outcome.failed(DeploymentFailed.Reason.ERROR, "Marathon ended deployment " + put.deploymentId()
+                        + " but the app is at version " + app.get().path("version").asText() + ", not " + put.version());
+            }
+            sleep(config.pollInterval());
+        }
+        boolean tasksStarted = !lastState.startsWith("0/");
+        return Outcome.failed(tasksStarted ? DeploymentFailed.Reason.HEALTH_CHECK : DeploymentFailed.Reason.TIMEOUT,
+                "deployment " + put.deploymentId() + " did not finish within " + config.deploymentDeadline() + ": "
+                        + lastState);
+    }
+
+    private boolean rollbackEnabled(String environment) {
+        return Optional.ofNullable(config.environments().get(environment)).map(ApplierConfig.Environment::rollback)
+                .orElse(false);
+    }
+
+    private static Deployment withVersion(Deployment planned, String version, String deploymentId, Instant start) {
+        return new Deployment(planned.app(), planned.environment(), planned.target(), planned.targetId(), version,
+                planned.image(), deploymentId, Duration.between(start, Instant.now()).toMillis());
+    }
+
+    /** The definition with the {@link #FILE_LABEL} label added (the file itself is never changed). */
+    static JsonNode labelled(JsonNode file, DefinitionKey key) {
+        if (!file.isObject()) {
+            return file;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode copy = ((com.fasterxml.jackson.databind.node.ObjectNode) file).deepCopy();
+        JsonNode labels = copy.path("labels");
+        com.fasterxml.jackson.databind.node.ObjectNode withFile = labels.isObject()
+                ? (com.fasterxml.jackson.databind.node.ObjectNode) labels : copy.putObject("labels");
+        withFile.put(FILE_LABEL, key.file());
+        return copy;
+    }
+
+    static String image(JsonNode definition) {
+        String image = definition.path("container").path("docker").path("image").asText(null);
+        return image != null ? image : definition.path("container").path("image").asText(null);
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** How a followed deployment ended. */
+    record Outcome(boolean success, DeploymentFailed.Reason reason, String message) {
+        static Outcome ok() {
+            return new Outcome(true, null, null);
+        }
+
+        static Outcome failed(DeploymentFailed.Reason reason, String message) {
+            return new Outcome(false, reason, message);
+        }
+    }
+
+    /** Whether an app's tasks run {@code version}: enough of them, running, and healthy where checks exist. */
+    record Convergence(int wanted, int running, int healthy, boolean checked) {
+
+        static Convergence of(JsonNode app, String version) {
+            int wanted = app.path("instances").asInt(1);
+            boolean checked = app.path("healthChecks").isArray() && app.path("healthChecks").size() > 0;
+            int running = 0;
+            int healthy = 0;
+            for (JsonNode task : app.path("tasks")) {
+                if (version != null && !version.equals(task.path("version").asText())) {
+                    continue;
+                }
+                if (!"TASK_RUNNING".equals(task.path("state").asText("TASK_RUNNING"))) {
+                    continue;
+                }
+                running++;
+                JsonNode results = task.path("healthCheckResults");
+                boolean alive = results.isArray() && results.size() > 0;
+                for (JsonNode result : results) {
+                    alive &= result.path("alive").asBoolean(false);
+                }
+                if (alive) {
+                    healthy++;
+                }
+            }
+            return new Convergence(wanted, running, healthy, checked);
+        }
+
+        boolean converged() {
+            return running >= wanted && (!checked || healthy >= wanted);
+        }
+
+        String describe() {
+            return running + "/" + wanted + " tasks of the new version running" + (checked ? ", " + healthy + " healthy" : "");
+        }
+    }
+}
