@@ -1,0 +1,185 @@
+package dev.quayside.configsyncer.client;
+
+import dev.quayside.configsyncer.config.ConsulConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.consul.ConsulClientOptions;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.core.buffer.Buffer;
+
+import io.vertx.mutiny.ext.web.client.HttpRequest;
+import io.vertx.mutiny.ext.web.client.HttpResponse;
+import io.vertx.mutiny.ext.web.client.WebClient;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Consul KV for config-syncer: reads with the Vert.x Consul client (Mutiny), transactions and plain puts with raw
+ * HTTP, because the Vert.x client has no {@code check-not-exists} verb and hides the transaction's HTTP status. Calls
+ * block the caller (the service runs on worker threads) and are bounded by {@code quayside.consul.timeout}.
+ */
+@ApplicationScoped
+public class ConsulClient {
+
+    /** A stored value with its modify index. */
+    public record Entry(String key, String value, long modifyIndex) {
+    }
+
+    /** A transaction's outcome: committed with Consul's index after it, or rolled back with Consul's reasons. */
+    public record TxnOutcome(boolean committed, long index, List<String> errors) {
+    }
+
+    private final io.vertx.mutiny.ext.consul.ConsulClient consul;
+    private final WebClient http;
+    private final String token;
+    private final Duration timeout;
+    private final Timer txnTimer;
+
+    @Inject
+    public ConsulClient(Vertx vertx, ConsulConfig config, MeterRegistry registry) {
+        this(vertx, config.url(), config.token().orElse(null), config.timeout(), registry);
+    }
+
+    public ConsulClient(Vertx vertx, String url, String token, Duration timeout, MeterRegistry registry) {
+        URI uri = URI.create(url);
+        ConsulClientOptions options = new ConsulClientOptions(uri).setTimeout(timeout.toMillis());
+        if (token != null && !token.isBlank()) {
+            options.setAclToken(token);
+        }
+        this.consul = io.vertx.mutiny.ext.consul.ConsulClient.create(vertx, options);
+        WebClientOptions web = new WebClientOptions().setDefaultHost(uri.getHost())
+                .setDefaultPort(uri.getPort() < 0 ? 8500 : uri.getPort()).setSsl("https".equals(uri.getScheme()))
+                .setConnectTimeout((int) timeout.toMillis());
+        this.http = WebClient.create(vertx, web);
+        this.token = token == null || token.isBlank() ? null : token;
+        this.timeout = timeout;
+        this.txnTimer = Timer.builder("quayside.config-syncer.consul.txn").description("Consul transactions")
+                .register(registry == null ? new SimpleMeterRegistry() : registry);
+    }
+
+    /** The value of {@code key}, or empty when Consul has no such key. */
+    public Optional<Entry> get(String key) throws ConsulException {
+        try {
+            var kv = consul.getValue(key).await().atMost(timeout);
+            if (kv == null || !kv.isPresent()) {
+                return Optional.empty();
+            }
+            return Optional.of(new Entry(kv.getKey(), kv.getValue(), kv.getModifyIndex()));
+        } catch (RuntimeException e) {
+            throw new ConsulException("GET " + key + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Every key below {@code prefix} (which should end with {@code /}). */
+    public List<String> keys(String prefix) throws ConsulException {
+        try {
+            List<String> keys = consul.getKeys(prefix).await().atMost(timeout);
+            return keys == null ? List.of() : keys;
+        } catch (RuntimeException e) {
+            throw new ConsulException("GET " + prefix + "?keys failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Consul's leader address: what the readiness check probes. */
+    public String leader() throws ConsulException {
+        try {
+            return consul.leaderStatus().await().atMost(timeout);
+        } catch (RuntimeException e) {
+            throw new ConsulException("GET /v1/status/leader failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** One {@code PUT /v1/kv/<key>} (for a value too large to travel in a transaction). */
+    public void put(String key, byte[] value) throws ConsulException {
+        HttpResponse<Buffer> response = send(http.put("/v1/kv/" + key), Buffer.buffer(value), "PUT /v1/kv/" + key);
+        if (response.statusCode() != 200 || !"true".equals(response.bodyAsString().trim())) {
+            throw new ConsulException("PUT /v1/kv/" + key + " answered " + response.statusCode() + ": "
+                    + response.bodyAsString(), null);
+        }
+    }
+
+    /**
+     * {@code PUT /v1/txn} with {@code ops}. A 409 (a check failed, or an operation was refused) is a rolled-back
+     * outcome; any other non-200 answer is a {@link ConsulException}.
+     */
+    public TxnOutcome txn(List<KvOp> ops) throws ConsulException {
+        JsonArray body = new JsonArray();
+        for (KvOp op : ops) {
+            JsonObject kv = new JsonObject().put("Verb", op.verb().wire()).put("Key", op.key());
+            if (op.value() != null) {
+                kv.put("Value", Base64.getEncoder().encodeToString(op.value()));
+            }
+            if (op.verb() == KvOp.Verb.CHECK_INDEX) {
+                kv.put("Index", op.index());
+            }
+            body.add(new JsonObject().put("KV", kv));
+        }
+        Timer.Sample sample = Timer.start();
+        HttpResponse<Buffer> response = send(http.put("/v1/txn"), Buffer.buffer(body.encode()), "PUT /v1/txn");
+        sample.stop(txnTimer);
+        int status = response.statusCode();
+        if (status != 200 && status != 409) {
+            throw new ConsulException("PUT /v1/txn (" + ops.size() + " operations) answered " + status + ": "
+                    + abbreviate(response.bodyAsString()), null);
+        }
+        JsonObject result = response.bodyAsJsonObject();
+        List<String> errors = new ArrayList<>();
+        JsonArray errs = result == null ? null : result.getJsonArray("Errors");
+        if (errs != null) {
+            for (int i = 0; i < errs.size(); i++) {
+                JsonObject e = errs.getJsonObject(i);
+                int opIndex = e.getInteger("OpIndex", -1);
+                errors.add("operation " + opIndex + (opIndex >= 0 && opIndex < ops.size() ? " (" + ops.get(opIndex) + ")" : "")
+                        + ": " + e.getString("What"));
+            }
+        }
+        long index = 0;
+        JsonArray results = result == null ? null : result.getJsonArray("Results");
+        if (results != null) {
+            for (int i = 0; i < results.size(); i++) {
+                JsonObject kv = results.getJsonObject(i).getJsonObject("KV");
+                if (kv != null) {
+                    index = Math.max(index, kv.getLong("ModifyIndex", 0L));
+                }
+            }
+        }
+        String header = response.getHeader("X-Consul-Index");
+        if (header != null) {
+            index = Math.max(index, Long.parseLong(header.trim()));
+        }
+        return new TxnOutcome(status == 200, index, errors);
+    }
+
+    private HttpResponse<Buffer> send(HttpRequest<Buffer> request, Buffer body, String what) throws ConsulException {
+        request.timeout(timeout.toMillis());
+        if (token != null) {
+            request.putHeader("X-Consul-Token", token);
+        }
+        try {
+            return request.sendBuffer(body).await().atMost(timeout.plusSeconds(1));
+        } catch (RuntimeException e) {
+            throw new ConsulException(what + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static String abbreviate(String text) {
+        return text == null ? "" : text.length() > 300 ? text.substring(0, 300) + "..." : text;
+    }
+
+    @PreDestroy
+    void close() {
+        consul.close();
+        http.close();
+    }
+}

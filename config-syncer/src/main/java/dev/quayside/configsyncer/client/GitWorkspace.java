@@ -1,0 +1,264 @@
+package dev.quayside.configsyncer.client;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.diff.DiffEntry;
+import org.eclipse.jgit.dircache.DirCache;
+import org.eclipse.jgit.dircache.DirCacheBuilder;
+import org.eclipse.jgit.dircache.DirCacheEditor;
+import org.eclipse.jgit.dircache.DirCacheEntry;
+import org.eclipse.jgit.lib.CommitBuilder;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.RefUpdate;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.transport.CredentialsProvider;
+import org.eclipse.jgit.transport.PushResult;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.RemoteRefUpdate;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.treewalk.filter.PathFilter;
+
+/**
+ * A bare local copy of one config repository: fetch, read trees and blobs, diff, and write a commit without a working
+ * tree, then push it without ever forcing. Callers hold {@link #lock()} around a fetch-edit-push sequence.
+ */
+public final class GitWorkspace implements AutoCloseable {
+
+    /** How a push ended. */
+    public enum PushOutcome {
+        PUSHED,
+        /** The remote branch moved (non-fast-forward): fetch, re-apply, push again. */
+        REJECTED
+    }
+
+    private final String name;
+    private final String url;
+    private final Repository repository;
+    private final Git git;
+    private final CredentialsProvider credentials;
+    private final ReentrantLock lock = new ReentrantLock();
+
+    GitWorkspace(String name, String url, Path dir, String username, String password) throws IOException {
+        this.name = name;
+        this.url = url;
+        try {
+            if (dir.resolve("HEAD").toFile().exists()) {
+                this.git = Git.open(dir.toFile());
+            } else {
+                this.git = Git.init().setBare(true).setDirectory(dir.toFile()).setInitialBranch("main").call();
+            }
+        } catch (GitAPIException e) {
+            throw new IOException("cannot create workspace for " + name + " in " + dir + ": " + e.getMessage(), e);
+        }
+        this.repository = git.getRepository();
+        this.credentials = username == null ? null : new UsernamePasswordCredentialsProvider(username,
+                password == null ? "" : password);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public ReentrantLock lock() {
+        return lock;
+    }
+
+    /** Fetches {@code branch} and returns its commit, or null when the remote has no such branch. */
+    public ObjectId fetch(String branch) throws GitException {
+        try {
+            git.fetch().setRemote(url).setCredentialsProvider(credentials).setRemoveDeletedRefs(true)
+                    .setRefSpecs(new RefSpec("+" + Constants.R_HEADS + branch + ":" + trackingRef(branch))).call();
+            return repository.resolve(trackingRef(branch));
+        } catch (GitAPIException | IOException e) {
+            throw new GitException("fetch of " + branch + " from " + name + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The remote's commit for {@code branch} (ls-remote), or null; used by the readiness check. */
+    public ObjectId lsRemote(String branch) throws GitException {
+        try {
+            return git.lsRemote().setRemote(url).setCredentialsProvider(credentials).setHeads(true).call().stream()
+                    .filter(r -> r.getName().equals(Constants.R_HEADS + branch)).map(r -> r.getObjectId())
+                    .findFirst().orElse(null);
+        } catch (GitAPIException e) {
+            throw new GitException("ls-remote of " + name + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Every file of {@code commit}'s tree (below {@code prefix} when not null), path → blob id, in tree order. */
+    public Map<String, ObjectId> files(ObjectId commit, String prefix) throws GitException {
+        Map<String, ObjectId> files = new LinkedHashMap<>();
+        try (RevWalk walk = new RevWalk(repository); TreeWalk tree = new TreeWalk(repository)) {
+            tree.addTree(walk.parseCommit(commit).getTree());
+            tree.setRecursive(true);
+            if (prefix != null && !prefix.isEmpty()) {
+                tree.setFilter(PathFilter.create(prefix));
+            }
+            while (tree.next()) {
+                if (tree.getFileMode(0).getObjectType() == Constants.OBJ_BLOB) {
+                    files.put(tree.getPathString(), tree.getObjectId(0));
+                }
+            }
+            return files;
+        } catch (IOException e) {
+            throw new GitException("cannot list " + commit.name() + " of " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The blob at {@code path} in {@code commit}, or null when absent. */
+    public byte[] readFile(ObjectId commit, String path) throws GitException {
+        try (RevWalk walk = new RevWalk(repository);
+                TreeWalk tree = TreeWalk.forPath(repository, path, walk.parseCommit(commit).getTree())) {
+            return tree == null ? null : read(tree.getObjectId(0));
+        } catch (IOException e) {
+            throw new GitException("cannot read " + path + " at " + commit.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public byte[] read(ObjectId blob) throws GitException {
+        try {
+            return repository.open(blob, Constants.OBJ_BLOB).getBytes();
+        } catch (IOException e) {
+            throw new GitException("cannot read blob " + blob.name() + " of " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    public boolean has(ObjectId commit) {
+        try {
+            return repository.getObjectDatabase().has(commit);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** True when {@code ancestor} is reachable from {@code head} (or equal to it). */
+    public boolean isAncestor(ObjectId ancestor, ObjectId head) throws GitException {
+        try (RevWalk walk = new RevWalk(repository)) {
+            return walk.isMergedInto(walk.parseCommit(ancestor), walk.parseCommit(head));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** {@code git diff --no-renames --name-status from to}: added, modified, type-changed, deleted paths. */
+    public List<DiffEntry> diff(ObjectId from, ObjectId to) throws GitException {
+        try (RevWalk walk = new RevWalk(repository); TreeWalk tree = new TreeWalk(repository)) {
+            tree.addTree(walk.parseCommit(from).getTree());
+            tree.addTree(walk.parseCommit(to).getTree());
+            tree.setRecursive(true);
+            return new ArrayList<>(DiffEntry.scan(tree));
+        } catch (IOException e) {
+            throw new GitException("cannot diff " + from.name() + ".." + to.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes a commit on top of {@code parent} that replaces the given files' contents (no working tree).
+     *
+     * @return the new commit's id
+     */
+    public ObjectId commit(ObjectId parent, Map<String, byte[]> changes, PersonIdent author, String message)
+            throws GitException {
+        try (ObjectInserter inserter = repository.newObjectInserter(); RevWalk walk = new RevWalk(repository);
+                ObjectReader reader = repository.newObjectReader()) {
+            RevCommit parentCommit = walk.parseCommit(parent);
+            DirCache index = DirCache.newInCore();
+            DirCacheBuilder builder = index.builder();
+            builder.addTree(new byte[0], DirCacheEntry.STAGE_0, reader, parentCommit.getTree());
+            builder.finish();
+            DirCacheEditor editor = index.editor();
+            for (Map.Entry<String, byte[]> change : changes.entrySet()) {
+                ObjectId blob = inserter.insert(Constants.OBJ_BLOB, change.getValue());
+                editor.add(new DirCacheEditor.PathEdit(change.getKey()) {
+                    @Override
+                    public void apply(DirCacheEntry entry) {
+                        if (entry.getRawMode() == 0) {
+                            entry.setFileMode(FileMode.REGULAR_FILE);
+                        }
+                        entry.setObjectId(blob);
+                    }
+                });
+            }
+            editor.finish();
+            ObjectId tree = index.writeTree(inserter);
+            CommitBuilder commit = new CommitBuilder();
+            commit.setTreeId(tree);
+            commit.setParentId(parent);
+            commit.setAuthor(author);
+            commit.setCommitter(author);
+            commit.setEncoding(StandardCharsets.UTF_8);
+            commit.setMessage(message);
+            ObjectId id = inserter.insert(commit);
+            inserter.flush();
+            return id;
+        } catch (IOException e) {
+            throw new GitException("cannot write a commit in " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Pushes {@code commit} to {@code branch} as a fast-forward only (never forced): when the branch moved since the
+     * commit's parent was fetched, the remote rejects it and the caller fetches and re-applies.
+     */
+    public PushOutcome push(ObjectId commit, String branch) throws GitException {
+        String local = "refs/quayside/outgoing/" + branch;
+        try {
+            RefUpdate update = repository.updateRef(local);
+            update.setNewObjectId(commit);
+            update.setForceUpdate(true);
+            update.update();
+            Iterable<PushResult> results = git.push().setRemote(url).setCredentialsProvider(credentials)
+                    .setForce(false).setRefSpecs(new RefSpec(local + ":" + Constants.R_HEADS + branch)).call();
+            for (PushResult result : results) {
+                RemoteRefUpdate r = result.getRemoteUpdate(Constants.R_HEADS + branch);
+                switch (r.getStatus()) {
+                    case OK, UP_TO_DATE -> {
+                        RefUpdate tracking = repository.updateRef(trackingRef(branch));
+                        tracking.setNewObjectId(commit);
+                        tracking.setForceUpdate(true);
+                        tracking.update();
+                        return PushOutcome.PUSHED;
+                    }
+                    case REJECTED_NONFASTFORWARD, REJECTED_REMOTE_CHANGED, REJECTED_OTHER_REASON -> {
+                        if (r.getStatus() == RemoteRefUpdate.Status.REJECTED_OTHER_REASON
+                                && r.getMessage() != null && !r.getMessage().contains("lock")) {
+                            throw new GitException("push to " + name + "/" + branch + " rejected: " + r.getMessage(),
+                                    null);
+                        }
+                        return PushOutcome.REJECTED;
+                    }
+                    default -> throw new GitException("push to " + name + "/" + branch + " failed: " + r.getStatus()
+                            + (r.getMessage() == null ? "" : " " + r.getMessage()), null);
+                }
+            }
+            throw new GitException("push to " + name + " returned no result", null);
+        } catch (GitAPIException | IOException e) {
+            throw new GitException("push to " + name + "/" + branch + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static String trackingRef(String branch) {
+        return "refs/remotes/origin/" + branch;
+    }
+
+    @Override
+    public void close() {
+        git.close();
+    }
+}

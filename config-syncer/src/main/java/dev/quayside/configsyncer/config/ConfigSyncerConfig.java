@@ -1,0 +1,123 @@
+package dev.quayside.configsyncer.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** config-syncer's settings: {@code quayside.config-syncer.*}. */
+@ConfigMapping(prefix = "quayside.config-syncer")
+public interface ConfigSyncerConfig {
+
+    /** The config repositories, by name (the name is the {@code repo} part of Consul keys and of events). */
+    Map<String, Repository> repositories();
+
+    /** Where the bare working copies of the config repositories live. */
+    @WithDefault("${java.io.tmpdir}/quayside-config-syncer")
+    String workDir();
+
+    /** Consul KV prefix of the image keys {@code <prefix>/<app>/<environment>}. */
+    @WithDefault("quayside/images")
+    String imagesPrefix();
+
+    /** Push attempts of one write-back; a non-fast-forward rejection fetches, re-applies and pushes again. */
+    @WithDefault("10")
+    int pushAttempts();
+
+    /** Attempts of one mirror run before it is reported FAILED; each attempt starts again from the stored ref. */
+    @WithDefault("3")
+    int syncAttempts();
+
+    /** Pause between attempts (multiplied by the attempt number, with jitter). */
+    @WithDefault("PT0.05S")
+    Duration retryDelay();
+
+    /** Mirror the branch right after a write-back's push instead of waiting for the push event. */
+    @WithDefault("true")
+    boolean mirrorAfterWriteBack();
+
+    /** Consul transaction limits. */
+    Txn txn();
+
+    /** Consul transaction limits: keep within the server's ({@code txn_max_req_len}, 64/128 operations). */
+    interface Txn {
+        /** Operations per transaction: 64 for Consul before 1.14, 128 after. */
+        @WithDefault("64")
+        int maxOperations();
+
+        /** Request body bytes per transaction (Consul's default {@code txn_max_req_len} is 512 KB). */
+        @WithDefault("524288")
+        int maxBytes();
+
+        /** Largest value Consul accepts ({@code kv_max_value_size}); a file over it fails its sync. */
+        @WithDefault("524288")
+        int maxValueBytes();
+    }
+
+    /** One config repository. */
+    interface Repository {
+        /** Clone URL (file://, https://, ssh://). */
+        String cloneUrl();
+
+        /** The branch write-backs commit to (and the first branch mirrored). */
+        @WithDefault("main")
+        String branch();
+
+        /** Branches mirrored into Consul; defaults to {@link #branch()} alone. */
+        Optional<List<String>> branches();
+
+        /** Author and committer of write-back commits. */
+        @WithDefault("Quayside")
+        String authorName();
+
+        @WithDefault("quayside@localhost")
+        String authorEmail();
+
+        /** Push credentials (HTTP basic / token); none for file:// and ssh with an agent. */
+        Optional<String> username();
+
+        Optional<String> password();
+
+        /**
+         * The write-back commit message; placeholders {@code {app}}, {@code {image}}, {@code {environments}},
+         * {@code {files}}, {@code {sourceRepository}}, {@code {sourceCommit}}, {@code {eventId}}.
+         */
+        @WithDefault("Deploy {app} {image} to {environments}\n\nQuayside-Source: {sourceRepository}@{sourceCommit}\nQuayside-Event: {eventId}\n")
+        String messageTemplate();
+
+        /** git2consul's options for the mirror. */
+        Git2Consul git2consul();
+    }
+
+    /** git2consul's per-repository options, same names (kebab-case) and defaults; see {@code docs/config-syncer.md}. */
+    interface Git2Consul {
+        /** Key prefix (no leading or trailing '/'); empty for none. */
+        @WithDefault("quayside/config")
+        String mountpoint();
+
+        @WithDefault("true")
+        boolean includeBranchName();
+
+        @WithDefault("false")
+        boolean ignoreRepoName();
+
+        /** Only mirror files below this directory; keys are relative to it. */
+        Optional<String> sourceRoot();
+
+        @WithDefault("false")
+        boolean expandKeys();
+
+        @WithDefault("false")
+        boolean expandKeysDiff();
+
+        @WithDefault("false")
+        boolean ignoreFileExtension();
+
+        /** A properties file in the repository whose values expanded properties files can use as {@code ${var}}. */
+        @WithName("common-properties")
+        Optional<String> commonProperties();
+    }
+}

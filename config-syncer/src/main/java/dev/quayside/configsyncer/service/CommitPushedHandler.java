@@ -1,0 +1,60 @@
+package dev.quayside.configsyncer.service;
+
+import dev.quayside.events.CommitPushed;
+import dev.quayside.events.ConfigSynced;
+import dev.quayside.events.EventEnvelope;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Handles {@link CommitPushed} for {@code config} repositories: mirrors the pushed branch into Consul. Nothing is
+ * published when Consul already has the head (e.g. after config-syncer's own write-back mirrored it).
+ */
+@ApplicationScoped
+public class CommitPushedHandler {
+
+    private static final Logger LOG = Logger.getLogger(CommitPushedHandler.class);
+
+    private final Repositories repositories;
+    private final MirrorService mirror;
+    private final MeterRegistry registry;
+
+    CommitPushedHandler(Repositories repositories, MirrorService mirror, MeterRegistry registry) {
+        this.repositories = repositories;
+        this.mirror = mirror;
+        this.registry = registry;
+    }
+
+    public Handled handle(EventEnvelope<CommitPushed> in) {
+        CommitPushed push = in.data();
+        if (!"config".equals(push.repositoryKind())) {
+            return Handled.of(List.of());
+        }
+        if (!push.isBranch() || push.change() == CommitPushed.RefChange.BRANCH_DELETED) {
+            LOG.infof("%s %s: %s is not mirrored", push.repository(), push.ref(), push.change());
+            return Handled.of(List.of());
+        }
+        Optional<ConfigRepo> repo = repositories.byName(push.repository());
+        String branch = push.refName();
+        if (repo.isEmpty() || !repo.get().branches().contains(branch)) {
+            LOG.debugf("%s %s is not a configured config repository branch", push.repository(), branch);
+            return Handled.of(List.of());
+        }
+        Timer.Sample sample = Timer.start(registry);
+        Optional<ConfigSynced> synced = mirror.sync(repo.get(), branch);
+        sample.stop(registry.timer("quayside.config-syncer.sync", "outcome",
+                synced.map(s -> s.outcome().name()).orElse("CURRENT")));
+        if (synced.isEmpty()) {
+            return Handled.of(List.of());
+        }
+        ConfigSynced s = synced.get();
+        EventEnvelope<ConfigSynced> out = in.next(s, ImageBuiltHandler.SOURCE, Instant.now(), s.configRepository(),
+                s.branch(), String.valueOf(s.toCommit()), s.outcome().name());
+        return new Handled(List.of(out), s.outcome() == ConfigSynced.Outcome.FAILED ? s.reason() : null);
+    }
+}

@@ -1,0 +1,105 @@
+package dev.quayside.configsyncer.service;
+
+import dev.quayside.configsyncer.client.ConsulClient;
+import dev.quayside.configsyncer.client.ConsulException;
+import dev.quayside.configsyncer.client.GitException;
+import dev.quayside.configsyncer.client.KvOp;
+import dev.quayside.events.ConfigSynced;
+import dev.quayside.events.EventEnvelope;
+import dev.quayside.events.ImageBuilt;
+import dev.quayside.events.TagUpdated;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.faulttolerance.Retry;
+import org.jboss.logging.Logger;
+
+/**
+ * Handles {@link ImageBuilt}: the write-back into each config repository, the image keys in Consul, and the mirror of
+ * the pushed commit. One {@link TagUpdated} per repository, also when nothing changed.
+ */
+@ApplicationScoped
+public class ImageBuiltHandler {
+
+    static final String SOURCE = "/quayside/config-syncer";
+    private static final Logger LOG = Logger.getLogger(ImageBuiltHandler.class);
+
+    private final Repositories repositories;
+    private final WriteBackService writeBack;
+    private final MirrorService mirror;
+    private final ConsulClient consul;
+    private final SyncSettings settings;
+    private final MeterRegistry registry;
+
+    ImageBuiltHandler(Repositories repositories, WriteBackService writeBack, MirrorService mirror, ConsulClient consul,
+            SyncSettings settings, MeterRegistry registry) {
+        this.repositories = repositories;
+        this.writeBack = writeBack;
+        this.mirror = mirror;
+        this.consul = consul;
+        this.settings = settings;
+        this.registry = registry;
+    }
+
+    /** Retryable failures (Git, Consul) are retried here; what is left is terminal. */
+    @Retry(maxRetries = 2, delay = 200, jitter = 100, abortOn = WriteBackService.PushRejectedException.class)
+    public Handled handle(EventEnvelope<ImageBuilt> in) throws GitException {
+        ImageBuilt built = in.data();
+        List<EventEnvelope<?>> events = new ArrayList<>();
+        for (ConfigRepo repo : repositories.all()) {
+            Timer.Sample sample = Timer.start(registry);
+            WriteBackService.Result result = writeBack.apply(repo, built, in.id());
+            TagUpdated tag = result.event();
+            sample.stop(registry.timer("quayside.config-syncer.write-back", "outcome", tag.outcome().name()));
+            String keysProblem = writeImageKeys(built, result.environments());
+            if (keysProblem != null) {
+                tag = new TagUpdated(tag.app(), tag.configRepository(), tag.branch(), tag.commitWritten(),
+                        tag.newImage(), tag.changes(), tag.outcome(), keysProblem);
+            }
+            events.add(in.next(tag, SOURCE, Instant.now(), repo.name(), built.artifactId()));
+            LOG.infof("%s %s in %s: %s%s", built.app(), built.pinnedReference(), repo.name(), tag.outcome(),
+                    tag.reason() == null ? "" : " (" + tag.reason() + ")");
+            if (result.pushed() != null && settings.mirrorAfterWriteBack()) {
+                Optional<ConfigSynced> synced = mirror.sync(repo, repo.branch());
+                synced.ifPresent(s -> events.add(in.next(s, SOURCE, Instant.now(), s.configRepository(), s.branch(),
+                        String.valueOf(s.toCommit()), s.outcome().name())));
+            }
+        }
+        return Handled.of(events);
+    }
+
+    /** The FAILED {@link TagUpdated} per repository for an input that could not be handled. */
+    public Handled failed(EventEnvelope<ImageBuilt> in, Throwable failure) {
+        ImageBuilt built = in.data();
+        String reason = failure.getMessage() == null ? failure.toString() : failure.getMessage();
+        List<EventEnvelope<?>> events = new ArrayList<>();
+        for (ConfigRepo repo : repositories.all()) {
+            TagUpdated tag = new TagUpdated(built.app(), repo.name(), repo.branch(), null, built.pinnedReference(),
+                    List.of(), TagUpdated.Outcome.FAILED, reason);
+            events.add(in.next(tag, SOURCE, Instant.now(), repo.name(), built.artifactId(), "FAILED"));
+        }
+        return new Handled(events, reason);
+    }
+
+    /** Records the image at {@code <imagesPrefix>/<app>/<environment>}; returns what went wrong, or null. */
+    private String writeImageKeys(ImageBuilt built, List<String> environments) {
+        if (environments.isEmpty()) {
+            return null;
+        }
+        List<KvOp> ops = new ArrayList<>();
+        for (String env : environments) {
+            ops.add(KvOp.set(settings.imagesPrefix() + "/" + built.app() + "/" + env, built.pinnedReference()));
+        }
+        try {
+            ConsulClient.TxnOutcome outcome = consul.txn(ops);
+            return outcome.committed() ? null : "image keys not written: " + outcome.errors();
+        } catch (ConsulException e) {
+            LOG.warnf("image keys of %s not written: %s", built.app(), e.getMessage());
+            return "image keys not written: " + e.getMessage();
+        }
+    }
+}

@@ -1,0 +1,345 @@
+package dev.quayside.configsyncer.service;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import dev.quayside.configsyncer.client.ConsulClient;
+import dev.quayside.configsyncer.client.ConsulException;
+import dev.quayside.configsyncer.client.GitClient;
+import dev.quayside.configsyncer.client.GitException;
+import dev.quayside.configsyncer.client.GitWorkspace;
+import dev.quayside.configsyncer.client.KvOp;
+import dev.quayside.events.ConfigSynced;
+import dev.quayside.events.ConfigSynced.FileProblem;
+import dev.quayside.events.ConfigSynced.Outcome;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import org.eclipse.jgit.diff.DiffEntry;
+import org.eclipse.jgit.lib.ObjectId;
+import org.jboss.logging.Logger;
+
+/**
+ * Job 2: mirrors one branch of a config repository into Consul KV with git2consul's layout. Diff-based from the commit
+ * stored at the branch's ref key; a full resync when there is no ref or it is not an ancestor of the head (force push).
+ * Every write goes through {@code /v1/txn} batches; the last one is guarded by the ref key's index and advances it.
+ */
+public class MirrorService {
+
+    private static final Logger LOG = Logger.getLogger(MirrorService.class);
+    private static final JsonFactory JSON = new JsonFactory();
+    /** Event lists of a full resync are capped at this many entries (Kafka's 1 MB record limit). */
+    static final int MAX_LISTED = 1000;
+
+    private final GitClient git;
+    private final ConsulClient consul;
+    private final SyncSettings settings;
+
+    public MirrorService(GitClient git, ConsulClient consul, SyncSettings settings) {
+        this.git = git;
+        this.consul = consul;
+        this.settings = settings;
+    }
+
+    /** A sync that cannot succeed by retrying (a value over Consul's limit, a rolled-back operation). */
+    static final class TerminalSyncException extends Exception {
+        TerminalSyncException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Brings {@code branch} of {@code repo} into Consul.
+     *
+     * @return the {@link ConfigSynced} to publish (SYNCED or FAILED), or empty when Consul already had the head
+     */
+    public Optional<ConfigSynced> sync(ConfigRepo repo, String branch) {
+        GitWorkspace ws = git.workspace(repo.name(), repo.cloneUrl(), repo.username(), repo.password());
+        String lastError = null;
+        String from = null;
+        String to = null;
+        ws.lock().lock();
+        try {
+            for (int attempt = 1; attempt <= settings.syncAttempts(); attempt++) {
+                try {
+                    ObjectId head = ws.fetch(branch);
+                    if (head == null) {
+                        return Optional.of(failed(repo, branch, null, null, "branch " + branch + " does not exist"));
+                    }
+                    to = head.name();
+                    Attempt result = attempt(ws, repo, branch, head);
+                    from = result.from;
+                    if (result.current) {
+                        return Optional.empty();
+                    }
+                    if (result.event != null) {
+                        return Optional.of(result.event);
+                    }
+                    lastError = result.retryReason;
+                } catch (TerminalSyncException e) {
+                    return Optional.of(failed(repo, branch, from, to, e.getMessage()));
+                } catch (GitException | ConsulException e) {
+                    lastError = e.getMessage();
+                }
+                LOG.warnf("sync of %s/%s, attempt %d of %d: %s", repo.name(), branch, attempt,
+                        settings.syncAttempts(), lastError);
+                if (attempt < settings.syncAttempts()) {
+                    settings.pause(attempt);
+                }
+            }
+            return Optional.of(failed(repo, branch, from, to,
+                    "gave up after " + settings.syncAttempts() + " attempts: " + lastError));
+        } finally {
+            ws.lock().unlock();
+        }
+    }
+
+    private static final class Attempt {
+        boolean current;
+        String from;
+        ConfigSynced event;
+        String retryReason;
+    }
+
+    /** What one sync writes. */
+    private static final class Changes {
+        final List<KvOp> deletes = new ArrayList<>();
+        final Map<String, byte[]> puts = new LinkedHashMap<>();
+        final List<String> files = new ArrayList<>();
+        final List<FileProblem> invalid = new ArrayList<>();
+        final List<FileProblem> skipped = new ArrayList<>();
+    }
+
+    private Attempt attempt(GitWorkspace ws, ConfigRepo repo, String branch, ObjectId head)
+            throws GitException, ConsulException, TerminalSyncException {
+        KeyLayout layout = repo.layout();
+        String refKey = layout.refKey(branch);
+        Optional<ConsulClient.Entry> ref = consul.get(refKey);
+        Attempt a = new Attempt();
+        ObjectId from = ref.map(e -> parseId(e.value())).orElse(null);
+        a.from = from == null ? null : from.name();
+        if (from != null && from.equals(head)) {
+            a.current = true;
+            return a;
+        }
+        boolean full = from == null || !ws.has(from) || !ws.isAncestor(from, head);
+        Properties common = commonProperties(ws, repo, head);
+        Changes changes = full ? fullResync(ws, repo, branch, head, common) : diff(ws, repo, branch, from, head, common);
+
+        List<KvOp> ops = new ArrayList<>(changes.deletes);
+        for (Map.Entry<String, byte[]> put : changes.puts.entrySet()) {
+            if (put.getValue().length > settings.maxValueBytes()) {
+                throw new TerminalSyncException("value of " + put.getKey() + " is " + put.getValue().length
+                        + " bytes, over Consul's limit of " + settings.maxValueBytes() + " bytes: nothing written");
+            }
+            ops.add(KvOp.set(put.getKey(), put.getValue()));
+        }
+        KvOp guard = ref.isPresent() ? KvOp.checkIndex(refKey, ref.get().modifyIndex()) : KvOp.checkNotExists(refKey);
+        TxnPlanner.Plan plan = TxnPlanner.plan(ops, guard, KvOp.set(refKey, head.name()),
+                settings.txnMaxOperations(), settings.txnMaxBytes());
+        for (KvOp big : plan.oversized()) {
+            consul.put(big.key(), big.value());
+        }
+        long index = 0;
+        for (int i = 0; i < plan.batches().size(); i++) {
+            List<KvOp> batch = plan.batches().get(i);
+            ConsulClient.TxnOutcome outcome = consul.txn(batch);
+            if (!outcome.committed()) {
+                boolean last = i == plan.batches().size() - 1;
+                if (last && outcome.errors().stream().anyMatch(e -> e.startsWith("operation 0 "))) {
+                    a.retryReason = "the ref " + refKey + " moved during the sync (another syncer): " + outcome.errors();
+                    return a;
+                }
+                throw new TerminalSyncException("Consul rolled back transaction " + (i + 1) + " of "
+                        + plan.batches().size() + ": " + outcome.errors());
+            }
+            index = Math.max(index, outcome.index());
+        }
+        List<String> deleted = changes.deletes.stream().map(KvOp::key).toList();
+        a.event = new ConfigSynced(repo.name(), branch, a.from, head.name(), cap(new ArrayList<>(changes.puts.keySet()), full),
+                cap(deleted, full), cap(changes.files, full), index, full, changes.invalid, changes.skipped,
+                Outcome.SYNCED, null);
+        LOG.infof("synced %s/%s %s..%s: %d put, %d deleted in %d transaction(s)%s", repo.name(), branch,
+                a.from == null ? "(none)" : a.from.substring(0, 7), head.name().substring(0, 7), changes.puts.size(),
+                deleted.size(), plan.batches().size(), full ? " (full resync)" : "");
+        return a;
+    }
+
+    private Changes fullResync(GitWorkspace ws, ConfigRepo repo, String branch, ObjectId head, Properties common)
+            throws GitException, ConsulException {
+        KeyLayout layout = repo.layout();
+        Changes changes = new Changes();
+        for (Map.Entry<String, ObjectId> file : ws.files(head, repo.mirror().sourceRoot()).entrySet()) {
+            put(layout, branch, file.getKey(), ws.read(file.getValue()), null, common, changes);
+        }
+        String prefix = layout.branchPrefix(branch);
+        if (prefix.isEmpty()) {
+            LOG.warnf("%s/%s has no key prefix (no mountpoint, repo or branch name): a full resync deletes nothing",
+                    repo.name(), branch);
+            return changes;
+        }
+        Set<String> keep = new LinkedHashSet<>(changes.puts.keySet());
+        for (String b : repo.branches()) {
+            keep.add(layout.refKey(b));
+        }
+        keep.add(layout.refKey(branch));
+        for (String existing : consul.keys(prefix)) {
+            if (!keep.contains(existing)) {
+                changes.deletes.add(KvOp.delete(existing));
+            }
+        }
+        return changes;
+    }
+
+    private Changes diff(GitWorkspace ws, ConfigRepo repo, String branch, ObjectId from, ObjectId head,
+            Properties common) throws GitException {
+        KeyLayout layout = repo.layout();
+        Changes changes = new Changes();
+        for (DiffEntry d : ws.diff(from, head)) {
+            switch (d.getChangeType()) {
+                case ADD, MODIFY, COPY -> {
+                    byte[] old = d.getChangeType() == DiffEntry.ChangeType.MODIFY ? ws.read(d.getOldId().toObjectId()) : null;
+                    put(layout, branch, d.getNewPath(), ws.read(d.getNewId().toObjectId()), old, common, changes);
+                }
+                case DELETE -> delete(layout, branch, d.getOldPath(), changes);
+                case RENAME -> {
+                    delete(layout, branch, d.getOldPath(), changes);
+                    put(layout, branch, d.getNewPath(), ws.read(d.getNewId().toObjectId()), null, common, changes);
+                }
+                default -> {
+                }
+            }
+        }
+        return changes;
+    }
+
+    /** Adds the writes for one added or modified file ({@code old} is its previous content when modified). */
+    private void put(KeyLayout layout, String branch, String path, byte[] content, byte[] old, Properties common,
+            Changes changes) {
+        Optional<String> fileKey = layout.fileKey(branch, path);
+        if (fileKey.isEmpty()) {
+            return;
+        }
+        String illegal = KeyLayout.illegalKeyReason(fileKey.get());
+        if (illegal != null) {
+            changes.skipped.add(new FileProblem(path, illegal));
+            return;
+        }
+        changes.files.add(path);
+        if (path.toLowerCase().endsWith(".json")) {
+            String invalid = jsonProblem(content);
+            if (invalid != null) {
+                changes.invalid.add(new FileProblem(path, "not valid JSON, mirrored as text: " + invalid));
+            }
+        }
+        MirrorOptions options = layout.options();
+        if (!options.expandKeys() || !KvExpander.expandable(path)) {
+            changes.puts.put(fileKey.get(), content);
+            return;
+        }
+        Map<String, String> leaves = expandOrWhole(fileKey.get(), path, content, common, changes, true);
+        if (old != null) {
+            Map<String, String> previous = expandOrWhole(fileKey.get(), path, old, common, changes, false);
+            for (String key : previous.keySet()) {
+                if (!leaves.containsKey(key)) {
+                    changes.deletes.add(KvOp.delete(key));
+                }
+            }
+            if (options.expandKeysDiff()) {
+                leaves.entrySet().removeIf(e -> e.getValue().equals(previous.get(e.getKey())));
+            }
+        }
+        for (Map.Entry<String, String> leaf : leaves.entrySet()) {
+            String reason = KeyLayout.illegalKeyReason(leaf.getKey());
+            if (reason != null) {
+                changes.skipped.add(new FileProblem(path, reason + ": " + leaf.getKey()));
+            } else {
+                changes.puts.put(leaf.getKey(), leaf.getValue().getBytes(StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    private static Map<String, String> expandOrWhole(String fileKey, String path, byte[] content, Properties common,
+            Changes changes, boolean report) {
+        try {
+            return new LinkedHashMap<>(KvExpander.expand(fileKey, path, content, common));
+        } catch (IllegalArgumentException e) {
+            if (report && !path.toLowerCase().endsWith(".json")) {
+                changes.invalid.add(new FileProblem(path, "not expanded, stored whole: " + e.getMessage()));
+            }
+            Map<String, String> whole = new LinkedHashMap<>();
+            whole.put(fileKey, new String(content, StandardCharsets.UTF_8));
+            return whole;
+        }
+    }
+
+    private void delete(KeyLayout layout, String branch, String path, Changes changes) {
+        Optional<String> fileKey = layout.fileKey(branch, path);
+        if (fileKey.isEmpty() || KeyLayout.illegalKeyReason(fileKey.get()) != null) {
+            return;
+        }
+        changes.files.add(path);
+        changes.deletes.add(KvOp.delete(fileKey.get()));
+        if (layout.options().expandKeys() && KvExpander.expandable(path)) {
+            changes.deletes.add(KvOp.deleteTree(fileKey.get() + "/"));
+        }
+    }
+
+    private static Properties commonProperties(GitWorkspace ws, ConfigRepo repo, ObjectId head) throws GitException {
+        String path = repo.mirror().commonProperties();
+        if (path == null || path.isBlank()) {
+            return null;
+        }
+        byte[] content = ws.readFile(head, path);
+        Properties p = new Properties();
+        if (content != null) {
+            try {
+                p.load(new StringReader(new String(content, StandardCharsets.UTF_8)));
+            } catch (IOException | IllegalArgumentException e) {
+                LOG.warnf("common properties %s unreadable: %s", path, e.getMessage());
+            }
+        }
+        return p;
+    }
+
+    /** Why {@code content} is not one valid JSON document, or null when it is. */
+    static String jsonProblem(byte[] content) {
+        try (JsonParser parser = JSON.createParser(content)) {
+            if (parser.nextToken() == null) {
+                return "empty file";
+            }
+            parser.skipChildren();
+            if (parser.nextToken() != null) {
+                return "more than one JSON value";
+            }
+            return null;
+        } catch (IOException e) {
+            String m = e.getMessage();
+            return m == null ? e.toString() : m.lines().findFirst().orElse(m);
+        }
+    }
+
+    private static List<String> cap(List<String> list, boolean full) {
+        return full && list.size() > MAX_LISTED ? List.copyOf(list.subList(0, MAX_LISTED)) : list;
+    }
+
+    private static ObjectId parseId(String value) {
+        try {
+            return value == null ? null : ObjectId.fromString(value.trim());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static ConfigSynced failed(ConfigRepo repo, String branch, String from, String to, String reason) {
+        return new ConfigSynced(repo.name(), branch, from, to, List.of(), List.of(), List.of(), 0, false, List.of(),
+                List.of(), Outcome.FAILED, reason);
+    }
+}

@@ -1,0 +1,32 @@
+package dev.quayside.configsyncer.service;
+
+import dev.quayside.configsyncer.client.ConsulClient;
+import dev.quayside.configsyncer.client.GitClient;
+import dev.quayside.configsyncer.config.ConfigSyncerConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+
+/** Builds the plain-Java write-back and mirror services from the typed configuration. */
+@ApplicationScoped
+class ServiceProducer {
+
+    @Produces
+    @ApplicationScoped
+    SyncSettings settings(ConfigSyncerConfig config) {
+        return new SyncSettings(config.imagesPrefix(), config.pushAttempts(), config.syncAttempts(),
+                config.retryDelay(), config.txn().maxOperations(), config.txn().maxBytes(),
+                config.txn().maxValueBytes(), config.mirrorAfterWriteBack());
+    }
+
+    @Produces
+    @ApplicationScoped
+    WriteBackService writeBack(GitClient git, SyncSettings settings) {
+        return new WriteBackService(git, settings);
+    }
+
+    @Produces
+    @ApplicationScoped
+    MirrorService mirror(GitClient git, ConsulClient consul, SyncSettings settings) {
+        return new MirrorService(git, consul, settings);
+    }
+}

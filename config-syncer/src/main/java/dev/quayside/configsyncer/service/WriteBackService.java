@@ -1,0 +1,196 @@
+package dev.quayside.configsyncer.service;
+
+import dev.quayside.configsyncer.client.GitClient;
+import dev.quayside.configsyncer.client.GitException;
+import dev.quayside.configsyncer.client.GitWorkspace;
+import dev.quayside.events.ImageBuilt;
+import dev.quayside.events.ImageReference;
+import dev.quayside.events.TagUpdated;
+import dev.quayside.events.TagUpdated.FileChange;
+import dev.quayside.events.TagUpdated.Outcome;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.jboss.logging.Logger;
+
+/**
+ * Job 1: writes a built image into every Marathon and Chronos definition of the config repository that references its
+ * image repository, in environments whose policy follows the build's branch or tag. One commit per build, pushed as a
+ * fast-forward; a rejected push is fetched, re-applied on the new head and pushed again, a bounded number of times.
+ */
+public class WriteBackService {
+
+    private static final Logger LOG = Logger.getLogger(WriteBackService.class);
+    /** {@code marathon/<environment>/...json} and {@code chronos/<environment>/...json}. */
+    private static final Pattern DEFINITION = Pattern.compile("(marathon|chronos)/([^/]+)/.+\\.json");
+    private static final List<String> MARATHON_IMAGE = List.of("container", "docker", "image");
+    private static final List<String> CHRONOS_IMAGE = List.of("container", "image");
+
+    /**
+     * What one write-back did.
+     *
+     * @param event        the {@link TagUpdated} to publish
+     * @param pushed       the commit pushed, or null
+     * @param environments the environments that follow the build and reference the image (for the image keys)
+     */
+    public record Result(TagUpdated event, ObjectId pushed, List<String> environments) {
+    }
+
+    private final GitClient git;
+    private final SyncSettings settings;
+
+    public WriteBackService(GitClient git, SyncSettings settings) {
+        this.git = git;
+        this.settings = settings;
+    }
+
+    /** Applies {@code built} to {@code repo}; {@code eventId} is the ImageBuilt event's id (a commit trailer). */
+    public Result apply(ConfigRepo repo, ImageBuilt built, String eventId) throws GitException {
+        GitWorkspace ws = git.workspace(repo.name(), repo.cloneUrl(), repo.username(), repo.password());
+        String pinned = built.pinnedReference();
+        ws.lock().lock();
+        try {
+            for (int attempt = 1; attempt <= settings.pushAttempts(); attempt++) {
+                ObjectId head = ws.fetch(repo.branch());
+                if (head == null) {
+                    throw new GitException("branch " + repo.branch() + " does not exist in " + repo.name(), null);
+                }
+                Edit edit = edit(ws, head, built, pinned);
+                if (edit.referencing == 0) {
+                    return new Result(tagUpdated(repo, built, null, List.of(), Outcome.NO_MATCH,
+                            "no definition references " + built.imageRepository()), null, List.of());
+                }
+                if (edit.environments.isEmpty()) {
+                    return new Result(tagUpdated(repo, built, null, List.of(), Outcome.NO_MATCH,
+                            "no environment follows " + built.branch() + " (" + edit.referencing
+                                    + " definition(s) reference " + built.imageRepository() + ")"), null, List.of());
+                }
+                List<String> environments = List.copyOf(edit.environments);
+                if (edit.files.isEmpty()) {
+                    return new Result(tagUpdated(repo, built, null, List.of(), Outcome.UNCHANGED,
+                            "already at " + pinned + " in " + edit.unchanged + " definition(s)"), null, environments);
+                }
+                PersonIdent author = new PersonIdent(repo.authorName(), repo.authorEmail());
+                ObjectId commit = ws.commit(head, edit.files, author, message(repo, built, eventId, edit));
+                if (ws.push(commit, repo.branch()) == GitWorkspace.PushOutcome.PUSHED) {
+                    return new Result(tagUpdated(repo, built, commit.name(), edit.changes, Outcome.UPDATED, null),
+                            commit, environments);
+                }
+                LOG.debugf("push of %s to %s/%s rejected (attempt %d): re-applying on the new head", built.app(),
+                        repo.name(), repo.branch(), attempt);
+                settings.pause(attempt);
+            }
+            throw new PushRejectedException("push to " + repo.name() + "/" + repo.branch() + " rejected "
+                    + settings.pushAttempts() + " times (the branch kept moving)");
+        } finally {
+            ws.lock().unlock();
+        }
+    }
+
+    private static final class Edit {
+        int referencing;
+        int unchanged;
+        final TreeSet<String> environments = new TreeSet<>();
+        final Map<String, byte[]> files = new LinkedHashMap<>();
+        final List<FileChange> changes = new ArrayList<>();
+    }
+
+    private Edit edit(GitWorkspace ws, ObjectId head, ImageBuilt built, String pinned) throws GitException {
+        byte[] policyFile = ws.readFile(head, Policies.FILE);
+        Policies policies = policyFile == null ? Policies.defaults() : Policies.parse(policyFile);
+        String needle = built.name().substring(built.name().lastIndexOf('/') + 1);
+        Edit edit = new Edit();
+        for (Map.Entry<String, ObjectId> file : ws.files(head, null).entrySet()) {
+            Matcher m = DEFINITION.matcher(file.getKey());
+            if (!m.matches()) {
+                continue;
+            }
+            String text = utf8(ws.read(file.getValue()));
+            if (text == null || !text.contains(needle)) {
+                continue;
+            }
+            Optional<ImageEditor.Located> image;
+            try {
+                image = ImageEditor.locate(text, m.group(1).equals("marathon") ? MARATHON_IMAGE : CHRONOS_IMAGE);
+            } catch (ImageEditor.InvalidJsonException e) {
+                LOG.warnf("%s is not valid JSON (%s): left as it is", file.getKey(), e.getMessage());
+                continue;
+            }
+            if (image.isEmpty() || !references(image.get().value(), built.imageRepository())) {
+                continue;
+            }
+            edit.referencing++;
+            String environment = m.group(2);
+            if (!policies.accepts(environment, built.branch())) {
+                continue;
+            }
+            edit.environments.add(environment);
+            if (image.get().value().equals(pinned)) {
+                edit.unchanged++;
+                continue;
+            }
+            edit.files.put(file.getKey(), ImageEditor.replace(text, image.get(), pinned).getBytes(StandardCharsets.UTF_8));
+            edit.changes.add(new FileChange(file.getKey(), environment, image.get().value(), pinned));
+        }
+        return edit;
+    }
+
+    private static boolean references(String image, String repository) {
+        try {
+            return ImageReference.parse(image).repository().equals(repository);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static String message(ConfigRepo repo, ImageBuilt built, String eventId, Edit edit) {
+        TreeSet<String> environments = new TreeSet<>();
+        edit.changes.forEach(c -> environments.add(c.environment()));
+        Map<String, String> values = Map.of("app", nn(built.app()), "image", built.pinnedReference(),
+                "environments", String.join(", ", environments), "files", String.valueOf(edit.changes.size()),
+                "sourceRepository", nn(built.repository()), "sourceCommit", nn(built.commit()), "eventId", nn(eventId));
+        String message = repo.messageTemplate();
+        for (Map.Entry<String, String> v : values.entrySet()) {
+            message = message.replace("{" + v.getKey() + "}", v.getValue());
+        }
+        return message;
+    }
+
+    private static String nn(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static TagUpdated tagUpdated(ConfigRepo repo, ImageBuilt built, String commit, List<FileChange> changes,
+            Outcome outcome, String reason) {
+        return new TagUpdated(built.app(), repo.name(), repo.branch(), commit, built.pinnedReference(), changes,
+                outcome, reason);
+    }
+
+    /** The text of a UTF-8 file, or null when it is not UTF-8. */
+    private static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    /** The branch kept moving for every attempt: terminal for this event. */
+    public static final class PushRejectedException extends RuntimeException {
+        PushRejectedException(String message) {
+            super(message);
+        }
+    }
+}

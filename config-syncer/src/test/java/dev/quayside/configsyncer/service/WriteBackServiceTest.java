@@ -1,0 +1,197 @@
+package dev.quayside.configsyncer.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quayside.configsyncer.client.GitClient;
+import dev.quayside.events.ImageBuilt;
+import dev.quayside.events.TagUpdated;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Job 1 against real Git repositories (a bare remote and a human's clone). */
+class WriteBackServiceTest {
+
+    static final String REGISTRY = "127.0.0.1:5000";
+
+    @TempDir
+    Path dir;
+    TestRepo repo;
+    ConfigRepo config;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        repo = TestRepo.create(dir);
+        config = ConfigRepo.of("deploy", repo.url(), MirrorOptions.defaults());
+    }
+
+    @AfterEach
+    void tearDown() {
+        repo.close();
+    }
+
+    static String marathon(String id, String image) {
+        return "{\n  \"id\": \"/" + id + "\",\n  \"cpus\": 0.1,\n  \"container\": {\n    \"type\": \"DOCKER\",\n"
+                + "    \"docker\": { \"image\": \"" + image + "\", \"network\": \"BRIDGE\" }\n  },\n"
+                + "  \"labels\": {\"owner\": \"team-a\"}\n}\n";
+    }
+
+    static String chronos(String name, String image) {
+        return "{\"name\":\"" + name + "\",\"schedule\":\"R/2026-01-01T00:00:00Z/PT1H\",\n"
+                + "   \"container\":{\"type\":\"DOCKER\",\"image\":\"" + image + "\"},\"command\":\"run\"}";
+    }
+
+    static ImageBuilt built(String app, String branch, String tag) {
+        String digest = "sha256:" + (tag + "0".repeat(64)).substring(0, 64);
+        return new ImageBuilt(app, "https://git.example/" + app + ".git", tag + "000", branch, REGISTRY, app, tag,
+                List.of(branch), digest, "pkg:oci/" + app + "@" + digest.replace(":", "%3A"), Map.of(), false);
+    }
+
+    WriteBackService service(Path work) {
+        return new WriteBackService(new GitClient(work), SyncSettings.defaults());
+    }
+
+    @Test
+    void writesTheImageIntoMatchingDefinitionsOfEveryFollowingEnvironmentAndNothingElse() throws Exception {
+        Map<String, String> files = new LinkedHashMap<>();
+        for (String env : List.of("dev", "staging", "prod")) {
+            files.put("marathon/" + env + "/web.json", marathon("web", REGISTRY + "/web:old1"));
+            files.put("marathon/" + env + "/web-admin.json", marathon("web-admin", REGISTRY + "/web-admin:zzz"));
+            files.put("marathon/" + env + "/other.json", marathon("other", "docker.io/library/nginx:1.25"));
+        }
+        files.put("chronos/dev/web-cleanup.json", chronos("web-cleanup", REGISTRY + "/web:old1"));
+        files.put("chronos/dev/broken.json", "{ \"container\": {\"image\": \"" + REGISTRY + "/web:x\" ");
+        files.put("marathon/prod/README.md", "web images live in " + REGISTRY + "/web\n");
+        files.put("quayside.yml", "environments:\n  prod:\n    branches: []\n    tags: \">=1.0.0\"\n");
+        repo.commit("initial", files);
+        repo.push();
+        ObjectId before = repo.remoteHead();
+
+        ImageBuilt b = built("web", "main", "abc1234");
+        WriteBackService.Result result = service(dir.resolve("syncer")).apply(config, b, "event-1");
+
+        TagUpdated tag = result.event();
+        assertThat(tag.outcome()).isEqualTo(TagUpdated.Outcome.UPDATED);
+        assertThat(tag.filesChanged()).isEqualTo(3);
+        assertThat(tag.changes()).extracting(TagUpdated.FileChange::path).containsExactlyInAnyOrder(
+                "marathon/dev/web.json", "marathon/staging/web.json", "chronos/dev/web-cleanup.json");
+        assertThat(tag.changes()).allSatisfy(c -> assertThat(c.oldImage()).isEqualTo(REGISTRY + "/web:old1"));
+        assertThat(result.environments()).containsExactly("dev", "staging");
+        // byte-for-byte: only the image string changed, every other file is as it was
+        for (Map.Entry<String, String> f : files.entrySet()) {
+            String expected = f.getValue();
+            if (tag.changes().stream().anyMatch(c -> c.path().equals(f.getKey()))) {
+                expected = expected.replace(REGISTRY + "/web:old1", b.pinnedReference());
+            }
+            assertThat(repo.remoteText(f.getKey())).as(f.getKey()).isEqualTo(expected);
+        }
+        // one commit on top of the human's, by the configured author, with the trailers
+        try (Git g = Git.open(repo.bare.toFile())) {
+            RevCommit head = g.log().add(repo.remoteHead()).setMaxCount(1).call().iterator().next();
+            assertThat(head.getName()).isEqualTo(tag.commitWritten());
+            assertThat(head.getParent(0).getId()).isEqualTo(before);
+            assertThat(head.getAuthorIdent().getName()).isEqualTo("Quayside");
+            assertThat(head.getCommitterIdent().getEmailAddress()).isEqualTo("quayside@localhost");
+            assertThat(head.getFullMessage()).contains("Quayside-Source: https://git.example/web.git@abc1234000")
+                    .contains("Quayside-Event: event-1").startsWith("Deploy web " + b.pinnedReference() + " to dev, staging");
+        }
+
+        // the same build again: nothing to do, no commit, and the event says so
+        ObjectId after = repo.remoteHead();
+        WriteBackService.Result again = service(dir.resolve("syncer")).apply(config, b, "event-1");
+        assertThat(again.event().outcome()).isEqualTo(TagUpdated.Outcome.UNCHANGED);
+        assertThat(again.event().filesChanged()).isZero();
+        assertThat(again.event().reason()).contains("already at").contains("3 definition(s)");
+        assertThat(again.pushed()).isNull();
+        assertThat(repo.remoteHead()).isEqualTo(after);
+
+        // a release tag reaches prod only
+        WriteBackService.Result release = service(dir.resolve("syncer")).apply(config, built("web", "v1.2.0", "v120"),
+                "event-2");
+        assertThat(release.event().changes()).extracting(TagUpdated.FileChange::path)
+                .containsExactly("marathon/prod/web.json");
+    }
+
+    @Test
+    void noReferencingDefinitionEndsTheChainWithNoMatch() throws Exception {
+        repo.commit("initial", Map.of("marathon/dev/other.json", marathon("other", "nginx:1")));
+        repo.push();
+        ObjectId head = repo.remoteHead();
+        WriteBackService.Result result = service(dir.resolve("s")).apply(config, built("web", "main", "a1"), "e");
+        assertThat(result.event().outcome()).isEqualTo(TagUpdated.Outcome.NO_MATCH);
+        assertThat(result.event().filesChanged()).isZero();
+        assertThat(result.event().reason()).isEqualTo("no definition references " + REGISTRY + "/web");
+        WriteBackService.Result branch = service(dir.resolve("s")).apply(config, built("other", "feature/x", "a1"), "e");
+        assertThat(branch.event().outcome()).isEqualTo(TagUpdated.Outcome.NO_MATCH);
+        assertThat(repo.remoteHead()).isEqualTo(head);
+    }
+
+    @Test
+    void concurrentWriteBacksFromTwoInstancesAndAHumanLoseNoUpdate() throws Exception {
+        Map<String, String> files = new LinkedHashMap<>();
+        for (int i = 0; i < 20; i++) {
+            files.put("marathon/prod/app" + i + ".json", marathon("app" + i, REGISTRY + "/app" + i + ":old"));
+        }
+        files.put("notes.txt", "0\n");
+        repo.commit("initial", files);
+        repo.push();
+
+        WriteBackService one = service(dir.resolve("instance-1"));
+        WriteBackService two = service(dir.resolve("instance-2"));
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<WriteBackService.Result>> results = new ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                WriteBackService instance = i % 2 == 0 ? one : two;
+                ImageBuilt b = built("app" + i, "main", "new" + i);
+                results.add(pool.submit(() -> instance.apply(config, b, "e-" + b.app())));
+            }
+            // meanwhile a human commits and pushes, pulling (rebasing) when the syncers got there first
+            for (int n = 1; n <= 5; n++) {
+                repo.commit("human " + n, Map.of("notes.txt", n + "\n"));
+                for (int attempt = 0; attempt < 50; attempt++) {
+                    try {
+                        repo.push();
+                        if (repo.remoteHead().equals(repo.human.getRepository().resolve("HEAD"))) {
+                            break;
+                        }
+                    } catch (Exception rejected) {
+                        // fall through to pull
+                    }
+                    repo.pull();
+                }
+            }
+            for (Future<WriteBackService.Result> f : results) {
+                assertThat(f.get(60, TimeUnit.SECONDS).event().outcome()).isEqualTo(TagUpdated.Outcome.UPDATED);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (int i = 0; i < 20; i++) {
+            assertThat(repo.remoteText("marathon/prod/app" + i + ".json")).as("app" + i)
+                    .isEqualTo(marathon("app" + i, built("app" + i, "main", "new" + i).pinnedReference()));
+        }
+        assertThat(repo.remoteText("notes.txt")).isEqualTo("5\n");
+        try (Git g = Git.open(repo.bare.toFile())) {
+            int count = 0;
+            for (RevCommit c : g.log().add(repo.remoteHead()).call()) {
+                count++;
+                assertThat(c.getParentCount()).as("history stays linear, no merges").isLessThanOrEqualTo(1);
+            }
+            assertThat(count).isEqualTo(1 + 20 + 5);
+        }
+    }
+}
