@@ -1,0 +1,201 @@
+package dev.quayside.notifier.client;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The durable "already handled" record: a compacted Kafka topic with one record per (event id, channel), key
+ * {@code <eventId>|<channel>}, value the state ({@code sent} or {@code folded}) and when. It is read back in full at
+ * startup, so a redelivered event does not notify twice across restarts; in between, lookups are in memory.
+ */
+public final class KafkaSentLog implements AutoCloseable {
+
+    public static final String SENT = "sent";
+    public static final String FOLDED = "folded";
+    private static final String CLAIMED = "claimed";
+
+    private final String bootstrapServers;
+    private final String topic;
+    private final Duration retention;
+    private final Map<String, String> states = new ConcurrentHashMap<>();
+    private final CompletableFuture<Void> loaded = new CompletableFuture<>();
+    private volatile KafkaProducer<String, String> producer;
+
+    public KafkaSentLog(String bootstrapServers, String topic, Duration retention) {
+        this.bootstrapServers = bootstrapServers;
+        this.topic = topic;
+        this.retention = retention;
+    }
+
+    /** The key of one delivery. */
+    public static String key(String eventId, String channel) {
+        return eventId + "|" + channel;
+    }
+
+    /** Creates the compacted topic when missing, then reads it from the beginning to its end. */
+    public void load(Duration timeout) {
+        try {
+            ensureTopic(timeout);
+            Instant deadline = Instant.now().plus(timeout);
+            Properties props = new Properties();
+            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+            props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+            props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            int records = 0;
+            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+                List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
+                        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
+                Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+                while (!caughtUp(consumer, end)) {
+                    if (Instant.now().isAfter(deadline)) {
+                        throw new IllegalStateException("could not read " + topic + " to its end within " + timeout);
+                    }
+                    for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                        records++;
+                        if (record.value() == null) {
+                            states.remove(record.key());
+                        } else {
+                            states.putIfAbsent(record.key(), stateOf(record.value()));
+                        }
+                    }
+                }
+            }
+            Properties producerProps = new Properties();
+            producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            producerProps.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+            producerProps.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+            producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+            producerProps.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+            producer = new KafkaProducer<>(producerProps);
+            loaded.complete(null);
+            lastLoadCount = records;
+        } catch (RuntimeException e) {
+            loaded.completeExceptionally(e);
+            throw e;
+        }
+    }
+
+    private volatile int lastLoadCount;
+
+    /** How many records the last {@link #load} read. */
+    public int loadedRecords() {
+        return lastLoadCount;
+    }
+
+    /** Completes when the log has been read back (or fails with the reason). */
+    public CompletionStage<Void> whenLoaded() {
+        return loaded;
+    }
+
+    public boolean isLoaded() {
+        return loaded.isDone() && !loaded.isCompletedExceptionally();
+    }
+
+    /** Takes {@code key} for one delivery attempt: false when it was already sent, folded or is being delivered. */
+    public boolean claim(String key) {
+        return states.putIfAbsent(key, CLAIMED) == null;
+    }
+
+    /** Gives a claimed key back after a failed delivery, so a replay from the dead-letter topic may try again. */
+    public void release(String key) {
+        states.remove(key, CLAIMED);
+    }
+
+    /** The recorded state of {@code key}: sent, folded, claimed, or empty. */
+    public Optional<String> state(String key) {
+        return Optional.ofNullable(states.get(key));
+    }
+
+    /** Makes {@code key} durable with {@code state}; completes when the broker has it. */
+    public CompletionStage<Void> record(String key, String state) {
+        states.put(key, state);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        producer.send(new ProducerRecord<>(topic, key, state + " " + Instant.now()), (metadata, error) -> {
+            if (error != null) {
+                done.completeExceptionally(error);
+            } else {
+                done.complete(null);
+            }
+        });
+        return done;
+    }
+
+    public int size() {
+        return states.size();
+    }
+
+    @Override
+    public void close() {
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private static String stateOf(String value) {
+        int space = value.indexOf(' ');
+        return space < 0 ? value : value.substring(0, space);
+    }
+
+    private static boolean caughtUp(KafkaConsumer<String, String> consumer, Map<TopicPartition, Long> end) {
+        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            if (consumer.position(e.getKey()) < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void ensureTopic(Duration timeout) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(props)) {
+            Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (existing.contains(topic)) {
+                return;
+            }
+            NewTopic compacted = new NewTopic(topic, Optional.of(1), Optional.empty()).configs(Map.of(
+                    "cleanup.policy", "compact,delete",
+                    "retention.ms", Long.toString(retention.toMillis())));
+            try {
+                admin.createTopics(List.of(compacted)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("could not create " + topic + ": " + e.getCause(), e);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating " + topic, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not list topics on " + bootstrapServers + ": " + e, e);
+        }
+    }
+}

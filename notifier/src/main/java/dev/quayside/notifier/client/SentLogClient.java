@@ -1,0 +1,63 @@
+package dev.quayside.notifier.client;
+
+import dev.quayside.notifier.config.NotifierConfig;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/** The notifier's {@link KafkaSentLog}, read back at startup. Events wait for it before they are handled. */
+@ApplicationScoped
+public class SentLogClient {
+
+    private static final Logger LOG = Logger.getLogger(SentLogClient.class);
+
+    private final KafkaSentLog log;
+    private final NotifierConfig config;
+
+    SentLogClient(NotifierConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+        this.config = config;
+        this.log = new KafkaSentLog(bootstrapServers, config.sentLog().topic(), config.sentLog().retention());
+    }
+
+    void onStart(@Observes StartupEvent start) {
+        Thread loader = new Thread(() -> {
+            try {
+                log.load(config.sentLog().loadTimeout());
+                LOG.infof("sent log %s read back: %d records, %d keys", config.sentLog().topic(), log.loadedRecords(),
+                        log.size());
+            } catch (RuntimeException e) {
+                LOG.errorf("sent log %s could not be read: %s", config.sentLog().topic(), e.getMessage());
+            }
+        }, "notifier-sent-log-loader");
+        loader.setDaemon(true);
+        loader.start();
+    }
+
+    void onStop(@Observes ShutdownEvent stop) {
+        log.close();
+    }
+
+    public KafkaSentLog log() {
+        return log;
+    }
+
+    public CompletionStage<Void> whenLoaded() {
+        return log.whenLoaded();
+    }
+
+    public boolean claim(String key) {
+        return log.claim(key);
+    }
+
+    public void release(String key) {
+        log.release(key);
+    }
+
+    public CompletionStage<Void> record(String key, String state) {
+        return log.record(key, state);
+    }
+}

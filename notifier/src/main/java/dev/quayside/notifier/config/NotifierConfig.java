@@ -1,0 +1,149 @@
+package dev.quayside.notifier.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Everything the notifier reads from configuration ({@code quayside.notifier.*}). */
+@ConfigMapping(prefix = "quayside.notifier")
+public interface NotifierConfig {
+
+    /** A YAML file of routing rules (see docs/notifier.md). When set, it replaces {@link #rules()} and the defaults. */
+    Optional<Path> rulesFile();
+
+    /** Routing rules from configuration, by name; used when no rules file is given. Empty: the default rules. */
+    Map<String, RuleConfig> rules();
+
+    /** The channel the default rules (build failures, deployment failures, rollbacks, stage failures) notify. */
+    @WithDefault("team")
+    String defaultChannel();
+
+    /** The channels notifications can go to, by name. */
+    Map<String, ChannelConfig> channels();
+
+    /** A folder whose {@code <template>.txt} files override the built-in templates of the same name. */
+    Optional<Path> templatesDir();
+
+    /** App name to team label, for rules that match on {@code teams} (an image's {@code team} label also counts). */
+    Map<String, String> teams();
+
+    /** Folding of bursts and flapping failures. */
+    Digest digest();
+
+    /** Retries of a failing channel. */
+    Retry retry();
+
+    /** The durable record of what was sent (idempotency across restarts). */
+    SentLog sentLog();
+
+    /** Link templates; placeholders {@code {repositoryUrl} {repository} {commit} {app} {environment} {image} ...}. */
+    Links links();
+
+    /** One destination. */
+    interface ChannelConfig {
+
+        /** slack, mattermost, teams, google-chat, webhook (generic, HMAC-signed) or email. */
+        ChannelType type();
+
+        /** The incoming-webhook URL (all types but email). It usually embeds a secret: it is never logged. */
+        Optional<URI> url();
+
+        /** HMAC-SHA256 key of the generic webhook (header {@code X-Quayside-Signature-256}). */
+        Optional<String> secret();
+
+        /** E-mail recipients. */
+        Optional<List<String>> to();
+
+        /** Prefix of e-mail subjects. */
+        @WithDefault("[quayside]")
+        String subjectPrefix();
+    }
+
+    /** A routing rule from configuration: every list is optional; an empty list matches anything. */
+    interface RuleConfig {
+
+        /** Event type keys, e.g. {@code build-finished}, {@code deployment-failed}. */
+        Optional<List<String>> types();
+
+        /** Outcomes, e.g. {@code failure}, {@code success}, {@code rolled-back}. */
+        Optional<List<String>> outcomes();
+
+        Optional<List<String>> apps();
+
+        Optional<List<String>> environments();
+
+        Optional<List<String>> repositories();
+
+        Optional<List<String>> teams();
+
+        /** Channel names to notify. */
+        List<String> channels();
+
+        /** Template name; default: the event type key. */
+        Optional<String> template();
+    }
+
+    interface Digest {
+
+        /** Similar events within this window after a notification are folded into one digest. 0 turns folding off. */
+        @WithDefault("60s")
+        Duration window();
+
+        /** A repeating failure of the same app is reminded at most this often (with the count). 0 turns it off. */
+        @WithDefault("15m")
+        Duration remindEvery();
+    }
+
+    interface Retry {
+
+        /** Retries after the first attempt, before the notification goes to the dead-letter topic. */
+        @WithDefault("4")
+        int maxRetries();
+
+        @WithDefault("500ms")
+        Duration initialBackoff();
+
+        @WithDefault("8s")
+        Duration maxBackoff();
+
+        /** Connect and read timeout of one webhook request. */
+        @WithDefault("10s")
+        Duration requestTimeout();
+    }
+
+    interface SentLog {
+
+        /** Compacted topic holding one record per (event id, channel) handled. */
+        @WithDefault("quayside.notifier.sent")
+        String topic();
+
+        /** How long a record is kept (redeliveries older than this may notify again). */
+        @WithDefault("168h")
+        Duration retention();
+
+        /** How long startup waits for the log to be read back. */
+        @WithDefault("60s")
+        Duration loadTimeout();
+    }
+
+    interface Links {
+
+        /** Link to a commit. */
+        @WithDefault("{repositoryUrl}/commit/{commit}")
+        String commit();
+
+        /** Link to an image, e.g. a registry UI; none by default. */
+        Optional<String> image();
+
+        /** Link to a deployment, e.g. {@code https://marathon.example/ui/#/apps/{targetId}}; none by default. */
+        Optional<String> deployment();
+
+        /** Web URL of a repository by name, when its clone URL does not give it. */
+        Map<String, String> repositories();
+    }
+}

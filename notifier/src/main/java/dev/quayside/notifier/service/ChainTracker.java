@@ -1,0 +1,123 @@
+package dev.quayside.notifier.service;
+
+import dev.quayside.events.CommitPushed;
+import dev.quayside.events.EventEnvelope;
+import dev.quayside.events.ImageBuilt;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Remembers, per chain, what the earlier events said (commit, author, image), so a deployment notification can tell the
+ * whole story: "commit abc1234 by Alice → image app:abc1234 → deployed to staging in 42 s". Bounded (the most recent
+ * chains); after a restart a chain's story starts from the first event seen, which only shortens the summary.
+ */
+@ApplicationScoped
+public class ChainTracker {
+
+    static final int MAX_CHAINS = 10_000;
+
+    /** What is known of one chain. */
+    public record Chain(String commit, String author, String repositoryUrl, String image, Instant startedAt) {
+    }
+
+    private final Map<String, Chain> chains = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Chain> eldest) {
+            return size() > MAX_CHAINS;
+        }
+    };
+
+    /** Records what {@code envelope} adds to its chain and returns the chain as now known (never null). */
+    public synchronized Chain observe(EventEnvelope<?> envelope) {
+        String chainId = envelope.chainId();
+        if (chainId == null) {
+            return new Chain(null, null, null, null, null);
+        }
+        Chain chain = chains.getOrDefault(chainId, new Chain(null, null, null, null, null));
+        if (envelope.data() instanceof CommitPushed e) {
+            String author = e.commits() != null && !e.commits().isEmpty() && e.commits().get(e.commits().size() - 1)
+                    .author() != null ? e.commits().get(e.commits().size() - 1).author().name()
+                    : e.pusher() == null ? null : e.pusher().name();
+            chain = new Chain(e.after(), author, webUrl(e.cloneUrl()), chain.image(), envelope.context().timestamp());
+        } else if (envelope.data() instanceof ImageBuilt e) {
+            chain = new Chain(chain.commit() == null ? e.commit() : chain.commit(), chain.author(),
+                    chain.repositoryUrl(), e.name() + ":" + e.tag(), chain.startedAt());
+        }
+        chains.put(chainId, chain);
+        return chain;
+    }
+
+    /** The one-line story of the chain up to {@code facts}, e.g. "commit abc1234 by X → image → deployed to staging in 42 s". */
+    static String summary(Chain chain, EventFacts facts) {
+        StringBuilder s = new StringBuilder();
+        String commit = chain.commit() != null ? chain.commit() : facts.commit();
+        if (commit != null) {
+            s.append("commit ").append(commit, 0, Math.min(7, commit.length()));
+            if (chain.author() != null) {
+                s.append(" by ").append(chain.author());
+            }
+        }
+        String image = chain.image();
+        if (image == null && facts.type() == dev.quayside.events.EventType.IMAGE_BUILT) {
+            image = facts.image();
+        }
+        if (image != null) {
+            append(s, "image " + image);
+        }
+        String step = step(facts);
+        if (step != null) {
+            if (chain.startedAt() != null && facts.timestamp() != null && facts.timestamp().isAfter(chain.startedAt())) {
+                step += " in " + Templates.duration(Duration.between(chain.startedAt(), facts.timestamp()).toMillis());
+            } else if (facts.durationMs() != null && facts.durationMs() > 0) {
+                step += " in " + Templates.duration(facts.durationMs());
+            }
+            append(s, step);
+        }
+        return s.toString();
+    }
+
+    private static String step(EventFacts f) {
+        String where = f.environment() == null ? "" : " to " + f.environment();
+        switch (f.type()) {
+            case SERVICE_DEPLOYED:
+            case SERVICE_UPGRADED:
+                return "deployed" + where;
+            case SERVICE_ROLLED_BACK:
+                return "rolled back" + (f.environment() == null ? "" : " in " + f.environment());
+            case DEPLOYMENT_FAILED:
+                return "deployment failed" + (f.environment() == null ? "" : " in " + f.environment());
+            case SERVICE_REMOVED:
+                return "removed" + (f.environment() == null ? "" : " from " + f.environment());
+            case BUILD_FINISHED:
+                return "build " + f.outcome();
+            case TAG_UPDATED:
+                return "config " + f.outcome() + (f.environment() == null ? "" : " for " + f.environment());
+            default:
+                return null;
+        }
+    }
+
+    private static void append(StringBuilder s, String part) {
+        if (s.length() > 0) {
+            s.append(" → ");
+        }
+        s.append(part);
+    }
+
+    /** {@code https://host/org/repo.git} → {@code https://host/org/repo}; ssh and file URLs give null. */
+    static String webUrl(String cloneUrl) {
+        if (cloneUrl == null || !(cloneUrl.startsWith("https://") || cloneUrl.startsWith("http://"))) {
+            return null;
+        }
+        String url = cloneUrl.endsWith(".git") ? cloneUrl.substring(0, cloneUrl.length() - 4) : cloneUrl;
+        int at = url.indexOf('@');
+        int scheme = url.indexOf("://") + 3;
+        if (at > scheme && at < url.indexOf('/', scheme)) {
+            url = url.substring(0, scheme) + url.substring(at + 1); // drop credentials
+        }
+        return url;
+    }
+}

@@ -1,0 +1,57 @@
+package dev.quayside.notifier.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quayside.devstack.kafka.KafkaBrokerExtension;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The sent log on the real broker: what one instance records, the next one (a restart) knows. */
+@ExtendWith(KafkaBrokerExtension.class)
+class KafkaSentLogTest {
+
+    @Test
+    void whatWasRecordedSurvivesARestart(String bootstrapServers) throws Exception {
+        String topic = "quayside.notifier.sent.test-" + UUID.randomUUID();
+        String sent = KafkaSentLog.key("event-1", "slack");
+        String folded = KafkaSentLog.key("event-2", "slack");
+        String failed = KafkaSentLog.key("event-3", "slack");
+        try (KafkaSentLog first = new KafkaSentLog(bootstrapServers, topic, Duration.ofDays(7))) {
+            first.load(Duration.ofSeconds(30));
+            assertThat(first.loadedRecords()).isZero();
+            assertThat(first.claim(sent)).isTrue();
+            assertThat(first.claim(sent)).as("a second claim while delivering").isFalse();
+            first.record(sent, KafkaSentLog.SENT).toCompletableFuture().get();
+            assertThat(first.claim(folded)).isTrue();
+            first.record(folded, KafkaSentLog.FOLDED).toCompletableFuture().get();
+            assertThat(first.claim(failed)).isTrue();
+            first.release(failed);
+        }
+        try (KafkaSentLog restarted = new KafkaSentLog(bootstrapServers, topic, Duration.ofDays(7))) {
+            restarted.load(Duration.ofSeconds(30));
+            assertThat(restarted.loadedRecords()).isEqualTo(2);
+            assertThat(restarted.state(sent)).contains(KafkaSentLog.SENT);
+            assertThat(restarted.state(folded)).contains(KafkaSentLog.FOLDED);
+            assertThat(restarted.claim(sent)).isFalse();
+            assertThat(restarted.claim(folded)).isFalse();
+            assertThat(restarted.claim(failed)).as("a failed delivery may be tried again").isTrue();
+        }
+    }
+
+    @Test
+    void theTopicIsCompacted(String bootstrapServers) throws Exception {
+        String topic = "quayside.notifier.sent.test-" + UUID.randomUUID();
+        try (KafkaSentLog log = new KafkaSentLog(bootstrapServers, topic, Duration.ofHours(1));
+                org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                        java.util.Map.of("bootstrap.servers", bootstrapServers))) {
+            log.load(Duration.ofSeconds(30));
+            org.apache.kafka.common.config.ConfigResource resource = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+            var config = admin.describeConfigs(java.util.List.of(resource)).all().get().get(resource);
+            assertThat(config.get("cleanup.policy").value()).isEqualTo("compact,delete");
+            assertThat(config.get("retention.ms").value()).isEqualTo("3600000");
+        }
+    }
+}
