@@ -47,7 +47,7 @@ public class ConsulClient {
     private final Duration retryInterval;
     private final MeterRegistry meters;
 
-    ConsulClient(Vertx vertx, ConsulConfig config, RegistratorConfig registrator, MeterRegistry meters) {
+    public ConsulClient(Vertx vertx, ConsulConfig config, RegistratorConfig registrator, MeterRegistry meters) {
         this.base = URI.create(config.url().replaceAll("/+$", ""));
         boolean ssl = "https".equalsIgnoreCase(base.getScheme());
         int port = base.getPort() > 0 ? base.getPort() : ssl ? 443 : 80;
@@ -236,7 +236,7 @@ public class ConsulClient {
     }
 
     @PreDestroy
-    void close() {
+    public void close() {
         consul.close();
         web.close();
     }

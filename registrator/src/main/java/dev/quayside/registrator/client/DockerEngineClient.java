@@ -21,6 +21,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
@@ -50,14 +51,25 @@ public class DockerEngineClient {
     private final Optional<String> label;
     private final Timer inspectTimer;
 
+    @Inject
     DockerEngineClient(DockerConfig docker, RegistratorConfig registrator, MeterRegistry meters) {
+        this(docker.host(), docker.timeout(), registrator.containerLabel(), meters);
+    }
+
+    /**
+     * @param dockerHost the engine's address, or empty for {@code DOCKER_HOST} / the Unix socket
+     * @param timeout    timeout of each request
+     * @param label      only containers with this label ({@code key} or {@code key=value}), or empty for all
+     */
+    public DockerEngineClient(Optional<String> dockerHost, Duration timeout, Optional<String> label,
+            MeterRegistry meters) {
         DefaultDockerClientConfig.Builder builder = DefaultDockerClientConfig.createDefaultConfigBuilder();
-        docker.host().ifPresent(builder::withDockerHost);
+        dockerHost.ifPresent(builder::withDockerHost);
         DefaultDockerClientConfig config = builder.build();
         this.host = config.getDockerHost().toString();
-        this.requests = DockerClientImpl.getInstance(config, http(config, docker.timeout()));
+        this.requests = DockerClientImpl.getInstance(config, http(config, timeout));
         this.streams = DockerClientImpl.getInstance(config, http(config, Duration.ofDays(1)));
-        this.label = registrator.containerLabel();
+        this.label = label;
         this.inspectTimer = Timer.builder("quayside.registrator.docker.inspect").register(meters);
     }
 
@@ -226,7 +238,7 @@ public class DockerEngineClient {
     }
 
     @PreDestroy
-    void close() {
+    public void close() {
         try {
             requests.close();
             streams.close();

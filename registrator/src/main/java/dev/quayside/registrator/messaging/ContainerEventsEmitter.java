@@ -30,7 +30,7 @@ public class ContainerEventsEmitter {
 
     private final Emitter<EventEnvelope<?>> emitter;
 
-    ContainerEventsEmitter(@Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192)
+    public ContainerEventsEmitter(@Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192)
             Emitter<EventEnvelope<?>> emitter) {
         this.emitter = emitter;
     }

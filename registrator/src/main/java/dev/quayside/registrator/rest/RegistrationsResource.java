@@ -52,7 +52,7 @@ class RegistrationsResource {
     @POST
     @Path("/sync")
     public State sync() {
-        registrar.submitSync("requested").join();
+        registrar.submitSync("requested").join(); // a failed sync answers 500 with the reason
         return get();
     }
 }

@@ -105,7 +105,7 @@ public class EventStreamFollower {
                     connectedSince = Instant.now();
                     backoff = config.reconnectMin();
                     LOG.infof("following container events of %s", docker.host());
-                    registrar.submitSync("connected");
+                    syncUntilDone(current, config.reconnectMin());
                 }
 
                 @Override
@@ -128,6 +128,22 @@ public class EventStreamFollower {
         } catch (RuntimeException e) {
             dropAndRetry(e);
         }
+    }
+
+    /** Syncs after a (re)connect, again with back-off while it fails and the stream is still this one. */
+    private void syncUntilDone(int current, Duration wait) {
+        registrar.submitSync("connected").whenComplete((done, failure) -> {
+            if (failure == null || current != generation.get() || stopped) {
+                return;
+            }
+            Duration doubled = wait.multipliedBy(2);
+            Duration next = doubled.compareTo(config.reconnectMax()) > 0 ? config.reconnectMax() : doubled;
+            try {
+                scheduler.schedule(() -> syncUntilDone(current, next), wait.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                LOG.debug("shutting down: no sync retry");
+            }
+        });
     }
 
     private void dropAndRetry(Throwable cause) {

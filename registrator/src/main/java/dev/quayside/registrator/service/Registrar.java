@@ -82,9 +82,19 @@ public class Registrar {
         return CompletableFuture.runAsync(() -> guarded(() -> handle(event), "event " + event), worker);
     }
 
-    /** Queues a full sync. */
+    /** Queues a full sync; the future fails when the sync did (Docker or Consul unreachable). */
     public CompletableFuture<Void> submitSync(String reason) {
-        return CompletableFuture.runAsync(() -> guarded(() -> sync(reason), "sync (" + reason + ")"), worker);
+        return CompletableFuture.runAsync(() -> {
+            try {
+                sync(reason);
+            } catch (RuntimeException e) {
+                failures.increment();
+                LOG.errorf("sync (%s) failed: %s", reason, e.toString());
+                throw e;
+            } finally {
+                publishSnapshot();
+            }
+        }, worker);
     }
 
     /** The registrations made, by service id. */

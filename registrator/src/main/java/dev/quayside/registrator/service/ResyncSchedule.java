@@ -19,7 +19,7 @@ class ResyncSchedule {
             delayed = "${quayside.registrator.resync}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void resync() {
         if (stream.connected()) {
-            registrar.submitSync("resync").join();
+            registrar.submitSync("resync").exceptionally(failure -> null).join();
         }
     }
 }

@@ -1,0 +1,186 @@
+package dev.quayside.registrator;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
+import dev.quayside.devstack.docker.DockerEngine;
+import dev.quayside.devstack.docker.SampleApp;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Real containers for registrator's tests: the busybox sample app ({@code FROM scratch}, httpd on 8080), published on
+ * 127.0.0.1 only, labelled with this run's id so registrator under test sees only them. {@link #close} removes every
+ * container it started.
+ */
+public final class TestContainers implements AutoCloseable {
+
+    /** The sample image, built once per daemon from {@link SampleApp#writeSource}. */
+    public static final String IMAGE = "quayside-registrator-test/sample-app:1";
+    /** The label marking this run's containers. */
+    public static final String LABEL = "dev.quayside.registrator-test";
+
+    private final DockerClient docker = DockerEngine.requireRunning();
+    private final String run = UUID.randomUUID().toString().substring(0, 8);
+    private final List<String> started = new CopyOnWriteArrayList<>();
+
+    public TestContainers() {
+        ensureImage(docker);
+    }
+
+    /** The label filter (key=value) of this run, for {@code quayside.registrator.container-label}. */
+    public String labelFilter() {
+        return LABEL + "=" + run;
+    }
+
+    public String run() {
+        return run;
+    }
+
+    public DockerClient docker() {
+        return docker;
+    }
+
+    /** A container spec: env, labels, extra exposed ports, and which ports to publish on 127.0.0.1. */
+    public static final class Spec {
+        final String name;
+        final List<String> env = new ArrayList<>();
+        final Map<String, String> labels = new HashMap<>();
+        final List<ExposedPort> expose = new ArrayList<>(List.of(ExposedPort.tcp(SampleApp.PORT)));
+        final List<ExposedPort> publish = new ArrayList<>(List.of(ExposedPort.tcp(SampleApp.PORT)));
+        String[] entrypoint;
+
+        public Spec(String name) {
+            this.name = name;
+        }
+
+        public Spec env(String... entries) {
+            env.addAll(List.of(entries));
+            return this;
+        }
+
+        public Spec label(String key, String value) {
+            labels.put(key, value);
+            return this;
+        }
+
+        /** Exposes and publishes one more port. */
+        public Spec port(ExposedPort port) {
+            expose.add(port);
+            publish.add(port);
+            return this;
+        }
+
+        /** Exposes a port without publishing it. */
+        public Spec exposeOnly(ExposedPort port) {
+            expose.add(port);
+            return this;
+        }
+
+        public Spec noPublish() {
+            publish.clear();
+            return this;
+        }
+
+        /** Runs {@code sh -c script} instead of httpd. */
+        public Spec shell(String script) {
+            entrypoint = new String[] {"/bin/busybox", "sh", "-c", script};
+            return this;
+        }
+    }
+
+    /** The name a spec's container gets: unique per run. */
+    public String containerName(String name) {
+        return "rt-" + run + "-" + name;
+    }
+
+    /** Creates and starts a container; returns its id. */
+    public String start(Spec spec) {
+        String id = create(spec);
+        docker.startContainerCmd(id).exec();
+        return id;
+    }
+
+    /** Creates (does not start) a container; returns its id. */
+    public String create(Spec spec) {
+        Map<String, String> labels = new HashMap<>(spec.labels);
+        labels.put(LABEL, run);
+        List<PortBinding> bindings = new ArrayList<>();
+        for (ExposedPort port : spec.publish) {
+            bindings.add(new PortBinding(Ports.Binding.bindIp("127.0.0.1"), port));
+        }
+        try (CreateContainerCmd cmd = docker.createContainerCmd(IMAGE)) {
+            cmd.withName(containerName(spec.name))
+                    .withEnv(spec.env)
+                    .withLabels(labels)
+                    .withExposedPorts(spec.expose)
+                    .withHostConfig(HostConfig.newHostConfig().withPortBindings(bindings));
+            if (spec.entrypoint != null) {
+                cmd.withEntrypoint(spec.entrypoint);
+            }
+            String id = cmd.exec().getId();
+            started.add(id);
+            return id;
+        }
+    }
+
+    /** The host port Docker published {@code containerPort/tcp} on. */
+    public int hostPort(String id, int containerPort) {
+        Ports.Binding[] bindings = docker.inspectContainerCmd(id).exec().getNetworkSettings().getPorts().getBindings()
+                .get(ExposedPort.tcp(containerPort));
+        return Integer.parseInt(bindings[0].getHostPortSpec());
+    }
+
+    public void stop(String id) {
+        docker.stopContainerCmd(id).withTimeout(1).exec();
+    }
+
+    public void kill(String id) {
+        docker.killContainerCmd(id).exec();
+    }
+
+    public void remove(String id) {
+        try {
+            docker.removeContainerCmd(id).withForce(true).exec();
+        } catch (NotFoundException e) {
+            // already gone
+        }
+    }
+
+    @Override
+    public void close() {
+        for (String id : started) {
+            remove(id);
+        }
+        started.clear();
+    }
+
+    private static synchronized void ensureImage(DockerClient docker) {
+        try {
+            docker.inspectImageCmd(IMAGE).exec();
+            return;
+        } catch (NotFoundException e) {
+            // build it below
+        }
+        try {
+            Path dir = Files.createTempDirectory("registrator-sample");
+            SampleApp.writeSource(dir, "test");
+            docker.buildImageCmd(dir.toFile()).withTags(Set.of(IMAGE)).start().awaitImageId();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
