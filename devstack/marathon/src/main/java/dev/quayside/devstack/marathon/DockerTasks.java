@@ -1,0 +1,240 @@
+package dev.quayside.devstack.marathon;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.PullImageResultCallback;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Docker side of the stand-ins: runs one task as one labelled container on the local engine (docker-java over the
+ * Unix socket or {@code DOCKER_HOST}), publishes its ports on 127.0.0.1 only, stops and removes it, lists what it owns.
+ * Every call blocks; callers run them off the HTTP threads.
+ */
+public final class DockerTasks implements AutoCloseable {
+
+    /** Label on every container a stand-in starts. */
+    public static final String LABEL_DEVSTACK = "quayside.devstack";
+    /** Which stand-in instance owns the container (see {@link MarathonStandIn.Options#standInId}). */
+    public static final String LABEL_STAND_IN = "quayside.marathon.stand-in";
+    public static final String LABEL_APP_ID = "quayside.marathon.app-id";
+    public static final String LABEL_APP_VERSION = "quayside.marathon.app-version";
+    public static final String LABEL_TASK_ID = "quayside.marathon.task-id";
+    public static final String LABEL_STAGED_AT = "quayside.marathon.staged-at";
+    public static final String LABEL_HOST_PORTS = "quayside.marathon.host-ports";
+    public static final String LABEL_APP_DEFINITION = "quayside.marathon.app-definition";
+    public static final String LABEL_CHRONOS_JOB = "quayside.chronos.job";
+
+    private final DockerClient docker;
+    private final String dockerHost;
+    private final boolean init;
+
+    /** What to run. {@code entrypoint}/{@code cmd} null keep the image's. */
+    public record Spec(String name, String image, boolean forcePull, List<String> entrypoint, List<String> cmd,
+            List<String> env, Map<String, String> labels, List<PortBinding> ports, double cpus, double memMb) {
+    }
+
+    /** Container port published on 127.0.0.1:hostPort. */
+    public record PortBinding(int containerPort, int hostPort, String protocol) {
+    }
+
+    /** A container as listed. */
+    public record Owned(String id, Map<String, String> labels, String state, boolean running) {
+    }
+
+    /** Exit information of a stopped container. */
+    public record Exit(Long exitCode, String error, boolean oomKilled) {
+    }
+
+    public DockerTasks(String dockerHost, boolean init) {
+        DefaultDockerClientConfig.Builder builder = DefaultDockerClientConfig.createDefaultConfigBuilder();
+        if (dockerHost != null && !dockerHost.isBlank()) {
+            builder.withDockerHost(dockerHost);
+        }
+        DockerClientConfig config = builder.build();
+        this.dockerHost = config.getDockerHost().toString();
+        ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .sslConfig(config.getSSLConfig())
+                .maxConnections(64)
+                .connectionTimeout(Duration.ofSeconds(5))
+                .responseTimeout(Duration.ofMinutes(5))
+                .build();
+        this.docker = DockerClientImpl.getInstance(config, http);
+        this.init = init;
+    }
+
+    /** Fails with a clear message when no Docker engine answers. */
+    public void ping() {
+        try {
+            docker.pingCmd().exec();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("No Docker engine answers at " + dockerHost
+                    + " (start dockerd, or set DOCKER_HOST): " + e.getMessage(), e);
+        }
+    }
+
+    public String dockerHost() {
+        return dockerHost;
+    }
+
+    public DockerClient client() {
+        return docker;
+    }
+
+    /** Pulls the image when it is not present locally (or always with forcePull). */
+    public void ensureImage(String image, boolean forcePull) throws InterruptedException {
+        if (!forcePull) {
+            try {
+                docker.inspectImageCmd(image).exec();
+                return;
+            } catch (NotFoundException e) {
+                // pull below
+            }
+        }
+        String ref = image.contains("@") || image.substring(image.lastIndexOf('/') + 1).contains(":") ? image
+                : image + ":latest";
+        try {
+            docker.pullImageCmd(ref).exec(new PullImageResultCallback()).awaitCompletion(5, TimeUnit.MINUTES);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("Failed to pull image " + image + ": " + e.getMessage(), e);
+        }
+        try {
+            docker.inspectImageCmd(image).exec();
+        } catch (NotFoundException e) {
+            throw new IllegalStateException("Image " + image + " is not available after pull", e);
+        }
+    }
+
+    /** Creates and starts the container; returns its id. Removes the half-made container when starting fails. */
+    public String run(Spec spec) throws InterruptedException {
+        ensureImage(spec.image(), spec.forcePull());
+        List<ExposedPort> exposed = new ArrayList<>();
+        Ports bindings = new Ports();
+        for (PortBinding p : spec.ports()) {
+            ExposedPort ep = "udp".equalsIgnoreCase(p.protocol()) ? ExposedPort.udp(p.containerPort())
+                    : ExposedPort.tcp(p.containerPort());
+            exposed.add(ep);
+            bindings.bind(ep, Ports.Binding.bindIpAndPort("127.0.0.1", p.hostPort()));
+        }
+        HostConfig host = HostConfig.newHostConfig().withPortBindings(bindings).withInit(init);
+        if (spec.memMb() > 0) {
+            long bytes = (long) (Math.max(spec.memMb(), 8) * 1024 * 1024);
+            host.withMemory(bytes).withMemorySwap(bytes);
+        }
+        if (spec.cpus() > 0) {
+            double cpus = Math.min(spec.cpus(), Runtime.getRuntime().availableProcessors());
+            host.withNanoCPUs((long) (Math.max(cpus, 0.01) * 1_000_000_000L));
+        }
+        CreateContainerCmd create = docker.createContainerCmd(spec.image()).withName(spec.name())
+                .withLabels(spec.labels()).withEnv(spec.env()).withExposedPorts(exposed).withHostConfig(host);
+        if (spec.entrypoint() != null) {
+            create.withEntrypoint(spec.entrypoint());
+        }
+        if (spec.cmd() != null) {
+            create.withCmd(spec.cmd());
+        }
+        String id = create.exec().getId();
+        try {
+            docker.startContainerCmd(id).exec();
+        } catch (RuntimeException e) {
+            remove(id);
+            throw e;
+        }
+        return id;
+    }
+
+    /** Stops (stop signal, then SIGKILL after the grace period) and removes the container. */
+    public void stopAndRemove(String containerId, int graceSeconds) {
+        try {
+            docker.stopContainerCmd(containerId).withTimeout(Math.max(0, graceSeconds)).exec();
+        } catch (NotFoundException | NotModifiedException e) {
+            // already gone or stopped
+        } catch (RuntimeException e) {
+            // fall through to the forced remove
+        }
+        remove(containerId);
+    }
+
+    public void remove(String containerId) {
+        try {
+            docker.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
+        } catch (NotFoundException e) {
+            // gone
+        } catch (ConflictException e) {
+            // removal already in progress
+        }
+    }
+
+    public Exit exit(String containerId) {
+        try {
+            InspectContainerResponse.ContainerState state = docker.inspectContainerCmd(containerId).exec().getState();
+            return new Exit(state.getExitCodeLong(), state.getError(), Boolean.TRUE.equals(state.getOOMKilled()));
+        } catch (NotFoundException e) {
+            return new Exit(null, "container vanished", false);
+        }
+    }
+
+    /** Every container (running or not) with {@code label=value}. */
+    public List<Owned> list(String label, String value) {
+        List<Container> containers = docker.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(label, value)).exec();
+        List<Owned> owned = new ArrayList<>(containers.size());
+        for (Container c : containers) {
+            owned.add(new Owned(c.getId(), c.getLabels() == null ? Map.of() : c.getLabels(), c.getState(),
+                    "running".equals(c.getState())));
+        }
+        return owned;
+    }
+
+    /** Removes (forced) every container of stand-in {@code standInId} that carries {@code label}; best effort. */
+    public void removeAll(String standInId, String label) {
+        try {
+            for (Owned c : list(LABEL_STAND_IN, standInId)) {
+                if (c.labels().containsKey(label)) {
+                    remove(c.id());
+                }
+            }
+        } catch (RuntimeException e) {
+            java.util.logging.Logger.getLogger(DockerTasks.class.getName())
+                    .warning("Could not remove the containers of stand-in " + standInId + ": " + e.getMessage());
+        }
+    }
+
+    /** A free TCP port on 127.0.0.1 (Marathon gets host ports from offers; we take them from the OS). */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("No free port on 127.0.0.1", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            docker.close();
+        } catch (IOException e) {
+            // nothing to do
+        }
+    }
+}

@@ -1,0 +1,293 @@
+package dev.quayside.devstack.marathon;
+
+import dev.quayside.devstack.marathon.chronos.ChronosRoutes;
+import dev.quayside.devstack.marathon.chronos.ChronosScheduler;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * Single-host stand-ins for Marathon (REST API v2) and Chronos (scheduler API) that run every task and job as a real
+ * container on the local Docker engine. A development tool: production deploys to real Marathon and Chronos.
+ *
+ * <pre>{@code
+ * try (MarathonStandIn marathon = MarathonStandIn.start()) {
+ *     String url = marathon.marathonUrl(); // http://127.0.0.1:<random port>
+ * }
+ * }</pre>
+ */
+public final class MarathonStandIn implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(MarathonStandIn.class.getName());
+
+    /** How to start the stand-ins. Every setter returns this. */
+    public static final class Options {
+        int marathonPort;
+        int chronosPort;
+        String dockerHost;
+        String standInId = "test-" + UUID.randomUUID().toString().substring(0, 8);
+        Duration deploymentTimeout = Duration.ofSeconds(60);
+        boolean rollbackFailedDeployments = true;
+        String defaultImage;
+        String username;
+        String password;
+        int defaultKillGraceSeconds = 3;
+        int dockerThreads = 4;
+        long tickMillis = 100;
+        int maxVersions = 50;
+        boolean dockerInit = true;
+
+        /** Marathon's port on 127.0.0.1; 0 (default) = a random free port. */
+        public Options marathonPort(int port) {
+            this.marathonPort = port;
+            return this;
+        }
+
+        /** Chronos' port on 127.0.0.1; 0 (default) = a random free port. */
+        public Options chronosPort(int port) {
+            this.chronosPort = port;
+            return this;
+        }
+
+        /** Docker engine address; default {@code DOCKER_HOST} or {@code unix:///var/run/docker.sock}. */
+        public Options dockerHost(String dockerHost) {
+            this.dockerHost = dockerHost;
+            return this;
+        }
+
+        /**
+         * Names this stand-in on its containers' labels. A stand-in re-adopts the running containers carrying its id
+         * and never touches others. Default: a random {@code test-…} id (the standalone command uses {@code standalone}).
+         */
+        public Options standInId(String id) {
+            this.standInId = id;
+            return this;
+        }
+
+        /** A deployment whose new tasks are not all healthy by then fails ({@code deployment_failed}); default 60 s. */
+        public Options deploymentTimeout(Duration timeout) {
+            this.deploymentTimeout = timeout;
+            return this;
+        }
+
+        /** After a failed update, go back to the previous definition (default true). */
+        public Options rollbackFailedDeployments(boolean rollback) {
+            this.rollbackFailedDeployments = rollback;
+            return this;
+        }
+
+        /** Image for apps and jobs without {@code container.docker.image} (Mesos command tasks); default none. */
+        public Options defaultImage(String image) {
+            this.defaultImage = image;
+            return this;
+        }
+
+        /** Turns on HTTP basic auth for the Marathon API (Marathon's {@code --http_credentials}). */
+        public Options credentials(String username, String password) {
+            this.username = username;
+            this.password = password;
+            return this;
+        }
+
+        /** Seconds between the stop signal and SIGKILL when an app has no {@code taskKillGracePeriodSeconds}; default 3. */
+        public Options defaultKillGraceSeconds(int seconds) {
+            this.defaultKillGraceSeconds = seconds;
+            return this;
+        }
+
+        /** Parallel Docker calls (create, start, stop); default 4. */
+        public Options dockerThreads(int threads) {
+            this.dockerThreads = threads;
+            return this;
+        }
+
+        /** Run containers with Docker's init process, so stop signals reach shell commands; default true. */
+        public Options dockerInit(boolean init) {
+            this.dockerInit = init;
+            return this;
+        }
+
+        public String standInId() {
+            return standInId;
+        }
+    }
+
+    private final Vertx vertx;
+    private final DockerTasks docker;
+    private final EventStream events;
+    private final MarathonScheduler scheduler;
+    private final ChronosScheduler chronos;
+    private final HttpServer marathonServer;
+    private final HttpServer chronosServer;
+    private final long chronosTimer;
+    private final Options options;
+    private volatile boolean closed;
+
+    private MarathonStandIn(Options options) {
+        this.options = options;
+        this.docker = new DockerTasks(options.dockerHost, options.dockerInit);
+        try {
+            docker.ping();
+        } catch (IllegalStateException e) {
+            docker.close();
+            throw e;
+        }
+        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(4));
+        try {
+            this.events = new EventStream(vertx);
+            this.scheduler = new MarathonScheduler(vertx, docker, events, options);
+            this.chronos = new ChronosScheduler(docker, options.standInId, options.defaultImage);
+            MarathonRoutes routes = new MarathonRoutes(scheduler, events, options);
+            HttpServerOptions http = new HttpServerOptions().setHost("127.0.0.1").setCompressionSupported(false);
+            this.marathonServer = vertx.createHttpServer(http.setPort(options.marathonPort))
+                    .requestHandler(routes.router(vertx)).listen().toCompletionStage().toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
+            routes.port(marathonServer.actualPort());
+            this.chronosServer = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1")
+                    .setPort(options.chronosPort)).requestHandler(new ChronosRoutes(chronos).router(vertx)).listen()
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            scheduler.start();
+            this.chronosTimer = vertx.setPeriodic(200, id -> chronos.tick());
+        } catch (Exception e) {
+            vertx.close();
+            docker.close();
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("Could not start the Marathon/Chronos stand-in: " + e.getMessage(), e);
+        }
+        LOG.info(() -> "Marathon stand-in on " + marathonUrl() + ", Chronos stand-in on " + chronosUrl()
+                + " (Docker " + docker.dockerHost() + ", id " + options.standInId + ")");
+    }
+
+    /** Starts both stand-ins on random ports of 127.0.0.1. */
+    public static MarathonStandIn start() {
+        return start(new Options());
+    }
+
+    public static MarathonStandIn start(Options options) {
+        return new MarathonStandIn(options);
+    }
+
+    public static Options options() {
+        return new Options();
+    }
+
+    /** {@code http://127.0.0.1:<port>}: Marathon's REST API v2 ({@code /v2/apps}, …). */
+    public String marathonUrl() {
+        return "http://127.0.0.1:" + marathonServer.actualPort();
+    }
+
+    /** {@code http://127.0.0.1:<port>}: Chronos' API ({@code /v1/scheduler/*} and {@code /scheduler/*}). */
+    public String chronosUrl() {
+        return "http://127.0.0.1:" + chronosServer.actualPort();
+    }
+
+    /** The id on this stand-in's container labels ({@code quayside.marathon.stand-in}). */
+    public String standInId() {
+        return options.standInId;
+    }
+
+    /** Stops both stand-ins and stops and removes every container they started. */
+    @Override
+    public void close() {
+        shutdown(true);
+    }
+
+    /**
+     * Stops both stand-ins but leaves the app containers running, so that a stand-in started later with the same
+     * {@link Options#standInId(String)} re-adopts them.
+     */
+    public void closeKeepingTasks() {
+        shutdown(false);
+    }
+
+    private synchronized void shutdown(boolean stopTasks) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        vertx.cancelTimer(chronosTimer);
+        events.close();
+        chronos.close(stopTasks);
+        scheduler.close(stopTasks);
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        docker.close();
+    }
+
+    /** For tests: ids of the containers of running Marathon tasks. */
+    java.util.List<String> taskContainerIds() {
+        return scheduler.containerIds();
+    }
+
+    /**
+     * {@code bin/quayside devstack marathon [--port 8080] [--chronos-port 4400] [--id standalone]
+     * [--default-image IMAGE] [--deployment-timeout SECONDS] [--stop-tasks-on-exit]}: runs both stand-ins in the
+     * foreground on 127.0.0.1 until interrupted.
+     */
+    public static void main(String[] args) throws InterruptedException {
+        Options options = new Options().marathonPort(8080).chronosPort(4400).standInId("standalone");
+        boolean stopOnExit = false;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--port" -> options.marathonPort(Integer.parseInt(value(args, ++i, a)));
+                case "--chronos-port" -> options.chronosPort(Integer.parseInt(value(args, ++i, a)));
+                case "--id" -> options.standInId(value(args, ++i, a));
+                case "--default-image" -> options.defaultImage(value(args, ++i, a));
+                case "--deployment-timeout" -> options.deploymentTimeout(
+                        Duration.ofSeconds(Long.parseLong(value(args, ++i, a))));
+                case "--stop-tasks-on-exit" -> stopOnExit = true;
+                case "--help", "-h" -> {
+                    System.out.println("usage: quayside devstack marathon [--port 8080] [--chronos-port 4400] "
+                            + "[--id standalone] [--default-image IMAGE] [--deployment-timeout SECONDS] "
+                            + "[--stop-tasks-on-exit]");
+                    return;
+                }
+                default -> {
+                    System.err.println("unknown option " + a + " (try --help)");
+                    System.exit(2);
+                }
+            }
+        }
+        MarathonStandIn standIn;
+        try {
+            standIn = start(options);
+        } catch (IllegalStateException e) {
+            System.err.println("quayside devstack marathon: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        boolean stop = stopOnExit;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (stop) {
+                standIn.close();
+            } else {
+                standIn.closeKeepingTasks();
+            }
+        }, "marathon-stand-in-shutdown"));
+        System.out.println("Marathon stand-in: " + standIn.marathonUrl() + "  Chronos stand-in: " + standIn.chronosUrl()
+                + "  (Ctrl-C stops; app containers " + (stop ? "are stopped" : "keep running and are re-adopted")
+                + ")");
+        Thread.currentThread().join();
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            System.err.println(option + " needs a value");
+            System.exit(2);
+        }
+        return args[i];
+    }
+}
