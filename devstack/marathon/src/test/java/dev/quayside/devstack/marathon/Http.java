@@ -11,20 +11,20 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /** A tiny JSON HTTP client for the tests (JDK HttpClient). */
-final class Http {
+public final class Http {
 
     static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    record Response(int status, String body, HttpResponse<String> raw) {
-        JsonObject json() {
+    public record Response(int status, String body, HttpResponse<String> raw) {
+        public JsonObject json() {
             return new JsonObject(body);
         }
 
-        JsonArray array() {
+        public JsonArray array() {
             return new JsonArray(body);
         }
 
-        String header(String name) {
+        public String header(String name) {
             return raw.headers().firstValue(name).orElse(null);
         }
     }
@@ -32,18 +32,18 @@ final class Http {
     private Http() {
     }
 
-    static Response get(String url) {
+    public static Response get(String url) {
         return send(HttpRequest.newBuilder(URI.create(url)).GET());
     }
 
-    static Response send(String method, String url, String body) {
+    public static Response send(String method, String url, String body) {
         HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(body);
         return send(HttpRequest.newBuilder(URI.create(url)).method(method, publisher)
                 .header("Content-Type", "application/json"));
     }
 
-    static Response send(HttpRequest.Builder request) {
+    public static Response send(HttpRequest.Builder request) {
         try {
             HttpResponse<String> r = CLIENT.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -18,18 +18,18 @@ import java.util.stream.Stream;
  * and {@code /bin/sh}, and {@code httpd -f -p 8080 -h /www} serving {@code /health} and {@code /version}. The
  * {@code broken} variant has no {@code /health} (404), so its health check never passes.
  */
-final class SampleImages {
+public final class SampleImages {
 
     static final String REPOSITORY = "quayside-devstack-marathon-sample";
-    static final String V1 = REPOSITORY + ":v1";
-    static final String V2 = REPOSITORY + ":v2";
-    static final String BROKEN = REPOSITORY + ":broken";
+    public static final String V1 = REPOSITORY + ":v1";
+    public static final String V2 = REPOSITORY + ":v2";
+    public static final String BROKEN = REPOSITORY + ":broken";
 
     private SampleImages() {
     }
 
     /** Builds the three tags once (an existing tag is kept); ~3 s each on vfs. */
-    static synchronized void build() {
+    public static synchronized void build() {
         try (DockerTasks docker = new DockerTasks(null, true)) {
             build(docker, V1, "v1", true);
             build(docker, V2, "v2", true);

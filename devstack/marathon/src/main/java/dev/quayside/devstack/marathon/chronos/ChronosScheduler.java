@@ -252,7 +252,11 @@ public final class ChronosScheduler {
                 continue;
             }
             boolean disabled = job.definition.getBoolean("disabled", false);
-            if (!disabled && (job.running == 0 || job.definition.getBoolean("concurrent", false))) {
+            boolean busy = job.running > 0 && !job.definition.getBoolean("concurrent", false);
+            if (busy && !now.isAfter(job.nextRun.plus(epsilon(job.definition)))) {
+                continue; // the previous run is still going: wait for it, within epsilon
+            }
+            if (!disabled && !busy) {
                 launch(job, 0);
             }
             if (job.remaining > 0) {
