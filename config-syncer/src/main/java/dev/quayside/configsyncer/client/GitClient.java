@@ -25,6 +25,8 @@ public class GitClient {
 
     public GitClient(Path workDir) {
         this.workDir = workDir;
+        // bare repositories need no racy-clean checks: never block on measuring the file system
+        org.eclipse.jgit.util.FS.FileStoreAttributes.setBackground(true);
     }
 
     /** The workspace of repository {@code name} cloned from {@code url}, created on first use. */

@@ -35,8 +35,11 @@ public class MirrorService {
 
     private static final Logger LOG = Logger.getLogger(MirrorService.class);
     private static final JsonFactory JSON = new JsonFactory();
-    /** Event lists of a full resync are capped at this many entries (Kafka's 1 MB record limit). */
-    static final int MAX_LISTED = 1000;
+    /**
+     * The key and file lists of one event together stay below this many characters, so the event fits Kafka's
+     * default 1 MB record limit; past it a full resync's lists are cut (readers re-read the branch prefix).
+     */
+    static final int MAX_LISTED_CHARS = 700_000;
 
     private final GitClient git;
     private final ConsulClient consul;
@@ -74,8 +77,12 @@ public class MirrorService {
                         return Optional.of(failed(repo, branch, null, null, "branch " + branch + " does not exist"));
                     }
                     to = head.name();
-                    Attempt result = attempt(ws, repo, branch, head);
-                    from = result.from;
+                    Attempt result = new Attempt();
+                    try {
+                        attempt(ws, repo, branch, head, result);
+                    } finally {
+                        from = result.from;
+                    }
                     if (result.current) {
                         return Optional.empty();
                     }
@@ -117,17 +124,16 @@ public class MirrorService {
         final List<FileProblem> skipped = new ArrayList<>();
     }
 
-    private Attempt attempt(GitWorkspace ws, ConfigRepo repo, String branch, ObjectId head)
+    private void attempt(GitWorkspace ws, ConfigRepo repo, String branch, ObjectId head, Attempt a)
             throws GitException, ConsulException, TerminalSyncException {
         KeyLayout layout = repo.layout();
         String refKey = layout.refKey(branch);
         Optional<ConsulClient.Entry> ref = consul.get(refKey);
-        Attempt a = new Attempt();
         ObjectId from = ref.map(e -> parseId(e.value())).orElse(null);
         a.from = from == null ? null : from.name();
         if (from != null && from.equals(head)) {
             a.current = true;
-            return a;
+            return;
         }
         boolean full = from == null || !ws.has(from) || !ws.isAncestor(from, head);
         Properties common = commonProperties(ws, repo, head);
@@ -155,7 +161,7 @@ public class MirrorService {
                 boolean last = i == plan.batches().size() - 1;
                 if (last && outcome.errors().stream().anyMatch(e -> e.startsWith("operation 0 "))) {
                     a.retryReason = "the ref " + refKey + " moved during the sync (another syncer): " + outcome.errors();
-                    return a;
+                    return;
                 }
                 throw new TerminalSyncException("Consul rolled back transaction " + (i + 1) + " of "
                         + plan.batches().size() + ": " + outcome.errors());
@@ -163,13 +169,13 @@ public class MirrorService {
             index = Math.max(index, outcome.index());
         }
         List<String> deleted = changes.deletes.stream().map(KvOp::key).toList();
-        a.event = new ConfigSynced(repo.name(), branch, a.from, head.name(), cap(new ArrayList<>(changes.puts.keySet()), full),
-                cap(deleted, full), cap(changes.files, full), index, full, changes.invalid, changes.skipped,
-                Outcome.SYNCED, null);
+        int[] budget = {MAX_LISTED_CHARS};
+        a.event = new ConfigSynced(repo.name(), branch, a.from, head.name(),
+                cap(new ArrayList<>(changes.puts.keySet()), budget), cap(deleted, budget), cap(changes.files, budget),
+                index, full, changes.invalid, changes.skipped, Outcome.SYNCED, null);
         LOG.infof("synced %s/%s %s..%s: %d put, %d deleted in %d transaction(s)%s", repo.name(), branch,
                 a.from == null ? "(none)" : a.from.substring(0, 7), head.name().substring(0, 7), changes.puts.size(),
                 deleted.size(), plan.batches().size(), full ? " (full resync)" : "");
-        return a;
     }
 
     private Changes fullResync(GitWorkspace ws, ConfigRepo repo, String branch, ObjectId head, Properties common)
@@ -326,8 +332,16 @@ public class MirrorService {
         }
     }
 
-    private static List<String> cap(List<String> list, boolean full) {
-        return full && list.size() > MAX_LISTED ? List.copyOf(list.subList(0, MAX_LISTED)) : list;
+    private static List<String> cap(List<String> list, int[] budget) {
+        int n = 0;
+        while (n < list.size() && budget[0] - list.get(n).length() - 3 >= 0) {
+            budget[0] -= list.get(n).length() + 3;
+            n++;
+        }
+        if (n < list.size()) {
+            LOG.warnf("event lists cut at %d of %d entries to fit one Kafka record", n, list.size());
+        }
+        return n == list.size() ? list : List.copyOf(list.subList(0, n));
     }
 
     private static ObjectId parseId(String value) {

@@ -1,0 +1,256 @@
+package dev.quayside.configsyncer.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quayside.configsyncer.client.ConsulClient;
+import dev.quayside.configsyncer.client.GitClient;
+import dev.quayside.devstack.consul.ConsulStandIn;
+import dev.quayside.events.ConfigSynced;
+import io.vertx.mutiny.core.Vertx;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Job 2 against real Git repositories and the devstack Consul stand-in. */
+class MirrorServiceTest {
+
+    static Vertx vertx;
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    Path dir;
+    ConsulStandIn consul;
+    ConsulClient client;
+    TestRepo repo;
+
+    @BeforeAll
+    static void startVertx() {
+        vertx = Vertx.vertx();
+    }
+
+    @AfterAll
+    static void stopVertx() {
+        vertx.closeAndAwait();
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        consul = ConsulStandIn.start();
+        client = new ConsulClient(vertx, consul.url(), null, Duration.ofSeconds(5), null);
+        repo = TestRepo.create(dir);
+    }
+
+    @AfterEach
+    void tearDown() {
+        repo.close();
+        consul.close();
+    }
+
+    MirrorService mirror(SyncSettings settings) {
+        return new MirrorService(new GitClient(dir.resolve("syncer")), client, settings);
+    }
+
+    /** Every key and value under {@code prefix} in the stand-in. */
+    Map<String, String> kv(String prefix) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(consul.url() + "/v1/kv/" + prefix
+                + "?recurse")).build(), HttpResponse.BodyHandlers.ofString());
+        Map<String, String> out = new TreeMap<>();
+        if (r.statusCode() == 404) {
+            return out;
+        }
+        JsonArray entries = new JsonArray(r.body());
+        for (int i = 0; i < entries.size(); i++) {
+            JsonObject e = entries.getJsonObject(i);
+            String v = e.getString("Value");
+            out.put(e.getString("Key"), v == null ? "" : new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    void put(String key, String value) throws Exception {
+        HTTP.send(HttpRequest.newBuilder(URI.create(consul.url() + "/v1/kv/" + key))
+                .PUT(HttpRequest.BodyPublishers.ofString(value)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static Map<String, String> files(Object... kv) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], (String) kv[i + 1]);
+        }
+        return m;
+    }
+
+    @Test
+    void initialIncrementalDeleteAndForcePushConvergeToTheGitState() throws Exception {
+        ConfigRepo config = ConfigRepo.of("deploy", repo.url(), MirrorOptions.defaults());
+        MirrorService mirror = mirror(SyncSettings.defaults());
+        String p = "quayside/config/deploy/main/";
+        // a similarly named key that git2consul's prefix delete would have taken
+        put("quayside/config/deploy/main/test_dev", "not from git");
+        RevCommit c1 = repo.commit("one", files("marathon/prod/web.json", "{\"id\":\"/web\"}",
+                "test", "t", "chronos/dev/job.json", "{\"name\":\"job\"}", "README.md", "hello"));
+        repo.push();
+
+        ConfigSynced first = mirror.sync(config, "main").orElseThrow();
+        assertThat(first.outcome()).isEqualTo(ConfigSynced.Outcome.SYNCED);
+        assertThat(first.fullResync()).isTrue();
+        assertThat(first.fromCommit()).isNull();
+        assertThat(first.toCommit()).isEqualTo(c1.name());
+        assertThat(first.keysDeleted()).containsExactly(p + "test_dev");
+        assertThat(first.consulIndex()).isPositive();
+        assertThat(kv("quayside/config/deploy/")).isEqualTo(Map.of(p + "marathon/prod/web.json", "{\"id\":\"/web\"}",
+                p + "test", "t", p + "chronos/dev/job.json", "{\"name\":\"job\"}", p + "README.md", "hello",
+                "quayside/config/deploy/main.ref", c1.name()));
+
+        // nothing new: nothing written, nothing announced
+        assertThat(mirror.sync(config, "main")).isEmpty();
+
+        RevCommit c2 = repo.commit("two", files("marathon/prod/web.json", "{\"id\":\"/web\",\"instances\":2}",
+                "test", null, "marathon/dev/new.json", "{}"));
+        repo.push();
+        ConfigSynced second = mirror.sync(config, "main").orElseThrow();
+        assertThat(second.fullResync()).isFalse();
+        assertThat(second.fromCommit()).isEqualTo(c1.name());
+        assertThat(second.keysPut()).containsExactlyInAnyOrder(p + "marathon/prod/web.json", p + "marathon/dev/new.json");
+        assertThat(second.keysDeleted()).containsExactly(p + "test");
+        assertThat(second.filesChanged()).containsExactlyInAnyOrder("marathon/prod/web.json", "marathon/dev/new.json", "test");
+        assertThat(second.consulIndex()).isGreaterThan(first.consulIndex());
+        assertThat(kv("quayside/config/deploy/")).containsEntry(p + "marathon/prod/web.json",
+                "{\"id\":\"/web\",\"instances\":2}").doesNotContainKey(p + "test")
+                .containsEntry("quayside/config/deploy/main.ref", c2.name());
+
+        // force push: history rewritten to a commit that does not contain c2 → full resync removes what vanished
+        repo.human.reset().setMode(org.eclipse.jgit.api.ResetCommand.ResetType.HARD).setRef(c1.name()).call();
+        RevCommit c3 = repo.commit("rewritten", files("README.md", "rewritten", "chronos/dev/job.json", null));
+        repo.forcePush();
+        ConfigSynced third = mirror.sync(config, "main").orElseThrow();
+        assertThat(third.fullResync()).isTrue();
+        assertThat(third.fromCommit()).isEqualTo(c2.name());
+        assertThat(kv("quayside/config/deploy/")).isEqualTo(Map.of(p + "marathon/prod/web.json", "{\"id\":\"/web\"}",
+                p + "test", "t", p + "README.md", "rewritten", "quayside/config/deploy/main.ref", c3.name()));
+    }
+
+    @Test
+    void aFailureOnTheSecondBatchIsRetriedFromTheOldRefAndConvergesExactly() throws Exception {
+        ConfigRepo config = ConfigRepo.of("deploy", repo.url(), MirrorOptions.defaults());
+        Map<String, String> files = new LinkedHashMap<>();
+        for (int i = 0; i < 150; i++) {
+            files.put("marathon/prod/app" + i + ".json", "{\"id\":\"/app" + i + "\"}");
+        }
+        RevCommit c1 = repo.commit("many", files);
+        repo.push();
+        consul.failRequests("PUT", "/v1/txn", 1, 1, 500);
+
+        // one attempt only: the sync fails, the ref does not move, the event says why
+        ConfigSynced failed = mirror(SyncSettings.defaults().withSyncAttempts(1)).sync(config, "main").orElseThrow();
+        assertThat(failed.outcome()).isEqualTo(ConfigSynced.Outcome.FAILED);
+        assertThat(failed.reason()).contains("500");
+        Map<String, String> partial = kv("quayside/config/deploy/");
+        assertThat(partial).doesNotContainKey("quayside/config/deploy/main.ref");
+        assertThat(partial).hasSizeBetween(1, 149);
+
+        // the next run starts again from the old (absent) ref and converges
+        ConfigSynced ok = mirror(SyncSettings.defaults()).sync(config, "main").orElseThrow();
+        assertThat(ok.outcome()).isEqualTo(ConfigSynced.Outcome.SYNCED);
+        Map<String, String> expected = new TreeMap<>();
+        files.forEach((k, v) -> expected.put("quayside/config/deploy/main/" + k, v));
+        expected.put("quayside/config/deploy/main.ref", c1.name());
+        assertThat(kv("quayside/config/deploy/")).isEqualTo(expected);
+
+        // with retries inside one run, a 500 on the second batch is absorbed
+        RevCommit c2 = repo.commit("more", files("marathon/prod/app0.json", null, "marathon/prod/x.json", "{}"));
+        repo.push();
+        consul.failRequests("PUT", "/v1/txn", 1, 1, 500);
+        ConfigSynced retried = mirror(SyncSettings.defaults().withTxnMaxOperations(3)).sync(config, "main").orElseThrow();
+        assertThat(retried.outcome()).isEqualTo(ConfigSynced.Outcome.SYNCED);
+        assertThat(kv("quayside/config/deploy/")).doesNotContainKey("quayside/config/deploy/main/marathon/prod/app0.json")
+                .containsEntry("quayside/config/deploy/main/marathon/prod/x.json", "{}")
+                .containsEntry("quayside/config/deploy/main.ref", c2.name());
+    }
+
+    @Test
+    void expandKeysOnJsonYamlAndPropertiesWithAndWithoutDiff() throws Exception {
+        MirrorOptions expand = new MirrorOptions("kv", true, false, "config", true, true, false, "config/common.properties");
+        ConfigRepo config = ConfigRepo.of("svc", repo.url(), expand);
+        MirrorService mirror = mirror(SyncSettings.defaults());
+        repo.commit("one", files("config/app.json", "{\"db\":{\"host\":\"a\",\"port\":1},\"list\":[1]}",
+                "config/app.yaml", "cache:\n  ttl: 5\n", "config/app.properties", "url=http://${host}/x\nhost=h1\n",
+                "config/common.properties", "zone=eu\n", "config/bad.json", "{not json", "outside.txt", "x"));
+        repo.push();
+        ConfigSynced first = mirror.sync(config, "main").orElseThrow();
+        String p = "kv/svc/main/";
+        assertThat(kv("kv/svc/main/")).isEqualTo(Map.of(p + "app.json/db/host", "a", p + "app.json/db/port", "1",
+                p + "app.json/list", "[1]", p + "app.yaml/cache/ttl", "5", p + "app.properties/host", "h1",
+                p + "app.properties/url", "http://h1/x", p + "common.properties/zone", "eu", p + "bad.json", "{not json"));
+        assertThat(first.invalidFiles()).extracting(ConfigSynced.FileProblem::path).containsExactly("config/bad.json");
+
+        // expand_keys_diff: only the leaf that changed is written, the vanished leaf deleted
+        repo.commit("two", files("config/app.json", "{\"db\":{\"host\":\"b\",\"port\":1}}"));
+        repo.push();
+        ConfigSynced second = mirror.sync(config, "main").orElseThrow();
+        assertThat(second.keysPut()).containsExactly(p + "app.json/db/host");
+        assertThat(second.keysDeleted()).containsExactly(p + "app.json/list");
+
+        // without expand_keys_diff every leaf of the file is written again
+        MirrorOptions noDiff = new MirrorOptions("kv", true, false, "config", true, false, false, null);
+        ConfigRepo config2 = ConfigRepo.of("svc", repo.url(), noDiff);
+        repo.commit("three", files("config/app.yaml", "cache:\n  ttl: 6\n  size: 10\n", "config/app.json", null));
+        repo.push();
+        ConfigSynced third = mirror.sync(config2, "main").orElseThrow();
+        assertThat(third.keysPut()).containsExactlyInAnyOrder(p + "app.yaml/cache/ttl", p + "app.yaml/cache/size");
+        assertThat(third.keysDeleted()).containsExactly(p + "app.json", p + "app.json/");
+        assertThat(kv("kv/svc/main/")).doesNotContainKeys(p + "app.json/db/host", p + "app.json/db/port")
+                .containsEntry(p + "app.yaml/cache/ttl", "6");
+    }
+
+    @Test
+    void badInputIsFlaggedSkippedOrFailsTheSyncWithAReason() throws Exception {
+        ConfigRepo config = ConfigRepo.of("deploy", repo.url(), MirrorOptions.defaults());
+        RevCommit c1 = repo.commit("bad", files("marathon/prod/broken.json", "{\"id\": ", "ok.txt", "fine",
+                "weird\tname.json", "{}"));
+        repo.push();
+        ConfigSynced synced = mirror(SyncSettings.defaults()).sync(config, "main").orElseThrow();
+        assertThat(synced.outcome()).isEqualTo(ConfigSynced.Outcome.SYNCED);
+        assertThat(synced.invalidFiles()).singleElement().satisfies(f -> {
+            assertThat(f.path()).isEqualTo("marathon/prod/broken.json");
+            assertThat(f.reason()).startsWith("not valid JSON, mirrored as text");
+        });
+        assertThat(synced.skipped()).singleElement().satisfies(f -> {
+            assertThat(f.path()).isEqualTo("weird\tname.json");
+            assertThat(f.reason()).isEqualTo("control character U+0009 in key");
+        });
+        assertThat(kv("quayside/config/deploy/main/")).containsEntry("quayside/config/deploy/main/marathon/prod/broken.json",
+                "{\"id\": ").hasSize(2);
+
+        String big = "x".repeat(600 * 1024);
+        repo.commit("big", files("big.txt", big, "small.txt", "s"));
+        repo.push();
+        ConfigSynced tooBig = mirror(SyncSettings.defaults()).sync(config, "main").orElseThrow();
+        assertThat(tooBig.outcome()).isEqualTo(ConfigSynced.Outcome.FAILED);
+        assertThat(tooBig.reason()).contains("big.txt").contains("over Consul's limit");
+        assertThat(kv("quayside/config/deploy/")).doesNotContainKey("quayside/config/deploy/main/small.txt")
+                .containsEntry("quayside/config/deploy/main.ref", c1.name());
+        Optional<ConfigSynced> again = mirror(SyncSettings.defaults()).sync(config, "main");
+        assertThat(again).get().extracting(ConfigSynced::outcome).isEqualTo(ConfigSynced.Outcome.FAILED);
+        assertThat(List.of(again.get().fromCommit())).containsExactly(c1.name());
+    }
+}
