@@ -222,7 +222,7 @@ final class AgentHttp {
 
     /** The JSON object body, or null after answering 400 "Request decode failed: ..." as Consul does. */
     static JsonObject bodyObject(RoutingContext ctx) {
-        Buffer body = ctx.body().buffer();
+        Buffer body = RequestBodies.get(ctx);
         if (body == null || body.length() == 0) {
             Replies.text(ctx, 400, "Request decode failed: EOF");
             return null;

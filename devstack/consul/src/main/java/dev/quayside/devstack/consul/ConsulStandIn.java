@@ -7,7 +7,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -54,7 +53,7 @@ public final class ConsulStandIn implements AutoCloseable {
                 state.read(() -> new java.util.ArrayList<>(state.catalog.checks())).forEach(checks::schedule);
             }
             this.server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(options.port)
-                    .setIdleTimeout(0))
+                    .setIdleTimeout(0).setHandle100ContinueAutomatically(true))
                     .requestHandler(router())
                     .listen()
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -148,6 +147,8 @@ public final class ConsulStandIn implements AutoCloseable {
             String length = ctx.request().getHeader("Content-Length");
             if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) >= bodyLimit) {
                 String path = Paths.decodedPath(ctx);
+                // the body stays unread: close the connection after answering, as Go's server does
+                ctx.response().putHeader("Connection", "close");
                 Replies.text(ctx, 413, path.startsWith("/v1/txn")
                         ? "Request body too large, max size: " + (bodyLimit - 1) + " bytes"
                         : KvHttp.tooLarge(Long.parseLong(length), options.kvMaxValueSize));
@@ -155,7 +156,10 @@ public final class ConsulStandIn implements AutoCloseable {
             }
             ctx.next();
         });
-        router.route().handler(BodyHandler.create(false).setBodyLimit(bodyLimit));
+        router.route().handler(ctx -> RequestBodies.collect(ctx, bodyLimit - 1,
+                length -> Paths.decodedPath(ctx).startsWith("/v1/txn")
+                        ? "Request body too large, max size: " + (bodyLimit - 1) + " bytes"
+                        : KvHttp.tooLarge(length, options.kvMaxValueSize)));
 
         router.route("/v1/kv/*").handler(kv::handle);
         router.put("/v1/txn").handler(txn::handle);
@@ -190,9 +194,7 @@ public final class ConsulStandIn implements AutoCloseable {
         router.errorHandler(404, ctx -> Replies.text(ctx, 404, "404 page not found\n"));
         router.errorHandler(405, ctx -> Replies.text(ctx, 405, "method " + ctx.request().method().name()
                 + " not allowed"));
-        router.errorHandler(413, ctx -> Replies.text(ctx, 413, Paths.decodedPath(ctx).startsWith("/v1/txn")
-                ? "Request body too large, max size: " + (bodyLimit - 1) + " bytes"
-                : KvHttp.tooLarge(ctx.request().bytesRead(), options.kvMaxValueSize)));
+        router.errorHandler(400, ctx -> Replies.text(ctx, 400, "400 Bad Request"));
         router.errorHandler(500, ctx -> Replies.text(ctx, 500, ctx.failure() == null ? "internal error"
                 : ctx.failure().toString()));
         return router;

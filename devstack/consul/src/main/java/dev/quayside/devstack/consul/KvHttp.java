@@ -101,7 +101,7 @@ final class KvHttp {
             Replies.text(ctx, 400, "invalid session \"" + session + "\"");
             return;
         }
-        Buffer body = ctx.body().buffer();
+        Buffer body = RequestBodies.get(ctx);
         long length = body == null ? 0 : body.length();
         if (length > maxValueSize) {
             Replies.text(ctx, 413, tooLarge(length, maxValueSize));

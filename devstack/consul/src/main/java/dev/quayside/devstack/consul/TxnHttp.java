@@ -25,7 +25,7 @@ final class TxnHttp {
     }
 
     void handle(RoutingContext ctx) {
-        Buffer body = ctx.body().buffer();
+        Buffer body = RequestBodies.get(ctx);
         if (body != null && body.length() > maxRequestSize) {
             Replies.text(ctx, 413, "Request body too large, max size: " + maxRequestSize + " bytes");
             return;

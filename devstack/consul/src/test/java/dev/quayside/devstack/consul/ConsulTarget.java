@@ -24,7 +24,8 @@ final class ConsulTarget implements AutoCloseable {
     final int port;
     final String token;
     final Vertx vertx = Vertx.vertx();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     private ConsulTarget(ConsulStandIn standIn, String host, int port, String token) {
         this.standIn = standIn;
