@@ -41,6 +41,8 @@ final class MarathonScheduler {
     static final String KILLING = "TASK_KILLING";
     static final String SLAVE_ID = "quayside-devstack-127.0.0.1";
     static final String HOST = "127.0.0.1";
+    /** A task without health checks that ran this long before failing resets its app's launch back-off. */
+    static final long STABLE_MILLIS = 10_000;
 
     static final class App {
         final String id;
@@ -752,10 +754,10 @@ final class MarathonScheduler {
         List<Task> all = tasksOf(app.id);
         List<Task> fresh = new ArrayList<>();
         List<Task> old = new ArrayList<>();
-        boolean killing = false;
+        int killingCount = 0;
         for (Task t : all) {
             if (!t.alive()) {
-                killing = true;
+                killingCount++;
             } else if (t.configVersion.equals(app.lastConfigChangeAt)) {
                 fresh.add(t);
             } else {
@@ -763,7 +765,7 @@ final class MarathonScheduler {
             }
         }
         int freshReady = (int) fresh.stream().filter(Task::ready).count();
-        if (freshReady >= n && fresh.size() == n && old.isEmpty() && !killing) {
+        if (freshReady >= n && fresh.size() == n && old.isEmpty() && killingCount == 0) {
             finish(d);
             return;
         }
@@ -779,6 +781,7 @@ final class MarathonScheduler {
             for (Task t : new ArrayList<>(fresh.subList(0, fresh.size() - n))) {
                 kill(t, false);
                 fresh.remove(t);
+                killingCount++;
             }
         }
         // kill old tasks as far as the minimum health capacity allows; unhealthy and oldest first
@@ -793,8 +796,9 @@ final class MarathonScheduler {
             killed++;
         }
         int oldLeft = old.size() - killed;
-        int toStart = Math.min(n - fresh.size(), maxCapacity - oldLeft - fresh.size());
-        if (toStart <= 0 && fresh.size() < n && killed == 0 && !killing
+        // a task being killed still runs: it counts against the capacity until its container is gone
+        int toStart = Math.min(n - fresh.size(), maxCapacity - oldLeft - fresh.size() - killingCount - killed);
+        if (toStart <= 0 && fresh.size() < n && killed == 0 && killingCount == 0
                 && fresh.stream().allMatch(Task::ready)) {
             toStart = 1; // neither a kill nor a start is allowed: go one over capacity, as Marathon does
         }
@@ -803,14 +807,16 @@ final class MarathonScheduler {
 
     private void reconcileSteady(App app, long now) {
         int n = app.instances();
+        List<Task> all = tasksOf(app.id);
         List<Task> alive = new ArrayList<>();
-        for (Task t : tasksOf(app.id)) {
+        for (Task t : all) {
             if (t.alive()) {
                 alive.add(t);
             }
         }
-        if (alive.size() < n) {
-            launch(app, n - alive.size(), now);
+        if (all.size() < n) {
+            // a task being killed keeps its slot until its container is gone: kill first, then relaunch
+            launch(app, n - all.size(), now);
         } else if (alive.size() > n) {
             alive.sort(Comparator.comparing((Task t) -> t.configVersion.equals(app.lastConfigChangeAt))
                     .thenComparing((Task t) -> t.stagedAt, Comparator.reverseOrder()));
@@ -974,9 +980,6 @@ final class MarathonScheduler {
             h.nextAt = now;
         }
         statusUpdate(task, RUNNING, "");
-        if (task.health.length == 0) {
-            resetBackoff(task.appId);
-        }
     }
 
     private void resetBackoff(String appId) {
@@ -1011,8 +1014,7 @@ final class MarathonScheduler {
                 docker.stopAndRemove(containerId, grace);
             }
             synchronized (this) {
-                taskEnded(task, failure ? "TASK_FAILED" : "TASK_KILLED", failure ? "killed as unhealthy" : "",
-                        failure);
+                taskEnded(task, "TASK_KILLED", failure ? "killed as unhealthy" : "", failure);
             }
         });
     }
@@ -1029,6 +1031,10 @@ final class MarathonScheduler {
                     .put("state", status).put("taskId", task.id).put("timestamp", Versions.now())
                     .put("version", task.version).put("slaveId", SLAVE_ID);
             if (task.configVersion.equals(app.lastConfigChangeAt)) {
+                if (task.startedAt != null && System.currentTimeMillis()
+                        - Versions.parse(task.startedAt).toEpochMilli() > STABLE_MILLIS) {
+                    app.launchDelayMs = 0; // it ran fine for a while: start the back-off afresh
+                }
                 double backoff = app.definition.getDouble("backoffSeconds", 1.0) * 1000;
                 double factor = app.definition.getDouble("backoffFactor", 1.15);
                 double max = app.definition.getDouble("maxLaunchDelaySeconds", 300.0) * 1000;
