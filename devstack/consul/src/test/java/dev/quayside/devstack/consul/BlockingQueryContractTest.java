@@ -59,7 +59,8 @@ class BlockingQueryContractTest {
         long started = System.nanoTime();
         client.putValue(root + "b", "2").await().atMost(ConsulTarget.TIMEOUT);
         KeyValueList woken = next.get(5, TimeUnit.SECONDS);
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("woke long before the 30s wait")
+                .isLessThan(Duration.ofSeconds(10));
         assertThat(woken.getIndex()).isGreaterThan(index);
         assertThat(woken.getList()).extracting(KeyValue::getKey).containsExactly(root + "a", root + "b");
     }
@@ -74,7 +75,8 @@ class BlockingQueryContractTest {
         KeyValueList same = client.getValuesWithOptions(root, new BlockingQueryOptions().setIndex(index)
                 .setWait("1s")).await().atMost(ConsulTarget.TIMEOUT);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
-        assertThat(took).isBetween(Duration.ofMillis(950), Duration.ofMillis(1700));
+        // at least the wait; at most wait + wait/16 jitter, plus slack for a loaded machine
+        assertThat(took).isBetween(Duration.ofMillis(950), Duration.ofSeconds(6));
         assertThat(same.getIndex()).as("same index: nothing changed").isEqualTo(index);
     }
 
