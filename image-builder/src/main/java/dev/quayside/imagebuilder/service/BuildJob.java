@@ -1,0 +1,119 @@
+package dev.quayside.imagebuilder.service;
+
+import dev.quayside.events.BuildOutcome;
+import dev.quayside.events.CommitPushed;
+import dev.quayside.events.EventEnvelope;
+import dev.quayside.imagebuilder.client.Abort;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+
+/** One commit to build, from queued to finished. */
+public final class BuildJob {
+
+    /** Where a job is. */
+    public enum State {
+        QUEUED, RUNNING, FINISHED
+    }
+
+    /**
+     * What to do with the event(s) that asked for this build once it ends: acknowledge them, or dead-letter them
+     * (terminal infrastructure failure) after the failure was announced.
+     */
+    public record Disposition(boolean deadLetter, Throwable cause) {
+
+        static final Disposition ACK = new Disposition(false, null);
+
+        static Disposition deadLetter(Throwable cause) {
+            return new Disposition(true, cause);
+        }
+    }
+
+    private final String buildId;
+    private final EventEnvelope<CommitPushed> trigger;
+    private final long receivedNanos;
+    private final Instant queuedAt;
+    private final CompletableFuture<Disposition> done = new CompletableFuture<>();
+    private final Abort abort = new Abort();
+    private volatile State state = State.QUEUED;
+    private volatile BuildOutcome outcome;
+    private volatile String reason;
+    private volatile String artifactId;
+    private volatile Instant finishedAt;
+
+    BuildJob(String buildId, EventEnvelope<CommitPushed> trigger, long receivedNanos, Instant queuedAt) {
+        this.buildId = buildId;
+        this.trigger = trigger;
+        this.receivedNanos = receivedNanos;
+        this.queuedAt = queuedAt;
+    }
+
+    public String buildId() {
+        return buildId;
+    }
+
+    public EventEnvelope<CommitPushed> trigger() {
+        return trigger;
+    }
+
+    public String repository() {
+        return trigger.data().repository();
+    }
+
+    public String branch() {
+        return trigger.data().refName();
+    }
+
+    public String commit() {
+        return trigger.data().after();
+    }
+
+    /** {@link System#nanoTime()} when the triggering event was received. */
+    long receivedNanos() {
+        return receivedNanos;
+    }
+
+    public Instant queuedAt() {
+        return queuedAt;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    void state(State state) {
+        this.state = state;
+    }
+
+    public BuildOutcome outcome() {
+        return outcome;
+    }
+
+    public String reason() {
+        return reason;
+    }
+
+    public String artifactId() {
+        return artifactId;
+    }
+
+    public Instant finishedAt() {
+        return finishedAt;
+    }
+
+    Abort abort() {
+        return abort;
+    }
+
+    void finish(BuildOutcome outcome, String reason, String artifactId, Instant at) {
+        this.outcome = outcome;
+        this.reason = reason;
+        this.artifactId = artifactId;
+        this.finishedAt = at;
+        this.state = State.FINISHED;
+    }
+
+    /** Completes when the build has ended and its events are published. */
+    public CompletableFuture<Disposition> done() {
+        return done;
+    }
+}

@@ -1,0 +1,302 @@
+package dev.quayside.imagebuilder.service;
+
+import dev.quayside.events.BuildFinished;
+import dev.quayside.events.BuildOutcome;
+import dev.quayside.events.BuildStarted;
+import dev.quayside.events.CommitPushed;
+import dev.quayside.events.EventEnvelope;
+import dev.quayside.events.ImageBuilt;
+import dev.quayside.events.Purl;
+import dev.quayside.imagebuilder.client.BuildFailedException;
+import dev.quayside.imagebuilder.client.DockerEngineClient;
+import dev.quayside.imagebuilder.client.GitClient;
+import dev.quayside.imagebuilder.client.InfrastructureException;
+import dev.quayside.imagebuilder.client.RegistryClient;
+import dev.quayside.imagebuilder.config.BuilderConfig;
+import dev.quayside.imagebuilder.messaging.EventPublisher;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs one build, in named steps: fetch the commit, read its settings, skip when the registry already has the
+ * commit's image, check out a clean context, build, push every tag, confirm the manifest in the registry, announce.
+ */
+@ApplicationScoped
+public class BuildRunner {
+
+    private static final Logger LOG = Logger.getLogger(BuildRunner.class);
+    private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(30);
+
+    private final BuilderConfig config;
+    private final GitClient git;
+    private final RegistryClient registry;
+    private final DockerEngineClient docker;
+    private final EventPublisher publisher;
+    private final BuildSettingsLoader settingsLoader;
+    private final BuildHistory history;
+    private final MeterRegistry meters;
+    private final Timer startOverhead;
+    private final Timer publishOverhead;
+    private final Timer skipLatency;
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "build-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
+
+    BuildRunner(BuilderConfig config, GitClient git, RegistryClient registry, DockerEngineClient docker,
+            EventPublisher publisher, BuildHistory history, MeterRegistry meters) {
+        this.config = config;
+        this.git = git;
+        this.registry = registry;
+        this.docker = docker;
+        this.publisher = publisher;
+        this.settingsLoader = new BuildSettingsLoader(config);
+        this.history = history;
+        this.meters = meters;
+        this.startOverhead = Timer.builder("quayside.image-builder.overhead.start")
+                .description("event received until docker build starts").register(meters);
+        this.publishOverhead = Timer.builder("quayside.image-builder.overhead.publish")
+                .description("push done until ImageBuilt acknowledged by Kafka").register(meters);
+        this.skipLatency = Timer.builder("quayside.image-builder.skip.latency")
+                .description("event received until ImageBuilt acknowledged, image already in the registry")
+                .register(meters);
+    }
+
+    /** Runs {@code job} to its end on the calling thread and completes {@link BuildJob#done()}. */
+    public void run(BuildJob job) {
+        BuildLog log = new BuildLog(job.buildId(), config.logTailLines(), line -> publisher.log(job.buildId(), line));
+        long startNanos = System.nanoTime();
+        job.abort().bind(Thread.currentThread());
+        Watchdog timer = new Watchdog(job, config.timeout());
+        Path workspace = null;
+        try {
+            CommitPushed push = job.trigger().data();
+            log.accept("build " + job.buildId() + ": " + push.repository() + " " + push.refName() + " @ " + job.commit());
+            git.ensureCommit(push.repository(), push.cloneUrl(), push.refName(), job.commit(), log);
+            BuildSettings settings = settingsLoader.load(push.repository(), push.refName(),
+                    git.readFile(push.repository(), job.commit(), config.settingsFile()));
+            log.accept((settings.fromFile() ? "settings from " + config.settingsFile() : "no " + config.settingsFile()
+                    + ": service defaults") + ": image " + settings.image() + ", dockerfile " + settings.dockerfile()
+                    + " in " + settings.context() + ", timeout " + settings.timeout());
+            timer.restrict(settings.timeout());
+            String shaTag = job.commit().substring(0, Math.min(config.shaTagLength(), job.commit().length()));
+            String repository = registry.address() + "/" + settings.image();
+            Map<String, String> labels = labels(push, shaTag);
+
+            Optional<String> existing = registry.digest(settings.image(), shaTag, log);
+            if (existing.isPresent()) {
+                log.accept(repository + ":" + shaTag + " is already in the registry as " + existing.get()
+                        + ": no build");
+                ImageBuilt built = imageBuilt(push, settings, shaTag, existing.get(), labels, true);
+                publish(job.trigger().next(built, config.source(), Instant.now(), push.repository(), job.commit(),
+                        settings.image(), existing.get()));
+                skipLatency.record(System.nanoTime() - job.receivedNanos(), TimeUnit.NANOSECONDS);
+                finish(job, log, BuildOutcome.SKIPPED, "image already in the registry", built.artifactId(), startNanos,
+                        BuildJob.Disposition.ACK);
+                return;
+            }
+
+            workspace = Files.createDirectories(config.workDir().resolve("builds"))
+                    .resolve(GitClient.safeName(job.buildId()) + "-" + System.nanoTime());
+            git.checkout(push.repository(), job.commit(), workspace, log);
+            Path context = workspace.resolve(settings.context()).normalize();
+            Path dockerfile = context.resolve(settings.dockerfile()).normalize();
+            if (!Files.isDirectory(context)) {
+                throw new BuildFailedException("build context '" + settings.context() + "' is not a folder at "
+                        + job.commit());
+            }
+            if (!dockerfile.startsWith(context) || !Files.isRegularFile(dockerfile)) {
+                throw new BuildFailedException("Dockerfile '" + settings.dockerfile() + "' not found in context '"
+                        + settings.context() + "' at " + job.commit());
+            }
+            Set<String> tags = new LinkedHashSet<>();
+            tags.add(repository + ":" + shaTag);
+            settings.extraTags().forEach(t -> tags.add(repository + ":" + t));
+
+            String imageId = docker.build(new DockerEngineClient.BuildRequest(context, dockerfile, tags, labels,
+                    settings.buildArgs(), settings.target()), log, job.abort(), () -> {
+                        startOverhead.record(System.nanoTime() - job.receivedNanos(), TimeUnit.NANOSECONDS);
+                        publish(job.trigger().next(new BuildStarted(job.buildId(), push.repository(),
+                                push.repository(), job.commit(), push.refName()), config.source(), Instant.now(),
+                                job.buildId()));
+                    });
+            log.accept("built " + imageId);
+
+            String pushed = docker.push(repository, shaTag, log, job.abort());
+            for (String extra : settings.extraTags()) {
+                docker.push(repository, extra, log, job.abort());
+            }
+            timer.cancel(); // the image is built and pushed: what remains is announcing it
+            long pushDone = System.nanoTime();
+            String digest = registry.digest(settings.image(), shaTag, log).orElseThrow(() -> new InfrastructureException(
+                    "registry " + registry.address() + " does not list " + settings.image() + ":" + shaTag
+                            + " after the push"));
+            if (!digest.equals(pushed)) {
+                log.accept("registry digest " + digest + " differs from the engine's " + pushed + ": using the registry's");
+            }
+            log.accept("pushed " + repository + ":" + shaTag + "@" + digest);
+            ImageBuilt built = imageBuilt(push, settings, shaTag, digest, labels, false);
+            publish(job.trigger().next(built, config.source(), Instant.now(), push.repository(), job.commit(),
+                    settings.image(), digest));
+            publishOverhead.record(System.nanoTime() - pushDone, TimeUnit.NANOSECONDS);
+            if (config.removeAfterPush()) {
+                tags.forEach(t -> docker.removeTag(t, log));
+            }
+            finish(job, log, BuildOutcome.SUCCESS, null, built.artifactId(), startNanos, BuildJob.Disposition.ACK);
+        } catch (RuntimeException | IOException e) {
+            timer.cancel();
+            Thread.interrupted(); // the watchdog's interrupt has done its job; announcing must not be interrupted
+            failed(job, log, e, timer, startNanos);
+        } finally {
+            timer.cancel();
+            Thread.interrupted(); // a late watchdog interrupt must not leak into the next job of this thread
+            deleteQuietly(workspace);
+        }
+    }
+
+    private void failed(BuildJob job, BuildLog log, Exception e, Watchdog timer, long startNanos) {
+        try {
+            if (timer.fired()) {
+                String reason = "build exceeded its timeout of " + timer.limit() + " and was stopped";
+                log.accept(reason);
+                finish(job, log, BuildOutcome.TIMED_OUT, reason, null, startNanos, BuildJob.Disposition.ACK);
+            } else if (e instanceof BuildFailedException) {
+                log.accept("build failed: " + e.getMessage());
+                finish(job, log, BuildOutcome.FAILURE, e.getMessage(), null, startNanos, BuildJob.Disposition.ACK);
+            } else {
+                String reason = e instanceof InfrastructureException ? e.getMessage() : "unexpected error: " + e;
+                LOG.errorf(e, "build %s failed", job.buildId());
+                log.accept("build failed: " + reason);
+                finish(job, log, BuildOutcome.FAILURE, reason, null, startNanos, BuildJob.Disposition.deadLetter(e));
+            }
+        } catch (RuntimeException publishing) {
+            LOG.errorf(publishing, "could not announce the end of build %s", job.buildId());
+            job.done().complete(BuildJob.Disposition.deadLetter(publishing));
+        }
+    }
+
+    /** Announces the end of a build and completes the job. */
+    void finish(BuildJob job, BuildLog log, BuildOutcome outcome, String reason, String artifactId, long startNanos,
+            BuildJob.Disposition disposition) {
+        long durationMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        BuildFinished finished = new BuildFinished(job.buildId(), job.repository(), job.repository(), job.commit(),
+                job.branch(), outcome, durationMs, reason, log.tail(), artifactId);
+        Instant now = Instant.now();
+        publish(job.trigger().next(finished, config.source(), now, job.buildId(), outcome.wire()));
+        job.finish(outcome, reason, artifactId, now);
+        history.finished(job);
+        meters.counter("quayside.image-builder.builds", "outcome", outcome.wire()).increment();
+        meters.timer("quayside.image-builder.build.duration", "outcome", outcome.wire())
+                .record(durationMs, TimeUnit.MILLISECONDS);
+        LOG.infof("build %s of %s@%s: %s%s (%d ms)", job.buildId(), job.repository(), job.commit(), outcome.wire(),
+                reason == null ? "" : " (" + reason + ")", durationMs);
+        job.done().complete(disposition);
+    }
+
+    /** A build log for jobs that end without running (superseded). */
+    BuildLog logFor(BuildJob job) {
+        return new BuildLog(job.buildId(), config.logTailLines(), line -> publisher.log(job.buildId(), line));
+    }
+
+    private void publish(EventEnvelope<?> envelope) {
+        publisher.send(envelope).await().atMost(PUBLISH_TIMEOUT);
+    }
+
+    private ImageBuilt imageBuilt(CommitPushed push, BuildSettings settings, String shaTag, String digest,
+            Map<String, String> labels, boolean reused) {
+        return new ImageBuilt(push.repository(), push.repository(), push.after(), push.refName(), registry.address(),
+                settings.image(), shaTag, settings.extraTags(), digest,
+                Purl.oci(registry.address(), settings.image(), digest, shaTag), labels, reused);
+    }
+
+    private static Map<String, String> labels(CommitPushed push, String shaTag) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("org.opencontainers.image.revision", push.after());
+        labels.put("org.opencontainers.image.source", GitClient.redact(push.cloneUrl()));
+        labels.put("org.opencontainers.image.created", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        labels.put("org.opencontainers.image.version", shaTag);
+        labels.put("org.opencontainers.image.ref.name", push.refName());
+        return Map.copyOf(labels);
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warnf("could not delete the build context %s: %s", dir, e.getMessage());
+        }
+    }
+
+    /** Stops a build at its timeout: the limit starts with the service's and may be shortened by the settings. */
+    private final class Watchdog {
+
+        private final BuildJob job;
+        private final long startNanos = System.nanoTime();
+        private volatile boolean fired;
+        private volatile Duration limit;
+        private ScheduledFuture<?> task;
+
+        Watchdog(BuildJob job, Duration limit) {
+            this.job = job;
+            schedule(limit);
+        }
+
+        synchronized void restrict(Duration newLimit) {
+            if (newLimit.compareTo(limit) < 0) {
+                task.cancel(false);
+                schedule(newLimit);
+            }
+        }
+
+        private synchronized void schedule(Duration newLimit) {
+            this.limit = newLimit;
+            long remaining = newLimit.toNanos() - (System.nanoTime() - startNanos);
+            task = watchdog.schedule(() -> {
+                fired = true;
+                job.abort().abort();
+            }, Math.max(0, remaining), TimeUnit.NANOSECONDS);
+        }
+
+        boolean fired() {
+            return fired;
+        }
+
+        Duration limit() {
+            return limit;
+        }
+
+        synchronized void cancel() {
+            task.cancel(false);
+        }
+    }
+}
