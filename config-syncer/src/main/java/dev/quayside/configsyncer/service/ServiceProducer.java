@@ -4,6 +4,7 @@ import dev.quayside.configsyncer.client.ConsulClient;
 import dev.quayside.configsyncer.client.GitClient;
 import dev.quayside.configsyncer.config.ConfigSyncerConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.inject.Produces;
 
 /** Builds the plain-Java write-back and mirror services from the typed configuration. */
@@ -11,7 +12,7 @@ import jakarta.enterprise.inject.Produces;
 class ServiceProducer {
 
     @Produces
-    @ApplicationScoped
+    @Singleton
     SyncSettings settings(ConfigSyncerConfig config) {
         return new SyncSettings(config.imagesPrefix(), config.pushAttempts(), config.syncAttempts(),
                 config.retryDelay(), config.txn().maxOperations(), config.txn().maxBytes(),
@@ -19,13 +20,13 @@ class ServiceProducer {
     }
 
     @Produces
-    @ApplicationScoped
+    @Singleton
     WriteBackService writeBack(GitClient git, SyncSettings settings) {
         return new WriteBackService(git, settings);
     }
 
     @Produces
-    @ApplicationScoped
+    @Singleton
     MirrorService mirror(GitClient git, ConsulClient consul, SyncSettings settings) {
         return new MirrorService(git, consul, settings);
     }

@@ -1,0 +1,196 @@
+package dev.quayside.configsyncer.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.quayside.devstack.consul.ConsulStandIn;
+import dev.quayside.devstack.consul.ConsulStandInResource;
+import dev.quayside.devstack.consul.InjectConsulStandIn;
+import dev.quayside.devstack.kafka.KafkaBrokerResource;
+import dev.quayside.events.CommitPushed;
+import dev.quayside.events.ConfigSynced;
+import dev.quayside.events.EventEnvelope;
+import dev.quayside.events.ImageBuilt;
+import dev.quayside.events.IncomingEvent;
+import dev.quayside.events.Person;
+import dev.quayside.events.TagUpdated;
+import dev.quayside.events.Topics;
+import dev.quayside.events.kafka.EventDeserializer;
+import dev.quayside.events.kafka.EventSerializer;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.hamcrest.Matchers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The whole service: real Kafka broker, real Git repository, Consul stand-in. */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = ConsulStandInResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = ConfigRepoResource.class, restrictToAnnotatedClass = true)
+class ConfigSyncerServiceTest {
+
+    @InjectConsulStandIn
+    ConsulStandIn consul;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    static final List<EventEnvelope<?>> received = new CopyOnWriteArrayList<>();
+    static final List<String> dlq = new CopyOnWriteArrayList<>();
+    static Thread poller;
+    static volatile boolean polling = true;
+
+    @BeforeAll
+    static void listen() {
+        String servers = System.getProperty("quayside.devstack.kafka.bootstrap",
+                dev.quayside.devstack.kafka.KafkaBroker.sharedBootstrapServers());
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        poller = new Thread(() -> {
+            try (KafkaConsumer<String, IncomingEvent> events = new KafkaConsumer<>(p, new StringDeserializer(),
+                    new EventDeserializer());
+                    KafkaConsumer<String, String> dead = new KafkaConsumer<>(withGroup(p), new StringDeserializer(),
+                            new StringDeserializer())) {
+                events.subscribe(List.of(Topics.TAG_UPDATED, Topics.CONFIG_SYNCED));
+                dead.subscribe(List.of(Topics.deadLetter("config-syncer")));
+                while (polling) {
+                    events.poll(Duration.ofMillis(100)).forEach(r -> {
+                        if (!r.value().isMalformed()) {
+                            received.add(r.value().envelope());
+                        }
+                    });
+                    dead.poll(Duration.ofMillis(50)).forEach(r -> dlq.add(String.valueOf(r.value())));
+                }
+            }
+        }, "it-poller");
+        poller.setDaemon(true);
+        poller.start();
+    }
+
+    private static Properties withGroup(Properties p) {
+        Properties q = new Properties();
+        q.putAll(p);
+        q.put(ConsumerConfig.GROUP_ID_CONFIG, "it-dlq-" + UUID.randomUUID());
+        return q;
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        polling = false;
+        poller.join(5000);
+    }
+
+    private void send(EventEnvelope<?> envelope) throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (KafkaProducer<String, EventEnvelope<?>> producer = new KafkaProducer<>(p, new StringSerializer(),
+                new EventSerializer())) {
+            producer.send(new ProducerRecord<>(envelope.topic(), envelope.key(), envelope)).get();
+        }
+    }
+
+    private static EventEnvelope<CommitPushed> push(String repo, String kind, String after) {
+        CommitPushed cp = new CommitPushed(repo, kind, "file:///" + repo, "refs/heads/main",
+                CommitPushed.RefChange.BRANCH_UPDATED, CommitPushed.ZERO_SHA, after, List.of(),
+                new Person("Human", "human@example.com", "human"), UUID.randomUUID().toString(), "generic");
+        return EventEnvelope.startChain(cp, "/test", UUID.randomUUID().toString(), Instant.now());
+    }
+
+    private static List<EventEnvelope<?>> chain(String chainId) {
+        List<EventEnvelope<?>> out = new ArrayList<>();
+        received.stream().filter(e -> chainId.equals(e.chainId())).forEach(out::add);
+        return out;
+    }
+
+    private String kv(String key) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(consul.url() + "/v1/kv/" + key + "?raw")).build(), HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() == 200 ? r.body() : null;
+    }
+
+    @Test
+    void imageBuiltIsWrittenBackMirroredAndTheWebhookRoundTripEmitsNothingNew() throws Exception {
+        EventEnvelope<CommitPushed> start = push("sample-app", "app", "a".repeat(40));
+        String digest = "sha256:" + "b".repeat(64);
+        ImageBuilt built = new ImageBuilt("sample-app", "sample-app", "a".repeat(40), "main",
+                ConfigRepoResource.REGISTRY, "sample-app", "aaaaaaa", List.of("main"), digest,
+                "pkg:oci/sample-app@sha256%3A" + "b".repeat(64), Map.of(), false);
+        EventEnvelope<ImageBuilt> in = start.next(built, "/test", Instant.now(), "build");
+        send(in);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> chain(start.id()).size() >= 2);
+        TagUpdated tag = chain(start.id()).stream().filter(e -> e.data() instanceof TagUpdated)
+                .map(e -> (TagUpdated) e.data()).findFirst().orElseThrow();
+        assertThat(tag.outcome()).isEqualTo(TagUpdated.Outcome.UPDATED);
+        assertThat(tag.filesChanged()).isEqualTo(3);
+        assertThat(tag.reason()).isNull();
+        ConfigSynced synced = chain(start.id()).stream().filter(e -> e.data() instanceof ConfigSynced)
+                .map(e -> (ConfigSynced) e.data()).findFirst().orElseThrow();
+        assertThat(synced.outcome()).isEqualTo(ConfigSynced.Outcome.SYNCED);
+        assertThat(synced.toCommit()).isEqualTo(tag.commitWritten());
+        assertThat(kv("quayside/config/deploy/main/marathon/prod/sample-app.json")).contains(built.pinnedReference());
+        assertThat(kv("quayside/config/deploy/main.ref")).isEqualTo(tag.commitWritten());
+        assertThat(kv("quayside/images/sample-app/prod")).isEqualTo(built.pinnedReference());
+
+        // the push webhook for config-syncer's own commit: the ref is current, nothing new is published
+        EventEnvelope<CommitPushed> webhook = push("deploy", "config", tag.commitWritten());
+        send(webhook);
+        // a human's later push is mirrored (same partition, so it is handled after the webhook above)
+        ConfigRepoResource.pull();
+        ConfigRepoResource.write("marathon/dev/unrelated.json", "{\"id\":\"/unrelated\",\"instances\":3}");
+        String human = ConfigRepoResource.commitAndPush("scale unrelated");
+        EventEnvelope<CommitPushed> humanPush = push("deploy", "config", human);
+        send(humanPush);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !chain(humanPush.id()).isEmpty());
+        ConfigSynced mirrored = (ConfigSynced) chain(humanPush.id()).get(0).data();
+        assertThat(mirrored.fromCommit()).isEqualTo(tag.commitWritten());
+        assertThat(mirrored.keysPut()).containsExactly("quayside/config/deploy/main/marathon/dev/unrelated.json");
+        assertThat(chain(webhook.id())).as("the webhook of config-syncer's own push emits nothing").isEmpty();
+
+        // the same ImageBuilt again (redelivery): no commit, and the event says so
+        send(in);
+        await().atMost(Duration.ofSeconds(30)).until(() -> chain(start.id()).stream()
+                .anyMatch(e -> e.data() instanceof TagUpdated t && t.outcome() == TagUpdated.Outcome.UNCHANGED));
+    }
+
+    @Test
+    void aMalformedRecordIsDeadLetteredAndHealthProbesRealDependencies() throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.IMAGE_BUILT, "x", "not an event".getBytes())).get();
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> !dlq.isEmpty());
+        RestAssured.get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'consul' }.status", Matchers.equalTo("UP"))
+                .body("checks.find { it.name == 'config-repositories' }.status", Matchers.equalTo("UP"));
+        RestAssured.get("/api/repositories").then().statusCode(200).body("[0].name", Matchers.equalTo("deploy"));
+    }
+}
