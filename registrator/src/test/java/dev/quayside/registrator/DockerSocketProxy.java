@@ -8,7 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.List;
@@ -69,23 +69,41 @@ public final class DockerSocketProxy implements AutoCloseable {
                 SocketChannel engine = SocketChannel.open(UnixDomainSocketAddress.of(socket));
                 open.add(client);
                 open.add(engine);
-                pump(client.getInputStream(), Channels.newOutputStream(engine), client, engine);
-                pump(Channels.newInputStream(engine), client.getOutputStream(), client, engine);
+                InputStream fromClient = client.getInputStream();
+                OutputStream toClient = client.getOutputStream();
+                // the channel itself, not Channels streams: those share one lock, so reads would block writes
+                pump(() -> {
+                    byte[] buffer = new byte[16384];
+                    int n;
+                    while ((n = fromClient.read(buffer)) >= 0) {
+                        ByteBuffer bytes = ByteBuffer.wrap(buffer, 0, n);
+                        while (bytes.hasRemaining()) {
+                            engine.write(bytes);
+                        }
+                    }
+                }, client, engine);
+                pump(() -> {
+                    ByteBuffer buffer = ByteBuffer.allocate(16384);
+                    while (engine.read(buffer) >= 0) {
+                        toClient.write(buffer.array(), 0, buffer.position());
+                        toClient.flush();
+                        buffer.clear();
+                    }
+                }, client, engine);
             } catch (IOException e) {
                 return;
             }
         }
     }
 
-    private void pump(InputStream in, OutputStream out, AutoCloseable a, AutoCloseable b) {
+    private interface Copy {
+        void run() throws IOException;
+    }
+
+    private void pump(Copy copy, AutoCloseable a, AutoCloseable b) {
         Thread thread = new Thread(() -> {
-            byte[] buffer = new byte[16384];
             try {
-                int n;
-                while ((n = in.read(buffer)) >= 0) {
-                    out.write(buffer, 0, n);
-                    out.flush();
-                }
+                copy.run();
             } catch (IOException e) {
                 // connection cut
             } finally {

@@ -112,7 +112,7 @@ public class Registrar {
             work.run();
         } catch (RuntimeException e) {
             failures.increment();
-            LOG.errorf(e, "%s failed; the next sync repairs it", what);
+            LOG.errorf("%s failed; the next sync repairs it: %s", what, e.toString());
         } finally {
             publishSnapshot();
         }
