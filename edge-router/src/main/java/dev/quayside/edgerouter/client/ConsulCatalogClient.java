@@ -118,6 +118,8 @@ public class ConsulCatalogClient {
         }
         client.catalogServicesWithOptions(new BlockingQueryOptions().setIndex(index).setWait(wait))
                 .subscribe().with(list -> {
+                    LOG.debugf("catalog services at index %d (asked %d): %d service(s)", list.getIndex(), index,
+                            list.getList().size());
                     onServiceList(list);
                     lastError = null;
                     watchCatalog(nextIndex(index, list.getIndex()), watch.minBackoff());
@@ -175,6 +177,8 @@ public class ConsulCatalogClient {
                 }
                 seen = true;
                 List<ServiceInstance> instances = toInstances(entries);
+                LOG.debugf("health of %s at index %d (asked %d): %d instance(s)", name, entries.getIndex(), index,
+                        instances.size());
                 List<ServiceInstance> previous = instances.isEmpty() ? services.remove(name)
                         : services.put(name, instances);
                 if (!instances.equals(previous == null ? List.of() : previous)) {
