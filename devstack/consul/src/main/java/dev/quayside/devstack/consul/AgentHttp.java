@@ -232,6 +232,10 @@ final class AgentHttp {
             if (parsed instanceof JsonObject) {
                 return (JsonObject) parsed;
             }
+            if (parsed == null) {
+                // Go decodes a JSON null into a struct as "no fields"
+                return new JsonObject();
+            }
             Replies.text(ctx, 400, "Request decode failed: json: cannot unmarshal " + Json.goKind(parsed)
                     + " into Go value of type struct");
         } catch (DecodeException e) {

@@ -21,6 +21,8 @@ final class Catalog {
 
     static final String DATACENTER = "dc1";
     static final String CONSUL_SERVICE = "consul";
+    /** The index at which the node and the consul service exist. */
+    static final long INITIAL_INDEX = 2;
 
     final String nodeName;
     final String nodeId;

@@ -73,7 +73,7 @@ final class CatalogHttp {
         String node = ctx.pathParam("node");
         Catalog catalog = state.catalog;
         blocking.serve(ctx, change -> change.keys().isEmpty(), () -> QueryResult.ok(catalog.servicesIndex(),
-                node.equals(catalog.nodeName) ? catalog.catalogNode() : null));
+                node.equals(catalog.nodeName) ? catalog.catalogNode() : QueryResult.JSON_NULL));
     }
 
     void datacenters(RoutingContext ctx) {

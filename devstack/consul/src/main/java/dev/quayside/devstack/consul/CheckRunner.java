@@ -98,7 +98,11 @@ final class CheckRunner {
         long timeoutMillis = TimeUnit.NANOSECONDS.toMillis(check.timeoutNanos > 0 ? check.timeoutNanos
                 : DEFAULT_TIMEOUT_NANOS);
         if (check.type.equals("http")) {
-            runHttp(check, timeoutMillis);
+            try {
+                runHttp(check, timeoutMillis);
+            } catch (RuntimeException e) {
+                update(id, HealthCheck.CRITICAL, "HTTP check " + check.http + " could not be sent: " + e.getMessage());
+            }
         } else {
             runTcp(check, timeoutMillis);
         }

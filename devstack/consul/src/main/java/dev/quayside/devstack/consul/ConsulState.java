@@ -20,6 +20,9 @@ final class ConsulState {
 
     ConsulState(String nodeName, String nodeId) {
         this.catalog = new Catalog(nodeName, nodeId);
+        // the node and the consul service were registered at indexes 1 and 2: the first write gets 3, so that a
+        // blocking read of an empty KV (reported as index 1) wakes on it
+        this.lastIndex = Catalog.INITIAL_INDEX;
     }
 
     void addListener(Consumer<Change> listener) {
@@ -154,6 +157,10 @@ final class ConsulState {
 
     private String apply(long index, TxnOp op, KvStore.UndoLog undo, List<TxnResult.Reported> results) {
         String key = op.key();
+        if (key.isEmpty() && !op.verb().equals("delete-tree")) {
+            // Consul's kvsPreApply
+            return "Must provide key";
+        }
         switch (op.verb()) {
             case "set":
                 kv.set(index, key, op.value(), op.flags(), undo);

@@ -39,7 +39,11 @@ final class Definitions {
             s.tags = tags == null ? List.of() : List.copyOf(tags);
             String address = Json.string(body, "Address", "ServiceDefinition");
             s.address = address == null ? "" : address;
-            s.port = (int) Json.number(body, "Port", "ServiceDefinition", "int");
+            long port = Json.number(body, "Port", "ServiceDefinition", "int");
+            if (port < 0 || port > 65535) {
+                throw new Invalid(400, "Validation failed: invalid port " + port);
+            }
+            s.port = (int) port;
             Map<String, String> meta = Json.stringMap(body, "Meta", "ServiceDefinition");
             s.meta = meta == null ? Map.of() : meta;
             s.enableTagOverride = Json.bool(body, "EnableTagOverride", "ServiceDefinition");
@@ -72,9 +76,6 @@ final class Definitions {
         }
         if (s.id == null || s.id.isEmpty()) {
             s.id = s.name;
-        }
-        if (s.port < 0 || s.port > 65535) {
-            throw new Invalid(400, "Validation failed: invalid port " + s.port);
         }
         if (s.weightPassing <= 0 && weightsGiven(body)) {
             throw new Invalid(400, "Invalid Weights: Passing must be greater than 0");

@@ -64,10 +64,25 @@ final class Json {
             throw mismatch(value, struct, name, goType);
         }
         Number number = (Number) value;
-        if (number.doubleValue() != Math.rint(number.doubleValue())
-                || goType.startsWith("uint") && number.doubleValue() < 0) {
+        if (number instanceof java.math.BigInteger) {
+            java.math.BigInteger big = (java.math.BigInteger) number;
+            boolean fits = goType.startsWith("uint") ? big.signum() >= 0 && big.bitLength() <= 64
+                    : big.bitLength() <= 63;
+            if (!fits) {
+                throw new DecodeException("json: cannot unmarshal number " + number + " into Go struct field "
+                        + struct + "." + name + " of type " + goType);
+            }
+            return big.longValue();
+        }
+        double d = number.doubleValue();
+        boolean unsigned = goType.startsWith("uint");
+        if (d != Math.rint(d) || unsigned && d < 0 || d >= (unsigned ? 1.8446744073709552E19 : 9.223372036854775807E18)
+                || d < -9.223372036854775808E18) {
             throw new DecodeException("json: cannot unmarshal number " + number + " into Go struct field " + struct
                     + "." + name + " of type " + goType);
+        }
+        if (unsigned && d >= 9.223372036854775807E18) {
+            return new java.math.BigDecimal(number.toString()).toBigInteger().longValue();
         }
         return number.longValue();
     }

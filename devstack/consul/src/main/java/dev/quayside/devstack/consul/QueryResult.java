@@ -8,6 +8,14 @@ import io.vertx.core.buffer.Buffer;
  */
 record QueryResult(int status, long index, Object body) {
 
+    /** A body that is JSON {@code null} (what Consul answers for an unknown node). */
+    static final Object JSON_NULL = new Object() {
+        @Override
+        public String toString() {
+            return "null";
+        }
+    };
+
     static QueryResult ok(long index, Object body) {
         return new QueryResult(200, index, body);
     }

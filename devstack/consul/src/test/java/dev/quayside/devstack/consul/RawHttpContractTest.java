@@ -180,6 +180,60 @@ class RawHttpContractTest {
     }
 
     @Test
+    @DisplayName("Blocking Queries: on a fresh agent the very first KV write wakes a read of the empty store")
+    void firstWriteWakesEmptyStore() throws Exception {
+        consul.assumeStandIn("needs a store without any key");
+        ConsulStandIn fresh = ConsulStandIn.start();
+        try {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                    .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+            HttpResponse<String> empty = http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(fresh.url() + "/v1/kv/app/?recurse")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(empty.statusCode()).isEqualTo(404);
+            String index = empty.headers().firstValue("X-Consul-Index").orElseThrow();
+            CompletableFuture<HttpResponse<String>> blocked = http.sendAsync(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(fresh.url() + "/v1/kv/app/?recurse&index=" + index + "&wait=30s")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            Thread.sleep(100);
+            http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(fresh.url() + "/v1/kv/app/x"))
+                    .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("1")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> woken = blocked.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(woken.statusCode()).isEqualTo(200);
+            assertThat(Long.parseLong(woken.headers().firstValue("X-Consul-Index").orElseThrow()))
+                    .isGreaterThan(Long.parseLong(index));
+        } finally {
+            fresh.close();
+        }
+    }
+
+    @Test
+    @DisplayName("Transaction › an empty key is refused per operation (409 \"Must provide key\")")
+    void txnEmptyKey() {
+        HttpResponse<String> response = consul.send("PUT", "/v1/txn",
+                "[{\"KV\":{\"Verb\":\"set\",\"Key\":\"\"}}]");
+        assertThat(response.statusCode()).isEqualTo(409);
+        assertThat(response.body()).contains("Must provide key");
+    }
+
+    @Test
+    @DisplayName("KV › Create/Update Key: the body is stored as sent whatever its Content-Type (curl -d)")
+    void formBodyStoredRaw() throws Exception {
+        String key = ConsulTarget.uniquePrefix("form") + "k";
+        HttpResponse<String> put = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build().send(java.net.http.HttpRequest
+                        .newBuilder(java.net.URI.create(consul.url() + "/v1/kv/" + key))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .headers(consul.token == null ? new String[] {"X-Ignored", "1"}
+                                : new String[] {"X-Consul-Token", consul.token})
+                        .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("a=b&c")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(put.statusCode()).isEqualTo(200);
+        assertThat(consul.send("GET", "/v1/kv/" + key + "?raw", null).body()).isEqualTo("a=b&c");
+    }
+
+    @Test
     @DisplayName("HTTP API: unknown paths are 404 \"404 page not found\"")
     void unknownPath() {
         HttpResponse<String> response = consul.send("GET", "/v1/nothing-here", null);
