@@ -60,6 +60,47 @@ final class AgentHttp {
         ctx.response().setStatusCode(200).end();
     }
 
+    /** {@code PUT /v1/agent/service/maintenance/{id}?enable=true|false&reason=}: a critical maintenance check. */
+    void maintenance(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        String enable = ctx.request().getParam("enable");
+        if (enable == null) {
+            Replies.text(ctx, 400, "Missing value for enable");
+            return;
+        }
+        if (!enable.equals("true") && !enable.equals("false")) {
+            Replies.text(ctx, 400, "Invalid value for enable: \"" + enable + "\"");
+            return;
+        }
+        String reason = ctx.request().getParam("reason");
+        String checkId = "_service_maintenance:" + id;
+        String error = state.writeCatalogOrError(index -> {
+            ServiceInstance s = state.catalog.service(id);
+            if (s == null) {
+                return "Unknown service ID \"" + id + "\"";
+            }
+            if (enable.equals("false")) {
+                return state.catalog.deregisterCheck(index, checkId);
+            }
+            HealthCheck check = new HealthCheck();
+            check.checkId = checkId;
+            check.name = "Service Maintenance Mode";
+            check.notes = reason == null || reason.isEmpty() ? "Maintenance mode is enabled for this service, but no "
+                    + "reason was provided. This is a default message." : reason;
+            check.status = HealthCheck.CRITICAL;
+            check.type = "maintenance";
+            check.serviceId = s.id;
+            check.serviceName = s.name;
+            check.serviceTags = s.tags;
+            return state.catalog.registerCheck(index, check);
+        });
+        if (error != null) {
+            Replies.text(ctx, 404, error);
+            return;
+        }
+        ctx.response().setStatusCode(200).end();
+    }
+
     void services(RoutingContext ctx) {
         Replies.json(ctx, 200, state.read(state.catalog::agentServices));
     }

@@ -68,6 +68,9 @@ final class CheckRunner {
                     return null;
                 });
                 break;
+            case "maintenance":
+                // set and cleared through /v1/agent/service/maintenance only
+                break;
             default:
                 update(id, HealthCheck.CRITICAL, "The Consul stand-in does not run " + check.type
                         + " checks; only HTTP, TCP and TTL checks are supported, so this check stays critical.");

@@ -169,6 +169,7 @@ public final class ConsulStandIn implements AutoCloseable {
         router.get("/v1/agent/services").handler(agent::services);
         router.put("/v1/agent/service/register").handler(agent::registerService);
         router.put("/v1/agent/service/deregister/:id").handler(agent::deregisterService);
+        router.put("/v1/agent/service/maintenance/:id").handler(agent::maintenance);
         router.get("/v1/agent/service/:id").handler(agent::service);
         router.get("/v1/agent/checks").handler(agent::checks);
         router.put("/v1/agent/check/register").handler(agent::registerCheck);

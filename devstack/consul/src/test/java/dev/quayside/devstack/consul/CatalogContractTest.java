@@ -262,6 +262,29 @@ class CatalogContractTest {
     }
 
     @Test
+    @DisplayName("Agent › Enable Maintenance Mode: a critical _service_maintenance check takes the instance out")
+    void maintenanceMode() {
+        String name = name("maint");
+        client.registerService(new ServiceOptions().setName(name).setId(name).setPort(1)
+                .setCheckOptions(new CheckOptions().setTtl("1m").setStatus(CheckStatus.PASSING)))
+                .await().atMost(ConsulTarget.TIMEOUT);
+        try {
+            assertThat(health(name, true)).hasSize(1);
+            client.maintenanceService(new io.vertx.ext.consul.MaintenanceOptions().setId(name).setEnable(true)
+                    .setReason("upgrading")).await().atMost(ConsulTarget.TIMEOUT);
+            assertThat(health(name, true)).isEmpty();
+            assertThat(health(name, false).get(0).getChecks()).anyMatch(c ->
+                    c.getId().equals("_service_maintenance:" + name) && "upgrading".equals(c.getNotes())
+                            && c.getStatus() == CheckStatus.CRITICAL);
+            client.maintenanceService(new io.vertx.ext.consul.MaintenanceOptions().setId(name).setEnable(false))
+                    .await().atMost(ConsulTarget.TIMEOUT);
+            assertThat(health(name, true)).hasSize(1);
+        } finally {
+            client.deregisterService(name).await().atMost(ConsulTarget.TIMEOUT);
+        }
+    }
+
+    @Test
     @DisplayName("Status › leader and peers; Agent › Read Configuration (what probing clients read)")
     void statusAndSelf() {
         assertThat(client.leaderStatus().await().atMost(ConsulTarget.TIMEOUT)).isNotEmpty();
