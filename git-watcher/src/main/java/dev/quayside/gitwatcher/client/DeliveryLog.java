@@ -381,6 +381,7 @@ public class DeliveryLog implements AutoCloseable {
     private static void createTopic(String bootstrapServers, String topic, int partitions, short replication) {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10000);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15000);
         try (Admin admin = Admin.create(props)) {
             if (admin.listTopics().names().get(15, TimeUnit.SECONDS).contains(topic)) {

@@ -30,6 +30,10 @@ public interface GitWatcherConfig {
     @WithDefault("200")
     int maxCommits();
 
+    /** How often the scheduler checks which repositories are due for a poll (each has its own interval). */
+    @WithDefault("1s")
+    java.time.Duration pollTick();
+
     /** Durable de-duplication through Kafka. */
     Dedup dedup();
 

@@ -1,0 +1,213 @@
+package dev.quayside.gitwatcher.bench;
+
+import dev.quayside.devstack.kafka.KafkaBroker;
+import dev.quayside.events.CommitPushed;
+import dev.quayside.events.IncomingEvent;
+import dev.quayside.events.Topics;
+import dev.quayside.events.kafka.EventDeserializer;
+import dev.quayside.gitwatcher.service.Signatures;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * git-watcher's benchmark (not a test): starts a real broker and the packaged service (JVM mode) as a child process,
+ * measures the time to ready, then sends signed GitHub push webhooks at a fixed rate and measures webhook received →
+ * answered (the answer is sent only after Kafka acknowledged the event), checks on the topic that every push gave
+ * exactly one event, and reads the service's RSS.
+ *
+ * <pre>
+ * ./mvnw -B -q -pl git-watcher package -DskipTests
+ * ./mvnw -B -q -pl git-watcher dependency:build-classpath -Dmdep.outputFile=target/test.classpath -Dmdep.includeScope=test
+ * java -cp git-watcher/target/test-classes:git-watcher/target/classes:$(cat git-watcher/target/test.classpath) \
+ *      dev.quayside.gitwatcher.bench.GitWatcherBench [rate/s] [seconds]
+ * </pre>
+ */
+public final class GitWatcherBench {
+
+    private static final String SECRET = "bench-secret";
+
+    private GitWatcherBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rate = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
+        Path module = Path.of(args.length > 2 ? args[2] : "git-watcher");
+        Path jar = module.resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: package the module first");
+        }
+        try (KafkaBroker broker = KafkaBroker.start(KafkaBroker.Options.forTests())) {
+            KafkaBroker.createTopics(broker.bootstrapServers(), 1, List.of(Topics.COMMIT_PUSHED), Map.of());
+            int port;
+            try (ServerSocket socket = new ServerSocket(0)) {
+                port = socket.getLocalPort();
+            }
+            Path work = Files.createTempDirectory("git-watcher-bench-");
+            List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-XX:+UseSerialGC", "-Xmx96m", "-XX:MaxMetaspaceSize=96m", "-Xss512k",
+                    "-Dquarkus.http.port=" + port,
+                    "-Dkafka.bootstrap.servers=" + broker.bootstrapServers(),
+                    "-Dquarkus.log.console.json.enabled=false",
+                    "-Dquarkus.log.category.\"dev.quayside\".level=WARN",
+                    "-Dquayside.git-watcher.work-dir=" + work,
+                    "-Dquayside.git-watcher.default-secret=" + SECRET,
+                    "-Dquayside.git-watcher.repositories.bench.clone-url=https://github.com/binkkatal/sample_app.git",
+                    "-jar", jar.toString());
+            long started = System.nanoTime();
+            Process service = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(work.resolve("service.log").toFile()).start();
+            try {
+                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(2)).build();
+                double readyMs = awaitReady(http, port, started);
+                System.out.printf("ready after %.0f ms (process start to /q/health/ready UP)%n", readyMs);
+                run(http, port, broker.bootstrapServers(), rate, seconds, service.pid(), readyMs);
+            } finally {
+                service.destroy();
+                service.waitFor(20, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static double awaitReady(HttpClient http, int port, long started) throws InterruptedException {
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+                .timeout(Duration.ofSeconds(2)).build();
+        long deadline = started + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            try {
+                if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return (System.nanoTime() - started) / 1e6;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(10);
+        }
+        throw new IllegalStateException("git-watcher was not ready within 60 s");
+    }
+
+    private static void run(HttpClient http, int port, String bootstrap, int rate, int seconds, long pid,
+            double readyMs) throws Exception {
+        String template = new String(Files.readAllBytes(Path.of(System.getProperty("quayside.shared.dir",
+                "../shared"), "fixtures/webhooks/github/push.branch-update.go-playground.json")), StandardCharsets.UTF_8);
+        String after = "fd489864e7642b48eaad6e3f155c10e46810ec72";
+        String runId = String.format("%08x", System.nanoTime() & 0xffffffffL);
+        int total = rate * seconds;
+        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+        Map<Integer, AtomicInteger> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+        List<CompletableFuture<Void>> inFlight = new ArrayList<>(total);
+        long intervalNanos = TimeUnit.SECONDS.toNanos(1) / rate;
+        long start = System.nanoTime();
+        long maxRss = 0;
+        for (int i = 0; i < total; i++) {
+            long due = start + i * intervalNanos;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            String head = runId + String.format("%032x", i);
+            byte[] body = template.replace(after, head).getBytes(StandardCharsets.UTF_8);
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhooks/github"))
+                    .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                    .header("X-GitHub-Event", "push").header("X-GitHub-Delivery", runId + "-" + i)
+                    .header("X-Hub-Signature-256", "sha256=" + Signatures.hmacSha256Hex(SECRET, body))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+            long sent = System.nanoTime();
+            inFlight.add(http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).handle((response, error) -> {
+                latencies.add(System.nanoTime() - sent);
+                statuses.computeIfAbsent(error != null ? -1 : response.statusCode(), s -> new AtomicInteger())
+                        .incrementAndGet();
+                return null;
+            }));
+            if (i % rate == 0) {
+                maxRss = Math.max(maxRss, rssKb(pid));
+            }
+        }
+        CompletableFuture.allOf(inFlight.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        maxRss = Math.max(maxRss, rssKb(pid));
+
+        Map<String, Integer> perHead = countEvents(bootstrap, runId);
+        int lost = 0;
+        int duplicated = 0;
+        for (int i = 0; i < total; i++) {
+            int n = perHead.getOrDefault(runId + String.format("%032x", i), 0);
+            lost += n == 0 ? 1 : 0;
+            duplicated += Math.max(0, n - 1);
+        }
+        List<Long> sorted = new ArrayList<>(latencies);
+        Collections.sort(sorted);
+        System.out.printf("%d webhooks in %.1f s (%.0f/s offered %d/s); statuses %s%n", total, elapsed,
+                total / elapsed, rate, statuses);
+        System.out.printf("webhook → Kafka-acknowledged answer: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                pct(sorted, 50), pct(sorted, 90), pct(sorted, 99), sorted.get(sorted.size() - 1) / 1e6);
+        System.out.printf("events on %s: %d lost, %d duplicated; max RSS %d MB; ready %.0f ms%n",
+                Topics.COMMIT_PUSHED, lost, duplicated, maxRss / 1024, readyMs);
+    }
+
+    private static Map<String, Integer> countEvents(String bootstrap, String runId) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Map<String, Integer> perHead = new HashMap<>();
+        try (KafkaConsumer<String, IncomingEvent> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new EventDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            consumer.partitionsFor(Topics.COMMIT_PUSHED).forEach(p -> partitions.add(
+                    new TopicPartition(p.topic(), p.partition())));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                for (ConsumerRecord<String, IncomingEvent> record : consumer.poll(Duration.ofMillis(500))) {
+                    String head = record.value().require(CommitPushed.class).data().after();
+                    if (head.startsWith(runId)) {
+                        perHead.merge(head, 1, Integer::sum);
+                    }
+                }
+            }
+        }
+        return perHead;
+    }
+
+    private static double pct(List<Long> sorted, int percentile) {
+        int index = (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, index)) / 1e6;
+    }
+
+    private static long rssKb(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,87 @@
+package dev.quayside.gitwatcher.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quayside.devstack.kafka.KafkaBrokerExtension;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The claim protocol against the real broker: two instances, restarts, leases. */
+@ExtendWith(KafkaBrokerExtension.class)
+class DeliveryLogTest {
+
+    private static String freshTopic() {
+        return "quayside.git-watcher.deliveries-test-" + UUID.randomUUID();
+    }
+
+    private static DeliveryLog open(String bootstrapServers, String topic, Duration lease) {
+        DeliveryLog log = new DeliveryLog(bootstrapServers, topic, 3, (short) 1, lease, Duration.ofSeconds(10));
+        log.awaitCaughtUp();
+        return log;
+    }
+
+    @Test
+    void twoInstancesClaimingTheSamePushesLetExactlyOneWinEach(String bootstrapServers) throws Exception {
+        String topic = freshTopic();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try (DeliveryLog a = open(bootstrapServers, topic, Duration.ofSeconds(30));
+                DeliveryLog b = open(bootstrapServers, topic, Duration.ofSeconds(30))) {
+            List<Future<DeliveryLog.ClaimResult>> fromA = new ArrayList<>();
+            List<Future<DeliveryLog.ClaimResult>> fromB = new ArrayList<>();
+            int pushes = 40;
+            for (int i = 0; i < pushes; i++) {
+                String push = "app|refs/heads/main|" + i;
+                fromA.add(pool.submit(() -> a.claim(push)));
+                fromB.add(pool.submit(() -> b.claim(push)));
+            }
+            for (int i = 0; i < pushes; i++) {
+                DeliveryLog.ClaimResult ra = fromA.get(i).get(20, TimeUnit.SECONDS);
+                DeliveryLog.ClaimResult rb = fromB.get(i).get(20, TimeUnit.SECONDS);
+                assertThat(List.of(ra, rb)).as("push " + i)
+                        .containsExactlyInAnyOrder(DeliveryLog.ClaimResult.WON,
+                                DeliveryLog.ClaimResult.CLAIMED_ELSEWHERE);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void anEmittedPushStaysEmittedAcrossARestart(String bootstrapServers) {
+        String topic = freshTopic();
+        try (DeliveryLog first = open(bootstrapServers, topic, Duration.ofSeconds(30))) {
+            assertThat(first.claim("app|refs/heads/main|abc")).isEqualTo(DeliveryLog.ClaimResult.WON);
+            first.markEmitted("app|refs/heads/main|abc", "event-1", "app", "refs/heads/main", "abc");
+            first.markDelivery("github", "delivery-1", "event-1");
+        }
+        try (DeliveryLog restarted = open(bootstrapServers, topic, Duration.ofSeconds(30))) {
+            assertThat(restarted.emittedEventId("app|refs/heads/main|abc")).contains("event-1");
+            assertThat(restarted.claim("app|refs/heads/main|abc")).isEqualTo(DeliveryLog.ClaimResult.ALREADY_EMITTED);
+            assertThat(restarted.delivery("github", "delivery-1")).contains("event-1");
+            assertThat(restarted.heads("app")).containsEntry("refs/heads/main", "abc");
+            assertThat(restarted.claim("app|refs/heads/main|def")).isEqualTo(DeliveryLog.ClaimResult.WON);
+        }
+    }
+
+    @Test
+    void aClaimWithoutEmitIsTakenOverAfterTheLease(String bootstrapServers) throws Exception {
+        String topic = freshTopic();
+        try (DeliveryLog a = open(bootstrapServers, topic, Duration.ofMillis(500));
+                DeliveryLog b = open(bootstrapServers, topic, Duration.ofMillis(500))) {
+            assertThat(a.claim("app|refs/heads/main|x")).isEqualTo(DeliveryLog.ClaimResult.WON);
+            assertThat(b.claim("app|refs/heads/main|x")).isEqualTo(DeliveryLog.ClaimResult.CLAIMED_ELSEWHERE);
+            Thread.sleep(700); // a "dies" before emitting
+            assertThat(b.claim("app|refs/heads/main|x")).isEqualTo(DeliveryLog.ClaimResult.WON);
+            b.markEmitted("app|refs/heads/main|x", "event-x", "app", "refs/heads/main", "x");
+            assertThat(a.claim("app|refs/heads/main|x")).isEqualTo(DeliveryLog.ClaimResult.ALREADY_EMITTED);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.quayside.gitwatcher.support;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The repositories every Quarkus test of git-watcher watches: the repositories of the real webhook samples (by their
+ * URLs, never fetched), and two real bare repositories on disk — {@code hooked} (with the shipped post-receive hook)
+ * and {@code polled} (polled every 2 s).
+ */
+public class WatchedReposResource implements QuarkusTestResourceLifecycleManager {
+
+    public static final String DEFAULT_SECRET = "default-secret";
+    public static final String GITHUB_SECRET = "github-secret";
+    public static final String HOOK_SECRET = "hook-secret";
+    public static final String POLL_SECRET = "poll-secret";
+    public static final String ROOT_PROPERTY = "quayside.test.git-root";
+
+    @Override
+    public Map<String, String> start() {
+        Path root;
+        try {
+            root = Files.createTempDirectory("git-watcher-test-");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        Path hooked = Git.bare(root, "hooked");
+        Path polled = Git.bare(root, "polled");
+        Map<String, String> config = new HashMap<>();
+        config.put(ROOT_PROPERTY, root.toString());
+        config.put("quayside.git-watcher.default-secret", DEFAULT_SECRET);
+        config.put("quayside.git-watcher.work-dir", root.resolve("work").toString());
+        repo(config, "hello-world", "https://github.com/Codertocat/Hello-World.git");
+        config.put("quayside.git-watcher.repositories.hello-world.secret", GITHUB_SECRET);
+        repo(config, "sample-app", "git@github.com:binkkatal/sample_app.git");
+        config.put("quayside.git-watcher.repositories.sample-app.branches", "master,release/*");
+        repo(config, "argo-test-repo", "https://github.com/jessesuen/test-repo.git");
+        config.put("quayside.git-watcher.repositories.argo-test-repo.kind", "config");
+        config.put("quayside.git-watcher.repositories.argo-test-repo.branches", "develop");
+        repo(config, "diaspora", "http://example.com/mike/diaspora.git");
+        repo(config, "jsmith-example", "ssh://git@example.com/jsmith/example.git");
+        config.put("quayside.git-watcher.repositories.jsmith-example.tags", "false");
+        repo(config, "gitea-webhooks", "http://localhost:3000/gitea/webhooks.git");
+        repo(config, "gitea-example", "http://localhost:3000/example/example.git");
+        repo(config, "bitbucket-cloud", "https://bitbucket.org/team_name/repo_name.git");
+        config.put("quayside.git-watcher.repositories.bitbucket-cloud.aliases", "team_name/repo_name");
+        repo(config, "bitbucket-server", "https://bitbucketserver/scm/myproject/test-repo.git");
+        repo(config, "webhook-test", "ssh://git@server.bitbucket.local:7999/~gopher/webhook-test.git");
+        repo(config, "hooked", hooked.toUri().toString());
+        config.put("quayside.git-watcher.repositories.hooked.secret", HOOK_SECRET);
+        repo(config, "polled", polled.toUri().toString());
+        config.put("quayside.git-watcher.repositories.polled.secret", POLL_SECRET);
+        config.put("quayside.git-watcher.repositories.polled.poll-interval", "2s");
+        return config;
+    }
+
+    private static void repo(Map<String, String> config, String name, String url) {
+        config.put("quayside.git-watcher.repositories." + name + ".clone-url", url);
+    }
+
+    @Override
+    public void stop() {
+        // temporary folders are left for inspection after a failure
+    }
+}
