@@ -74,8 +74,9 @@ class ImageBuilderTest {
     @AfterEach
     void recordFigures() {
         StringBuilder lines = new StringBuilder();
-        for (String name : List.of("quayside.image-builder.overhead.start", "quayside.image-builder.overhead.publish",
-                "quayside.image-builder.skip.latency")) {
+        for (String name : List.of("quayside.image-builder.overhead.start", "quayside.image-builder.queue.wait",
+                "quayside.image-builder.prepare", "quayside.image-builder.overhead.publish",
+                "quayside.image-builder.skip.latency", "quayside.image-builder.git.fetch")) {
             Timer timer = meters.find(name).timer();
             if (timer != null) {
                 lines.append(String.format("  %s: count %d, mean %.1f ms, max %.1f ms%n", name, timer.count(),

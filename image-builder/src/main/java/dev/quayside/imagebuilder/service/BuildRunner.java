@@ -58,6 +58,8 @@ public class BuildRunner {
     private final Timer startOverhead;
     private final Timer publishOverhead;
     private final Timer skipLatency;
+    private final Timer queueWait;
+    private final Timer prepare;
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "build-watchdog");
         t.setDaemon(true);
@@ -81,12 +83,18 @@ public class BuildRunner {
         this.skipLatency = Timer.builder("quayside.image-builder.skip.latency")
                 .description("event received until ImageBuilt acknowledged, image already in the registry")
                 .register(meters);
+        this.queueWait = Timer.builder("quayside.image-builder.queue.wait")
+                .description("event received until a build slot runs it").register(meters);
+        this.prepare = Timer.builder("quayside.image-builder.prepare")
+                .description("build slot taken until docker build starts (fetch, settings, look-up, checkout)")
+                .register(meters);
     }
 
     /** Runs {@code job} to its end on the calling thread and completes {@link BuildJob#done()}. */
     public void run(BuildJob job) {
         BuildLog log = new BuildLog(job.buildId(), config.logTailLines(), line -> publisher.log(job.buildId(), line));
         long startNanos = System.nanoTime();
+        queueWait.record(startNanos - job.receivedNanos(), TimeUnit.NANOSECONDS);
         job.abort().bind(Thread.currentThread());
         Watchdog timer = new Watchdog(job, config.timeout());
         Path workspace = null;
@@ -136,7 +144,9 @@ public class BuildRunner {
 
             String imageId = docker.build(new DockerEngineClient.BuildRequest(context, dockerfile, tags, labels,
                     settings.buildArgs(), settings.target()), log, job.abort(), () -> {
-                        startOverhead.record(System.nanoTime() - job.receivedNanos(), TimeUnit.NANOSECONDS);
+                        long now = System.nanoTime();
+                        startOverhead.record(now - job.receivedNanos(), TimeUnit.NANOSECONDS);
+                        prepare.record(now - startNanos, TimeUnit.NANOSECONDS);
                         publish(job.trigger().next(new BuildStarted(job.buildId(), push.repository(),
                                 push.repository(), job.commit(), push.refName()), config.source(), Instant.now(),
                                 job.buildId()));
