@@ -68,7 +68,12 @@ final class Harness {
     }
 
     /** Registrator options for tests: a unique host name, only this run's containers. */
-    record Settings(String host, String label, String deregister) implements RegistratorConfig {
+    record Settings(String host, String label, String deregister, boolean internal, boolean explicit)
+            implements RegistratorConfig {
+
+        Settings(String host, String label, String deregister) {
+            this(host, label, deregister, false, false);
+        }
 
         @Override
         public Optional<String> hostname() {
@@ -78,16 +83,6 @@ final class Harness {
         @Override
         public Optional<String> address() {
             return Optional.of("127.0.0.1");
-        }
-
-        @Override
-        public boolean internal() {
-            return false;
-        }
-
-        @Override
-        public boolean explicit() {
-            return false;
         }
 
         @Override
