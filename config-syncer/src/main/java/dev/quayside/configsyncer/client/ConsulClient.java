@@ -4,6 +4,7 @@ import dev.quayside.configsyncer.config.ConsulConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.consul.ConsulClientOptions;
@@ -114,6 +115,19 @@ public class ConsulClient {
      * outcome; any other non-200 answer is a {@link ConsulException}.
      */
     public TxnOutcome txn(List<KvOp> ops) throws ConsulException {
+        try {
+            return txnAsync(ops).await().atMost(timeout.plusSeconds(1));
+        } catch (RuntimeException e) {
+            Throwable cause = e.getCause() instanceof ConsulException ? e.getCause() : e;
+            if (cause instanceof ConsulException consul) {
+                throw consul;
+            }
+            throw new ConsulException("PUT /v1/txn failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@link #txn} without blocking: lets independent batches travel together. */
+    public Uni<TxnOutcome> txnAsync(List<KvOp> ops) {
         JsonArray body = new JsonArray();
         for (KvOp op : ops) {
             JsonObject kv = new JsonObject().put("Verb", op.verb().wire()).put("Key", op.key());
@@ -125,9 +139,26 @@ public class ConsulClient {
             }
             body.add(new JsonObject().put("KV", kv));
         }
-        Timer.Sample sample = Timer.start();
-        HttpResponse<Buffer> response = send(http.put("/v1/txn"), Buffer.buffer(body.encode()), "PUT /v1/txn");
-        sample.stop(txnTimer);
+        HttpRequest<Buffer> request = http.put("/v1/txn").timeout(timeout.toMillis());
+        if (token != null) {
+            request.putHeader("X-Consul-Token", token);
+        }
+        long started = System.nanoTime();
+        return request.sendBuffer(Buffer.buffer(body.encode()))
+                .onItem().transformToUni(response -> {
+                    txnTimer.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+                    try {
+                        return Uni.createFrom().item(outcome(ops, response));
+                    } catch (ConsulException e) {
+                        return Uni.createFrom().failure(e);
+                    }
+                })
+                .onFailure(f -> !(f instanceof ConsulException))
+                .transform(f -> new ConsulException("PUT /v1/txn (" + ops.size() + " operations) failed: "
+                        + f.getMessage(), f));
+    }
+
+    private static TxnOutcome outcome(List<KvOp> ops, HttpResponse<Buffer> response) throws ConsulException {
         int status = response.statusCode();
         if (status != 200 && status != 409) {
             throw new ConsulException("PUT /v1/txn (" + ops.size() + " operations) answered " + status + ": "

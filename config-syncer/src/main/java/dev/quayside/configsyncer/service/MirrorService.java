@@ -11,7 +11,10 @@ import dev.quayside.configsyncer.client.KvOp;
 import dev.quayside.events.ConfigSynced;
 import dev.quayside.events.ConfigSynced.FileProblem;
 import dev.quayside.events.ConfigSynced.Outcome;
+import io.smallrye.mutiny.Uni;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -40,6 +43,8 @@ public class MirrorService {
      * default 1 MB record limit; past it a full resync's lists are cut (readers re-read the branch prefix).
      */
     static final int MAX_LISTED_CHARS = 700_000;
+    /** Transactions sent at once when their order does not matter. */
+    static final int IN_FLIGHT = 4;
 
     private final GitClient git;
     private final ConsulClient consul;
@@ -128,6 +133,7 @@ public class MirrorService {
             throws GitException, ConsulException, TerminalSyncException {
         KeyLayout layout = repo.layout();
         String refKey = layout.refKey(branch);
+        long started = System.nanoTime();
         Optional<ConsulClient.Entry> ref = consul.get(refKey);
         ObjectId from = ref.map(e -> parseId(e.value())).orElse(null);
         a.from = from == null ? null : from.name();
@@ -153,29 +159,52 @@ public class MirrorService {
         for (KvOp big : plan.oversized()) {
             consul.put(big.key(), big.value());
         }
+        long planned = System.nanoTime();
         long index = 0;
-        for (int i = 0; i < plan.batches().size(); i++) {
-            List<KvOp> batch = plan.batches().get(i);
-            ConsulClient.TxnOutcome outcome = consul.txn(batch);
-            if (!outcome.committed()) {
-                boolean last = i == plan.batches().size() - 1;
-                if (last && outcome.errors().stream().anyMatch(e -> e.startsWith("operation 0 "))) {
-                    a.retryReason = "the ref " + refKey + " moved during the sync (another syncer): " + outcome.errors();
-                    return;
-                }
-                throw new TerminalSyncException("Consul rolled back transaction " + (i + 1) + " of "
-                        + plan.batches().size() + ": " + outcome.errors());
+        List<List<KvOp>> batches = plan.batches();
+        // batches before the last may travel together when no two operations touch the same keys
+        int window = independent(changes) ? IN_FLIGHT : 1;
+        for (int i = 0; i < batches.size() - 1; i += window) {
+            List<Uni<ConsulClient.TxnOutcome>> group = new ArrayList<>();
+            for (int j = i; j < Math.min(i + window, batches.size() - 1); j++) {
+                group.add(consul.txnAsync(batches.get(j)));
             }
-            index = Math.max(index, outcome.index());
+            List<ConsulClient.TxnOutcome> outcomes;
+            try {
+                outcomes = Uni.join().all(group).andFailFast().await().atMost(Duration.ofMinutes(2));
+            } catch (RuntimeException e) {
+                Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                throw cause instanceof ConsulException c ? c : new ConsulException(cause.getMessage(), cause);
+            }
+            for (int j = 0; j < outcomes.size(); j++) {
+                if (!outcomes.get(j).committed()) {
+                    throw new TerminalSyncException("Consul rolled back transaction " + (i + j + 1) + " of "
+                            + batches.size() + ": " + outcomes.get(j).errors());
+                }
+                index = Math.max(index, outcomes.get(j).index());
+            }
         }
+        ConsulClient.TxnOutcome last = consul.txn(batches.get(batches.size() - 1));
+        if (!last.committed()) {
+            if (last.errors().stream().anyMatch(e -> e.startsWith("operation 0 "))) {
+                a.retryReason = "the ref " + refKey + " moved during the sync (another syncer): " + last.errors();
+                return;
+            }
+            throw new TerminalSyncException("Consul rolled back transaction " + batches.size() + " of "
+                    + batches.size() + ": " + last.errors());
+        }
+        index = Math.max(index, last.index());
         List<String> deleted = changes.deletes.stream().map(KvOp::key).toList();
         int[] budget = {MAX_LISTED_CHARS};
         a.event = new ConfigSynced(repo.name(), branch, a.from, head.name(),
                 cap(new ArrayList<>(changes.puts.keySet()), budget), cap(deleted, budget), cap(changes.files, budget),
                 index, full, changes.invalid, changes.skipped, Outcome.SYNCED, null);
-        LOG.infof("synced %s/%s %s..%s: %d put, %d deleted in %d transaction(s)%s", repo.name(), branch,
+        long done = System.nanoTime();
+        LOG.infof("synced %s/%s %s..%s: %d put, %d deleted in %d transaction(s)%s (read and plan %d ms, write %d ms)",
+                repo.name(), branch,
                 a.from == null ? "(none)" : a.from.substring(0, 7), head.name().substring(0, 7), changes.puts.size(),
-                deleted.size(), plan.batches().size(), full ? " (full resync)" : "");
+                deleted.size(), plan.batches().size(), full ? " (full resync)" : "", (planned - started) / 1_000_000,
+                (done - planned) / 1_000_000);
     }
 
     private Changes fullResync(GitWorkspace ws, ConfigRepo repo, String branch, ObjectId head, Properties common)
@@ -342,6 +371,18 @@ public class MirrorService {
             LOG.warnf("event lists cut at %d of %d entries to fit one Kafka record", n, list.size());
         }
         return n == list.size() ? list : List.copyOf(list.subList(0, n));
+    }
+
+    /** True when no delete touches a key (or tree) that a put writes, so the order of batches does not matter. */
+    private static boolean independent(Changes changes) {
+        Set<String> deleted = new java.util.HashSet<>();
+        for (KvOp op : changes.deletes) {
+            if (op.verb() == KvOp.Verb.DELETE_TREE) {
+                return false;
+            }
+            deleted.add(op.key());
+        }
+        return changes.puts.keySet().stream().noneMatch(deleted::contains);
     }
 
     private static ObjectId parseId(String value) {

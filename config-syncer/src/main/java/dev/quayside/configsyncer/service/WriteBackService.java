@@ -49,6 +49,14 @@ public class WriteBackService {
 
     private final GitClient git;
     private final SyncSettings settings;
+    /** Blob id and image path → the image string found there ("" for none or invalid JSON): blobs never change. */
+    private final Map<String, String> imageCache = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+                    return size() > 50_000;
+                }
+            });
 
     public WriteBackService(GitClient git, SyncSettings settings) {
         this.git = git;
@@ -62,11 +70,14 @@ public class WriteBackService {
         ws.lock().lock();
         try {
             for (int attempt = 1; attempt <= settings.pushAttempts(); attempt++) {
+                long t0 = System.nanoTime();
                 ObjectId head = ws.fetch(repo.branch());
+                long t1 = System.nanoTime();
                 if (head == null) {
                     throw new GitException("branch " + repo.branch() + " does not exist in " + repo.name(), null);
                 }
                 Edit edit = edit(ws, head, built, pinned);
+                long t2 = System.nanoTime();
                 if (edit.referencing == 0) {
                     return new Result(tagUpdated(repo, built, null, List.of(), Outcome.NO_MATCH,
                             "no definition references " + built.imageRepository()), null, List.of());
@@ -83,7 +94,12 @@ public class WriteBackService {
                 }
                 PersonIdent author = new PersonIdent(repo.authorName(), repo.authorEmail());
                 ObjectId commit = ws.commit(head, edit.files, author, message(repo, built, eventId, edit));
-                if (ws.push(commit, repo.branch()) == GitWorkspace.PushOutcome.PUSHED) {
+                long t3 = System.nanoTime();
+                GitWorkspace.PushOutcome pushed = ws.push(commit, repo.branch());
+                long t4 = System.nanoTime();
+                LOG.debugf("write-back of %s: fetch %d ms, edit %d ms, commit %d ms, push %d ms", built.app(),
+                        (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000);
+                if (pushed == GitWorkspace.PushOutcome.PUSHED) {
                     return new Result(tagUpdated(repo, built, commit.name(), edit.changes, Outcome.UPDATED, null),
                             commit, environments);
                 }
@@ -109,24 +125,28 @@ public class WriteBackService {
     private Edit edit(GitWorkspace ws, ObjectId head, ImageBuilt built, String pinned) throws GitException {
         byte[] policyFile = ws.readFile(head, Policies.FILE);
         Policies policies = policyFile == null ? Policies.defaults() : Policies.parse(policyFile);
-        String needle = built.name().substring(built.name().lastIndexOf('/') + 1);
         Edit edit = new Edit();
         for (Map.Entry<String, ObjectId> file : ws.files(head, null).entrySet()) {
             Matcher m = DEFINITION.matcher(file.getKey());
             if (!m.matches()) {
                 continue;
             }
+            List<String> imagePath = m.group(1).equals("marathon") ? MARATHON_IMAGE : CHRONOS_IMAGE;
+            String cacheKey = file.getValue().name() + m.group(1);
+            String cached = imageCache.get(cacheKey);
+            if (cached != null && !references(cached, built.imageRepository())) {
+                continue;
+            }
             String text = utf8(ws.read(file.getValue()));
-            if (text == null || !text.contains(needle)) {
-                continue;
+            Optional<ImageEditor.Located> image = Optional.empty();
+            if (text != null) {
+                try {
+                    image = ImageEditor.locate(text, imagePath);
+                } catch (ImageEditor.InvalidJsonException e) {
+                    LOG.warnf("%s is not valid JSON (%s): left as it is", file.getKey(), e.getMessage());
+                }
             }
-            Optional<ImageEditor.Located> image;
-            try {
-                image = ImageEditor.locate(text, m.group(1).equals("marathon") ? MARATHON_IMAGE : CHRONOS_IMAGE);
-            } catch (ImageEditor.InvalidJsonException e) {
-                LOG.warnf("%s is not valid JSON (%s): left as it is", file.getKey(), e.getMessage());
-                continue;
-            }
+            imageCache.put(cacheKey, image.map(ImageEditor.Located::value).orElse(""));
             if (image.isEmpty() || !references(image.get().value(), built.imageRepository())) {
                 continue;
             }
@@ -147,6 +167,9 @@ public class WriteBackService {
     }
 
     private static boolean references(String image, String repository) {
+        if (image.isEmpty()) {
+            return false;
+        }
         try {
             return ImageReference.parse(image).repository().equals(repository);
         } catch (IllegalArgumentException e) {
