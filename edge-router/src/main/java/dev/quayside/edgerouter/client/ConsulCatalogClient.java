@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,7 +46,8 @@ public class ConsulCatalogClient {
 
     private final Vertx vertx;
     private final ConsulClient client;
-    private final EdgeRouterConfig.Watch watch;
+    private final Duration minBackoff;
+    private final Duration maxBackoff;
     private final String wait;
     private final Map<String, List<ServiceInstance>> services = new ConcurrentHashMap<>();
     private final Map<String, ServiceQuery> queries = new ConcurrentHashMap<>();
@@ -55,18 +57,31 @@ public class ConsulCatalogClient {
     private volatile boolean synced;
     private volatile String lastError;
 
+    @jakarta.inject.Inject
     ConsulCatalogClient(Vertx vertx, ConsulConfig consul, EdgeRouterConfig config, MeterRegistry registry) {
+        this(vertx, consul.url(), consul.token(), config.watch().blockingWait(), config.watch().minBackoff(),
+                config.watch().maxBackoff(), registry);
+    }
+
+    /**
+     * @param url          Consul's HTTP API
+     * @param token        ACL token, if any
+     * @param blockingWait the {@code wait} of each blocking query
+     * @param minBackoff   first retry delay after a failure
+     * @param maxBackoff   longest retry delay
+     */
+    public ConsulCatalogClient(Vertx vertx, URI url, Optional<String> token, Duration blockingWait,
+            Duration minBackoff, Duration maxBackoff, MeterRegistry registry) {
         this.vertx = vertx;
-        this.watch = config.watch();
-        Duration blockingWait = watch.blockingWait();
+        this.minBackoff = minBackoff;
+        this.maxBackoff = maxBackoff;
         this.wait = blockingWait.toMillis() + "ms";
-        URI url = consul.url();
         ConsulClientOptions options = new ConsulClientOptions().setHost(url.getHost())
                 .setPort(url.getPort() > 0 ? url.getPort() : 8500).setSsl("https".equals(url.getScheme()))
                 // Consul answers a blocking query at most wait + wait/16 later
                 .setTimeout(blockingWait.plus(blockingWait.dividedBy(16)).plusSeconds(10).toMillis())
                 .setMaxPoolSize(1024).setTcpKeepAlive(true);
-        consul.token().ifPresent(options::setAclToken);
+        token.ifPresent(options::setAclToken);
         this.client = ConsulClient.create(vertx, options);
         this.failures = registry.gauge("quayside.edge-router.consul.failures", new AtomicLong());
         registry.gauge("quayside.edge-router.consul.services", services, Map::size);
@@ -101,7 +116,7 @@ public class ConsulCatalogClient {
             return;
         }
         running = true;
-        watchCatalog(0, watch.minBackoff());
+        watchCatalog(0, minBackoff);
     }
 
     @PreDestroy
@@ -122,7 +137,7 @@ public class ConsulCatalogClient {
                             list.getList().size());
                     onServiceList(list);
                     lastError = null;
-                    watchCatalog(nextIndex(index, list.getIndex()), watch.minBackoff());
+                    watchCatalog(nextIndex(index, list.getIndex()), minBackoff);
                 }, failure -> {
                     failed("catalog services", failure);
                     vertx.setTimer(backoff.toMillis(), id -> watchCatalog(index, longer(backoff)));
@@ -140,7 +155,7 @@ public class ConsulCatalogClient {
             if (!queries.containsKey(name)) {
                 ServiceQuery query = new ServiceQuery(name);
                 queries.put(name, query);
-                query.run(0, watch.minBackoff());
+                query.run(0, minBackoff);
             }
         }
         for (String name : List.copyOf(queries.keySet())) {
@@ -184,7 +199,7 @@ public class ConsulCatalogClient {
                 if (!instances.equals(previous == null ? List.of() : previous)) {
                     fire();
                 }
-                run(nextIndex(index, entries.getIndex()), watch.minBackoff());
+                run(nextIndex(index, entries.getIndex()), minBackoff);
             }, failure -> {
                 failed("health of " + name, failure);
                 vertx.setTimer(backoff.toMillis(), id -> run(index, longer(backoff)));
@@ -232,15 +247,19 @@ public class ConsulCatalogClient {
 
     /** Consul's rule: keep the returned index unless it went backwards, then start again from 0. */
     static long nextIndex(long previous, long returned) {
-        if (returned < previous || returned <= 0) {
+        if (returned < previous) {
             return 0;
+        }
+        if (returned <= 0) {
+            // never 0 again: that would not block and spin
+            return 1;
         }
         return returned;
     }
 
     private Duration longer(Duration backoff) {
         Duration doubled = backoff.multipliedBy(2);
-        return doubled.compareTo(watch.maxBackoff()) > 0 ? watch.maxBackoff() : doubled;
+        return doubled.compareTo(maxBackoff) > 0 ? maxBackoff : doubled;
     }
 
     private void failed(String what, Throwable failure) {

@@ -104,7 +104,9 @@ public class RouteReconciler {
             Files.createDirectories(live.toAbsolutePath().getParent());
             Path candidate = live.resolveSibling(live.getFileName() + ".candidate");
             Files.writeString(candidate, text, StandardCharsets.UTF_8);
+            long rendered = System.nanoTime();
             HaproxyClient.Validation validation = haproxy.install(candidate);
+            long validated = System.nanoTime();
             if (!validation.valid()) {
                 rejectedHash = hash;
                 LOG.warnf("rendered configuration %s is invalid, HAProxy keeps the running one: %s", hash,
@@ -120,8 +122,10 @@ public class RouteReconciler {
                 LOG.errorf("HAProxy reload failed: %s", result.message());
                 return finish(state.failed(table, hash, RoutesUpdated.Outcome.RELOAD_FAILED, result.message()), start);
             }
-            LOG.infof("routes live: %d route(s), %d server(s), config %s (%s)", table.routes().size(),
-                    table.serverCount(), hash.substring(0, 12), result.message());
+            LOG.infof("routes live: %d route(s), %d server(s), config %s (%s); render %d ms, validate %d ms, reload %d ms",
+                    table.routes().size(), table.serverCount(), hash.substring(0, 12), result.message(),
+                    (rendered - start) / 1_000_000, (validated - rendered) / 1_000_000,
+                    (System.nanoTime() - validated) / 1_000_000);
             return finish(state.live(table, hash, RoutesUpdated.Outcome.RELOADED, result.message()), start);
         } catch (IOException e) {
             return finish(state.failed(table, hash, RoutesUpdated.Outcome.RELOAD_FAILED,

@@ -158,6 +158,49 @@ class RouteReconcilerHaproxyTest {
     }
 
     @Test
+    void drivesAnHaproxyStartedByOthers() throws Exception {
+        Backend web = backend("web-1");
+        httpPort = FreePorts.next();
+        HaproxyClient.Settings owned = TestHaproxy.settings(dir);
+        // someone else's HAProxy: started outside edge-router on a configuration edge-router rendered before
+        RouteReconciler.Settings settings = new RouteReconciler.Settings("edge-test",
+                new RouteTable.Rules(Set.of("external"), httpPort), new RenderModel.Global("5s", 3),
+                new RenderModel.Frontend("127.0.0.1", httpPort));
+        CatalogSnapshot catalog = catalog().instance("web", "web-1", web.port(), "haproxy_vhost", "web.test").build();
+        new RouteReconciler(settings, new ConfigRenderer(Catalogs.engine(), Optional.empty()), new HaproxyClient(owned),
+                s -> {
+                }, new SimpleMeterRegistry()).bootstrap(catalog);
+        Process external = new ProcessBuilder("/usr/sbin/haproxy", "-W", "-S", owned.masterSocket() + ",mode,600",
+                "-f", owned.configFile().toString()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("external.log").toFile()).start();
+        try {
+            haproxy = new HaproxyClient(new HaproxyClient.Settings(owned.binary(), owned.configFile(),
+                    owned.masterSocket(), null, false, owned.commandTimeout()));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).ignoreExceptions()
+                    .until(() -> !haproxy.showProc().workers().isEmpty());
+            haproxy.start();
+            RouteReconciler reconciler = new RouteReconciler(settings,
+                    new ConfigRenderer(Catalogs.engine(), Optional.empty()), haproxy, announced::add,
+                    new SimpleMeterRegistry());
+            assertThat(reconciler.bootstrap(catalog).outcome()).as("edge-router restarted, file already current")
+                    .isEqualTo(RoutesUpdated.Outcome.UNCHANGED);
+            assertThat(Http.get(httpPort, "web.test", "/").body()).isEqualTo("web-1");
+
+            Backend api = backend("api-1");
+            RoutingState state = reconciler.reconcile(catalog().instance("web", "web-1", web.port(), "haproxy_vhost",
+                    "web.test").instance("api", "api-1", api.port(), "haproxy_vhost", "api.test").build());
+            assertThat(state.outcome()).isEqualTo(RoutesUpdated.Outcome.RELOADED);
+            assertThat(Http.get(httpPort, "api.test", "/").body()).isEqualTo("api-1");
+            haproxy.stop();
+            assertThat(external.isAlive()).as("stop() leaves an HAProxy it does not own running").isTrue();
+            haproxy = null;
+        } finally {
+            external.destroy();
+            external.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void reloadThatCannotBindIsReportedAndTheOldWorkerKeepsServing() throws Exception {
         Backend web = backend("web-1");
         RouteReconciler reconciler = start(Optional.empty(), CatalogSnapshot.EMPTY);

@@ -17,12 +17,12 @@ public final class ConsulAgent {
         this.url = url;
     }
 
-    /** Registers an instance on 127.0.0.1 with a TTL check {@code <id>-ttl}, passing. */
+    /** Registers an instance on 127.0.0.1 with a TTL check {@code <id>-ttl} that starts passing. */
     public void register(String id, String name, int port, String metaJson) throws Exception {
         put("/v1/agent/service/register", """
                 {"ID": "%s", "Name": "%s", "Address": "127.0.0.1", "Port": %d, "Meta": %s,
-                 "Check": {"CheckID": "%s-ttl", "TTL": "10m"}}""".formatted(id, name, port, metaJson, id));
-        pass(id);
+                 "Check": {"CheckID": "%s-ttl", "TTL": "10m", "Status": "passing"}}""".formatted(id, name, port, metaJson,
+                id));
     }
 
     public void pass(String id) throws Exception {
