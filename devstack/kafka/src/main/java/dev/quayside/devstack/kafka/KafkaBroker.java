@@ -261,9 +261,13 @@ public final class KafkaBroker implements AutoCloseable {
         if (Files.exists(file)) {
             return Files.readString(file).trim();
         }
-        byte[] bytes = new byte[16];
-        new java.security.SecureRandom().nextBytes(bytes);
-        String id = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        // Kafka's own form (22 base64url characters); one starting with '-' would read as an option
+        String id;
+        do {
+            byte[] bytes = new byte[16];
+            new java.security.SecureRandom().nextBytes(bytes);
+            id = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        } while (id.startsWith("-"));
         Files.writeString(file, id);
         return id;
     }

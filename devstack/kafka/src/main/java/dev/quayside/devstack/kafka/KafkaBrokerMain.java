@@ -31,7 +31,7 @@ public final class KafkaBrokerMain {
         if (!Files.exists(logDir.resolve("meta.properties"))) {
             PrintStream out = System.out;
             int rc = kafka.tools.StorageTool.execute(
-                    new String[] {"format", "--ignore-formatted", "-t", clusterId, "-c", config.toString()}, out);
+                    new String[] {"format", "--ignore-formatted", "--cluster-id=" + clusterId, "-c", config.toString()}, out);
             if (rc != 0) {
                 System.err.println("formatting " + logDir + " failed with " + rc);
                 System.exit(rc);
