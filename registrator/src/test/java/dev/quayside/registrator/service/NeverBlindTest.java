@@ -3,19 +3,13 @@ package dev.quayside.registrator.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.quayside.devstack.consul.ConsulStandIn;
 import dev.quayside.events.ContainerStarted;
 import dev.quayside.events.ContainerStopped;
 import dev.quayside.events.EventEnvelope;
-import dev.quayside.registrator.ConsulView;
 import dev.quayside.registrator.DockerSocketProxy;
 import dev.quayside.registrator.TestContainers;
-import io.vertx.mutiny.core.Vertx;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,43 +17,15 @@ import org.junit.jupiter.api.Test;
  * exact; an event stream that drops (the engine restarting) is reconnected, and what happened meanwhile is caught up.
  * Real dockerd (behind a proxy the test can cut), the devstack Consul stand-in.
  */
-class NeverBlindTest {
+class NeverBlindTest extends RealStack {
 
-    static final Duration WAIT = Duration.ofSeconds(15);
-
-    Vertx vertx;
-    ConsulStandIn consul;
-    ConsulView view;
-    TestContainers containers;
-    String host;
-    Harness harness;
-
-    @BeforeEach
-    void start() {
-        vertx = Vertx.vertx();
-        consul = ConsulStandIn.start();
-        view = new ConsulView(consul.url());
-        containers = new TestContainers();
-        host = "nb-" + containers.run();
-    }
-
-    @AfterEach
-    void stop() {
-        if (harness != null) {
-            harness.kill();
-        }
-        containers.close();
-        consul.close();
-        vertx.closeAndAwait();
+    @Override
+    String hostPrefix() {
+        return "nb";
     }
 
     Harness registrator(String dockerHost) {
-        return new Harness(vertx, dockerHost, consul.url(),
-                new Harness.Settings(host, containers.labelFilter(), "always"));
-    }
-
-    String id(String name) {
-        return host + ":" + containers.containerName(name) + ":8080";
+        return registrator(dockerHost, new Harness.Settings(host, containers.labelFilter(), "always"));
     }
 
     @Test

@@ -5,57 +5,23 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.model.ExposedPort;
-import dev.quayside.devstack.consul.ConsulStandIn;
 import dev.quayside.events.ContainerStopped;
-import dev.quayside.registrator.ConsulView;
 import dev.quayside.registrator.TestContainers;
 import dev.quayside.registrator.TestContainers.Spec;
-import io.vertx.mutiny.core.Vertx;
-import java.time.Duration;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Registrator's options on real containers: {@code explicit}, {@code internal}, {@code deregister=on-success}. */
-class OptionsAndDeregisterModesTest {
+class OptionsAndDeregisterModesTest extends RealStack {
 
-    static final Duration WAIT = Duration.ofSeconds(20);
-
-    Vertx vertx;
-    ConsulStandIn consul;
-    ConsulView view;
-    TestContainers containers;
-    String host;
-    Harness harness;
-
-    @BeforeEach
-    void start() {
-        vertx = Vertx.vertx();
-        consul = ConsulStandIn.start();
-        view = new ConsulView(consul.url());
-        containers = new TestContainers();
-        host = "op-" + containers.run();
-    }
-
-    @AfterEach
-    void stop() {
-        if (harness != null) {
-            harness.kill();
-        }
-        containers.close();
-        consul.close();
-        vertx.closeAndAwait();
-    }
-
-    String id(String name) {
-        return host + ":" + containers.containerName(name) + ":8080";
+    @Override
+    String hostPrefix() {
+        return "op";
     }
 
     @Test
     void explicitRegistersOnlyContainersWithServiceName() {
-        harness = new Harness(vertx, null, consul.url(),
-                new Harness.Settings(host, containers.labelFilter(), "always", false, true));
+        harness = registrator(null, new Harness.Settings(host, containers.labelFilter(), "always", false, true));
         containers.start(new Spec("anonymous"));
         containers.start(new Spec("named").env("SERVICE_NAME=named"));
         await().atMost(WAIT).until(() -> view.services(host).containsKey(id("named")));
@@ -65,8 +31,7 @@ class OptionsAndDeregisterModesTest {
 
     @Test
     void internalRegistersTheContainerAddressAndExposedPorts() {
-        harness = new Harness(vertx, null, consul.url(),
-                new Harness.Settings(host, containers.labelFilter(), "always", true, false));
+        harness = registrator(null, new Harness.Settings(host, containers.labelFilter(), "always", true, false));
         String id = containers.start(new Spec("inside").noPublish().exposeOnly(ExposedPort.tcp(9090)));
         String containerIp = containers.docker().inspectContainerCmd(id).exec().getNetworkSettings().getNetworks()
                 .values().iterator().next().getIpAddress();
@@ -82,8 +47,7 @@ class OptionsAndDeregisterModesTest {
 
     @Test
     void onSuccessKeepsFailedContainersUntilRemovedAndDropsCleanExitsAndSignals() {
-        harness = new Harness(vertx, null, consul.url(),
-                new Harness.Settings(host, containers.labelFilter(), "on-success"));
+        harness = registrator(null, new Harness.Settings(host, containers.labelFilter(), "on-success"));
         String fails = containers.create(new Spec("fails").shell("sleep 4; exit 3"));
         String succeeds = containers.create(new Spec("succeeds").shell("sleep 4; exit 0"));
         String killed = containers.start(new Spec("killed"));
