@@ -164,14 +164,19 @@ public final class DockerTasks implements AutoCloseable {
 
     /** Stops (stop signal, then SIGKILL after the grace period) and removes the container. */
     public void stopAndRemove(String containerId, int graceSeconds) {
+        stop(containerId, graceSeconds);
+        remove(containerId);
+    }
+
+    /** Stop signal, then SIGKILL after the grace period; returns when the container no longer runs. */
+    public void stop(String containerId, int graceSeconds) {
         try {
             docker.stopContainerCmd(containerId).withTimeout(Math.max(0, graceSeconds)).exec();
         } catch (NotFoundException | NotModifiedException e) {
             // already gone or stopped
         } catch (RuntimeException e) {
-            // fall through to the forced remove
+            // the forced remove that follows kills it
         }
-        remove(containerId);
     }
 
     public void remove(String containerId) {

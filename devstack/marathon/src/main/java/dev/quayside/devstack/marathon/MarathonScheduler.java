@@ -43,6 +43,8 @@ final class MarathonScheduler {
     static final String HOST = "127.0.0.1";
     /** A task without health checks that ran this long before failing resets its app's launch back-off. */
     static final long STABLE_MILLIS = 10_000;
+    /** Within the grace period and before the first success, a failed health check is repeated this soon. */
+    static final long FIRST_CHECK_RETRY_MILLIS = 200;
 
     static final class App {
         final String id;
@@ -966,10 +968,11 @@ final class MarathonScheduler {
         if (task.killRequested || closed || !tasks.containsKey(task.id)) {
             int grace = killGrace(task);
             dockerPool.submit(() -> {
-                docker.stopAndRemove(containerId, grace);
+                docker.stop(containerId, grace);
                 synchronized (this) {
                     taskEnded(task, "TASK_KILLED", "", false);
                 }
+                docker.remove(containerId);
             });
             return;
         }
@@ -1010,12 +1013,11 @@ final class MarathonScheduler {
         String containerId = task.containerId;
         int grace = killGrace(task);
         dockerPool.submit(() -> {
-            if (containerId != null) {
-                docker.stopAndRemove(containerId, grace);
-            }
+            docker.stop(containerId, grace);
             synchronized (this) {
                 taskEnded(task, "TASK_KILLED", failure ? "killed as unhealthy" : "", failure);
             }
+            docker.remove(containerId); // the task is dead once stopped; removing the file system can follow
         });
     }
 
@@ -1045,7 +1047,15 @@ final class MarathonScheduler {
         }
     }
 
+    /** Reconciles again right away (after the current one), instead of waiting for the next tick. */
+    private void nudge() {
+        if (!closed) {
+            vertx.runOnContext(v -> tick());
+        }
+    }
+
     private void statusUpdate(Task task, String status, String message) {
+        nudge();
         events.publish(EventStream.event("status_update_event").put("slaveId", SLAVE_ID).put("taskId", task.id)
                 .put("taskStatus", status).put("message", message).put("appId", task.appId).put("host", HOST)
                 .put("ipAddresses", new JsonArray().add(new JsonObject().put("ipAddress", HOST)
@@ -1179,6 +1189,8 @@ final class MarathonScheduler {
         long startedMs = task.startedAt == null ? now : Versions.parse(task.startedAt).toEpochMilli();
         boolean inGrace = h.firstSuccess == null && now < startedMs + hc.getInteger("gracePeriodSeconds", 300) * 1000L;
         if (inGrace) {
+            // until the first success, look again soon: a deployment finishes as soon as the task answers
+            h.nextAt = Math.min(h.nextAt, now + FIRST_CHECK_RETRY_MILLIS);
             return;
         }
         h.consecutiveFailures++;
@@ -1198,6 +1210,7 @@ final class MarathonScheduler {
     }
 
     private void healthChanged(Task task, boolean alive) {
+        nudge();
         events.publish(EventStream.event("health_status_changed_event").put("appId", task.appId)
                 .put("taskId", task.id).put("instanceId", task.id).put("version", task.version).put("alive", alive));
     }

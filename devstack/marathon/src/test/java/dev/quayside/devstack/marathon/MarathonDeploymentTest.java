@@ -280,8 +280,10 @@ class MarathonDeploymentTest {
                     "app_terminated_event");
         }
         assertThat(marathon.taskContainerIds()).isEmpty();
-        assertThat(docker.list(DockerTasks.LABEL_APP_ID, "/devstack-test/web").stream()
-                .filter(c -> c.labels().get(DockerTasks.LABEL_STAND_IN).equals(marathon.standInId()))).isEmpty();
+        // stopped when the deployment succeeded; the (vfs) file system is removed right after
+        assertThat(docker.list(DockerTasks.LABEL_STAND_IN, marathon.standInId())).noneMatch(DockerTasks.Owned::running);
+        await().atMost(Duration.ofSeconds(10)).until(() -> docker.list(DockerTasks.LABEL_STAND_IN,
+                marathon.standInId()).isEmpty());
     }
 
     static void sleep(long millis) {
