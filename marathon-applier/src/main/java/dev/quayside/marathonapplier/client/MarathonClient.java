@@ -74,8 +74,12 @@ public class MarathonClient {
                 body.path("deployments").forEach(d -> ids.add(d.path("id").asText()));
                 throw new LockedException(body.path("message").asText("locked"), ids);
             }
+            // an update answers {deploymentId, version}; a create answers 201 with the app (and the header)
+            String header = response.getHeaderString("Marathon-Deployment-Id");
             JsonNode body = body(response, "PUT /v2/apps" + appId);
-            return new PutResult(body.path("deploymentId").asText(null), body.path("version").asText(null));
+            String deploymentId = header != null ? header
+                    : body.path("deploymentId").asText(body.path("deployments").path(0).path("id").asText(null));
+            return new PutResult(deploymentId, body.path("version").asText(null));
         });
     }
 

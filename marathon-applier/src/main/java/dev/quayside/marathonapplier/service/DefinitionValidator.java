@@ -161,9 +161,22 @@ public class DefinitionValidator {
             }
         }
         nonNegativeInteger(job, "retries", violations);
-        nonNegativeNumber(job, "cpus", violations);
-        nonNegativeNumber(job, "mem", violations);
+        // Chronos reads numbers leniently: its own examples give "cpus": "0.5"
+        for (String field : List.of("cpus", "mem", "disk")) {
+            JsonNode value = job.get(field);
+            if (value != null && !(value.isNumber() && value.asDouble() >= 0) && !isNonNegativeNumber(value.asText())) {
+                violations.add(new Violation("/" + field, "got " + value + ", expected 0.0 or more"));
+            }
+        }
         return violations;
+    }
+
+    private static boolean isNonNegativeNumber(String text) {
+        try {
+            return Double.parseDouble(text) >= 0;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     private static boolean isIsoPeriod(String text) {

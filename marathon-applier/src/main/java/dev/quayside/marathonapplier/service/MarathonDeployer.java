@@ -112,6 +112,13 @@ public class MarathonDeployer {
     private EventEnvelope<?> rollback(DefinitionKey key, String appId, String previousVersion, Deployment failed,
             Outcome outcome, ApplyContext context) {
         Instant start = Instant.now();
+        String versionNow = marathon.app(key.environment(), appId).map(a -> a.path("version").asText("")).orElse("");
+        if (versionNow.equals(previousVersion)) {
+            Deployment already = new Deployment(key.app(), key.environment(), DeploymentTarget.MARATHON, appId,
+                    previousVersion, failed.image(), failed.deploymentId(), Duration.between(start, Instant.now()).toMillis());
+            return context.envelope(new ServiceRolledBack(already, previousVersion, outcome.message()
+                    + "; Marathon had already gone back to the previous version"), key.key(), failed.version(), "rollback");
+        }
         boolean stillRunning = marathon.runningDeployments(key.environment()).contains(failed.deploymentId());
         PutResult put = marathon.rollback(key.environment(), appId, previousVersion, stillRunning);
         Outcome back = follow(key.environment(), appId, put, null);
@@ -166,8 +173,13 @@ public class MarathonDeployer {
             }
             if (!running && put.deploymentId() != null && !convergence.converged()
                     && !app.get().path("version").asText("").equals(put.version())) {
-                return Outcome.failed(DeploymentFailed.Reason.ERROR, "Marathon ended deployment " + put.deploymentId()
-                        + " but the app is at version " + app.get().path("version").asText() + ", not " + put.version());
+                // the deployment was cancelled or rolled back by Marathon (or an operator) before it converged
+                boolean checked = app.get().path("healthChecks").size() > 0
+                        || (definition != null && definition.path("healthChecks").size() > 0);
+                return Outcome.failed(checked ? DeploymentFailed.Reason.HEALTH_CHECK : DeploymentFailed.Reason.ERROR,
+                        "Marathon ended deployment " + put.deploymentId() + " before version " + put.version()
+                                + " was running and healthy; the app is at version " + app.get().path("version").asText()
+                                + " (" + lastState + ")");
             }
             sleep(config.pollInterval());
         }
@@ -231,10 +243,14 @@ public class MarathonDeployer {
         static Convergence of(JsonNode app, String version) {
             int wanted = app.path("instances").asInt(1);
             boolean checked = app.path("healthChecks").isArray() && app.path("healthChecks").size() > 0;
+            // tasks of the current configuration: launched at or after its last config change (a scale-only change
+            // keeps the old tasks, which keep their older version); versions are ISO timestamps, so they sort as text
+            String configVersion = app.path("versionInfo").path("lastConfigChangeAt").asText(version);
+            boolean current = version == null || app.path("version").asText("").compareTo(version) >= 0;
             int running = 0;
             int healthy = 0;
             for (JsonNode task : app.path("tasks")) {
-                if (version != null && !version.equals(task.path("version").asText())) {
+                if (!current || (configVersion != null && task.path("version").asText("").compareTo(configVersion) < 0)) {
                     continue;
                 }
                 if (!"TASK_RUNNING".equals(task.path("state").asText("TASK_RUNNING"))) {

@@ -1,0 +1,344 @@
+package dev.quayside.marathonapplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.api.command.BuildImageResultCallback;
+import dev.quayside.devstack.consul.ConsulStandInResource;
+import dev.quayside.devstack.docker.DockerEngine;
+import dev.quayside.devstack.docker.SampleApp;
+import dev.quayside.devstack.kafka.KafkaBrokerResource;
+import dev.quayside.devstack.marathon.MarathonStandInResource;
+import dev.quayside.events.CommitPushed;
+import dev.quayside.events.ConfigSynced;
+import dev.quayside.events.DeploymentFailed;
+import dev.quayside.events.EventEnvelope;
+import dev.quayside.events.EventIds;
+import dev.quayside.events.EventType;
+import dev.quayside.events.IncomingEvent;
+import dev.quayside.events.Person;
+import dev.quayside.events.PipelineEvent;
+import dev.quayside.events.ServiceDeployed;
+import dev.quayside.events.ServiceRemoved;
+import dev.quayside.events.ServiceRolledBack;
+import dev.quayside.events.ServiceUpgraded;
+import dev.quayside.events.Topics;
+import dev.quayside.events.kafka.EventDeserializer;
+import dev.quayside.events.kafka.EventSerializer;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * marathon-applier against the real Kafka broker, the Consul stand-in and the Marathon/Chronos stand-ins running real
+ * containers of the busybox sample app. Each test drives it the way config-syncer does: definitions in Consul KV, then
+ * a {@link ConfigSynced} event naming their keys.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = ConsulStandInResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = MarathonStandInResource.class, restrictToAnnotatedClass = true,
+        initArgs = @ResourceArg(name = "deploymentTimeoutSeconds", value = "12"))
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MarathonApplierTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final String PREFIX = "quayside/config/deploy/main/";
+    static final String V1 = "quayside-applier-test:v1";
+    static final String V2 = "quayside-applier-test:v2";
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+    @ConfigProperty(name = "quayside.consul.url")
+    String consul;
+    @ConfigProperty(name = "quayside.marathon.url")
+    String marathon;
+    @ConfigProperty(name = "quayside.chronos.url")
+    String chronos;
+
+    static final List<EventEnvelope<?>> OUTCOMES = new CopyOnWriteArrayList<>();
+    static Thread listener;
+    static volatile boolean listening = true;
+
+    @BeforeAll
+    static void buildImages() throws Exception {
+        var docker = DockerEngine.requireRunning();
+        for (String[] image : new String[][] {{V1, "1.0.0"}, {V2, "2.0.0"}}) {
+            Path dir = Files.createTempDirectory("applier-image-");
+            SampleApp.writeSource(dir, image[1]);
+            docker.buildImageCmd(dir.toFile()).withTags(Set.of(image[0])).exec(new BuildImageResultCallback())
+                    .awaitImageId(2, TimeUnit.MINUTES);
+        }
+    }
+
+    @AfterAll
+    static void stopListening() throws InterruptedException {
+        listening = false;
+        if (listener != null) {
+            listener.join(5000);
+        }
+    }
+
+    void listen() {
+        if (listener != null) {
+            return;
+        }
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "applier-test-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        listener = new Thread(() -> {
+            try (KafkaConsumer<String, IncomingEvent> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                    new EventDeserializer())) {
+                consumer.subscribe(List.of(Topics.DEPLOYED));
+                while (listening) {
+                    consumer.poll(Duration.ofMillis(200)).forEach(r -> OUTCOMES.add(r.value().envelope()));
+                }
+            }
+        }, "deployed-listener");
+        listener.setDaemon(true);
+        listener.start();
+    }
+
+    @Test
+    @Order(1)
+    void aNewAppRunsAndIsAnnouncedAsDeployed() throws Exception {
+        listen();
+        putKv("marathon/staging/web.json", app("/staging/web", V1, 1, "/health"));
+        EventEnvelope<ConfigSynced> sync = sync("c1", List.of(PREFIX + "marathon/staging/web.json"), List.of());
+
+        ServiceDeployed deployed = awaitOutcome(ServiceDeployed.class, sync.chainId(), "/staging/web");
+        assertThat(deployed.deployment().environment()).isEqualTo("staging");
+        assertThat(deployed.deployment().image()).isEqualTo(V1);
+        assertThat(deployed.deployment().deploymentId()).isNotBlank();
+        assertThat(version("/staging/web")).isEqualTo("1.0.0");
+    }
+
+    @Test
+    @Order(2)
+    void anImageChangeIsARollingUpgradeAndARedeliveryChangesNothing() throws Exception {
+        putKv("marathon/staging/web.json", app("/staging/web", V2, 1, "/health"));
+        EventEnvelope<ConfigSynced> sync = sync("c2", List.of(PREFIX + "marathon/staging/web.json"), List.of());
+        ServiceUpgraded upgraded = awaitOutcome(ServiceUpgraded.class, sync.chainId(), "/staging/web");
+        assertThat(upgraded.unchanged()).isFalse();
+        assertThat(version("/staging/web")).isEqualTo("2.0.0");
+
+        // the same sync again: no deployment, an "unchanged" event with the same id as before? no: same outcome id
+        int before = OUTCOMES.size();
+        publish(sync);
+        ServiceUpgraded again = awaitOutcome(ServiceUpgraded.class, sync.chainId(), "/staging/web", before);
+        assertThat(again.unchanged()).isTrue();
+        assertThat(deploymentsOf("/staging/web")).isEmpty();
+    }
+
+    @Test
+    @Order(3)
+    void aHealthCheckThatNeverPassesFailsAndIsRolledBack() throws Exception {
+        putKv("marathon/staging/web.json", app("/staging/web", V1, 1, "/no-such-page"));
+        EventEnvelope<ConfigSynced> sync = sync("c3", List.of(PREFIX + "marathon/staging/web.json"), List.of());
+        DeploymentFailed failed = awaitOutcome(DeploymentFailed.class, sync.chainId(), "/staging/web");
+        assertThat(failed.reason()).isEqualTo(DeploymentFailed.Reason.HEALTH_CHECK);
+        ServiceRolledBack rolledBack = awaitOutcome(ServiceRolledBack.class, sync.chainId(), "/staging/web");
+        assertThat(rolledBack.reason()).isNotBlank();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(version("/staging/web")).isEqualTo("2.0.0"));
+    }
+
+    @Test
+    @Order(4)
+    void anInvalidDefinitionIsNeverSent() throws Exception {
+        putKv("marathon/staging/broken.json", "{\"id\":\"/staging/Broken_App\",\"cmd\":\"x\",\"args\":[\"y\"]}");
+        putKv("marathon/staging/notjson.json", "{\"id\": ");
+        EventEnvelope<ConfigSynced> sync = sync("c4", List.of(PREFIX + "marathon/staging/broken.json",
+                PREFIX + "marathon/staging/notjson.json"), List.of());
+        await().atMost(Duration.ofSeconds(30)).until(() -> outcomesOf(sync.chainId(), DeploymentFailed.class).size() == 2);
+        List<DeploymentFailed> failures = outcomesOf(sync.chainId(), DeploymentFailed.class);
+        assertThat(failures).allSatisfy(f -> assertThat(f.reason()).isEqualTo(DeploymentFailed.Reason.INVALID));
+        assertThat(failures).extracting(DeploymentFailed::file)
+                .containsExactlyInAnyOrder("marathon/staging/broken.json", "marathon/staging/notjson.json");
+        assertThat(get(marathon + "/v2/apps/staging/Broken_App").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    @Order(5)
+    void twoQuickChangesToOneAppAreBothAppliedInOrder() throws Exception {
+        putKv("marathon/staging/web.json", app("/staging/web", V2, 2, "/health"));
+        EventEnvelope<ConfigSynced> first = sync("c5", List.of(PREFIX + "marathon/staging/web.json"), List.of());
+        // a human scales it again while the first deployment runs: Marathon answers 409, the applier queues
+        HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(marathon + "/v2/apps/staging/web"))
+                .PUT(HttpRequest.BodyPublishers.ofString(app("/staging/web", V2, 1, "/health")))
+                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(put.statusCode()).isIn(200, 409);
+        putKv("marathon/staging/web.json", app("/staging/web", V2, 3, "/health"));
+        EventEnvelope<ConfigSynced> second = sync("c6", List.of(PREFIX + "marathon/staging/web.json"), List.of());
+        awaitOutcome(ServiceUpgraded.class, second.chainId(), "/staging/web");
+        assertThat(outcomesOf(first.chainId(), PipelineEvent.class)).isNotEmpty();
+        JsonNode app = JSON.readTree(get(marathon + "/v2/apps/staging/web").body()).path("app");
+        assertThat(app.path("instances").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    @Order(6)
+    void aChronosJobIsCreatedAndPrunedWhenItsFileGoes() throws Exception {
+        String job = "{\"name\":\"nightly-report\",\"command\":\"true\",\"schedule\":\"R/2030-01-01T00:00:00Z/PT24H\","
+                + "\"owner\":\"ops@example.org\",\"container\":{\"type\":\"DOCKER\",\"image\":\"" + V1 + "\"}}";
+        putKv("chronos/staging/nightly-report.json", job);
+        EventEnvelope<ConfigSynced> created = sync("c7", List.of(PREFIX + "chronos/staging/nightly-report.json"), List.of());
+        ServiceDeployed deployed = awaitOutcome(ServiceDeployed.class, created.chainId(), "nightly-report");
+        assertThat(deployed.deployment().target().wire()).isEqualTo("chronos");
+        assertThat(get(chronos + "/v1/scheduler/jobs/search?name=nightly-report").body()).contains("nightly-report");
+
+        deleteKv("chronos/staging/nightly-report.json");
+        EventEnvelope<ConfigSynced> removed = sync("c8", List.of(), List.of(PREFIX + "chronos/staging/nightly-report.json"));
+        awaitOutcome(ServiceRemoved.class, removed.chainId(), "nightly-report");
+        assertThat(get(chronos + "/v1/scheduler/jobs/search?name=nightly-report").body()).doesNotContain("nightly-report");
+    }
+
+    @Test
+    @Order(7)
+    void driftAfterAManualChangeIsReported() throws Exception {
+        await().atMost(Duration.ofSeconds(60)).until(() -> deploymentsOf("/staging/web").isEmpty());
+        HttpResponse<String> manual = HTTP.send(HttpRequest.newBuilder(URI.create(marathon + "/v2/apps/staging/web"))
+                .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"id\":\"/staging/web\",\"instances\":1}"))
+                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(manual.statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> OUTCOMES.stream()
+                .filter(e -> e.data() instanceof DeploymentFailed f && f.reason() == DeploymentFailed.Reason.DRIFT
+                        && f.deployment().targetId().equals("/staging/web"))
+                .findAny().isPresent());
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------------------
+
+    static String app(String id, String image, int instances, String healthPath) {
+        return "{\n  \"id\": \"" + id + "\",\n  \"instances\": " + instances + ",\n  \"cpus\": 0.1,\n  \"mem\": 32,\n"
+                + "  \"container\": {\"type\": \"DOCKER\", \"docker\": {\"image\": \"" + image + "\", \"network\": \"BRIDGE\","
+                + " \"portMappings\": [{\"containerPort\": 8080, \"hostPort\": 0, \"protocol\": \"tcp\"}]}},\n"
+                + "  \"healthChecks\": [{\"protocol\": \"HTTP\", \"path\": \"" + healthPath + "\", \"portIndex\": 0,"
+                + " \"gracePeriodSeconds\": 5, \"intervalSeconds\": 1, \"timeoutSeconds\": 1, \"maxConsecutiveFailures\": 2}],\n"
+                + "  \"upgradeStrategy\": {\"minimumHealthCapacity\": 1, \"maximumOverCapacity\": 1}\n}\n";
+    }
+
+    void putKv(String file, String value) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(consul + "/v1/kv/" + PREFIX + file))
+                .PUT(HttpRequest.BodyPublishers.ofString(value)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.body()).isEqualTo("true");
+    }
+
+    void deleteKv(String file) throws Exception {
+        HTTP.send(HttpRequest.newBuilder(URI.create(consul + "/v1/kv/" + PREFIX + file)).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    EventEnvelope<ConfigSynced> sync(String commit, List<String> put, List<String> deleted) throws Exception {
+        CommitPushed push = new CommitPushed("deploy", "config", "file:///deploy.git", "refs/heads/main",
+                CommitPushed.RefChange.BRANCH_UPDATED, "0".repeat(40), commit, List.of(), new Person("t", "t@x", "t"),
+                "d-" + commit, "generic");
+        EventEnvelope<CommitPushed> root = EventEnvelope.startChain(push, "/test",
+                EventIds.of(EventType.COMMIT_PUSHED, commit, UUID.randomUUID().toString()), Instant.now());
+        EventEnvelope<ConfigSynced> sync = root.next(new ConfigSynced("deploy", "main", null, commit, put, deleted,
+                List.of(), 1, false, List.of(), List.of(), ConfigSynced.Outcome.SYNCED, null), "/test", Instant.now(), commit);
+        publish(sync);
+        return sync;
+    }
+
+    void publish(EventEnvelope<?> event) throws Exception {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrap);
+        try (KafkaProducer<String, EventEnvelope<?>> producer = new KafkaProducer<>(props, new StringSerializer(),
+                new EventSerializer())) {
+            producer.send(new ProducerRecord<>(event.topic(), event.key(), event)).get();
+        }
+    }
+
+    static <T extends PipelineEvent> List<T> outcomesOf(String chainId, Class<T> type) {
+        List<T> found = new ArrayList<>();
+        for (EventEnvelope<?> e : OUTCOMES) {
+            if (chainId.equals(e.chainId()) && type.isInstance(e.data())) {
+                found.add(type.cast(e.data()));
+            }
+        }
+        return found;
+    }
+
+    static <T extends PipelineEvent> T awaitOutcome(Class<T> type, String chainId, String targetId) {
+        return awaitOutcome(type, chainId, targetId, 0);
+    }
+
+    static <T extends PipelineEvent> T awaitOutcome(Class<T> type, String chainId, String targetId, int after) {
+        return await().atMost(Duration.ofSeconds(90)).until(() -> {
+            List<EventEnvelope<?>> all = OUTCOMES.subList(Math.min(after, OUTCOMES.size()), OUTCOMES.size());
+            for (EventEnvelope<?> e : all) {
+                if (chainId.equals(e.chainId()) && type.isInstance(e.data()) && targetId.equals(targetIdOf(e.data()))) {
+                    return type.cast(e.data());
+                }
+            }
+            return null;
+        }, java.util.Objects::nonNull);
+    }
+
+    static String targetIdOf(PipelineEvent event) {
+        if (event instanceof ServiceDeployed e) return e.deployment().targetId();
+        if (event instanceof ServiceUpgraded e) return e.deployment().targetId();
+        if (event instanceof ServiceRolledBack e) return e.deployment().targetId();
+        if (event instanceof ServiceRemoved e) return e.deployment().targetId();
+        if (event instanceof DeploymentFailed e) return e.deployment().targetId();
+        return null;
+    }
+
+    String version(String appId) throws Exception {
+        JsonNode tasks = JSON.readTree(get(marathon + "/v2/apps" + appId + "/tasks").body()).path("tasks");
+        assertThat(tasks.size()).isGreaterThan(0);
+        JsonNode task = tasks.get(0);
+        String url = "http://" + task.path("host").asText("127.0.0.1") + ":" + task.path("ports").get(0).asInt() + "/version";
+        assertThat(url).startsWith("http://127.0.0.1:");
+        return get(url).body().trim();
+    }
+
+    List<String> deploymentsOf(String appId) throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (JsonNode d : JSON.readTree(get(marathon + "/v2/deployments").body())) {
+            for (JsonNode affected : d.path("affectedApps")) {
+                if (affected.asText().equals(appId)) {
+                    ids.add(d.path("id").asText());
+                }
+            }
+        }
+        return ids;
+    }
+
+    static HttpResponse<String> get(String url) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
