@@ -38,7 +38,7 @@ public class ConsulStandInExtension implements BeforeAllCallback, ParameterResol
                 .getOrComputeIfAbsent("consul", k -> new Closing(ConsulStandIn.start()), Closing.class).consul;
     }
 
-    private static final class Closing implements ExtensionContext.Store.CloseableResource {
+    private static final class Closing implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         final ConsulStandIn consul;
 
         Closing(ConsulStandIn consul) {

@@ -22,11 +22,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The data directory: a JSON snapshot ({@code state.json}) of the index, KV (with tombstones) and the agent's
- * services and checks, written atomically at most every 100 ms after a change and on close, plus the node id.
+ * services and checks, written atomically 100 ms after a change (later for a large state: never more often than
+ * twice the time one write takes, so writing never eats more than half a core) and on close, plus the node id.
  */
 final class Persistence {
 
     private static final long DEBOUNCE_MILLIS = 100;
+    private static final System.Logger LOG = System.getLogger(Persistence.class.getName());
 
     private final Path dir;
     private final Path file;
@@ -37,6 +39,7 @@ final class Persistence {
         return t;
     });
     private final AtomicBoolean pending = new AtomicBoolean();
+    private volatile long lastSaveMillis;
 
     Persistence(Path dir) throws IOException {
         this.dir = dir;
@@ -93,8 +96,12 @@ final class Persistence {
             if (pending.compareAndSet(false, true)) {
                 writer.schedule(() -> {
                     pending.set(false);
-                    save(state);
-                }, DEBOUNCE_MILLIS, TimeUnit.MILLISECONDS);
+                    try {
+                        save(state);
+                    } catch (RuntimeException e) {
+                        LOG.log(System.Logger.Level.ERROR, "the Consul stand-in could not save its state", e);
+                    }
+                }, Math.max(DEBOUNCE_MILLIS, 2 * lastSaveMillis), TimeUnit.MILLISECONDS);
             }
         });
     }
@@ -105,6 +112,15 @@ final class Persistence {
     }
 
     private synchronized void save(ConsulState state) {
+        long started = System.nanoTime();
+        try {
+            write(state);
+        } finally {
+            lastSaveMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        }
+    }
+
+    private void write(ConsulState state) {
         JsonObject snapshot = state.read(() -> {
             JsonArray kv = new JsonArray();
             state.kv.entries().values().forEach(e -> kv.add(e.toJson(true)));
