@@ -34,13 +34,15 @@ final class AgentHttp {
             return;
         }
         List<String> before = new ArrayList<>();
-        state.writeCatalog(index -> {
+        Change change = state.writeCatalog(index -> {
             state.catalog.checks().stream().filter(c -> c.serviceId.equals(registration.service().id))
                     .forEach(c -> before.add(c.checkId));
             return state.catalog.register(index, registration.service(), registration.checks());
         });
-        before.forEach(checks::unschedule);
-        registration.checks().forEach(checks::schedule);
+        if (change != null) {
+            before.forEach(checks::unschedule);
+            registration.checks().forEach(checks::schedule);
+        }
         ctx.response().setStatusCode(200).end();
     }
 

@@ -88,6 +88,10 @@ final class Catalog {
     /** Adds or replaces a service and its checks; checks of the service missing from the new definition go. */
     Change register(long index, ServiceInstance service, List<HealthCheck> serviceChecks) {
         ServiceInstance previous = services.get(service.id);
+        if (service.sameAs(previous) && sameChecks(service.id, serviceChecks)) {
+            // an unchanged re-registration (registrator's resync): nothing to write, no blocking query wakes
+            return null;
+        }
         Set<String> touched = new HashSet<>();
         touched.add(service.name);
         boolean listChanged = previous == null || !previous.name.equals(service.name)
@@ -113,6 +117,22 @@ final class Catalog {
             }
         }
         return bump(index, touched, listChanged);
+    }
+
+    private boolean sameChecks(String serviceId, List<HealthCheck> wanted) {
+        long existing = checks.values().stream().filter(c -> c.serviceId.equals(serviceId)).count();
+        if (existing != wanted.size()) {
+            return false;
+        }
+        for (HealthCheck check : wanted) {
+            HealthCheck current = checks.get(check.checkId);
+            if (current == null || !current.serviceId.equals(serviceId) || !current.sameDefinition(check)
+                    || !current.name.equals(check.name) || check.statusGivenAtRegistration != null
+                    && !check.statusGivenAtRegistration.equals(current.status)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Removes a service and its checks; null when there is no such service. */

@@ -74,6 +74,14 @@ final class ServiceInstance {
         return new JsonObject().put("lan_ipv4", lan).put("wan_ipv4", lan.copy());
     }
 
+    /** Same registration (what anti-entropy compares): a re-registration of it changes nothing in the catalog. */
+    boolean sameAs(ServiceInstance other) {
+        return other != null && id.equals(other.id) && name.equals(other.name) && tags.equals(other.tags)
+                && address.equals(other.address) && port == other.port && meta.equals(other.meta)
+                && enableTagOverride == other.enableTagOverride && weightPassing == other.weightPassing
+                && weightWarning == other.weightWarning;
+    }
+
     boolean hasTags(List<String> wanted) {
         return tags.containsAll(wanted);
     }

@@ -262,6 +262,29 @@ class CatalogContractTest {
     }
 
     @Test
+    @DisplayName("Agent › Register Service again unchanged (registrator's resync): the health index stays, a change moves it")
+    void unchangedReRegistrationIsNoChange() {
+        String name = name("resync");
+        ServiceOptions options = new ServiceOptions().setName(name).setId(name).setPort(7000).setAddress("127.0.0.1")
+                .setTags(List.of("a")).setCheckOptions(new CheckOptions().setTtl("1m"));
+        client.registerService(options).await().atMost(ConsulTarget.TIMEOUT);
+        try {
+            client.passCheck("service:" + name).await().atMost(ConsulTarget.TIMEOUT);
+            long index = client.healthServiceNodes(name, true).await().atMost(ConsulTarget.TIMEOUT).getIndex();
+            client.registerService(options).await().atMost(ConsulTarget.TIMEOUT);
+            ServiceEntryList after = client.healthServiceNodes(name, true).await().atMost(ConsulTarget.TIMEOUT);
+            assertThat(after.getIndex()).isEqualTo(index);
+            assertThat(after.getList()).as("the check kept its passing status").hasSize(1);
+
+            client.registerService(options.setPort(7001)).await().atMost(ConsulTarget.TIMEOUT);
+            assertThat(client.healthServiceNodes(name, false).await().atMost(ConsulTarget.TIMEOUT).getIndex())
+                    .isGreaterThan(index);
+        } finally {
+            client.deregisterService(name).await().atMost(ConsulTarget.TIMEOUT);
+        }
+    }
+
+    @Test
     @DisplayName("Agent › Enable Maintenance Mode: a critical _service_maintenance check takes the instance out")
     void maintenanceMode() {
         String name = name("maint");
