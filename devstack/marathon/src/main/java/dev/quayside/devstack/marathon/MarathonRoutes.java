@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.ResponseTimeHandler;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -39,6 +40,7 @@ final class MarathonRoutes {
 
     Router router(Vertx vertx) {
         Router router = Router.router(vertx);
+        router.route().handler(ResponseTimeHandler.create()); // x-response-time: time spent in the stand-in
         if (options.username != null) {
             router.route().handler(ctx -> BasicAuth.check(ctx, options.username, options.password));
         }
