@@ -128,6 +128,17 @@ public final class ChronosScheduler {
             Instant next = job.schedule.start();
             Instant now = Instant.now();
             Duration epsilon = epsilon(job.definition);
+            // skip the occurrences older than epsilon, counting them against R<n>, as Chronos does
+            if (job.schedule.fixedStep() != null && next.plus(epsilon).isBefore(now)) {
+                long step = job.schedule.fixedStep().toMillis();
+                long behind = now.toEpochMilli() - next.plus(epsilon).toEpochMilli();
+                long skip = behind / step + 1;
+                if (job.remaining >= 0) {
+                    skip = Math.min(skip, job.remaining);
+                    job.remaining -= skip;
+                }
+                next = next.plusMillis(skip * step);
+            }
             while (next.plus(epsilon).isBefore(now) && job.remaining != 0) {
                 next = job.schedule.next(next);
                 if (job.remaining > 0) {

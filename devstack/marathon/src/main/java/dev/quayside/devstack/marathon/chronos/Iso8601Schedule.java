@@ -72,6 +72,14 @@ public record Iso8601Schedule(long repetitions, Instant start, Period period, Du
         }
     }
 
+    /** The period as a fixed duration when it has no months or years (which vary in length), else null. */
+    public Duration fixedStep() {
+        if (period.getMonths() != 0 || period.getYears() != 0) {
+            return null;
+        }
+        return duration.plusDays(period.getDays());
+    }
+
     /** The occurrence after {@code t}. */
     public Instant next(Instant t) {
         ZonedDateTime z = t.atZone(zone);
