@@ -62,11 +62,12 @@ final class KvHttp {
         } else {
             boolean raw = params.contains("raw");
             blocking.serve(ctx, change -> change.keys().contains(key), () -> {
+                // Consul's KVS.Get: the key's own ModifyIndex, or the table index when the key is missing
                 KvEntry entry = kv.get(key);
-                long index = kv.tableIndex();
                 if (entry == null) {
-                    return QueryResult.notFound(index);
+                    return QueryResult.notFound(kv.tableIndex());
                 }
+                long index = entry.modifyIndex();
                 if (raw) {
                     return QueryResult.ok(index, Buffer.buffer(entry.value() == null ? new byte[0] : entry.value()));
                 }

@@ -66,6 +66,23 @@ class BlockingQueryContractTest {
     }
 
     @Test
+    @DisplayName("Blocking Queries: a single-key read blocks on the key's ModifyIndex; other keys do not wake it")
+    void singleKeyBlocks() throws Exception {
+        String root = ConsulTarget.uniquePrefix("block-key");
+        client.putValue(root + "watched", "1").await().atMost(ConsulTarget.TIMEOUT);
+        long index = client.getValue(root + "watched").await().atMost(ConsulTarget.TIMEOUT).getModifyIndex();
+        client.putValue(root + "other", "x").await().atMost(ConsulTarget.TIMEOUT);
+        CompletableFuture<KeyValue> next = client.getValueWithOptions(root + "watched",
+                new BlockingQueryOptions().setIndex(index).setWait("30s")).subscribeAsCompletionStage();
+        Thread.sleep(300);
+        assertThat(next).as("a write to another key does not end the wait").isNotDone();
+        client.putValue(root + "watched", "2").await().atMost(ConsulTarget.TIMEOUT);
+        KeyValue woken = next.get(5, TimeUnit.SECONDS);
+        assertThat(woken.getValue()).isEqualTo("2");
+        assertThat(woken.getModifyIndex()).isGreaterThan(index);
+    }
+
+    @Test
     @DisplayName("Blocking Queries: without a change the read answers after ?wait (plus at most wait/16 jitter)")
     void timesOutOnWait() {
         String root = ConsulTarget.uniquePrefix("timeout");
