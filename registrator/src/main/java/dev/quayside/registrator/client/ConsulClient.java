@@ -74,17 +74,46 @@ public class ConsulClient {
 
     /** Registers (or re-registers: Consul replaces by id) one service. */
     public void register(ServiceRegistration service) {
-        ServiceCheck check = service.check();
-        Uni<Void> call;
-        String path;
-        if (check != null && needsRaw(check)) {
-            path = "raw";
-            call = raw(service);
-        } else {
-            path = "client";
-            call = consul.registerService(serviceOptions(service));
+        await(registration(service), "register " + service.id(), "register", path(service));
+    }
+
+    /**
+     * Registers many services, {@code concurrency} requests at a time; answers the failures by service id (empty when
+     * all succeeded). For the full sync, where one-by-one round trips would dominate.
+     */
+    public Map<String, Throwable> registerAll(List<ServiceRegistration> services, int concurrency) {
+        Map<String, Throwable> failures = new java.util.concurrent.ConcurrentHashMap<>();
+        if (services.isEmpty()) {
+            return failures;
         }
-        await(call, "register " + service.id(), "register", path);
+        io.smallrye.mutiny.Multi.createFrom().iterable(services)
+                .onItem().transformToUni(service -> {
+                    long start = System.nanoTime();
+                    return retried(registration(service))
+                            .onItemOrFailure().invoke((ok, failure) -> {
+                                if (failure != null) {
+                                    failures.put(service.id(), failure);
+                                }
+                                meters.timer("quayside.registrator.consul.requests", "operation", "register",
+                                        "path", path(service), "outcome", failure == null ? "ok" : "error")
+                                        .record(Duration.ofNanos(System.nanoTime() - start));
+                            })
+                            .onFailure().recoverWithNull();
+                })
+                .merge(Math.max(1, concurrency))
+                .collect().asList()
+                .await().atMost(timeout.multipliedBy(attempts + 1L).multipliedBy(
+                        Math.max(1, services.size() / Math.max(1, concurrency) + 1)));
+        return failures;
+    }
+
+    private Uni<Void> registration(ServiceRegistration service) {
+        ServiceCheck check = service.check();
+        return check != null && needsRaw(check) ? raw(service) : consul.registerService(serviceOptions(service));
+    }
+
+    private static String path(ServiceRegistration service) {
+        return service.check() != null && needsRaw(service.check()) ? "raw" : "client";
     }
 
     /** Deregisters one service id (Consul answers 200 for an id it does not know... or 404 on newer agents). */
@@ -210,11 +239,7 @@ public class ConsulClient {
         long start = System.nanoTime();
         String outcome = "error";
         try {
-            Uni<T> retried = attempts > 1
-                    ? call.onFailure(ConsulClient::retryable).retry()
-                            .withBackOff(retryInterval, retryInterval.multipliedBy(4)).atMost(attempts - 1L)
-                    : call;
-            T result = retried.await().atMost(timeout.multipliedBy(attempts + 1L));
+            T result = retried(call).await().atMost(timeout.multipliedBy(attempts + 1L));
             outcome = "ok";
             return result;
         } catch (RuntimeException e) {
@@ -223,6 +248,13 @@ public class ConsulClient {
             meters.timer("quayside.registrator.consul.requests", "operation", operation, "path", path,
                     "outcome", outcome).record(Duration.ofNanos(System.nanoTime() - start));
         }
+    }
+
+    private <T> Uni<T> retried(Uni<T> call) {
+        return attempts > 1
+                ? call.onFailure(ConsulClient::retryable).retry()
+                        .withBackOff(retryInterval, retryInterval.multipliedBy(4)).atMost(attempts - 1L)
+                : call;
     }
 
     private static boolean retryable(Throwable failure) {

@@ -113,6 +113,37 @@ public class DockerEngineClient {
         }
     }
 
+    /**
+     * Inspects many containers, {@code concurrency} at a time; containers gone meanwhile are left out. A failure of
+     * the engine fails the whole call.
+     */
+    public Map<String, ContainerFacts> inspectAll(List<String> containerIds, int concurrency) {
+        Map<String, ContainerFacts> facts = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.max(1, Math.min(concurrency, containerIds.size())), r -> {
+                    Thread thread = new Thread(r, "registrator-inspect");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        try {
+            List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+            for (String id : containerIds) {
+                futures.add(pool.submit(() -> inspect(id).ifPresent(f -> facts.put(id, f))));
+            }
+            for (java.util.concurrent.Future<?> future : futures) {
+                future.get();
+            }
+            return facts;
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while inspecting containers", e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /** A container event registrator acts on. */
     public record ContainerEvent(String action, String containerId, Map<String, String> attributes, long timeNano) {
     }

@@ -37,6 +37,8 @@ public class Registrar {
     private static final Logger LOG = Logger.getLogger(Registrar.class);
     /** Bit set on an exit code when the process ended by a signal. */
     private static final int SIGNALED = 128;
+    /** Concurrent Docker inspections and Consul registrations during a full sync. */
+    private static final int CONCURRENCY = 8;
 
     private final DockerEngineClient docker;
     private final ConsulClient consul;
@@ -157,6 +159,22 @@ public class Registrar {
      */
     private void register(ContainerFacts container, boolean fromEvent) {
         List<ServiceRegistration> services = settings.rules().services(container);
+        Map<String, Throwable> failed = new HashMap<>();
+        for (ServiceRegistration service : services) {
+            try {
+                consul.register(service);
+            } catch (RuntimeException e) {
+                failed.put(service.id(), e);
+            }
+        }
+        record(container, services, failed);
+        if (services.isEmpty() && fromEvent) {
+            LOG.debugf("ignored: %s offers no service", container.shortId());
+        }
+    }
+
+    /** Book-keeping after registering {@code services}: state, events, services the container no longer offers. */
+    private void record(ContainerFacts container, List<ServiceRegistration> services, Map<String, Throwable> failed) {
         List<ServiceRegistration> before = registered.getOrDefault(container.id(), List.of());
         List<ServiceRegistration> kept = retained.remove(container.id());
         Set<String> known = new HashSet<>();
@@ -166,18 +184,18 @@ public class Registrar {
         }
         List<ServiceRegistration> done = new ArrayList<>();
         for (ServiceRegistration service : services) {
-            try {
-                consul.register(service);
-                registrations.increment();
-                done.add(service);
-                if (!known.contains(service.id()) || !sameContainer(before, service)) {
-                    LOG.infof("added: %s %s", container.shortId(), service.id());
-                    events.started(container(service), settings.source(), Instant.now());
-                }
-            } catch (RuntimeException e) {
+            Throwable failure = failed.get(service.id());
+            if (failure != null) {
                 failures.increment();
                 LOG.warnf("register failed: %s %s: %s (retried at the next sync)", container.shortId(),
-                        service.id(), e.getMessage());
+                        service.id(), failure.getMessage());
+                continue;
+            }
+            registrations.increment();
+            done.add(service);
+            if (!known.contains(service.id()) || !sameContainer(before, service)) {
+                LOG.infof("added: %s %s", container.shortId(), service.id());
+                events.started(container(service), settings.source(), Instant.now());
             }
         }
         Set<String> now = new HashSet<>();
@@ -192,9 +210,6 @@ public class Registrar {
         }
         if (done.isEmpty()) {
             registered.remove(container.id());
-            if (services.isEmpty() && fromEvent) {
-                LOG.debugf("ignored: %s offers no service", container.shortId());
-            }
         } else {
             registered.put(container.id(), done);
         }
@@ -269,11 +284,21 @@ public class Registrar {
     void sync(String reason) {
         long start = System.nanoTime();
         List<String> running = docker.runningContainerIds();
-        Set<String> alive = new HashSet<>(running);
+        Map<String, ContainerFacts> facts = docker.inspectAll(running, CONCURRENCY);
+        facts.values().removeIf(f -> !f.running());
+        Set<String> alive = new HashSet<>(facts.keySet());
+        Map<String, List<ServiceRegistration>> services = new LinkedHashMap<>();
+        List<ServiceRegistration> all = new ArrayList<>();
         for (String id : running) {
-            docker.inspect(id).filter(ContainerFacts::running).ifPresentOrElse(
-                    facts -> register(facts, false), () -> alive.remove(id));
+            ContainerFacts container = facts.get(id);
+            if (container != null) {
+                List<ServiceRegistration> offered = settings.rules().services(container);
+                services.put(id, offered);
+                all.addAll(offered);
+            }
         }
+        Map<String, Throwable> failed = consul.registerAll(all, CONCURRENCY);
+        services.forEach((id, offered) -> record(facts.get(id), offered, failed));
         for (String id : new ArrayList<>(registered.keySet())) {
             if (!alive.contains(id)) {
                 died(id);

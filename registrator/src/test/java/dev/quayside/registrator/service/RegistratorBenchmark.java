@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The issue's figures, on demand only (the name keeps it out of {@code mvn verify}):
- * {@code ./mvnw -B -pl registrator test -Dtest=RegistratorBenchmark -Dbench.containers=200}.
+ * {@code ./mvnw -B -pl registrator test -Dtest=RegistratorBenchmark -Dbench.containers=200
+ * "-Dbench.jvm=-Xmx64m -XX:+UseSerialGC"}.
  * Prints start event → visible in the catalog (p50, p95), the initial sync of N running containers, and the RSS of
  * the packaged service after that sync (when {@code target/quarkus-app} exists).
  */
@@ -103,20 +104,26 @@ class RegistratorBenchmark {
             throws IOException, InterruptedException {
         Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
         Assumptions.assumeTrue(Files.exists(jar), "no " + jar.toAbsolutePath() + ": run `package` first for the RSS");
-        Process app = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dquarkus.http.port=0", "-Dquayside.consul.url=" + consulUrl,
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString()));
+        String jvm = System.getProperty("bench.jvm", "").trim();
+        if (!jvm.isEmpty()) {
+            command.addAll(List.of(jvm.split("\\s+")));
+        }
+        command.addAll(List.of("-Dquarkus.http.port=0", "-Dquayside.consul.url=" + consulUrl,
                 "-Dquayside.registrator.container-label=" + label, "-Dquayside.registrator.hostname=" + host,
                 "-Dquayside.registrator.address=127.0.0.1",
                 "-Dkafka.bootstrap.servers=" + KafkaBroker.sharedBootstrapServers(),
-                "-jar", jar.toString())).redirectErrorStream(true)
+                "-jar", jar.toString()));
+        Process app = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(Path.of("target/bench-app.log").toFile()).start();
         try {
             await().atMost(Duration.ofMinutes(2)).until(() -> view.services(host).size() == expected);
             Thread.sleep(5000);
             String status = Files.readString(Path.of("/proc/" + app.pid() + "/status"));
             String rss = status.lines().filter(l -> l.startsWith("VmRSS")).findFirst().orElse("VmRSS: ?");
-            System.out.printf("BENCH packaged service after syncing %d containers: %s (default JVM flags)%n",
-                    expected, rss.replaceAll("\\s+", " "));
+            System.out.printf("BENCH packaged service after syncing %d containers: %s (JVM flags: %s)%n",
+                    expected, rss.replaceAll("\\s+", " "), jvm.isEmpty() ? "defaults" : jvm);
         } finally {
             app.destroy();
             app.waitFor(10, TimeUnit.SECONDS);
