@@ -46,7 +46,8 @@ public class ImageBuiltHandler {
     }
 
     /** Retryable failures (Git, Consul) are retried here; what is left is terminal. */
-    @Retry(maxRetries = 2, delay = 200, jitter = 100, abortOn = WriteBackService.PushRejectedException.class)
+    @Retry(maxRetries = 2, delay = 200, jitter = 100,
+            abortOn = {WriteBackService.PushRejectedException.class, IllegalArgumentException.class})
     public Handled handle(EventEnvelope<ImageBuilt> in) throws GitException {
         ImageBuilt built = in.data();
         List<EventEnvelope<?>> events = new ArrayList<>();

@@ -3,9 +3,6 @@ package dev.quayside.configsyncer.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.quayside.devstack.consul.ConsulStandIn;
-import dev.quayside.devstack.consul.ConsulStandInResource;
-import dev.quayside.devstack.consul.InjectConsulStandIn;
 import dev.quayside.devstack.kafka.KafkaBrokerResource;
 import dev.quayside.events.CommitPushed;
 import dev.quayside.events.ConfigSynced;
@@ -44,17 +41,18 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hamcrest.Matchers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /** The whole service: real Kafka broker, real Git repository, Consul stand-in. */
 @QuarkusTest
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = ConsulStandInResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = ConsulProcessResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = ConfigRepoResource.class, restrictToAnnotatedClass = true)
 class ConfigSyncerServiceTest {
-
-    @InjectConsulStandIn
-    ConsulStandIn consul;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
@@ -130,11 +128,12 @@ class ConfigSyncerServiceTest {
 
     private String kv(String key) throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(consul.url() + "/v1/kv/" + key + "?raw")).build(), HttpResponse.BodyHandlers.ofString());
+                URI.create(ConsulProcessResource.url + "/v1/kv/" + key + "?raw")).build(), HttpResponse.BodyHandlers.ofString());
         return r.statusCode() == 200 ? r.body() : null;
     }
 
     @Test
+    @Order(2)
     void imageBuiltIsWrittenBackMirroredAndTheWebhookRoundTripEmitsNothingNew() throws Exception {
         EventEnvelope<CommitPushed> start = push("sample-app", "app", "a".repeat(40));
         String digest = "sha256:" + "b".repeat(64);
@@ -180,6 +179,7 @@ class ConfigSyncerServiceTest {
     }
 
     @Test
+    @Order(1)
     void aMalformedRecordIsDeadLetteredAndHealthProbesRealDependencies() throws Exception {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -192,5 +192,24 @@ class ConfigSyncerServiceTest {
                 .body("checks.find { it.name == 'consul' }.status", Matchers.equalTo("UP"))
                 .body("checks.find { it.name == 'config-repositories' }.status", Matchers.equalTo("UP"));
         RestAssured.get("/api/repositories").then().statusCode(200).body("[0].name", Matchers.equalTo("deploy"));
+    }
+
+    @Test
+    @Order(3)
+    void aTerminalWriteBackFailureIsAnnouncedAndDeadLettered() throws Exception {
+        ConfigRepoResource.pull();
+        ConfigRepoResource.write("quayside.yml", "environments: [not, a, map]\n");
+        ConfigRepoResource.commitAndPush("broken policy");
+        int dead = dlq.size();
+        EventEnvelope<CommitPushed> start = push("sample-app", "app", "c".repeat(40));
+        String digest = "sha256:" + "d".repeat(64);
+        ImageBuilt built = new ImageBuilt("sample-app", "sample-app", "c".repeat(40), "main",
+                ConfigRepoResource.REGISTRY, "sample-app", "ccccccc", List.of(), digest,
+                "pkg:oci/sample-app@sha256%3A" + "d".repeat(64), Map.of(), false);
+        send(start.next(built, "/test", Instant.now(), "build"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> !chain(start.id()).isEmpty() && dlq.size() > dead);
+        TagUpdated tag = (TagUpdated) chain(start.id()).get(0).data();
+        assertThat(tag.outcome()).isEqualTo(TagUpdated.Outcome.FAILED);
+        assertThat(tag.reason()).contains("quayside.yml").contains("'environments' must be a map");
     }
 }
