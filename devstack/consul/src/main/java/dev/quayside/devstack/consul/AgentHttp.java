@@ -33,14 +33,18 @@ final class AgentHttp {
             Replies.text(ctx, e.status, e.getMessage());
             return;
         }
+        boolean replace = ctx.request().params().contains("replace-existing-checks")
+                && !"false".equals(ctx.request().getParam("replace-existing-checks"));
         List<String> before = new ArrayList<>();
         Change change = state.writeCatalog(index -> {
             state.catalog.checks().stream().filter(c -> c.serviceId.equals(registration.service().id))
                     .forEach(c -> before.add(c.checkId));
-            return state.catalog.register(index, registration.service(), registration.checks());
+            return state.catalog.register(index, registration.service(), registration.checks(), replace);
         });
         if (change != null) {
-            before.forEach(checks::unschedule);
+            // checks dropped by ?replace-existing-checks stop; the (re)defined ones (re)start
+            before.stream().filter(id -> state.read(() -> state.catalog.check(id)) == null)
+                    .forEach(checks::unschedule);
             registration.checks().forEach(checks::schedule);
         }
         ctx.response().setStatusCode(200).end();

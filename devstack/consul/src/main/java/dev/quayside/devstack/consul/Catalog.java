@@ -85,10 +85,14 @@ final class Catalog {
 
     // ---- writes ----
 
-    /** Adds or replaces a service and its checks; checks of the service missing from the new definition go. */
-    Change register(long index, ServiceInstance service, List<HealthCheck> serviceChecks) {
+    /**
+     * Adds or replaces a service and its checks. Checks of the service missing from the new definition stay, unless
+     * {@code replaceExistingChecks} ({@code ?replace-existing-checks}) asks to delete them.
+     */
+    Change register(long index, ServiceInstance service, List<HealthCheck> serviceChecks,
+            boolean replaceExistingChecks) {
         ServiceInstance previous = services.get(service.id);
-        if (service.sameAs(previous) && sameChecks(service.id, serviceChecks)) {
+        if (service.sameAs(previous) && sameChecks(service.id, serviceChecks, replaceExistingChecks)) {
             // an unchanged re-registration (registrator's resync): nothing to write, no blocking query wakes
             return null;
         }
@@ -109,7 +113,9 @@ final class Catalog {
             keep.add(check.checkId);
             putCheck(index, check);
         }
-        checks.values().removeIf(c -> c.serviceId.equals(service.id) && !keep.contains(c.checkId));
+        if (replaceExistingChecks) {
+            checks.values().removeIf(c -> c.serviceId.equals(service.id) && !keep.contains(c.checkId));
+        }
         for (HealthCheck check : checks.values()) {
             if (check.serviceId.equals(service.id)) {
                 check.serviceName = service.name;
@@ -119,9 +125,9 @@ final class Catalog {
         return bump(index, touched, listChanged);
     }
 
-    private boolean sameChecks(String serviceId, List<HealthCheck> wanted) {
+    private boolean sameChecks(String serviceId, List<HealthCheck> wanted, boolean replaceExistingChecks) {
         long existing = checks.values().stream().filter(c -> c.serviceId.equals(serviceId)).count();
-        if (existing != wanted.size()) {
+        if (replaceExistingChecks && existing != wanted.size()) {
             return false;
         }
         for (HealthCheck check : wanted) {

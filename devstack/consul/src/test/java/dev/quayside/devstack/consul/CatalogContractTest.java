@@ -285,6 +285,31 @@ class CatalogContractTest {
     }
 
     @Test
+    @DisplayName("Agent › Register Service ?replace-existing-checks: checks missing from the definition stay unless asked")
+    void replaceExistingChecks() {
+        String name = name("replace");
+        client.registerService(new ServiceOptions().setName(name).setId(name).setPort(1).setCheckListOptions(List.of(
+                new CheckOptions().setId(name + "-a").setTtl("1m"), new CheckOptions().setId(name + "-b").setTtl("1m"))))
+                .await().atMost(ConsulTarget.TIMEOUT);
+        try {
+            String single = new JsonObject().put("ID", name).put("Name", name).put("Port", 1)
+                    .put("Check", new JsonObject().put("CheckID", name + "-a").put("TTL", "1m")).encode();
+            consul.send("PUT", "/v1/agent/service/register", single);
+            assertThat(checkIds(name)).containsExactly(name + "-a", name + "-b");
+            consul.send("PUT", "/v1/agent/service/register?replace-existing-checks", single);
+            assertThat(checkIds(name)).containsExactly(name + "-a");
+        } finally {
+            client.deregisterService(name).await().atMost(ConsulTarget.TIMEOUT);
+        }
+    }
+
+    private List<String> checkIds(String service) {
+        return client.localChecks().await().atMost(ConsulTarget.TIMEOUT).stream()
+                .filter(c -> service.equals(c.getServiceName())).map(Check::getId).sorted()
+                .collect(Collectors.toList());
+    }
+
+    @Test
     @DisplayName("Agent › Enable Maintenance Mode: a critical _service_maintenance check takes the instance out")
     void maintenanceMode() {
         String name = name("maint");
