@@ -191,6 +191,7 @@ final class MarathonScheduler {
     private final Map<String, App> apps = new TreeMap<>();
     private final Map<String, Task> tasks = new LinkedHashMap<>();
     private final Map<String, Deployment> deployments = new LinkedHashMap<>();
+    private final StateFile state;
     private long tickTimer = -1;
     private long pollTimer = -1;
     private volatile boolean polling;
@@ -210,12 +211,53 @@ final class MarathonScheduler {
         this.https = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false).setSsl(true).setTrustAll(true)
                 .setVerifyHost(false).setMaxPoolSize(16));
         this.tcp = vertx.createNetClient(new NetClientOptions().setConnectTimeout(2000));
+        this.state = options.stateDir == null ? null : new StateFile(options.stateDir.resolve("marathon-apps.json"));
+    }
+
+    // ---------------------------------------------------------------------------------------------- state file
+
+    private void load(JsonObject snapshot) {
+        if (snapshot == null) {
+            return;
+        }
+        synchronized (this) {
+            for (Object o : snapshot.getJsonArray("apps", new JsonArray())) {
+                JsonObject a = (JsonObject) o;
+                App app = new App(a.getString("id"));
+                app.definition = a.getJsonObject("definition");
+                app.version = a.getString("version");
+                app.lastConfigChangeAt = a.getString("lastConfigChangeAt");
+                app.lastScalingAt = a.getString("lastScalingAt");
+                a.getJsonObject("versions", new JsonObject()).forEach(v -> app.versions.put(v.getKey(),
+                        (JsonObject) v.getValue()));
+                apps.put(app.id, app);
+            }
+        }
+    }
+
+    /** Saves the apps (definitions and versions) when a state directory is configured; call under the lock. */
+    private void persist() {
+        if (state == null) {
+            return;
+        }
+        JsonArray list = new JsonArray();
+        for (App app : apps.values()) {
+            JsonObject versions = new JsonObject();
+            app.versions.forEach(versions::put);
+            list.add(new JsonObject().put("id", app.id).put("definition", app.definition).put("version", app.version)
+                    .put("lastConfigChangeAt", app.lastConfigChangeAt).put("lastScalingAt", app.lastScalingAt)
+                    .put("versions", versions));
+        }
+        state.write(new JsonObject().put("apps", list));
     }
 
     // ---------------------------------------------------------------------------------------------- lifecycle
 
     /** Re-adopts the containers a previous run of this stand-in left, then starts the loops. */
     void start() {
+        if (state != null) {
+            load(state.read());
+        }
         adopt();
         tickTimer = vertx.setPeriodic(options.tickMillis, id -> tick());
         pollTimer = vertx.setPeriodic(1000, id -> pollContainers());
@@ -241,6 +283,12 @@ final class MarathonScheduler {
                 }
             }
             newest.forEach((appId, def) -> {
+                if (apps.containsKey(appId)) {
+                    return; // known from the state file, with its versions
+                }
+                if (state != null && state.existed()) {
+                    return; // deleted while its containers survived: they are removed below
+                }
                 App app = new App(appId);
                 String version = newestVersion.get(appId);
                 app.definition = def;
@@ -253,7 +301,13 @@ final class MarathonScheduler {
             for (DockerTasks.Owned c : owned) {
                 Map<String, String> labels = c.labels();
                 App app = apps.get(labels.get(DockerTasks.LABEL_APP_ID));
-                if (app == null || !c.running()) {
+                if (!c.running()) {
+                    continue;
+                }
+                if (app == null) {
+                    if (labels.containsKey(DockerTasks.LABEL_APP_ID)) {
+                        dockerPool.submit(() -> docker.stopAndRemove(c.id(), 0));
+                    }
                     continue;
                 }
                 JsonObject def = new JsonObject(labels.get(DockerTasks.LABEL_APP_DEFINITION));
@@ -312,6 +366,9 @@ final class MarathonScheduler {
         if (stopTasks) {
             // anything else labelled for this stand-in: tasks that were still starting, leftovers
             docker.removeAll(options.standInId, DockerTasks.LABEL_TASK_ID);
+        }
+        if (state != null) {
+            state.close();
         }
         http.close();
         https.close();
@@ -538,6 +595,7 @@ final class MarathonScheduler {
             app.version = version;
             app.lastScalingAt = version;
             app.versions.put(version, app.definition);
+            persist();
         }
         kill(task, false);
         return json;
@@ -623,6 +681,7 @@ final class MarathonScheduler {
 
     private Deployment startDeployment(Deployment d) {
         deployments.put(d.id, d);
+        persist();
         events.publish(EventStream.event("deployment_info").put("plan", planJson(d))
                 .put("currentStep", stepJson(d)));
         return d;
@@ -666,6 +725,7 @@ final class MarathonScheduler {
         app.lastConfigChangeAt = d.originalConfigVersion;
         app.lastScalingAt = version;
         app.versions.put(version, d.original);
+        persist();
         app.launchDelayMs = 0;
         app.nextLaunchAt = 0;
         for (Task t : new ArrayList<>(tasks.values())) {

@@ -41,6 +41,7 @@ public final class MarathonStandIn implements AutoCloseable {
         long tickMillis = 100;
         int maxVersions = 50;
         boolean dockerInit = true;
+        java.nio.file.Path stateDir;
 
         /** Marathon's port on 127.0.0.1; 0 (default) = a random free port. */
         public Options marathonPort(int port) {
@@ -112,6 +113,15 @@ public final class MarathonStandIn implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Keeps the apps (definitions, versions) and Chronos jobs (with their counters) in JSON files in this folder,
+         * so a restarted stand-in knows them too, not only the running containers it re-adopts; default: memory only.
+         */
+        public Options stateDir(java.nio.file.Path dir) {
+            this.stateDir = dir;
+            return this;
+        }
+
         public String standInId() {
             return standInId;
         }
@@ -141,7 +151,8 @@ public final class MarathonStandIn implements AutoCloseable {
         try {
             this.events = new EventStream(vertx);
             this.scheduler = new MarathonScheduler(vertx, docker, events, options);
-            this.chronos = new ChronosScheduler(docker, options.standInId, options.defaultImage);
+            this.chronos = new ChronosScheduler(docker, options.standInId, options.defaultImage,
+                    options.stateDir == null ? null : new StateFile(options.stateDir.resolve("chronos-jobs.json")));
             MarathonRoutes routes = new MarathonRoutes(scheduler, events, options);
             HttpServerOptions http = new HttpServerOptions().setHost("127.0.0.1").setCompressionSupported(false);
             this.marathonServer = vertx.createHttpServer(http.setPort(options.marathonPort))
@@ -233,7 +244,8 @@ public final class MarathonStandIn implements AutoCloseable {
 
     /**
      * {@code bin/quayside devstack marathon [--port 8080] [--chronos-port 4400] [--id standalone]
-     * [--default-image IMAGE] [--deployment-timeout SECONDS] [--stop-tasks-on-exit]}: runs both stand-ins in the
+     * [--default-image IMAGE] [--deployment-timeout SECONDS] [--state-dir DIR] [--stop-tasks-on-exit]}: runs both
+     * stand-ins in the
      * foreground on 127.0.0.1 until interrupted.
      */
     public static void main(String[] args) throws InterruptedException {
@@ -248,11 +260,12 @@ public final class MarathonStandIn implements AutoCloseable {
                 case "--default-image" -> options.defaultImage(value(args, ++i, a));
                 case "--deployment-timeout" -> options.deploymentTimeout(
                         Duration.ofSeconds(Long.parseLong(value(args, ++i, a))));
+                case "--state-dir" -> options.stateDir(java.nio.file.Path.of(value(args, ++i, a)));
                 case "--stop-tasks-on-exit" -> stopOnExit = true;
                 case "--help", "-h" -> {
                     System.out.println("usage: quayside devstack marathon [--port 8080] [--chronos-port 4400] "
                             + "[--id standalone] [--default-image IMAGE] [--deployment-timeout SECONDS] "
-                            + "[--stop-tasks-on-exit]");
+                            + "[--state-dir DIR] [--stop-tasks-on-exit]");
                     return;
                 }
                 default -> {

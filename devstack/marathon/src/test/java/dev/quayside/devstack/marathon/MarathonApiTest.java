@@ -207,6 +207,42 @@ class MarathonApiTest {
         }
     }
 
+    @Test
+    void aStateDirKeepsAppsVersionsAndJobsAcrossRestarts() throws Exception {
+        Path dir = Files.createTempDirectory("marathon-state-");
+        String id = "state-" + System.nanoTime();
+        String version;
+        try (MarathonStandIn first = MarathonStandIn.start(MarathonStandIn.options().standInId(id).stateDir(dir))) {
+            assertThat(Http.send("POST", first.marathonUrl() + "/v2/apps", idle("/state/idle").encode()).status())
+                    .isEqualTo(201);
+            await().atMost(Duration.ofSeconds(5)).until(() -> Http.get(first.marathonUrl() + "/v2/deployments")
+                    .array().isEmpty());
+            Http.Response update = Http.send("PATCH", first.marathonUrl() + "/v2/apps/state/idle",
+                    new JsonObject().put("env", new JsonObject().put("K", "v")).encode());
+            version = update.json().getString("version");
+            assertThat(Http.send("POST", first.chronosUrl() + "/v1/scheduler/iso8601", new JsonObject()
+                    .put("name", "kept").put("command", "true").put("schedule", "R/2030-01-01T00:00:00Z/P1D")
+                    .encode()).status()).isEqualTo(204);
+            assertThat(Http.send("POST", first.chronosUrl() + "/v1/scheduler/dependency", new JsonObject()
+                    .put("name", "kept-child").put("command", "true").put("parents", new JsonArray().add("kept"))
+                    .encode()).status()).isEqualTo(204);
+        }
+        assertThat(dir.resolve("marathon-apps.json")).exists();
+        try (MarathonStandIn second = MarathonStandIn.start(MarathonStandIn.options().standInId(id).stateDir(dir))) {
+            JsonObject app = Http.get(second.marathonUrl() + "/v2/apps/state/idle").json().getJsonObject("app");
+            assertThat(app.getString("version")).isEqualTo(version);
+            assertThat(app.getJsonObject("env").getString("K")).isEqualTo("v");
+            assertThat(Http.get(second.marathonUrl() + "/v2/apps/state/idle/versions").json()
+                    .getJsonArray("versions")).hasSize(2);
+            assertThat(Http.get(second.chronosUrl() + "/v1/scheduler/jobs").array().stream()
+                    .map(j -> ((JsonObject) j).getString("name"))).containsExactlyInAnyOrder("kept", "kept-child");
+            assertThat(Http.send("DELETE", second.marathonUrl() + "/v2/apps/state/idle", null).status()).isEqualTo(200);
+        }
+        try (MarathonStandIn third = MarathonStandIn.start(MarathonStandIn.options().standInId(id).stateDir(dir))) {
+            assertThat(Http.get(third.marathonUrl() + "/v2/apps/state/idle").status()).isEqualTo(404);
+        }
+    }
+
     private static String b64(String s) {
         return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
     }

@@ -2,6 +2,7 @@ package dev.quayside.devstack.marathon.chronos;
 
 import com.github.dockerjava.api.command.WaitContainerResultCallback;
 import dev.quayside.devstack.marathon.DockerTasks;
+import dev.quayside.devstack.marathon.StateFile;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -71,6 +72,7 @@ public final class ChronosScheduler {
     }
 
     private final DockerTasks docker;
+    private final StateFile state;
     private final String standInId;
     private final String defaultImage;
     private final Map<String, Job> jobs = new LinkedHashMap<>();
@@ -82,9 +84,60 @@ public final class ChronosScheduler {
     private volatile boolean closed;
 
     public ChronosScheduler(DockerTasks docker, String standInId, String defaultImage) {
+        this(docker, standInId, defaultImage, null);
+    }
+
+    /** With a state file: jobs and their counters are loaded from it and saved to it on every change. */
+    public ChronosScheduler(DockerTasks docker, String standInId, String defaultImage, StateFile state) {
         this.docker = docker;
         this.standInId = standInId;
         this.defaultImage = defaultImage;
+        this.state = state;
+        if (state != null) {
+            load(state.read());
+        }
+    }
+
+    private synchronized void load(JsonObject snapshot) {
+        if (snapshot == null) {
+            return;
+        }
+        List<JsonObject> pending = new ArrayList<>();
+        snapshot.getJsonArray("jobs", new JsonArray()).forEach(o -> pending.add((JsonObject) o));
+        boolean progress = true;
+        while (!pending.isEmpty() && progress) {
+            progress = false;
+            for (JsonObject saved : new ArrayList<>(pending)) {
+                try {
+                    put(saved.getJsonObject("definition"), saved.getBoolean("dependent", false));
+                } catch (BadRequest e) {
+                    continue; // a parent not loaded yet
+                }
+                Job job = jobs.get(saved.getJsonObject("definition").getString("name"));
+                job.successCount = saved.getInteger("successCount", 0);
+                job.errorCount = saved.getInteger("errorCount", 0);
+                job.errorsSinceLastSuccess = saved.getInteger("errorsSinceLastSuccess", 0);
+                job.lastSuccess = saved.getString("lastSuccess", "");
+                job.lastError = saved.getString("lastError", "");
+                pending.remove(saved);
+                progress = true;
+            }
+        }
+        pending.forEach(p -> LOG.warning(() -> "Saved Chronos job not restored: " + p.getJsonObject("definition")));
+    }
+
+    private void persist() {
+        if (state == null) {
+            return;
+        }
+        JsonArray list = new JsonArray();
+        for (Job job : jobs.values()) {
+            list.add(new JsonObject().put("definition", job.definition).put("dependent", job.schedule == null)
+                    .put("successCount", job.successCount).put("errorCount", job.errorCount)
+                    .put("errorsSinceLastSuccess", job.errorsSinceLastSuccess).put("lastSuccess", job.lastSuccess)
+                    .put("lastError", job.lastError));
+        }
+        state.write(new JsonObject().put("jobs", list));
     }
 
     /** {@code POST /v1/scheduler/iso8601} (dependent = false) or {@code /dependency} (dependent = true). */
@@ -157,6 +210,7 @@ public final class ChronosScheduler {
             job.running = existing.running;
         }
         jobs.put(name, job);
+        persist();
     }
 
     private static Duration epsilon(JsonObject def) {
@@ -237,6 +291,7 @@ public final class ChronosScheduler {
         if (jobs.remove(name) == null) {
             throw new BadRequest("Job '" + name + "' does not exist");
         }
+        persist();
     }
 
     private JsonObject json(Job job) {
@@ -376,6 +431,7 @@ public final class ChronosScheduler {
             job.successCount++;
             job.errorsSinceLastSuccess = 0;
             job.lastSuccess = now;
+            persist();
             for (Job child : jobs.values()) {
                 List<String> parents = child.parents();
                 if (parents.contains(job.name())) {
@@ -401,10 +457,14 @@ public final class ChronosScheduler {
         job.errorCount++;
         job.errorsSinceLastSuccess++;
         job.lastError = FORMAT.format(Instant.now());
+        persist();
     }
 
     public void close(boolean stopContainers) {
         closed = true;
+        if (state != null) {
+            state.close();
+        }
         pool.shutdownNow();
         if (stopContainers) {
             docker.removeAll(standInId, DockerTasks.LABEL_CHRONOS_JOB);

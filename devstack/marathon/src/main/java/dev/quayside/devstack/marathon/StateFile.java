@@ -1,0 +1,87 @@
+package dev.quayside.devstack.marathon;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Logger;
+
+/**
+ * A JSON snapshot on disk (optional; {@link MarathonStandIn.Options#stateDir}): written in the background, newest
+ * snapshot wins, replaced atomically so a crash never leaves half a file.
+ */
+public final class StateFile {
+
+    private static final Logger LOG = Logger.getLogger(StateFile.class.getName());
+
+    private final Path file;
+    private final boolean existed;
+    private final AtomicReference<String> pending = new AtomicReference<>();
+    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "stand-in-state-writer");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public StateFile(Path file) {
+        this.file = file;
+        this.existed = Files.isRegularFile(file);
+    }
+
+    /** Whether the file was there when the stand-in started (then it, not the containers, says which apps exist). */
+    public boolean existed() {
+        return existed;
+    }
+
+    /** The saved snapshot, or null when there is none; a file that does not parse is an error. */
+    public JsonObject read() {
+        if (!existed) {
+            return null;
+        }
+        try {
+            return new JsonObject(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IOException | DecodeException e) {
+            throw new IllegalStateException("Cannot read the stand-in state " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Schedules a write of this snapshot (a later snapshot replaces one not yet written). */
+    public void write(JsonObject snapshot) {
+        if (pending.getAndSet(snapshot.encodePrettily()) == null) {
+            writer.submit(this::flush);
+        }
+    }
+
+    private void flush() {
+        String text = pending.getAndSet(null);
+        if (text == null) {
+            return;
+        }
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            LOG.warning(() -> "Could not save the stand-in state to " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** Writes what is pending and stops the writer. */
+    public void close() {
+        writer.submit(this::flush);
+        writer.shutdown();
+        try {
+            writer.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
