@@ -125,7 +125,9 @@ class NotifierTest {
         assertThat(generic.path("failure").asBoolean()).isTrue();
         assertThat(generic.at("/fields/App").asText()).isEqualTo("shop");
 
-        await().atMost(WAIT).until(() -> mails(shortSha).size() == 1);
+        // GreenMail keeps one copy per recipient's mailbox: one message sent means one Message-ID
+        await().atMost(WAIT).until(() -> mails(shortSha).size() == 2);
+        assertThat(mails(shortSha).stream().map(NotifierTest::messageId).distinct()).hasSize(1);
         MimeMessage mail = mails(shortSha).get(0);
         assertThat(mail.getSubject()).isEqualTo("[quayside] Build failure: shop " + shortSha + " on main");
         assertThat(Arrays.stream(mail.getAllRecipients()).map(Address::toString))
@@ -249,6 +251,16 @@ class NotifierTest {
     }
 
     @Test
+    void aTemplateFileOverridesTheBuiltInOne() {
+        events.publish(TestEvents.single(new dev.quayside.events.ServiceDeployed(
+                TestEvents.deployment("shop", "qa", 65_000))));
+        await().atMost(WAIT).until(() -> receivers.at(SLACK, "Shipped shop to qa (custom template)").size() == 1);
+        JsonNode slack = PayloadShapes.parse(receivers.at(SLACK, "Shipped shop to qa").get(0).body());
+        assertThat(PayloadShapes.slack(slack)).isEmpty();
+        assertThat(slack.at("/blocks/1/text/text").asText()).isEqualTo("It took 1 min 5 s.");
+    }
+
+    @Test
     void channelsAndRulesAreListedWithoutSecrets() {
         String channels = RestAssured.get("/notifier/channels").then().statusCode(200).extract().asString();
         assertThat(channels).contains("\"hook\":\"webhook\"").contains("\"gchat\":\"google-chat\"")
@@ -276,9 +288,17 @@ class NotifierTest {
             try {
                 return m.getSubject().contains(text);
             } catch (jakarta.mail.MessagingException e) {
-                return false;
+                throw new IllegalStateException(e);
             }
         }).toList();
+    }
+
+    private static String messageId(MimeMessage message) {
+        try {
+            return message.getMessageID();
+        } catch (jakarta.mail.MessagingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String hmac(String secret, String body) throws Exception {

@@ -93,7 +93,7 @@ public final class KafkaSentLog implements AutoCloseable {
             producerProps.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
             producerProps.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
             producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
-            producerProps.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+            producerProps.put(ProducerConfig.LINGER_MS_CONFIG, "2");
             producer = new KafkaProducer<>(producerProps);
             loaded.complete(null);
             lastLoadCount = records;

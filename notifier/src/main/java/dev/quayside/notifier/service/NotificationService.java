@@ -103,7 +103,10 @@ public class NotificationService {
         }
         return deliveries.send(route.channel(), n)
                 .chain(() -> Uni.createFrom().completionStage(sentLog.record(key, KafkaSentLog.SENT)))
-                .invoke(() -> count("sent", route.channel()))
+                .invoke(() -> {
+                    count("sent", route.channel());
+                    LOG.debugf("event %s sent to channel %s", facts.eventId(), route.channel());
+                })
                 .replaceWith(Optional.<String>empty())
                 .onFailure().recoverWithItem(e -> {
                     sentLog.release(key);

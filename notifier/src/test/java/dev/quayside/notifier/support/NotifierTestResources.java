@@ -36,6 +36,8 @@ public class NotifierTestResources implements QuarkusTestResourceLifecycleManage
         config.put("quarkus.mailer.auth-methods", "PLAIN LOGIN");
         config.put("quarkus.mailer.start-tls", "DISABLED");
         config.put("quarkus.mailer.from", "quayside@localhost");
+        // no reverse DNS look-up of this host for EHLO
+        config.put("quarkus.mailer.own-host-name", "localhost");
         channel(config, "slack", "slack", receivers.url("/slack/T000/B000/XXXX"));
         channel(config, "mattermost", "mattermost", receivers.url("/mattermost/hooks/abc"));
         channel(config, "teams", "teams", receivers.url("/teams/workflows/abc"));
@@ -43,10 +45,12 @@ public class NotifierTestResources implements QuarkusTestResourceLifecycleManage
         channel(config, "hook", "webhook", receivers.url("/hook"));
         config.put("quayside.notifier.channels.hook.secret", HOOK_SECRET);
         channel(config, "down", "slack", receivers.url("/down"));
+        channel(config, "bench", "slack", receivers.url("/bench"));
         channel(config, "rejects", "mattermost", receivers.url("/rejects"));
         config.put("quayside.notifier.channels.mail.type", "email");
         config.put("quayside.notifier.channels.mail.to", "oncall@example.org,shop-team@example.org");
         config.put("quayside.notifier.rules-file", "src/test/resources/notifier-rules.yaml");
+        config.put("quayside.notifier.templates-dir", "src/test/resources/templates-override");
         config.put("quayside.notifier.digest.window", "2s");
         config.put("quayside.notifier.digest.remind-every", "3s");
         config.put("quayside.notifier.retry.max-retries", "2");
