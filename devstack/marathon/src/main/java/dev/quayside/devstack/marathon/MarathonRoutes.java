@@ -131,8 +131,9 @@ final class MarathonRoutes {
                     MarathonScheduler.Result r = scheduler.put(id, body, flag(ctx, "force"), partial, remote(ctx),
                             ctx.request().path());
                     if (r.created()) {
+                        // Marathon's AppsResource.replace: 201 Created with the deployment result, like an update
                         ctx.response().putHeader("Location", "/v2/apps" + r.app().getString("id"));
-                        return new Reply(201, r.app(), r.deploymentId());
+                        return new Reply(201, r.deploymentBody(), r.deploymentId());
                     }
                     return new Reply(200, r.deploymentBody(), r.deploymentId());
                 });

@@ -155,6 +155,9 @@ class MarathonApiTest {
         Http.Response r = Http.send("PUT", url + "/v2/apps/api/put-created", idle("/api/put-created").encode());
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         assertThat(r.header("Marathon-Deployment-Id")).isNotBlank();
+        assertThat(r.header("Location")).isEqualTo("/v2/apps/api/put-created");
+        assertThat(r.json().getString("deploymentId")).isEqualTo(r.header("Marathon-Deployment-Id"));
+        assertThat(r.json().getString("version")).isNotBlank();
         await().atMost(Duration.ofSeconds(5)).until(() -> Http.get(url + "/v2/deployments").array().isEmpty());
         assertThat(Http.send("DELETE", url + "/v2/apps/api/put-created", null).status()).isEqualTo(200);
     }
