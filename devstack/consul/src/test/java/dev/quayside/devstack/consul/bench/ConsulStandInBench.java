@@ -1,6 +1,9 @@
 package dev.quayside.devstack.consul.bench;
 
 import dev.quayside.devstack.consul.ConsulStandIn;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.lang.management.ManagementFactory;
@@ -49,20 +52,35 @@ public final class ConsulStandInBench {
         }
     }
 
-    /** Time from sending a PUT to the blocked reader's answer arriving, per round, sorted (nanoseconds). */
+    /**
+     * Time from sending a PUT to the blocked reader's answer arriving, per round, sorted (nanoseconds). Reader and
+     * writer are Vert.x HTTP clients, as the services' Consul client is.
+     */
     static long[] wakeUp(String url, int rounds) throws Exception {
         long[] samples = new long[rounds];
-        String key = "wake/key";
-        send(url, "PUT", "/v1/kv/" + key, "0");
-        for (int i = 0; i < rounds; i++) {
-            long index = Long.parseLong(send(url, "GET", "/v1/kv/wake/?recurse", null).headers()
-                    .firstValue("X-Consul-Index").orElseThrow());
-            CompletableFuture<Long> woke = HTTP.sendAsync(request(url, "GET", "/v1/kv/wake/?recurse&index=" + index
-                    + "&wait=10s", null), HttpResponse.BodyHandlers.ofString()).thenApply(r -> System.nanoTime());
-            Thread.sleep(2); // let the read reach the server and block
-            long written = System.nanoTime();
-            send(url, "PUT", "/v1/kv/" + key, Integer.toString(i));
-            samples[i] = woke.get(15, TimeUnit.SECONDS) - written;
+        URI base = URI.create(url);
+        Vertx vertx = Vertx.vertx();
+        try {
+            io.vertx.core.http.HttpClient reader = vertx.createHttpClient(new HttpClientOptions()
+                    .setDefaultHost(base.getHost()).setDefaultPort(base.getPort()));
+            io.vertx.core.http.HttpClient writer = vertx.createHttpClient(new HttpClientOptions()
+                    .setDefaultHost(base.getHost()).setDefaultPort(base.getPort()));
+            send(url, "PUT", "/v1/kv/wake/key", "0");
+            for (int i = 0; i < rounds; i++) {
+                long index = Long.parseLong(send(url, "GET", "/v1/kv/wake/?recurse", null).headers()
+                        .firstValue("X-Consul-Index").orElseThrow());
+                CompletableFuture<Long> woke = reader.request(HttpMethod.GET, "/v1/kv/wake/?recurse&index=" + index
+                        + "&wait=10s").compose(r -> r.send()).compose(r -> r.body()).map(b -> System.nanoTime())
+                        .toCompletionStage().toCompletableFuture();
+                Thread.sleep(2); // let the read reach the server and block
+                long written = System.nanoTime();
+                String value = Integer.toString(i);
+                writer.request(HttpMethod.PUT, "/v1/kv/wake/key").compose(r -> r.send(value))
+                        .toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+                samples[i] = woke.get(15, TimeUnit.SECONDS) - written;
+            }
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
         Arrays.sort(samples);
         return samples;
