@@ -49,6 +49,14 @@ class RoutesResourceTest {
     }
 
     @Test
+    void metricsCountRenders() {
+        given().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("quayside_edge_router_render_seconds_count"))
+                .body(org.hamcrest.Matchers.containsString("quayside_edge_router_renders_total{outcome=\"reloaded\"}"))
+                .body(org.hamcrest.Matchers.containsString("quayside_edge_router_haproxy_validate_seconds_count"));
+    }
+
+    @Test
     void readinessProbesHaproxy() {
         given().get("/q/health/ready").then()
                 .body("checks.find { it.name == 'haproxy' }.status", equalTo("UP"))

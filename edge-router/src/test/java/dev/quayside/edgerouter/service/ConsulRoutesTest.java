@@ -66,19 +66,20 @@ class ConsulRoutesTest {
 
             Awaitility.await("both instances serve").atMost(LIVE).pollInterval(Duration.ofMillis(100))
                     .until(() -> answers("shop.test", 6).equals(Set.of("a", "b")));
-            given().get("/routes").then().statusCode(200)
+            Awaitility.await().pollInSameThread().atMost(LIVE).untilAsserted(() -> given().get("/routes").then().statusCode(200)
                     .body("routes.service", contains("shop"))
                     .body("routes[0].hosts", contains("shop.test"))
                     .body("routes[0].servers", hasSize(2))
-                    .body("routes[0].instances.health", contains("PASSING", "PASSING"));
+                    .body("routes[0].instances.health", contains("PASSING", "PASSING")));
 
             agent.fail("shop-b");
             Awaitility.await("the failing instance leaves the backend").atMost(LIVE)
                     .pollInterval(Duration.ofMillis(100)).until(() -> answers("shop.test", 6).equals(Set.of("a")));
-            given().get("/routes").then()
+            // GET /routes changes once the reload is confirmed, a moment after the new worker answers
+            Awaitility.await().pollInSameThread().atMost(LIVE).untilAsserted(() -> given().get("/routes").then()
                     .body("routes[0].servers.name", contains("shop-a"))
                     .body("routes[0].instances.health", contains("PASSING", "CRITICAL"))
-                    .body("routes[0].instances.served", contains(true, false));
+                    .body("routes[0].instances.served", contains(true, false)));
             EventEnvelope<RoutesUpdated> event = events.await(e -> e.data().routes().equals(List.of(
                     new RoutesUpdated.Route("shop", "shop.test", null, List.of("127.0.0.1:" + a.port())))),
                     Duration.ofSeconds(20));
@@ -94,7 +95,8 @@ class ConsulRoutesTest {
             agent.deregister("shop-b");
             Awaitility.await("the route disappears").atMost(LIVE).pollInterval(Duration.ofMillis(100))
                     .until(() -> answers("shop.test", 2).equals(Set.of("HTTP 503")));
-            given().get("/routes").then().body("routes", hasSize(0));
+            Awaitility.await().pollInSameThread().atMost(LIVE).untilAsserted(() -> given().get("/routes").then()
+                    .body("routes", hasSize(0)));
         }
     }
 
@@ -111,8 +113,9 @@ class ConsulRoutesTest {
                     return false;
                 }
             });
-            given().get("/routes").then().body("routes.find { it.service == 'db' }.kind", equalTo("TCP"))
-                    .body("routes.find { it.service == 'db' }.port", equalTo(port));
+            Awaitility.await().pollInSameThread().atMost(LIVE).untilAsserted(() -> given().get("/routes").then()
+                    .body("routes.find { it.service == 'db' }.kind", equalTo("TCP"))
+                    .body("routes.find { it.service == 'db' }.port", equalTo(port)));
             agent.deregister("db-1");
             Awaitility.await("the TCP port closes").atMost(LIVE).pollInterval(Duration.ofMillis(100)).until(() -> {
                 try {
@@ -122,6 +125,24 @@ class ConsulRoutesTest {
                     return true;
                 }
             });
+        }
+    }
+
+    @Test
+    void failedConsulQueriesAreRetriedWithBackOff() throws Exception {
+        ConsulAgent agent = new ConsulAgent(consul.url());
+        consul.failRequests("GET", "/v1/health/service/flaky", 0, 3, 500);
+        try (Backend flaky = Backend.start("flaky")) {
+            agent.register("flaky-1", "flaky", flaky.port(), "{\"haproxy_vhost\": \"flaky.test\"}");
+            Awaitility.await("served once the failures are over").atMost(LIVE).pollInterval(Duration.ofMillis(100))
+                    .until(() -> answers("flaky.test", 2).equals(Set.of("flaky")));
+            given().get("/q/metrics").then().body(org.hamcrest.Matchers.containsString(
+                    "quayside_edge_router_consul_failures"));
+            agent.deregister("flaky-1");
+            Awaitility.await("the route disappears").atMost(LIVE).pollInterval(Duration.ofMillis(100))
+                    .until(() -> answers("flaky.test", 2).equals(Set.of("HTTP 503")));
+        } finally {
+            consul.clearFailures();
         }
     }
 
