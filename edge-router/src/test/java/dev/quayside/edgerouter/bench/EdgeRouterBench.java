@@ -96,9 +96,6 @@ public final class EdgeRouterBench {
         HaproxyClient haproxy = new HaproxyClient(TestHaproxy.settings(dir));
         try (ConsulStandIn consul = ConsulStandIn.start(); Backend backend = Backend.start("bench")) {
             ConsulAgent agent = new ConsulAgent(consul.url());
-            // move the stand-in's index past its bootstrap value (see EdgeRouterTestResource)
-            agent.register("warm-up", "warm-up", backend.port(), "{}");
-            agent.deregister("warm-up");
             ConsulCatalogClient catalog = new ConsulCatalogClient(vertx, URI.create(consul.url()), Optional.empty(),
                     Duration.ofMinutes(5), Duration.ofMillis(100), Duration.ofSeconds(2), new SimpleMeterRegistry());
             RouteReconciler reconciler = new RouteReconciler(settings(httpPort),

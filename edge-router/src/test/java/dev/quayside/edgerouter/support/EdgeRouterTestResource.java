@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 
 /**
  * Gives the application under test its own HAProxy (files in a fresh temp dir, the front end on a free 127.0.0.1
- * port), a short quiet period and short blocking queries. The application stops its HAProxy on shutdown; this
+ * port) and a short quiet period. The application stops its HAProxy on shutdown; this
  * resource then removes the dir.
  */
 public class EdgeRouterTestResource implements QuarkusTestResourceLifecycleManager {
@@ -32,12 +32,7 @@ public class EdgeRouterTestResource implements QuarkusTestResourceLifecycleManag
                 "quayside.edge-router.haproxy.hard-stop-after", "5s",
                 "quayside.edge-router.wait-period.min", "100ms",
                 "quayside.edge-router.wait-period.max", "500ms",
-                "quayside.edge-router.instance", "edge-test",
-                // The devstack Consul stand-in (as of this commit) commits its first write at index 1 while its
-                // catalog already answers index 2: the index goes backwards, and a query blocked at index 2 only
-                // returns when its wait ends. edge-router then resets to index 0 as Consul's docs ask; a short wait
-                // keeps that recovery inside the tests' time limits.
-                "quayside.edge-router.watch.blocking-wait", "2s");
+                "quayside.edge-router.instance", "edge-test");
     }
 
     @Override
