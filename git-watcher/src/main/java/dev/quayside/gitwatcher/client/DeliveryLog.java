@@ -5,10 +5,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -85,23 +88,31 @@ public class DeliveryLog implements AutoCloseable {
     private final Set<String> baselines = ConcurrentHashMap.newKeySet();
     private final Object positionsLock = new Object();
     private final Map<Integer, Long> positions = new HashMap<>();
-    private final int partitions;
+    private final Map<Integer, TreeMap<Long, CompletableFuture<Void>>> readWaiters = new HashMap<>();
+    private boolean caughtUpNotified;
+    private final String bootstrapServers;
+    private final int createPartitions;
+    private final short replicationFactor;
     private final Thread reader;
-    private volatile Map<Integer, Long> startEnd;
+    private volatile int partitions;
+    private volatile Map<Integer, Long> startEnd = Map.of();
     private volatile boolean caughtUp;
     private volatile boolean closed;
     private volatile Exception readerFailure;
 
     /**
-     * Connects, creates the compacted topic when missing and starts reading it from the beginning in a background
-     * thread; {@link #isCaughtUp()} tells when the state is complete.
+     * Creates the clients and starts the reader thread, which creates the compacted topic when missing and reads it
+     * from the beginning; {@link #isCaughtUp()} tells when the state is complete. Nothing here waits for Kafka, so the
+     * service starts (and reports not ready) while Kafka is still unreachable.
      */
     public DeliveryLog(String bootstrapServers, String topic, int partitions, short replicationFactor,
             Duration lease, Duration timeout) {
         this.topic = topic;
         this.lease = lease;
         this.timeout = timeout;
-        createTopic(bootstrapServers, topic, partitions, replicationFactor);
+        this.bootstrapServers = bootstrapServers;
+        this.createPartitions = partitions;
+        this.replicationFactor = replicationFactor;
 
         Properties producerProps = new Properties();
         producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -121,16 +132,37 @@ public class DeliveryLog implements AutoCloseable {
         consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         consumerProps.put(ConsumerConfig.CLIENT_ID_CONFIG, "git-watcher-deliveries-reader-" + UUID.randomUUID());
         this.consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new StringDeserializer());
-        List<TopicPartition> assigned = consumer.partitionsFor(topic, timeout).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).collect(Collectors.toList());
-        this.partitions = assigned.size();
-        consumer.assign(assigned);
-        consumer.seekToBeginning(assigned);
-        this.startEnd = consumer.endOffsets(assigned, timeout).entrySet().stream()
-                .collect(Collectors.toMap(e -> e.getKey().partition(), Map.Entry::getValue));
         this.reader = new Thread(this::readLoop, "git-watcher-delivery-log");
         reader.setDaemon(true);
         reader.start();
+    }
+
+    /** Creates the topic if needed and assigns all its partitions, retrying until Kafka answers or closing. */
+    private void connect() {
+        long backoff = 200;
+        while (!closed) {
+            try {
+                createTopic(bootstrapServers, topic, createPartitions, replicationFactor);
+                List<TopicPartition> assigned = consumer.partitionsFor(topic, timeout).stream()
+                        .map(p -> new TopicPartition(p.topic(), p.partition())).collect(Collectors.toList());
+                consumer.assign(assigned);
+                consumer.seekToBeginning(assigned);
+                startEnd = consumer.endOffsets(assigned, timeout).entrySet().stream()
+                        .collect(Collectors.toMap(e -> e.getKey().partition(), Map.Entry::getValue));
+                partitions = assigned.size();
+                return;
+            } catch (RuntimeException e) {
+                readerFailure = e;
+                LOG.warnf("de-duplication log %s not reachable yet (%s); retrying", topic, e.getMessage());
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                backoff = Math.min(backoff * 2, 5000);
+            }
+        }
     }
 
     /** True once every record present at start has been read. */
@@ -220,6 +252,10 @@ public class DeliveryLog implements AutoCloseable {
         Future<RecordMetadata> headWritten = send(HEAD + repository + "|" + ref, repository + "|" + ref, head);
         await(emitted);
         await(headWritten);
+        PushState state = pushes.computeIfAbsent(push, k -> new PushState());
+        synchronized (state) {
+            state.eventId = eventId;
+        }
     }
 
     /** Records the heads of a repository's first poll (no events for them). */
@@ -230,9 +266,13 @@ public class DeliveryLog implements AutoCloseable {
         writes.forEach(this::await);
     }
 
-    /** Records that a webhook delivery was handled, with the event ids it produced. */
+    /**
+     * Records that a webhook delivery was handled, with the event ids it produced. Not awaited: it only short-cuts
+     * redeliveries, the {@code emitted} records decide.
+     */
     public void markDelivery(String host, String deliveryId, String eventIds) {
-        await(send(DELIVERY + host + "|" + deliveryId, host + "|" + deliveryId, eventIds));
+        send(DELIVERY + host + "|" + deliveryId, host + "|" + deliveryId, eventIds);
+        deliveries.put(host + "|" + deliveryId, eventIds);
     }
 
     @Override
@@ -248,6 +288,7 @@ public class DeliveryLog implements AutoCloseable {
     }
 
     private Future<RecordMetadata> send(String key, String partitionKey, String value) {
+        awaitCaughtUp();
         int partition = Utils.toPositive(Utils.murmur2(partitionKey.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
                 % partitions;
         return producer.send(new ProducerRecord<>(topic, partition, key, value));
@@ -265,18 +306,35 @@ public class DeliveryLog implements AutoCloseable {
         }
     }
 
+    /** Waits until the reader has applied the record at {@code offset} (each waiter wakes once, not on every poll). */
     private void awaitRead(int partition, long offset) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        CompletableFuture<Void> read;
         synchronized (positionsLock) {
-            while (positions.getOrDefault(partition, 0L) <= offset) {
-                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (left <= 0 || closed) {
-                    throw new DeliveryLogUnavailableException(
-                            "the claim at " + topic + "-" + partition + "@" + offset + " was not read back in time");
-                }
-                waitOn(left);
+            if (positions.getOrDefault(partition, 0L) > offset) {
+                return;
             }
+            read = readWaiters.computeIfAbsent(partition, p -> new TreeMap<>())
+                    .computeIfAbsent(offset, o -> new CompletableFuture<>());
         }
+        try {
+            read.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DeliveryLogUnavailableException("interrupted while reading " + topic);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new DeliveryLogUnavailableException(
+                    "the claim at " + topic + "-" + partition + "@" + offset + " was not read back in time");
+        }
+    }
+
+    /** Completes the waiters whose records the reader has applied; called with {@link #positionsLock} held. */
+    private void releaseReaders() {
+        readWaiters.forEach((partition, waiters) -> {
+            NavigableMap<Long, CompletableFuture<Void>> done = waiters
+                    .headMap(positions.getOrDefault(partition, 0L), false);
+            done.values().forEach(f -> f.complete(null));
+            done.clear();
+        });
     }
 
     private void waitOn(long millis) {
@@ -290,6 +348,8 @@ public class DeliveryLog implements AutoCloseable {
 
     private void readLoop() {
         try {
+            connect();
+            readerFailure = null;
             while (!closed) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
                     apply(record);
@@ -306,7 +366,11 @@ public class DeliveryLog implements AutoCloseable {
                         LOG.infof("de-duplication log %s read: %d pushes, %d deliveries", topic, pushes.size(),
                                 deliveries.size());
                     }
-                    positionsLock.notifyAll();
+                    releaseReaders();
+                    if (!caughtUpNotified && caughtUp) {
+                        caughtUpNotified = true;
+                        positionsLock.notifyAll();
+                    }
                 }
             }
         } catch (WakeupException e) {
@@ -319,6 +383,9 @@ public class DeliveryLog implements AutoCloseable {
         } finally {
             consumer.close(Duration.ofSeconds(2));
             synchronized (positionsLock) {
+                readWaiters.values().forEach(waiters -> waiters.values()
+                        .forEach(f -> f.completeExceptionally(new IllegalStateException("the reader stopped"))));
+                readWaiters.clear();
                 positionsLock.notifyAll();
             }
         }

@@ -48,6 +48,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 public final class GitWatcherBench {
 
     private static final String SECRET = "bench-secret";
+    static final String JVM_OPTIONS = "-XX:+UseSerialGC -Xmx96m -XX:MaxMetaspaceSize=80m -Xss256k"
+            + " -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=24m -XX:CICompilerCount=1 -XX:+ExitOnOutOfMemoryError";
 
     private GitWatcherBench() {
     }
@@ -67,8 +69,11 @@ public final class GitWatcherBench {
                 port = socket.getLocalPort();
             }
             Path work = Files.createTempDirectory("git-watcher-bench-");
-            List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:+UseSerialGC", "-Xmx96m", "-XX:MaxMetaspaceSize=96m", "-Xss512k",
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString()));
+            // the JVM options recommended in docs/git-watcher.md; -Dbench.jvm="..." replaces them
+            command.addAll(List.of(System.getProperty("bench.jvm", JVM_OPTIONS).trim().split("\\s+")));
+            command.addAll(List.of(
                     "-Dquarkus.http.port=" + port,
                     "-Dkafka.bootstrap.servers=" + broker.bootstrapServers(),
                     "-Dquarkus.log.console.json.enabled=false",
@@ -76,10 +81,12 @@ public final class GitWatcherBench {
                     "-Dquayside.git-watcher.work-dir=" + work,
                     "-Dquayside.git-watcher.default-secret=" + SECRET,
                     "-Dquayside.git-watcher.repositories.bench.clone-url=https://github.com/binkkatal/sample_app.git",
-                    "-jar", jar.toString());
+                    "-jar", jar.toString()));
             long started = System.nanoTime();
-            Process service = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(work.resolve("service.log").toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(work.resolve("service.log").toFile());
+            builder.environment().put("MALLOC_ARENA_MAX", "2");
+            Process service = builder.start();
             try {
                 HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                         .connectTimeout(Duration.ofSeconds(2)).build();
