@@ -137,8 +137,8 @@ class ConfigSyncerBench {
             ConfigSynced first = mirror.sync(config, "main").orElseThrow();
             long initial = (System.nanoTime() - t) / 1_000_000;
             assertThat(first.outcome()).isEqualTo(ConfigSynced.Outcome.SYNCED);
-            System.out.printf("BENCH mirror initial, 10,000 files: %d ms (%d transactions of <= 64 operations)%n",
-                    initial, (10_000 + 63) / 62);
+            System.out.printf("BENCH mirror initial, 10,000 files: %d ms (fetch, read, plan, txn batches of <= 64 operations)%n",
+                    initial);
             List<Long> times = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
                 head = commit(git.getRepository(), head, Map.of("marathon/env0/app0.json", "{\"id\":\"/app0\",\"instances\":" + (i + 2) + "}"));
