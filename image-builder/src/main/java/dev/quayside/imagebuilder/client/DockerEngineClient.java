@@ -22,6 +22,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -87,30 +89,44 @@ public class DockerEngineClient {
 
     /**
      * Builds the image, streaming the engine's output to {@code log}; returns the image id. Retries while the engine
-     * is unreachable.
+     * is unreachable. {@code onStart} runs once the engine answered, just before the context is packed and sent (the
+     * point where {@code docker build} starts).
      */
     public String build(BuildRequest request, Consumer<String> log, Abort abort, Runnable onStart) {
-        return backoff.call("docker build", log, () -> buildOnce(request, log, abort, onStart));
+        AtomicBoolean started = new AtomicBoolean();
+        Runnable once = () -> {
+            if (started.compareAndSet(false, true)) {
+                onStart.run();
+            }
+        };
+        return backoff.call("docker build", log, () -> buildOnce(request, log, abort, once));
     }
 
     private String buildOnce(BuildRequest request, Consumer<String> log, Abort abort, Runnable onStart) {
         ping();
-        BuildImageCmd cmd = docker.buildImageCmd()
-                .withBaseDirectory(request.context().toFile())
-                .withDockerfile(request.dockerfile().toFile())
-                .withTags(request.tags())
-                .withLabels(request.labels())
-                .withPull(false)
-                .withRemove(true)
-                .withForcerm(true);
+        onStart.run();
+        long packing = System.nanoTime();
+        BuildImageCmd cmd;
+        try {
+            cmd = docker.buildImageCmd()
+                    .withBaseDirectory(request.context().toFile())
+                    .withDockerfile(request.dockerfile().toFile()) // packs the context, honouring .dockerignore
+                    .withTags(request.tags())
+                    .withLabels(request.labels())
+                    .withPull(false)
+                    .withRemove(true)
+                    .withForcerm(true);
+        } catch (RuntimeException e) {
+            throw new BuildFailedException("cannot pack the build context: " + e.getMessage(), e);
+        }
         request.buildArgs().forEach(cmd::withBuildArg);
         if (request.target() != null) {
             cmd.withTarget(request.target());
         }
+        log.accept("build context packed in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - packing) + " ms");
         AtomicReference<String> imageId = new AtomicReference<>();
         AtomicReference<String> error = new AtomicReference<>();
         Timer.Sample sample = Timer.start();
-        onStart.run();
         ResultCallback.Adapter<BuildResponseItem> callback = new ResultCallback.Adapter<>() {
             @Override
             public void onNext(BuildResponseItem item) {

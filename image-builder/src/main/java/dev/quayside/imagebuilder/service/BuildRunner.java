@@ -101,18 +101,22 @@ public class BuildRunner {
         try {
             CommitPushed push = job.trigger().data();
             log.accept("build " + job.buildId() + ": " + push.repository() + " " + push.refName() + " @ " + job.commit());
+            StepTimes steps = new StepTimes();
             git.ensureCommit(push.repository(), push.cloneUrl(), push.refName(), job.commit(), log);
+            steps.mark("fetch");
             BuildSettings settings = settingsLoader.load(push.repository(), push.refName(),
                     git.readFile(push.repository(), job.commit(), config.settingsFile()));
             log.accept((settings.fromFile() ? "settings from " + config.settingsFile() : "no " + config.settingsFile()
                     + ": service defaults") + ": image " + settings.image() + ", dockerfile " + settings.dockerfile()
                     + " in " + settings.context() + ", timeout " + settings.timeout());
             timer.restrict(settings.timeout());
+            steps.mark("settings");
             String shaTag = job.commit().substring(0, Math.min(config.shaTagLength(), job.commit().length()));
             String repository = registry.address() + "/" + settings.image();
             Map<String, String> labels = labels(push, shaTag);
 
             Optional<String> existing = registry.digest(settings.image(), shaTag, log);
+            steps.mark("registry look-up");
             if (existing.isPresent()) {
                 log.accept(repository + ":" + shaTag + " is already in the registry as " + existing.get()
                         + ": no build");
@@ -128,6 +132,7 @@ public class BuildRunner {
             workspace = Files.createDirectories(config.workDir().resolve("builds"))
                     .resolve(GitClient.safeName(job.buildId()) + "-" + System.nanoTime());
             git.checkout(push.repository(), job.commit(), workspace, log);
+            steps.mark("checkout");
             Path context = workspace.resolve(settings.context()).normalize();
             Path dockerfile = context.resolve(settings.dockerfile()).normalize();
             if (!Files.isDirectory(context)) {
@@ -147,6 +152,7 @@ public class BuildRunner {
                         long now = System.nanoTime();
                         startOverhead.record(now - job.receivedNanos(), TimeUnit.NANOSECONDS);
                         prepare.record(now - startNanos, TimeUnit.NANOSECONDS);
+                        log.accept("prepared in " + steps);
                         publish(job.trigger().next(new BuildStarted(job.buildId(), push.repository(),
                                 push.repository(), job.commit(), push.refName()), config.source(), Instant.now(),
                                 job.buildId()));
@@ -264,6 +270,25 @@ public class BuildRunner {
             });
         } catch (IOException | UncheckedIOException e) {
             LOG.warnf("could not delete the build context %s: %s", dir, e.getMessage());
+        }
+    }
+
+    /** How long each preparation step took, for the build log. */
+    private static final class StepTimes {
+
+        private final StringBuilder text = new StringBuilder();
+        private long last = System.nanoTime();
+
+        void mark(String step) {
+            long now = System.nanoTime();
+            text.append(text.length() == 0 ? "" : ", ").append(step).append(' ')
+                    .append(TimeUnit.NANOSECONDS.toMillis(now - last)).append(" ms");
+            last = now;
+        }
+
+        @Override
+        public String toString() {
+            return text.toString();
         }
     }
 
