@@ -57,50 +57,48 @@ public final class KafkaSentLog implements AutoCloseable {
         return eventId + "|" + channel;
     }
 
-    /** Creates the compacted topic when missing, then reads it from the beginning to its end. */
+    /**
+     * Creates the compacted topic when missing, then reads it from the beginning to its end. A failure (Kafka not
+     * reachable) throws and leaves the log unloaded, so the caller may try again.
+     */
     public void load(Duration timeout) {
-        try {
-            ensureTopic(timeout);
-            Instant deadline = Instant.now().plus(timeout);
-            Properties props = new Properties();
-            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-            props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-            props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-            props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-            int records = 0;
-            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
-                List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
-                        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-                consumer.assign(partitions);
-                consumer.seekToBeginning(partitions);
-                Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-                while (!caughtUp(consumer, end)) {
-                    if (Instant.now().isAfter(deadline)) {
-                        throw new IllegalStateException("could not read " + topic + " to its end within " + timeout);
-                    }
-                    for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                        records++;
-                        if (record.value() == null) {
-                            states.remove(record.key());
-                        } else {
-                            states.putIfAbsent(record.key(), stateOf(record.value()));
-                        }
+        ensureTopic(timeout);
+        Instant deadline = Instant.now().plus(timeout);
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        int records = 0;
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+            while (!caughtUp(consumer, end)) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw new IllegalStateException("could not read " + topic + " to its end within " + timeout);
+                }
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    records++;
+                    if (record.value() == null) {
+                        states.remove(record.key());
+                    } else {
+                        states.putIfAbsent(record.key(), stateOf(record.value()));
                     }
                 }
             }
-            Properties producerProps = new Properties();
-            producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-            producerProps.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-            producerProps.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-            producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
-            producerProps.put(ProducerConfig.LINGER_MS_CONFIG, "2");
-            producer = new KafkaProducer<>(producerProps);
-            loaded.complete(null);
-            lastLoadCount = records;
-        } catch (RuntimeException e) {
-            loaded.completeExceptionally(e);
-            throw e;
         }
+        Properties producerProps = new Properties();
+        producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        producerProps.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        producerProps.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+        producerProps.put(ProducerConfig.LINGER_MS_CONFIG, "2");
+        producer = new KafkaProducer<>(producerProps);
+        lastLoadCount = records;
+        loaded.complete(null);
     }
 
     private volatile int lastLoadCount;
@@ -110,13 +108,13 @@ public final class KafkaSentLog implements AutoCloseable {
         return lastLoadCount;
     }
 
-    /** Completes when the log has been read back (or fails with the reason). */
+    /** Completes when the log has been read back. */
     public CompletionStage<Void> whenLoaded() {
         return loaded;
     }
 
     public boolean isLoaded() {
-        return loaded.isDone() && !loaded.isCompletedExceptionally();
+        return loaded.isDone();
     }
 
     /** Takes {@code key} for one delivery attempt: false when it was already sent, folded or is being delivered. */
@@ -176,7 +174,10 @@ public final class KafkaSentLog implements AutoCloseable {
     private void ensureTopic(Duration timeout) {
         Map<String, Object> props = new HashMap<>();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (Admin admin = Admin.create(props)) {
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 30_000));
+        Admin admin = Admin.create(props);
+        try {
             Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (existing.contains(topic)) {
                 return;
@@ -196,6 +197,8 @@ public final class KafkaSentLog implements AutoCloseable {
             throw new IllegalStateException("interrupted while creating " + topic, e);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("could not list topics on " + bootstrapServers + ": " + e, e);
+        } finally {
+            admin.close(Duration.ofSeconds(5));
         }
     }
 }

@@ -24,17 +24,30 @@ public class SentLogClient {
     }
 
     void onStart(@Observes StartupEvent start) {
-        Thread loader = new Thread(() -> {
+        Thread loader = new Thread(this::loadUntilDone, "notifier-sent-log-loader");
+        loader.setDaemon(true);
+        loader.start();
+    }
+
+    /** Reads the log back, retrying with back-off (at most 30 s apart) until Kafka answers; events wait meanwhile. */
+    private void loadUntilDone() {
+        long pauseMs = 1000;
+        while (!log.isLoaded() && !Thread.currentThread().isInterrupted()) {
             try {
                 log.load(config.sentLog().loadTimeout());
                 LOG.infof("sent log %s read back: %d records, %d keys", config.sentLog().topic(), log.loadedRecords(),
                         log.size());
             } catch (RuntimeException e) {
-                LOG.errorf("sent log %s could not be read: %s", config.sentLog().topic(), e.getMessage());
+                LOG.errorf("sent log %s could not be read (retrying in %d s): %s", config.sentLog().topic(),
+                        pauseMs / 1000, e.getMessage());
+                try {
+                    Thread.sleep(pauseMs);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+                pauseMs = Math.min(pauseMs * 2, 30_000);
             }
-        }, "notifier-sent-log-loader");
-        loader.setDaemon(true);
-        loader.start();
+        }
     }
 
     void onStop(@Observes ShutdownEvent stop) {

@@ -41,6 +41,18 @@ class KafkaSentLogTest {
     }
 
     @Test
+    void anUnreachableBrokerLeavesTheLogUnloadedWithTheReason() {
+        try (KafkaSentLog log = new KafkaSentLog("127.0.0.1:1", "quayside.notifier.sent", Duration.ofDays(7))) {
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(30), () ->
+                    org.assertj.core.api.Assertions.assertThatThrownBy(() -> log.load(Duration.ofSeconds(2)))
+                            .isInstanceOf(IllegalStateException.class)
+                            .hasMessageContaining("could not list topics on 127.0.0.1:1"));
+            assertThat(log.isLoaded()).isFalse();
+            assertThat(log.whenLoaded().toCompletableFuture().isDone()).isFalse();
+        }
+    }
+
+    @Test
     void theTopicIsCompacted(String bootstrapServers) throws Exception {
         String topic = "quayside.notifier.sent.test-" + UUID.randomUUID();
         try (KafkaSentLog log = new KafkaSentLog(bootstrapServers, topic, Duration.ofHours(1));

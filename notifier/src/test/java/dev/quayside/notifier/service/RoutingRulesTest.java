@@ -52,6 +52,57 @@ class RoutingRulesTest {
     }
 
     @Test
+    void rulesCanComeFromConfiguration() {
+        java.util.Map<String, dev.quayside.notifier.config.NotifierConfig.RuleConfig> configured =
+                new java.util.LinkedHashMap<>();
+        configured.put("prod-deploys", new dev.quayside.notifier.config.NotifierConfig.RuleConfig() {
+            public java.util.Optional<List<String>> types() {
+                return java.util.Optional.of(List.of("service-deployed"));
+            }
+
+            public java.util.Optional<List<String>> outcomes() {
+                return java.util.Optional.empty();
+            }
+
+            public java.util.Optional<List<String>> apps() {
+                return java.util.Optional.empty();
+            }
+
+            public java.util.Optional<List<String>> environments() {
+                return java.util.Optional.of(List.of("Production"));
+            }
+
+            public java.util.Optional<List<String>> repositories() {
+                return java.util.Optional.empty();
+            }
+
+            public java.util.Optional<List<String>> teams() {
+                return java.util.Optional.empty();
+            }
+
+            public List<String> channels() {
+                return List.of("releases");
+            }
+
+            public java.util.Optional<String> template() {
+                return java.util.Optional.of("service-deployed");
+            }
+        });
+        List<Rule> rules = RoutingRules.fromConfig(configured);
+        assertThat(rules).singleElement().satisfies(r -> {
+            assertThat(r.name()).isEqualTo("prod-deploys");
+            assertThat(r.template()).isEqualTo("service-deployed");
+            assertThat(r.channels()).containsExactly("releases");
+        });
+        EventFacts prod = facts(TestEvents.single(new dev.quayside.events.ServiceDeployed(
+                TestEvents.deployment("a", "production", 1))));
+        EventFacts staging = facts(TestEvents.single(new dev.quayside.events.ServiceDeployed(
+                TestEvents.deployment("a", "staging", 1))));
+        assertThat(rules.get(0).matches(prod, null)).isTrue();
+        assertThat(rules.get(0).matches(staging, null)).isFalse();
+    }
+
+    @Test
     void badFilesGetAClearError() throws Exception {
         Path unknownKey = dir.resolve("unknown.yaml");
         Files.writeString(unknownKey, "rules:\n  - name: x\n    channel: [slack]\n");
