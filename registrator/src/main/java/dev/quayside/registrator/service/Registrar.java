@@ -284,7 +284,9 @@ public class Registrar {
     void sync(String reason) {
         long start = System.nanoTime();
         List<String> running = docker.runningContainerIds();
+        long listed = System.nanoTime();
         Map<String, ContainerFacts> facts = docker.inspectAll(running, CONCURRENCY);
+        long inspected = System.nanoTime();
         facts.values().removeIf(f -> !f.running());
         Set<String> alive = new HashSet<>(facts.keySet());
         Map<String, List<ServiceRegistration>> services = new LinkedHashMap<>();
@@ -298,6 +300,7 @@ public class Registrar {
             }
         }
         Map<String, Throwable> failed = consul.registerAll(all, CONCURRENCY);
+        long registeredAt = System.nanoTime();
         services.forEach((id, offered) -> record(facts.get(id), offered, failed));
         for (String id : new ArrayList<>(registered.keySet())) {
             if (!alive.contains(id)) {
@@ -310,8 +313,12 @@ public class Registrar {
         int dangling = settings.config().cleanup() ? cleanup() : 0;
         lastSync = Instant.now();
         syncTimer.record(Duration.ofNanos(System.nanoTime() - start));
-        LOG.infof("sync (%s): %d running containers, %d services registered, %d dangling removed", reason,
-                running.size(), registered.values().stream().mapToInt(List::size).sum(), dangling);
+        LOG.infof("sync (%s): %d running containers, %d services registered, %d dangling removed in %d ms "
+                + "(list %d, inspect %d, register %d)", reason, running.size(),
+                registered.values().stream().mapToInt(List::size).sum(), dangling,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+                TimeUnit.NANOSECONDS.toMillis(listed - start), TimeUnit.NANOSECONDS.toMillis(inspected - listed),
+                TimeUnit.NANOSECONDS.toMillis(registeredAt - inspected));
     }
 
     private int cleanup() {

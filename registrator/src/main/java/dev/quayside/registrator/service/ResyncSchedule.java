@@ -16,7 +16,7 @@ class ResyncSchedule {
     }
 
     @Scheduled(identity = "registrator-resync", every = "${quayside.registrator.resync}",
-            delayed = "${quayside.registrator.resync}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void resync() {
         if (stream.connected()) {
             registrar.submitSync("resync").exceptionally(failure -> null).join();
