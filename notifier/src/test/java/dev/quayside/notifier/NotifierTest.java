@@ -247,7 +247,8 @@ class NotifierTest {
         JsonNode gchat = PayloadShapes.parse(receivers.at(GCHAT, "Rolled back: pay").get(0).body());
         assertThat(PayloadShapes.googleChat(gchat)).isEmpty();
         assertThat(gchat.toString()).contains("health checks failed")
-                .contains("http://127.0.0.1:8080/ui/#/apps//production/pay");
+                .contains("http://127.0.0.1:8080/ui/#/apps//production/pay")
+                .contains("http://127.0.0.1:5000/v2/pay/tags/list");
     }
 
     @Test
