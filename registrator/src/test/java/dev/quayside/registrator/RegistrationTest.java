@@ -239,6 +239,27 @@ class RegistrationTest {
     }
 
     @Test
+    void aCheckConsulRefusesLeavesThatServiceOutAndTheOthersIn() {
+        String bad = containers.start(new Spec("badcheck").env("SERVICE_CHECK_TCP=true",
+                "SERVICE_CHECK_TIMEOUT=banana"));
+        String good = containers.start(new Spec("goodcheck").env("SERVICE_CHECK_TCP=true"));
+        String badId = host + ":" + containers.containerName("badcheck") + ":8080";
+        String goodId = host + ":" + containers.containerName("goodcheck") + ":8080";
+        await().atMost(WAIT).until(() -> consul.services().containsKey(goodId));
+        // a full sync tries the refused one again, and answers when done
+        given().when().post("/registrations/sync").then().statusCode(200)
+                .body("services.id", hasItem(goodId))
+                .body("services.id", org.hamcrest.Matchers.not(hasItem(badId)))
+                .body("lastSync", org.hamcrest.Matchers.notNullValue());
+        assertThat(consul.services()).doesNotContainKey(badId);
+        assertThat(events.forService(badId)).as("no event for what is not registered").isEmpty();
+        given().when().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.matchesPattern("(?s).*quayside_registrator_failures_total(\\{[^}]*\\})? [1-9].*"));
+        containers.remove(bad);
+        containers.remove(good);
+    }
+
+    @Test
     void restShowsRegistrationsAndHealthIsUp() {
         String id = containers.start(new Spec("rest"));
         String serviceId = host + ":" + containers.containerName("rest") + ":8080";

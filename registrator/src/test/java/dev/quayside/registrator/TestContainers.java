@@ -177,8 +177,14 @@ public final class TestContainers implements AutoCloseable {
         }
         try {
             Path dir = Files.createTempDirectory("registrator-sample");
-            SampleApp.writeSource(dir, "test");
-            docker.buildImageCmd(dir.toFile()).withTags(Set.of(IMAGE)).start().awaitImageId();
+            try {
+                SampleApp.writeSource(dir, "test");
+                docker.buildImageCmd(dir.toFile()).withTags(Set.of(IMAGE)).start().awaitImageId();
+            } finally {
+                try (var paths = Files.walk(dir)) {
+                    paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
