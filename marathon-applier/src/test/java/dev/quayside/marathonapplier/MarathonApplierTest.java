@@ -296,7 +296,10 @@ class MarathonApplierTest {
     }
 
     static <T extends PipelineEvent> T awaitOutcome(Class<T> type, String chainId, String targetId, int after) {
-        return await().atMost(Duration.ofSeconds(90)).until(() -> {
+        return await().atMost(Duration.ofSeconds(90))
+                .alias("a " + type.getSimpleName() + " for " + targetId + "; outcomes so far: " + OUTCOMES.stream()
+                        .filter(e -> chainId.equals(e.chainId())).map(e -> e.data().toString()).toList())
+                .until(() -> {
             List<EventEnvelope<?>> all = OUTCOMES.subList(Math.min(after, OUTCOMES.size()), OUTCOMES.size());
             for (EventEnvelope<?> e : all) {
                 if (chainId.equals(e.chainId()) && type.isInstance(e.data()) && targetId.equals(targetIdOf(e.data()))) {

@@ -178,15 +178,28 @@ public class MarathonClient {
                 }
                 throw new PlatformException(response.getStatus(), what + " answered " + response.getStatus() + ": " + message);
             }
-            return response.hasEntity() ? response.readEntity(JsonNode.class) : JsonNodeFactory.instance.objectNode();
+            return parse(response);
         } finally {
             response.close();
         }
     }
 
+    /** The body as JSON; an empty body (204, or Chronos' empty 200s) is an empty object. */
+    private static JsonNode parse(Response response) {
+        String text = response.readEntity(String.class);
+        if (text == null || text.isBlank()) {
+            return JsonNodeFactory.instance.objectNode();
+        }
+        try {
+            return dev.quayside.events.EventCodec.mapper().readTree(text);
+        } catch (java.io.IOException e) {
+            return JsonNodeFactory.instance.objectNode().put("message", text);
+        }
+    }
+
     static JsonNode readQuietly(Response response) {
         try {
-            return response.hasEntity() ? response.readEntity(JsonNode.class) : JsonNodeFactory.instance.objectNode();
+            return parse(response);
         } catch (RuntimeException e) {
             return JsonNodeFactory.instance.objectNode().put("message", "unreadable body");
         }

@@ -20,7 +20,7 @@ class DriftSchedule {
         this.events = events;
     }
 
-    @Scheduled(every = "${quayside.marathon-applier.drift-interval:60s}", delay = 10,
+    @Scheduled(every = "${quayside.marathon-applier.drift-interval:60s}", delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void reconcile() {
         try {

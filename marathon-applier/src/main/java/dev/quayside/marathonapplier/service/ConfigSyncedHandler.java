@@ -70,7 +70,11 @@ public class ConfigSyncedHandler {
                 throw new IllegalStateException("interrupted while applying " + sync.toCommit(), e);
             }
         }
-        outcomes.forEach(o -> metrics.counter("quayside.marathon-applier.outcomes", "type", o.type().name()).increment());
+        for (EventEnvelope<?> outcome : outcomes) {
+            metrics.counter("quayside.marathon-applier.outcomes", "type", outcome.type().name()).increment();
+            Log.infof("%s/%s@%s: %s %s", sync.configRepository(), sync.branch(), sync.toCommit(),
+                    outcome.type().name(), outcome.data());
+        }
         return outcomes;
     }
 

@@ -168,18 +168,17 @@ public class MarathonDeployer {
             }
             Convergence convergence = Convergence.of(app.get(), put.version());
             lastState = convergence.describe();
-            if (!running && convergence.converged()) {
+            // what runs must be what was sent: Marathon (or an operator) may have rolled the deployment back
+            boolean runsWanted = definition == null || DefinitionMatcher.matches(definition, app.get());
+            if (!running && runsWanted && convergence.converged()) {
                 return Outcome.ok();
             }
-            if (!running && put.deploymentId() != null && !convergence.converged()
-                    && !app.get().path("version").asText("").equals(put.version())) {
-                // the deployment was cancelled or rolled back by Marathon (or an operator) before it converged
-                boolean checked = app.get().path("healthChecks").size() > 0
-                        || (definition != null && definition.path("healthChecks").size() > 0);
+            if (!running && put.deploymentId() != null && !runsWanted) {
+                boolean checked = app.get().path("healthChecks").size() > 0 || definition.path("healthChecks").size() > 0;
                 return Outcome.failed(checked ? DeploymentFailed.Reason.HEALTH_CHECK : DeploymentFailed.Reason.ERROR,
-                        "Marathon ended deployment " + put.deploymentId() + " before version " + put.version()
-                                + " was running and healthy; the app is at version " + app.get().path("version").asText()
-                                + " (" + lastState + ")");
+                        "Marathon ended deployment " + put.deploymentId() + " without the new definition running"
+                                + (checked ? " healthy" : "") + "; the app now runs version "
+                                + app.get().path("version").asText() + " (" + lastState + ")");
             }
             sleep(config.pollInterval());
         }
