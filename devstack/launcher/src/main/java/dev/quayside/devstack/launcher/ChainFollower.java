@@ -1,0 +1,84 @@
+package dev.quayside.devstack.launcher;
+
+import dev.quayside.events.EventEnvelope;
+import dev.quayside.events.IncomingEvent;
+import dev.quayside.events.Topics;
+import dev.quayside.events.kafka.EventDeserializer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Reads every Quayside event topic from the end (or the beginning) and hands each decoded event to a listener, until
+ * a condition holds or a deadline passes. Used to show a commit's way through the pipeline and by the e2e suite.
+ */
+public final class ChainFollower implements AutoCloseable {
+
+    /** An event with the time this follower saw it. */
+    public record Seen(EventEnvelope<?> event, String topic, Instant receivedAt) {
+    }
+
+    private final KafkaConsumer<String, IncomingEvent> consumer;
+    private final List<Seen> seen = new ArrayList<>();
+
+    public ChainFollower(String bootstrapServers, boolean fromBeginning) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "quayside-follower-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        consumer = new KafkaConsumer<>(props, new StringDeserializer(), new EventDeserializer());
+        consumer.subscribe(Topics.EVENT_TOPICS);
+        // join the group and get partitions now, so nothing published after this constructor is missed
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (consumer.assignment().isEmpty() && System.currentTimeMillis() < deadline) {
+            consumer.poll(Duration.ofMillis(100)).forEach(this::remember);
+        }
+        if (!fromBeginning) {
+            consumer.seekToEnd(consumer.assignment());
+            consumer.assignment().forEach(consumer::position);
+        }
+    }
+
+    /** Polls until {@code done} accepts the events seen so far, or {@code timeout} passes; returns whether it did. */
+    public boolean await(Predicate<List<Seen>> done, Duration timeout, Consumer<Seen> listener) {
+        Instant deadline = Instant.now().plus(timeout);
+        int reported = 0;
+        while (true) {
+            while (reported < seen.size()) {
+                listener.accept(seen.get(reported++));
+            }
+            if (done.test(seen)) {
+                return true;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                return false;
+            }
+            consumer.poll(Duration.ofMillis(100)).forEach(this::remember);
+        }
+    }
+
+    public List<Seen> seen() {
+        return List.copyOf(seen);
+    }
+
+    private void remember(ConsumerRecord<String, IncomingEvent> record) {
+        if (!record.value().isMalformed()) {
+            seen.add(new Seen(record.value().envelope(), record.topic(), Instant.now()));
+        }
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+    }
+}

@@ -1,0 +1,162 @@
+package dev.quayside.devstack.launcher;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One Quayside service as its own JVM, run from its packaged Quarkus app ({@code <module>/target/quarkus-app}),
+ * configured through environment variables, logging to a file.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String name;
+    private final int port;
+    private final Process process;
+    private final Path log;
+    private final Instant started;
+
+    private ServiceProcess(String name, int port, Process process, Path log, Instant started) {
+        this.name = name;
+        this.port = port;
+        this.process = process;
+        this.log = log;
+        this.started = started;
+    }
+
+    /**
+     * Starts {@code module}'s packaged app with {@code properties} as system properties (they win over the app's
+     * {@code application.properties}), its HTTP server on 127.0.0.1:{@code port}.
+     */
+    public static ServiceProcess start(Path root, String module, int port, Map<String, String> properties,
+            Path logDir) {
+        Path jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build first (./mvnw -B package -DskipTests)");
+        }
+        try {
+            Files.createDirectories(logDir);
+            Path log = logDir.resolve(module + ".log");
+            List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xms32m", "-Xmx192m", "-XX:+UseSerialGC",
+                    "-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:MaxMetaspaceSize=160m"));
+            command.add("-Dquarkus.http.port=" + port);
+            command.add("-Dquarkus.http.host=127.0.0.1");
+            command.add("-Dquarkus.log.console.json.enabled=false");
+            properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+            command.add("-jar");
+            command.add(jar.toString());
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(root.resolve(module).toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+            return new ServiceProcess(module, port, builder.start(), log, Instant.now());
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start " + module, e);
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Waits until {@code /q/health/ready} answers UP; returns how long after start that was. */
+    public Duration awaitReady(Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        String last = "no answer";
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; log " + log + ":\n"
+                        + logTail(40));
+            }
+            try {
+                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/q/health/ready"))
+                        .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return Duration.between(started, Instant.now());
+                }
+                last = response.statusCode() + " " + response.body();
+            } catch (IOException e) {
+                last = e.toString();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            sleep(100);
+        }
+        throw new IllegalStateException(name + " was not ready within " + timeout + " (last answer: " + last + "); log "
+                + log + ":\n" + logTail(40));
+    }
+
+    /** The last lines of the service's log. */
+    public String logTail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(log unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
