@@ -115,15 +115,21 @@ class RegistratorBenchmark {
                 "-Dquayside.registrator.address=127.0.0.1",
                 "-Dkafka.bootstrap.servers=" + KafkaBroker.sharedBootstrapServers(),
                 "-jar", jar.toString()));
-        Process app = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        String arenas = System.getProperty("bench.malloc-arenas", "");
+        if (!arenas.isEmpty()) {
+            builder.environment().put("MALLOC_ARENA_MAX", arenas);
+        }
+        Process app = builder.redirectErrorStream(true)
                 .redirectOutput(Path.of("target/bench-app.log").toFile()).start();
         try {
             await().atMost(Duration.ofMinutes(2)).until(() -> view.services(host).size() == expected);
             Thread.sleep(5000);
             String status = Files.readString(Path.of("/proc/" + app.pid() + "/status"));
             String rss = status.lines().filter(l -> l.startsWith("VmRSS")).findFirst().orElse("VmRSS: ?");
-            System.out.printf("BENCH packaged service after syncing %d containers: %s (JVM flags: %s)%n",
-                    expected, rss.replaceAll("\\s+", " "), jvm.isEmpty() ? "defaults" : jvm);
+            System.out.printf("BENCH packaged service after syncing %d containers: %s (JVM flags: %s%s)%n",
+                    expected, rss.replaceAll("\\s+", " "), jvm.isEmpty() ? "defaults" : jvm,
+                    arenas.isEmpty() ? "" : ", MALLOC_ARENA_MAX=" + arenas);
         } finally {
             app.destroy();
             app.waitFor(10, TimeUnit.SECONDS);
