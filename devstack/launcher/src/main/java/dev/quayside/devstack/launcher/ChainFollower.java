@@ -29,6 +29,7 @@ public final class ChainFollower implements AutoCloseable {
 
     private final KafkaConsumer<String, IncomingEvent> consumer;
     private final List<Seen> seen = new ArrayList<>();
+    private int delivered;
 
     public ChainFollower(String bootstrapServers, boolean fromBeginning) {
         Properties props = new Properties();
@@ -52,11 +53,8 @@ public final class ChainFollower implements AutoCloseable {
     /** Polls until {@code done} accepts the events seen so far, or {@code timeout} passes; returns whether it did. */
     public boolean await(Predicate<List<Seen>> done, Duration timeout, Consumer<Seen> listener) {
         Instant deadline = Instant.now().plus(timeout);
-        int reported = 0;
         while (true) {
-            while (reported < seen.size()) {
-                listener.accept(seen.get(reported++));
-            }
+            deliver(listener);
             if (done.test(seen)) {
                 return true;
             }
@@ -64,6 +62,18 @@ public final class ChainFollower implements AutoCloseable {
                 return false;
             }
             consumer.poll(Duration.ofMillis(100)).forEach(this::remember);
+        }
+    }
+
+    /** Polls once for up to {@code timeout} and hands every event not handed out before to {@code listener}. */
+    public void poll(Duration timeout, Consumer<Seen> listener) {
+        consumer.poll(timeout).forEach(this::remember);
+        deliver(listener);
+    }
+
+    private void deliver(Consumer<Seen> listener) {
+        while (delivered < seen.size()) {
+            listener.accept(seen.get(delivered++));
         }
     }
 

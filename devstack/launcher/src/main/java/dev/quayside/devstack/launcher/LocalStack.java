@@ -39,7 +39,8 @@ public final class LocalStack implements AutoCloseable {
 
     /**
      * Starts every part; {@code home} keeps Kafka's and the registry's data ({@code .quayside/} for the local run, a
-     * temporary folder in tests). What started is stopped again if a later part fails.
+     * temporary folder in tests). {@code standInId} names the Marathon stand-in's containers (null: a random test id).
+     * What started is stopped again if a later part fails.
      */
     public static LocalStack start(Path home, Ports ports, Duration deploymentTimeout, String standInId) {
         DockerEngine.requireRunning();
@@ -52,9 +53,12 @@ public final class LocalStack implements AutoCloseable {
             started.add(registry);
             ConsulStandIn consul = ConsulStandIn.start(ConsulStandIn.Options.defaults().port(ports.consul()));
             started.add(consul);
-            MarathonStandIn marathon = MarathonStandIn.start(new MarathonStandIn.Options()
-                    .marathonPort(ports.marathon()).chronosPort(ports.chronos())
-                    .deploymentTimeout(deploymentTimeout).standInId(standInId));
+            MarathonStandIn.Options marathonOptions = new MarathonStandIn.Options()
+                    .marathonPort(ports.marathon()).chronosPort(ports.chronos()).deploymentTimeout(deploymentTimeout);
+            if (standInId != null) {
+                marathonOptions.standInId(standInId);
+            }
+            MarathonStandIn marathon = MarathonStandIn.start(marathonOptions);
             return new LocalStack(kafka, registry, consul, marathon);
         } catch (RuntimeException e) {
             for (int i = started.size() - 1; i >= 0; i--) {

@@ -1,0 +1,297 @@
+package dev.quayside.devstack.launcher;
+
+import dev.quayside.devstack.docker.SampleApp;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The whole pipeline on this machine: the {@link LocalStack}, the seven services as their own JVMs wired to it, and
+ * two bare Git repositories — the sample app and the deployment-config repo — whose {@code post-receive} hooks call
+ * git-watcher. Used by {@code bin/quayside up} (fixed ports) and the e2e suite (random ports).
+ */
+public final class LocalRun implements AutoCloseable {
+
+    /** The services, in start order, with their default ports. */
+    public static final Map<String, Integer> SERVICES = new LinkedHashMap<>();
+
+    static {
+        SERVICES.put("git-watcher", 8081);
+        SERVICES.put("image-builder", 8082);
+        SERVICES.put("config-syncer", 8083);
+        SERVICES.put("marathon-applier", 8084);
+        SERVICES.put("registrator", 8085);
+        SERVICES.put("edge-router", 8086);
+        SERVICES.put("notifier", 8087);
+    }
+
+    public static final String APP_REPO = "sample-app";
+    public static final String CONFIG_REPO = "deploy-config";
+    public static final String ENVIRONMENT = "local";
+
+    /** How to run. */
+    public record Options(Path root, Path home, boolean fixedPorts, int frontendPort, Map<String, String> extraProperties,
+            Duration deploymentTimeout) {
+    }
+
+    private final Options options;
+    private final LocalStack stack;
+    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private final String secret;
+    private final int frontendPort;
+    private final Path git;
+
+    private LocalRun(Options options, LocalStack stack, String secret, int frontendPort) {
+        this.options = options;
+        this.stack = stack;
+        this.secret = secret;
+        this.frontendPort = frontendPort;
+        this.git = options.home().resolve("git");
+    }
+
+    /** Starts the devstack parts; {@link #createRepositories()} and {@link #startServices()} do the rest. */
+    public static LocalRun start(Options options) {
+        LocalStack stack = LocalStack.start(options.home(), options.fixedPorts() ? LocalStack.DEFAULT_PORTS
+                : LocalStack.RANDOM, options.deploymentTimeout(), options.fixedPorts() ? "local-run" : null);
+        int frontend = options.frontendPort() != 0 ? options.frontendPort() : freePort();
+        return new LocalRun(options, stack, "local-" + Long.toHexString(System.nanoTime()), frontend);
+    }
+
+    public LocalStack stack() {
+        return stack;
+    }
+
+    public int frontendPort() {
+        return frontendPort;
+    }
+
+    public Map<String, ServiceProcess> services() {
+        return services;
+    }
+
+    public Path appWorkTree() {
+        return git.resolve(APP_REPO + "-work");
+    }
+
+    public Path configWorkTree() {
+        return git.resolve(CONFIG_REPO + "-work");
+    }
+
+    public Path appRepository() {
+        return git.resolve(APP_REPO + ".git");
+    }
+
+    public Path configRepository() {
+        return git.resolve(CONFIG_REPO + ".git");
+    }
+
+    /**
+     * Creates (or keeps) the two bare repositories: the sample app at version {@code 0.0.0}, and the config repo with
+     * {@code marathon/local/sample-app.json} — a Marathon app registrator and edge-router will pick up.
+     */
+    public void createRepositories() {
+        try {
+            Files.createDirectories(git);
+            if (!Files.exists(appRepository())) {
+                SampleApp.createRepository(appRepository(), appWorkTree(), "0.0.0");
+            }
+            if (!Files.exists(configRepository())) {
+                SampleApp.git(null, "init", "-q", "--bare", "-b", "main", configRepository().toString());
+                SampleApp.git(null, "init", "-q", "-b", "main", configWorkTree().toString());
+                SampleApp.git(configWorkTree(), "remote", "add", "origin", configRepository().toString());
+                Path definition = configWorkTree().resolve("marathon").resolve(ENVIRONMENT).resolve(APP_REPO + ".json");
+                Files.createDirectories(definition.getParent());
+                Files.writeString(definition, sampleDefinition(stack.registryAddress() + "/" + APP_REPO + ":0000000"));
+                Files.writeString(configWorkTree().resolve("README.md"), "Desired state of the local run: "
+                        + "marathon/<environment>/<app>.json, written back by config-syncer.\n");
+                SampleApp.commitAndPush(configWorkTree(), "Sample app definition");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The Marathon app of the sample: one instance, health-checked, announced to registrator and edge-router. */
+    public static String sampleDefinition(String image) {
+        return "{\n"
+                + "  \"id\": \"/" + ENVIRONMENT + "/" + APP_REPO + "\",\n"
+                + "  \"instances\": 1,\n"
+                + "  \"cpus\": 0.1,\n"
+                + "  \"mem\": 32,\n"
+                + "  \"container\": {\n"
+                + "    \"type\": \"DOCKER\",\n"
+                + "    \"docker\": {\n"
+                + "      \"image\": \"" + image + "\",\n"
+                + "      \"network\": \"BRIDGE\",\n"
+                + "      \"portMappings\": [{\"containerPort\": 8080, \"hostPort\": 0, \"protocol\": \"tcp\"}]\n"
+                + "    }\n"
+                + "  },\n"
+                + "  \"env\": {\n"
+                + "    \"SERVICE_NAME\": \"" + APP_REPO + "\",\n"
+                + "    \"SERVICE_HAPROXY_VHOST\": \"127.0.0.1,localhost," + APP_REPO + ".local\",\n"
+                + "    \"SERVICE_CHECK_HTTP\": \"/health\",\n"
+                + "    \"SERVICE_CHECK_INTERVAL\": \"1s\"\n"
+                + "  },\n"
+                + "  \"healthChecks\": [{\"protocol\": \"HTTP\", \"path\": \"/health\", \"portIndex\": 0,"
+                + " \"gracePeriodSeconds\": 10, \"intervalSeconds\": 2, \"timeoutSeconds\": 1,"
+                + " \"maxConsecutiveFailures\": 3}],\n"
+                + "  \"upgradeStrategy\": {\"minimumHealthCapacity\": 1, \"maximumOverCapacity\": 1}\n"
+                + "}\n";
+    }
+
+    /** Installs git-watcher's shipped {@code post-receive} hook into both repositories. */
+    public void installHooks() {
+        Path script = options.root().resolve("git-watcher/scripts/post-receive");
+        String url = services.get("git-watcher").url() + "/webhooks/generic";
+        for (Path bare : List.of(appRepository(), configRepository())) {
+            try {
+                Path hook = bare.resolve("hooks/post-receive");
+                Files.copy(script, hook, StandardCopyOption.REPLACE_EXISTING);
+                Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
+                SampleApp.git(bare, "config", "quayside.url", url);
+                SampleApp.git(bare, "config", "quayside.secret", secret);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** Starts every service at once and waits until each is ready; on failure the message names the service. */
+    public void startServices() {
+        Map<String, Map<String, String>> configs = serviceProperties();
+        for (Map.Entry<String, Integer> service : SERVICES.entrySet()) {
+            int port = options.fixedPorts() ? service.getValue() : freePort();
+            Map<String, String> properties = new LinkedHashMap<>(configs.get(service.getKey()));
+            options.extraProperties().forEach((key, value) -> {
+                String prefix = service.getKey() + ":";
+                if (key.startsWith(prefix)) {
+                    properties.put(key.substring(prefix.length()), value);
+                } else if (!key.contains(":")) {
+                    properties.put(key, value);
+                }
+            });
+            services.put(service.getKey(), ServiceProcess.start(options.root(), service.getKey(), port, properties,
+                    options.home().resolve("logs")));
+        }
+        ExecutorService waiters = Executors.newFixedThreadPool(services.size());
+        try {
+            List<Future<Duration>> ready = new ArrayList<>();
+            for (ServiceProcess process : services.values()) {
+                ready.add(waiters.submit(() -> process.awaitReady(Duration.ofSeconds(180))));
+            }
+            for (Future<Duration> future : ready) {
+                future.get();
+            }
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } finally {
+            waiters.shutdownNow();
+        }
+    }
+
+    /** Each service's configuration for this run (system properties). */
+    Map<String, Map<String, String>> serviceProperties() {
+        String kafka = stack.kafkaBootstrap();
+        String consul = stack.consulUrl();
+        Path work = options.home().resolve("work");
+        Map<String, Map<String, String>> all = new LinkedHashMap<>();
+
+        Map<String, String> watcher = common(kafka, consul);
+        for (String[] repo : new String[][] {{APP_REPO, "app", appRepository().toUri().toString()},
+                {CONFIG_REPO, "config", configRepository().toUri().toString()}}) {
+            String prefix = "quayside.git-watcher.repositories." + repo[0] + ".";
+            watcher.put(prefix + "clone-url", repo[2]);
+            watcher.put(prefix + "kind", repo[1]);
+            watcher.put(prefix + "secret", secret);
+            watcher.put(prefix + "branches", "main");
+        }
+        watcher.put("quayside.git-watcher.work-dir", work.resolve("git-watcher").toString());
+        all.put("git-watcher", watcher);
+
+        Map<String, String> builder = common(kafka, consul);
+        builder.put("quayside.registry.address", stack.registryAddress());
+        builder.put("quayside.builder.work-dir", work.resolve("image-builder").toString());
+        all.put("image-builder", builder);
+
+        Map<String, String> syncer = common(kafka, consul);
+        syncer.put("quayside.config-syncer.work-dir", work.resolve("config-syncer").toString());
+        syncer.put("quayside.config-syncer.repositories." + CONFIG_REPO + ".clone-url",
+                configRepository().toUri().toString());
+        syncer.put("quayside.config-syncer.repositories." + CONFIG_REPO + ".branch", "main");
+        all.put("config-syncer", syncer);
+
+        Map<String, String> applier = common(kafka, consul);
+        applier.put("quayside.marathon-applier.defaults.marathon-url", stack.marathonUrl());
+        applier.put("quayside.marathon-applier.defaults.chronos-url", stack.chronosUrl());
+        applier.put("quayside.marathon-applier.environments." + ENVIRONMENT + ".rollback", "true");
+        applier.put("quayside.marathon-applier.environments." + ENVIRONMENT + ".prune", "true");
+        all.put("marathon-applier", applier);
+
+        Map<String, String> registrator = common(kafka, consul);
+        registrator.put("quayside.registrator.address", "127.0.0.1");
+        all.put("registrator", registrator);
+
+        Map<String, String> router = common(kafka, consul);
+        router.put("quayside.edge-router.frontend.http-port", String.valueOf(frontendPort));
+        router.put("quayside.edge-router.frontend.bind-address", "127.0.0.1");
+        router.put("quayside.edge-router.haproxy.work-dir", work.resolve("edge-router").toString());
+        router.put("quayside.edge-router.wait-period.min", "200ms");
+        router.put("quayside.edge-router.wait-period.max", "1s");
+        all.put("edge-router", router);
+
+        all.put("notifier", common(kafka, consul));
+        return all;
+    }
+
+    private static Map<String, String> common(String kafka, String consul) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("kafka.bootstrap.servers", kafka);
+        properties.put("quayside.consul.url", consul);
+        return properties;
+    }
+
+    /** Commits a new version of the sample app and pushes it (the hook tells git-watcher); returns the commit id. */
+    public String pushSampleVersion(String version) {
+        SampleApp.setVersion(appWorkTree(), version);
+        return SampleApp.commitAndPush(appWorkTree(), "Serve version " + version);
+    }
+
+    /** The service logs' last lines, for a failure report. */
+    public String logTails(int lines) {
+        StringBuilder out = new StringBuilder();
+        services.forEach((name, process) -> out.append("---- ").append(name).append(" (").append(process.log())
+                .append(")\n").append(process.logTail(lines)).append('\n'));
+        return out.toString();
+    }
+
+    @Override
+    public void close() {
+        List<ServiceProcess> reversed = new ArrayList<>(services.values());
+        java.util.Collections.reverse(reversed);
+        reversed.forEach(ServiceProcess::close);
+        stack.close();
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

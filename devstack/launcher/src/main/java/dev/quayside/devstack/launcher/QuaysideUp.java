@@ -1,0 +1,107 @@
+package dev.quayside.devstack.launcher;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code bin/quayside up}: starts the whole pipeline on this machine (default ports), pushes one commit of the
+ * sample app and shows it going through every stage, then keeps running until {@code bin/quayside down}.
+ * {@code --push-sample} pushes another commit to a running local run and follows it.
+ * The last line is {@code QUAYSIDE UP} or {@code QUAYSIDE FAILED: <why>}, for the script that waits on it.
+ */
+public final class QuaysideUp {
+
+    public static final int FRONTEND_PORT = 8000;
+
+    private QuaysideUp() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(System.getProperty("quayside.root", ".")).toAbsolutePath().normalize();
+        Path home = Path.of(System.getProperty("quayside.home", root.resolve(".quayside").toString()));
+        PrintStream out = System.out;
+        if (args.length > 0 && args[0].equals("--push-sample")) {
+            System.exit(pushSample(home, out) ? 0 : 1);
+        }
+        LocalRun run = null;
+        try {
+            out.println("[1/4] devstack: Kafka, registry, Consul stand-in, Marathon and Chronos stand-ins");
+            run = LocalRun.start(new LocalRun.Options(root, home, true, FRONTEND_PORT, Map.of(), Duration.ofSeconds(60)));
+            LocalRun started = run;
+            Runtime.getRuntime().addShutdownHook(new Thread(started::close, "quayside-down"));
+            out.println("      Kafka " + run.stack().kafkaBootstrap() + ", registry " + run.stack().registryAddress()
+                    + ", Consul " + run.stack().consulUrl() + ", Marathon " + run.stack().marathonUrl() + ", Chronos "
+                    + run.stack().chronosUrl());
+            out.println("[2/4] sample repositories in " + home.resolve("git"));
+            run.createRepositories();
+            out.println("[3/4] the seven services (logs in " + home.resolve("logs") + ")");
+            run.startServices();
+            run.installHooks();
+            run.services().forEach((name, service) -> out.printf("      %-17s %s/q/health/ready%n", name, service.url()));
+            out.println("[4/4] pushing a commit of the sample app and following it:");
+            String version = nextVersion();
+            LocalRun current = run;
+            PipelineWatch.Result result = PipelineWatch.pushAndFollow(run.stack().kafkaBootstrap(), FRONTEND_PORT,
+                    LocalRun.APP_REPO, version, () -> current.pushSampleVersion(version), Duration.ofMinutes(5), out);
+            if (!result.live()) {
+                out.println(run.logTails(15));
+                out.println("QUAYSIDE FAILED: " + result.failure());
+                System.exit(1);
+            }
+            summary(run, out, result);
+            out.println("QUAYSIDE UP");
+            out.flush();
+            new CountDownLatch(1).await(); // until bin/quayside down
+        } catch (RuntimeException e) {
+            if (run != null) {
+                out.println(run.logTails(15));
+            }
+            out.println("QUAYSIDE FAILED: " + e.getMessage());
+            out.flush();
+            System.exit(1);
+        }
+    }
+
+    private static void summary(LocalRun run, PrintStream out, PipelineWatch.Result result) {
+        out.println();
+        out.printf("Commit to live in %.1f s.%n", result.elapsed().toMillis() / 1000.0);
+        out.println("  the app through HAProxy:  curl http://127.0.0.1:" + FRONTEND_PORT + "/   (and /version, /health)");
+        out.println("  Consul stand-in:          " + run.stack().consulUrl() + "/v1/kv/?recurse   /v1/catalog/services");
+        out.println("  Marathon stand-in:        " + run.stack().marathonUrl() + "/v2/apps");
+        out.println("  Chronos stand-in:         " + run.stack().chronosUrl() + "/v1/scheduler/jobs");
+        out.println("  Kafka:                    " + run.stack().kafkaBootstrap() + " (topics quayside.*)");
+        out.println("  registry:                 http://" + run.stack().registryAddress() + "/v2/_catalog");
+        out.println("  sample app repository:    " + run.appWorkTree() + " (push to it: bin/quayside push-sample)");
+        out.println("  config repository:        " + run.configWorkTree() + " (git pull to see the write-backs)");
+        out.println("  status / stop:            bin/quayside status, bin/quayside down");
+    }
+
+    /** {@code --push-sample}: a new commit to the running local run's sample app, followed to HAProxy. */
+    static boolean pushSample(Path home, PrintStream out) {
+        Path work = home.resolve("git").resolve(LocalRun.APP_REPO + "-work");
+        if (!Files.isDirectory(work)) {
+            out.println("QUAYSIDE FAILED: no local run in " + home + ": start one with bin/quayside up");
+            return false;
+        }
+        String version = nextVersion();
+        PipelineWatch.Result result = PipelineWatch.pushAndFollow("127.0.0.1:9092", FRONTEND_PORT, LocalRun.APP_REPO,
+                version, () -> {
+                    dev.quayside.devstack.docker.SampleApp.git(work, "pull", "-q", "--rebase", "origin", "main");
+                    dev.quayside.devstack.docker.SampleApp.setVersion(work, version);
+                    return dev.quayside.devstack.docker.SampleApp.commitAndPush(work, "Serve version " + version);
+                }, Duration.ofMinutes(5), out);
+        out.println(result.live() ? String.format("QUAYSIDE UP: version %s live in %.1f s", version,
+                result.elapsed().toMillis() / 1000.0) : "QUAYSIDE FAILED: " + result.failure());
+        return result.live();
+    }
+
+    static String nextVersion() {
+        return "1." + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd.HHmmss"));
+    }
+}
