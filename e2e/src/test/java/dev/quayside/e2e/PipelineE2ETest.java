@@ -177,6 +177,12 @@ class PipelineE2ETest {
         assertThat(finished.context().timestamp()).isAfterOrEqualTo(started.context().timestamp());
         assertThat(((BuildFinished) finished.data()).outcome()).isEqualTo(BuildOutcome.SUCCESS);
 
+        // W3C trace context travels with every event of the chain (traceparent headers)
+        List<ChainFollower.Seen> traced = log.seen().stream().filter(x -> pushed.id().equals(x.event().chainId())).toList();
+        traced.forEach(x -> out.printf("trace %s %s%n", x.traceId(), x.event().type()));
+        assertThat(traced).allSatisfy(x -> assertThat(x.traceparent()).as(x.event().type() + " traceparent")
+                .matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]"));
+
         // the notifier told the team: a signed webhook and an e-mail about the deployment
         awaitWebhookAbout(deployed);
         await().atMost(Duration.ofSeconds(60)).until(() -> mail.getReceivedMessages().length > 0);

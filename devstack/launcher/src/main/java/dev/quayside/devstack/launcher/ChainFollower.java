@@ -23,8 +23,13 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 public final class ChainFollower implements AutoCloseable {
 
-    /** An event with the time this follower saw it. */
-    public record Seen(EventEnvelope<?> event, String topic, Instant receivedAt) {
+    /** An event with the time this follower saw it and its W3C {@code traceparent} header (null when absent). */
+    public record Seen(EventEnvelope<?> event, String topic, Instant receivedAt, String traceparent) {
+
+        /** The trace id of {@link #traceparent}, or null. */
+        public String traceId() {
+            return traceparent == null || traceparent.split("-").length < 2 ? null : traceparent.split("-")[1];
+        }
     }
 
     private final KafkaConsumer<String, IncomingEvent> consumer;
@@ -83,7 +88,9 @@ public final class ChainFollower implements AutoCloseable {
 
     private void remember(ConsumerRecord<String, IncomingEvent> record) {
         if (!record.value().isMalformed()) {
-            seen.add(new Seen(record.value().envelope(), record.topic(), Instant.now()));
+            var header = record.headers().lastHeader("traceparent");
+            seen.add(new Seen(record.value().envelope(), record.topic(), Instant.now(),
+                    header == null ? null : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8)));
         }
     }
 
