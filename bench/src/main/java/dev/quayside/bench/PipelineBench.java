@@ -1,0 +1,216 @@
+package dev.quayside.bench;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quayside.devstack.launcher.ChainFollower;
+import dev.quayside.devstack.launcher.LocalRun;
+import dev.quayside.devstack.launcher.PipelineWatch;
+import dev.quayside.devstack.launcher.ServiceProcess;
+import dev.quayside.events.BuildFinished;
+import dev.quayside.events.EventCodec;
+import dev.quayside.events.EventEnvelope;
+import dev.quayside.events.EventType;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code bin/quayside bench}: runs the whole pipeline on the local stack (random ports, a temporary home), pushes
+ * {@code -Dbench.commits} (default 20) commits of the sample app one after another, and reports from the events'
+ * own timestamps and HAProxy's answers:
+ * <ul>
+ * <li>{@code commit_to_live}: push → the new version answering through HAProxy;</li>
+ * <li>{@code per_hop}: each event's timestamp to the next stage's event;</li>
+ * <li>{@code control_plane_overhead}: commit pushed → deployed, minus the build's own duration;</li>
+ * <li>{@code footprint}: each service's RSS after the run and time from process start to ready.</li>
+ * </ul>
+ * Writes {@code bench/results/latest.json} and {@code latest.md}. Throughput, mirror and scaling figures are not
+ * measured here yet (see docs/benchmarks.md).
+ */
+public final class PipelineBench {
+
+    private PipelineBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(System.getProperty("quayside.root", ".")).toAbsolutePath().normalize();
+        int commits = Integer.getInteger("bench.commits", 20);
+        PrintStream out = System.out;
+        Path home = Files.createTempDirectory("quayside-bench-");
+        Map<String, Duration> ready = new LinkedHashMap<>();
+        List<Double> toLive = new ArrayList<>();
+        List<Double> overhead = new ArrayList<>();
+        Map<String, List<Double>> hops = new LinkedHashMap<>();
+        Map<String, Long> rss = new LinkedHashMap<>();
+        try (LocalRun run = LocalRun.start(new LocalRun.Options(root, home, false, 0, Map.of(), Duration.ofSeconds(60)))) {
+            run.createRepositories();
+            Instant servicesStart = Instant.now();
+            run.startServices();
+            run.installHooks();
+            run.services().forEach((name, process) -> ready.put(name, Duration.between(servicesStart, Instant.now())));
+            for (int i = 1; i <= commits; i++) {
+                String version = "9." + i + "." + System.currentTimeMillis();
+                out.println("commit " + i + "/" + commits);
+                PipelineWatch.Result result = PipelineWatch.pushAndFollow(run.stack().kafkaBootstrap(), run.frontendPort(),
+                        LocalRun.APP_REPO, version, () -> run.pushSampleVersion(version), Duration.ofMinutes(3), out);
+                if (!result.live()) {
+                    out.println("commit " + i + " did not go live: " + result.failure());
+                    continue;
+                }
+                toLive.add((double) result.elapsed().toMillis());
+                record(result.events(), hops, overhead);
+            }
+            run.services().forEach((name, process) -> rss.put(name, rssKb(process)));
+        }
+        ObjectNode json = EventCodec.mapper().createObjectNode();
+        json.put("machine", machine());
+        json.put("commit", gitHead(root));
+        json.put("measured_at", Instant.now().toString());
+        json.set("commit_to_live", stats(toLive, "ms"));
+        json.set("control_plane_overhead", stats(overhead, "ms"));
+        ObjectNode perHop = json.putObject("per_hop");
+        hops.forEach((hop, values) -> perHop.set(hop, stats(values, "ms")));
+        ObjectNode footprint = json.putObject("footprint");
+        long total = 0;
+        for (String name : rss.keySet()) {
+            ObjectNode service = footprint.putObject(name);
+            service.put("rss_mb", rss.get(name) / 1024.0);
+            service.put("ready_ms_all_seven_starting_at_once", ready.get(name).toMillis());
+            total += rss.get(name);
+        }
+        footprint.put("mesh_rss_mb", total / 1024.0);
+        ArrayNode missing = json.putArray("not_measured_here");
+        missing.add("throughput").add("mirror").add("scaling");
+        Path results = root.resolve("bench/results");
+        Files.createDirectories(results);
+        Files.writeString(results.resolve("latest.json"), EventCodec.mapper().writerWithDefaultPrettyPrinter()
+                .writeValueAsString(json) + "\n");
+        Files.writeString(results.resolve("latest.md"), markdown(json, toLive.size(), commits));
+        out.println(Files.readString(results.resolve("latest.md")));
+    }
+
+    private static void record(List<ChainFollower.Seen> events, Map<String, List<Double>> hops, List<Double> overhead) {
+        EventType[] stages = {EventType.COMMIT_PUSHED, EventType.BUILD_QUEUED, EventType.BUILD_STARTED,
+                EventType.IMAGE_BUILT, EventType.TAG_UPDATED, EventType.CONFIG_SYNCED};
+        Map<EventType, Instant> first = new LinkedHashMap<>();
+        Instant deployed = null;
+        long buildMs = 0;
+        for (ChainFollower.Seen seen : events) {
+            EventEnvelope<?> e = seen.event();
+            first.putIfAbsent(e.type(), e.context().timestamp());
+            if ((e.type() == EventType.SERVICE_UPGRADED || e.type() == EventType.SERVICE_DEPLOYED) && deployed == null) {
+                deployed = e.context().timestamp();
+            }
+            if (e.data() instanceof BuildFinished finished) {
+                buildMs = finished.durationMs();
+            }
+        }
+        for (int i = 0; i + 1 < stages.length; i++) {
+            Instant from = first.get(stages[i]);
+            Instant to = first.get(stages[i + 1]);
+            if (from != null && to != null) {
+                hops.computeIfAbsent(stages[i].name().toLowerCase() + "->" + stages[i + 1].name().toLowerCase(),
+                        k -> new ArrayList<>()).add((double) Duration.between(from, to).toMillis());
+            }
+        }
+        Instant synced = first.get(EventType.CONFIG_SYNCED);
+        if (synced != null && deployed != null) {
+            hops.computeIfAbsent("config_synced->deployed", k -> new ArrayList<>())
+                    .add((double) Duration.between(synced, deployed).toMillis());
+        }
+        Instant pushed = first.get(EventType.COMMIT_PUSHED);
+        if (pushed != null && deployed != null) {
+            overhead.add((double) Duration.between(pushed, deployed).toMillis() - buildMs);
+        }
+    }
+
+    static ObjectNode stats(List<Double> values, String unit) {
+        ObjectNode node = EventCodec.mapper().createObjectNode();
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(Double::compare);
+        node.put("samples", sorted.size());
+        node.put("unit", unit);
+        if (!sorted.isEmpty()) {
+            node.put("p50", percentile(sorted, 50));
+            node.put("p95", percentile(sorted, 95));
+            node.put("p99", percentile(sorted, 99));
+            node.put("max", sorted.get(sorted.size() - 1));
+        }
+        return node;
+    }
+
+    static double percentile(List<Double> sorted, int p) {
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1)));
+    }
+
+    private static String markdown(ObjectNode json, int live, int commits) {
+        StringBuilder md = new StringBuilder("# Quayside benchmark\n\n");
+        md.append("- machine: ").append(json.path("machine").asText()).append('\n');
+        md.append("- commit: ").append(json.path("commit").asText()).append('\n');
+        md.append("- measured at: ").append(json.path("measured_at").asText()).append('\n');
+        md.append("- commits live: ").append(live).append(" of ").append(commits).append("\n\n");
+        md.append("| figure | samples | p50 | p95 | p99 |\n| --- | --- | --- | --- | --- |\n");
+        row(md, "commit_to_live (ms)", json.path("commit_to_live"));
+        row(md, "control_plane_overhead (ms)", json.path("control_plane_overhead"));
+        json.path("per_hop").fields().forEachRemaining(e -> row(md, "per_hop " + e.getKey() + " (ms)", e.getValue()));
+        md.append("\n| service | RSS (MB) | ready (ms, all seven starting at once) |\n| --- | --- | --- |\n");
+        json.path("footprint").fields().forEachRemaining(e -> {
+            if (e.getValue().isObject()) {
+                md.append("| ").append(e.getKey()).append(" | ")
+                        .append(String.format("%.0f", e.getValue().path("rss_mb").asDouble())).append(" | ")
+                        .append(e.getValue().path("ready_ms_all_seven_starting_at_once").asLong()).append(" |\n");
+            }
+        });
+        md.append("\nWhole mesh RSS: ").append(String.format("%.0f", json.path("footprint").path("mesh_rss_mb").asDouble()))
+                .append(" MB. Not measured here yet: throughput, mirror, scaling.\n");
+        return md.toString();
+    }
+
+    private static void row(StringBuilder md, String name, com.fasterxml.jackson.databind.JsonNode stats) {
+        md.append("| ").append(name).append(" | ").append(stats.path("samples").asInt()).append(" | ")
+                .append(stats.path("p50").asText("-")).append(" | ").append(stats.path("p95").asText("-")).append(" | ")
+                .append(stats.path("p99").asText("-")).append(" |\n");
+    }
+
+    private static long rssKb(ServiceProcess process) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    private static String machine() {
+        long memKb = -1;
+        try {
+            memKb = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal:"))
+                    .map(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElse(-1L);
+        } catch (IOException e) {
+            // unknown
+        }
+        return Runtime.getRuntime().availableProcessors() + " cores, " + (memKb / 1024 / 1024) + " GiB, Java "
+                + System.getProperty("java.version") + ", " + System.getProperty("os.name");
+    }
+
+    private static String gitHead(Path root) {
+        try {
+            return dev.quayside.devstack.docker.SampleApp.git(root, "rev-parse", "--short", "HEAD").trim();
+        } catch (RuntimeException e) {
+            return "unknown";
+        }
+    }
+}
