@@ -49,6 +49,7 @@ public final class LocalRun implements AutoCloseable {
     private final Options options;
     private final LocalStack stack;
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private final Map<String, Duration> readyAfter = new LinkedHashMap<>();
     private final String secret;
     private final int frontendPort;
     private final Path git;
@@ -79,6 +80,11 @@ public final class LocalRun implements AutoCloseable {
 
     public Map<String, ServiceProcess> services() {
         return services;
+    }
+
+    /** How long each service took from process start to ready (all seven starting at once). */
+    public Map<String, Duration> readyAfter() {
+        return readyAfter;
     }
 
     public Path appWorkTree() {
@@ -187,12 +193,12 @@ public final class LocalRun implements AutoCloseable {
         }
         ExecutorService waiters = Executors.newFixedThreadPool(services.size());
         try {
-            List<Future<Duration>> ready = new ArrayList<>();
+            Map<String, Future<Duration>> ready = new LinkedHashMap<>();
             for (ServiceProcess process : services.values()) {
-                ready.add(waiters.submit(() -> process.awaitReady(Duration.ofSeconds(180))));
+                ready.put(process.name(), waiters.submit(() -> process.awaitReady(Duration.ofSeconds(180))));
             }
-            for (Future<Duration> future : ready) {
-                future.get();
+            for (Map.Entry<String, Future<Duration>> future : ready.entrySet()) {
+                readyAfter.put(future.getKey(), future.getValue().get());
             }
         } catch (java.util.concurrent.ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
