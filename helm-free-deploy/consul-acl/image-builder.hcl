@@ -1,0 +1,1 @@
+# image-builder does not use Consul: an empty policy (its token can do nothing).

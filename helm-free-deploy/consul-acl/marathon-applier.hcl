@@ -1,0 +1,2 @@
+# marathon-applier only reads the desired state.
+key_prefix "quayside/config/" { policy = "read" }

@@ -1,0 +1,1 @@
+# notifier does not use Consul: an empty policy (its token can do nothing).

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Deploys Quayside onto Marathon without Helm: one Marathon app per service under the group /quayside.
+#   MARATHON_URL=http://marathon:8080 KAFKA_BOOTSTRAP_SERVERS=kafka:9092 CONSUL_URL=http://consul:8500 \
+#   QUAYSIDE_VERSION=0.1.0 helm-free-deploy/deploy.sh
+# Optional: CHRONOS_URL, QUAYSIDE_IMAGE_PREFIX (e.g. registry.example.org/), QUAYSIDE_REGISTRY_ADDRESS,
+# QUAYSIDE_AGENT_COUNT (registrator instances, one per agent; default 1), QUAYSIDE_WEBHOOK_SECRET,
+# CONSUL_TOKEN_<SERVICE> (least-privilege tokens made from consul-acl/*.hcl), MARATHON_AUTH (user:password).
+# Every definition is sent with PUT /v2/apps/<id> (create or update); the script stops at the first refusal
+# and prints Marathon's answer. Kafka topics: create them from topics.txt first (see the README).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+: "${MARATHON_URL:?set MARATHON_URL}" "${KAFKA_BOOTSTRAP_SERVERS:?set KAFKA_BOOTSTRAP_SERVERS}" "${CONSUL_URL:?set CONSUL_URL}"
+export QUAYSIDE_VERSION="${QUAYSIDE_VERSION:-latest}" QUAYSIDE_IMAGE_PREFIX="${QUAYSIDE_IMAGE_PREFIX:-}" \
+  QUAYSIDE_AGENT_COUNT="${QUAYSIDE_AGENT_COUNT:-1}" CHRONOS_URL="${CHRONOS_URL:-}" \
+  QUAYSIDE_REGISTRY_ADDRESS="${QUAYSIDE_REGISTRY_ADDRESS:-127.0.0.1:5000}" QUAYSIDE_WEBHOOK_SECRET="${QUAYSIDE_WEBHOOK_SECRET:-}"
+auth=(); [ -n "${MARATHON_AUTH:-}" ] && auth=(-u "$MARATHON_AUTH")
+
+render() { # substitute ${QUAYSIDE_*}, ${KAFKA_*}, ${CONSUL_*}, ${MARATHON_*}, ${CHRONOS_*} (unset: empty); others such as
+           # ${HOST} stay for the service's own configuration to resolve at run time (Marathon sets HOST)
+  perl -pe 's/\$\{((?:QUAYSIDE|KAFKA|CONSUL|MARATHON|CHRONOS)_[A-Z0-9_]*)\}/defined $ENV{$1} ? $ENV{$1} : ""/ge' "$1"
+}
+
+for file in "$here"/marathon/*.json; do
+  body=$(render "$file")
+  id=$(printf '%s' "$body" | sed -n 's/^  "id": "\([^"]*\)".*/\1/p')
+  answer=$(mktemp)
+  status=$(curl -sS "${auth[@]}" -o "$answer" -w '%{http_code}' -X PUT -H 'Content-Type: application/json' \
+    --data-binary "$body" "$MARATHON_URL/v2/apps$id")
+  case "$status" in
+    200|201) echo "applied $id ($status)" ;;
+    *) echo "Marathon refused $id with HTTP $status: $(cat "$answer")" >&2; rm -f "$answer"; exit 1 ;;
+  esac
+  rm -f "$answer"
+done
