@@ -50,6 +50,7 @@ public final class PipelineBench {
         List<Double> overhead = new ArrayList<>();
         Map<String, List<Double>> hops = new LinkedHashMap<>();
         Map<String, Long> rss = new LinkedHashMap<>();
+        String applierMetrics = null;
         try (LocalRun run = LocalRun.start(new LocalRun.Options(root, home, false, 0, Map.of(), Duration.ofSeconds(60)))) {
             run.createRepositories();
             run.startServices();
@@ -68,6 +69,7 @@ public final class PipelineBench {
                 record(result.events(), hops, overhead);
             }
             run.services().forEach((name, process) -> rss.put(name, rssKb(process)));
+            applierMetrics = PipelineWatch.fetch(run.services().get("marathon-applier").url() + "/q/metrics");
         }
         ObjectNode json = EventCodec.mapper().createObjectNode();
         json.put("machine", machine());
@@ -75,6 +77,8 @@ public final class PipelineBench {
         json.put("measured_at", Instant.now().toString());
         json.set("commit_to_live", stats(toLive, "ms"));
         json.set("control_plane_overhead", stats(overhead, "ms"));
+        json.set("config_synced_to_first_marathon_request", serviceTimer(applierMetrics,
+                "quayside_marathon_applier_sync_to_put_seconds"));
         ObjectNode perHop = json.putObject("per_hop");
         hops.forEach((hop, values) -> perHop.set(hop, stats(values, "ms")));
         ObjectNode footprint = json.putObject("footprint");
@@ -132,6 +136,27 @@ public final class PipelineBench {
         }
     }
 
+    /** A Micrometer timer's client-side percentiles and count, from a service's Prometheus page, in ms. */
+    static ObjectNode serviceTimer(String prometheus, String name) {
+        ObjectNode node = EventCodec.mapper().createObjectNode();
+        node.put("unit", "ms");
+        node.put("source", "marathon-applier /q/metrics " + name);
+        if (prometheus == null) {
+            return node;
+        }
+        for (String line : prometheus.split("\n")) {
+            if (line.startsWith(name + "_count")) {
+                node.put("samples", (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+            }
+            for (String[] q : new String[][] {{"0.5", "p50"}, {"0.95", "p95"}, {"0.99", "p99"}}) {
+                if (line.startsWith(name + "{") && line.contains("quantile=\"" + q[0] + "\"")) {
+                    node.put(q[1], Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) * 1000);
+                }
+            }
+        }
+        return node;
+    }
+
     static ObjectNode stats(List<Double> values, String unit) {
         ObjectNode node = EventCodec.mapper().createObjectNode();
         List<Double> sorted = new ArrayList<>(values);
@@ -161,6 +186,8 @@ public final class PipelineBench {
         md.append("| figure | samples | p50 | p95 | p99 |\n| --- | --- | --- | --- | --- |\n");
         row(md, "commit_to_live (ms)", json.path("commit_to_live"));
         row(md, "control_plane_overhead (ms)", json.path("control_plane_overhead"));
+        row(md, "config_synced_to_first_marathon_request (ms, service timer)",
+                json.path("config_synced_to_first_marathon_request"));
         json.path("per_hop").fields().forEachRemaining(e -> row(md, "per_hop " + e.getKey() + " (ms)", e.getValue()));
         md.append("\n| service | RSS (MB) | ready (ms, all seven starting at once) |\n| --- | --- | --- |\n");
         json.path("footprint").fields().forEachRemaining(e -> {

@@ -143,6 +143,9 @@ class MarathonApplierTest {
         assertThat(deployed.deployment().image()).isEqualTo(V1);
         assertThat(deployed.deployment().deploymentId()).isNotBlank();
         assertThat(version("/staging/web")).isEqualTo("1.0.0");
+        // Marathon's event stream was followed (as a hint; polling confirmed the outcome)
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(io.restassured.RestAssured.get("/q/metrics")
+                .asString()).containsPattern("quayside_marathon_events_total\\{[^}]*type=\"deployment_success\""));
     }
 
     @Test

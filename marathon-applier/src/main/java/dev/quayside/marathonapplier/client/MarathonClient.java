@@ -245,6 +245,11 @@ public class MarathonClient {
             this.authorization = authorization;
         }
 
+        /** The header value, for clients that are not JAX-RS ones (the event stream). */
+        Optional<String> header() {
+            return Optional.ofNullable(authorization);
+        }
+
         @Override
         public void filter(jakarta.ws.rs.client.ClientRequestContext request) {
             if (authorization != null) {

@@ -1,0 +1,148 @@
+package dev.quayside.marathonapplier.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.quayside.events.EventCodec;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+
+/**
+ * Marathon's {@code /v2/events} stream (Server-Sent Events), per environment, used as a <em>hint</em>: a
+ * {@code deployment_success}/{@code deployment_failed}/{@code deployment_info} for a deployment wakes whoever follows
+ * it, who then confirms by polling. Events can be missed (leader change, dropped stream): the stream reconnects with
+ * back-off, and followers poll anyway at their interval.
+ */
+@ApplicationScoped
+public class MarathonEventStream {
+
+    private static final String EVENT_TYPES = "event_type=deployment_success&event_type=deployment_failed"
+            + "&event_type=deployment_info&event_type=deployment_step_success&event_type=deployment_step_failure";
+
+    private final MarathonClient.Endpoints endpoints;
+    private final MeterRegistry metrics;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Map<String, Thread> readers = new ConcurrentHashMap<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition signal = lock.newCondition();
+    private final Map<String, Long> lastEvent = new ConcurrentHashMap<>();
+    private volatile boolean stopped;
+
+    MarathonEventStream(MarathonClient.Endpoints endpoints, MeterRegistry metrics) {
+        this.endpoints = endpoints;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Waits at most {@code max} for an event about {@code deploymentId} in {@code environment}'s Marathon beyond the
+     * {@code seen} events the caller already had (starting the environment's stream on first use). Returns the number
+     * of events about that deployment so far: larger than {@code seen} when an event woke the caller.
+     */
+    public long awaitHint(String environment, String deploymentId, long seen, Duration max) {
+        readers.computeIfAbsent(environment, this::startReader);
+        long deadline = System.nanoTime() + max.toNanos();
+        lock.lock();
+        try {
+            while (true) {
+                long now = lastEvent.getOrDefault(deploymentId, 0L);
+                long left = deadline - System.nanoTime();
+                if (now > seen || left <= 0) {
+                    return now;
+                }
+                signal.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return seen;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Thread startReader(String environment) {
+        Thread reader = new Thread(() -> read(environment), "marathon-events-" + environment);
+        reader.setDaemon(true);
+        reader.start();
+        return reader;
+    }
+
+    private void read(String environment) {
+        long backoffMs = 500;
+        while (!stopped) {
+            MarathonClient.Endpoints.Resolved resolved = endpoints.resolve(environment);
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(resolved.marathonUrl() + "/v2/events?" + EVENT_TYPES))
+                    .header("Accept", "text/event-stream");
+            resolved.authFilter().header().ifPresent(h -> request.header("Authorization", h));
+            try {
+                HttpResponse<Stream<String>> response = http.send(request.build(), HttpResponse.BodyHandlers.ofLines());
+                if (response.statusCode() != 200) {
+                    response.body().close();
+                    throw new IOException("HTTP " + response.statusCode());
+                }
+                backoffMs = 500;
+                metrics.counter("quayside.marathon.events.connects", "environment", environment).increment();
+                try (Stream<String> lines = response.body()) {
+                    lines.forEach(line -> {
+                        if (line.startsWith("data:")) {
+                            handle(environment, line.substring(5).trim());
+                        }
+                    });
+                }
+            } catch (IOException | RuntimeException e) {
+                Log.debugf("Marathon event stream of %s dropped (%s); reconnecting in %d ms", environment, e, backoffMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            sleep(backoffMs);
+            backoffMs = Math.min(backoffMs * 2, 30_000);
+        }
+    }
+
+    private void handle(String environment, String data) {
+        try {
+            JsonNode event = EventCodec.mapper().readTree(data);
+            String id = event.path("plan").path("id").asText(event.path("id").asText(null));
+            if (id == null) {
+                return;
+            }
+            metrics.counter("quayside.marathon.events", "environment", environment, "type",
+                    event.path("eventType").asText("unknown")).increment();
+            lastEvent.merge(id, 1L, Long::sum);
+            lock.lock();
+            try {
+                signal.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        } catch (IOException e) {
+            Log.debugf("unreadable Marathon event: %s", data);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        stopped = true;
+        readers.values().forEach(Thread::interrupt);
+    }
+}
