@@ -182,6 +182,8 @@ class PipelineE2ETest {
         traced.forEach(x -> out.printf("trace %s %s%n", x.traceId(), x.event().type()));
         assertThat(traced).allSatisfy(x -> assertThat(x.traceparent()).as(x.event().type() + " traceparent")
                 .matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]"));
+        // ... and it is one trace, from the push to the deployment, across four services
+        assertThat(traced.stream().map(ChainFollower.Seen::traceId).distinct()).as("trace ids of the chain").hasSize(1);
 
         // the notifier told the team: a signed webhook and an e-mail about the deployment
         awaitWebhookAbout(deployed);

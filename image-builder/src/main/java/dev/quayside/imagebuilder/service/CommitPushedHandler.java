@@ -45,6 +45,8 @@ public class CommitPushedHandler {
     private final MeterRegistry meters;
     private final BuildScheduler scheduler;
     private final ExecutorService workers;
+    private final java.util.Map<String, io.opentelemetry.context.Context> traceContexts =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final ExecutorService announcer = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "build-superseded");
         t.setDaemon(true);
@@ -63,7 +65,14 @@ public class CommitPushedHandler {
             t.setDaemon(true);
             return t;
         });
-        this.scheduler = new BuildScheduler(concurrency, workers, runner::run, this::superseded);
+        // a build runs on a worker thread, later: it continues the trace of the event that queued it
+        this.scheduler = new BuildScheduler(concurrency, workers, job -> {
+            io.opentelemetry.context.Context trace = traceContexts.remove(job.buildId());
+            try (io.opentelemetry.context.Scope scope = trace != null ? trace.makeCurrent()
+                    : io.opentelemetry.context.Scope.noop()) {
+                runner.run(job);
+            }
+        }, this::superseded);
         Gauge.builder("quayside.image-builder.queue.size", scheduler, BuildScheduler::queued)
                 .description("builds waiting for a slot").register(meters);
         Gauge.builder("quayside.image-builder.running", scheduler, BuildScheduler::running)
@@ -98,6 +107,7 @@ public class CommitPushedHandler {
             LOG.infof("event %s joins build %s already %s", event.id(), buildId, running.get().state());
             return new Accepted(Optional.of(buildId), Uni.createFrom().voidItem(), running.get().done());
         }
+        traceContexts.put(buildId, io.opentelemetry.context.Context.current());
         Uni<Void> queued = publisher.send(event.next(new BuildQueued(buildId, push.repository(), push.repository(),
                 push.after(), push.refName()), config.source(), job.queuedAt(), buildId));
         Uni<Void> submitted = queued.invoke(() -> {
@@ -145,6 +155,7 @@ public class CommitPushedHandler {
     }
 
     private void superseded(BuildJob older, BuildJob newer) {
+        traceContexts.remove(older.buildId());
         announcer.execute(() -> {
             BuildLog log = runner.logFor(older);
             String reason = "superseded by " + newer.commit() + " on " + newer.branch();
