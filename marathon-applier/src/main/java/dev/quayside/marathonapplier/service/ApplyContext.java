@@ -9,16 +9,16 @@ import java.time.Instant;
  * What caused an apply: the {@link ConfigSynced} event (for the chain id and deterministic event ids), or nothing
  * for a drift reconcile.
  */
-public record ApplyContext(EventEnvelope<ConfigSynced> cause, String reason, long receivedNanos) {
+public record ApplyContext(EventEnvelope<ConfigSynced> cause, long receivedNanos) {
 
     public static final String SOURCE = "/quayside/marathon-applier";
 
     public static ApplyContext of(EventEnvelope<ConfigSynced> cause) {
-        return new ApplyContext(cause, "sync", System.nanoTime());
+        return new ApplyContext(cause, System.nanoTime());
     }
 
     public static ApplyContext drift() {
-        return new ApplyContext(null, "drift", System.nanoTime());
+        return new ApplyContext(null, System.nanoTime());
     }
 
     /** The outcome event, in the cause's chain with an id that is the same when the same sync is redelivered. */

@@ -86,9 +86,8 @@ public class MarathonDeployer {
             return List.of(context.envelope(new DeploymentFailed(planned, DeploymentFailed.Reason.REJECTED,
                     e.getMessage(), key.file(), null), key.key(), "rejected"));
         }
-        Deployment deployment = withVersion(planned, put.version(), put.deploymentId(), start);
         Outcome outcome = follow(environment, appId, put, definition);
-        deployment = withVersion(planned, put.version(), put.deploymentId(), start);
+        Deployment deployment = withVersion(planned, put.version(), put.deploymentId(), start);
         if (outcome.success()) {
             return List.of(context.envelope(current.isPresent() ? new ServiceUpgraded(deployment, false)
                     : new ServiceDeployed(deployment), key.key(), put.version()));

@@ -11,15 +11,14 @@ import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Reads every Quayside event topic from the end (or the beginning) and hands each decoded event to a listener, until
- * a condition holds or a deadline passes. Used to show a commit's way through the pipeline and by the e2e suite.
+ * Reads every Quayside event topic from the end (or the beginning) and hands each decoded event to a listener, one
+ * poll at a time. Used to show a commit's way through the pipeline and by the e2e suite.
  */
 public final class ChainFollower implements AutoCloseable {
 
@@ -52,21 +51,6 @@ public final class ChainFollower implements AutoCloseable {
         if (!fromBeginning) {
             consumer.seekToEnd(consumer.assignment());
             consumer.assignment().forEach(consumer::position);
-        }
-    }
-
-    /** Polls until {@code done} accepts the events seen so far, or {@code timeout} passes; returns whether it did. */
-    public boolean await(Predicate<List<Seen>> done, Duration timeout, Consumer<Seen> listener) {
-        Instant deadline = Instant.now().plus(timeout);
-        while (true) {
-            deliver(listener);
-            if (done.test(seen)) {
-                return true;
-            }
-            if (Instant.now().isAfter(deadline)) {
-                return false;
-            }
-            consumer.poll(Duration.ofMillis(100)).forEach(this::remember);
         }
     }
 
