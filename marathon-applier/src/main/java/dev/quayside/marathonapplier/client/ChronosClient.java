@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.ArrayList;
@@ -71,18 +70,8 @@ public class ChronosClient {
     }
 
     private <T> T call(String environment, String operation, java.util.function.Supplier<T> call) {
-        try {
-            T result = call.get();
-            metrics.counter("quayside.chronos.requests", "operation", operation, "outcome", "ok").increment();
-            return result;
-        } catch (PlatformException e) {
-            metrics.counter("quayside.chronos.requests", "operation", operation, "outcome", String.valueOf(e.status()))
-                    .increment();
-            throw e;
-        } catch (ProcessingException e) {
-            metrics.counter("quayside.chronos.requests", "operation", operation, "outcome", "unreachable").increment();
-            throw new PlatformException("Chronos of " + environment + " did not answer: " + e.getMessage(), e);
-        }
+        return MeteredCall.run(metrics, "quayside.chronos.requests",
+                io.micrometer.core.instrument.Tags.of("operation", operation), "Chronos of " + environment, call);
     }
 
     private ChronosApi api(String environment) {

@@ -7,7 +7,6 @@ import dev.quayside.marathonapplier.config.ApplierConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.ArrayList;
@@ -135,20 +134,9 @@ public class MarathonClient {
     }
 
     private <T> T call(String environment, String operation, Supplier<T> call) {
-        try {
-            T result = call.get();
-            metrics.counter("quayside.marathon.requests", "operation", operation, "environment", environment,
-                    "outcome", "ok").increment();
-            return result;
-        } catch (PlatformException e) {
-            metrics.counter("quayside.marathon.requests", "operation", operation, "environment", environment,
-                    "outcome", String.valueOf(e.status())).increment();
-            throw e;
-        } catch (ProcessingException e) {
-            metrics.counter("quayside.marathon.requests", "operation", operation, "environment", environment,
-                    "outcome", "unreachable").increment();
-            throw new PlatformException("Marathon of " + environment + " did not answer: " + e.getMessage(), e);
-        }
+        return MeteredCall.run(metrics, "quayside.marathon.requests",
+                io.micrometer.core.instrument.Tags.of("operation", operation, "environment", environment),
+                "Marathon of " + environment, call);
     }
 
     private MarathonApi api(String environment) {
