@@ -1,0 +1,514 @@
+package dev.quayside.bench;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quayside.bench.ThroughputTracker.Commit;
+import dev.quayside.devstack.docker.DockerEngine;
+import dev.quayside.devstack.docker.LocalRegistry;
+import dev.quayside.events.EventCodec;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Throughput of the non-build stages (issue #13 item 4): git-watcher → image-builder (image already in the registry)
+ * → config-syncer (write-back commit + Consul mirror) → marathon-applier (Marathon PUT), with {@code n} partitions per
+ * topic and {@code n} instances of each of the four services, for n = 1, 2, 4.
+ *
+ * <p>Method (a stepped offered rate): for each n a fresh stack starts; one warm-up commit per app goes through; then
+ * commits are offered at 2, 4, 8, 12, ... commits/s ({@code -Dbench.throughput.rates}), each rate for
+ * {@code -Dbench.throughput.seconds} seconds, round-robin over {@code -Dbench.throughput.apps} apps, each commit as a
+ * real commit in the app's bare repository, its image tag pushed to the registry and a signed generic webhook sent to
+ * the git-watcher instances in turn. After each step the bench waits (at most {@code -Dbench.throughput.settle-seconds})
+ * until every commit of the step is deployed — a deployment event naming the commit's own image. A step passes when
+ * no commit is lost and the completion rate keeps up (at least 90 % of the offered rate); the ramp stops at the first
+ * step that fails. The reported rate is the measured completion rate of the highest passing step, its latency webhook
+ * sent → deployment event.
+ *
+ * <p>Writes {@code bench/results/parts/throughput.json}.
+ */
+public final class ThroughputBench {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+    private final Path root;
+    private final int seconds;
+    private final double[] rates;
+    private final int settleSeconds;
+    private final Duration readyTimeout;
+    private final List<String> apps = new ArrayList<>();
+    private final PrintStream out = System.out;
+
+    private ThroughputBench(Path root) {
+        this.root = root;
+        this.seconds = Integer.getInteger("bench.throughput.seconds", 12);
+        this.rates = Arrays.stream(System.getProperty("bench.throughput.rates", "2,4,8,12,16,24,32").split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).mapToDouble(Double::parseDouble).toArray();
+        this.settleSeconds = Integer.getInteger("bench.throughput.settle-seconds", 30);
+        this.readyTimeout = Duration.ofSeconds(Integer.getInteger("bench.throughput.ready-seconds", 300));
+        int appCount = Integer.getInteger("bench.throughput.apps", 20);
+        for (int i = 1; i <= appCount; i++) {
+            apps.add(String.format("tp-app-%02d", i));
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(System.getProperty("quayside.root", ".")).toAbsolutePath().normalize();
+        int[] instances = Arrays.stream(System.getProperty("bench.throughput.instances", "1,2,4").split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).mapToInt(Integer::parseInt).toArray();
+        new ThroughputBench(root).run(instances);
+    }
+
+    private void run(int[] instances) throws IOException {
+        DockerEngine.requireRunning();
+        Path home = Files.createTempDirectory("quayside-throughput-");
+        out.println("throughput bench: home " + home + ", " + apps.size() + " apps, rates "
+                + Arrays.toString(rates) + " commits/s for " + seconds + " s each, instances " + Arrays.toString(instances));
+        ObjectNode throughput = EventCodec.mapper().createObjectNode();
+        int commitsPerApp = commitsPerApp();
+        ThroughputRegistry images = null;
+        try (LocalRegistry registry = LocalRegistry.start(0, home.resolve("registry"))) {
+            images = new ThroughputRegistry(registry.address());
+            images.pushBaseImage(home);
+            for (String app : apps) {
+                images.seedApp(app);
+            }
+            for (int n : instances) {
+                ObjectNode result;
+                try {
+                    result = configuration(n, home.resolve("n" + n), registry.address(), images, commitsPerApp);
+                } catch (RuntimeException e) {
+                    out.println("instances " + n + " failed: " + e.getMessage());
+                    result = EventCodec.mapper().createObjectNode();
+                    result.putNull("rate");
+                    result.put("unit", "commits/s");
+                    result.put("samples", 0);
+                    result.putNull("lost");
+                    result.set("latency", PipelineBench.stats(List.of(), "ms"));
+                    result.put("error", String.valueOf(e.getMessage()).lines().limit(5).reduce((a, b) -> a + " | " + b)
+                            .orElse(""));
+                    result.put("note", "not measured: the configuration did not start or run (see error)");
+                }
+                throughput.set("instances_" + n, result);
+                write(throughput);
+            }
+        } finally {
+            if (images != null) {
+                images.removeLocalTags();
+            }
+        }
+        out.println(EventCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(throughput));
+    }
+
+    private int commitsPerApp() {
+        double total = apps.size();
+        for (double rate : rates) {
+            total += Math.ceil(rate * seconds);
+        }
+        return (int) Math.ceil(total / apps.size()) + 2;
+    }
+
+    private void write(ObjectNode throughput) throws IOException {
+        ObjectNode json = EventCodec.mapper().createObjectNode();
+        json.set("throughput", throughput);
+        Path parts = root.resolve("bench/results/parts");
+        Files.createDirectories(parts);
+        Files.writeString(parts.resolve("throughput.json"), EventCodec.mapper().writerWithDefaultPrettyPrinter()
+                .writeValueAsString(json) + "\n");
+    }
+
+    private ObjectNode configuration(int n, Path home, String registry, ThroughputRegistry images, int commitsPerApp) {
+        out.println("== instances " + n + ": starting Kafka (" + n + " partitions per topic), Consul, Marathon, "
+                + apps.size() + " app repositories");
+        Instant begin = Instant.now();
+        try (ThroughputStack stack = ThroughputStack.start(n, home, registry, apps, commitsPerApp);
+                ThroughputTracker tracker = new ThroughputTracker(stack.kafka.bootstrapServers())) {
+            out.println("starting " + 4 * n + " service JVMs");
+            Instant servicesStart = Instant.now();
+            try {
+                stack.startServices(root, registry, apps, readyTimeout);
+            } catch (RuntimeException e) {
+                out.println(stack.logTails(15));
+                throw new IllegalStateException(4 * n + " service JVMs did not all become ready within " + readyTimeout
+                        + " (" + Duration.between(servicesStart, Instant.now()).toSeconds() + " s): " + e.getMessage(), e);
+            }
+            long allReadyMs = Duration.between(servicesStart, Instant.now()).toMillis();
+            out.println("all " + 4 * n + " ready after " + allReadyMs + " ms");
+            Sender sender = new Sender(stack, tracker, images);
+            try {
+                out.println("warm-up: one commit per app");
+                List<Commit> warm = sender.step(0, Math.min(2, rates[0] * 2), apps.size());
+                StepResult warmUp = settle(warm, 0, 120);
+                out.println("warm-up: " + warmUp.completed + "/" + warm.size() + " deployed");
+                if (warmUp.completed == 0) {
+                    out.println(stack.logTails(20));
+                    throw new IllegalStateException("no warm-up commit was deployed within 120 s: " + warmUp.lostBy);
+                }
+                List<StepResult> steps = new ArrayList<>();
+                for (int i = 0; i < rates.length; i++) {
+                    double rate = rates[i];
+                    int count = (int) Math.ceil(rate * seconds);
+                    out.printf("step %d: %.1f commits/s for %d s (%d commits)%n", i + 1, rate, seconds, count);
+                    StepResult step = settle(sender.step(i + 1, rate, count), rate, settleSeconds);
+                    steps.add(step);
+                    out.printf("  sent %.2f/s, completed %d/%d at %.2f/s, lost %d %s, latency p50 %s p95 %s ms -> %s%n",
+                            step.sentRate, step.completed, step.total, step.completedRate, step.lost, step.lostBy,
+                            step.latency.path("p50").asText("-"), step.latency.path("p95").asText("-"),
+                            step.passed ? "passed" : "FAILED");
+                    if (!step.passed) {
+                        break;
+                    }
+                }
+                return result(n, steps, warmUp, stack.readyMs, allReadyMs, Duration.between(begin, Instant.now()));
+            } finally {
+                sender.close();
+            }
+        }
+    }
+
+    private ObjectNode result(int n, List<StepResult> steps, StepResult warmUp, Map<String, Long> readyMs,
+            long allReadyMs, Duration took) {
+        StepResult best = null;
+        for (StepResult step : steps) {
+            if (step.passed) {
+                best = step;
+            }
+        }
+        ObjectNode node = EventCodec.mapper().createObjectNode();
+        StepResult shown = best != null ? best : steps.get(0);
+        if (best != null) {
+            node.put("rate", round(best.completedRate));
+        } else {
+            node.putNull("rate");
+        }
+        node.put("unit", "commits/s");
+        node.put("offered_rate", shown.rate);
+        node.put("samples", shown.total);
+        node.put("lost", shown.lost);
+        node.set("latency", shown.latency);
+        node.set("stages_p50_ms", shown.stages);
+        node.put("partitions", n);
+        ObjectNode instances = node.putObject("instances");
+        for (String module : ThroughputStack.MODULES) {
+            instances.put(module, n);
+        }
+        node.put("apps", apps.size());
+        node.put("machine", Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version")
+                + ", shared with other work (see load_avg_1m per step)");
+        node.put("all_ready_ms", allReadyMs);
+        node.put("warm_up_deployed", warmUp.completed + "/" + warmUp.total);
+        ArrayNode list = node.putArray("steps");
+        for (StepResult step : steps) {
+            ObjectNode s = list.addObject();
+            s.put("offered_rate", step.rate);
+            s.put("sent_rate", round(step.sentRate));
+            s.put("completed_rate", round(step.completedRate));
+            s.put("samples", step.total);
+            s.put("completed", step.completed);
+            s.put("lost", step.lost);
+            if (!step.lostBy.isEmpty()) {
+                ObjectNode by = s.putObject("lost_at");
+                step.lostBy.forEach(by::put);
+            }
+            s.put("latency_p50_ms", step.latency.path("p50").asDouble());
+            s.put("latency_p95_ms", step.latency.path("p95").asDouble());
+            s.put("latency_max_ms", step.latency.path("max").asDouble());
+            s.put("load_avg_1m", step.load);
+            s.put("passed", step.passed);
+        }
+        node.put("measured_at", Instant.now().toString());
+        node.put("took_s", took.toSeconds());
+        String method = "stepped offered rate: " + seconds + " s per step, rates " + Arrays.toString(rates)
+                + " commits/s round-robin over " + apps.size() + " apps (Marathon definitions with instances: 0), each a"
+                + " real commit in a bare repo whose image tag was pushed to the registry first (image-exists path),"
+                + " announced by a signed generic webhook to the " + n + " git-watcher instance(s) in turn; " + n
+                + " partition(s) per topic, " + n + " instance(s) of git-watcher, image-builder, config-syncer and"
+                + " marathon-applier. A step passes when every commit's own image is deployed (ServiceDeployed/"
+                + "ServiceUpgraded) within " + settleSeconds + " s after the step and the completion rate is >= 90 % of"
+                + " the offered rate; the ramp stops at the first failing step. rate = completions/s of the highest"
+                + " passing step (first to last deployment event); latency = webhook sent -> deployment event timestamp;"
+                + " lost = commits of that step not deployed in time.";
+        if (best == null) {
+            method += " No step passed: rate is null; samples, lost and latency are those of the first step.";
+        }
+        node.put("note", method);
+        return node;
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 100) / 100.0;
+    }
+
+    /** Waits (bounded) until every commit of a step is resolved, then measures the step. */
+    private StepResult settle(List<Commit> commits, double rate, int settle) {
+        Instant lastSubmit = Instant.now();
+        Instant deadline = lastSubmit.plusSeconds(settle);
+        while (Instant.now().isBefore(deadline) && !commits.stream().allMatch(Commit::resolved)) {
+            sleep(250);
+        }
+        return new StepResult(commits, rate);
+    }
+
+    /** The figures of one step. */
+    private static final class StepResult {
+        final double rate;
+        final int total;
+        final int completed;
+        final int lost;
+        final double sentRate;
+        final double completedRate;
+        final ObjectNode latency;
+        final ObjectNode stages;
+        final Map<String, Integer> lostBy = new TreeMap<>();
+        final boolean passed;
+        final double load = loadAverage();
+
+        StepResult(List<Commit> commits, double rate) {
+            this.rate = rate;
+            this.total = commits.size();
+            List<Double> latencies = new ArrayList<>();
+            List<Instant> sent = new ArrayList<>();
+            List<Instant> done = new ArrayList<>();
+            for (Commit commit : commits) {
+                if (commit.sent != null) {
+                    sent.add(commit.sent);
+                }
+                if (commit.deployed != null && commit.sent != null) {
+                    latencies.add((double) Duration.between(commit.sent, commit.deployed).toMillis());
+                    done.add(commit.deployed);
+                } else {
+                    lostBy.merge(commit.stoppedAt(), 1, Integer::sum);
+                }
+            }
+            this.completed = done.size();
+            this.lost = total - completed;
+            this.sentRate = perSecond(sent);
+            this.completedRate = perSecond(done);
+            this.latency = PipelineBench.stats(latencies, "ms");
+            this.stages = EventCodec.mapper().createObjectNode();
+            stage(commits, "webhook->commit_pushed", c -> c.pushed);
+            stage(commits, "webhook->image_built", c -> c.built);
+            stage(commits, "webhook->tag_updated", c -> c.tagged);
+            stage(commits, "webhook->deployed", c -> c.deployed);
+            this.passed = lost == 0 && total > 0 && (total == 1 || completedRate >= 0.9 * rate);
+        }
+
+        private void stage(List<Commit> commits, String name, Function<Commit, Instant> at) {
+            List<Double> values = new ArrayList<>();
+            for (Commit commit : commits) {
+                Instant instant = at.apply(commit);
+                if (commit.sent != null && instant != null) {
+                    values.add((double) Duration.between(commit.sent, instant).toMillis());
+                }
+            }
+            if (!values.isEmpty()) {
+                values.sort(Double::compare);
+                stages.put(name, PipelineBench.percentile(values, 50));
+            }
+        }
+
+        /** Events per second between the first and the last of them. */
+        private static double perSecond(List<Instant> instants) {
+            if (instants.size() < 2) {
+                return instants.size();
+            }
+            List<Instant> sorted = new ArrayList<>(instants);
+            sorted.sort(null);
+            double span = Duration.between(sorted.get(0), sorted.get(sorted.size() - 1)).toMillis() / 1000.0;
+            return span <= 0 ? 0 : (sorted.size() - 1) / span;
+        }
+    }
+
+    /**
+     * Offers commits at a fixed rate (open loop): the pacing thread assigns each commit to the next app in turn; each
+     * app's commits are prepared in order on that app's own thread (tag the image, move the branch), and the signed
+     * webhook is then posted from a shared pool, so a slow answer never holds back the next commit.
+     */
+    private final class Sender implements AutoCloseable {
+        private final ThroughputStack stack;
+        private final ThroughputTracker tracker;
+        private final ThroughputRegistry images;
+        private final List<String> urls;
+        private final Map<String, ExecutorService> threads = new LinkedHashMap<>();
+        private final Map<String, Integer> next = new LinkedHashMap<>();
+        private final Map<String, String> heads = new java.util.concurrent.ConcurrentHashMap<>();
+        private final AtomicInteger webhooks = new AtomicInteger();
+        private final ExecutorService posters = Executors.newFixedThreadPool(32, r -> {
+            Thread thread = new Thread(r, "webhook");
+            thread.setDaemon(true);
+            return thread;
+        });
+        private int turn;
+
+        Sender(ThroughputStack stack, ThroughputTracker tracker, ThroughputRegistry images) {
+            this.stack = stack;
+            this.tracker = tracker;
+            this.images = images;
+            this.urls = stack.webhookUrls();
+            for (String app : apps) {
+                threads.put(app, Executors.newSingleThreadExecutor(r -> {
+                    Thread thread = new Thread(r, "send-" + app);
+                    thread.setDaemon(true);
+                    return thread;
+                }));
+                next.put(app, 1);
+                heads.put(app, stack.commits.get(app).get(0));
+            }
+        }
+
+        List<Commit> step(int stepNo, double rate, int count) {
+            List<Commit> commits = new ArrayList<>();
+            long start = System.nanoTime();
+            for (int k = 0; k < count; k++) {
+                long due = start + (long) (k * 1_000_000_000L / rate);
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+                String app = apps.get(turn++ % apps.size());
+                int index = next.get(app);
+                List<String> shas = stack.commits.get(app);
+                if (index >= shas.size()) {
+                    throw new IllegalStateException("out of prepared commits for " + app);
+                }
+                next.put(app, index + 1);
+                Commit commit = new Commit(app, shas.get(index), stepNo);
+                tracker.register(commit);
+                commits.add(commit);
+                threads.get(app).submit(() -> send(commit));
+            }
+            return commits;
+        }
+
+        /** On the app's own thread: tag the image and move the branch, in commit order; then post the webhook. */
+        private void send(Commit commit) {
+            try {
+                images.tag(commit.app, commit.tag);
+                String before = heads.get(commit.app);
+                stack.moveBranch(commit.app, commit.sha);
+                heads.put(commit.app, commit.sha);
+                ObjectNode body = EventCodec.mapper().createObjectNode();
+                body.put("repository", commit.app);
+                body.put("ref", "refs/heads/main");
+                body.put("before", before);
+                body.put("after", commit.sha);
+                body.putObject("pusher").put("name", "throughput-bench");
+                byte[] bytes = EventCodec.mapper().writeValueAsBytes(body);
+                String url = urls.get(webhooks.getAndIncrement() % urls.size());
+                posters.submit(() -> post(commit, url, bytes));
+            } catch (RuntimeException | IOException e) {
+                commit.sendError = e.toString();
+            }
+        }
+
+        /** Posts a signed generic webhook like git-watcher's post-receive hook (retries 5xx and I/O errors). */
+        private void post(Commit commit, String url, byte[] bytes) {
+            String signature = "sha256=" + hmac(stack.secret, bytes);
+            String delivery = UUID.randomUUID().toString();
+            commit.sent = Instant.now();
+            try {
+                for (int attempt = 1; ; attempt++) {
+                    HttpResponse<String> response = null;
+                    String error;
+                    try {
+                        response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+                                .timeout(Duration.ofSeconds(15))
+                                .header("Content-Type", "application/json")
+                                .header("X-Quayside-Event", "push")
+                                .header("X-Quayside-Delivery", delivery)
+                                .header("X-Quayside-Signature-256", signature)
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        commit.httpStatus = response.statusCode();
+                        if (response.statusCode() == 200) {
+                            return;
+                        }
+                        error = "HTTP " + response.statusCode();
+                    } catch (IOException e) {
+                        error = e.getClass().getSimpleName();
+                    }
+                    if (attempt >= 3 || (response != null && response.statusCode() < 500)) {
+                        commit.sendError = error + (response != null ? " " + response.body() : "");
+                        return;
+                    }
+                    sleep(500L * attempt, 0);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                commit.sendError = "interrupted";
+            } catch (RuntimeException e) {
+                commit.sendError = e.toString();
+            }
+        }
+
+        @Override
+        public void close() {
+            threads.values().forEach(ExecutorService::shutdownNow);
+            posters.shutdownNow();
+            List<ExecutorService> all = new ArrayList<>(threads.values());
+            all.add(posters);
+            for (ExecutorService executor : all) {
+                try {
+                    executor.awaitTermination(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    /** The machine's 1-minute load average (other work on this shared machine shows here), or -1. */
+    static double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    static String hmac(String secret, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        sleep(millis, 0);
+    }
+
+    private static void sleep(long millis, int nanos) {
+        try {
+            Thread.sleep(millis, nanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package dev.quayside.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.quayside.devstack.docker.SampleApp;
+import dev.quayside.events.EventCodec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The throughput benchmark's images: one small image (the busybox sample app) built and pushed once, then — per app
+ * and per commit — "tagged and pushed" at registry level: the blobs are mounted into the app's repository once, and
+ * each commit tag is one manifest {@code PUT} of the same manifest (what {@code docker tag} + {@code docker push} of an
+ * image whose layers the registry has already amounts to). image-builder then finds {@code <app>:<commit tag>} and
+ * takes its image-exists path.
+ */
+final class ThroughputRegistry {
+
+    static final String BASE_REPOSITORY = "quayside-throughput-base";
+    static final String BASE_TAG = "base";
+    private static final String MANIFEST_V2 = "application/vnd.docker.distribution.manifest.v2+json";
+
+    private final String address;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private String manifest;
+    private String mediaType;
+    private final List<String> blobs = new ArrayList<>();
+    private final List<String> localTags = new ArrayList<>();
+
+    ThroughputRegistry(String address) {
+        this.address = address;
+    }
+
+    /** Builds the sample app once with the Docker CLI and pushes it as {@code <registry>/quayside-throughput-base:base}. */
+    void pushBaseImage(Path workDir) {
+        Path context = SampleApp.writeSource(workDir.resolve("base-image"), "throughput");
+        String image = address + "/" + BASE_REPOSITORY + ":" + BASE_TAG;
+        localTags.add(image);
+        docker(Duration.ofMinutes(4), "build", "-q", "-t", image, context.toString());
+        docker(Duration.ofMinutes(2), "push", "-q", image);
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/v2/" + BASE_REPOSITORY + "/manifests/" + BASE_TAG))
+                .header("Accept", MANIFEST_V2).GET());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("registry answered " + response.statusCode() + " for the base manifest");
+        }
+        manifest = response.body();
+        mediaType = response.headers().firstValue("Content-Type").orElse(MANIFEST_V2);
+        try {
+            JsonNode json = EventCodec.mapper().readTree(manifest);
+            blobs.add(json.path("config").path("digest").asText());
+            json.path("layers").forEach(layer -> blobs.add(layer.path("digest").asText()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Mounts the base image's blobs into {@code <app>} (no upload) and tags it {@code base} there. */
+    void seedApp(String app) {
+        for (String digest : blobs) {
+            HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/v2/" + app + "/blobs/uploads/?mount="
+                    + digest + "&from=" + BASE_REPOSITORY)).POST(HttpRequest.BodyPublishers.noBody()));
+            if (response.statusCode() != 201) {
+                throw new IllegalStateException("mounting " + digest + " into " + app + ": HTTP " + response.statusCode());
+            }
+        }
+        tag(app, BASE_TAG);
+    }
+
+    /** {@code <registry>/<app>:<tag>} = the base image: one manifest PUT. */
+    void tag(String app, String tag) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/v2/" + app + "/manifests/" + tag))
+                .header("Content-Type", mediaType).PUT(HttpRequest.BodyPublishers.ofString(manifest)));
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("tagging " + app + ":" + tag + ": HTTP " + response.statusCode() + " "
+                    + response.body());
+        }
+    }
+
+    /** Removes the local Docker tags this benchmark made (the image layers stay in the engine's cache). */
+    void removeLocalTags() {
+        for (String tag : localTags) {
+            try {
+                docker(Duration.ofSeconds(60), "rmi", tag);
+            } catch (RuntimeException e) {
+                System.out.println("could not remove " + tag + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://" + address + path);
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String docker(Duration timeout, String... args) {
+        List<String> command = new ArrayList<>(List.of("docker"));
+        command.addAll(List.of(args));
+        try {
+            Path output = Files.createTempFile("quayside-throughput-docker-", ".log");
+            try {
+                Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                        .redirectOutput(output.toFile()).start();
+                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    process.destroyForcibly();
+                    throw new IllegalStateException("docker " + String.join(" ", args) + " took longer than " + timeout);
+                }
+                String text = Files.readString(output);
+                if (process.exitValue() != 0) {
+                    throw new IllegalStateException("docker " + String.join(" ", args) + " failed: " + text);
+                }
+                return text;
+            } finally {
+                Files.deleteIfExists(output);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

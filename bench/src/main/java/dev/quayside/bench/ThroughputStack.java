@@ -1,0 +1,304 @@
+package dev.quayside.bench;
+
+import dev.quayside.devstack.consul.ConsulStandIn;
+import dev.quayside.devstack.docker.SampleApp;
+import dev.quayside.devstack.kafka.KafkaBroker;
+import dev.quayside.devstack.launcher.ServiceProcess;
+import dev.quayside.devstack.marathon.MarathonStandIn;
+import dev.quayside.events.Topics;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One configuration of the throughput benchmark: a fresh Kafka broker whose topics have {@code n} partitions, the
+ * Consul and Marathon stand-ins, one bare Git repository per app (its commits made up front with
+ * {@code git fast-import}, the branch moved to each commit just before its webhook) and a config repository with one
+ * Marathon definition per app, then {@code n} instances each of git-watcher, image-builder, config-syncer and
+ * marathon-applier. The registry is shared by all configurations.
+ */
+final class ThroughputStack implements AutoCloseable {
+
+    static final String CONFIG_REPO = "bench-config";
+    static final String ENVIRONMENT = "bench";
+    static final String[] MODULES = {"git-watcher", "image-builder", "config-syncer", "marathon-applier"};
+
+    final int instances;
+    final Path home;
+    final String secret;
+    final KafkaBroker kafka;
+    private final List<AutoCloseable> parts = new ArrayList<>();
+    final Map<String, List<ServiceProcess>> services = new LinkedHashMap<>();
+    final Map<String, Long> readyMs = new LinkedHashMap<>();
+    /** Per app: the initial commit, then the commits to push, oldest first. */
+    final Map<String, List<String>> commits = new LinkedHashMap<>();
+
+    private ConsulStandIn consul;
+    private MarathonStandIn marathon;
+
+    private ThroughputStack(int instances, Path home, KafkaBroker kafka) {
+        this.instances = instances;
+        this.home = home;
+        this.kafka = kafka;
+        this.secret = "throughput-" + Long.toHexString(System.nanoTime());
+        parts.add(kafka);
+    }
+
+    /** Starts Kafka (topics with {@code instances} partitions), Consul and Marathon, and creates the repositories. */
+    static ThroughputStack start(int instances, Path home, String registry, List<String> apps, int commitsPerApp) {
+        KafkaBroker kafka = KafkaBroker.start(new KafkaBroker.Options(0, home.resolve("kafka"), instances, true));
+        ThroughputStack stack = new ThroughputStack(instances, home, kafka);
+        try {
+            KafkaBroker.createTopics(kafka.bootstrapServers(), instances, Topics.ALL, Map.of());
+            stack.consul = ConsulStandIn.start(ConsulStandIn.Options.defaults());
+            stack.parts.add(stack.consul);
+            stack.marathon = MarathonStandIn.start(MarathonStandIn.options().deploymentTimeout(Duration.ofSeconds(60)));
+            stack.parts.add(stack.marathon);
+            stack.createRepositories(registry, apps, commitsPerApp);
+            return stack;
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    Path appRepository(String app) {
+        return home.resolve("git").resolve(app + ".git");
+    }
+
+    Path configRepository() {
+        return home.resolve("git").resolve(CONFIG_REPO + ".git");
+    }
+
+    private void createRepositories(String registry, List<String> apps, int commitsPerApp) {
+        StringBuilder config = new StringBuilder();
+        long time = 1_790_000_000L;
+        config.append(commitHeader("refs/heads/main", time, "Throughput benchmark definitions"));
+        config.append(file("README.md", "marathon/" + ENVIRONMENT + "/<app>.json, written back by config-syncer.\n"));
+        for (String app : apps) {
+            config.append(file("marathon/" + ENVIRONMENT + "/" + app + ".json", definition(app,
+                    registry + "/" + app + ":" + ThroughputRegistry.BASE_TAG)));
+            StringBuilder stream = new StringBuilder();
+            stream.append(commitHeader("refs/heads/main", time, app + " 0"));
+            stream.append(file("Dockerfile", "FROM scratch\nCOPY version /version\n"));
+            stream.append(file("version", "0\n"));
+            stream.append('\n');
+            for (int i = 1; i <= commitsPerApp; i++) {
+                stream.append(commitHeader("refs/bench/pending", time + i, app + " " + i));
+                if (i == 1) {
+                    stream.append("from refs/heads/main\n");
+                }
+                stream.append(file("version", i + "\n")).append('\n');
+            }
+            Path bare = appRepository(app);
+            SampleApp.git(null, "init", "-q", "--bare", "-b", "main", bare.toString());
+            fastImport(bare, stream.toString());
+            List<String> shas = new ArrayList<>();
+            shas.add(SampleApp.git(bare, "rev-parse", "refs/heads/main").trim());
+            for (String line : SampleApp.git(bare, "rev-list", "--reverse", "refs/heads/main..refs/bench/pending")
+                    .split("\n")) {
+                if (!line.isBlank()) {
+                    shas.add(line.trim());
+                }
+            }
+            commits.put(app, shas);
+        }
+        config.append('\n');
+        SampleApp.git(null, "init", "-q", "--bare", "-b", "main", configRepository().toString());
+        fastImport(configRepository(), config.toString());
+    }
+
+    /** A Marathon app with no instances: Marathon records the new definition and runs no container. */
+    static String definition(String app, String image) {
+        return "{\n"
+                + "  \"id\": \"/" + ENVIRONMENT + "/" + app + "\",\n"
+                + "  \"instances\": 0,\n"
+                + "  \"cpus\": 0.01,\n"
+                + "  \"mem\": 16,\n"
+                + "  \"container\": {\n"
+                + "    \"type\": \"DOCKER\",\n"
+                + "    \"docker\": {\n"
+                + "      \"image\": \"" + image + "\",\n"
+                + "      \"network\": \"BRIDGE\"\n"
+                + "    }\n"
+                + "  },\n"
+                + "  \"labels\": {\"quayside.bench\": \"throughput\"}\n"
+                + "}\n";
+    }
+
+    private static String commitHeader(String ref, long time, String message) {
+        return "commit " + ref + "\ncommitter Quayside Bench <bench@quayside.invalid> " + time + " +0000\n"
+                + data(message + "\n");
+    }
+
+    private static String file(String path, String content) {
+        return "M 100644 inline " + path + "\n" + data(content);
+    }
+
+    private static String data(String content) {
+        return "data " + content.getBytes(StandardCharsets.UTF_8).length + "\n" + content + "\n";
+    }
+
+    private static void fastImport(Path bare, String stream) {
+        try {
+            Process process = new ProcessBuilder("git", "fast-import", "--quiet").directory(bare.toFile())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            try (OutputStream in = process.getOutputStream()) {
+                in.write(stream.getBytes(StandardCharsets.UTF_8));
+            }
+            if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                process.destroyForcibly();
+                throw new IllegalStateException("git fast-import failed in " + bare);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Moves {@code main} of the app's bare repository to {@code sha} the way Git does (a loose ref written to a lock
+     * file and renamed over the old one): the push that the webhook then reports.
+     */
+    void moveBranch(String app, String sha) {
+        try {
+            Path ref = appRepository(app).resolve("refs/heads/main");
+            Path lock = ref.resolveSibling("main.lock");
+            Files.writeString(lock, sha + "\n");
+            Files.move(lock, ref, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts {@code instances} JVMs of each module at once and waits (bounded) until every one is ready. */
+    void startServices(Path root, String registry, List<String> apps, Duration readyTimeout) {
+        Path work = home.resolve("work");
+        for (String module : MODULES) {
+            List<ServiceProcess> list = new ArrayList<>();
+            services.put(module, list);
+            for (int i = 1; i <= instances; i++) {
+                Map<String, String> properties = new LinkedHashMap<>();
+                properties.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+                properties.put("quayside.consul.url", consul.url());
+                String instanceDir = work.resolve(module + "-" + i).toString();
+                switch (module) {
+                    case "git-watcher" -> {
+                        for (String app : apps) {
+                            String prefix = "quayside.git-watcher.repositories." + app + ".";
+                            properties.put(prefix + "clone-url", appRepository(app).toUri().toString());
+                            properties.put(prefix + "kind", "app");
+                            properties.put(prefix + "secret", secret);
+                            properties.put(prefix + "branches", "main");
+                        }
+                        properties.put("quayside.git-watcher.work-dir", instanceDir);
+                    }
+                    case "image-builder" -> {
+                        properties.put("quayside.registry.address", registry);
+                        properties.put("quayside.builder.work-dir", instanceDir);
+                    }
+                    case "config-syncer" -> {
+                        properties.put("quayside.config-syncer.work-dir", instanceDir);
+                        properties.put("quayside.config-syncer.repositories." + CONFIG_REPO + ".clone-url",
+                                configRepository().toUri().toString());
+                        properties.put("quayside.config-syncer.repositories." + CONFIG_REPO + ".branch", "main");
+                    }
+                    default -> {
+                        properties.put("quayside.marathon-applier.defaults.marathon-url", marathon.marathonUrl());
+                        properties.put("quayside.marathon-applier.defaults.chronos-url", marathon.chronosUrl());
+                    }
+                }
+                list.add(ServiceProcess.start(root, module, freePort(), properties,
+                        home.resolve("logs").resolve(module + "-" + i)));
+            }
+        }
+        List<ServiceProcess> all = all();
+        ExecutorService waiters = Executors.newFixedThreadPool(all.size());
+        try {
+            Map<String, Future<Duration>> ready = new LinkedHashMap<>();
+            for (ServiceProcess process : all) {
+                ready.put(process.name() + "-" + (services.get(process.name()).indexOf(process) + 1),
+                        waiters.submit(() -> process.awaitReady(readyTimeout)));
+            }
+            for (Map.Entry<String, Future<Duration>> future : ready.entrySet()) {
+                readyMs.put(future.getKey(), future.getValue().get().toMillis());
+            }
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } finally {
+            waiters.shutdownNow();
+        }
+    }
+
+    List<ServiceProcess> all() {
+        List<ServiceProcess> all = new ArrayList<>();
+        services.values().forEach(all::addAll);
+        return all;
+    }
+
+    /** git-watcher's generic webhook URLs, one per instance. */
+    List<String> webhookUrls() {
+        return services.getOrDefault("git-watcher", List.of()).stream().map(p -> p.url() + "/webhooks/generic").toList();
+    }
+
+    /** The last log lines of every instance, for a failure report. */
+    String logTails(int lines) {
+        StringBuilder out = new StringBuilder();
+        for (ServiceProcess process : all()) {
+            out.append("---- ").append(process.log()).append('\n').append(process.logTail(lines)).append('\n');
+        }
+        return out.toString();
+    }
+
+    @Override
+    public void close() {
+        List<ServiceProcess> all = all();
+        ExecutorService stoppers = Executors.newFixedThreadPool(Math.max(1, all.size()));
+        try {
+            all.forEach(process -> stoppers.submit(process::close));
+        } finally {
+            stoppers.shutdown();
+            try {
+                if (!stoppers.awaitTermination(40, TimeUnit.SECONDS)) {
+                    stoppers.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (int i = parts.size() - 1; i >= 0; i--) {
+            try {
+                parts.get(i).close();
+            } catch (Exception e) {
+                System.out.println("closing " + parts.get(i).getClass().getSimpleName() + ": " + e);
+            }
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
