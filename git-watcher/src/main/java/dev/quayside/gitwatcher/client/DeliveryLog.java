@@ -130,6 +130,8 @@ public class DeliveryLog implements AutoCloseable {
         consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         consumerProps.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
         consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // a missing topic is created compacted by connect(), never auto-created with the broker's defaults
+        consumerProps.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         consumerProps.put(ConsumerConfig.CLIENT_ID_CONFIG, "git-watcher-deliveries-reader-" + UUID.randomUUID());
         this.consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new StringDeserializer());
         this.reader = new Thread(this::readLoop, "git-watcher-delivery-log");
@@ -142,9 +144,11 @@ public class DeliveryLog implements AutoCloseable {
         long backoff = 200;
         while (!closed) {
             try {
-                createTopic(bootstrapServers, topic, createPartitions, replicationFactor);
-                List<TopicPartition> assigned = consumer.partitionsFor(topic, timeout).stream()
-                        .map(p -> new TopicPartition(p.topic(), p.partition())).collect(Collectors.toList());
+                List<TopicPartition> assigned = partitions(consumer.partitionsFor(topic, timeout));
+                if (assigned.isEmpty()) { // a first start: create the topic (an admin client costs ~0.2 s)
+                    createTopic(bootstrapServers, topic, createPartitions, replicationFactor);
+                    assigned = partitions(consumer.partitionsFor(topic, timeout));
+                }
                 consumer.assign(assigned);
                 consumer.seekToBeginning(assigned);
                 startEnd = consumer.endOffsets(assigned, timeout).entrySet().stream()
@@ -163,6 +167,11 @@ public class DeliveryLog implements AutoCloseable {
                 backoff = Math.min(backoff * 2, 5000);
             }
         }
+    }
+
+    private static List<TopicPartition> partitions(List<org.apache.kafka.common.PartitionInfo> infos) {
+        return infos == null ? List.of() : infos.stream().map(p -> new TopicPartition(p.topic(), p.partition()))
+                .collect(Collectors.toList());
     }
 
     /** True once every record present at start has been read. */
@@ -273,6 +282,11 @@ public class DeliveryLog implements AutoCloseable {
     public void markDelivery(String host, String deliveryId, String eventIds) {
         send(DELIVERY + host + "|" + deliveryId, host + "|" + deliveryId, eventIds);
         deliveries.put(host + "|" + deliveryId, eventIds);
+    }
+
+    /** Fetches the topic's metadata now, so the first claim does not wait for it. */
+    public void primeProducer() {
+        producer.partitionsFor(topic);
     }
 
     @Override

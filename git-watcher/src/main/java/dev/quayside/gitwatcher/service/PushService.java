@@ -36,7 +36,9 @@ public class PushService {
     private final GitClient git;
     private final CommitPushedPublisher publisher;
     private final MeterRegistry registry;
+    private final Timer claimTimer;
     private final Timer publishTimer;
+    private final Timer recordTimer;
 
     public PushService(GitWatcherConfig config, DeliveryLog log, GitClient git, CommitPushedPublisher publisher,
             MeterRegistry registry) {
@@ -45,7 +47,16 @@ public class PushService {
         this.git = git;
         this.publisher = publisher;
         this.registry = registry;
-        this.publishTimer = registry.timer("quayside.git-watcher.publish");
+        this.claimTimer = phaseTimer(registry, "claim");
+        this.publishTimer = phaseTimer(registry, "publish");
+        this.recordTimer = phaseTimer(registry, "record");
+    }
+
+    /** The time of one step of emitting a push (claim, publish, record), with its median and 99th percentile. */
+    private static Timer phaseTimer(MeterRegistry registry, String phase) {
+        return Timer.builder("quayside.git-watcher.push.phase").tag("phase", phase)
+                .description("one step of emitting a push: claim (write + read back), publish (event acked), record")
+                .publishPercentiles(0.5, 0.99).register(registry);
     }
 
     /** What a push did to its ref, or null for refs that are neither branches nor tags. */
@@ -93,7 +104,10 @@ public class PushService {
         } else if (commits.size() > config.maxCommits()) {
             commits = commits.subList(commits.size() - config.maxCommits(), commits.size());
         }
-        switch (log.claim(key)) {
+        long claimStart = System.nanoTime();
+        DeliveryLog.ClaimResult claim = log.claim(key);
+        claimTimer.record(System.nanoTime() - claimStart, TimeUnit.NANOSECONDS);
+        switch (claim) {
             case ALREADY_EMITTED:
                 count(host, "duplicate");
                 return duplicate(ref, pushed.after(), change, eventId, "already emitted");
@@ -109,7 +123,9 @@ public class PushService {
         EventEnvelope<CommitPushed> envelope = EventEnvelope.startChain(event, config.source(), eventId,
                 Instant.now());
         publish(envelope);
+        long recordStart = System.nanoTime();
         log.markEmitted(key, eventId, repository.name(), ref, pushed.after());
+        recordTimer.record(System.nanoTime() - recordStart, TimeUnit.NANOSECONDS);
         count(host, "emitted");
         LOG.infof("%s %s %s %s → %s (event %s, from %s)", repository.name(), change, ref,
                 abbreviate(pushed.before()), abbreviate(pushed.after()), eventId, host.wireName());

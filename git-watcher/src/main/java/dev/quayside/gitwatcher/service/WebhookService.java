@@ -25,7 +25,7 @@ import org.jboss.logging.Logger;
 public class WebhookService {
 
     private static final Logger LOG = Logger.getLogger(WebhookService.class);
-    private static final ObjectMapper MAPPER = JsonMapper.builder().build();
+    static final ObjectMapper MAPPER = JsonMapper.builder().build();
 
     private final GitWatcherConfig config;
     private final RepositoryRegistry registry;

@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -48,8 +47,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 public final class GitWatcherBench {
 
     private static final String SECRET = "bench-secret";
-    static final String JVM_OPTIONS = "-XX:+UseSerialGC -Xmx96m -XX:MaxMetaspaceSize=80m -Xss256k"
-            + " -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=24m -XX:CICompilerCount=1 -XX:+ExitOnOutOfMemoryError";
+    /** The JVM options every deployment uses (docs/operations.md), relative to the checkout. */
+    static final String JVM_OPTIONS = "deploy/jvm.options";
 
     private GitWatcherBench() {
     }
@@ -71,8 +70,15 @@ public final class GitWatcherBench {
             Path work = Files.createTempDirectory("git-watcher-bench-");
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                     .toString()));
-            // the JVM options recommended in docs/git-watcher.md; -Dbench.jvm="..." replaces them
-            command.addAll(List.of(System.getProperty("bench.jvm", JVM_OPTIONS).trim().split("\\s+")));
+            // the deployment's JVM options and the AppCDS archive when the build made one; -Dbench.jvm="..." is added
+            command.add("@" + Path.of(JVM_OPTIONS).toAbsolutePath());
+            if (Files.exists(jar.resolveSibling("app-cds.jsa"))) {
+                command.add("-XX:SharedArchiveFile=app-cds.jsa");
+            }
+            String extra = System.getProperty("bench.jvm", "").trim();
+            if (!extra.isEmpty()) {
+                command.addAll(List.of(extra.split("\\s+")));
+            }
             command.addAll(List.of(
                     "-Dquarkus.http.port=" + port,
                     "-Dkafka.bootstrap.servers=" + broker.bootstrapServers(),
@@ -81,9 +87,9 @@ public final class GitWatcherBench {
                     "-Dquayside.git-watcher.work-dir=" + work,
                     "-Dquayside.git-watcher.default-secret=" + SECRET,
                     "-Dquayside.git-watcher.repositories.bench.clone-url=https://github.com/binkkatal/sample_app.git",
-                    "-jar", jar.toString()));
+                    "-jar", "quarkus-run.jar"));
             long started = System.nanoTime();
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+            ProcessBuilder builder = new ProcessBuilder(command).directory(jar.getParent().toFile()).redirectErrorStream(true)
                     .redirectOutput(work.resolve("service.log").toFile());
             builder.environment().put("MALLOC_ARENA_MAX", "2");
             Process service = builder.start();
@@ -123,8 +129,11 @@ public final class GitWatcherBench {
                 "../shared"), "fixtures/webhooks/github/push.branch-update.go-playground.json")), StandardCharsets.UTF_8);
         String after = "fd489864e7642b48eaad6e3f155c10e46810ec72";
         String runId = String.format("%08x", System.nanoTime() & 0xffffffffL);
-        int total = rate * seconds;
-        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+        // -Dbench.warmup=<s>: that many seconds at the same rate first, checked for loss and duplicates like the rest
+        // but left out of the latency figures (the first seconds after start measure class loading and the JIT)
+        int warmup = rate * Integer.getInteger("bench.warmup", 0);
+        int total = warmup + rate * seconds;
+        long[] latencyByIndex = new long[total];
         Map<Integer, AtomicInteger> statuses = new java.util.concurrent.ConcurrentHashMap<>();
         List<CompletableFuture<Void>> inFlight = new ArrayList<>(total);
         long intervalNanos = TimeUnit.SECONDS.toNanos(1) / rate;
@@ -144,8 +153,9 @@ public final class GitWatcherBench {
                     .header("X-Hub-Signature-256", "sha256=" + Signatures.hmacSha256Hex(SECRET, body))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
             long sent = System.nanoTime();
+            int index = i;
             inFlight.add(http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).handle((response, error) -> {
-                latencies.add(System.nanoTime() - sent);
+                latencyByIndex[index] = System.nanoTime() - sent;
                 statuses.computeIfAbsent(error != null ? -1 : response.statusCode(), s -> new AtomicInteger())
                         .incrementAndGet();
                 return null;
@@ -166,12 +176,30 @@ public final class GitWatcherBench {
             lost += n == 0 ? 1 : 0;
             duplicated += Math.max(0, n - 1);
         }
-        List<Long> sorted = new ArrayList<>(latencies);
-        Collections.sort(sorted);
-        System.out.printf("%d webhooks in %.1f s (%.0f/s offered %d/s); statuses %s%n", total, elapsed,
-                total / elapsed, rate, statuses);
-        System.out.printf("webhook → Kafka-acknowledged answer: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n",
-                pct(sorted, 50), pct(sorted, 90), pct(sorted, 99), sorted.get(sorted.size() - 1) / 1e6);
+        List<Long> sorted = slice(latencyByIndex, warmup, total);
+        System.out.printf("%d webhooks in %.1f s (%.0f/s offered %d/s, the first %d as warm-up); statuses %s%n",
+                total, elapsed, total / elapsed, rate, warmup, statuses);
+        System.out.printf("webhook → Kafka-acknowledged answer (%d measured): p50 %.1f ms, p90 %.1f ms, p99 %.1f ms,"
+                + " max %.1f ms%n", sorted.size(), pct(sorted, 50), pct(sorted, 90), pct(sorted, 99),
+                sorted.get(sorted.size() - 1) / 1e6);
+        // the tail over time: per second for the first 10 s after ready, then per 10 s
+        StringBuilder windows = new StringBuilder("p99 per window (1 s × 10, then 10 s):");
+        for (int from = 0; from < total;) {
+            int to = Math.min(total, from + (from < rate * 10 ? rate : rate * 10));
+            windows.append(String.format(" %.1f", pct(slice(latencyByIndex, from, to), 99)));
+            from = to;
+        }
+        System.out.println(windows.append(" ms"));
+        // the service's own view of each step (Micrometer percentiles over its last minutes)
+        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith("quayside_git_watcher_push_phase_seconds{")
+                    || line.startsWith("quayside_git_watcher_push_phase_seconds_max")
+                    || line.startsWith("http_server_requests_seconds_max{") && line.contains("webhooks")) {
+                System.out.println("  " + line);
+            }
+        }
         System.out.printf("events on %s: %d lost, %d duplicated; max RSS %d MB; ready %.0f ms%n",
                 Topics.COMMIT_PUSHED, lost, duplicated, maxRss / 1024, readyMs);
     }
@@ -198,6 +226,15 @@ public final class GitWatcherBench {
             }
         }
         return perHead;
+    }
+
+    private static List<Long> slice(long[] values, int from, int to) {
+        List<Long> slice = new ArrayList<>(to - from);
+        for (int i = from; i < to; i++) {
+            slice.add(values[i]);
+        }
+        Collections.sort(slice);
+        return slice;
     }
 
     private static double pct(List<Long> sorted, int percentile) {

@@ -22,6 +22,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ServiceProcess implements AutoCloseable {
 
+    /** The services' JVM options, one per line (a {@code java @file} argument file), relative to the checkout. */
+    public static final String JVM_OPTIONS = "deploy/jvm.options";
+
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
@@ -40,29 +43,38 @@ public final class ServiceProcess implements AutoCloseable {
 
     /**
      * Starts {@code module}'s packaged app with {@code properties} as system properties (they win over the app's
-     * {@code application.properties}), its HTTP server on 127.0.0.1:{@code port}.
+     * {@code application.properties}), its HTTP server on 127.0.0.1:{@code port}. The JVM options are the ones every
+     * deployment uses ({@code deploy/jvm.options}, see docs/operations.md); when the build made an AppCDS archive
+     * ({@code -Dquarkus.package.jar.appcds.enabled=true}, as {@code bin/quayside up} and {@code bench} do) it is used.
      */
     public static ServiceProcess start(Path root, String module, int port, Map<String, String> properties,
             Path logDir) {
-        Path jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: build first (./mvnw -B package -DskipTests)");
+        Path app = root.resolve(module).resolve("target/quarkus-app");
+        if (!Files.isRegularFile(app.resolve("quarkus-run.jar"))) {
+            throw new IllegalStateException(app.resolve("quarkus-run.jar")
+                    + " is missing: build first (./mvnw -B package -DskipTests)");
         }
         try {
             Files.createDirectories(logDir);
             Path log = logDir.resolve(module + ".log");
-            List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xms32m", "-Xmx192m", "-XX:+UseSerialGC",
-                    "-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:MaxMetaspaceSize=160m"));
+            List<String> command = new ArrayList<>(List.of(javaBinary(),
+                    "@" + root.resolve(JVM_OPTIONS).toAbsolutePath()));
+            if (Files.isRegularFile(app.resolve("app-cds.jsa"))) {
+                // the archive names the class path as Quarkus dumped it (relative), hence the working directory
+                command.add("-XX:SharedArchiveFile=app-cds.jsa");
+            }
             command.add("-Dquarkus.http.port=" + port);
             command.add("-Dquarkus.http.host=127.0.0.1");
             command.add("-Dquarkus.log.console.json.enabled=false");
             properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
             command.add("-jar");
-            command.add(jar.toString());
+            command.add("quarkus-run.jar");
             ProcessBuilder builder = new ProcessBuilder(command)
-                    .directory(root.resolve(module).toFile())
+                    .directory(app.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+            // glibc's per-thread malloc arenas are 64 MB reservations each; two are plenty for these services
+            builder.environment().put("MALLOC_ARENA_MAX", "2");
             return new ServiceProcess(module, port, builder.start(), log, Instant.now());
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + module, e);
@@ -115,7 +127,7 @@ public final class ServiceProcess implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
-            sleep(100);
+            sleep(20);
         }
         throw new IllegalStateException(name + " was not ready within " + timeout + " (last answer: " + last + "); log "
                 + log + ":\n" + logTail(40));
