@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * The repositories every Quarkus test of git-watcher watches: the repositories of the real webhook samples (by their
- * URLs, never fetched), and two real bare repositories on disk — {@code hooked} (with the shipped post-receive hook)
- * and {@code polled} (polled every 2 s).
+ * URLs, never fetched), and real bare repositories on disk — {@code hooked} (with the shipped post-receive hook),
+ * {@code polled} (polled every 2 s) and {@code over-ssh} (served by a real SSH server, polled on request).
  */
 public class WatchedReposResource implements QuarkusTestResourceLifecycleManager {
 
@@ -19,6 +19,9 @@ public class WatchedReposResource implements QuarkusTestResourceLifecycleManager
     public static final String HOOK_SECRET = "hook-secret";
     public static final String POLL_SECRET = "poll-secret";
     public static final String ROOT_PROPERTY = "quayside.test.git-root";
+    public static final String SSH_URL_PROPERTY = "quayside.test.ssh-url";
+
+    private SshGitServer ssh;
 
     @Override
     public Map<String, String> start() {
@@ -55,6 +58,26 @@ public class WatchedReposResource implements QuarkusTestResourceLifecycleManager
         repo(config, "polled", polled.toUri().toString());
         config.put("quayside.git-watcher.repositories.polled.secret", POLL_SECRET);
         config.put("quayside.git-watcher.repositories.polled.poll-interval", "2s");
+        // polled over SSH (a real SSH server, key authentication, host key checked against known_hosts); polled only
+        // when asked (POST /repositories/{name}/sync), so the other tests never wait for it
+        Git.bare(root, "over-ssh");
+        ssh = SshGitServer.start(root, root.resolve("ssh"));
+        config.put(SSH_URL_PROPERTY, ssh.url("over-ssh"));
+        repo(config, "over-ssh", ssh.url("over-ssh"));
+        config.put("quayside.git-watcher.repositories.over-ssh.credentials.ssh-key", ssh.clientKey().toString());
+        config.put("quayside.git-watcher.repositories.over-ssh.credentials.known-hosts", ssh.knownHosts().toString());
+        // the same server, but a known_hosts that does not list it: the host key check must refuse
+        Path strangers = root.resolve("ssh/known_hosts-without-the-server");
+        try {
+            Files.writeString(strangers, "");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        repo(config, "over-ssh-unknown-host", ssh.url("over-ssh"));
+        config.put("quayside.git-watcher.repositories.over-ssh-unknown-host.credentials.ssh-key",
+                ssh.clientKey().toString());
+        config.put("quayside.git-watcher.repositories.over-ssh-unknown-host.credentials.known-hosts",
+                strangers.toString());
         return config;
     }
 
@@ -64,6 +87,9 @@ public class WatchedReposResource implements QuarkusTestResourceLifecycleManager
 
     @Override
     public void stop() {
+        if (ssh != null) {
+            ssh.close();
+        }
         // temporary folders are left for inspection after a failure
     }
 }
