@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quayside.bench.ThroughputTracker.Commit;
 import dev.quayside.devstack.docker.DockerEngine;
 import dev.quayside.devstack.docker.LocalRegistry;
+import dev.quayside.devstack.launcher.ServiceProcess;
 import dev.quayside.events.EventCodec;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -15,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,7 +41,7 @@ import javax.crypto.spec.SecretKeySpec;
  * topic and {@code n} instances of each of the four services, for n = 1, 2, 4.
  *
  * <p>Method (a stepped offered rate): for each n a fresh stack starts; one warm-up commit per app goes through; then
- * commits are offered at 2, 4, 8, 12, ... commits/s ({@code -Dbench.throughput.rates}), each rate for
+ * commits are offered at 1, 2, 3, 4, 6, 8, 12, ... commits/s ({@code -Dbench.throughput.rates}), each rate for
  * {@code -Dbench.throughput.seconds} seconds, round-robin over {@code -Dbench.throughput.apps} apps, each commit as a
  * real commit in the app's bare repository, its image tag pushed to the registry and a signed generic webhook sent to
  * the git-watcher instances in turn. After each step the bench waits (at most {@code -Dbench.throughput.settle-seconds})
@@ -61,11 +63,12 @@ public final class ThroughputBench {
     private final Duration readyTimeout;
     private final List<String> apps = new ArrayList<>();
     private final PrintStream out = System.out;
+    private Path servicesRoot;
 
     private ThroughputBench(Path root) {
         this.root = root;
         this.seconds = Integer.getInteger("bench.throughput.seconds", 12);
-        this.rates = Arrays.stream(System.getProperty("bench.throughput.rates", "2,4,8,12,16,24,32").split(","))
+        this.rates = Arrays.stream(System.getProperty("bench.throughput.rates", "1,2,3,4,6,8,12,16,24,32").split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).mapToDouble(Double::parseDouble).toArray();
         this.settleSeconds = Integer.getInteger("bench.throughput.settle-seconds", 30);
         this.readyTimeout = Duration.ofSeconds(Integer.getInteger("bench.throughput.ready-seconds", 300));
@@ -91,6 +94,9 @@ public final class ThroughputBench {
         int commitsPerApp = commitsPerApp();
         ThroughputRegistry images = null;
         try (LocalRegistry registry = LocalRegistry.start(0, home.resolve("registry"))) {
+            if (!Boolean.getBoolean("bench.throughput.no-snapshot")) {
+                servicesRoot = snapshotServices(home.resolve("services"));
+            }
             images = new ThroughputRegistry(registry.address());
             images.pushBaseImage(home);
             for (String app : apps) {
@@ -123,6 +129,40 @@ public final class ThroughputBench {
         out.println(EventCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(throughput));
     }
 
+    /**
+     * Copies the four packaged services ({@code <module>/target/quarkus-app}) and their JVM options
+     * ({@link ServiceProcess#JVM_OPTIONS}) once, so that another build of the
+     * checkout during the run cannot pull jars from under running JVMs; {@code -Dbench.throughput.no-snapshot=true}
+     * runs them in place.
+     */
+    private Path snapshotServices(Path into) throws IOException {
+        for (String module : ThroughputStack.MODULES) {
+            Path from = root.resolve(module).resolve("target/quarkus-app");
+            if (!Files.isRegularFile(from.resolve("quarkus-run.jar"))) {
+                throw new IllegalStateException(from + "/quarkus-run.jar is missing: build first (./mvnw -B install -DskipTests)");
+            }
+            Path to = into.resolve(module).resolve("target/quarkus-app");
+            try (var files = Files.walk(from)) {
+                for (Path file : (Iterable<Path>) files::iterator) {
+                    Path target = to.resolve(from.relativize(file).toString());
+                    if (Files.isDirectory(file)) {
+                        Files.createDirectories(target);
+                    } else {
+                        // attributes kept: an AppCDS archive checks its jars' modification times
+                        Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+                    }
+                }
+            }
+        }
+        Path options = root.resolve(ServiceProcess.JVM_OPTIONS);
+        if (Files.isRegularFile(options)) {
+            Files.createDirectories(into.resolve(ServiceProcess.JVM_OPTIONS).getParent());
+            Files.copy(options, into.resolve(ServiceProcess.JVM_OPTIONS), StandardCopyOption.REPLACE_EXISTING);
+        }
+        out.println("packaged services copied to " + into);
+        return into;
+    }
+
     private int commitsPerApp() {
         double total = apps.size();
         for (double rate : rates) {
@@ -141,6 +181,7 @@ public final class ThroughputBench {
     }
 
     private ObjectNode configuration(int n, Path home, String registry, ThroughputRegistry images, int commitsPerApp) {
+        Path services = servicesRoot != null ? servicesRoot : root;
         out.println("== instances " + n + ": starting Kafka (" + n + " partitions per topic), Consul, Marathon, "
                 + apps.size() + " app repositories");
         Instant begin = Instant.now();
@@ -149,7 +190,7 @@ public final class ThroughputBench {
             out.println("starting " + 4 * n + " service JVMs");
             Instant servicesStart = Instant.now();
             try {
-                stack.startServices(root, registry, apps, readyTimeout);
+                stack.startServices(services, registry, apps, readyTimeout);
             } catch (RuntimeException e) {
                 out.println(stack.logTails(15));
                 throw new IllegalStateException(4 * n + " service JVMs did not all become ready within " + readyTimeout
@@ -161,7 +202,7 @@ public final class ThroughputBench {
             try {
                 out.println("warm-up: one commit per app");
                 List<Commit> warm = sender.step(0, Math.min(2, rates[0] * 2), apps.size());
-                StepResult warmUp = settle(warm, 0, 120);
+                StepResult warmUp = settle(warm, 0, 120, tracker);
                 out.println("warm-up: " + warmUp.completed + "/" + warm.size() + " deployed");
                 if (warmUp.completed == 0) {
                     out.println(stack.logTails(20));
@@ -172,7 +213,7 @@ public final class ThroughputBench {
                     double rate = rates[i];
                     int count = (int) Math.ceil(rate * seconds);
                     out.printf("step %d: %.1f commits/s for %d s (%d commits)%n", i + 1, rate, seconds, count);
-                    StepResult step = settle(sender.step(i + 1, rate, count), rate, settleSeconds);
+                    StepResult step = settle(sender.step(i + 1, rate, count), rate, settleSeconds, tracker);
                     steps.add(step);
                     out.printf("  sent %.2f/s, completed %d/%d at %.2f/s, lost %d %s, latency p50 %s p95 %s ms -> %s%n",
                             step.sentRate, step.completed, step.total, step.completedRate, step.lost, step.lostBy,
@@ -229,6 +270,7 @@ public final class ThroughputBench {
             s.put("samples", step.total);
             s.put("completed", step.completed);
             s.put("lost", step.lost);
+            s.put("lost_superseded", step.superseded);
             if (!step.lostBy.isEmpty()) {
                 ObjectNode by = s.putObject("lost_at");
                 step.lostBy.forEach(by::put);
@@ -250,7 +292,9 @@ public final class ThroughputBench {
                 + "ServiceUpgraded) within " + settleSeconds + " s after the step and the completion rate is >= 90 % of"
                 + " the offered rate; the ramp stops at the first failing step. rate = completions/s of the highest"
                 + " passing step (first to last deployment event); latency = webhook sent -> deployment event timestamp;"
-                + " lost = commits of that step not deployed in time.";
+                + " lost = commits of that step not deployed in time. The config repo (file://) has receive.autogc=false"
+                + (ThroughputStack.REMOTE_AUTOGC ? " NOT set (-Dbench.throughput.remote-autogc=true)" : "")
+                + ": with JGit's default a background GC inside config-syncer raced its pushes and corrupted the repo.";
         if (best == null) {
             method += " No step passed: rate is null; samples, lost and latency are those of the first step.";
         }
@@ -263,13 +307,13 @@ public final class ThroughputBench {
     }
 
     /** Waits (bounded) until every commit of a step is resolved, then measures the step. */
-    private StepResult settle(List<Commit> commits, double rate, int settle) {
+    private StepResult settle(List<Commit> commits, double rate, int settle, ThroughputTracker tracker) {
         Instant lastSubmit = Instant.now();
         Instant deadline = lastSubmit.plusSeconds(settle);
         while (Instant.now().isBefore(deadline) && !commits.stream().allMatch(Commit::resolved)) {
             sleep(250);
         }
-        return new StepResult(commits, rate);
+        return new StepResult(commits, rate, tracker);
     }
 
     /** The figures of one step. */
@@ -286,7 +330,9 @@ public final class ThroughputBench {
         final boolean passed;
         final double load = loadAverage();
 
-        StepResult(List<Commit> commits, double rate) {
+        int superseded;
+
+        StepResult(List<Commit> commits, double rate, ThroughputTracker tracker) {
             this.rate = rate;
             this.total = commits.size();
             List<Double> latencies = new ArrayList<>();
@@ -300,7 +346,12 @@ public final class ThroughputBench {
                     latencies.add((double) Duration.between(commit.sent, commit.deployed).toMillis());
                     done.add(commit.deployed);
                 } else {
-                    lostBy.merge(commit.stoppedAt(), 1, Integer::sum);
+                    String where = commit.stoppedAt();
+                    if (tracker.newerDeployed(commit)) {
+                        superseded++;
+                        where = "superseded (" + where + "; a newer commit of the app was deployed)";
+                    }
+                    lostBy.merge(where, 1, Integer::sum);
                 }
             }
             this.completed = done.size();
@@ -395,7 +446,7 @@ public final class ThroughputBench {
                     throw new IllegalStateException("out of prepared commits for " + app);
                 }
                 next.put(app, index + 1);
-                Commit commit = new Commit(app, shas.get(index), stepNo);
+                Commit commit = new Commit(app, shas.get(index), stepNo, index);
                 tracker.register(commit);
                 commits.add(commit);
                 threads.get(app).submit(() -> send(commit));

@@ -36,6 +36,7 @@ final class ThroughputStack implements AutoCloseable {
     static final String CONFIG_REPO = "bench-config";
     static final String ENVIRONMENT = "bench";
     static final String[] MODULES = {"git-watcher", "image-builder", "config-syncer", "marathon-applier"};
+    static final boolean REMOTE_AUTOGC = Boolean.getBoolean("bench.throughput.remote-autogc");
 
     final int instances;
     final Path home;
@@ -120,6 +121,14 @@ final class ThroughputStack implements AutoCloseable {
         config.append('\n');
         SampleApp.git(null, "init", "-q", "--bare", "-b", "main", configRepository().toString());
         fastImport(configRepository(), config.toString());
+        if (!REMOTE_AUTOGC) {
+            // The config repo stands for a Git server. Reached through file://, its receive side runs inside each
+            // config-syncer JVM (JGit), whose receive.autogc default starts a background GC after pushes; under
+            // sustained write-backs that GC raced the next push and corrupted the repository (a pack without index,
+            // main pointing at a missing commit). -Dbench.throughput.remote-autogc=true keeps JGit's default.
+            SampleApp.git(configRepository(), "config", "receive.autogc", "false");
+            SampleApp.git(configRepository(), "config", "gc.auto", "0");
+        }
     }
 
     /** A Marathon app with no instances: Marathon records the new definition and runs no container. */

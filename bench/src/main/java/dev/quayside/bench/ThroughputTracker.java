@@ -30,6 +30,7 @@ final class ThroughputTracker implements AutoCloseable {
         final String sha;
         final String tag;
         final int step;
+        final int seq;
         volatile Instant sent;
         volatile int httpStatus;
         volatile String sendError;
@@ -42,11 +43,12 @@ final class ThroughputTracker implements AutoCloseable {
         volatile Instant deployed;
         volatile String failed;
 
-        Commit(String app, String sha, int step) {
+        Commit(String app, String sha, int step, int seq) {
             this.app = app;
             this.sha = sha;
             this.tag = sha.substring(0, 12);
             this.step = step;
+            this.seq = seq;
         }
 
         boolean resolved() {
@@ -61,6 +63,9 @@ final class ThroughputTracker implements AutoCloseable {
             if (failed != null) {
                 return failed;
             }
+            if (sent != null && httpStatus == 0) {
+                return "webhook not answered";
+            }
             if (pushed == null) {
                 return "no commit-pushed";
             }
@@ -70,7 +75,7 @@ final class ThroughputTracker implements AutoCloseable {
             if (tagged == null) {
                 return "no tag-updated";
             }
-            if (tagOutcome != null && !"UPDATED".equals(tagOutcome)) {
+            if (tagOutcome != null && !tagOutcome.startsWith("UPDATED")) {
                 return "tag " + tagOutcome;
             }
             return synced == null ? "no config-synced/deployment" : "no deployment";
@@ -95,6 +100,11 @@ final class ThroughputTracker implements AutoCloseable {
     void register(Commit commit) {
         bySha.put(commit.sha, commit);
         byTag.put(commit.app + ":" + commit.tag, commit);
+    }
+
+    /** True when a newer commit of the same app was deployed (this one was overtaken, e.g. read from KV later). */
+    boolean newerDeployed(Commit commit) {
+        return bySha.values().stream().anyMatch(c -> c.app.equals(commit.app) && c.seq > commit.seq && c.deployed != null);
     }
 
     long events() {
@@ -141,7 +151,8 @@ final class ThroughputTracker implements AutoCloseable {
             Commit commit = byChain.get(event.chainId());
             if (commit != null && commit.tagged == null) {
                 commit.tagged = at;
-                commit.tagOutcome = String.valueOf(tag.outcome());
+                commit.tagOutcome = String.valueOf(tag.outcome()) + (tag.reason() == null || tag.outcome()
+                        == TagUpdated.Outcome.UPDATED ? "" : ": " + shortReason(tag.reason()));
             }
         } else if (data instanceof ConfigSynced synced) {
             Commit commit = byChain.get(event.chainId());
@@ -165,6 +176,12 @@ final class ThroughputTracker implements AutoCloseable {
         if (commit != null && commit.deployed == null) {
             commit.deployed = at;
         }
+    }
+
+    /** A failure reason without its variable details (up to the first colon, at most 60 characters). */
+    static String shortReason(String reason) {
+        String text = reason.contains(":") ? reason.substring(0, reason.indexOf(':')) : reason;
+        return text.length() > 60 ? text.substring(0, 60) + "…" : text;
     }
 
     /** The tag of {@code registry[:port]/name:tag[@digest]}, or "" when it has none. */
