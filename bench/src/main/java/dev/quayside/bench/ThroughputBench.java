@@ -278,6 +278,7 @@ public final class ThroughputBench {
             s.put("latency_p50_ms", step.latency.path("p50").asDouble());
             s.put("latency_p95_ms", step.latency.path("p95").asDouble());
             s.put("latency_max_ms", step.latency.path("max").asDouble());
+            s.set("stages_p50_ms", step.stages);
             s.put("load_avg_1m", step.load);
             s.put("passed", step.passed);
         }
