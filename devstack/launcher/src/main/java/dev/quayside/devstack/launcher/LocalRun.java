@@ -20,7 +20,8 @@ import java.util.concurrent.Future;
 /**
  * The whole pipeline on this machine: the {@link LocalStack}, the seven services as their own JVMs wired to it, and
  * two bare Git repositories — the sample app and the deployment-config repo — whose {@code post-receive} hooks call
- * git-watcher. Used by {@code bin/quayside up} (fixed ports) and the e2e suite (random ports).
+ * git-watcher. Used by {@code bin/quayside up} (fixed ports) and the e2e suite (random ports). Benchmarks may add
+ * more app repositories and definitions ({@link ExtraApps}).
  */
 public final class LocalRun implements AutoCloseable {
 
@@ -41,9 +42,29 @@ public final class LocalRun implements AutoCloseable {
     public static final String CONFIG_REPO = "deploy-config";
     public static final String ENVIRONMENT = "local";
 
-    /** How to run. */
+    /** How to run; {@code extraApps} adds benchmark apps (none for {@code bin/quayside up}, e2e and PipelineBench). */
     public record Options(Path root, Path home, boolean fixedPorts, int frontendPort, Map<String, String> extraProperties,
-            Duration deploymentTimeout) {
+            Duration deploymentTimeout, ExtraApps extraApps) {
+
+        public Options(Path root, Path home, boolean fixedPorts, int frontendPort, Map<String, String> extraProperties,
+                Duration deploymentTimeout) {
+            this(root, home, fixedPorts, frontendPort, extraProperties, deploymentTimeout, ExtraApps.NONE);
+        }
+    }
+
+    /**
+     * Apps besides the sample, for benchmarks. {@code repositories} app repositories {@code bench-app-000}, … (the
+     * sample app's source, on git-watcher's allow-list with the run's webhook secret, <em>without</em> a
+     * {@code post-receive} hook: the caller tells git-watcher itself, see {@link #webhookSecret()}), each with a
+     * definition {@code marathon/local/bench-app-NNN.json} of {@code instances} instances (no ports, no health check)
+     * whose image is {@code <registry>/bench-app-NNN:}{@link #INITIAL_TAG}, which the caller pushes before
+     * {@link #startServices()}; plus {@code idleDefinitions} definitions {@code idle-app-NNNN.json} with 0 instances
+     * and no repository.
+     */
+    public record ExtraApps(int repositories, int instances, int idleDefinitions) {
+
+        public static final ExtraApps NONE = new ExtraApps(0, 1, 0);
+        public static final String INITIAL_TAG = "initial";
     }
 
     private final Options options;
@@ -103,6 +124,28 @@ public final class LocalRun implements AutoCloseable {
         return git.resolve(CONFIG_REPO + ".git");
     }
 
+    /** The names of the extra app repositories ({@link ExtraApps#repositories()}), in order. */
+    public List<String> extraApps() {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < options.extraApps().repositories(); i++) {
+            names.add(String.format("bench-app-%03d", i));
+        }
+        return names;
+    }
+
+    public Path repository(String name) {
+        return git.resolve(name + ".git");
+    }
+
+    public Path workTree(String name) {
+        return git.resolve(name + "-work");
+    }
+
+    /** The HMAC secret of every watched repository, for signed webhooks to git-watcher's generic endpoint. */
+    public String webhookSecret() {
+        return secret;
+    }
+
     /**
      * Creates (or keeps) the two bare repositories: the sample app at version {@code 0.0.0}, and the config repo with
      * {@code marathon/local/sample-app.json} — a Marathon app registrator and edge-router will pick up.
@@ -120,9 +163,24 @@ public final class LocalRun implements AutoCloseable {
                 Path definition = configWorkTree().resolve("marathon").resolve(ENVIRONMENT).resolve(APP_REPO + ".json");
                 Files.createDirectories(definition.getParent());
                 Files.writeString(definition, sampleDefinition(stack.registryAddress() + "/" + APP_REPO + ":0000000"));
+                for (String app : extraApps()) {
+                    Files.writeString(definition.resolveSibling(app + ".json"), benchDefinition(app,
+                            stack.registryAddress() + "/" + app + ":" + ExtraApps.INITIAL_TAG,
+                            options.extraApps().instances()));
+                }
+                for (int i = 0; i < options.extraApps().idleDefinitions(); i++) {
+                    String app = String.format("idle-app-%04d", i);
+                    Files.writeString(definition.resolveSibling(app + ".json"), benchDefinition(app,
+                            stack.registryAddress() + "/" + app + ":" + ExtraApps.INITIAL_TAG, 0));
+                }
                 Files.writeString(configWorkTree().resolve("README.md"), "Desired state of the local run: "
                         + "marathon/<environment>/<app>.json, written back by config-syncer.\n");
                 SampleApp.commitAndPush(configWorkTree(), "Sample app definition");
+            }
+            for (String app : extraApps()) {
+                if (!Files.exists(repository(app))) {
+                    SampleApp.createRepository(repository(app), workTree(app), "0.0.0");
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -154,6 +212,17 @@ public final class LocalRun implements AutoCloseable {
                 + " \"gracePeriodSeconds\": 10, \"intervalSeconds\": 2, \"timeoutSeconds\": 1,"
                 + " \"maxConsecutiveFailures\": 3}],\n"
                 + "  \"upgradeStrategy\": {\"minimumHealthCapacity\": 1, \"maximumOverCapacity\": 1}\n"
+                + "}\n";
+    }
+
+    /** A benchmark app's Marathon definition: the sample app's image, no ports, no health check. */
+    static String benchDefinition(String app, String image, int instances) {
+        return "{\n"
+                + "  \"id\": \"/" + ENVIRONMENT + "/" + app + "\",\n"
+                + "  \"instances\": " + instances + ",\n"
+                + "  \"cpus\": 0.01,\n"
+                + "  \"mem\": 16,\n"
+                + "  \"container\": {\"type\": \"DOCKER\", \"docker\": {\"image\": \"" + image + "\"}}\n"
                 + "}\n";
     }
 
@@ -223,6 +292,13 @@ public final class LocalRun implements AutoCloseable {
             String prefix = "quayside.git-watcher.repositories." + repo[0] + ".";
             watcher.put(prefix + "clone-url", repo[2]);
             watcher.put(prefix + "kind", repo[1]);
+            watcher.put(prefix + "secret", secret);
+            watcher.put(prefix + "branches", "main");
+        }
+        for (String app : extraApps()) {
+            String prefix = "quayside.git-watcher.repositories." + app + ".";
+            watcher.put(prefix + "clone-url", repository(app).toUri().toString());
+            watcher.put(prefix + "kind", "app");
             watcher.put(prefix + "secret", secret);
             watcher.put(prefix + "branches", "main");
         }
