@@ -1,12 +1,10 @@
 package dev.quayside.bench;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quayside.devstack.launcher.ChainFollower;
 import dev.quayside.devstack.launcher.LocalRun;
 import dev.quayside.devstack.launcher.PipelineWatch;
 import dev.quayside.devstack.launcher.ServiceProcess;
-import dev.quayside.events.BuildFinished;
 import dev.quayside.events.EventCodec;
 import dev.quayside.events.EventEnvelope;
 import dev.quayside.events.EventType;
@@ -20,7 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * {@code bin/quayside bench}: runs the whole pipeline on the local stack (random ports, a temporary home), pushes
@@ -29,11 +26,11 @@ import java.util.Optional;
  * <ul>
  * <li>{@code commit_to_live}: push → the new version answering through HAProxy;</li>
  * <li>{@code per_hop}: each event's timestamp to the next stage's event;</li>
- * <li>{@code control_plane_overhead}: commit pushed → deployed, minus the build's own duration;</li>
- * <li>{@code footprint}: each service's RSS after the run and time from process start to ready.</li>
+ * <li>{@code footprint}: each service's RSS after the run (warm), its time from process start to ready when all
+ * seven start at once, and when it is restarted alone afterwards (the rest of the mesh idle).</li>
  * </ul>
- * Writes {@code bench/results/latest.json} and {@code latest.md}. Throughput, mirror and scaling figures are not
- * measured here yet (see docs/benchmarks.md).
+ * Writes its part of the report ({@code -Dbench.out}, default {@code bench/results/parts/pipeline.json}); {@link
+ * BenchReport} merges the parts. The exact control-plane overhead is {@link ControlPlaneBench}'s.
  */
 public final class PipelineBench {
 
@@ -47,9 +44,9 @@ public final class PipelineBench {
         Path home = Files.createTempDirectory("quayside-bench-");
         Map<String, Duration> ready = new LinkedHashMap<>();
         List<Double> toLive = new ArrayList<>();
-        List<Double> overhead = new ArrayList<>();
         Map<String, List<Double>> hops = new LinkedHashMap<>();
         Map<String, Long> rss = new LinkedHashMap<>();
+        Map<String, Duration> readyAlone = new LinkedHashMap<>();
         String applierMetrics = null;
         try (LocalRun run = LocalRun.start(new LocalRun.Options(root, home, false, 0, Map.of(), Duration.ofSeconds(60)))) {
             run.createRepositories();
@@ -66,17 +63,24 @@ public final class PipelineBench {
                     continue;
                 }
                 toLive.add((double) result.elapsed().toMillis());
-                record(result.events(), hops, overhead);
+                record(result.events(), hops);
             }
             run.services().forEach((name, process) -> rss.put(name, rssKb(process)));
             applierMetrics = PipelineWatch.fetch(run.services().get("marathon-applier").url() + "/q/metrics");
+            for (String name : LocalRun.SERVICES.keySet()) {
+                out.println("restarting " + name + " alone");
+                readyAlone.put(name, run.restart(name));
+            }
         }
         ObjectNode json = EventCodec.mapper().createObjectNode();
         json.put("machine", machine());
         json.put("commit", gitHead(root));
         json.put("measured_at", Instant.now().toString());
-        json.set("commit_to_live", stats(toLive, "ms"));
-        json.set("control_plane_overhead", stats(overhead, "ms"));
+        ObjectNode live = stats(toLive, "ms");
+        live.put("note", "push of the busybox sample app (a real docker build on the vfs storage driver) to the new"
+                + " version answering through HAProxy; " + toLive.size() + " of " + commits + " commits went live;"
+                + " goal p50 <= 10 s");
+        json.set("commit_to_live", live);
         json.set("config_synced_to_first_marathon_request", serviceTimer(applierMetrics,
                 "quayside_marathon_applier_sync_to_put_seconds"));
         ObjectNode perHop = json.putObject("per_hop");
@@ -86,35 +90,31 @@ public final class PipelineBench {
         for (String name : rss.keySet()) {
             ObjectNode service = footprint.putObject(name);
             service.put("rss_mb", rss.get(name) / 1024.0);
-            service.put("ready_ms", ready.get(name).toMillis());
+            service.put("ready_ms", readyAlone.get(name).toMillis());
+            service.put("ready_ms_all_at_once", ready.get(name).toMillis());
             total += rss.get(name);
         }
         footprint.put("mesh_rss_mb", total / 1024.0);
-        footprint.put("note", "ready_ms: process start to /q/health/ready with all seven services starting at once on this machine");
-        ArrayNode missing = json.putArray("not_measured_here");
-        missing.add("throughput").add("mirror").add("scaling");
-        Path results = root.resolve("bench/results");
-        Files.createDirectories(results);
-        Files.writeString(results.resolve("latest.json"), EventCodec.mapper().writerWithDefaultPrettyPrinter()
-                .writeValueAsString(json) + "\n");
-        Files.writeString(results.resolve("latest.md"), markdown(json, toLive.size(), commits));
-        out.println(Files.readString(results.resolve("latest.md")));
+        footprint.put("note", "RSS after the run's commits (warm). ready: process start to /q/health/ready UP, polled"
+                + " every 20 ms; 'started alone' restarts each service after the run with the rest of the mesh idle,"
+                + " 'all at once' is the start of the run. JVM options: deploy/jvm.options. Goal <= 150 MB and"
+                + " <= 1.5 s per service.");
+        Path part = root.resolve(System.getProperty("bench.out", "bench/results/parts/pipeline.json"));
+        Files.createDirectories(part.getParent());
+        Files.writeString(part, EventCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n");
+        out.println("wrote " + part);
     }
 
-    private static void record(List<ChainFollower.Seen> events, Map<String, List<Double>> hops, List<Double> overhead) {
+    private static void record(List<ChainFollower.Seen> events, Map<String, List<Double>> hops) {
         EventType[] stages = {EventType.COMMIT_PUSHED, EventType.BUILD_QUEUED, EventType.BUILD_STARTED,
                 EventType.IMAGE_BUILT, EventType.TAG_UPDATED, EventType.CONFIG_SYNCED};
         Map<EventType, Instant> first = new LinkedHashMap<>();
         Instant deployed = null;
-        long buildMs = 0;
         for (ChainFollower.Seen seen : events) {
             EventEnvelope<?> e = seen.event();
             first.putIfAbsent(e.type(), e.context().timestamp());
             if ((e.type() == EventType.SERVICE_UPGRADED || e.type() == EventType.SERVICE_DEPLOYED) && deployed == null) {
                 deployed = e.context().timestamp();
-            }
-            if (e.data() instanceof BuildFinished finished) {
-                buildMs = finished.durationMs();
             }
         }
         for (int i = 0; i + 1 < stages.length; i++) {
@@ -129,10 +129,6 @@ public final class PipelineBench {
         if (synced != null && deployed != null) {
             hops.computeIfAbsent("config_synced->deployed", k -> new ArrayList<>())
                     .add((double) Duration.between(synced, deployed).toMillis());
-        }
-        Instant pushed = first.get(EventType.COMMIT_PUSHED);
-        if (pushed != null && deployed != null) {
-            overhead.add((double) Duration.between(pushed, deployed).toMillis() - buildMs);
         }
     }
 
@@ -177,37 +173,6 @@ public final class PipelineBench {
         return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1)));
     }
 
-    private static String markdown(ObjectNode json, int live, int commits) {
-        StringBuilder md = new StringBuilder("# Quayside benchmark\n\n");
-        md.append("- machine: ").append(json.path("machine").asText()).append('\n');
-        md.append("- commit: ").append(json.path("commit").asText()).append('\n');
-        md.append("- measured at: ").append(json.path("measured_at").asText()).append('\n');
-        md.append("- commits live: ").append(live).append(" of ").append(commits).append("\n\n");
-        md.append("| figure | samples | p50 | p95 | p99 |\n| --- | --- | --- | --- | --- |\n");
-        row(md, "commit_to_live (ms)", json.path("commit_to_live"));
-        row(md, "control_plane_overhead (ms)", json.path("control_plane_overhead"));
-        row(md, "config_synced_to_first_marathon_request (ms, service timer)",
-                json.path("config_synced_to_first_marathon_request"));
-        json.path("per_hop").fields().forEachRemaining(e -> row(md, "per_hop " + e.getKey() + " (ms)", e.getValue()));
-        md.append("\n| service | RSS (MB) | ready (ms, all seven starting at once) |\n| --- | --- | --- |\n");
-        json.path("footprint").fields().forEachRemaining(e -> {
-            if (e.getValue().isObject()) {
-                md.append("| ").append(e.getKey()).append(" | ")
-                        .append(String.format("%.0f", e.getValue().path("rss_mb").asDouble())).append(" | ")
-                        .append(e.getValue().path("ready_ms").asLong()).append(" |\n");
-            }
-        });
-        md.append("\nWhole mesh RSS: ").append(String.format("%.0f", json.path("footprint").path("mesh_rss_mb").asDouble()))
-                .append(" MB. Not measured here yet: throughput, mirror, scaling.\n");
-        return md.toString();
-    }
-
-    private static void row(StringBuilder md, String name, com.fasterxml.jackson.databind.JsonNode stats) {
-        md.append("| ").append(name).append(" | ").append(stats.path("samples").asInt()).append(" | ")
-                .append(stats.path("p50").asText("-")).append(" | ").append(stats.path("p95").asText("-")).append(" | ")
-                .append(stats.path("p99").asText("-")).append(" |\n");
-    }
-
     private static long rssKb(ServiceProcess process) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
@@ -221,7 +186,7 @@ public final class PipelineBench {
         return -1;
     }
 
-    private static String machine() {
+    static String machine() {
         long memKb = -1;
         try {
             memKb = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal:"))
@@ -233,7 +198,7 @@ public final class PipelineBench {
                 + System.getProperty("java.version") + ", " + System.getProperty("os.name");
     }
 
-    private static String gitHead(Path root) {
+    static String gitHead(Path root) {
         try {
             return dev.quayside.devstack.docker.SampleApp.git(root, "rev-parse", "--short", "HEAD").trim();
         } catch (RuntimeException e) {

@@ -248,17 +248,8 @@ public final class LocalRun implements AutoCloseable {
         Map<String, Map<String, String>> configs = serviceProperties();
         for (Map.Entry<String, Integer> service : SERVICES.entrySet()) {
             int port = options.fixedPorts() ? service.getValue() : freePort();
-            Map<String, String> properties = new LinkedHashMap<>(configs.get(service.getKey()));
-            options.extraProperties().forEach((key, value) -> {
-                String prefix = service.getKey() + ":";
-                if (key.startsWith(prefix)) {
-                    properties.put(key.substring(prefix.length()), value);
-                } else if (!key.contains(":")) {
-                    properties.put(key, value);
-                }
-            });
-            services.put(service.getKey(), ServiceProcess.start(options.root(), service.getKey(), port, properties,
-                    options.home().resolve("logs")));
+            services.put(service.getKey(), ServiceProcess.start(options.root(), service.getKey(), port,
+                    properties(service.getKey(), configs), options.home().resolve("logs")));
         }
         ExecutorService waiters = Executors.newFixedThreadPool(services.size());
         try {
@@ -277,6 +268,36 @@ public final class LocalRun implements AutoCloseable {
         } finally {
             waiters.shutdownNow();
         }
+    }
+
+    /**
+     * Stops {@code service} and starts it again alone (same port and configuration, the rest of the run idle);
+     * returns how long it took from process start to ready.
+     */
+    public Duration restart(String service) {
+        ServiceProcess old = services.get(service);
+        if (old == null) {
+            throw new IllegalArgumentException("no service " + service);
+        }
+        old.close();
+        ServiceProcess fresh = ServiceProcess.start(options.root(), service, old.port(),
+                properties(service, serviceProperties()), options.home().resolve("logs"));
+        services.put(service, fresh);
+        return fresh.awaitReady(Duration.ofSeconds(180));
+    }
+
+    /** A service's system properties: its configuration for this run and the options' extra properties. */
+    private Map<String, String> properties(String service, Map<String, Map<String, String>> configs) {
+        Map<String, String> properties = new LinkedHashMap<>(configs.get(service));
+        options.extraProperties().forEach((key, value) -> {
+            String prefix = service + ":";
+            if (key.startsWith(prefix)) {
+                properties.put(key.substring(prefix.length()), value);
+            } else if (!key.contains(":")) {
+                properties.put(key, value);
+            }
+        });
+        return properties;
     }
 
     /** Each service's configuration for this run (system properties). */
