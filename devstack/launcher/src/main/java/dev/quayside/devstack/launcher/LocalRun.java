@@ -158,6 +158,9 @@ public final class LocalRun implements AutoCloseable {
             }
             if (!Files.exists(configRepository())) {
                 SampleApp.git(null, "init", "-q", "--bare", "-b", "main", configRepository().toString());
+                // config-syncer pushes to this file:// remote in-process through JGit, whose receive side would start
+                // a background gc that can race the next push (seen by ThroughputBench); a Git server does its own gc
+                SampleApp.git(configRepository(), "config", "receive.autogc", "false");
                 SampleApp.git(null, "init", "-q", "-b", "main", configWorkTree().toString());
                 SampleApp.git(configWorkTree(), "remote", "add", "origin", configRepository().toString());
                 Path definition = configWorkTree().resolve("marathon").resolve(ENVIRONMENT).resolve(APP_REPO + ".json");
