@@ -241,6 +241,73 @@ class MarathonApplierTest {
                 .findAny().isPresent());
     }
 
+    @Test
+    @Order(8)
+    void aSyncOfAnotherAppIsSentWhileASlowDeploymentOfAnEarlierSyncRuns() throws Exception {
+        // a health check that never passes: the slow app's deployment runs until the stand-in gives up (12 s)
+        putKv("marathon/staging/slow.json", app("/staging/slow", V1, 1, "/no-such-page"));
+        EventEnvelope<ConfigSynced> slow = sync("c9", List.of(PREFIX + "marathon/staging/slow.json"), List.of());
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> !deploymentsOf("/staging/slow").isEmpty());
+
+        putKv("marathon/staging/fast.json", app("/staging/fast", V1, 1, "/health"));
+        Instant sent = Instant.now();
+        EventEnvelope<ConfigSynced> fast = sync("c10", List.of(PREFIX + "marathon/staging/fast.json"), List.of());
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> get(marathon + "/v2/apps/staging/fast").statusCode() == 200);
+        Duration toPut = Duration.between(sent, Instant.now());
+        assertThat(deploymentsOf("/staging/slow")).as("the slow deployment still runs when the other app is sent")
+                .isNotEmpty();
+        assertThat(outcomesOf(slow.chainId(), PipelineEvent.class)).isEmpty();
+
+        awaitOutcome(ServiceDeployed.class, fast.chainId(), "/staging/fast");
+        DeploymentFailed failed = awaitOutcome(DeploymentFailed.class, slow.chainId(), "/staging/slow");
+        assertThat(failed.reason()).isEqualTo(DeploymentFailed.Reason.HEALTH_CHECK);
+        assertThat(toPut).isLessThan(Duration.ofSeconds(5));
+
+        for (String id : List.of("slow", "fast")) {
+            deleteKv("marathon/staging/" + id + ".json");
+            HTTP.send(HttpRequest.newBuilder(URI.create(marathon + "/v2/apps/staging/" + id + "?force=true")).DELETE()
+                    .build(), HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
+    @Test
+    @Order(9)
+    void twoSyncsOfOneAppAreAppliedInTheOrderTheyArrived() throws Exception {
+        putKv("marathon/staging/ordered.json", app("/staging/ordered", V1, 1, "/health"));
+        EventEnvelope<ConfigSynced> first = sync("c11", List.of(PREFIX + "marathon/staging/ordered.json"), List.of());
+        // the first sync has read v1 and sent it; v2 is synced while v1 is still being deployed
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(() -> get(marathon + "/v2/apps/staging/ordered").statusCode() == 200);
+        putKv("marathon/staging/ordered.json", app("/staging/ordered", V2, 1, "/health"));
+        EventEnvelope<ConfigSynced> second = sync("c12", List.of(PREFIX + "marathon/staging/ordered.json"), List.of());
+
+        ServiceUpgraded upgraded = awaitOutcome(ServiceUpgraded.class, second.chainId(), "/staging/ordered");
+        assertThat(upgraded.unchanged()).isFalse();
+        assertThat(upgraded.deployment().image()).isEqualTo(V2);
+        ServiceDeployed deployed = awaitOutcome(ServiceDeployed.class, first.chainId(), "/staging/ordered");
+        assertThat(deployed.deployment().image()).isEqualTo(V1);
+        // outcomes in the syncs' order, and Marathon received v1 then v2 (never v1 after v2)
+        List<String> chains = OUTCOMES.stream().filter(e -> "/staging/ordered".equals(targetIdOf(e.data())))
+                .map(EventEnvelope::chainId).toList();
+        assertThat(chains).containsExactly(first.chainId(), second.chainId());
+        JsonNode versions = JSON.readTree(get(marathon + "/v2/apps/staging/ordered/versions").body()).path("versions");
+        List<String> sorted = new ArrayList<>();
+        versions.forEach(v -> sorted.add(v.asText()));
+        java.util.Collections.sort(sorted); // ISO timestamps
+        List<String> images = new ArrayList<>();
+        for (String v : sorted) {
+            images.add(JSON.readTree(get(marathon + "/v2/apps/staging/ordered/versions/" + v).body())
+                    .path("container").path("docker").path("image").asText());
+        }
+        assertThat(images).containsExactly(V1, V2);
+        assertThat(version("/staging/ordered")).isEqualTo("2.0.0");
+        assertThat(io.restassured.RestAssured.get("/q/metrics").asString())
+                .contains("quayside_marathon_applier_sync_to_put_seconds")
+                .contains("quayside_marathon_applier_syncs_in_flight");
+    }
+
     // ---- helpers -------------------------------------------------------------------------------------------------
 
     static String app(String id, String image, int instances, String healthPath) {

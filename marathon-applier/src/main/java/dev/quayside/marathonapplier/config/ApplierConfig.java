@@ -25,9 +25,19 @@ public interface ApplierConfig {
     @WithDefault("250ms")
     Duration pollInterval();
 
-    /** How many apps of one sync are applied at once. */
-    @WithDefault("4")
+    /**
+     * How many apps (definitions) are applied at once, over all syncs in flight: the worker pool. Each one being
+     * followed polls Marathon every {@link #pollInterval()}.
+     */
+    @WithDefault("64")
     int parallelism();
+
+    /**
+     * How many {@code ConfigSynced} records may be in flight (received, not yet acknowledged) at once; the next one
+     * waits for a slot. Bounds what a backlog holds in memory.
+     */
+    @WithDefault("64")
+    int maxInFlight();
 
     /** How often what runs is compared with Consul KV (drift detection); {@code off} turns it off. */
     @WithDefault("60s")

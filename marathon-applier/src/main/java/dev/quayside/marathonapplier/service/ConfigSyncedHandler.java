@@ -8,10 +8,8 @@ import dev.quayside.events.DeploymentTarget;
 import dev.quayside.events.EventCodec;
 import dev.quayside.events.EventEnvelope;
 import dev.quayside.marathonapplier.client.ConsulKvClient;
-import dev.quayside.marathonapplier.config.ApplierConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -19,14 +17,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
- * Handles {@link ConfigSynced}: every changed definition of the sync is read from Consul KV and applied, apps in
- * parallel (bounded), each app's own steps in order. Returns every outcome event, once all apps are done.
+ * Handles {@link ConfigSynced}: every changed definition of the sync is read from Consul KV and applied. Each
+ * definition's work is queued behind the earlier syncs' work for the same definition ({@link ApplyQueue}), so one app
+ * is applied in the order the syncs arrived while other apps go ahead at once; each app's outcome events are
+ * published as soon as that app is done, before its next change starts.
  */
 @ApplicationScoped
 public class ConfigSyncedHandler {
@@ -35,47 +33,50 @@ public class ConfigSyncedHandler {
     private final MarathonDeployer marathon;
     private final ChronosDeployer chronos;
     private final MeterRegistry metrics;
-    private final ExecutorService workers;
+    private final ApplyQueue queue;
 
-    ConfigSyncedHandler(ConsulKvClient consul, MarathonDeployer marathon, ChronosDeployer chronos,
-            ApplierConfig config, MeterRegistry metrics) {
+    ConfigSyncedHandler(ConsulKvClient consul, MarathonDeployer marathon, ChronosDeployer chronos, ApplyQueue queue,
+            MeterRegistry metrics) {
         this.consul = consul;
         this.marathon = marathon;
         this.chronos = chronos;
         this.metrics = metrics;
-        this.workers = Executors.newFixedThreadPool(Math.max(1, config.parallelism()));
+        this.queue = queue;
     }
 
-    public List<EventEnvelope<?>> handle(EventEnvelope<ConfigSynced> event) {
+    /**
+     * Queues the sync's work and returns at once. The future completes when every definition of the sync has been
+     * applied and its outcome events handed to {@code publish} (which must return only once they are published); it
+     * fails, after all of them are done, when any of them failed.
+     */
+    public CompletableFuture<Void> submit(EventEnvelope<ConfigSynced> event, Consumer<List<EventEnvelope<?>>> publish) {
         ConfigSynced sync = event.data();
         if (sync.outcome() == ConfigSynced.Outcome.FAILED) {
             Log.infof("sync of %s/%s failed (%s): nothing to apply", sync.configRepository(), sync.branch(), sync.reason());
-            return List.of();
+            return CompletableFuture.completedFuture(null);
         }
         ApplyContext context = ApplyContext.of(event);
         Map<String, Boolean> changes = new LinkedHashMap<>();
         sync.keysPut().forEach(k -> changes.put(k, true));
         sync.keysDeleted().forEach(k -> changes.put(k, false));
-        List<Future<List<EventEnvelope<?>>>> pending = new ArrayList<>();
+        List<CompletableFuture<Void>> pending = new ArrayList<>();
         changes.forEach((key, put) -> DefinitionKey.parse(key).ifPresent(definition ->
-                pending.add(workers.submit(() -> put ? apply(definition, context) : remove(definition, context)))));
-        List<EventEnvelope<?>> outcomes = new ArrayList<>();
-        for (Future<List<EventEnvelope<?>>> future : pending) {
-            try {
-                outcomes.addAll(future.get());
-            } catch (ExecutionException e) {
-                throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while applying " + sync.toCommit(), e);
-            }
-        }
-        for (EventEnvelope<?> outcome : outcomes) {
-            metrics.counter("quayside.marathon-applier.outcomes", "type", outcome.type().name()).increment();
-            Log.infof("%s/%s@%s: %s %s", sync.configRepository(), sync.branch(), sync.toCommit(),
-                    outcome.type().name(), outcome.data());
-        }
-        return outcomes;
+                pending.add(queue.enqueue(definition.key(), () -> {
+                    List<EventEnvelope<?>> outcomes = put ? apply(definition, context) : remove(definition, context);
+                    for (EventEnvelope<?> outcome : outcomes) {
+                        metrics.counter("quayside.marathon-applier.outcomes", "type", outcome.type().name()).increment();
+                        Log.infof("%s/%s@%s: %s %s", sync.configRepository(), sync.branch(), sync.toCommit(),
+                                outcome.type().name(), outcome.data());
+                    }
+                    publish.accept(outcomes);
+                    return null;
+                }))));
+        return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new));
+    }
+
+    /** Whether the service is shutting down: unfinished syncs are then left to be delivered again. */
+    public boolean stopping() {
+        return queue.stopping();
     }
 
     /** Reads a definition from Consul and applies it to its target. */
@@ -103,10 +104,5 @@ public class ConfigSyncedHandler {
         }
         return marathon.remove(key, context)
                 .map(List::<EventEnvelope<?>>of).orElse(List.of());
-    }
-
-    @PreDestroy
-    void stop() {
-        workers.shutdownNow();
     }
 }

@@ -31,16 +31,24 @@ public class DriftReconciler {
     private final MarathonClient marathon;
     private final MarathonDeployer deployer;
     private final ApplierConfig config;
+    private final ApplyQueue queue;
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
-    DriftReconciler(ConsulKvClient consul, MarathonClient marathon, MarathonDeployer deployer, ApplierConfig config) {
+    DriftReconciler(ConsulKvClient consul, MarathonClient marathon, MarathonDeployer deployer, ApplierConfig config,
+            ApplyQueue queue) {
         this.consul = consul;
         this.marathon = marathon;
         this.deployer = deployer;
         this.config = config;
+        this.queue = queue;
     }
 
-    /** One pass over every Marathon definition in KV; returns the events to publish. */
+    /**
+     * One pass over every Marathon definition in KV; returns the events to publish. A definition with a sync's work
+     * running or queued is skipped (that work brings it to the desired state; the next pass looks again); a difference
+     * is confirmed in the definition's own queue, against a fresh read of KV, so a reconcile never races an apply of
+     * the same app.
+     */
     public List<EventEnvelope<?>> reconcile() {
         List<EventEnvelope<?>> events = new ArrayList<>();
         ApplyContext context = ApplyContext.drift();
@@ -50,38 +58,62 @@ public class DriftReconciler {
                 continue;
             }
             DefinitionKey key = parsed.get();
-            JsonNode wanted;
-            try {
-                wanted = EventCodec.mapper().readTree(entry.getValue());
-            } catch (IOException e) {
-                continue; // invalid definitions are reported when they are synced
-            }
-            String appId = wanted.path("id").asText("");
-            if (appId.isEmpty()) {
-                continue;
-            }
-            Optional<JsonNode> running = marathon.app(key.environment(), appId);
-            boolean drifted = running.isEmpty() || !DefinitionMatcher.matches(wanted, running.get());
-            if (!drifted) {
-                reported.remove(key.key());
-                continue;
-            }
-            boolean selfHeal = Optional.ofNullable(config.environments().get(key.environment()))
-                    .map(ApplierConfig.Environment::selfHeal).orElse(false);
-            if (selfHeal) {
-                Log.infof("drift on %s (%s): re-applying the desired definition", appId, key.file());
-                events.addAll(deployer.apply(key, wanted, context));
-                reported.remove(key.key());
-            } else if (reported.add(key.key())) {
-                String what = running.isEmpty() ? "the app is not running on Marathon"
-                        : "what runs differs from " + key.file();
-                Deployment deployment = new Deployment(key.app(), key.environment(), DeploymentTarget.MARATHON, appId,
-                        running.map(a -> a.path("version").asText(null)).orElse(null), MarathonDeployer.image(wanted),
-                        null, 0);
-                events.add(context.envelope(new DeploymentFailed(deployment, DeploymentFailed.Reason.DRIFT, what,
-                        key.file(), null), key.key(), "drift"));
+            if (queue.busy(key.key())) {
+                Log.debugf("%s is being applied: drift is checked on the next pass", key.file());
+            } else if (drifted(key, entry.getValue())) {
+                events.addAll(queue.enqueue(key.key(), () -> reconcile(key, consul.value(key.key()), context)).join());
             }
         }
         return events;
+    }
+
+    /** Whether what runs differs from {@code text} (the definition in KV); forgets an earlier report when not. */
+    private boolean drifted(DefinitionKey key, String text) {
+        Optional<JsonNode> wanted = definition(text);
+        if (wanted.isEmpty()) {
+            return false;
+        }
+        Optional<JsonNode> running = marathon.app(key.environment(), wanted.get().path("id").asText());
+        boolean drifted = running.isEmpty() || !DefinitionMatcher.matches(wanted.get(), running.get());
+        if (!drifted) {
+            reported.remove(key.key());
+        }
+        return drifted;
+    }
+
+    /** Checks {@code text} against what runs again and reports the drift once, or corrects it (self-heal). */
+    private List<EventEnvelope<?>> reconcile(DefinitionKey key, Optional<String> text, ApplyContext context) {
+        Optional<JsonNode> parsed = text.flatMap(DriftReconciler::definition);
+        if (parsed.isEmpty() || !drifted(key, text.get())) {
+            return List.of();
+        }
+        JsonNode wanted = parsed.get();
+        String appId = wanted.path("id").asText();
+        boolean selfHeal = Optional.ofNullable(config.environments().get(key.environment()))
+                .map(ApplierConfig.Environment::selfHeal).orElse(false);
+        if (selfHeal) {
+            Log.infof("drift on %s (%s): re-applying the desired definition", appId, key.file());
+            reported.remove(key.key());
+            return deployer.apply(key, wanted, context);
+        }
+        if (!reported.add(key.key())) {
+            return List.of();
+        }
+        Optional<JsonNode> running = marathon.app(key.environment(), appId);
+        String what = running.isEmpty() ? "the app is not running on Marathon" : "what runs differs from " + key.file();
+        Deployment deployment = new Deployment(key.app(), key.environment(), DeploymentTarget.MARATHON, appId,
+                running.map(a -> a.path("version").asText(null)).orElse(null), MarathonDeployer.image(wanted), null, 0);
+        return List.of(context.envelope(new DeploymentFailed(deployment, DeploymentFailed.Reason.DRIFT, what,
+                key.file(), null), key.key(), "drift"));
+    }
+
+    /** The definition, or empty when it is not valid JSON or has no id (invalid ones are reported when synced). */
+    private static Optional<JsonNode> definition(String text) {
+        try {
+            JsonNode wanted = EventCodec.mapper().readTree(text);
+            return wanted == null || wanted.path("id").asText("").isEmpty() ? Optional.empty() : Optional.of(wanted);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 }
