@@ -34,6 +34,13 @@ public interface GitWatcherConfig {
     @WithDefault("1s")
     java.time.Duration pollTick();
 
+    /**
+     * How long, at most, the webhook path is exercised on synthetic pushes at start before the service reports ready
+     * (0s: not at all); see the Performance section of docs/git-watcher.md.
+     */
+    @WithDefault("600ms")
+    Duration warmUp();
+
     /** Durable de-duplication through Kafka. */
     Dedup dedup();
 

@@ -10,6 +10,7 @@ import dev.quayside.events.EventType;
 import dev.quayside.events.Topics;
 import dev.quayside.events.kafka.EventSerializer;
 import dev.quayside.gitwatcher.client.DeliveryLog;
+import dev.quayside.gitwatcher.config.GitWatcherConfig;
 import dev.quayside.gitwatcher.messaging.CommitPushedPublisher;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
@@ -41,16 +42,18 @@ public class WarmUp {
     private static final String SECRET = "warm-up";
     /** Enough for the hot methods to be compiled, bounded so a slow machine does not wait long. */
     private static final int ROUNDS = 300;
-    private static final Duration BUDGET = Duration.ofMillis(600);
 
     private final ObjectMapper answers;
     private final KafkaClientService kafka;
     private final DeliveryLog log;
+    private final Duration budget;
     private volatile boolean done;
     private volatile Duration took;
 
-    public WarmUp(ObjectMapper answers, KafkaClientService kafka, DeliveryLog log) {
+    public WarmUp(ObjectMapper answers, KafkaClientService kafka, DeliveryLog log,
+            GitWatcherConfig config) {
         this.answers = answers;
+        this.budget = config.warmUp();
         this.kafka = kafka;
         this.log = log;
     }
@@ -75,7 +78,7 @@ public class WarmUp {
     void run() {
         long start = System.nanoTime();
         try {
-            exercise(ROUNDS, BUDGET);
+            exercise(budget.isZero() ? 0 : ROUNDS, budget);
             primeProducers();
         } catch (RuntimeException e) {
             LOG.warnf("warm-up stopped early (%s); serving cold", e.toString());

@@ -112,8 +112,11 @@ public final class GitWatcherBench {
         long deadline = started + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             try {
-                if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return (System.nanoTime() - started) / 1e6;
+                HttpResponse<String> answer = http.send(ready, HttpResponse.BodyHandlers.ofString());
+                if (answer.statusCode() == 200) {
+                    double ms = (System.nanoTime() - started) / 1e6;
+                    System.out.println("ready: " + answer.body().replaceAll("\\s+", " "));
+                    return ms;
                 }
             } catch (IOException e) {
                 // not listening yet
