@@ -87,6 +87,7 @@ public class DeliveryLog implements AutoCloseable {
     private final Map<String, Map<String, String>> heads = new ConcurrentHashMap<>();
     private final Set<String> baselines = ConcurrentHashMap.newKeySet();
     private final Object positionsLock = new Object();
+    private final Map<Integer, Long> ownWrites = new HashMap<>();
     private final Map<Integer, Long> positions = new HashMap<>();
     private final Map<Integer, TreeMap<Long, CompletableFuture<Void>>> readWaiters = new HashMap<>();
     private boolean caughtUpNotified;
@@ -260,7 +261,7 @@ public class DeliveryLog implements AutoCloseable {
         send(CLAIM + push, push, null);
         Future<RecordMetadata> headWritten = send(HEAD + repository + "|" + ref, repository + "|" + ref, head);
         await(emitted);
-        await(headWritten);
+        written(await(headWritten));
         PushState state = pushes.computeIfAbsent(push, k -> new PushState());
         synchronized (state) {
             state.eventId = eventId;
@@ -272,7 +273,25 @@ public class DeliveryLog implements AutoCloseable {
         List<Future<RecordMetadata>> writes = new ArrayList<>();
         refs.forEach((ref, sha) -> writes.add(send(HEAD + repository + "|" + ref, repository + "|" + ref, sha)));
         writes.add(send(BASELINE + repository, repository, Long.toString(System.currentTimeMillis())));
-        writes.forEach(this::await);
+        writes.forEach(write -> written(await(write)));
+    }
+
+    /**
+     * Waits until the reader has applied every head and baseline this instance wrote, so {@link #heads} shows them
+     * (a poll answers with the heads it just recorded).
+     */
+    public void awaitOwnWrites() {
+        Map<Integer, Long> mine;
+        synchronized (ownWrites) {
+            mine = new HashMap<>(ownWrites);
+        }
+        mine.forEach(this::awaitRead);
+    }
+
+    private void written(RecordMetadata metadata) {
+        synchronized (ownWrites) {
+            ownWrites.merge(metadata.partition(), metadata.offset(), Math::max);
+        }
     }
 
     /**

@@ -73,6 +73,7 @@ public class PollService {
             Instant at = Instant.now();
             try {
                 List<PushOutcome> outcomes = pollLocked(repository);
+                log.awaitOwnWrites(); // GET /repositories and this poll's answer show the heads it recorded
                 PollStatus status = new PollStatus(at, true, null, outcomes);
                 last.put(repository.name(), status);
                 meters.counter("quayside.git-watcher.polls", "outcome", "ok").increment();
