@@ -103,8 +103,8 @@ public final class ControlPlaneBench {
                 root.resolve("bench/results/parts/control-plane.json").toString()));
 
         ObjectNode json = EventCodec.mapper().createObjectNode();
-        json.put("machine", machine());
-        json.put("commit", gitHead(root));
+        json.put("machine", PipelineBench.machine());
+        json.put("commit", PipelineBench.gitHead(root));
         json.put("measured_at", Instant.now().toString());
         json.put("method", "webhook accepted = CommitPushed context.timestamp (git-watcher, after the HMAC check); "
                 + "first Marathon request = the app version Marathon stamped on receiving the definition "
@@ -667,48 +667,6 @@ public final class ControlPlaneBench {
         }
     }
 
-    private static String docker(String... args) {
-        List<String> command = new ArrayList<>(List.of("docker"));
-        command.addAll(List.of(args));
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            byte[] out = process.getInputStream().readAllBytes();
-            if (!process.waitFor(120, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", command) + " took longer than 120 s");
-            }
-            if (process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed: " + new String(out));
-            }
-            return new String(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String machine() {
-        long memKb = -1;
-        try {
-            memKb = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal:"))
-                    .map(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElse(-1L);
-        } catch (IOException e) {
-            // unknown
-        }
-        return Runtime.getRuntime().availableProcessors() + " cores, " + (memKb / 1024 / 1024) + " GiB, Java "
-                + System.getProperty("java.version") + ", " + System.getProperty("os.name");
-    }
-
-    private static String gitHead(Path root) {
-        try {
-            return SampleApp.git(root, "rev-parse", "--short", "HEAD").trim();
-        } catch (RuntimeException e) {
-            return "unknown";
-        }
-    }
-
     private static JsonNode getJson(String url) {
         try {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
@@ -725,6 +683,10 @@ public final class ControlPlaneBench {
     private static void write(Path output, ObjectNode json) throws IOException {
         Files.createDirectories(output.getParent());
         Files.writeString(output, EventCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n");
+    }
+
+    private static String docker(String... args) {
+        return DockerCli.run(Duration.ofSeconds(120), args);
     }
 
     private static void deleteTree(Path dir) {

@@ -9,12 +9,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The throughput benchmark's images: one small image (the busybox sample app) built and pushed once, then — per app
@@ -45,8 +43,8 @@ final class ThroughputRegistry {
         Path context = SampleApp.writeSource(workDir.resolve("base-image"), "throughput");
         String image = address + "/" + BASE_REPOSITORY + ":" + BASE_TAG;
         localTags.add(image);
-        docker(Duration.ofMinutes(4), "build", "-q", "-t", image, context.toString());
-        docker(Duration.ofMinutes(2), "push", "-q", image);
+        DockerCli.run(Duration.ofMinutes(4), "build", "-q", "-t", image, context.toString());
+        DockerCli.run(Duration.ofMinutes(2), "push", "-q", image);
         HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/v2/" + BASE_REPOSITORY + "/manifests/" + BASE_TAG))
                 .header("Accept", MANIFEST_V2).GET());
         if (response.statusCode() != 200) {
@@ -89,7 +87,7 @@ final class ThroughputRegistry {
     void removeLocalTags() {
         for (String tag : localTags) {
             try {
-                docker(Duration.ofSeconds(60), "rmi", tag);
+                DockerCli.run(Duration.ofSeconds(60), "rmi", tag);
             } catch (RuntimeException e) {
                 System.out.println("could not remove " + tag + ": " + e.getMessage());
             }
@@ -103,34 +101,6 @@ final class ThroughputRegistry {
     private HttpResponse<String> send(HttpRequest.Builder request) {
         try {
             return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static String docker(Duration timeout, String... args) {
-        List<String> command = new ArrayList<>(List.of("docker"));
-        command.addAll(List.of(args));
-        try {
-            Path output = Files.createTempFile("quayside-throughput-docker-", ".log");
-            try {
-                Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                        .redirectOutput(output.toFile()).start();
-                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                    process.destroyForcibly();
-                    throw new IllegalStateException("docker " + String.join(" ", args) + " took longer than " + timeout);
-                }
-                String text = Files.readString(output);
-                if (process.exitValue() != 0) {
-                    throw new IllegalStateException("docker " + String.join(" ", args) + " failed: " + text);
-                }
-                return text;
-            } finally {
-                Files.deleteIfExists(output);
-            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

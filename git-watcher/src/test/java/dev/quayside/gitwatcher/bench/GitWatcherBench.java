@@ -219,26 +219,15 @@ public final class GitWatcherBench {
         com.fasterxml.jackson.databind.node.ObjectNode root = mapper.createObjectNode();
         root.put("measured_at", java.time.Instant.now().toString());
         com.fasterxml.jackson.databind.node.ObjectNode figures = root.putObject("git_watcher");
-        com.fasterxml.jackson.databind.node.ObjectNode latency = figures.putObject("webhook_to_event_acked");
-        latency.put("unit", "ms");
-        latency.put("samples", measured.size());
-        latency.put("p50", pct(measured, 50));
-        latency.put("p95", pct(measured, 95));
-        latency.put("p99", pct(measured, 99));
-        latency.put("max", measured.get(measured.size() - 1) / 1e6);
+        com.fasterxml.jackson.databind.node.ObjectNode latency = stats(figures.putObject("webhook_to_event_acked"),
+                measured);
         latency.put("rate_per_s", rate);
         latency.put("lost", lost);
         latency.put("duplicated", duplicated);
         latency.put("note", String.format("signed GitHub pushes at %d/s for %d s after %d s of warm-up at the same"
                 + " rate (warm-up checked for loss and duplicates, left out of the latencies); goal p99 <= 20 ms,"
                 + " 0 lost, 0 duplicated", rate, seconds, warmupSeconds));
-        com.fasterxml.jackson.databind.node.ObjectNode cold = figures.putObject("first_10_s_after_ready");
-        cold.put("unit", "ms");
-        cold.put("samples", firstTen.size());
-        cold.put("p50", pct(firstTen, 50));
-        cold.put("p95", pct(firstTen, 95));
-        cold.put("p99", pct(firstTen, 99));
-        cold.put("max", firstTen.get(firstTen.size() - 1) / 1e6);
+        stats(figures.putObject("first_10_s_after_ready"), firstTen);
         figures.put("rss_mb_max", maxRssKb / 1024.0);
         figures.put("ready_ms", readyMs);
         Files.createDirectories(out.toAbsolutePath().getParent());
@@ -267,6 +256,18 @@ public final class GitWatcherBench {
             }
         }
         return perHead;
+    }
+
+    /** Sorted latencies (ns) as a figure in ms: samples, p50/p95/p99, max. */
+    private static com.fasterxml.jackson.databind.node.ObjectNode stats(
+            com.fasterxml.jackson.databind.node.ObjectNode node, List<Long> sorted) {
+        node.put("unit", "ms");
+        node.put("samples", sorted.size());
+        node.put("p50", pct(sorted, 50));
+        node.put("p95", pct(sorted, 95));
+        node.put("p99", pct(sorted, 99));
+        node.put("max", sorted.get(sorted.size() - 1) / 1e6);
+        return node;
     }
 
     private static List<Long> slice(long[] values, int from, int to) {
