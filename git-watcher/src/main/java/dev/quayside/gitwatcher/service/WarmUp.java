@@ -78,7 +78,7 @@ public class WarmUp {
     void run() {
         long start = System.nanoTime();
         try {
-            exercise(budget.isZero() ? 0 : ROUNDS, budget);
+            exercise(budget.isZero() ? 0 : ROUNDS, budget, answers);
             primeProducers();
         } catch (RuntimeException e) {
             LOG.warnf("warm-up stopped early (%s); serving cold", e.toString());
@@ -119,10 +119,6 @@ public class WarmUp {
             throw new UncheckedIOException(e);
         }
         return round;
-    }
-
-    private void exercise(int rounds, Duration budget) {
-        exercise(rounds, budget, answers);
     }
 
     /** The producers' first send would otherwise wait for the topic's metadata. */
