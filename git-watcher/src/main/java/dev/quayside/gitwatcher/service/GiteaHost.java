@@ -9,12 +9,18 @@ import static dev.quayside.gitwatcher.service.Payloads.sha;
 import static dev.quayside.gitwatcher.service.Payloads.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.quayside.events.CommitPushed;
 import dev.quayside.events.Person;
 import java.util.List;
 
 /**
  * Gitea, Forgejo and Gogs ({@code X-Gitea-Event}/{@code X-Forgejo-Event}/{@code X-Gogs-Event: push}; hex HMAC-SHA256 in
  * {@code X-Gitea-Signature}, {@code X-Forgejo-Signature}, {@code X-Gogs-Signature} or {@code X-Hub-Signature-256}).
+ * <p>
+ * Gitea announces a deleted <em>branch</em> only with a {@code delete} event ({@code ref} the short name,
+ * {@code ref_type} {@code branch} or {@code tag}, no commit ids); a deleted tag comes both as a {@code push} with
+ * {@code after} all zeros and as a {@code delete}. Both read as a deletion whose previous head is the last one
+ * git-watcher saw, so the two deliveries of one tag deletion give one event.
  */
 public class GiteaHost extends WebhookHost {
 
@@ -44,18 +50,41 @@ public class GiteaHost extends WebhookHost {
         if (!root.isObject()) {
             throw notAnObject();
         }
+        if (event.equals("delete")) {
+            return deletion(root);
+        }
         if (!event.equals("push")) {
             return WebhookDelivery.ignored(kind(), "Gitea event '" + event + "' is not acted on");
         }
         RepositoryIdentity repository = GitHubHost.identity(object(root, "repository"));
-        JsonNode pusher = optionalObject(root, "pusher");
-        Person person = pusher == null ? null
-                : new Person(nonEmpty(optionalText(pusher, "full_name"), optionalText(pusher, "login")),
-                        optionalText(pusher, "email"),
-                        nonEmpty(optionalText(pusher, "username"), optionalText(pusher, "login")));
         PushedRef pushed = new PushedRef(repository, ref(text(root, "ref"), "ref"), sha(root, "before"),
-                sha(root, "after"), commits(root), true, person);
+                sha(root, "after"), commits(root), true, person(optionalObject(root, "pusher")));
         return WebhookDelivery.push(kind(), repository, List.of(pushed));
+    }
+
+    private WebhookDelivery deletion(JsonNode root) {
+        RepositoryIdentity repository = GitHubHost.identity(object(root, "repository"));
+        String name = text(root, "ref");
+        String type = text(root, "ref_type");
+        String prefix = switch (type) {
+            case "branch" -> "refs/heads/";
+            case "tag" -> "refs/tags/";
+            default -> throw new WebhookPayloadException("ref_type must be 'branch' or 'tag', not '" + type + "'");
+        };
+        // Gitea sends the short name; a full one (should a version change that) is taken as it is
+        String ref = ref(name.startsWith("refs/") ? name : prefix + name, "ref");
+        if (!ref.startsWith(prefix)) {
+            throw new WebhookPayloadException("ref " + name + " is not a " + type);
+        }
+        PushedRef deleted = new PushedRef(repository, ref, null, CommitPushed.ZERO_SHA, List.of(), true,
+                person(optionalObject(root, "sender")));
+        return WebhookDelivery.push(kind(), repository, List.of(deleted));
+    }
+
+    private static Person person(JsonNode user) {
+        return user == null ? null
+                : new Person(nonEmpty(optionalText(user, "full_name"), optionalText(user, "login")),
+                        optionalText(user, "email"), nonEmpty(optionalText(user, "username"), optionalText(user, "login")));
     }
 
     private static String nonEmpty(String value, String fallback) {

@@ -81,9 +81,23 @@ public class PushService {
                 : new String[] { repository, ref, after };
     }
 
-    /** Handles one ref update; {@code deliveryId} is the webhook's or a poll's id. */
-    public PushOutcome submit(WatchedRepository repository, PushedRef pushed, HostKind host, String deliveryId) {
-        String ref = pushed.ref();
+    /**
+     * Handles one ref update; {@code deliveryId} is the webhook's or a poll's id. An update without its previous
+     * commit (a deletion as Gitea's {@code delete} event reports it) takes the ref's last head git-watcher saw.
+     */
+    public PushOutcome submit(WatchedRepository repository, PushedRef update, HostKind host, String deliveryId) {
+        String ref = update.ref();
+        if (update.before() == null) {
+            String lastSeen = log.heads(repository.name()).get(ref);
+            if (lastSeen == null) {
+                count(host, "skipped");
+                return new PushOutcome(PushOutcome.Status.SKIPPED, ref, update.after(), null, null, ref
+                        + " was deleted, but git-watcher has no head of it (never seen, or its deletion was already"
+                        + " announced)");
+            }
+            update = update.withBefore(lastSeen);
+        }
+        PushedRef pushed = update;
         RefChange change = change(ref, pushed.before(), pushed.after());
         String skipped = skipReason(repository, ref, change, pushed);
         if (skipped != null) {

@@ -9,7 +9,8 @@ import java.util.List;
  *
  * @param repository      how the payload names the repository
  * @param ref             full ref name, e.g. {@code refs/heads/main}
- * @param before          previous commit (forty zeros when created)
+ * @param before          previous commit (forty zeros when created); null when the host did not say (Gitea's
+ *                        {@code delete} event): the ref's last head git-watcher saw
  * @param after           new commit (forty zeros when deleted)
  * @param commits         the commits the payload lists, oldest first
  * @param commitsComplete false when the payload lists no commits and they must be fetched (generic hook, poll)
@@ -20,5 +21,10 @@ public record PushedRef(RepositoryIdentity repository, String ref, String before
 
     public PushedRef {
         commits = List.copyOf(commits);
+    }
+
+    /** This update with {@code before} as its previous commit. */
+    public PushedRef withBefore(String before) {
+        return new PushedRef(repository, ref, before, after, commits, commitsComplete, pusher);
     }
 }

@@ -63,6 +63,50 @@ public final class GitWatcherBench {
         }
         try (KafkaBroker broker = KafkaBroker.start(KafkaBroker.Options.forTests())) {
             KafkaBroker.createTopics(broker.bootstrapServers(), 1, List.of(Topics.COMMIT_PUSHED), Map.of());
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(2)).build();
+            Path app = jar.getParent();
+            if (!currentArchive(app)) {
+                // as a deployment would: a first run records the class-data archive (written when it stops), the
+                // measured run starts from it (docs/operations.md)
+                System.out.println("training run: recording " + app.resolve(ARCHIVE));
+                Files.deleteIfExists(app.resolve(ARCHIVE));
+                Service training = Service.start(app, broker.bootstrapServers(), "-XX:ArchiveClassesAtExit=" + ARCHIVE);
+                try {
+                    awaitReady(http, training.port(), training.started());
+                    send(http, training.port(), rate, rate * 3, String.format("%08x", ~System.nanoTime() & 0xffffffffL),
+                            () -> { });
+                } finally {
+                    training.stop();
+                }
+                if (!currentArchive(app)) {
+                    throw new IllegalStateException("the training run wrote no " + app.resolve(ARCHIVE));
+                }
+            }
+            Service service = Service.start(app, broker.bootstrapServers(), "-XX:SharedArchiveFile=" + ARCHIVE);
+            try {
+                double readyMs = awaitReady(http, service.port(), service.started());
+                System.out.printf("ready after %.0f ms (process start to /q/health/ready UP)%n", readyMs);
+                run(http, service.port(), broker.bootstrapServers(), rate, seconds, service.process().pid(), readyMs);
+            } finally {
+                service.stop();
+            }
+        }
+    }
+
+    /** The class-data archive in {@code quarkus-app/}, current when newer than the packaged app. */
+    private static final String ARCHIVE = "app-cds.jsa";
+
+    private static boolean currentArchive(Path app) throws IOException {
+        Path archive = app.resolve(ARCHIVE);
+        return Files.isRegularFile(archive) && Files.getLastModifiedTime(archive)
+                .compareTo(Files.getLastModifiedTime(app.resolve("quarkus-run.jar"))) > 0;
+    }
+
+    /** The packaged service as a child process with the deployment's JVM options; {@code archiveOption} says CDS. */
+    private record Service(Process process, int port, long started) {
+
+        static Service start(Path app, String bootstrap, String archiveOption) throws IOException {
             int port;
             try (ServerSocket socket = new ServerSocket(0)) {
                 port = socket.getLocalPort();
@@ -70,18 +114,16 @@ public final class GitWatcherBench {
             Path work = Files.createTempDirectory("git-watcher-bench-");
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                     .toString()));
-            // the deployment's JVM options and the AppCDS archive when the build made one; -Dbench.jvm="..." is added
+            // the deployment's JVM options, then the archive option; -Dbench.jvm="..." is added
             command.add("@" + Path.of(JVM_OPTIONS).toAbsolutePath());
-            if (Files.exists(jar.resolveSibling("app-cds.jsa"))) {
-                command.add("-XX:SharedArchiveFile=app-cds.jsa");
-            }
+            command.add(archiveOption);
             String extra = System.getProperty("bench.jvm", "").trim();
             if (!extra.isEmpty()) {
                 command.addAll(List.of(extra.split("\\s+")));
             }
             command.addAll(List.of(
                     "-Dquarkus.http.port=" + port,
-                    "-Dkafka.bootstrap.servers=" + broker.bootstrapServers(),
+                    "-Dkafka.bootstrap.servers=" + bootstrap,
                     "-Dquarkus.log.console.json.enabled=false",
                     "-Dquarkus.log.category.\"dev.quayside\".level=WARN",
                     "-Dquayside.git-watcher.work-dir=" + work,
@@ -89,19 +131,17 @@ public final class GitWatcherBench {
                     "-Dquayside.git-watcher.repositories.bench.clone-url=https://github.com/binkkatal/sample_app.git",
                     "-jar", "quarkus-run.jar"));
             long started = System.nanoTime();
-            ProcessBuilder builder = new ProcessBuilder(command).directory(jar.getParent().toFile()).redirectErrorStream(true)
+            ProcessBuilder builder = new ProcessBuilder(command).directory(app.toFile()).redirectErrorStream(true)
                     .redirectOutput(work.resolve("service.log").toFile());
             builder.environment().put("MALLOC_ARENA_MAX", "2");
-            Process service = builder.start();
-            try {
-                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                        .connectTimeout(Duration.ofSeconds(2)).build();
-                double readyMs = awaitReady(http, port, started);
-                System.out.printf("ready after %.0f ms (process start to /q/health/ready UP)%n", readyMs);
-                run(http, port, broker.bootstrapServers(), rate, seconds, service.pid(), readyMs);
-            } finally {
-                service.destroy();
-                service.waitFor(20, TimeUnit.SECONDS);
+            return new Service(builder.start(), port, started);
+        }
+
+        /** SIGTERM, as a deployment stops it (a recording run writes its archive now). */
+        void stop() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
         }
     }
@@ -128,48 +168,18 @@ public final class GitWatcherBench {
 
     private static void run(HttpClient http, int port, String bootstrap, int rate, int seconds, long pid,
             double readyMs) throws Exception {
-        String template = new String(Files.readAllBytes(Path.of(System.getProperty("quayside.shared.dir",
-                "../shared"), "fixtures/webhooks/github/push.branch-update.go-playground.json")), StandardCharsets.UTF_8);
-        String after = "fd489864e7642b48eaad6e3f155c10e46810ec72";
         String runId = String.format("%08x", System.nanoTime() & 0xffffffffL);
         // -Dbench.warmup=<s>: that many seconds at the same rate first, checked for loss and duplicates like the rest
         // but left out of the latency figures (the first seconds after start measure class loading and the JIT)
         int warmup = rate * Integer.getInteger("bench.warmup", 0);
         int total = warmup + rate * seconds;
-        long[] latencyByIndex = new long[total];
-        Map<Integer, AtomicInteger> statuses = new java.util.concurrent.ConcurrentHashMap<>();
-        List<CompletableFuture<Void>> inFlight = new ArrayList<>(total);
-        long intervalNanos = TimeUnit.SECONDS.toNanos(1) / rate;
+        long[] maxRssHolder = {rssKb(pid)};
         long start = System.nanoTime();
-        long maxRss = 0;
-        for (int i = 0; i < total; i++) {
-            long due = start + i * intervalNanos;
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                TimeUnit.NANOSECONDS.sleep(wait);
-            }
-            String head = runId + String.format("%032x", i);
-            byte[] body = template.replace(after, head).getBytes(StandardCharsets.UTF_8);
-            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhooks/github"))
-                    .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
-                    .header("X-GitHub-Event", "push").header("X-GitHub-Delivery", runId + "-" + i)
-                    .header("X-Hub-Signature-256", "sha256=" + Signatures.hmacSha256Hex(SECRET, body))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-            long sent = System.nanoTime();
-            int index = i;
-            inFlight.add(http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).handle((response, error) -> {
-                latencyByIndex[index] = System.nanoTime() - sent;
-                statuses.computeIfAbsent(error != null ? -1 : response.statusCode(), s -> new AtomicInteger())
-                        .incrementAndGet();
-                return null;
-            }));
-            if (i % rate == 0) {
-                maxRss = Math.max(maxRss, rssKb(pid));
-            }
-        }
-        CompletableFuture.allOf(inFlight.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
+        Sent sent = send(http, port, rate, total, runId, () -> maxRssHolder[0] = Math.max(maxRssHolder[0], rssKb(pid)));
         double elapsed = (System.nanoTime() - start) / 1e9;
-        maxRss = Math.max(maxRss, rssKb(pid));
+        long maxRss = Math.max(maxRssHolder[0], rssKb(pid));
+        long[] latencyByIndex = sent.latencyByIndex();
+        Map<Integer, AtomicInteger> statuses = sent.statuses();
 
         Map<String, Integer> perHead = countEvents(bootstrap, runId);
         int lost = 0;
@@ -210,6 +220,53 @@ public final class GitWatcherBench {
             writeResult(Path.of(out), rate, seconds, warmup / rate, sorted, slice(latencyByIndex, 0, Math.min(total,
                     rate * 10)), lost, duplicated, maxRss, readyMs);
         }
+    }
+
+    /** What {@link #send} saw: each push's webhook → answer time (ns, by index) and the answers' statuses (-1: none). */
+    private record Sent(long[] latencyByIndex, Map<Integer, AtomicInteger> statuses) {
+    }
+
+    /**
+     * Sends {@code count} signed GitHub pushes at {@code rate}/s, each with its own head ({@code runId} + index) and
+     * delivery id, and waits for every answer; {@code everySecond} runs once per second of sending.
+     */
+    private static Sent send(HttpClient http, int port, int rate, int count, String runId, Runnable everySecond)
+            throws Exception {
+        String template = new String(Files.readAllBytes(Path.of(System.getProperty("quayside.shared.dir",
+                "../shared"), "fixtures/webhooks/github/push.branch-update.go-playground.json")), StandardCharsets.UTF_8);
+        String after = "fd489864e7642b48eaad6e3f155c10e46810ec72";
+        long[] latencyByIndex = new long[count];
+        Map<Integer, AtomicInteger> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+        List<CompletableFuture<Void>> inFlight = new ArrayList<>(count);
+        long intervalNanos = TimeUnit.SECONDS.toNanos(1) / rate;
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            long due = start + i * intervalNanos;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            String head = runId + String.format("%032x", i);
+            byte[] body = template.replace(after, head).getBytes(StandardCharsets.UTF_8);
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhooks/github"))
+                    .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                    .header("X-GitHub-Event", "push").header("X-GitHub-Delivery", runId + "-" + i)
+                    .header("X-Hub-Signature-256", "sha256=" + Signatures.hmacSha256Hex(SECRET, body))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+            long sent = System.nanoTime();
+            int index = i;
+            inFlight.add(http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).handle((response, error) -> {
+                latencyByIndex[index] = System.nanoTime() - sent;
+                statuses.computeIfAbsent(error != null ? -1 : response.statusCode(), s -> new AtomicInteger())
+                        .incrementAndGet();
+                return null;
+            }));
+            if (i % rate == 0) {
+                everySecond.run();
+            }
+        }
+        CompletableFuture.allOf(inFlight.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
+        return new Sent(latencyByIndex, statuses);
     }
 
     /** The figures as a part of bin/quayside bench's report (bench/results/parts/git-watcher.json). */

@@ -265,6 +265,78 @@ class WebhookResourceTest {
         });
     }
 
+    static ValidatableResponse gitea(String event, ObjectNode payload) throws Exception {
+        byte[] body = MAPPER.writeValueAsBytes(payload);
+        return post("gitea", Map.of("X-Gitea-Event", event, "X-Gitea-Delivery", UUID.randomUUID().toString(),
+                "X-Gitea-Signature", Signatures.hmacSha256Hex(WatchedReposResource.DEFAULT_SECRET, body)), body);
+    }
+
+    /** Gitea's {@code delete} event (its DeletePayload: short ref name, ref_type, no commit ids). */
+    static ObjectNode giteaDelete(ObjectNode push, String name, String type) {
+        ObjectNode delete = MAPPER.createObjectNode().put("ref", name).put("ref_type", type).put("pusher_type", "user");
+        delete.set("repository", push.get("repository"));
+        delete.set("sender", push.get("sender"));
+        return delete;
+    }
+
+    @Test
+    void giteaDeleteEventsAnnounceTheDeletionOfTheLastSeenHeadOnce() throws Exception {
+        ObjectNode push = (ObjectNode) MAPPER.readTree(Fixtures.webhook("gitea/push.json"));
+        String head = push.get("after").asText();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        // a branch: Gitea sends only a delete event, whose previous head is the last one git-watcher saw
+        String branch = "feature-" + run;
+        gitea("push", push.deepCopy().put("ref", "refs/heads/" + branch)).statusCode(200)
+                .body("refs[0].change", equalTo("BRANCH_UPDATED"));
+        gitea("delete", giteaDelete(push, branch, "branch")).statusCode(200)
+                .body("refs[0].change", equalTo("BRANCH_DELETED")).body("refs[0].status", equalTo("EMITTED"));
+        assertThat(topic.await(e -> e.ref().equals("refs/heads/" + branch) && e.change() == RefChange.BRANCH_DELETED))
+                .singleElement().satisfies(r -> {
+                    CommitPushed deleted = r.event().data();
+                    assertThat(deleted.repository()).isEqualTo("gitea-webhooks");
+                    assertThat(deleted.before()).isEqualTo(head);
+                    assertThat(deleted.after()).isEqualTo(CommitPushed.ZERO_SHA);
+                    assertThat(deleted.commits()).isEmpty();
+                    assertThat(deleted.pusher()).isEqualTo(new dev.quayside.events.Person("Gitea", "someone@gitea.io",
+                            "gitea"));
+                    assertThat(deleted.hostKind()).isEqualTo("gitea");
+                });
+        // redelivered (a new delivery id), or a branch never seen: nothing to announce, and the answer says why
+        gitea("delete", giteaDelete(push, branch, "branch")).statusCode(202).body("status", equalTo("ignored"))
+                .body("reason", containsString("has no head"));
+        gitea("delete", giteaDelete(push, "never-seen-" + run, "branch")).statusCode(202)
+                .body("reason", containsString("refs/heads/never-seen-" + run));
+
+        // a tag: Gitea sends a push with after = zeros, then a delete; in either order they give one event
+        String zeros = CommitPushed.ZERO_SHA;
+        for (boolean pushFirst : List.of(true, false)) {
+            String tag = "v1." + (pushFirst ? 1 : 2) + "-" + run;
+            gitea("push", push.deepCopy().put("ref", "refs/tags/" + tag).put("before", zeros)).statusCode(200)
+                    .body("refs[0].change", equalTo("TAG_PUSHED"));
+            ObjectNode tagDeletedByPush = push.deepCopy().put("ref", "refs/tags/" + tag).put("before", head)
+                    .put("after", zeros);
+            tagDeletedByPush.putArray("commits");
+            if (pushFirst) {
+                gitea("push", tagDeletedByPush).statusCode(200).body("refs[0].change", equalTo("TAG_DELETED"));
+                gitea("delete", giteaDelete(push, tag, "tag")).statusCode(202).body("status", equalTo("ignored"));
+            } else {
+                gitea("delete", giteaDelete(push, tag, "tag")).statusCode(200)
+                        .body("refs[0].change", equalTo("TAG_DELETED"));
+                gitea("push", tagDeletedByPush).statusCode(200).body("status", equalTo("duplicate"));
+            }
+            assertThat(topic.await(e -> e.ref().equals("refs/tags/" + tag) && e.change() == RefChange.TAG_DELETED))
+                    .singleElement().satisfies(r -> assertThat(r.event().data().before()).isEqualTo(head));
+        }
+        settle();
+        assertThat(topic.matching(e -> e.ref().endsWith(run) && (e.change() == RefChange.BRANCH_DELETED
+                || e.change() == RefChange.TAG_DELETED))).hasSize(3);
+
+        // not a delete event: a clear 400, nothing emitted
+        gitea("delete", giteaDelete(push, branch, "commit")).statusCode(400).body(containsString("ref_type"));
+        gitea("delete", (ObjectNode) giteaDelete(push, branch, "branch").without("ref")).statusCode(400)
+                .body(containsString("ref"));
+    }
+
     @Test
     void listsWatchedRepositories() {
         given().get("/repositories").then().statusCode(200)

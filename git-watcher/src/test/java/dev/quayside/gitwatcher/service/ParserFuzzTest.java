@@ -29,8 +29,20 @@ class ParserFuzzTest {
     private static final Pattern SHA = Pattern.compile("[0-9a-f]{40}|[0-9a-f]{64}");
     private static final int MUTANTS_PER_FIXTURE = 400;
 
-    private record Case(WebhookHost host, String event, String fixture) {
+    /** A host's event with a real sample ({@code fixture}) or, where the fixtures have none, {@code inline} JSON. */
+    private record Case(WebhookHost host, String event, String fixture, String inline) {
+
+        Case(WebhookHost host, String event, String fixture) {
+            this(host, event, fixture, null);
+        }
     }
+
+    /** Gitea's DeletePayload (modules/structs/hook.go): short ref name, ref_type, pusher_type, repository, sender. */
+    private static final String GITEA_DELETE = "{\"ref\":\"feature\",\"ref_type\":\"branch\",\"pusher_type\":\"user\","
+            + "\"repository\":{\"id\":1,\"name\":\"webhooks\",\"full_name\":\"gitea/webhooks\",\"html_url\":"
+            + "\"http://localhost:3000/gitea/webhooks\",\"clone_url\":\"http://localhost:3000/gitea/webhooks.git\"},"
+            + "\"sender\":{\"id\":1,\"login\":\"gitea\",\"full_name\":\"Gitea\",\"email\":\"someone@gitea.io\","
+            + "\"username\":\"gitea\"}}";
 
     private static final List<Case> CASES = List.of(
             new Case(new GitHubHost(), "push", "github/push.branch-update.go-playground.json"),
@@ -40,9 +52,11 @@ class ParserFuzzTest {
             new Case(new GitLabHost(), "Push Hook", "gitlab/push.json"),
             new Case(new GitLabHost(), "Tag Push Hook", "gitlab/tag_push.json"),
             new Case(new GiteaHost(), "push", "gitea/push-event.go-playground.json"),
+            new Case(new GiteaHost(), "delete", null, GITEA_DELETE),
             new Case(new BitbucketCloudHost(), "repo:push", "bitbucket/cloud-repo-push.json"),
             new Case(new BitbucketServerHost(), "repo:refs_changed", "bitbucket/server-repo-refs-changed.argo-cd.json"),
-            new Case(new GenericHost(), "push", null));
+            new Case(new GenericHost(), "push", null, "{\"repository\":\"hooked\",\"ref\":\"refs/heads/main\",\"before\":\""
+                    + CommitPushed.ZERO_SHA + "\",\"after\":\"" + "a".repeat(40) + "\",\"pusher\":{\"name\":\"me\"}}"));
 
     @Test
     void mutatedPayloadsNeverEscapeAsAnythingButAPayloadError() throws Exception {
@@ -51,9 +65,7 @@ class ParserFuzzTest {
         int rejected = 0;
         int notJson = 0;
         for (Case c : CASES) {
-            byte[] original = c.fixture() == null
-                    ? ("{\"repository\":\"hooked\",\"ref\":\"refs/heads/main\",\"before\":\"" + CommitPushed.ZERO_SHA
-                            + "\",\"after\":\"" + "a".repeat(40) + "\",\"pusher\":{\"name\":\"me\"}}").getBytes()
+            byte[] original = c.fixture() == null ? c.inline().getBytes(java.nio.charset.StandardCharsets.UTF_8)
                     : Fixtures.webhook(c.fixture());
             JsonNode tree = MAPPER.readTree(original);
             for (int i = 0; i < MUTANTS_PER_FIXTURE; i++) {
@@ -77,8 +89,15 @@ class ParserFuzzTest {
                     WebhookDelivery delivery = c.host().parse(c.event(), root);
                     for (PushedRef ref : delivery.refs()) {
                         assertThat(ref.ref()).startsWith("refs/");
-                        assertThat(ref.before()).matches(SHA);
-                        assertThat(ref.after()).matches(SHA);
+                        if (c.event().equals("delete")) {
+                            // Gitea's delete names no commits: the previous head is git-watcher's last seen one
+                            assertThat(ref.before()).isNull();
+                            assertThat(ref.after()).isEqualTo(CommitPushed.ZERO_SHA);
+                            assertThat(ref.ref()).matches("refs/(heads|tags)/.+");
+                        } else {
+                            assertThat(ref.before()).matches(SHA);
+                            assertThat(ref.after()).matches(SHA);
+                        }
                         ref.commits().forEach(commit -> assertThat(commit.id()).matches(SHA));
                     }
                     parsed++;
@@ -86,7 +105,7 @@ class ParserFuzzTest {
                     assertThat(e.getMessage()).isNotBlank();
                     rejected++;
                 } catch (RuntimeException e) {
-                    fail(c.fixture() + " mutant " + i + " threw " + e + " for " + root, e);
+                    fail((c.fixture() != null ? c.fixture() : c.event()) + " mutant " + i + " threw " + e + " for " + root, e);
                 }
             }
         }
