@@ -11,14 +11,10 @@ import dev.quayside.devstack.docker.DockerEngine;
 import dev.quayside.devstack.docker.SampleApp;
 import dev.quayside.devstack.kafka.KafkaBrokerResource;
 import dev.quayside.devstack.marathon.MarathonStandInResource;
-import dev.quayside.events.CommitPushed;
 import dev.quayside.events.ConfigSynced;
 import dev.quayside.events.DeploymentFailed;
 import dev.quayside.events.EventEnvelope;
-import dev.quayside.events.EventIds;
-import dev.quayside.events.EventType;
 import dev.quayside.events.IncomingEvent;
-import dev.quayside.events.Person;
 import dev.quayside.events.PipelineEvent;
 import dev.quayside.events.ServiceDeployed;
 import dev.quayside.events.ServiceRemoved;
@@ -26,7 +22,6 @@ import dev.quayside.events.ServiceRolledBack;
 import dev.quayside.events.ServiceUpgraded;
 import dev.quayside.events.Topics;
 import dev.quayside.events.kafka.EventDeserializer;
-import dev.quayside.events.kafka.EventSerializer;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -47,10 +42,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,7 +66,7 @@ class MarathonApplierTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newHttpClient();
-    static final String PREFIX = "quayside/config/deploy/main/";
+    static final String PREFIX = ConfigSyncs.PREFIX;
     static final String V1 = "quayside-applier-test:v1";
     static final String V2 = "quayside-applier-test:v2";
 
@@ -320,35 +312,21 @@ class MarathonApplierTest {
     }
 
     void putKv(String file, String value) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(consul + "/v1/kv/" + PREFIX + file))
-                .PUT(HttpRequest.BodyPublishers.ofString(value)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.body()).isEqualTo("true");
+        ConfigSyncs.putKv(consul, file, value);
     }
 
     void deleteKv(String file) throws Exception {
-        HTTP.send(HttpRequest.newBuilder(URI.create(consul + "/v1/kv/" + PREFIX + file)).DELETE().build(),
-                HttpResponse.BodyHandlers.ofString());
+        ConfigSyncs.deleteKv(consul, file);
     }
 
     EventEnvelope<ConfigSynced> sync(String commit, List<String> put, List<String> deleted) throws Exception {
-        CommitPushed push = new CommitPushed("deploy", "config", "file:///deploy.git", "refs/heads/main",
-                CommitPushed.RefChange.BRANCH_UPDATED, "0".repeat(40), commit, List.of(), new Person("t", "t@x", "t"),
-                "d-" + commit, "generic");
-        EventEnvelope<CommitPushed> root = EventEnvelope.startChain(push, "/test",
-                EventIds.of(EventType.COMMIT_PUSHED, commit, UUID.randomUUID().toString()), Instant.now());
-        EventEnvelope<ConfigSynced> sync = root.next(new ConfigSynced("deploy", "main", null, commit, put, deleted,
-                List.of(), 1, false, List.of(), List.of(), ConfigSynced.Outcome.SYNCED, null), "/test", Instant.now(), commit);
+        EventEnvelope<ConfigSynced> sync = ConfigSyncs.of(commit, put, deleted);
         publish(sync);
         return sync;
     }
 
     void publish(EventEnvelope<?> event) throws Exception {
-        Properties props = new Properties();
-        props.put("bootstrap.servers", bootstrap);
-        try (KafkaProducer<String, EventEnvelope<?>> producer = new KafkaProducer<>(props, new StringSerializer(),
-                new EventSerializer())) {
-            producer.send(new ProducerRecord<>(event.topic(), event.key(), event)).get();
-        }
+        ConfigSyncs.publish(bootstrap, event);
     }
 
     static <T extends PipelineEvent> List<T> outcomesOf(String chainId, Class<T> type) {

@@ -1,6 +1,7 @@
 package dev.quayside.marathonapplier.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.quayside.marathonapplier.config.ApplierConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,11 +20,13 @@ public class ChronosClient {
 
     private final MarathonClient.Endpoints endpoints;
     private final MeterRegistry metrics;
+    private final ApplierConfig.Retry retry;
     private final Map<String, ChronosApi> apis = new ConcurrentHashMap<>();
 
-    ChronosClient(MarathonClient.Endpoints endpoints, MeterRegistry metrics) {
+    ChronosClient(MarathonClient.Endpoints endpoints, ApplierConfig config, MeterRegistry metrics) {
         this.endpoints = endpoints;
         this.metrics = metrics;
+        this.retry = config.retry();
     }
 
     /** The job named {@code name}, or empty. */
@@ -71,7 +74,7 @@ public class ChronosClient {
 
     private <T> T call(String environment, String operation, java.util.function.Supplier<T> call) {
         return MeteredCall.run(metrics, "quayside.chronos.requests",
-                io.micrometer.core.instrument.Tags.of("operation", operation), "Chronos of " + environment, call);
+                io.micrometer.core.instrument.Tags.of("operation", operation), "Chronos of " + environment, retry, call);
     }
 
     private ChronosApi api(String environment) {

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Marathon, per environment: the one place that talks to {@code /v2}. Every call has timeouts and is counted in
+ * Marathon, per environment: the one place that talks to {@code /v2}. Every call has timeouts, is retried when Marathon
+ * does not answer or answers 5xx ({@code quayside.marathon-applier.retry}) and is counted in
  * {@code quayside.marathon.requests}; errors come out as {@link PlatformException}.
  */
 @ApplicationScoped
@@ -30,11 +31,13 @@ public class MarathonClient {
 
     private final Endpoints endpoints;
     private final MeterRegistry metrics;
+    private final ApplierConfig.Retry retry;
     private final Map<String, MarathonApi> apis = new ConcurrentHashMap<>();
 
-    MarathonClient(Endpoints endpoints, MeterRegistry metrics) {
+    MarathonClient(Endpoints endpoints, ApplierConfig config, MeterRegistry metrics) {
         this.endpoints = endpoints;
         this.metrics = metrics;
+        this.retry = config.retry();
     }
 
     /** The app as Marathon reports it (with tasks and deployments), or empty when it does not exist. */
@@ -136,7 +139,7 @@ public class MarathonClient {
     private <T> T call(String environment, String operation, Supplier<T> call) {
         return MeteredCall.run(metrics, "quayside.marathon.requests",
                 io.micrometer.core.instrument.Tags.of("operation", operation, "environment", environment),
-                "Marathon of " + environment, call);
+                "Marathon of " + environment, retry, call);
     }
 
     private MarathonApi api(String environment) {

@@ -1,21 +1,24 @@
 package dev.quayside.marathonapplier.client;
 
 /**
- * Marathon or Chronos answered with an error. {@link #isRetryable()} separates outages (5xx, no answer) from
- * answers that retrying cannot change (4xx).
+ * Marathon, Chronos or Consul answered with an error, or did not answer. {@link #isRetryable()} separates outages
+ * (5xx, no answer) from answers that retrying cannot change (4xx).
  */
 public class PlatformException extends RuntimeException {
 
     private final int status;
 
     public PlatformException(int status, String message) {
-        super(message);
-        this.status = status;
+        this(status, message, null);
     }
 
     public PlatformException(String message, Throwable cause) {
+        this(0, message, cause);
+    }
+
+    private PlatformException(int status, String message, Throwable cause) {
         super(message, cause);
-        this.status = 0;
+        this.status = status;
     }
 
     /** The HTTP status, or 0 when there was no answer. */
@@ -25,5 +28,10 @@ public class PlatformException extends RuntimeException {
 
     public boolean isRetryable() {
         return status == 0 || status >= 500;
+    }
+
+    /** The same failure, its message saying that it persisted over {@code attempts} attempts. */
+    PlatformException afterAttempts(int attempts) {
+        return new PlatformException(status, getMessage() + " (" + attempts + " attempts)", getCause());
     }
 }

@@ -47,6 +47,9 @@ public interface ApplierConfig {
     @WithDefault("quayside/config")
     String kvPrefix();
 
+    /** How calls to Marathon, Chronos and Consul are retried when there is no answer or a 5xx. */
+    Retry retry();
+
     /** Per-environment settings; every field falls back to {@link #defaults()} or a safe default. */
     interface Environment {
 
@@ -88,5 +91,21 @@ public interface ApplierConfig {
 
         /** Bearer token (DC/OS style) for Marathon and Chronos. */
         Optional<String> token();
+    }
+
+    /**
+     * Retries of one call to Marathon, Chronos or Consul that got no answer or a 5xx (a 4xx is never retried). When
+     * they are exhausted the definition is reported as failed ({@code DeploymentFailed} reason {@code ERROR}) and
+     * the sync is dead-lettered.
+     */
+    interface Retry {
+
+        /** Retries after the first attempt. */
+        @WithDefault("3")
+        int maxRetries();
+
+        /** Wait before the first retry; doubled before each further one. */
+        @WithDefault("500ms")
+        Duration initialDelay();
     }
 }

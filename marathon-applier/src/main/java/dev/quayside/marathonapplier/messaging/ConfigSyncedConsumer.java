@@ -27,7 +27,8 @@ import org.eclipse.microprofile.reactive.messaging.Message;
  * ahead while earlier deployments run. The record is acknowledged once all its work is done and its outcomes are
  * published (the {@code throttled} commit strategy commits only offsets below which every record is acknowledged);
  * at most {@code max-in-flight} records are in flight, the next one waits for a slot. A malformed record is logged
- * with its position and dead-lettered; a retryable failure after the service's own retries is dead-lettered too.
+ * with its position and dead-lettered; a retryable failure after the service's own retries is dead-lettered too,
+ * once every definition of the sync is done (each one that failed so was announced as {@code DeploymentFailed}).
  */
 @ApplicationScoped
 class ConfigSyncedConsumer {

@@ -41,15 +41,17 @@ public class ChronosDeployer {
             return List.of(context.envelope(new DeploymentFailed(planned, DeploymentFailed.Reason.INVALID,
                     "invalid job: " + violations, key.file(), violations.get(0).path()), key.key(), "invalid"));
         }
-        Optional<JsonNode> current = chronos.job(key.environment(), name);
-        if (current.isPresent() && DefinitionMatcher.matches(job, current.get())) {
-            return List.of(context.envelope(new ServiceUpgraded(planned, true), key.key(), "unchanged"));
-        }
+        Optional<JsonNode> current;
         try {
+            current = chronos.job(key.environment(), name);
+            if (current.isPresent() && DefinitionMatcher.matches(job, current.get())) {
+                return List.of(context.envelope(new ServiceUpgraded(planned, true), key.key(), "unchanged"));
+            }
             chronos.put(key.environment(), job);
         } catch (PlatformException e) {
             if (e.isRetryable()) {
-                throw e;
+                // Chronos stayed unavailable beyond the retries: announced once by the caller, the sync dead-lettered
+                throw new NotAppliedException(planned, List.of(), e);
             }
             return List.of(context.envelope(new DeploymentFailed(planned, DeploymentFailed.Reason.REJECTED,
                     e.getMessage(), key.file(), null), key.key(), "rejected"));

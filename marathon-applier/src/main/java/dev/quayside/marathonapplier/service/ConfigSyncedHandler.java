@@ -62,16 +62,67 @@ public class ConfigSyncedHandler {
         List<CompletableFuture<Void>> pending = new ArrayList<>();
         changes.forEach((key, put) -> DefinitionKey.parse(key).ifPresent(definition ->
                 pending.add(queue.enqueue(definition.key(), () -> {
-                    List<EventEnvelope<?>> outcomes = put ? apply(definition, context) : remove(definition, context);
-                    for (EventEnvelope<?> outcome : outcomes) {
-                        metrics.counter("quayside.marathon-applier.outcomes", "type", outcome.type().name()).increment();
-                        Log.infof("%s/%s@%s: %s %s", sync.configRepository(), sync.branch(), sync.toCommit(),
-                                outcome.type().name(), outcome.data());
-                    }
-                    publish.accept(outcomes);
+                    handle(definition, put, context, publish);
                     return null;
                 }))));
         return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * Applies (or removes) one definition and publishes its outcome events. A terminal error (a retryable one whose
+     * retries are exhausted: Consul, Marathon or Chronos unavailable) is announced as {@link DeploymentFailed} (reason
+     * {@code ERROR}, once for the definition) and then thrown, so the sync is dead-lettered once all its definitions
+     * are done. While shutting down nothing is announced: the sync is delivered again.
+     */
+    private void handle(DefinitionKey definition, boolean put, ApplyContext context,
+            Consumer<List<EventEnvelope<?>>> publish) {
+        ConfigSynced sync = context.cause().data();
+        List<EventEnvelope<?>> outcomes;
+        RuntimeException failure = null;
+        try {
+            outcomes = put ? apply(definition, context) : remove(definition, context);
+        } catch (RuntimeException e) {
+            if (queue.stopping()) {
+                throw e;
+            }
+            failure = e instanceof NotAppliedException && e.getCause() instanceof RuntimeException
+                    ? (RuntimeException) e.getCause() : e;
+            outcomes = notApplied(definition, put, context, e);
+        }
+        for (EventEnvelope<?> outcome : outcomes) {
+            metrics.counter("quayside.marathon-applier.outcomes", "type", outcome.type().name()).increment();
+            Log.infof("%s/%s@%s: %s %s", sync.configRepository(), sync.branch(), sync.toCommit(),
+                    outcome.type().name(), outcome.data());
+        }
+        publish.accept(outcomes);
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /**
+     * The events announcing that {@code key} was not applied because of {@code error}: those already decided when they
+     * include a {@link DeploymentFailed} (a failed deployment whose rollback could not be sent), else those followed
+     * by a {@link DeploymentFailed} with reason {@code ERROR}.
+     */
+    private static List<EventEnvelope<?>> notApplied(DefinitionKey key, boolean put, ApplyContext context,
+            RuntimeException error) {
+        Deployment deployment = new Deployment(key.app(), key.environment(), key.target(), null, null, null, null, 0);
+        List<EventEnvelope<?>> events = new ArrayList<>();
+        if (error instanceof NotAppliedException) {
+            NotAppliedException notApplied = (NotAppliedException) error;
+            events.addAll(notApplied.decided());
+            if (events.stream().anyMatch(e -> e.data() instanceof DeploymentFailed)) {
+                Log.errorf("%s: %s after its failure was decided; the sync is dead-lettered", key.file(),
+                        error.getMessage());
+                return events;
+            }
+            deployment = notApplied.deployment();
+        }
+        String what = put ? "not applied: " : "not removed: ";
+        events.add(context.envelope(new DeploymentFailed(deployment, DeploymentFailed.Reason.ERROR,
+                what + error.getMessage(), key.file(), null), key.key(), "error"));
+        return events;
     }
 
     /** Whether the service is shutting down: unfinished syncs are then left to be delivered again. */

@@ -54,7 +54,10 @@ public class MarathonDeployer {
     /** The label that ties a Marathon app to its definition file, so a removed file finds its app. */
     public static final String FILE_LABEL = "quayside.file";
 
-    /** Applies {@code file} (the file's JSON) and returns the outcome events, in order. */
+    /**
+     * Applies {@code file} (the file's JSON) and returns the outcome events, in order. When Marathon stays unavailable
+     * beyond the client's retries, throws {@link NotAppliedException} with the events decided so far.
+     */
     public List<EventEnvelope<?>> apply(DefinitionKey key, JsonNode file, ApplyContext context) {
         JsonNode definition = labelled(file, key);
         String appId = definition.path("id").asText("");
@@ -67,38 +70,45 @@ public class MarathonDeployer {
         }
         Instant start = Instant.now();
         String environment = key.environment();
-        Optional<JsonNode> current = marathon.app(environment, appId);
-        if (current.isPresent() && DefinitionMatcher.matches(definition, current.get())) {
-            Deployment same = withVersion(planned, current.get().path("version").asText(null), null, start);
-            return List.of(context.envelope(new ServiceUpgraded(same, true), key.key(), "unchanged"));
-        }
-        String previousVersion = current.map(app -> app.path("version").asText(null)).orElse(null);
-        PutResult put;
-        try {
-            if (context.cause() != null) {
-                syncToPut.record(System.nanoTime() - context.receivedNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
-            }
-            put = putQueued(environment, appId, definition, start);
-        } catch (PlatformException e) {
-            if (e.isRetryable()) {
-                throw e;
-            }
-            return List.of(context.envelope(new DeploymentFailed(planned, DeploymentFailed.Reason.REJECTED,
-                    e.getMessage(), key.file(), null), key.key(), "rejected"));
-        }
-        Outcome outcome = follow(environment, appId, put, definition);
-        Deployment deployment = withVersion(planned, put.version(), put.deploymentId(), start);
-        if (outcome.success()) {
-            return List.of(context.envelope(current.isPresent() ? new ServiceUpgraded(deployment, false)
-                    : new ServiceDeployed(deployment), key.key(), put.version()));
-        }
         List<EventEnvelope<?>> events = new ArrayList<>();
-        events.add(context.envelope(new DeploymentFailed(deployment, outcome.reason(), outcome.message(), key.file(),
-                null), key.key(), put.version(), "failed"));
-        if (rollbackEnabled(environment) && previousVersion != null) {
-            events.add(rollback(key, appId, previousVersion, deployment, outcome, context));
+        Deployment known = planned;
+        try {
+            Optional<JsonNode> current = marathon.app(environment, appId);
+            if (current.isPresent() && DefinitionMatcher.matches(definition, current.get())) {
+                Deployment same = withVersion(planned, current.get().path("version").asText(null), null, start);
+                return List.of(context.envelope(new ServiceUpgraded(same, true), key.key(), "unchanged"));
+            }
+            String previousVersion = current.map(app -> app.path("version").asText(null)).orElse(null);
+            PutResult put;
+            try {
+                if (context.cause() != null) {
+                    syncToPut.record(System.nanoTime() - context.receivedNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+                }
+                put = putQueued(environment, appId, definition, start);
+            } catch (PlatformException e) {
+                if (e.isRetryable()) {
+                    throw e;
+                }
+                return List.of(context.envelope(new DeploymentFailed(planned, DeploymentFailed.Reason.REJECTED,
+                        e.getMessage(), key.file(), null), key.key(), "rejected"));
+            }
+            known = withVersion(planned, put.version(), put.deploymentId(), start);
+            Outcome outcome = follow(environment, appId, put, definition);
+            Deployment deployment = withVersion(planned, put.version(), put.deploymentId(), start);
+            if (outcome.success()) {
+                return List.of(context.envelope(current.isPresent() ? new ServiceUpgraded(deployment, false)
+                        : new ServiceDeployed(deployment), key.key(), put.version()));
+            }
+            events.add(context.envelope(new DeploymentFailed(deployment, outcome.reason(), outcome.message(),
+                    key.file(), null), key.key(), put.version(), "failed"));
+            if (rollbackEnabled(environment) && previousVersion != null) {
+                events.add(rollback(key, appId, previousVersion, deployment, outcome, context));
+            }
+            return events;
+        } catch (RuntimeException e) {
+            // Marathon stayed unavailable beyond the retries: the caller announces it (once) and dead-letters the sync
+            throw new NotAppliedException(known, events, e);
         }
-        return events;
     }
 
     /** Deletes the app of a definition removed from the config repo, when pruning is on for its environment. */
