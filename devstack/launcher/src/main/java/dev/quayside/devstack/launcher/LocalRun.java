@@ -44,11 +44,23 @@ public final class LocalRun implements AutoCloseable {
 
     /** How to run; {@code extraApps} adds benchmark apps (none for {@code bin/quayside up}, e2e and PipelineBench). */
     public record Options(Path root, Path home, boolean fixedPorts, int frontendPort, Map<String, String> extraProperties,
-            Duration deploymentTimeout, ExtraApps extraApps) {
+            Duration deploymentTimeout, ExtraApps extraApps, ServiceProcess.ClassArchive classArchive) {
+
+        public Options(Path root, Path home, boolean fixedPorts, int frontendPort, Map<String, String> extraProperties,
+                Duration deploymentTimeout, ExtraApps extraApps) {
+            this(root, home, fixedPorts, frontendPort, extraProperties, deploymentTimeout, extraApps,
+                    ServiceProcess.ClassArchive.USE);
+        }
 
         public Options(Path root, Path home, boolean fixedPorts, int frontendPort, Map<String, String> extraProperties,
                 Duration deploymentTimeout) {
             this(root, home, fixedPorts, frontendPort, extraProperties, deploymentTimeout, ExtraApps.NONE);
+        }
+
+        /** These options with the services' class-data archives handled as {@code archive} says. */
+        public Options withClassArchive(ServiceProcess.ClassArchive archive) {
+            return new Options(root, home, fixedPorts, frontendPort, extraProperties, deploymentTimeout, extraApps,
+                    archive);
         }
     }
 
@@ -252,7 +264,7 @@ public final class LocalRun implements AutoCloseable {
         for (Map.Entry<String, Integer> service : SERVICES.entrySet()) {
             int port = options.fixedPorts() ? service.getValue() : freePort();
             services.put(service.getKey(), ServiceProcess.start(options.root(), service.getKey(), port,
-                    properties(service.getKey(), configs), options.home().resolve("logs")));
+                    properties(service.getKey(), configs), options.home().resolve("logs"), options.classArchive()));
         }
         ExecutorService waiters = Executors.newFixedThreadPool(services.size());
         try {
@@ -284,7 +296,7 @@ public final class LocalRun implements AutoCloseable {
         }
         old.close();
         ServiceProcess fresh = ServiceProcess.start(options.root(), service, old.port(),
-                properties(service, serviceProperties()), options.home().resolve("logs"));
+                properties(service, serviceProperties()), options.home().resolve("logs"), options.classArchive());
         services.put(service, fresh);
         return fresh.awaitReady(Duration.ofSeconds(180));
     }

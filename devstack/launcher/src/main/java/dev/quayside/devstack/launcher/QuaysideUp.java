@@ -6,13 +6,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code bin/quayside up}: starts the whole pipeline on this machine (default ports), pushes one commit of the
  * sample app and shows it going through every stage, then keeps running until {@code bin/quayside down}.
- * {@code --push-sample} pushes another commit to a running local run and follows it.
+ * {@code --push-sample} pushes another commit to a running local run and follows it. The services record their
+ * class-data archives during a run when theirs are missing or older than the build (written at {@code down});
+ * {@code --train} does only that: a local run on free ports, one commit followed to live, then everything stopped.
  * The last line is {@code QUAYSIDE UP} or {@code QUAYSIDE FAILED: <why>}, for the script that waits on it.
  */
 public final class QuaysideUp {
@@ -29,10 +32,14 @@ public final class QuaysideUp {
         if (args.length > 0 && args[0].equals("--push-sample")) {
             System.exit(pushSample(home, out) ? 0 : 1);
         }
+        if (args.length > 0 && args[0].equals("--train")) {
+            System.exit(train(root, home, out) ? 0 : 1);
+        }
         LocalRun run = null;
         try {
             out.println("[1/4] devstack: Kafka, registry, Consul stand-in, Marathon and Chronos stand-ins");
-            run = LocalRun.start(new LocalRun.Options(root, home, true, FRONTEND_PORT, Map.of(), Duration.ofSeconds(60)));
+            run = LocalRun.start(new LocalRun.Options(root, home, true, FRONTEND_PORT, Map.of(), Duration.ofSeconds(60))
+                    .withClassArchive(ServiceProcess.ClassArchive.USE_OR_RECORD));
             LocalRun started = run;
             Runtime.getRuntime().addShutdownHook(new Thread(started::close, "quayside-down"));
             out.println("      Kafka " + run.stack().kafkaBootstrap() + ", registry " + run.stack().registryAddress()
@@ -80,6 +87,59 @@ public final class QuaysideUp {
         out.println("  sample app repository:    " + run.appWorkTree() + " (push to it: bin/quayside push-sample)");
         out.println("  config repository:        " + run.configWorkTree() + " (git pull to see the write-backs)");
         out.println("  status / stop:            bin/quayside status, bin/quayside down");
+    }
+
+    /**
+     * {@code --train}: records the class-data archive of every service whose archive is missing or older than its
+     * build, from a run that starts the services, takes one commit of the sample app to live and stops them.
+     */
+    static boolean train(Path root, Path home, PrintStream out) {
+        List<String> stale = LocalRun.SERVICES.keySet().stream()
+                .filter(service -> !ServiceProcess.hasCurrentArchive(root.resolve(service).resolve("target/quarkus-app")))
+                .toList();
+        if (stale.isEmpty()) {
+            out.println("QUAYSIDE TRAINED: every service's class-data archive is current");
+            return true;
+        }
+        // a fresh home each time: the run's repositories name its registry's (random) port
+        Path trainingHome = home.resolve("training");
+        deleteTree(trainingHome);
+        try (LocalRun run = LocalRun.start(new LocalRun.Options(root, trainingHome, false, 0, Map.of(),
+                Duration.ofSeconds(60)).withClassArchive(ServiceProcess.ClassArchive.USE_OR_RECORD))) {
+            run.createRepositories();
+            run.startServices();
+            run.installHooks();
+            String version = nextVersion();
+            PipelineWatch.Result result = PipelineWatch.pushAndFollow(run.stack().kafkaBootstrap(), run.frontendPort(),
+                    LocalRun.APP_REPO, version, () -> run.pushSampleVersion(version), Duration.ofMinutes(5), out);
+            if (!result.live()) {
+                out.println(run.logTails(15));
+                out.println("QUAYSIDE FAILED: the training run did not go live: " + result.failure());
+                return false;
+            }
+        }
+        List<String> missing = stale.stream().filter(service -> !ServiceProcess.hasCurrentArchive(
+                root.resolve(service).resolve("target/quarkus-app"))).toList();
+        if (!missing.isEmpty()) {
+            out.println("QUAYSIDE FAILED: no class-data archive was written for " + missing + " (logs in "
+                    + trainingHome.resolve("logs") + ")");
+            return false;
+        }
+        out.println("QUAYSIDE TRAINED: class-data archives recorded for " + stale);
+        return true;
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("could not delete " + root, e);
+        }
     }
 
     /** {@code --push-sample}: a new commit to the running local run's sample app, followed to HAProxy. */

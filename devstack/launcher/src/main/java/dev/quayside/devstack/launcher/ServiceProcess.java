@@ -25,6 +25,9 @@ public final class ServiceProcess implements AutoCloseable {
     /** The services' JVM options, one per line (a {@code java @file} argument file), relative to the checkout. */
     public static final String JVM_OPTIONS = "deploy/jvm.options";
 
+    /** The class-data archive's file name in {@code quarkus-app/}. */
+    public static final String ARCHIVE = "app-cds.jsa";
+
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
@@ -32,23 +35,47 @@ public final class ServiceProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final Instant started;
+    private final boolean recording;
 
-    private ServiceProcess(String name, int port, Process process, Path log, Instant started) {
+    private ServiceProcess(String name, int port, Process process, Path log, Instant started, boolean recording) {
         this.name = name;
         this.port = port;
         this.process = process;
         this.log = log;
         this.started = started;
+        this.recording = recording;
+    }
+
+    /**
+     * What a start does with the service's class-data archive {@code quarkus-app/app-cds.jsa} (AppCDS: the classes a
+     * run loaded, mapped at the next start instead of loaded, parsed and verified again; docs/operations.md). An
+     * archive is current when it is newer than the packaged app ({@code quarkus-run.jar}, rewritten by every build).
+     */
+    public enum ClassArchive {
+        /** Use a current archive; start without one when there is none. */
+        USE,
+        /**
+         * Use a current archive; when there is none, this run records one: the JVM writes every class it loaded to
+         * {@code app-cds.jsa} when the service stops (gracefully, see {@link #close()}). Never for two instances of
+         * one module at a time: they would write the same file.
+         */
+        USE_OR_RECORD
+    }
+
+    /** {@link #start(Path, String, int, Map, Path, ClassArchive)} using a current class-data archive if there is one. */
+    public static ServiceProcess start(Path root, String module, int port, Map<String, String> properties,
+            Path logDir) {
+        return start(root, module, port, properties, logDir, ClassArchive.USE);
     }
 
     /**
      * Starts {@code module}'s packaged app with {@code properties} as system properties (they win over the app's
      * {@code application.properties}), its HTTP server on 127.0.0.1:{@code port}. The JVM options are the ones every
-     * deployment uses ({@code deploy/jvm.options}, see docs/operations.md); when the build made an AppCDS archive
-     * ({@code -Dquarkus.package.jar.appcds.enabled=true}, as {@code bin/quayside up} and {@code bench} do) it is used.
+     * deployment uses ({@code deploy/jvm.options}, see docs/operations.md); {@code archive} says what happens with the
+     * class-data archive.
      */
     public static ServiceProcess start(Path root, String module, int port, Map<String, String> properties,
-            Path logDir) {
+            Path logDir, ClassArchive archive) {
         Path app = root.resolve(module).resolve("target/quarkus-app");
         if (!Files.isRegularFile(app.resolve("quarkus-run.jar"))) {
             throw new IllegalStateException(app.resolve("quarkus-run.jar")
@@ -59,9 +86,14 @@ public final class ServiceProcess implements AutoCloseable {
             Path log = logDir.resolve(module + ".log");
             List<String> command = new ArrayList<>(List.of(javaBinary(),
                     "@" + root.resolve(JVM_OPTIONS).toAbsolutePath()));
-            if (Files.isRegularFile(app.resolve("app-cds.jsa"))) {
-                // the archive names the class path as Quarkus dumped it (relative), hence the working directory
-                command.add("-XX:SharedArchiveFile=app-cds.jsa");
+            // the archive names the class path as it was recorded (relative), hence the working directory
+            boolean recording = false;
+            if (hasCurrentArchive(app)) {
+                command.add("-XX:SharedArchiveFile=" + ARCHIVE);
+            } else if (archive == ClassArchive.USE_OR_RECORD) {
+                recording = true;
+                Files.deleteIfExists(app.resolve(ARCHIVE));
+                command.add("-XX:ArchiveClassesAtExit=" + ARCHIVE);
             }
             command.add("-Dquarkus.http.port=" + port);
             command.add("-Dquarkus.http.host=127.0.0.1");
@@ -75,7 +107,7 @@ public final class ServiceProcess implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
             // glibc's per-thread malloc arenas are 64 MB reservations each; two are plenty for these services
             builder.environment().put("MALLOC_ARENA_MAX", "2");
-            return new ServiceProcess(module, port, builder.start(), log, Instant.now());
+            return new ServiceProcess(module, port, builder.start(), log, Instant.now(), recording);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + module, e);
         }
@@ -143,6 +175,10 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the service gracefully (SIGTERM; a run that records a class-data archive writes it now) and kills it when
+     * it has not exited after 15 s (60 s when it records: writing the archive takes seconds on a busy machine).
+     */
     @Override
     public void close() {
         if (!process.isAlive()) {
@@ -150,12 +186,23 @@ public final class ServiceProcess implements AutoCloseable {
         }
         process.destroy();
         try {
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+            if (!process.waitFor(recording ? 60 : 15, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
+        }
+    }
+
+    /** Whether {@code app} (a {@code quarkus-app} directory) has a class-data archive newer than its packaged app. */
+    public static boolean hasCurrentArchive(Path app) {
+        try {
+            Path archive = app.resolve(ARCHIVE);
+            return Files.isRegularFile(archive) && Files.getLastModifiedTime(archive)
+                    .compareTo(Files.getLastModifiedTime(app.resolve("quarkus-run.jar"))) > 0;
+        } catch (IOException e) {
+            return false;
         }
     }
 
