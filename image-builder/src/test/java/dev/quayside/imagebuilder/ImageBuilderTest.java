@@ -75,7 +75,8 @@ class ImageBuilderTest {
     @AfterEach
     void recordFigures() {
         StringBuilder lines = new StringBuilder();
-        for (String name : List.of("quayside.image-builder.overhead.start", "quayside.image-builder.queue.wait",
+        for (String name : List.of("quayside.image-builder.overhead.start", "quayside.image-builder.lookup.wait",
+                "quayside.image-builder.queue.wait",
                 "quayside.image-builder.prepare", "quayside.image-builder.overhead.publish",
                 "quayside.image-builder.skip.latency", "quayside.image-builder.git.fetch")) {
             Timer timer = meters.find(name).timer();
@@ -243,6 +244,45 @@ class ImageBuilderTest {
         assertThat(kafka.started(superseded.buildId())).as("never built").isEmpty();
         assertThat(kafka.imagesBuilt(repo.name(), older)).isEmpty();
         assertThat(awaitFinished(blocker, slow).outcome()).isEqualTo(BuildOutcome.SUCCESS);
+    }
+
+    @Test
+    void aCommitWhoseImageExistsIsAnsweredWhileTheBuildSlotIsBusyAndSupersedesAnOlderOneWaitingForIt() {
+        Commits repo = Commits.sampleApp(repos, "look-up", "1.0.0");
+        String older = repo.commitVersion("1.1.0");
+        String newer = repo.commitVersion("1.2.0");
+        BuildFinished first = build(repo, newer);
+        assertThat(first.outcome()).as(first.reason()).isEqualTo(BuildOutcome.SUCCESS);
+        Commits blocker = Commits.sampleApp(repos, "slot-holder", "1.0.0");
+        blocker.write("Dockerfile", "FROM scratch\nCOPY busybox /bin/busybox\nRUN [\"/bin/busybox\", \"sleep\", \"20\"]\n");
+        String slow = blocker.commit("a slow build that holds the only build slot (quayside.builder.concurrency=1)");
+        kafka.send(blocker.pushed(slow));
+        await().atMost(BUILD).until(() -> kafka.queued(blocker.name()).stream()
+                .anyMatch(q -> !kafka.started(q.data().buildId()).isEmpty()));
+        String slot = kafka.queued(blocker.name()).get(0).data().buildId();
+
+        kafka.send(repo.pushed(older)); // its image is missing: it needs the busy build slot
+        await().atMost(BUILD).until(() -> kafka.queued(repo.name()).stream()
+                .anyMatch(q -> q.data().commit().equals(older)));
+        kafka.send(repo.pushed(newer)); // its image exists: answered by the look-up lane
+
+        await().atMost(BUILD).until(() -> kafka.imagesBuilt(repo.name(), newer).size() == 2);
+        given().get("/builds/" + slot).then().statusCode(200).body("state", equalTo("running"));
+        assertThat(kafka.finished(blocker.name(), slow)).as("the slow build still holds the slot").isEmpty();
+        ImageBuilt reused = kafka.imagesBuilt(repo.name(), newer).get(1).data();
+        assertThat(reused.reused()).isTrue();
+        assertThat(reused.digest()).isEqualTo(kafka.imagesBuilt(repo.name(), newer).get(0).data().digest());
+        await().atMost(Duration.ofSeconds(30)).until(() -> kafka.finished(repo.name(), newer).size() == 2);
+        assertThat(kafka.finished(repo.name(), newer)).extracting(BuildFinished::outcome)
+                .containsExactly(BuildOutcome.SUCCESS, BuildOutcome.SKIPPED);
+
+        await().atMost(BUILD).until(() -> !kafka.finished(repo.name(), older).isEmpty());
+        BuildFinished superseded = single(kafka.finished(repo.name(), older));
+        assertThat(superseded.outcome()).isEqualTo(BuildOutcome.SUPERSEDED);
+        assertThat(superseded.reason()).isEqualTo("superseded by " + newer + " on main");
+        assertThat(awaitFinished(blocker, slow).outcome()).isEqualTo(BuildOutcome.SUCCESS);
+        assertThat(kafka.started(superseded.buildId())).as("never built").isEmpty();
+        assertThat(kafka.imagesBuilt(repo.name(), older)).isEmpty();
     }
 
     @Test

@@ -20,6 +20,14 @@ public interface BuilderConfig {
     @WithDefault("0")
     int concurrency();
 
+    /**
+     * Commits looked up at once (fetch, settings, registry look-up of the commit tag), before and apart from the build
+     * slots: a commit whose image already exists is answered without waiting for a build slot; only a missing image
+     * takes one. At least 1.
+     */
+    @WithDefault("8")
+    int lookupConcurrency();
+
     /** Longest a build may run (fetch, build, push) before it ends as {@code timed-out}. */
     @WithDefault("15m")
     Duration timeout();

@@ -4,6 +4,7 @@ import dev.quayside.events.BuildOutcome;
 import dev.quayside.events.CommitPushed;
 import dev.quayside.events.EventEnvelope;
 import dev.quayside.imagebuilder.client.Abort;
+import io.opentelemetry.context.Context;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 
@@ -34,11 +35,13 @@ public final class BuildJob {
     private final Instant queuedAt;
     private final CompletableFuture<Disposition> done = new CompletableFuture<>();
     private final Abort abort = new Abort();
+    private final Context trace = Context.current();
     private volatile State state = State.QUEUED;
     private volatile BuildOutcome outcome;
     private volatile String reason;
     private volatile String artifactId;
     private volatile Instant finishedAt;
+    private volatile BuildRunner.LookedUp lookedUp;
 
     BuildJob(String buildId, EventEnvelope<CommitPushed> trigger, long receivedNanos, Instant queuedAt) {
         this.buildId = buildId;
@@ -104,11 +107,26 @@ public final class BuildJob {
         return abort;
     }
 
+    /** The trace of the event that queued this job: its lanes run it later, on worker threads. */
+    Context trace() {
+        return trace;
+    }
+
+    /** What the look-up found out for the build slot; null until then and once finished. */
+    BuildRunner.LookedUp lookedUp() {
+        return lookedUp;
+    }
+
+    void lookedUp(BuildRunner.LookedUp lookedUp) {
+        this.lookedUp = lookedUp;
+    }
+
     void finish(BuildOutcome outcome, String reason, String artifactId, Instant at) {
         this.outcome = outcome;
         this.reason = reason;
         this.artifactId = artifactId;
         this.finishedAt = at;
+        this.lookedUp = null;
         this.state = State.FINISHED;
     }
 

@@ -38,14 +38,19 @@ import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
- * Runs one build, in named steps: fetch the commit, read its settings, skip when the registry already has the
- * commit's image, check out a clean context, build, push every tag, confirm the manifest in the registry, announce.
+ * Runs one build, in named steps, in two parts. The look-up, in the look-up lane: fetch the commit, read its settings,
+ * skip when the registry already has the commit's image. The build, in a build slot and only when the image is
+ * missing: check out a clean context, build, push every tag, confirm the manifest in the registry, announce.
  */
 @ApplicationScoped
 public class BuildRunner {
 
     private static final Logger LOG = Logger.getLogger(BuildRunner.class);
     private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(30);
+
+    /** What the look-up of a job whose image is missing hands on to the job's build slot. */
+    record LookedUp(BuildLog log, Watchdog clock, StepTimes steps, BuildSettings settings, String shaTag) {
+    }
 
     private final BuilderConfig config;
     private final GitClient git;
@@ -58,6 +63,7 @@ public class BuildRunner {
     private final Timer startOverhead;
     private final Timer publishOverhead;
     private final Timer skipLatency;
+    private final Timer lookUpWait;
     private final Timer queueWait;
     private final Timer prepare;
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -83,21 +89,25 @@ public class BuildRunner {
         this.skipLatency = Timer.builder("quayside.image-builder.skip.latency")
                 .description("event received until ImageBuilt acknowledged, image already in the registry")
                 .register(meters);
+        this.lookUpWait = Timer.builder("quayside.image-builder.lookup.wait")
+                .description("event received until the look-up lane runs it").register(meters);
         this.queueWait = Timer.builder("quayside.image-builder.queue.wait")
-                .description("event received until a build slot runs it").register(meters);
+                .description("look-up found the image missing until a build slot runs it").register(meters);
         this.prepare = Timer.builder("quayside.image-builder.prepare")
-                .description("build slot taken until docker build starts (fetch, settings, look-up, checkout)")
+                .description("time in the lanes until docker build starts (fetch, settings, look-up, checkout)")
                 .register(meters);
     }
 
-    /** Runs {@code job} to its end on the calling thread and completes {@link BuildJob#done()}. */
-    public void run(BuildJob job) {
-        BuildLog log = new BuildLog(job.buildId(), config.logTailLines(), line -> publisher.log(job.buildId(), line));
-        long startNanos = System.nanoTime();
-        queueWait.record(startNanos - job.receivedNanos(), TimeUnit.NANOSECONDS);
-        job.abort().bind(Thread.currentThread());
-        Watchdog timer = new Watchdog(job, config.timeout());
-        Path workspace = null;
+    /**
+     * Looks {@code job} up on the calling thread: fetches the commit, reads its settings and asks the registry for the
+     * commit's image. When the image is there (announced with its digest) or the look-up fails, the job ends here and
+     * {@link BuildJob#done()} completes; when the image is missing, returns true: the job needs a build slot, where
+     * {@link #build} goes on.
+     */
+    public boolean lookUp(BuildJob job) {
+        BuildLog log = logFor(job);
+        lookUpWait.record(System.nanoTime() - job.receivedNanos(), TimeUnit.NANOSECONDS);
+        Watchdog clock = new Watchdog(job, config.timeout());
         try {
             CommitPushed push = job.trigger().data();
             log.accept("build " + job.buildId() + ": " + push.repository() + " " + push.refName() + " @ " + job.commit());
@@ -109,26 +119,53 @@ public class BuildRunner {
             log.accept((settings.fromFile() ? "settings from " + config.settingsFile() : "no " + config.settingsFile()
                     + ": service defaults") + ": image " + settings.image() + ", dockerfile " + settings.dockerfile()
                     + " in " + settings.context() + ", timeout " + settings.timeout());
-            timer.restrict(settings.timeout());
+            clock.restrict(settings.timeout());
             steps.mark("settings");
             String shaTag = job.commit().substring(0, Math.min(config.shaTagLength(), job.commit().length()));
-            String repository = registry.address() + "/" + settings.image();
-            Map<String, String> labels = labels(push, shaTag);
 
             Optional<String> existing = registry.digest(settings.image(), shaTag, log);
             steps.mark("registry look-up");
-            if (existing.isPresent()) {
-                log.accept(repository + ":" + shaTag + " is already in the registry as " + existing.get()
-                        + ": no build");
-                ImageBuilt built = imageBuilt(push, settings, shaTag, existing.get(), labels, true);
-                publish(job.trigger().next(built, config.source(), Instant.now(), push.repository(), job.commit(),
-                        settings.image(), existing.get()));
-                skipLatency.record(System.nanoTime() - job.receivedNanos(), TimeUnit.NANOSECONDS);
-                finish(job, log, BuildOutcome.SKIPPED, "image already in the registry", built.artifactId(), startNanos,
-                        BuildJob.Disposition.ACK);
-                return;
+            if (existing.isEmpty()) {
+                clock.pause();
+                job.lookedUp(new LookedUp(log, clock, steps, settings, shaTag));
+                return true;
             }
+            log.accept(registry.address() + "/" + settings.image() + ":" + shaTag + " is already in the registry as "
+                    + existing.get() + ": no build");
+            ImageBuilt built = imageBuilt(push, settings, shaTag, existing.get(), labels(push, shaTag), true);
+            publish(job.trigger().next(built, config.source(), Instant.now(), push.repository(), job.commit(),
+                    settings.image(), existing.get()));
+            skipLatency.record(System.nanoTime() - job.receivedNanos(), TimeUnit.NANOSECONDS);
+            finish(job, log, BuildOutcome.SKIPPED, "image already in the registry", built.artifactId(),
+                    clock.elapsedNanos(), BuildJob.Disposition.ACK);
+        } catch (RuntimeException e) {
+            failed(job, log, e, clock);
+        } finally {
+            clock.cancel();
+            Thread.interrupted(); // a late watchdog interrupt must not leak into the next job of this thread
+        }
+        return false;
+    }
 
+    /**
+     * Builds {@code job} on the calling thread once {@link #lookUp} found its image missing: checks out a clean
+     * context, builds, pushes every tag, confirms the manifest in the registry, announces; completes
+     * {@link BuildJob#done()}.
+     */
+    public void build(BuildJob job) {
+        LookedUp lookedUp = job.lookedUp();
+        BuildLog log = lookedUp.log();
+        Watchdog clock = lookedUp.clock();
+        StepTimes steps = lookedUp.steps();
+        BuildSettings settings = lookedUp.settings();
+        String shaTag = lookedUp.shaTag();
+        queueWait.record(steps.mark("wait for a build slot"), TimeUnit.NANOSECONDS);
+        clock.resume();
+        Path workspace = null;
+        try {
+            CommitPushed push = job.trigger().data();
+            String repository = registry.address() + "/" + settings.image();
+            Map<String, String> labels = labels(push, shaTag);
             workspace = Files.createDirectories(config.workDir().resolve("builds"))
                     .resolve(GitClient.safeName(job.buildId()) + "-" + System.nanoTime());
             git.checkout(push.repository(), job.commit(), workspace, log);
@@ -149,9 +186,8 @@ public class BuildRunner {
 
             String imageId = docker.build(new DockerEngineClient.BuildRequest(context, dockerfile, tags, labels,
                     settings.buildArgs(), settings.target()), log, job.abort(), () -> {
-                        long now = System.nanoTime();
-                        startOverhead.record(now - job.receivedNanos(), TimeUnit.NANOSECONDS);
-                        prepare.record(now - startNanos, TimeUnit.NANOSECONDS);
+                        startOverhead.record(System.nanoTime() - job.receivedNanos(), TimeUnit.NANOSECONDS);
+                        prepare.record(clock.elapsedNanos(), TimeUnit.NANOSECONDS);
                         log.accept("prepared in " + steps);
                         publish(job.trigger().next(new BuildStarted(job.buildId(), push.repository(),
                                 push.repository(), job.commit(), push.refName()), config.source(), Instant.now(),
@@ -163,7 +199,7 @@ public class BuildRunner {
             for (String extra : settings.extraTags()) {
                 docker.push(repository, extra, log, job.abort());
             }
-            timer.cancel(); // the image is built and pushed: what remains is announcing it
+            clock.cancel(); // the image is built and pushed: what remains is announcing it
             long pushDone = System.nanoTime();
             String digest = registry.digest(settings.image(), shaTag, log).orElseThrow(() -> new InfrastructureException(
                     "registry " + registry.address() + " does not list " + settings.image() + ":" + shaTag
@@ -179,32 +215,35 @@ public class BuildRunner {
             if (config.removeAfterPush()) {
                 tags.forEach(t -> docker.removeTag(t, log));
             }
-            finish(job, log, BuildOutcome.SUCCESS, null, built.artifactId(), startNanos, BuildJob.Disposition.ACK);
+            finish(job, log, BuildOutcome.SUCCESS, null, built.artifactId(), clock.elapsedNanos(),
+                    BuildJob.Disposition.ACK);
         } catch (RuntimeException | IOException e) {
-            timer.cancel();
-            Thread.interrupted(); // the watchdog's interrupt has done its job; announcing must not be interrupted
-            failed(job, log, e, timer, startNanos);
+            failed(job, log, e, clock);
         } finally {
-            timer.cancel();
+            clock.cancel();
             Thread.interrupted(); // a late watchdog interrupt must not leak into the next job of this thread
             deleteQuietly(workspace);
         }
     }
 
-    private void failed(BuildJob job, BuildLog log, Exception e, Watchdog timer, long startNanos) {
+    private void failed(BuildJob job, BuildLog log, Exception e, Watchdog clock) {
+        clock.cancel();
+        Thread.interrupted(); // the watchdog's interrupt has done its job; announcing must not be interrupted
         try {
-            if (timer.fired()) {
-                String reason = "build exceeded its timeout of " + timer.limit() + " and was stopped";
+            if (clock.fired()) {
+                String reason = "build exceeded its timeout of " + clock.limit() + " and was stopped";
                 log.accept(reason);
-                finish(job, log, BuildOutcome.TIMED_OUT, reason, null, startNanos, BuildJob.Disposition.ACK);
+                finish(job, log, BuildOutcome.TIMED_OUT, reason, null, clock.elapsedNanos(), BuildJob.Disposition.ACK);
             } else if (e instanceof BuildFailedException) {
                 log.accept("build failed: " + e.getMessage());
-                finish(job, log, BuildOutcome.FAILURE, e.getMessage(), null, startNanos, BuildJob.Disposition.ACK);
+                finish(job, log, BuildOutcome.FAILURE, e.getMessage(), null, clock.elapsedNanos(),
+                        BuildJob.Disposition.ACK);
             } else {
                 String reason = e instanceof InfrastructureException ? e.getMessage() : "unexpected error: " + e;
                 LOG.errorf(e, "build %s failed", job.buildId());
                 log.accept("build failed: " + reason);
-                finish(job, log, BuildOutcome.FAILURE, reason, null, startNanos, BuildJob.Disposition.deadLetter(e));
+                finish(job, log, BuildOutcome.FAILURE, reason, null, clock.elapsedNanos(),
+                        BuildJob.Disposition.deadLetter(e));
             }
         } catch (RuntimeException publishing) {
             LOG.errorf(publishing, "could not announce the end of build %s", job.buildId());
@@ -212,10 +251,10 @@ public class BuildRunner {
         }
     }
 
-    /** Announces the end of a build and completes the job. */
-    void finish(BuildJob job, BuildLog log, BuildOutcome outcome, String reason, String artifactId, long startNanos,
+    /** Announces the end of a build that ran for {@code ranNanos} and completes the job. */
+    void finish(BuildJob job, BuildLog log, BuildOutcome outcome, String reason, String artifactId, long ranNanos,
             BuildJob.Disposition disposition) {
-        long durationMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        long durationMs = TimeUnit.NANOSECONDS.toMillis(ranNanos);
         BuildFinished finished = new BuildFinished(job.buildId(), job.repository(), job.repository(), job.commit(),
                 job.branch(), outcome, durationMs, reason, log.tail(), artifactId);
         Instant now = Instant.now();
@@ -230,9 +269,11 @@ public class BuildRunner {
         job.done().complete(disposition);
     }
 
-    /** A build log for jobs that end without running (superseded). */
+    /** The log of {@code job}: the one its look-up began, else a new one. */
     BuildLog logFor(BuildJob job) {
-        return new BuildLog(job.buildId(), config.logTailLines(), line -> publisher.log(job.buildId(), line));
+        LookedUp lookedUp = job.lookedUp();
+        return lookedUp != null ? lookedUp.log()
+                : new BuildLog(job.buildId(), config.logTailLines(), line -> publisher.log(job.buildId(), line));
     }
 
     private void publish(EventEnvelope<?> envelope) {
@@ -279,11 +320,14 @@ public class BuildRunner {
         private final StringBuilder text = new StringBuilder();
         private long last = System.nanoTime();
 
-        void mark(String step) {
+        /** Ends {@code step}; returns how long it took, in nanoseconds. */
+        long mark(String step) {
             long now = System.nanoTime();
+            long took = now - last;
             text.append(text.length() == 0 ? "" : ", ").append(step).append(' ')
-                    .append(TimeUnit.NANOSECONDS.toMillis(now - last)).append(" ms");
+                    .append(TimeUnit.NANOSECONDS.toMillis(took)).append(" ms");
             last = now;
+            return took;
         }
 
         @Override
@@ -292,34 +336,59 @@ public class BuildRunner {
         }
     }
 
-    /** Stops a build at its timeout: the limit starts with the service's and may be shortened by the settings. */
+    /**
+     * Stops a build at its timeout: the limit starts with the service's and may be shortened by the settings. The clock
+     * runs while the job is in a lane (look-up, build slot), not while it waits for a build slot.
+     */
     private final class Watchdog {
 
         private final BuildJob job;
-        private final long startNanos = System.nanoTime();
         private volatile boolean fired;
         private volatile Duration limit;
+        private long spentNanos;
+        private long sinceNanos;
+        private boolean running;
         private ScheduledFuture<?> task;
 
         Watchdog(BuildJob job, Duration limit) {
             this.job = job;
-            schedule(limit);
+            this.limit = limit;
+            resume();
+        }
+
+        /** Starts or continues the clock; a timeout interrupts the calling thread. */
+        synchronized void resume() {
+            job.abort().bind(Thread.currentThread());
+            sinceNanos = System.nanoTime();
+            running = true;
+            schedule();
+        }
+
+        /** Stops the clock while the job waits for a build slot. */
+        synchronized void pause() {
+            task.cancel(false);
+            spentNanos = elapsedNanos();
+            running = false;
         }
 
         synchronized void restrict(Duration newLimit) {
             if (newLimit.compareTo(limit) < 0) {
                 task.cancel(false);
-                schedule(newLimit);
+                limit = newLimit;
+                schedule();
             }
         }
 
-        private synchronized void schedule(Duration newLimit) {
-            this.limit = newLimit;
-            long remaining = newLimit.toNanos() - (System.nanoTime() - startNanos);
+        /** How long the job has been in a lane. */
+        synchronized long elapsedNanos() {
+            return spentNanos + (running ? System.nanoTime() - sinceNanos : 0);
+        }
+
+        private void schedule() {
             task = watchdog.schedule(() -> {
                 fired = true;
                 job.abort().abort();
-            }, Math.max(0, remaining), TimeUnit.NANOSECONDS);
+            }, Math.max(0, limit.toNanos() - elapsedNanos()), TimeUnit.NANOSECONDS);
         }
 
         boolean fired() {

@@ -11,41 +11,44 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
- * Runs at most {@code concurrency} builds at once, fair across repositories (round robin over the repositories
- * with queued builds), and supersedes a queued build when a newer commit of the same repository and branch is queued.
- * Running builds are never superseded.
+ * Runs each job through two lanes, each with its own bound and fair across repositories (round robin over the
+ * repositories with waiting jobs): the look-up lane (is the commit's image already in the registry?), then, only for
+ * a missing image, the build lane (the build slots). A job waiting for either lane is superseded by a newer job of
+ * the same repository and branch, also when the newer one was submitted while the older one was being looked up.
+ * A job in a lane is never cut short.
  */
 public final class BuildScheduler {
 
-    private final int concurrency;
-    private final Executor workers;
-    private final Consumer<BuildJob> runner;
+    private final Lane lookUps;
+    private final Lane builds;
     private final BiConsumer<BuildJob, BuildJob> onSuperseded;
 
-    private final Map<String, Deque<BuildJob>> queues = new HashMap<>();
-    private final Deque<String> rotation = new ArrayDeque<>();
     private final Map<String, BuildJob> active = new HashMap<>();
-    private int running;
+    /** The newest job of each repository and branch that has active jobs. */
+    private final Map<String, BuildJob> newest = new HashMap<>();
 
     /**
-     * @param runner       runs one job to its end on a worker thread
-     * @param onSuperseded called with (older, newer) for each queued job a newer one replaced
+     * @param lookUp       looks one job up to its end on a worker thread; true when it needs a build slot
+     * @param build        runs one job's build to its end on a worker thread
+     * @param onSuperseded called with (older, newer) for each waiting job a newer one replaced
      */
-    public BuildScheduler(int concurrency, Executor workers, Consumer<BuildJob> runner,
+    public BuildScheduler(int lookUpConcurrency, Executor lookUpWorkers, Predicate<BuildJob> lookUp,
+            int buildConcurrency, Executor buildWorkers, Consumer<BuildJob> build,
             BiConsumer<BuildJob, BuildJob> onSuperseded) {
-        if (concurrency < 1) {
-            throw new IllegalArgumentException("concurrency must be at least 1, got " + concurrency);
-        }
-        this.concurrency = concurrency;
-        this.workers = workers;
-        this.runner = runner;
+        this.builds = new Lane("build", buildConcurrency, buildWorkers, job -> {
+            build.accept(job);
+            return false;
+        }, null);
+        this.lookUps = new Lane("look-up", lookUpConcurrency, lookUpWorkers, lookUp, builds);
         this.onSuperseded = onSuperseded;
     }
 
     /**
-     * Queues {@code job}, or returns the queued or running job with the same build id (a redelivered event joins it).
+     * Queues {@code job} for its look-up, or returns the active job with the same build id (a redelivered event joins
+     * it).
      */
     public BuildJob submit(BuildJob job) {
         List<BuildJob> superseded = new ArrayList<>();
@@ -54,23 +57,16 @@ public final class BuildScheduler {
             if (existing != null) {
                 return existing;
             }
-            Deque<BuildJob> queue = queues.computeIfAbsent(job.repository(), r -> new ArrayDeque<>());
-            for (Iterator<BuildJob> it = queue.iterator(); it.hasNext();) {
-                BuildJob queued = it.next();
-                if (queued.branch().equals(job.branch())) {
-                    it.remove();
-                    active.remove(queued.buildId());
-                    superseded.add(queued);
-                }
+            for (Lane lane : List.of(lookUps, builds)) {
+                lane.removeWaiting(job.repository(), job.branch(), superseded);
             }
-            if (queue.isEmpty() && !rotation.contains(job.repository())) {
-                rotation.addLast(job.repository());
-            }
-            queue.addLast(job);
+            superseded.forEach(old -> active.remove(old.buildId()));
+            newest.put(branchKey(job), job);
             active.put(job.buildId(), job);
+            lookUps.enqueue(job);
         }
         superseded.forEach(old -> onSuperseded.accept(old, job));
-        dispatch();
+        dispatch(lookUps);
         return job;
     }
 
@@ -84,48 +80,155 @@ public final class BuildScheduler {
         return new ArrayList<>(active.values());
     }
 
+    /** Jobs waiting for a build slot. */
     public synchronized int queued() {
-        return queues.values().stream().mapToInt(Deque::size).sum();
+        return builds.waiting();
     }
 
+    /** Jobs in a build slot. */
     public synchronized int running() {
-        return running;
+        return builds.running;
     }
 
+    /** Jobs waiting for the look-up lane. */
+    public synchronized int lookUpsQueued() {
+        return lookUps.waiting();
+    }
+
+    /** Jobs being looked up. */
+    public synchronized int lookUpsRunning() {
+        return lookUps.running;
+    }
+
+    /** Build slots. */
     public int concurrency() {
-        return concurrency;
+        return builds.concurrency;
     }
 
-    private void dispatch() {
+    private void dispatch(Lane lane) {
         while (true) {
             BuildJob next;
             synchronized (this) {
-                if (running >= concurrency || rotation.isEmpty()) {
+                next = lane.take();
+                if (next == null) {
                     return;
                 }
+            }
+            BuildJob job = next;
+            lane.workers.execute(() -> run(lane, job));
+        }
+    }
+
+    private void run(Lane lane, BuildJob job) {
+        boolean onward = false;
+        try {
+            onward = lane.work.test(job);
+        } finally {
+            BuildJob supersededBy = null;
+            synchronized (this) {
+                lane.running--;
+                BuildJob newer = newest.get(branchKey(job));
+                if (onward && newer == job) {
+                    lane.next.enqueue(job);
+                } else {
+                    supersededBy = onward ? newer : null;
+                    retire(job);
+                }
+            }
+            if (supersededBy != null) {
+                onSuperseded.accept(job, supersededBy);
+            }
+            dispatch(lane);
+            if (onward) {
+                dispatch(lane.next);
+            }
+        }
+    }
+
+    /** Forgets an ended job; a branch's newest job is kept while older jobs of the branch are active. */
+    private void retire(BuildJob job) {
+        active.remove(job.buildId());
+        String key = branchKey(job);
+        if (active.values().stream().noneMatch(other -> branchKey(other).equals(key))) {
+            newest.remove(key);
+        }
+    }
+
+    private static String branchKey(BuildJob job) {
+        return job.repository() + "\u0000" + job.branch();
+    }
+
+    /** One bounded, fair lane; its state is guarded by the scheduler. */
+    private static final class Lane {
+
+        final int concurrency;
+        final Executor workers;
+        /** Runs one job; true when it goes on to {@link #next}. */
+        final Predicate<BuildJob> work;
+        final Lane next;
+        final Map<String, Deque<BuildJob>> queues = new HashMap<>();
+        final Deque<String> rotation = new ArrayDeque<>();
+        int running;
+
+        Lane(String name, int concurrency, Executor workers, Predicate<BuildJob> work, Lane next) {
+            if (concurrency < 1) {
+                throw new IllegalArgumentException(name + " concurrency must be at least 1, got " + concurrency);
+            }
+            this.concurrency = concurrency;
+            this.workers = workers;
+            this.work = work;
+            this.next = next;
+        }
+
+        void enqueue(BuildJob job) {
+            if (!rotation.contains(job.repository())) {
+                rotation.addLast(job.repository());
+            }
+            queues.computeIfAbsent(job.repository(), r -> new ArrayDeque<>()).addLast(job);
+            job.state(BuildJob.State.QUEUED);
+        }
+
+        /** Moves the waiting jobs of {@code branch} to {@code removed}; the repository keeps its turn. */
+        void removeWaiting(String repository, String branch, List<BuildJob> removed) {
+            Deque<BuildJob> queue = queues.get(repository);
+            if (queue == null) {
+                return;
+            }
+            for (Iterator<BuildJob> it = queue.iterator(); it.hasNext();) {
+                BuildJob queued = it.next();
+                if (queued.branch().equals(branch)) {
+                    it.remove();
+                    removed.add(queued);
+                }
+            }
+            if (queue.isEmpty()) {
+                queues.remove(repository);
+            }
+        }
+
+        /** The next job to run, counted as running, or null when the lane is full or empty. */
+        BuildJob take() {
+            while (running < concurrency && !rotation.isEmpty()) {
                 String repository = rotation.pollFirst();
                 Deque<BuildJob> queue = queues.get(repository);
-                next = queue.pollFirst();
+                if (queue == null) {
+                    continue; // its waiting jobs were superseded while it waited for its turn
+                }
+                BuildJob job = queue.pollFirst();
                 if (queue.isEmpty()) {
                     queues.remove(repository);
                 } else {
                     rotation.addLast(repository);
                 }
                 running++;
-                next.state(BuildJob.State.RUNNING);
+                job.state(BuildJob.State.RUNNING);
+                return job;
             }
-            BuildJob job = next;
-            workers.execute(() -> {
-                try {
-                    runner.accept(job);
-                } finally {
-                    synchronized (this) {
-                        running--;
-                        active.remove(job.buildId());
-                    }
-                    dispatch();
-                }
-            });
+            return null;
+        }
+
+        int waiting() {
+            return queues.values().stream().mapToInt(Deque::size).sum();
         }
     }
 }

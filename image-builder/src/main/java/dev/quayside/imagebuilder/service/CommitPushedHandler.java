@@ -9,6 +9,7 @@ import dev.quayside.imagebuilder.config.BuilderConfig;
 import dev.quayside.imagebuilder.messaging.EventPublisher;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.context.Scope;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,14 +21,17 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
  * Handles {@link CommitPushed}: ignores what is not a branch push of an app repository (saying why), queues a build
  * per commit (a redelivered event joins the queued or running build of its commit), and supersedes older queued
- * builds of the same branch.
+ * builds of the same branch. A build is looked up first in the look-up lane (an image that already exists never waits
+ * for a build slot), and takes a build slot only when its image is missing.
  */
 @ApplicationScoped
 public class CommitPushedHandler {
@@ -44,9 +48,8 @@ public class CommitPushedHandler {
     private final BuildRunner runner;
     private final MeterRegistry meters;
     private final BuildScheduler scheduler;
-    private final ExecutorService workers;
-    private final java.util.Map<String, io.opentelemetry.context.Context> traceContexts =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final ExecutorService lookUpWorkers;
+    private final ExecutorService buildWorkers;
     private final ExecutorService announcer = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "build-superseded");
         t.setDaemon(true);
@@ -59,24 +62,40 @@ public class CommitPushedHandler {
         this.runner = runner;
         this.meters = meters;
         int concurrency = config.concurrency() > 0 ? config.concurrency() : Runtime.getRuntime().availableProcessors();
-        AtomicInteger threads = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(concurrency, r -> {
-            Thread t = new Thread(r, "image-build-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        // a build runs on a worker thread, later: it continues the trace of the event that queued it
-        this.scheduler = new BuildScheduler(concurrency, workers, job -> {
-            io.opentelemetry.context.Context trace = traceContexts.remove(job.buildId());
-            try (io.opentelemetry.context.Scope scope = trace != null ? trace.makeCurrent()
-                    : io.opentelemetry.context.Scope.noop()) {
-                runner.run(job);
-            }
-        }, this::superseded);
+        // below 1, the scheduler refuses the setting, saying which lane
+        this.lookUpWorkers = Executors.newFixedThreadPool(Math.max(1, config.lookupConcurrency()),
+                daemons("image-lookup-"));
+        this.buildWorkers = Executors.newFixedThreadPool(concurrency, daemons("image-build-"));
+        this.scheduler = new BuildScheduler(config.lookupConcurrency(), lookUpWorkers,
+                job -> traced(job, () -> runner.lookUp(job)), concurrency, buildWorkers,
+                job -> traced(job, () -> {
+                    runner.build(job);
+                    return null;
+                }), this::superseded);
         Gauge.builder("quayside.image-builder.queue.size", scheduler, BuildScheduler::queued)
                 .description("builds waiting for a slot").register(meters);
         Gauge.builder("quayside.image-builder.running", scheduler, BuildScheduler::running)
                 .description("builds running").register(meters);
+        Gauge.builder("quayside.image-builder.lookup.queue.size", scheduler, BuildScheduler::lookUpsQueued)
+                .description("builds waiting for the look-up lane").register(meters);
+        Gauge.builder("quayside.image-builder.lookup.running", scheduler, BuildScheduler::lookUpsRunning)
+                .description("builds being looked up").register(meters);
+    }
+
+    /** A job runs on a worker thread, later: it continues the trace of the event that queued it. */
+    private static <T> T traced(BuildJob job, Supplier<T> work) {
+        try (Scope scope = job.trace().makeCurrent()) {
+            return work.get();
+        }
+    }
+
+    private static ThreadFactory daemons(String prefix) {
+        AtomicInteger threads = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     /**
@@ -107,7 +126,6 @@ public class CommitPushedHandler {
             LOG.infof("event %s joins build %s already %s", event.id(), buildId, running.get().state());
             return new Accepted(Optional.of(buildId), Uni.createFrom().voidItem(), running.get().done());
         }
-        traceContexts.put(buildId, io.opentelemetry.context.Context.current());
         Uni<Void> queued = publisher.send(event.next(new BuildQueued(buildId, push.repository(), push.repository(),
                 push.after(), push.refName()), config.source(), job.queuedAt(), buildId));
         Uni<Void> submitted = queued.invoke(() -> {
@@ -155,14 +173,13 @@ public class CommitPushedHandler {
     }
 
     private void superseded(BuildJob older, BuildJob newer) {
-        traceContexts.remove(older.buildId());
         announcer.execute(() -> {
             BuildLog log = runner.logFor(older);
             String reason = "superseded by " + newer.commit() + " on " + newer.branch();
-            log.accept("build " + older.buildId() + " " + reason + " before it started");
+            log.accept("build " + older.buildId() + " " + reason + " before it was built");
             try {
-                runner.finish(older, log, BuildOutcome.SUPERSEDED, reason, null, older.receivedNanos(),
-                        BuildJob.Disposition.ACK);
+                runner.finish(older, log, BuildOutcome.SUPERSEDED, reason, null,
+                        System.nanoTime() - older.receivedNanos(), BuildJob.Disposition.ACK);
             } catch (RuntimeException e) {
                 LOG.errorf(e, "could not announce that build %s was superseded", older.buildId());
                 older.done().complete(BuildJob.Disposition.deadLetter(e));
@@ -172,7 +189,8 @@ public class CommitPushedHandler {
 
     @PreDestroy
     void stop() {
-        workers.shutdownNow();
+        lookUpWorkers.shutdownNow();
+        buildWorkers.shutdownNow();
         announcer.shutdownNow();
     }
 

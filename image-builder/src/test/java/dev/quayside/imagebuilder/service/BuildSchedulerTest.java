@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -25,6 +26,9 @@ import org.junit.jupiter.api.Test;
 class BuildSchedulerTest {
 
     private final ExecutorService threads = Executors.newCachedThreadPool();
+    private final List<String> lookedUp = new CopyOnWriteArrayList<>();
+    private final Set<String> existing = ConcurrentHashMap.newKeySet();
+    private final Map<String, CountDownLatch> heldLookUps = new ConcurrentHashMap<>();
     private final List<String> started = new CopyOnWriteArrayList<>();
     private final List<String> superseded = new CopyOnWriteArrayList<>();
     private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
@@ -34,11 +38,27 @@ class BuildSchedulerTest {
     @AfterEach
     void stop() {
         gates.values().forEach(CountDownLatch::countDown);
+        heldLookUps.values().forEach(CountDownLatch::countDown);
         threads.shutdownNow();
     }
 
-    private BuildScheduler scheduler(int concurrency) {
-        return new BuildScheduler(concurrency, threads, job -> {
+    /**
+     * Look-ups answer at once (unless {@link #holdLookUp held}): the image exists for the commits in {@code existing};
+     * builds run until their gate opens.
+     */
+    private BuildScheduler scheduler(int lookUpConcurrency, int buildConcurrency) {
+        return new BuildScheduler(lookUpConcurrency, threads, job -> {
+            lookedUp.add(job.buildId());
+            CountDownLatch held = heldLookUps.get(job.buildId());
+            try {
+                if (held != null) {
+                    held.await(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return !existing.contains(job.commit());
+        }, buildConcurrency, threads, job -> {
             started.add(job.buildId());
             maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
             try {
@@ -49,6 +69,10 @@ class BuildSchedulerTest {
                 concurrent.decrementAndGet();
             }
         }, (older, newer) -> superseded.add(older.buildId() + " by " + newer.buildId()));
+    }
+
+    private CountDownLatch holdLookUp(String buildId) {
+        return heldLookUps.computeIfAbsent(buildId, id -> new CountDownLatch(1));
     }
 
     private CountDownLatch gate(String buildId) {
@@ -66,13 +90,12 @@ class BuildSchedulerTest {
 
     @Test
     void atMostConcurrencyBuildsRunAtOnce() {
-        BuildScheduler scheduler = scheduler(2);
+        BuildScheduler scheduler = scheduler(8, 2);
         for (int i = 0; i < 5; i++) {
             scheduler.submit(job("repo" + i, "main", "c" + i));
         }
-        await().atMost(Duration.ofSeconds(5)).until(() -> started.size() == 2);
+        await().atMost(Duration.ofSeconds(5)).until(() -> started.size() == 2 && scheduler.queued() == 3);
         assertThat(scheduler.running()).isEqualTo(2);
-        assertThat(scheduler.queued()).isEqualTo(3);
         gates.keySet().forEach(id -> gate(id).countDown());
         for (int i = 0; i < 5; i++) {
             gate("repo" + i + "/main@c" + i).countDown();
@@ -83,13 +106,14 @@ class BuildSchedulerTest {
 
     @Test
     void repositoriesTakeTurns() {
-        BuildScheduler scheduler = scheduler(1);
+        BuildScheduler scheduler = scheduler(1, 1);
         scheduler.submit(job("blocker", "main", "b"));
         await().atMost(Duration.ofSeconds(5)).until(() -> started.size() == 1);
         scheduler.submit(job("busy", "one", "a1"));
         scheduler.submit(job("busy", "two", "a2"));
         scheduler.submit(job("busy", "three", "a3"));
         scheduler.submit(job("quiet", "main", "q1"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> scheduler.queued() == 4);
         for (String id : List.of("blocker/main@b", "busy/one@a1", "quiet/main@q1", "busy/two@a2", "busy/three@a3")) {
             await().atMost(Duration.ofSeconds(5)).until(() -> started.contains(id));
             gate(id).countDown();
@@ -100,14 +124,15 @@ class BuildSchedulerTest {
 
     @Test
     void aNewerCommitSupersedesTheQueuedOneOfItsBranchButNotARunningOne() {
-        BuildScheduler scheduler = scheduler(1);
+        BuildScheduler scheduler = scheduler(1, 1);
         scheduler.submit(job("app", "main", "c1"));
         await().atMost(Duration.ofSeconds(5)).until(() -> started.size() == 1);
         scheduler.submit(job("app", "main", "c2"));
         scheduler.submit(job("app", "feature", "f1"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> scheduler.queued() == 2);
         scheduler.submit(job("app", "main", "c3"));
         assertThat(superseded).containsExactly("app/main@c2 by app/main@c3");
-        assertThat(scheduler.queued()).isEqualTo(2);
+        await().atMost(Duration.ofSeconds(5)).until(() -> scheduler.queued() == 2);
         gate("app/main@c1").countDown();
         await().atMost(Duration.ofSeconds(5)).until(() -> started.size() == 2);
         gate(started.get(1)).countDown();
@@ -117,7 +142,7 @@ class BuildSchedulerTest {
 
     @Test
     void aRedeliveredBuildJoinsTheQueuedOrRunningOne() {
-        BuildScheduler scheduler = scheduler(1);
+        BuildScheduler scheduler = scheduler(1, 1);
         BuildJob running = scheduler.submit(job("app", "main", "c1"));
         await().atMost(Duration.ofSeconds(5)).until(() -> started.size() == 1);
         BuildJob queued = scheduler.submit(job("app", "main", "c2"));
@@ -126,9 +151,87 @@ class BuildSchedulerTest {
         assertThat(superseded).isEmpty();
     }
 
+    /** Look-up lane of 2, one build slot: slow/main@s1 holds the slot and {@code waiting} waits for it. */
+    private BuildScheduler slotTakenAndWaitedFor(BuildJob waiting) {
+        BuildScheduler scheduler = scheduler(2, 1);
+        scheduler.submit(job("slow", "main", "s1"));
+        scheduler.submit(waiting);
+        await().atMost(Duration.ofSeconds(5)).until(() -> started.size() == 1 && scheduler.queued() == 1);
+        return scheduler;
+    }
+
+    @Test
+    void anImageThatExistsIsAnsweredWhileEveryBuildSlotIsBusy() {
+        BuildScheduler scheduler = slotTakenAndWaitedFor(job("waiting", "main", "w1"));
+        existing.add("e1");
+
+        scheduler.submit(job("built", "main", "e1"));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> scheduler.active("built/main@e1").isEmpty());
+        assertThat(lookedUp).contains("built/main@e1");
+        assertThat(started).as("the build slot still holds the first build").containsExactly("slow/main@s1");
+        assertThat(scheduler.queued()).isEqualTo(1);
+        gate("slow/main@s1").countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> started.size() == 2);
+        assertThat(started).containsExactly("slow/main@s1", "waiting/main@w1");
+    }
+
+    @Test
+    void aNewerCommitWhoseImageExistsSupersedesTheOlderOneWaitingForASlot() {
+        BuildScheduler scheduler = slotTakenAndWaitedFor(job("app", "main", "c1"));
+        existing.add("e2");
+
+        scheduler.submit(job("app", "main", "e2"));
+
+        assertThat(superseded).containsExactly("app/main@c1 by app/main@e2");
+        await().atMost(Duration.ofSeconds(5)).until(() -> scheduler.activeJobs().size() == 1);
+        assertThat(scheduler.queued()).isZero();
+        gate("slow/main@s1").countDown();
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> scheduler.running() == 0);
+        assertThat(started).containsExactly("slow/main@s1");
+    }
+
+    @Test
+    void aCommitStillBeingLookedUpWhenANewerOneArrivesIsSupersededInsteadOfWaitingForASlot() {
+        BuildScheduler scheduler = scheduler(2, 1);
+        scheduler.submit(job("slow", "main", "s1"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> started.size() == 1);
+        CountDownLatch older = holdLookUp("app/main@c1");
+        scheduler.submit(job("app", "main", "c1"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> lookedUp.contains("app/main@c1"));
+        existing.add("e2");
+        scheduler.submit(job("app", "main", "e2"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> scheduler.active("app/main@e2").isEmpty());
+        assertThat(superseded).as("a job in a lane is not cut short").isEmpty();
+
+        older.countDown();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> superseded.size() == 1);
+        assertThat(superseded).containsExactly("app/main@c1 by app/main@e2");
+        assertThat(scheduler.queued()).isZero();
+        assertThat(scheduler.activeJobs()).extracting(BuildJob::buildId).containsExactly("slow/main@s1");
+    }
+
+    @Test
+    void atMostLookUpConcurrencyLookUpsRunAtOnce() {
+        BuildScheduler scheduler = scheduler(2, 1);
+        for (int i = 0; i < 3; i++) {
+            holdLookUp("repo" + i + "/main@c" + i);
+            scheduler.submit(job("repo" + i, "main", "c" + i));
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> lookedUp.size() == 2);
+        assertThat(scheduler.lookUpsRunning()).isEqualTo(2);
+        assertThat(scheduler.lookUpsQueued()).isEqualTo(1);
+        heldLookUps.values().forEach(CountDownLatch::countDown);
+        await().atMost(Duration.ofSeconds(5)).until(() -> lookedUp.size() == 3 && scheduler.lookUpsRunning() == 0);
+    }
+
     @Test
     void concurrencyMustBePositive() {
-        assertThatThrownBy(() -> new BuildScheduler(0, threads, j -> { }, (a, b) -> { }))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("concurrency must be at least 1, got 0");
+        assertThatThrownBy(() -> new BuildScheduler(1, threads, j -> true, 0, threads, j -> { }, (a, b) -> { }))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("build concurrency must be at least 1, got 0");
+        assertThatThrownBy(() -> new BuildScheduler(0, threads, j -> true, 1, threads, j -> { }, (a, b) -> { }))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("look-up concurrency must be at least 1, got 0");
     }
 }
