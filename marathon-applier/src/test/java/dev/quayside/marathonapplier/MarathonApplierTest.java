@@ -300,6 +300,28 @@ class MarathonApplierTest {
                 .contains("quayside_marathon_applier_syncs_in_flight");
     }
 
+    @Test
+    @Order(10)
+    void aNewAppWhoseHealthCheckNeverPassesFailsWhenMarathonEndsItsDeployment() throws Exception {
+        // nothing to roll back to: Marathon (the stand-in, after 12 s) ends the deployment and leaves the app unhealthy
+        putKv("marathon/staging/sick.json", app("/staging/sick", V1, 1, "/no-such-page"));
+        Instant sent = Instant.now();
+        EventEnvelope<ConfigSynced> sync = sync("c13", List.of(PREFIX + "marathon/staging/sick.json"), List.of());
+
+        DeploymentFailed failed = awaitOutcome(DeploymentFailed.class, sync.chainId(), "/staging/sick");
+        Duration took = Duration.between(sent, Instant.now());
+        assertThat(failed.reason()).isEqualTo(DeploymentFailed.Reason.HEALTH_CHECK);
+        assertThat(failed.message()).as("names the health check that never passed")
+                .contains("HTTP /no-such-page").contains("Marathon ended deployment " + failed.deployment().deploymentId());
+        assertThat(took).as("decided when Marathon ended the deployment, not at the applier's deadline (40 s)")
+                .isLessThan(Duration.ofSeconds(30));
+        assertThat(outcomesOf(sync.chainId(), PipelineEvent.class)).hasSize(1);
+
+        deleteKv("marathon/staging/sick.json");
+        HTTP.send(HttpRequest.newBuilder(URI.create(marathon + "/v2/apps/staging/sick?force=true")).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     // ---- helpers -------------------------------------------------------------------------------------------------
 
     static String app(String id, String image, int instances, String healthPath) {

@@ -22,7 +22,8 @@ import java.util.stream.Stream;
 /**
  * Marathon's {@code /v2/events} stream (Server-Sent Events), per environment, used as a <em>hint</em>: a
  * {@code deployment_success}/{@code deployment_failed}/{@code deployment_info} for a deployment wakes whoever follows
- * it, who then confirms by polling. Events can be missed (leader change, dropped stream): the stream reconnects with
+ * it, who then confirms by polling; whether a deployment's end was announced as success or failure is kept until its
+ * follower {@link #forget forgets} it. Events can be missed (leader change, dropped stream): the stream reconnects with
  * back-off, and followers poll anyway at their interval.
  */
 @ApplicationScoped
@@ -38,6 +39,8 @@ public class MarathonEventStream {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition signal = lock.newCondition();
     private final Map<String, Long> lastEvent = new ConcurrentHashMap<>();
+    /** Per deployment: {@code deployment_success} or {@code deployment_failed}, once Marathon announced its end. */
+    private final Map<String, String> ends = new ConcurrentHashMap<>();
     private volatile boolean stopped;
 
     MarathonEventStream(MarathonClient.Endpoints endpoints, MeterRegistry metrics) {
@@ -69,6 +72,25 @@ public class MarathonEventStream {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Whether Marathon's stream announced that {@code deploymentId} failed ({@code deployment_failed}: its deadline
+     * passed, it was cancelled or superseded). A hint like the others: false says nothing.
+     */
+    public boolean reportedFailed(String deploymentId) {
+        return "deployment_failed".equals(ends.get(deploymentId));
+    }
+
+    /** Whether Marathon's stream announced that {@code deploymentId} succeeded ({@code deployment_success}). */
+    public boolean reportedSucceeded(String deploymentId) {
+        return "deployment_success".equals(ends.get(deploymentId));
+    }
+
+    /** Drops what was seen about {@code deploymentId}: its follower is done with it. */
+    public void forget(String deploymentId) {
+        lastEvent.remove(deploymentId);
+        ends.remove(deploymentId);
     }
 
     private Thread startReader(String environment) {
@@ -118,8 +140,11 @@ public class MarathonEventStream {
             if (id == null) {
                 return;
             }
-            metrics.counter("quayside.marathon.events", "environment", environment, "type",
-                    event.path("eventType").asText("unknown")).increment();
+            String type = event.path("eventType").asText("unknown");
+            metrics.counter("quayside.marathon.events", "environment", environment, "type", type).increment();
+            if (type.equals("deployment_success") || type.equals("deployment_failed")) {
+                ends.put(id, type);
+            }
             lastEvent.merge(id, 1L, Long::sum);
             lock.lock();
             try {

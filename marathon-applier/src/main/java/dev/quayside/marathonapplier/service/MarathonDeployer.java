@@ -51,6 +51,12 @@ public class MarathonDeployer {
                 .publishPercentiles(0.5, 0.95, 0.99).register(metrics);
     }
 
+    /**
+     * How long a deployment Marathon ended (without saying whether it succeeded) must stay short of the new version
+     * running healthy before that is its outcome: Marathon's task list may lag its deployment list for a moment.
+     */
+    static final Duration ENDED_CONFIRMATION = Duration.ofSeconds(1);
+
     /** The label that ties a Marathon app to its definition file, so a removed file finds its app. */
     public static final String FILE_LABEL = "quayside.file";
 
@@ -178,43 +184,84 @@ public class MarathonDeployer {
         throw new PlatformException(409, "still locked by deployments " + deploymentIds + " at the deadline");
     }
 
-    /** Polls until the deployment is gone and the app runs the new version with enough healthy tasks. */
+    /**
+     * Polls until the deployment is gone and the app runs the new version with enough healthy tasks. When Marathon
+     * ends the deployment without that (its own deadline passed: a new app stays unhealthy, an update is rolled back),
+     * that is the outcome at once, not at {@code deployment-deadline}.
+     */
     Outcome follow(String environment, String appId, PutResult put, JsonNode definition) {
         Instant deadline = Instant.now().plus(config.deploymentDeadline());
         String lastState = "no tasks yet";
         long hints = 0;
-        while (Instant.now().isBefore(deadline)) {
-            boolean running = put.deploymentId() != null
-                    && marathon.runningDeployments(environment).contains(put.deploymentId());
-            Optional<JsonNode> app = marathon.app(environment, appId);
-            if (app.isEmpty()) {
-                return Outcome.failed(DeploymentFailed.Reason.ERROR, "app " + appId + " disappeared during its deployment");
+        Instant endedAt = null; // when the deployment was first seen gone with the new version not (yet) healthy
+        try {
+            while (Instant.now().isBefore(deadline)) {
+                boolean running = put.deploymentId() != null
+                        && marathon.runningDeployments(environment).contains(put.deploymentId());
+                Optional<JsonNode> app = marathon.app(environment, appId);
+                if (app.isEmpty()) {
+                    return Outcome.failed(DeploymentFailed.Reason.ERROR, "app " + appId + " disappeared during its deployment");
+                }
+                Convergence convergence = Convergence.of(app.get(), put.version());
+                lastState = convergence.describe();
+                // what runs must be what was sent: Marathon (or an operator) may have rolled the deployment back
+                boolean runsWanted = definition == null || DefinitionMatcher.matches(definition, app.get());
+                if (!running && runsWanted && convergence.converged()) {
+                    return Outcome.ok();
+                }
+                if (!running && put.deploymentId() != null && !runsWanted) {
+                    boolean checked = app.get().path("healthChecks").size() > 0 || definition.path("healthChecks").size() > 0;
+                    return Outcome.failed(checked ? DeploymentFailed.Reason.HEALTH_CHECK : DeploymentFailed.Reason.ERROR,
+                            "Marathon ended deployment " + put.deploymentId() + " without the new definition running"
+                                    + (checked ? " healthy" : "") + "; the app now runs version "
+                                    + app.get().path("version").asText() + " (" + lastState + ")");
+                }
+                if (!running && put.deploymentId() != null) {
+                    endedAt = endedAt == null ? Instant.now() : endedAt;
+                    if (endedUnhealthy(put.deploymentId(), endedAt)) {
+                        return ended(put.deploymentId(), app.get(), convergence);
+                    }
+                }
+                // Marathon's events wake us early; polling (above) decides
+                if (put.deploymentId() == null) {
+                    sleep(config.pollInterval());
+                } else {
+                    hints = events.awaitHint(environment, put.deploymentId(), hints, config.pollInterval());
+                }
             }
-            Convergence convergence = Convergence.of(app.get(), put.version());
-            lastState = convergence.describe();
-            // what runs must be what was sent: Marathon (or an operator) may have rolled the deployment back
-            boolean runsWanted = definition == null || DefinitionMatcher.matches(definition, app.get());
-            if (!running && runsWanted && convergence.converged()) {
-                return Outcome.ok();
-            }
-            if (!running && put.deploymentId() != null && !runsWanted) {
-                boolean checked = app.get().path("healthChecks").size() > 0 || definition.path("healthChecks").size() > 0;
-                return Outcome.failed(checked ? DeploymentFailed.Reason.HEALTH_CHECK : DeploymentFailed.Reason.ERROR,
-                        "Marathon ended deployment " + put.deploymentId() + " without the new definition running"
-                                + (checked ? " healthy" : "") + "; the app now runs version "
-                                + app.get().path("version").asText() + " (" + lastState + ")");
-            }
-            // Marathon's events wake us early; polling (above) decides
-            if (put.deploymentId() == null) {
-                sleep(config.pollInterval());
-            } else {
-                hints = events.awaitHint(environment, put.deploymentId(), hints, config.pollInterval());
+        } finally {
+            if (put.deploymentId() != null) {
+                events.forget(put.deploymentId());
             }
         }
         boolean tasksStarted = !lastState.startsWith("0/");
         return Outcome.failed(tasksStarted ? DeploymentFailed.Reason.HEALTH_CHECK : DeploymentFailed.Reason.TIMEOUT,
                 "deployment " + put.deploymentId() + " did not finish within " + config.deploymentDeadline() + ": "
                         + lastState);
+    }
+
+    /**
+     * Whether a deployment that is gone while the new version is not running healthy has ended that way: at once when
+     * Marathon's stream said {@code deployment_failed}; never when it said {@code deployment_success} (the task list
+     * lags: keep polling); otherwise once it has stayed so for {@link #ENDED_CONFIRMATION}.
+     */
+    private boolean endedUnhealthy(String deploymentId, Instant endedAt) {
+        if (events.reportedFailed(deploymentId)) {
+            return true;
+        }
+        return !events.reportedSucceeded(deploymentId)
+                && Duration.between(endedAt, Instant.now()).compareTo(ENDED_CONFIRMATION) >= 0;
+    }
+
+    /** The outcome of a deployment Marathon ended with the new version (still the app's) not running healthy. */
+    private static Outcome ended(String deploymentId, JsonNode app, Convergence convergence) {
+        String ended = "Marathon ended deployment " + deploymentId + " before the new version was "
+                + (convergence.checked() ? "healthy" : "running") + " (" + convergence.describe() + ")";
+        if (!convergence.checked()) {
+            return Outcome.failed(DeploymentFailed.Reason.ERROR, ended);
+        }
+        String checks = Convergence.failingChecks(app);
+        return Outcome.failed(DeploymentFailed.Reason.HEALTH_CHECK, checks.isEmpty() ? ended : ended + ": " + checks);
     }
 
     private boolean rollbackEnabled(String environment) {
@@ -303,6 +350,38 @@ public class MarathonDeployer {
 
         String describe() {
             return running + "/" + wanted + " tasks of the new version running" + (checked ? ", " + healthy + " healthy" : "");
+        }
+
+        /**
+         * The app's health checks that do not pass on all its tasks, each with the last failure they report, e.g. {@code health check HTTP /health
+         * (port index 0) did not pass: HTTP 404 from ...}.
+         */
+        static String failingChecks(JsonNode app) {
+            List<String> checks = new ArrayList<>();
+            JsonNode healthChecks = app.path("healthChecks");
+            for (int i = 0; i < healthChecks.size(); i++) {
+                JsonNode check = healthChecks.get(i);
+                String protocol = check.path("protocol").asText("HTTP");
+                String target = protocol.contains("COMMAND") ? check.path("command").path("value").asText("")
+                        : protocol.contains("HTTP") ? check.path("path").asText("/") : "";
+                String port = check.has("port") ? "port " + check.path("port").asInt()
+                        : "port index " + check.path("portIndex").asInt(0);
+                String cause = null;
+                boolean passes = app.path("tasks").size() > 0;
+                for (JsonNode task : app.path("tasks")) {
+                    JsonNode result = task.path("healthCheckResults").path(i);
+                    passes &= result.path("alive").asBoolean(false);
+                    if (!result.path("alive").asBoolean(false) && result.hasNonNull("lastFailureCause")) {
+                        cause = result.path("lastFailureCause").asText();
+                    }
+                }
+                if (passes) {
+                    continue;
+                }
+                checks.add("health check " + protocol + (target.isEmpty() ? "" : " " + target) + " (" + port
+                        + ") did not pass" + (cause == null ? "" : ": " + cause));
+            }
+            return String.join("; ", checks);
         }
     }
 }
