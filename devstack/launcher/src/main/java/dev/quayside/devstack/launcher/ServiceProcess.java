@@ -25,7 +25,11 @@ public final class ServiceProcess implements AutoCloseable {
     /** The services' JVM options, one per line (a {@code java @file} argument file), relative to the checkout. */
     public static final String JVM_OPTIONS = "deploy/jvm.options";
 
-    /** The class-data archive's file name in {@code quarkus-app/}. */
+    /**
+     * The class-data archive's file name, beside {@code quarkus-app/} in the module's {@code target/}: a build replaces
+     * {@code quarkus-app/} as a whole, the archive outlives it ({@code bin/quayside} keeps {@code quarkus-run.jar} as
+     * it was when its class path did not change, so that the JVM still accepts the archive).
+     */
     public static final String ARCHIVE = "app-cds.jsa";
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -47,7 +51,7 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /**
-     * What a start does with the service's class-data archive {@code quarkus-app/app-cds.jsa} (AppCDS: the classes a
+     * What a start does with the service's class-data archive {@code target/app-cds.jsa} (AppCDS: the classes a
      * run loaded, mapped at the next start instead of loaded, parsed and verified again; docs/operations.md). An
      * archive is current when it is newer than the packaged app ({@code quarkus-run.jar}, rewritten by every build).
      */
@@ -56,7 +60,7 @@ public final class ServiceProcess implements AutoCloseable {
         USE,
         /**
          * Use a current archive; when there is none, this run records one: the JVM writes every class it loaded to
-         * {@code app-cds.jsa} when the service stops (gracefully, see {@link #close()}). Never for two instances of
+         * {@code target/app-cds.jsa} when the service stops (gracefully, see {@link #close()}). Never for two instances of
          * one module at a time: they would write the same file.
          */
         USE_OR_RECORD
@@ -89,11 +93,11 @@ public final class ServiceProcess implements AutoCloseable {
             // the archive names the class path as it was recorded (relative), hence the working directory
             boolean recording = false;
             if (hasCurrentArchive(app)) {
-                command.add("-XX:SharedArchiveFile=" + ARCHIVE);
+                command.add("-XX:SharedArchiveFile=../" + ARCHIVE);
             } else if (archive == ClassArchive.USE_OR_RECORD) {
                 recording = true;
-                Files.deleteIfExists(app.resolve(ARCHIVE));
-                command.add("-XX:ArchiveClassesAtExit=" + ARCHIVE);
+                Files.deleteIfExists(archiveOf(app));
+                command.add("-XX:ArchiveClassesAtExit=../" + ARCHIVE);
             }
             command.add("-Dquarkus.http.port=" + port);
             command.add("-Dquarkus.http.host=127.0.0.1");
@@ -195,10 +199,15 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** The class-data archive of {@code app} (a {@code quarkus-app} directory). */
+    public static Path archiveOf(Path app) {
+        return app.resolveSibling(ARCHIVE);
+    }
+
     /** Whether {@code app} (a {@code quarkus-app} directory) has a class-data archive newer than its packaged app. */
     public static boolean hasCurrentArchive(Path app) {
         try {
-            Path archive = app.resolve(ARCHIVE);
+            Path archive = archiveOf(app);
             return Files.isRegularFile(archive) && Files.getLastModifiedTime(archive)
                     .compareTo(Files.getLastModifiedTime(app.resolve("quarkus-run.jar"))) > 0;
         } catch (IOException e) {

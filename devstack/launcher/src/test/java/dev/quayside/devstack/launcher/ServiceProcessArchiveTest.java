@@ -38,7 +38,7 @@ class ServiceProcessArchiveTest {
     @Test
     void recordsAnArchiveWhenThereIsNoneUsesACurrentOneAndRecordsAgainAfterABuild() throws Exception {
         Path app = packageApp();
-        Path archive = app.resolve(ServiceProcess.ARCHIVE);
+        Path archive = ServiceProcess.archiveOf(app);
 
         // USE without an archive: starts without one, writes none
         run(ServiceProcess.ClassArchive.USE);
