@@ -846,12 +846,15 @@ final class MarathonScheduler {
                 killingCount++;
             }
         }
-        // kill old tasks as far as the minimum health capacity allows; unhealthy and oldest first
-        int canKill = Math.min(old.size(), old.size() + freshReady - minHealthy);
+        // kill old tasks as far as the minimum health capacity allows, counting only the tasks that are healthy now
+        // (an old task failing a check does not hold capacity up); not-ready first, then unhealthy, then oldest
+        int oldReady = (int) old.stream().filter(Task::ready).count();
+        int canKill = (old.size() - oldReady) + Math.max(0, Math.min(oldReady, oldReady + freshReady - minHealthy));
         if (n == 0) {
             canKill = old.size();
         }
-        old.sort(Comparator.comparing((Task t) -> !t.unhealthy()).thenComparing(t -> t.stagedAt));
+        old.sort(Comparator.comparing(Task::ready).thenComparing((Task t) -> !t.unhealthy())
+                .thenComparing(t -> t.stagedAt));
         int killed = 0;
         for (int i = 0; i < canKill; i++) {
             kill(old.get(i), false);
