@@ -137,11 +137,11 @@ public final class ThroughputBench {
      */
     private Path snapshotServices(Path into) throws IOException {
         for (String module : ThroughputStack.MODULES) {
-            Path from = root.resolve(module).resolve("target/quarkus-app");
+            Path from = ServiceProcess.appOf(root, module);
             if (!Files.isRegularFile(from.resolve("quarkus-run.jar"))) {
                 throw new IllegalStateException(from + "/quarkus-run.jar is missing: build first (./mvnw -B install -DskipTests)");
             }
-            Path to = into.resolve(module).resolve("target/quarkus-app");
+            Path to = ServiceProcess.appOf(into, module);
             try (var files = Files.walk(from)) {
                 for (Path file : (Iterable<Path>) files::iterator) {
                     Path target = to.resolve(from.relativize(file).toString());
@@ -152,6 +152,11 @@ public final class ThroughputBench {
                         Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
                     }
                 }
+            }
+            // the class-data archive lives beside quarkus-app/ (a build replaces that directory)
+            if (Files.isRegularFile(ServiceProcess.archiveOf(from))) {
+                Files.copy(ServiceProcess.archiveOf(from), ServiceProcess.archiveOf(to), StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.COPY_ATTRIBUTES);
             }
         }
         Path options = root.resolve(ServiceProcess.JVM_OPTIONS);

@@ -95,7 +95,7 @@ public final class QuaysideUp {
      */
     static boolean train(Path root, Path home, PrintStream out) {
         List<String> stale = LocalRun.SERVICES.keySet().stream()
-                .filter(service -> !ServiceProcess.hasCurrentArchive(root.resolve(service).resolve("target/quarkus-app")))
+                .filter(service -> !ServiceProcess.hasCurrentArchive(ServiceProcess.appOf(root, service)))
                 .toList();
         if (stale.isEmpty()) {
             out.println("QUAYSIDE TRAINED: every service's class-data archive is current");
@@ -118,8 +118,8 @@ public final class QuaysideUp {
                 return false;
             }
         }
-        List<String> missing = stale.stream().filter(service -> !ServiceProcess.hasCurrentArchive(
-                root.resolve(service).resolve("target/quarkus-app"))).toList();
+        List<String> missing = stale.stream()
+                .filter(service -> !ServiceProcess.hasCurrentArchive(ServiceProcess.appOf(root, service))).toList();
         if (!missing.isEmpty()) {
             out.println("QUAYSIDE FAILED: no class-data archive was written for " + missing + " (logs in "
                     + trainingHome.resolve("logs") + ")");

@@ -80,7 +80,7 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public static ServiceProcess start(Path root, String module, int port, Map<String, String> properties,
             Path logDir, ClassArchive archive) {
-        Path app = root.resolve(module).resolve("target/quarkus-app");
+        Path app = appOf(root, module);
         if (!Files.isRegularFile(app.resolve("quarkus-run.jar"))) {
             throw new IllegalStateException(app.resolve("quarkus-run.jar")
                     + " is missing: build first (./mvnw -B package -DskipTests)");
@@ -197,6 +197,11 @@ public final class ServiceProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
         }
+    }
+
+    /** {@code module}'s packaged app, the {@code quarkus-app} directory. */
+    public static Path appOf(Path root, String module) {
+        return root.resolve(module).resolve("target/quarkus-app");
     }
 
     /** The class-data archive of {@code app} (a {@code quarkus-app} directory). */
