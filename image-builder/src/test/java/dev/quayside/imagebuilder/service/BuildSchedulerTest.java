@@ -155,6 +155,9 @@ class BuildSchedulerTest {
     private BuildScheduler slotTakenAndWaitedFor(BuildJob waiting) {
         BuildScheduler scheduler = scheduler(2, 1);
         scheduler.submit(job("slow", "main", "s1"));
+        // s1 takes the slot before the other job is looked up: with both in the look-up lane at once, whichever
+        // look-up ends first would take it
+        await().atMost(Duration.ofSeconds(5)).until(() -> started.contains("slow/main@s1"));
         scheduler.submit(waiting);
         await().atMost(Duration.ofSeconds(5)).until(() -> started.size() == 1 && scheduler.queued() == 1);
         return scheduler;
