@@ -11,6 +11,7 @@ import com.github.dockerjava.api.command.PullImageResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
 import dev.quayside.devstack.docker.DockerEngine;
 import dev.quayside.devstack.docker.LocalRegistry;
+import dev.quayside.devstack.docker.SampleApp;
 import dev.quayside.devstack.kafka.KafkaBrokerResource;
 import dev.quayside.events.BuildFinished;
 import dev.quayside.events.BuildOutcome;
@@ -31,6 +32,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.eclipse.microprofile.config.ConfigProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -154,6 +157,57 @@ class ImageBuilderTest {
                 docker.removeContainerCmd(container).withForce(true).exec();
             }
             docker.removeImageCmd(image + "@" + digest).withForce(true).exec();
+        }
+    }
+
+    @Test
+    void aSymlinkLeavingTheRepositoryFailsTheBuildNamingTheLinkAndNothingOfTheHostIsPushed() {
+        Commits repo = Commits.sampleApp(repos, "leak", "1.0.0");
+        repo.link("www/leak", "/etc");
+        String absolute = repo.commit("a link to the build host's /etc");
+        BuildFinished finished = build(repo, absolute);
+        assertThat(finished.outcome()).as(finished.reason()).isEqualTo(BuildOutcome.FAILURE);
+        assertThat(finished.reason()).isEqualTo("symbolic link www/leak -> /etc points outside the repository: "
+                + "a build may only read the commit's own files");
+        assertThat(kafka.started(finished.buildId())).as("no docker build started").isEmpty();
+        assertThat(kafka.imagesBuilt(repo.name(), absolute)).isEmpty();
+        assertThat(RestartableRegistryResource.registry().digest(repo.name(), absolute.substring(0, 12))).isEmpty();
+
+        SampleApp.git(repo.work(), "rm", "-q", "www/leak");
+        repo.link("www/up", "..").link("www/escape", "up/..");
+        String chained = repo.commit("links that only escape when followed one through the other");
+        BuildFinished viaChain = build(repo, chained);
+        assertThat(viaChain.outcome()).as(viaChain.reason()).isEqualTo(BuildOutcome.FAILURE);
+        assertThat(viaChain.reason()).startsWith("symbolic link www/escape -> up/.. points outside the repository");
+        assertThat(kafka.imagesBuilt(repo.name(), chained)).isEmpty();
+    }
+
+    @Test
+    void aSymlinkInsideTheRepositoryIsPackedAsALinkNotAsTheFilesItPointsTo() throws Exception {
+        Commits repo = Commits.sampleApp(repos, "inner-link", "1.0.0");
+        repo.link("www/current", ".").link("www/index-copy", "version");
+        String commit = repo.commit("links that stay inside the repository");
+        BuildFinished finished = build(repo, commit);
+        assertThat(finished.outcome()).as(finished.reason() + "\n" + String.join("\n", finished.logTail()))
+                .isEqualTo(BuildOutcome.SUCCESS);
+        String image = RestartableRegistryResource.registry().address() + "/" + repo.name();
+        String digest = RestartableRegistryResource.registry().digest(repo.name(), commit.substring(0, 12)).orElseThrow();
+        docker.pullImageCmd(image + "@" + digest).exec(new PullImageResultCallback()).awaitCompletion(2, TimeUnit.MINUTES);
+        String container = docker.createContainerCmd(image + "@" + digest).exec().getId();
+        try {
+            assertThat(entry(container, "/www/current").isSymbolicLink()).as("www/current stays a link").isTrue();
+            assertThat(entry(container, "/www/current").getLinkName()).isEqualTo(".");
+            assertThat(entry(container, "/www/index-copy").getLinkName()).isEqualTo("version");
+        } finally {
+            docker.removeContainerCmd(container).withForce(true).exec();
+            docker.removeImageCmd(image + "@" + digest).withForce(true).exec();
+        }
+    }
+
+    /** The first tar entry of {@code path} copied out of {@code container} (a link is copied as a link). */
+    private static TarArchiveEntry entry(String container, String path) throws IOException {
+        try (var tar = new TarArchiveInputStream(docker.copyArchiveFromContainerCmd(container, path).exec())) {
+            return tar.getNextEntry();
         }
     }
 

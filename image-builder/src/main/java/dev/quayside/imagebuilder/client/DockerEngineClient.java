@@ -18,6 +18,10 @@ import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -29,7 +33,7 @@ import java.util.function.Consumer;
 
 /**
  * The Docker engine through docker-java (zerodep transport: {@code unix://} sockets and {@code tcp://} hosts):
- * builds, pushes, removes images. Engine outages become {@link InfrastructureException}s retried with
+ * builds (from a context packed by {@link BuildContext}), pushes, removes images. Engine outages become {@link InfrastructureException}s retried with
  * {@link Backoff}; errors of the build itself become {@link BuildFailedException}s.
  */
 @ApplicationScoped
@@ -99,31 +103,53 @@ public class DockerEngineClient {
                 onStart.run();
             }
         };
-        return backoff.call("docker build", log, () -> buildOnce(request, log, abort, once));
+        Path archive = null;
+        try {
+            long packing = System.nanoTime();
+            archive = Files.createTempFile(request.context().toAbsolutePath().getParent(), "context-", ".tar");
+            try (OutputStream out = Files.newOutputStream(archive)) {
+                BuildContext.pack(request.context(), request.dockerfile(), out);
+            }
+            log.accept("build context packed in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - packing)
+                    + " ms (" + Files.size(archive) / 1024 + " KiB)");
+            Path packed = archive;
+            return backoff.call("docker build", log, () -> buildOnce(request, packed, log, abort, once));
+        } catch (IOException | UncheckedIOException e) {
+            throw new BuildFailedException("cannot pack the build context: " + e.getMessage(), e);
+        } finally {
+            if (archive != null) {
+                try {
+                    Files.deleteIfExists(archive);
+                } catch (IOException e) {
+                    log.accept("could not delete the packed context " + archive + ": " + e.getMessage());
+                }
+            }
+        }
     }
 
-    private String buildOnce(BuildRequest request, Consumer<String> log, Abort abort, Runnable onStart) {
+    private String buildOnce(BuildRequest request, Path archive, Consumer<String> log, Abort abort,
+            Runnable onStart) {
         ping();
         onStart.run();
-        long packing = System.nanoTime();
-        BuildImageCmd cmd;
+        String dockerfile = request.context().toAbsolutePath().normalize()
+                .relativize(request.dockerfile().toAbsolutePath().normalize()).toString();
+        InputStream context;
         try {
-            cmd = docker.buildImageCmd()
-                    .withBaseDirectory(request.context().toFile())
-                    .withDockerfile(request.dockerfile().toFile()) // packs the context, honouring .dockerignore
-                    .withTags(request.tags())
-                    .withLabels(request.labels())
-                    .withPull(false)
-                    .withRemove(true)
-                    .withForcerm(true);
-        } catch (RuntimeException e) {
-            throw new BuildFailedException("cannot pack the build context: " + e.getMessage(), e);
+            context = Files.newInputStream(archive);
+        } catch (IOException e) {
+            throw new BuildFailedException("cannot read the packed build context: " + e.getMessage(), e);
         }
+        BuildImageCmd cmd = docker.buildImageCmd(context)
+                .withDockerfilePath(dockerfile)
+                .withTags(request.tags())
+                .withLabels(request.labels())
+                .withPull(false)
+                .withRemove(true)
+                .withForcerm(true);
         request.buildArgs().forEach(cmd::withBuildArg);
         if (request.target() != null) {
             cmd.withTarget(request.target());
         }
-        log.accept("build context packed in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - packing) + " ms");
         AtomicReference<String> imageId = new AtomicReference<>();
         AtomicReference<String> error = new AtomicReference<>();
         Timer.Sample sample = Timer.start();
@@ -162,6 +188,7 @@ public class DockerEngineClient {
         } finally {
             abort.unwatch();
             sample.stop(buildTimer);
+            closeQuietly(context);
         }
         if (abort.aborted()) {
             throw new BuildFailedException("build stopped");
@@ -237,6 +264,14 @@ public class DockerEngineClient {
             // already gone
         } catch (RuntimeException e) {
             log.accept("could not remove local image " + image + ": " + e.getMessage());
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException e) {
+            // the engine has read it, or the build failed anyway
         }
     }
 

@@ -8,9 +8,14 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -102,19 +107,25 @@ public class GitClient {
 
     /**
      * Writes the tree of {@code commit} into the empty folder {@code target}: regular and executable files and
-     * symbolic links; submodules are skipped (reported to {@code log}).
+     * symbolic links; submodules are skipped (reported to {@code log}). Links are made after every file is written (so
+     * no write goes through one), and every link must stay inside {@code target}, written as it is and followed
+     * through any other link: a build reads the commit's own files and nothing of the build host.
+     *
+     * @throws BuildFailedException naming the first link that points outside, or a path that escapes
      */
     public void checkout(String repository, String commit, Path target, Consumer<String> log) {
         synchronized (lock(repository)) {
             try (Repository repo = open(repository); RevWalk walk = new RevWalk(repo);
                     TreeWalk tree = new TreeWalk(repo); ObjectReader reader = repo.newObjectReader()) {
                 Files.createDirectories(target);
+                Path root = target.toAbsolutePath().normalize();
                 tree.addTree(walk.parseCommit(ObjectId.fromString(commit)).getTree());
                 tree.setRecursive(true);
+                Map<Path, String> links = new LinkedHashMap<>();
                 int files = 0;
                 while (tree.next()) {
-                    Path file = target.resolve(tree.getPathString()).normalize();
-                    if (!file.startsWith(target)) {
+                    Path file = root.resolve(tree.getPathString()).normalize();
+                    if (!file.startsWith(root) || file.equals(root)) {
                         throw new BuildFailedException("path escapes the checkout: " + tree.getPathString());
                     }
                     FileMode mode = tree.getFileMode(0);
@@ -122,12 +133,13 @@ public class GitClient {
                         log.accept("skipping submodule " + tree.getPathString());
                         continue;
                     }
-                    Files.createDirectories(file.getParent());
                     byte[] content = reader.open(tree.getObjectId(0)).getBytes();
                     if (mode == FileMode.SYMLINK) {
-                        Files.createSymbolicLink(file, Path.of(new String(content, StandardCharsets.UTF_8)));
+                        links.put(file, new String(content, StandardCharsets.UTF_8));
                     } else {
-                        try (OutputStream out = Files.newOutputStream(file)) {
+                        Files.createDirectories(file.getParent());
+                        try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW,
+                                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
                             out.write(content);
                         }
                         if (mode == FileMode.EXECUTABLE_FILE) {
@@ -136,10 +148,33 @@ public class GitClient {
                     }
                     files++;
                 }
-                log.accept("checked out " + files + " files of " + commit);
+                for (Map.Entry<Path, String> link : links.entrySet()) {
+                    Files.createDirectories(link.getKey().getParent());
+                    Files.createSymbolicLink(link.getKey(), Path.of(link.getValue()));
+                }
+                for (Map.Entry<Path, String> link : links.entrySet()) {
+                    requireInside(root, link.getKey(), link.getValue());
+                }
+                log.accept("checked out " + files + " files of " + commit
+                        + (links.isEmpty() ? "" : " (" + links.size() + " symbolic links, all inside the repository)"));
+            } catch (FileAlreadyExistsException e) {
+                throw new BuildFailedException("the tree of " + commit + " names " + e.getFile() + " twice", e);
             } catch (IOException e) {
                 throw new UncheckedIOException("checking out " + commit + " of " + repository, e);
             }
+        }
+    }
+
+    /** Throws when the link {@code link -> written} leads outside {@code root}, as written or once followed. */
+    private static void requireInside(Path root, Path link, String written) throws IOException {
+        Path as = Path.of(written);
+        boolean inside = !as.isAbsolute() && link.getParent().resolve(as).normalize().startsWith(root);
+        if (inside && Files.exists(link)) { // follows every link on the way, as a reader of the file would
+            inside = link.toRealPath().startsWith(root.toRealPath());
+        }
+        if (!inside) {
+            throw new BuildFailedException("symbolic link " + root.relativize(link) + " -> " + written
+                    + " points outside the repository: a build may only read the commit's own files");
         }
     }
 

@@ -58,6 +58,18 @@ public final class Commits {
         }
     }
 
+    /** Makes {@code path} of the working copy a symbolic link to {@code target} (not yet committed). */
+    public Commits link(String path, String target) {
+        try {
+            Path file = work.resolve(path);
+            Files.createDirectories(file.getParent());
+            Files.createSymbolicLink(file, Path.of(target));
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Commits and pushes the working copy; returns the new commit id. */
     public String commit(String message) {
         last = SampleApp.commitAndPush(work, message);
