@@ -46,19 +46,58 @@ public final class KafkaBroker implements AutoCloseable {
     private final String bootstrapServers;
     private final Path dataDir;
     private final Path logFile;
+    private final Scram scram;
 
-    private KafkaBroker(Process process, String bootstrapServers, Path dataDir, Path logFile) {
+    private KafkaBroker(Process process, String bootstrapServers, Path dataDir, Path logFile, Scram scram) {
         this.process = process;
         this.bootstrapServers = bootstrapServers;
         this.dataDir = dataDir;
         this.logFile = logFile;
+        this.scram = scram;
     }
 
-    /** Options of a broker; {@code port} 0 picks a free one, {@code dataDir} null uses a temporary folder. */
-    public record Options(int port, Path dataDir, int defaultPartitions, boolean exitWithParent) {
+    /**
+     * Options of a broker; {@code port} 0 picks a free one, {@code dataDir} null uses a temporary folder;
+     * {@code scram} non-null makes the client listener require SASL/SCRAM-SHA-256 authentication.
+     */
+    public record Options(int port, Path dataDir, int defaultPartitions, boolean exitWithParent, Scram scram) {
+
+        public Options(int port, Path dataDir, int defaultPartitions, boolean exitWithParent) {
+            this(port, dataDir, defaultPartitions, exitWithParent, null);
+        }
 
         public static Options forTests() {
             return new Options(0, null, 1, true);
+        }
+
+        /** These options with a client listener that only lets {@code scram}'s user in. */
+        public Options withScram(Scram scram) {
+            return new Options(port, dataDir, defaultPartitions, exitWithParent, scram);
+        }
+    }
+
+    /**
+     * A SASL/SCRAM-SHA-256 user: the broker's one user (also used between the broker and itself), created in the
+     * storage when it is formatted, as {@code kafka-storage format --add-scram} does.
+     */
+    public record Scram(String username, String password) {
+
+        public Scram {
+            if (!username.matches("[A-Za-z0-9._-]+") || !password.matches("[A-Za-z0-9._~+/=-]+")) {
+                throw new IllegalArgumentException("SCRAM user and password: letters, digits and ._-~+/= only");
+            }
+        }
+
+        /** The JAAS line a client (or the broker's listener) logs in with. */
+        public String jaasConfig() {
+            return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + username
+                    + "\" password=\"" + password + "\";";
+        }
+
+        /** The Kafka client properties that authenticate as this user. */
+        public Map<String, String> clientProperties() {
+            return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "SCRAM-SHA-256",
+                    "sasl.jaas.config", jaasConfig());
         }
     }
 
@@ -94,7 +133,7 @@ public final class KafkaBroker implements AutoCloseable {
             int controllerPort = freePort();
             Path config = dataDir.resolve("server.properties");
             Files.writeString(config, serverProperties(port, controllerPort, dataDir.resolve("logs"),
-                    options.defaultPartitions()));
+                    options.defaultPartitions(), options.scram()));
             Path logFile = dataDir.resolve("broker.log");
             List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xms128m", "-Xmx512m",
                     "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true",
@@ -103,12 +142,16 @@ public final class KafkaBroker implements AutoCloseable {
             if (options.exitWithParent()) {
                 command.add("--exit-on-stdin-eof");
             }
+            if (options.scram() != null) {
+                command.add("--add-scram=SCRAM-SHA-256=[name=" + options.scram().username() + ",password="
+                        + options.scram().password() + "]");
+            }
             Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .start();
             String bootstrap = "127.0.0.1:" + port;
-            KafkaBroker broker = new KafkaBroker(process, bootstrap, dataDir, logFile);
+            KafkaBroker broker = new KafkaBroker(process, bootstrap, dataDir, logFile, options.scram());
             broker.awaitReady();
             LOG.info(() -> "Kafka broker ready on " + bootstrap + " (data in " + dataDir + ")");
             return broker;
@@ -119,6 +162,14 @@ public final class KafkaBroker implements AutoCloseable {
 
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /**
+     * What a Kafka client needs besides {@code bootstrap.servers} to talk to this broker: nothing, or the SASL/SCRAM
+     * login when the broker requires one.
+     */
+    public Map<String, String> clientProperties() {
+        return scram == null ? Map.of() : scram.clientProperties();
     }
 
     public Path dataDir() {
@@ -135,13 +186,19 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Creates topics that do not exist yet, each with {@code partitions} partitions; existing ones are left alone. */
     public void createTopics(int partitions, Collection<String> topics) {
-        createTopics(bootstrapServers, partitions, topics, Map.of());
+        createTopics(bootstrapServers, clientProperties(), partitions, topics, Map.of());
     }
 
     /** Creates topics on any broker; {@code configs} applies to every topic (e.g. compaction). */
     public static void createTopics(String bootstrapServers, int partitions, Collection<String> topics,
             Map<String, String> configs) {
-        try (Admin admin = admin(bootstrapServers)) {
+        createTopics(bootstrapServers, Map.of(), partitions, topics, configs);
+    }
+
+    /** Like {@link #createTopics(String, int, Collection, Map)}, logging in with {@code client} properties. */
+    public static void createTopics(String bootstrapServers, Map<String, String> client, int partitions,
+            Collection<String> topics, Map<String, String> configs) {
+        try (Admin admin = admin(bootstrapServers, client)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t))
                     .map(t -> new NewTopic(t, partitions, (short) 1).configs(configs))
@@ -186,7 +243,7 @@ public final class KafkaBroker implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IllegalStateException("the Kafka broker exited with " + process.exitValue() + ":\n" + logTail());
             }
-            if (answers(bootstrapServers)) {
+            if (answers(bootstrapServers, clientProperties())) {
                 return;
             }
             sleep(200);
@@ -198,13 +255,18 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** True when a broker at {@code bootstrapServers} answers a metadata request. */
     public static boolean answers(String bootstrapServers) {
+        return answers(bootstrapServers, Map.of());
+    }
+
+    /** Like {@link #answers(String)}, logging in with {@code client} properties. */
+    public static boolean answers(String bootstrapServers, Map<String, String> client) {
         String[] hostPort = bootstrapServers.split(",")[0].split(":");
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])), 500);
         } catch (IOException | RuntimeException e) {
             return false;
         }
-        try (Admin admin = admin(bootstrapServers)) {
+        try (Admin admin = admin(bootstrapServers, client)) {
             return !admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -223,24 +285,31 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    private static Admin admin(String bootstrapServers) {
+    private static Admin admin(String bootstrapServers, Map<String, String> client) {
         Properties props = new Properties();
+        props.putAll(client);
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000);
         return Admin.create(props);
     }
 
-    static String serverProperties(int port, int controllerPort, Path logDir, int partitions) {
-        return String.join("\n",
+    static String serverProperties(int port, int controllerPort, Path logDir, int partitions, Scram scram) {
+        String listener = scram == null ? "PLAINTEXT" : "SASL_PLAINTEXT";
+        String sasl = scram == null ? "" : String.join("\n",
+                "sasl.enabled.mechanisms=SCRAM-SHA-256",
+                "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-256",
+                "listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=" + scram.jaasConfig(),
+                "");
+        return sasl + String.join("\n",
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "listeners=" + listener + "://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=" + listener + "://127.0.0.1:" + port,
                 "controller.listener.names=CONTROLLER",
-                "inter.broker.listener.name=PLAINTEXT",
-                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "inter.broker.listener.name=" + listener,
+                "listener.security.protocol.map=" + listener + ":" + listener + ",CONTROLLER:PLAINTEXT",
                 "log.dirs=" + logDir,
                 "num.partitions=" + partitions,
                 "auto.create.topics.enable=true",

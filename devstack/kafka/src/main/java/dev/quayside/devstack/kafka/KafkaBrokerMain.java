@@ -8,8 +8,10 @@ import java.util.Properties;
 
 /**
  * Entry point of the broker's own JVM: formats the KRaft storage when needed and runs a single-node broker+controller.
- * Arguments: {@code <server.properties> <clusterId> [--exit-on-stdin-eof]}. With the flag, the broker stops when its
- * parent closes standard input (the parent died), so no broker outlives the tests that started it.
+ * Arguments: {@code <server.properties> <clusterId> [--exit-on-stdin-eof] [--add-scram=<mechanism>=[name=..,password=..]]}.
+ * With the first flag, the broker stops when its parent closes standard input (the parent died), so no broker outlives
+ * the tests that started it; the second creates a SCRAM user when the storage is formatted (KRaft keeps SCRAM users in
+ * its metadata log, so they must exist before the broker's own listener can log in).
  */
 public final class KafkaBrokerMain {
 
@@ -28,16 +30,26 @@ public final class KafkaBrokerMain {
             properties.load(in);
         }
         Path logDir = Path.of(properties.getProperty("log.dirs"));
+        boolean exitWithParent = false;
+        java.util.List<String> format = new java.util.ArrayList<>(java.util.List.of("format", "--ignore-formatted",
+                "--cluster-id=" + clusterId, "-c", config.toString()));
+        for (int i = 2; i < args.length; i++) {
+            if (args[i].equals("--exit-on-stdin-eof")) {
+                exitWithParent = true;
+            } else if (args[i].startsWith("--add-scram=")) {
+                format.add("--add-scram");
+                format.add(args[i].substring("--add-scram=".length()));
+            }
+        }
         if (!Files.exists(logDir.resolve("meta.properties"))) {
             PrintStream out = System.out;
-            int rc = kafka.tools.StorageTool.execute(
-                    new String[] {"format", "--ignore-formatted", "--cluster-id=" + clusterId, "-c", config.toString()}, out);
+            int rc = kafka.tools.StorageTool.execute(format.toArray(String[]::new), out);
             if (rc != 0) {
                 System.err.println("formatting " + logDir + " failed with " + rc);
                 System.exit(rc);
             }
         }
-        if (args.length > 2 && args[2].equals("--exit-on-stdin-eof")) {
+        if (exitWithParent) {
             Thread watcher = new Thread(() -> {
                 try {
                     while (System.in.read() >= 0) {

@@ -71,4 +71,26 @@ class KafkaBrokerTest {
             }
         }
     }
+
+    @Test
+    void aBrokerWithScramLetsOnlyItsUserIn() throws Exception {
+        KafkaBroker.Scram scram = new KafkaBroker.Scram("quayside", "s3cret-" + System.nanoTime());
+        try (KafkaBroker broker = KafkaBroker.start(KafkaBroker.Options.forTests().withScram(scram))) {
+            broker.createTopics(1, List.of("secured"));
+            Properties props = new Properties();
+            props.putAll(broker.clientProperties());
+            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+            props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+            props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+                assertThat(producer.send(new ProducerRecord<>("secured", "k", "v")).get().topic()).isEqualTo("secured");
+            }
+
+            assertThat(KafkaBroker.answers(broker.bootstrapServers())).as("no login: refused").isFalse();
+            KafkaBroker.Scram wrong = new KafkaBroker.Scram("quayside", "not-the-password");
+            assertThat(KafkaBroker.answers(broker.bootstrapServers(), wrong.clientProperties()))
+                    .as("a wrong password: refused").isFalse();
+            assertThat(KafkaBroker.answers(broker.bootstrapServers(), broker.clientProperties())).isTrue();
+        }
+    }
 }
