@@ -3,6 +3,9 @@ package dev.quayside.devstack.marathon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.quayside.devstack.mesos.DockerTasks;
+import dev.quayside.devstack.mesos.Http;
+import dev.quayside.devstack.mesos.SampleImages;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.quayside.devstack.marathon;
 
+import dev.quayside.devstack.mesos.Http;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpRequest;
