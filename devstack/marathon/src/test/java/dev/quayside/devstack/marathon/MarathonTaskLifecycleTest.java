@@ -44,11 +44,7 @@ class MarathonTaskLifecycleTest {
 
     @AfterEach
     void deleteApps() {
-        for (Object a : Http.get(url + "/v2/apps").json().getJsonArray("apps")) {
-            Http.send("DELETE", url + "/v2/apps" + ((JsonObject) a).getString("id") + "?force=true", null);
-        }
-        await().atMost(Duration.ofSeconds(20)).until(() -> marathon.taskContainerIds().isEmpty()
-                && Http.get(url + "/v2/deployments").array().isEmpty());
+        StandIns.deleteAllApps(marathon);
     }
 
     static JsonObject web(String id, int instances, String image) {

@@ -71,4 +71,9 @@ final class SseRecorder implements AutoCloseable {
         response.cancel(true);
         reader.interrupt();
     }
+
+    /** When an event was published ({@code timestamp}), in epoch milliseconds. */
+    static long millis(JsonObject event) {
+        return java.time.Instant.parse(event.getString("timestamp")).toEpochMilli();
+    }
 }
