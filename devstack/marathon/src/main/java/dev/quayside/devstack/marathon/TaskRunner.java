@@ -229,7 +229,11 @@ final class TaskRunner {
     private void started(Task task, String containerId) {
         synchronized (lock) {
             task.containerId = containerId;
-            if (task.killRequested || closed || !current(task)) {
+            if (closed || !current(task)) {
+                discard(containerId, true); // nobody waits for this task any more
+                return;
+            }
+            if (task.killRequested) {
                 // killed while its container was being created: now there is something to stop
                 stopContainer(task, false);
                 return;
@@ -272,7 +276,6 @@ final class TaskRunner {
     }
 
     private void stopContainer(Task task, boolean failure) {
-        task.state = Task.KILLING;
         statusUpdate(task, Task.KILLING, "");
         String containerId = task.containerId;
         int grace = killGrace(task);
@@ -390,6 +393,9 @@ final class TaskRunner {
 
     /** Removes a container in the background; {@code stop} stops it first (without grace). */
     void discard(String containerId, boolean stop) {
+        if (pool.isShutdown()) {
+            return; // closing: close() removes what is left when it stops the tasks, else the next run adopts it
+        }
         pool.submit(() -> {
             if (stop) {
                 docker.stopAndRemove(containerId, 0);
