@@ -75,7 +75,7 @@ final class AppDefinitions {
             type(app, object, JsonObject.class, "jsobject");
         }
         for (String array : List.of("healthChecks", "constraints", "dependencies", "portDefinitions", "fetch",
-                "acceptedResourceRoles", "uris", "ports")) {
+                "acceptedResourceRoles", "uris", "ports", "networks")) {
             type(app, array, JsonArray.class, "jsarray");
         }
         if (app.getValue("instances") instanceof Number n && n.doubleValue() != Math.rint(n.doubleValue())) {

@@ -162,6 +162,10 @@ class MarathonNetworkingTest {
         JsonObject none = bridge14("/net/none");
         none.getJsonObject("container").getJsonObject("docker").put("network", "NONE");
         assertRefused(none, "/container/docker/network", "unsupported docker network type NONE");
+        Http.Response notAList = Http.send("POST", url + "/v2/apps", bridge15("/net/string").put("networks", "bridge")
+                .encode());
+        assertThat(notAList.status()).isEqualTo(400);
+        assertThat(notAList.json().getJsonArray("details").getJsonObject(0).getString("path")).isEqualTo("/networks");
         assertThat(Http.get(url + "/v2/apps").json().getJsonArray("apps")).isEmpty();
     }
 
