@@ -1,5 +1,6 @@
 package dev.quayside.bench;
 
+import dev.quayside.devstack.common.FreePorts;
 import dev.quayside.devstack.consul.ConsulStandIn;
 import dev.quayside.devstack.docker.SampleApp;
 import dev.quayside.devstack.kafka.KafkaBroker;
@@ -9,7 +10,6 @@ import dev.quayside.events.Topics;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -233,7 +233,7 @@ final class ThroughputStack implements AutoCloseable {
                         properties.put("quayside.marathon-applier.defaults.chronos-url", marathon.chronosUrl());
                     }
                 }
-                list.add(ServiceProcess.start(root, module, freePort(), properties,
+                list.add(ServiceProcess.start(root, module, FreePorts.pick(), properties,
                         home.resolve("logs").resolve(module + "-" + i)));
             }
         }
@@ -300,14 +300,6 @@ final class ThroughputStack implements AutoCloseable {
             } catch (Exception e) {
                 System.out.println("closing " + parts.get(i).getClass().getSimpleName() + ": " + e);
             }
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -108,7 +108,7 @@ final class AgentHttp {
     }
 
     void services(RoutingContext ctx) {
-        Replies.json(ctx, 200, state.read(state.catalog::agentServices));
+        Replies.list(ctx, state.read(state.catalog::agentServices));
     }
 
     void service(RoutingContext ctx) {
@@ -126,7 +126,7 @@ final class AgentHttp {
     }
 
     void checks(RoutingContext ctx) {
-        Replies.json(ctx, 200, state.read(state.catalog::agentChecks));
+        Replies.list(ctx, state.read(state.catalog::agentChecks));
     }
 
     void registerCheck(RoutingContext ctx) {
@@ -260,7 +260,7 @@ final class AgentHttp {
                 .put("Port", 8301)
                 .put("Tags", new JsonObject().put("role", "consul").put("dc", Catalog.DATACENTER))
                 .put("Status", 1);
-        Replies.json(ctx, 200, new JsonArray().add(member));
+        Replies.list(ctx, new JsonArray().add(member));
     }
 
     private static String unknownCheck(String id) {

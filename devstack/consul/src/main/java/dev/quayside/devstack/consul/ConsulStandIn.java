@@ -7,8 +7,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.UUID;
@@ -138,7 +136,7 @@ public final class ConsulStandIn implements AutoCloseable {
         Router router = Router.router(vertx);
         router.route().handler(this::front);
         if (options.aclToken != null) {
-            Acl acl = new Acl(options.aclToken);
+            Acl acl = new Acl(options.aclToken, options.aclTokenWithoutPolicies);
             router.route().handler(acl::handle);
         }
         long bodyLimit = Math.max(options.kvMaxValueSize, options.txnMaxRequestSize) + 1;
@@ -161,7 +159,14 @@ public final class ConsulStandIn implements AutoCloseable {
                         ? "Request body too large, max size: " + (bodyLimit - 1) + " bytes"
                         : KvHttp.tooLarge(length, options.kvMaxValueSize)));
 
-        router.route("/v1/kv/*").handler(kv::handle);
+        // by the decoded path, as Consul's mux: Vert.x's own matching would first resolve %2E%2E segments
+        router.route().handler(ctx -> {
+            if (Paths.decodedPath(ctx).startsWith(KvHttp.PREFIX)) {
+                kv.handle(ctx);
+            } else {
+                ctx.next();
+            }
+        });
         router.put("/v1/txn").handler(txn::handle);
 
         router.get("/v1/agent/self").handler(agent::self);
@@ -201,7 +206,11 @@ public final class ConsulStandIn implements AutoCloseable {
         return router;
     }
 
-    /** Fault injection, then Go's path handling: malformed escapes are 400, unclean paths redirect (301). */
+    /**
+     * Fault injection, then Go's path handling: malformed escapes are 400; an unclean path redirects (301) to the
+     * cleaned one, judged on the escaped path as Go 1.22+'s {@code ServeMux} (which current Consul is built with) does,
+     * so {@code %2F} and {@code %2E} segments reach the handler.
+     */
     private void front(RoutingContext ctx) {
         String decoded;
         try {
@@ -215,14 +224,10 @@ public final class ConsulStandIn implements AutoCloseable {
             Replies.text(ctx, injected, "injected failure (ConsulStandIn.failRequests)");
             return;
         }
-        String clean = decoded.equals("/v1/kv") ? "/v1/kv/" : Paths.clean(decoded);
-        if (!clean.equals(decoded)) {
-            String location;
-            try {
-                location = new URI(null, null, clean, null).getRawPath();
-            } catch (URISyntaxException e) {
-                location = clean;
-            }
+        String escaped = ctx.request().path();
+        String clean = escaped.equals("/v1/kv") ? "/v1/kv/" : Paths.clean(escaped);
+        if (!clean.equals(escaped)) {
+            String location = clean;
             String query = ctx.request().query();
             if (query != null && !query.isEmpty()) {
                 location += "?" + query;
@@ -244,6 +249,7 @@ public final class ConsulStandIn implements AutoCloseable {
     public static final class Options {
         private int port;
         private String aclToken;
+        private String aclTokenWithoutPolicies;
         private Path dataDir;
         private int txnOpLimit = 64;
         private long kvMaxValueSize = 512 * 1024;
@@ -273,6 +279,19 @@ public final class ConsulStandIn implements AutoCloseable {
                 throw new IllegalArgumentException("the ACL token must not be blank");
             }
             this.aclToken = token;
+            return this;
+        }
+
+        /**
+         * With ACLs on, a second token that Consul knows but whose policies grant nothing (a token without policies):
+         * its list reads come back filtered with {@code X-Consul-Results-Filtered-By-ACLs: true}, everything else is
+         * 403 Permission denied. Null (default): no such token.
+         */
+        public Options aclTokenWithoutPolicies(String token) {
+            if (token != null && token.isBlank()) {
+                throw new IllegalArgumentException("the ACL token must not be blank");
+            }
+            this.aclTokenWithoutPolicies = token;
             return this;
         }
 

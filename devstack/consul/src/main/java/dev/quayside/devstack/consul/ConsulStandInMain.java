@@ -1,8 +1,10 @@
 package dev.quayside.devstack.consul;
 
+import static dev.quayside.devstack.common.StandInCommand.integer;
+import static dev.quayside.devstack.common.StandInCommand.value;
+
+import dev.quayside.devstack.common.StandInCommand;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs the stand-in in the foreground on 127.0.0.1 ({@code bin/quayside devstack consul}):
@@ -18,29 +20,12 @@ public final class ConsulStandInMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
-            System.out.println(USAGE);
-            return;
-        }
-        ConsulStandIn.Options options;
-        try {
-            options = parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.println(USAGE);
-            System.exit(2);
-            return;
-        }
-        ConsulStandIn consul = ConsulStandIn.start(options);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            consul.close();
-            stopped.countDown();
-        }, "consul-standin-shutdown"));
-        System.out.println("Consul stand-in listening on " + consul.url()
-                + (options.aclToken() != null ? " (ACLs on)" : "")
-                + (options.dataDir() != null ? ", data in " + options.dataDir() : ", in memory"));
-        stopped.await();
+        StandInCommand.run("consul", USAGE, args, ConsulStandInMain::parse, options -> {
+            ConsulStandIn consul = ConsulStandIn.start(options);
+            return StandInCommand.Running.of("Consul stand-in listening on " + consul.url()
+                    + (options.aclToken() != null ? " (ACLs on)" : "")
+                    + (options.dataDir() != null ? ", data in " + options.dataDir() : ", in memory"), consul::close);
+        });
     }
 
     /** The options the arguments ask for (port 8500 unless given). */
@@ -66,20 +51,5 @@ public final class ConsulStandInMain {
             }
         }
         return options;
-    }
-
-    private static int integer(String value, String flag) {
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " needs a number, not \"" + value + "\"");
-        }
-    }
-
-    private static String value(String[] args, int i, String flag) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(flag + " needs a value");
-        }
-        return args[i];
     }
 }

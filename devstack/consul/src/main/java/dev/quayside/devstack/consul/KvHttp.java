@@ -22,7 +22,12 @@ final class KvHttp {
     }
 
     void handle(RoutingContext ctx) {
-        String key = Paths.decodedPath(ctx).substring(PREFIX.length());
+        String key = KvKeys.clean(Paths.decodedPath(ctx).substring(PREFIX.length()));
+        String invalid = key.isEmpty() ? null : KvKeys.invalid(key);
+        if (invalid != null) {
+            Replies.text(ctx, 500, invalid); // Consul answers an error that is not an HTTPError with 500
+            return;
+        }
         switch (ctx.request().method().name()) {
             case "GET":
                 get(ctx, key);

@@ -29,12 +29,18 @@ final class Replies {
         response.setStatusCode(status).putHeader("Content-Type", "application/json").end(encode(ctx, body));
     }
 
-    /** A read's answer with Consul's query meta headers. */
-    static void query(RoutingContext ctx, QueryResult result, long index) {
+    /** A list read without query meta (the agent's own lists), filtered by ACL when the token may not see it. */
+    static void list(RoutingContext ctx, Object body) {
+        json(ctx, 200, Acl.filter(ctx, QueryResult.ok(0, body)).body());
+    }
+
+    /** A read's answer with Consul's query meta headers, filtered by ACL when the token may not see it. */
+    static void query(RoutingContext ctx, QueryResult unfiltered, long index) {
         HttpServerResponse response = ctx.response();
         if (response.ended() || response.closed()) {
             return;
         }
+        QueryResult result = Acl.filter(ctx, unfiltered);
         response.putHeader("X-Consul-Index", Long.toUnsignedString(index))
                 .putHeader("X-Consul-KnownLeader", "true")
                 .putHeader("X-Consul-LastContact", "0")

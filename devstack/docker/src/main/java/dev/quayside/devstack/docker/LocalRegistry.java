@@ -1,8 +1,8 @@
 package dev.quayside.devstack.docker;
 
+import dev.quayside.devstack.common.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,7 +47,7 @@ public final class LocalRegistry implements AutoCloseable {
         try {
             Path dir = storage != null ? storage : Files.createTempDirectory("quayside-registry-");
             Files.createDirectories(dir);
-            int chosen = port == 0 ? freePort() : port;
+            int chosen = port == 0 ? FreePorts.pick() : port;
             Path config = dir.resolve("config.yml");
             Files.writeString(config, String.join("\n",
                     "version: 0.1",
@@ -156,11 +156,5 @@ public final class LocalRegistry implements AutoCloseable {
         }
         close();
         throw new IllegalStateException("docker-registry did not answer on " + address() + " within " + timeout);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

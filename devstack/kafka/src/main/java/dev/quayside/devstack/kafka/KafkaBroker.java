@@ -1,10 +1,10 @@
 package dev.quayside.devstack.kafka;
 
+import dev.quayside.devstack.common.FreePorts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -129,8 +129,8 @@ public final class KafkaBroker implements AutoCloseable {
         try {
             Path dataDir = options.dataDir() != null ? options.dataDir() : Files.createTempDirectory("quayside-kafka-");
             Files.createDirectories(dataDir);
-            int port = options.port() == 0 ? freePort() : options.port();
-            int controllerPort = freePort();
+            int port = options.port() == 0 ? FreePorts.pick() : options.port();
+            int controllerPort = FreePorts.pick();
             Path config = dataDir.resolve("server.properties");
             Files.writeString(config, serverProperties(port, controllerPort, dataDir.resolve("logs"),
                     options.defaultPartitions(), options.scram()));
@@ -368,13 +368,6 @@ public final class KafkaBroker implements AutoCloseable {
 
     private static String javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
     }
 
     private static void sleep(long millis) {

@@ -1,9 +1,9 @@
 package dev.quayside.devstack.launcher;
 
+import dev.quayside.devstack.common.FreePorts;
 import dev.quayside.devstack.docker.SampleApp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -99,7 +99,7 @@ public final class LocalRun implements AutoCloseable {
     public static LocalRun start(Options options) {
         LocalStack stack = LocalStack.start(options.home(), options.fixedPorts() ? LocalStack.DEFAULT_PORTS
                 : LocalStack.RANDOM, options.deploymentTimeout(), options.fixedPorts() ? "local-run" : null);
-        int frontend = options.frontendPort() != 0 ? options.frontendPort() : freePort();
+        int frontend = options.frontendPort() != 0 ? options.frontendPort() : FreePorts.pick();
         return new LocalRun(options, stack, "local-" + Long.toHexString(System.nanoTime()), frontend);
     }
 
@@ -262,7 +262,7 @@ public final class LocalRun implements AutoCloseable {
     public void startServices() {
         Map<String, Map<String, String>> configs = serviceProperties();
         for (Map.Entry<String, Integer> service : SERVICES.entrySet()) {
-            int port = options.fixedPorts() ? service.getValue() : freePort();
+            int port = options.fixedPorts() ? service.getValue() : FreePorts.pick();
             services.put(service.getKey(), ServiceProcess.start(options.root(), service.getKey(), port,
                     properties(service.getKey(), configs), options.home().resolve("logs"), options.classArchive()));
         }
@@ -403,13 +403,5 @@ public final class LocalRun implements AutoCloseable {
         java.util.Collections.reverse(reversed);
         reversed.forEach(ServiceProcess::close);
         stack.close();
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -75,7 +75,7 @@ final class AppDefinitions {
             type(app, object, JsonObject.class, "jsobject");
         }
         for (String array : List.of("healthChecks", "constraints", "dependencies", "portDefinitions", "fetch",
-                "acceptedResourceRoles", "uris", "ports")) {
+                "acceptedResourceRoles", "uris", "ports", "networks")) {
             type(app, array, JsonArray.class, "jsarray");
         }
         if (app.getValue("instances") instanceof Number n && n.doubleValue() != Math.rint(n.doubleValue())) {
@@ -345,9 +345,12 @@ final class AppDefinitions {
         return ports == null ? 0 : ports.size();
     }
 
-    /** Returns a copy with Marathon's defaults filled in and the id made absolute. */
+    /**
+     * Returns a copy with Marathon's defaults filled in, the id made absolute and the networking in Marathon 1.5's
+     * form ({@link Networking}), which is what Marathon stores and answers whichever form it was given.
+     */
     static JsonObject withDefaults(JsonObject app) {
-        JsonObject d = app.copy();
+        JsonObject d = Networking.canonicalUpdate(app);
         READ_ONLY.forEach(d::remove);
         d.put("id", absolute(d.getString("id")));
         putIfAbsent(d, "instances", 1);
@@ -366,11 +369,7 @@ final class AppDefinitions {
         putIfAbsent(d, "fetch", new JsonArray());
         putIfAbsent(d, "requirePorts", false);
         putIfAbsent(d, "killSelection", "YOUNGEST_FIRST");
-        if (!d.containsKey("portDefinitions") && portMappings(d).isEmpty() && !d.containsKey("container")) {
-            d.put("portDefinitions", new JsonArray().add(new JsonObject().put("port", 0).put("protocol", "tcp")));
-        } else {
-            putIfAbsent(d, "portDefinitions", new JsonArray());
-        }
+        Networking.canonicalise(d);
         JsonObject strategy = d.getJsonObject("upgradeStrategy");
         strategy = strategy == null ? new JsonObject() : strategy.copy();
         putIfAbsent(strategy, "minimumHealthCapacity", 1.0);

@@ -47,7 +47,7 @@ final class MarathonRoutes {
         router.route().handler(BodyHandler.create().setBodyLimit(8 * 1024 * 1024));
         router.get("/ping").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain")
                 .putHeader("Cache-Control", "must-revalidate,no-cache,no-store").end("pong"));
-        router.get("/v2/info").handler(ctx -> json(ctx, 200, info()));
+        router.get("/v2/info").handler(ctx -> json(ctx, 200, MarathonJson.info(port, options)));
         router.get("/v2/leader").handler(ctx -> json(ctx, 200, new JsonObject().put("leader", "127.0.0.1:" + port)));
         router.get("/v2/events").handler(this::events);
         router.route("/v2/events").handler(ctx -> ApiErrors.send(ctx, 405, new JsonObject()
@@ -167,18 +167,6 @@ final class MarathonRoutes {
         ctx.response().setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream;charset=UTF-8")
                 .putHeader("Cache-Control", "no-cache").setStatusCode(200);
         events.attach(ctx.response(), types, remote(ctx));
-    }
-
-    private JsonObject info() {
-        return new JsonObject().put("name", "marathon").put("version", "1.5.0-quayside-devstack")
-                .put("buildref", "quayside-devstack").put("elected", true).put("leader", "127.0.0.1:" + port)
-                .put("frameworkId", "quayside-devstack-" + options.standInId)
-                .put("marathon_config", new JsonObject().put("hostname", "127.0.0.1").put("framework_name", "marathon")
-                        .put("features", new JsonArray()).put("ha", false).put("env_vars_prefix", (String) null)
-                        .put("webui_url", "http://127.0.0.1:" + port).put("mesos_role", "*"))
-                .put("http_config", new JsonObject().put("http_port", port))
-                .put("event_subscriber", new JsonObject().put("type", "http_callback").put("http_endpoints",
-                        new JsonArray()));
     }
 
     private record Reply(int status, Object body, String deploymentId) {

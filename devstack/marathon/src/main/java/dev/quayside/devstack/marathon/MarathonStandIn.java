@@ -1,7 +1,8 @@
 package dev.quayside.devstack.marathon;
 
-import dev.quayside.devstack.marathon.chronos.ChronosRoutes;
-import dev.quayside.devstack.marathon.chronos.ChronosScheduler;
+import dev.quayside.devstack.chronos.ChronosStandIn;
+import dev.quayside.devstack.common.BestEffort;
+import dev.quayside.devstack.mesos.DockerTasks;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
@@ -36,7 +37,7 @@ public final class MarathonStandIn implements AutoCloseable {
         String defaultImage;
         String username;
         String password;
-        int defaultKillGraceSeconds = 3;
+        int defaultKillGraceSeconds = 5;
         int dockerThreads = 4;
         long tickMillis = 100;
         int maxVersions = 50;
@@ -95,7 +96,10 @@ public final class MarathonStandIn implements AutoCloseable {
             return this;
         }
 
-        /** Seconds between the stop signal and SIGKILL when an app has no {@code taskKillGracePeriodSeconds}; default 3. */
+        /**
+         * Seconds between the stop signal and SIGKILL when an app has no {@code taskKillGracePeriodSeconds}; default 5,
+         * the Mesos agent's {@code --executor_shutdown_grace_period} that its Docker executor then uses.
+         */
         public Options defaultKillGraceSeconds(int seconds) {
             this.defaultKillGraceSeconds = seconds;
             return this;
@@ -131,10 +135,8 @@ public final class MarathonStandIn implements AutoCloseable {
     private final DockerTasks docker;
     private final EventStream events;
     private final MarathonScheduler scheduler;
-    private final ChronosScheduler chronos;
+    private final ChronosStandIn chronos;
     private final HttpServer marathonServer;
-    private final HttpServer chronosServer;
-    private final long chronosTimer;
     private final Options options;
     private volatile boolean closed;
 
@@ -151,19 +153,15 @@ public final class MarathonStandIn implements AutoCloseable {
         try {
             this.events = new EventStream(vertx);
             this.scheduler = new MarathonScheduler(vertx, docker, events, options);
-            this.chronos = new ChronosScheduler(docker, options.standInId, options.defaultImage,
-                    options.stateDir == null ? null : new StateFile(options.stateDir.resolve("chronos-jobs.json")));
             MarathonRoutes routes = new MarathonRoutes(scheduler, events, options);
             HttpServerOptions http = new HttpServerOptions().setHost("127.0.0.1").setCompressionSupported(false);
             this.marathonServer = vertx.createHttpServer(http.setPort(options.marathonPort))
                     .requestHandler(routes.router(vertx)).listen().toCompletionStage().toCompletableFuture()
                     .get(10, TimeUnit.SECONDS);
             routes.port(marathonServer.actualPort());
-            this.chronosServer = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1")
-                    .setPort(options.chronosPort)).requestHandler(new ChronosRoutes(chronos).router(vertx)).listen()
-                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            this.chronos = ChronosStandIn.startOn(vertx, docker, ChronosStandIn.options().port(options.chronosPort)
+                    .standInId(options.standInId).defaultImage(options.defaultImage).stateDir(options.stateDir));
             scheduler.start();
-            this.chronosTimer = vertx.setPeriodic(200, id -> chronos.tick());
         } catch (Exception e) {
             vertx.close();
             docker.close();
@@ -196,7 +194,7 @@ public final class MarathonStandIn implements AutoCloseable {
 
     /** {@code http://127.0.0.1:<port>}: Chronos' API ({@code /v1/scheduler/*} and {@code /scheduler/*}). */
     public String chronosUrl() {
-        return "http://127.0.0.1:" + chronosServer.actualPort();
+        return chronos.url();
     }
 
     /** The id on this stand-in's container labels ({@code quayside.marathon.stand-in}). */
@@ -223,84 +221,19 @@ public final class MarathonStandIn implements AutoCloseable {
             return;
         }
         closed = true;
-        vertx.cancelTimer(chronosTimer);
         events.close();
-        chronos.close(stopTasks);
-        scheduler.close(stopTasks);
-        try {
-            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
+        if (stopTasks) {
+            chronos.close();
+        } else {
+            chronos.closeKeepingContainers();
         }
+        scheduler.close(stopTasks);
+        BestEffort.await(vertx.close().toCompletionStage(), 10);
         docker.close();
     }
 
     /** For tests: ids of the containers of running Marathon tasks. */
     java.util.List<String> taskContainerIds() {
         return scheduler.containerIds();
-    }
-
-    /**
-     * {@code bin/quayside devstack marathon [--port 8080] [--chronos-port 4400] [--id standalone]
-     * [--default-image IMAGE] [--deployment-timeout SECONDS] [--state-dir DIR] [--stop-tasks-on-exit]}: runs both
-     * stand-ins in the
-     * foreground on 127.0.0.1 until interrupted.
-     */
-    public static void main(String[] args) throws InterruptedException {
-        Options options = new Options().marathonPort(8080).chronosPort(4400).standInId("standalone");
-        boolean stopOnExit = false;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "--port" -> options.marathonPort(Integer.parseInt(value(args, ++i, a)));
-                case "--chronos-port" -> options.chronosPort(Integer.parseInt(value(args, ++i, a)));
-                case "--id" -> options.standInId(value(args, ++i, a));
-                case "--default-image" -> options.defaultImage(value(args, ++i, a));
-                case "--deployment-timeout" -> options.deploymentTimeout(
-                        Duration.ofSeconds(Long.parseLong(value(args, ++i, a))));
-                case "--state-dir" -> options.stateDir(java.nio.file.Path.of(value(args, ++i, a)));
-                case "--stop-tasks-on-exit" -> stopOnExit = true;
-                case "--help", "-h" -> {
-                    System.out.println("usage: quayside devstack marathon [--port 8080] [--chronos-port 4400] "
-                            + "[--id standalone] [--default-image IMAGE] [--deployment-timeout SECONDS] "
-                            + "[--state-dir DIR] [--stop-tasks-on-exit]");
-                    return;
-                }
-                default -> {
-                    System.err.println("unknown option " + a + " (try --help)");
-                    System.exit(2);
-                }
-            }
-        }
-        MarathonStandIn standIn;
-        try {
-            standIn = start(options);
-        } catch (IllegalStateException e) {
-            System.err.println("quayside devstack marathon: " + e.getMessage());
-            System.exit(1);
-            return;
-        }
-        boolean stop = stopOnExit;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (stop) {
-                standIn.close();
-            } else {
-                standIn.closeKeepingTasks();
-            }
-        }, "marathon-stand-in-shutdown"));
-        System.out.println("Marathon stand-in: " + standIn.marathonUrl() + "  Chronos stand-in: " + standIn.chronosUrl()
-                + "  (Ctrl-C stops; app containers " + (stop ? "are stopped" : "keep running and are re-adopted")
-                + ")");
-        Thread.currentThread().join();
-    }
-
-    private static String value(String[] args, int i, String option) {
-        if (i >= args.length) {
-            System.err.println(option + " needs a value");
-            System.exit(2);
-        }
-        return args[i];
     }
 }

@@ -1,5 +1,6 @@
 package dev.quayside.devstack.marathon;
 
+import dev.quayside.devstack.mesos.DockerTasks;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;

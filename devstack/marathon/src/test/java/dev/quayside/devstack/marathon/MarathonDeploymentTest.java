@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Ports;
+import dev.quayside.devstack.mesos.DockerTasks;
+import dev.quayside.devstack.mesos.Http;
+import dev.quayside.devstack.mesos.SampleImages;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -167,7 +170,8 @@ class MarathonDeploymentTest {
                     + (e.containsKey("alive") ? ":" + e.getBoolean("alive") : "")).toList();
             assertThat(sequence).containsExactly("event_stream_attached", "api_post_event", "deployment_info",
                     "status_update_event:TASK_STAGING:new", "status_update_event:TASK_RUNNING:new",
-                    "health_status_changed_event:true", "status_update_event:TASK_KILLED:old",
+                    "health_status_changed_event:true", "status_update_event:TASK_KILLING:old",
+                    "status_update_event:TASK_KILLED:old",
                     "deployment_step_success", "deployment_success");
             JsonObject success = events.get(events.size() - 1);
             assertThat(success.getString("id")).isEqualTo(deploymentId);

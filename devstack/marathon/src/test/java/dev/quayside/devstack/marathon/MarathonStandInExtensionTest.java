@@ -2,6 +2,7 @@ package dev.quayside.devstack.marathon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quayside.devstack.mesos.Http;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 

@@ -3,6 +3,7 @@ package dev.quayside.devstack.marathon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.quayside.devstack.mesos.Http;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

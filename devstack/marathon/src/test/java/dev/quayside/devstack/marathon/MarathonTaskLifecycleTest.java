@@ -3,6 +3,9 @@ package dev.quayside.devstack.marathon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.quayside.devstack.mesos.DockerTasks;
+import dev.quayside.devstack.mesos.Http;
+import dev.quayside.devstack.mesos.SampleImages;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -41,11 +44,7 @@ class MarathonTaskLifecycleTest {
 
     @AfterEach
     void deleteApps() {
-        for (Object a : Http.get(url + "/v2/apps").json().getJsonArray("apps")) {
-            Http.send("DELETE", url + "/v2/apps" + ((JsonObject) a).getString("id") + "?force=true", null);
-        }
-        await().atMost(Duration.ofSeconds(20)).until(() -> marathon.taskContainerIds().isEmpty()
-                && Http.get(url + "/v2/deployments").array().isEmpty());
+        StandIns.deleteAllApps(marathon);
     }
 
     static JsonObject web(String id, int instances, String image) {

@@ -1,5 +1,6 @@
 package dev.quayside.devstack.marathon;
 
+import dev.quayside.devstack.mesos.Http;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -69,5 +70,10 @@ final class SseRecorder implements AutoCloseable {
         response.thenAccept(r -> r.body().close());
         response.cancel(true);
         reader.interrupt();
+    }
+
+    /** When an event was published ({@code timestamp}), in epoch milliseconds. */
+    static long millis(JsonObject event) {
+        return java.time.Instant.parse(event.getString("timestamp")).toEpochMilli();
     }
 }

@@ -1,8 +1,8 @@
 package dev.quayside.devstack.marathon.bench;
 
-import dev.quayside.devstack.marathon.Http;
 import dev.quayside.devstack.marathon.MarathonStandIn;
-import dev.quayside.devstack.marathon.SampleImages;
+import dev.quayside.devstack.mesos.Http;
+import dev.quayside.devstack.mesos.SampleImages;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -204,9 +204,10 @@ public final class MarathonStandInBench {
 
     public static JsonObject web(String id, int instances, String image) {
         return new JsonObject().put("id", id).put("instances", instances).put("cpus", 0.01).put("mem", 16)
+                .put("networks", new JsonArray().add(new JsonObject().put("mode", "container/bridge")))
                 .put("container", new JsonObject().put("type", "DOCKER").put("docker", new JsonObject()
-                        .put("image", image).put("portMappings", new JsonArray().add(new JsonObject()
-                                .put("containerPort", 8080).put("hostPort", 0)))))
+                        .put("image", image)).put("portMappings", new JsonArray().add(new JsonObject()
+                                .put("containerPort", 8080).put("hostPort", 0))))
                 .put("healthChecks", new JsonArray().add(new JsonObject().put("protocol", "HTTP").put("path", "/health")
                         .put("intervalSeconds", 2).put("timeoutSeconds", 1).put("gracePeriodSeconds", 30)))
                 .put("taskKillGracePeriodSeconds", 1);

@@ -1,4 +1,4 @@
-package dev.quayside.devstack.marathon;
+package dev.quayside.devstack.mesos;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -13,7 +13,7 @@ import java.time.Duration;
 /** A tiny JSON HTTP client for the tests (JDK HttpClient). */
 public final class Http {
 
-    static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    public static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public record Response(int status, String body, HttpResponse<String> raw) {
         public JsonObject json() {

@@ -1,8 +1,8 @@
-package dev.quayside.devstack.marathon.chronos;
+package dev.quayside.devstack.chronos;
 
 import com.github.dockerjava.api.command.WaitContainerResultCallback;
-import dev.quayside.devstack.marathon.DockerTasks;
-import dev.quayside.devstack.marathon.StateFile;
+import dev.quayside.devstack.common.StateFile;
+import dev.quayside.devstack.mesos.DockerTasks;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * The Chronos stand-in's engine: ISO-8601 scheduled jobs and dependent jobs, each run as one Docker container; retries,
  * run counters and dependants triggered when all their parents have succeeded since their last run.
  */
-public final class ChronosScheduler {
+final class ChronosScheduler {
 
     private static final Logger LOG = Logger.getLogger(ChronosScheduler.class.getName());
     private static final Pattern NAME = Pattern.compile("[\\w.-]+");
@@ -36,7 +36,7 @@ public final class ChronosScheduler {
             .withZone(ZoneOffset.UTC);
 
     /** A bad request: Chronos answers 400. */
-    public static final class BadRequest extends RuntimeException {
+    static final class BadRequest extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         BadRequest(String message) {
@@ -83,18 +83,18 @@ public final class ChronosScheduler {
     });
     private volatile boolean closed;
 
-    public ChronosScheduler(DockerTasks docker, String standInId, String defaultImage) {
+    ChronosScheduler(DockerTasks docker, String standInId, String defaultImage) {
         this(docker, standInId, defaultImage, null);
     }
 
     /** With a state file: jobs and their counters are loaded from it and saved to it on every change. */
-    public ChronosScheduler(DockerTasks docker, String standInId, String defaultImage, StateFile state) {
+    ChronosScheduler(DockerTasks docker, String standInId, String defaultImage, StateFile state) {
         this.docker = docker;
         this.standInId = standInId;
         this.defaultImage = defaultImage;
         this.state = state;
         if (state != null) {
-            load(state.read());
+            load(state.read(JsonObject::new));
         }
     }
 
@@ -137,11 +137,11 @@ public final class ChronosScheduler {
                     .put("errorsSinceLastSuccess", job.errorsSinceLastSuccess).put("lastSuccess", job.lastSuccess)
                     .put("lastError", job.lastError));
         }
-        state.write(new JsonObject().put("jobs", list));
+        state.write(new JsonObject().put("jobs", list).encodePrettily());
     }
 
     /** {@code POST /v1/scheduler/iso8601} (dependent = false) or {@code /dependency} (dependent = true). */
-    public synchronized void put(JsonObject body, boolean dependent) {
+    synchronized void put(JsonObject body, boolean dependent) {
         String name = body.getValue("name") instanceof String s ? s : null;
         if (name == null || !NAME.matcher(name).matches()) {
             throw new BadRequest("Job name '" + name + "' is not valid: it must match [\\w.-]+");
@@ -259,7 +259,7 @@ public final class ChronosScheduler {
         }
     }
 
-    public synchronized JsonArray list(String nameFilter) {
+    synchronized JsonArray list(String nameFilter) {
         JsonArray list = new JsonArray();
         for (Job job : jobs.values()) {
             if (nameFilter == null || job.name().toLowerCase(Locale.ROOT).contains(nameFilter.toLowerCase(Locale.ROOT))) {
@@ -269,7 +269,7 @@ public final class ChronosScheduler {
         return list;
     }
 
-    public synchronized JsonObject get(String name) {
+    synchronized JsonObject get(String name) {
         Job job = jobs.get(name);
         if (job == null) {
             throw new BadRequest("Job '" + name + "' does not exist");
@@ -278,7 +278,7 @@ public final class ChronosScheduler {
     }
 
     /** {@code PUT /v1/scheduler/job/{name}}: runs the job now. */
-    public synchronized void runNow(String name) {
+    synchronized void runNow(String name) {
         Job job = jobs.get(name);
         if (job == null) {
             throw new BadRequest("Job '" + name + "' does not exist");
@@ -287,7 +287,7 @@ public final class ChronosScheduler {
     }
 
     /** {@code DELETE /v1/scheduler/job/{name}}. */
-    public synchronized void delete(String name) {
+    synchronized void delete(String name) {
         if (jobs.remove(name) == null) {
             throw new BadRequest("Job '" + name + "' does not exist");
         }
@@ -308,7 +308,7 @@ public final class ChronosScheduler {
     }
 
     /** Runs due jobs; called periodically. */
-    public synchronized void tick() {
+    synchronized void tick() {
         if (closed) {
             return;
         }
@@ -460,7 +460,7 @@ public final class ChronosScheduler {
         persist();
     }
 
-    public void close(boolean stopContainers) {
+    void close(boolean stopContainers) {
         closed = true;
         if (state != null) {
             state.close();

@@ -1,4 +1,4 @@
-package dev.quayside.devstack.marathon;
+package dev.quayside.devstack.mesos;
 
 import com.github.dockerjava.api.command.BuildImageResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;

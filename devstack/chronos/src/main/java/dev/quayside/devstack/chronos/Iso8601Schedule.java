@@ -1,4 +1,4 @@
-package dev.quayside.devstack.marathon.chronos;
+package dev.quayside.devstack.chronos;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,12 +1,11 @@
-package dev.quayside.devstack.marathon.chronos;
+package dev.quayside.devstack.chronos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.quayside.devstack.marathon.DockerTasks;
-import dev.quayside.devstack.marathon.Http;
-import dev.quayside.devstack.marathon.MarathonStandIn;
-import dev.quayside.devstack.marathon.SampleImages;
+import dev.quayside.devstack.mesos.DockerTasks;
+import dev.quayside.devstack.mesos.Http;
+import dev.quayside.devstack.mesos.SampleImages;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -22,14 +21,14 @@ import org.junit.jupiter.api.Test;
 /** Chronos jobs as real containers: a schedule that runs twice, a dependant after its parent, retries, errors. */
 class ChronosStandInTest {
 
-    static MarathonStandIn standIn;
+    static ChronosStandIn standIn;
     static String url;
 
     @BeforeAll
     static void start() {
         SampleImages.build();
-        standIn = MarathonStandIn.start();
-        url = standIn.chronosUrl();
+        standIn = ChronosStandIn.start();
+        url = standIn.url();
     }
 
     @AfterAll

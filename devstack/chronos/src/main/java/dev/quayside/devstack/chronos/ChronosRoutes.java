@@ -1,4 +1,4 @@
-package dev.quayside.devstack.marathon.chronos;
+package dev.quayside.devstack.chronos;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -9,15 +9,15 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 /** Chronos' scheduler API under both {@code /scheduler/*} (2.x) and {@code /v1/scheduler/*} (3.x). */
-public final class ChronosRoutes {
+final class ChronosRoutes {
 
     private final ChronosScheduler scheduler;
 
-    public ChronosRoutes(ChronosScheduler scheduler) {
+    ChronosRoutes(ChronosScheduler scheduler) {
         this.scheduler = scheduler;
     }
 
-    public Router router(Vertx vertx) {
+    Router router(Vertx vertx) {
         Router router = Router.router(vertx);
         router.route().handler(BodyHandler.create().setBodyLimit(1024 * 1024));
         router.get("/ping").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain").end("pong"));

@@ -1,4 +1,4 @@
-package dev.quayside.devstack.marathon;
+package dev.quayside.devstack.mesos;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerCmd;
@@ -16,8 +16,6 @@ import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,15 +23,16 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Docker side of the stand-ins: runs one task as one labelled container on the local engine (docker-java over the
- * Unix socket or {@code DOCKER_HOST}), publishes its ports on 127.0.0.1 only, stops and removes it, lists what it owns.
- * Every call blocks; callers run them off the HTTP threads.
+ * The single-host Mesos agent the stand-ins launch on: runs one task as one labelled container on the local engine
+ * (docker-java over the Unix socket or {@code DOCKER_HOST}), publishes its ports on 127.0.0.1 only, kills it as Mesos'
+ * Docker executor does ({@code docker stop --time <grace>}: the stop signal, the grace period, then SIGKILL), removes
+ * it, lists what it owns. Every call blocks; callers run them off the HTTP threads.
  */
 public final class DockerTasks implements AutoCloseable {
 
     /** Label on every container a stand-in starts. */
     public static final String LABEL_DEVSTACK = "quayside.devstack";
-    /** Which stand-in instance owns the container (see {@link MarathonStandIn.Options#standInId}). */
+    /** Which stand-in instance owns the container (the Marathon stand-in's {@code standInId}). */
     public static final String LABEL_STAND_IN = "quayside.marathon.stand-in";
     public static final String LABEL_APP_ID = "quayside.marathon.app-id";
     public static final String LABEL_APP_VERSION = "quayside.marathon.app-version";
@@ -168,6 +167,16 @@ public final class DockerTasks implements AutoCloseable {
         remove(containerId);
     }
 
+    /**
+     * Kills the container as Mesos' Docker executor kills a task ({@code src/docker/executor.cpp}, {@code _killTask}):
+     * {@code docker stop --time <graceSeconds>}, that is the container's stop signal (SIGTERM unless the image says
+     * otherwise), the grace period, then SIGKILL; returns how the container ended, once it no longer runs.
+     */
+    public Exit kill(String containerId, int graceSeconds) {
+        stop(containerId, graceSeconds);
+        return exit(containerId);
+    }
+
     /** Stop signal, then SIGKILL after the grace period; returns when the container no longer runs. */
     public void stop(String containerId, int graceSeconds) {
         try {
@@ -221,16 +230,6 @@ public final class DockerTasks implements AutoCloseable {
         } catch (RuntimeException e) {
             java.util.logging.Logger.getLogger(DockerTasks.class.getName())
                     .warning("Could not remove the containers of stand-in " + standInId + ": " + e.getMessage());
-        }
-    }
-
-    /** A free TCP port on 127.0.0.1 (Marathon gets host ports from offers; we take them from the OS). */
-    public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("No free port on 127.0.0.1", e);
         }
     }
 

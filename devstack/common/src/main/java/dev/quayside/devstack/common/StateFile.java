@@ -1,8 +1,7 @@
-package dev.quayside.devstack.marathon;
+package dev.quayside.devstack.common;
 
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,11 +10,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
- * A JSON snapshot on disk (optional; {@link MarathonStandIn.Options#stateDir}): written in the background, newest
- * snapshot wins, replaced atomically so a crash never leaves half a file.
+ * A snapshot on disk that a stand-in keeps its state in (optional, e.g. the Marathon stand-in's {@code stateDir}):
+ * written in the background, newest snapshot wins, replaced atomically so a crash never leaves half a file.
  */
 public final class StateFile {
 
@@ -35,26 +35,43 @@ public final class StateFile {
         this.existed = Files.isRegularFile(file);
     }
 
-    /** Whether the file was there when the stand-in started (then it, not the containers, says which apps exist). */
+    public Path path() {
+        return file;
+    }
+
+    /** Whether the file was there when the stand-in started (then it, not what still runs, says what exists). */
     public boolean existed() {
         return existed;
     }
 
-    /** The saved snapshot, or null when there is none; a file that does not parse is an error. */
-    public JsonObject read() {
+    /** The saved snapshot, or null when there was none at start. */
+    public String read() {
         if (!existed) {
             return null;
         }
         try {
-            return new JsonObject(Files.readString(file, StandardCharsets.UTF_8));
-        } catch (IOException | DecodeException e) {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the stand-in state " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The saved snapshot parsed by {@code parser} (null when there was none); what does not parse is an error. */
+    public <T> T read(Function<String, T> parser) {
+        String text = read();
+        if (text == null) {
+            return null;
+        }
+        try {
+            return parser.apply(text);
+        } catch (RuntimeException e) {
             throw new IllegalStateException("Cannot read the stand-in state " + file + ": " + e.getMessage(), e);
         }
     }
 
     /** Schedules a write of this snapshot (a later snapshot replaces one not yet written). */
-    public void write(JsonObject snapshot) {
-        if (pending.getAndSet(snapshot.encodePrettily()) == null) {
+    public void write(String snapshot) {
+        if (pending.getAndSet(snapshot) == null) {
             writer.submit(this::flush);
         }
     }
@@ -65,7 +82,7 @@ public final class StateFile {
             return;
         }
         try {
-            Files.createDirectories(file.getParent());
+            Files.createDirectories(file.toAbsolutePath().getParent());
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

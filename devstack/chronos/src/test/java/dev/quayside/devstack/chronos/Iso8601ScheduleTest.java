@@ -1,4 +1,4 @@
-package dev.quayside.devstack.marathon.chronos;
+package dev.quayside.devstack.chronos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
