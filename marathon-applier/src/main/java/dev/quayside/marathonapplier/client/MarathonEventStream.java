@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.quayside.events.EventCodec;
 import dev.quayside.kit.retry.Retrier;
 import dev.quayside.kit.retry.RetryPolicy;
+import dev.quayside.marathonapplier.config.ApplierConfig;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import jakarta.annotation.PreDestroy;
@@ -14,7 +17,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -47,15 +52,26 @@ public class MarathonEventStream {
     /** Per deployment: {@code deployment_success} or {@code deployment_failed}, once Marathon announced its end. */
     private final Map<String, String> ends = new ConcurrentHashMap<>();
     private final Retrier reconnect;
+    private final Set<String> environments;
     private volatile boolean stopped;
 
-    MarathonEventStream(MarathonClient.Endpoints endpoints, MeterRegistry metrics) {
+    MarathonEventStream(MarathonClient.Endpoints endpoints, ApplierConfig config, MeterRegistry metrics) {
         this.endpoints = endpoints;
         this.metrics = metrics;
+        this.environments = new LinkedHashSet<>(config.environments().keySet());
+        this.environments.add("default");
         this.reconnect = Retrier.of(RECONNECT).named("Marathon event stream")
                 .retryOn(e -> !(e instanceof Stopped) && !(e instanceof InterruptedException))
                 .onFailedAttempt(attempt -> Log.debugf("%s; reconnecting", attempt.describe()))
                 .build();
+    }
+
+    /**
+     * Opens every configured environment's stream when the service starts, so that the first deployment's events are
+     * not missed while its stream is still connecting.
+     */
+    void onStart(@Observes StartupEvent event) {
+        environments.forEach(environment -> readers.computeIfAbsent(environment, this::startReader));
     }
 
     /**
