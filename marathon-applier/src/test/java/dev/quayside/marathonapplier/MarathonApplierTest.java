@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.command.BuildImageResultCallback;
+import dev.quayside.devstack.consul.ConsulStandIn;
 import dev.quayside.devstack.consul.ConsulStandInResource;
+import dev.quayside.devstack.consul.InjectConsulStandIn;
 import dev.quayside.devstack.docker.DockerEngine;
 import dev.quayside.devstack.docker.SampleApp;
 import dev.quayside.devstack.kafka.KafkaBrokerResource;
@@ -78,6 +80,8 @@ class MarathonApplierTest {
     String marathon;
     @ConfigProperty(name = "quayside.chronos.url")
     String chronos;
+    @InjectConsulStandIn
+    ConsulStandIn consulStandIn;
 
     static final List<EventEnvelope<?>> OUTCOMES = new CopyOnWriteArrayList<>();
     static Thread listener;
@@ -320,6 +324,23 @@ class MarathonApplierTest {
         deleteKv("marathon/staging/sick.json");
         HTTP.send(HttpRequest.newBuilder(URI.create(marathon + "/v2/apps/staging/sick?force=true")).DELETE().build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    @Order(11)
+    void aConsulOutageOfSeveralAttemptsDelaysTheApplyInsteadOfFailingIt() throws Exception {
+        listen();
+        String job = "{\"name\":\"retry-report\",\"command\":\"true\",\"schedule\":\"R/2030-01-01T00:00:00Z/PT24H\","
+                + "\"owner\":\"ops@example.org\"}";
+        putKv("chronos/staging/retry-report.json", job);
+        // Consul answers 500 to the next six reads of this definition: more than the four attempts (0.5 + 1 + 2 s of
+        // back-off) marathon-applier used to give a dependency before announcing the definition as failed
+        consulStandIn.failRequests("GET", "/v1/kv/" + PREFIX + "chronos/staging/retry-report", 0, 6, 500);
+        EventEnvelope<ConfigSynced> sync = sync("c-outage", List.of(PREFIX + "chronos/staging/retry-report.json"),
+                List.of());
+        ServiceDeployed deployed = awaitOutcome(ServiceDeployed.class, sync.chainId(), "retry-report");
+        assertThat(deployed.deployment().environment()).isEqualTo("staging");
+        assertThat(outcomesOf(sync.chainId(), DeploymentFailed.class)).isEmpty();
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------------

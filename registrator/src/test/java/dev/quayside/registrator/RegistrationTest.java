@@ -246,8 +246,10 @@ class RegistrationTest {
         String badId = host + ":" + containers.containerName("badcheck") + ":8080";
         String goodId = host + ":" + containers.containerName("goodcheck") + ":8080";
         await().atMost(WAIT).until(() -> consul.services().containsKey(goodId));
-        // a full sync tries the refused one again, and answers when done
-        given().when().post("/registrations/sync").then().statusCode(200)
+        // a full sync tries the refused one again, and answers when done; it is an operator action
+        given().when().post("/registrations/sync").then().statusCode(401);
+        given().header("Authorization", "Bearer test-operator-token").when().post("/registrations/sync").then()
+                .statusCode(200)
                 .body("services.id", hasItem(goodId))
                 .body("services.id", org.hamcrest.Matchers.not(hasItem(badId)))
                 .body("lastSync", org.hamcrest.Matchers.notNullValue());

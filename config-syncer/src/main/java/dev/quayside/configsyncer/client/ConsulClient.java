@@ -1,14 +1,12 @@
 package dev.quayside.configsyncer.client;
 
-import dev.quayside.configsyncer.config.ConsulConfig;
+import dev.quayside.kit.consul.ConsulConnection;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.consul.ConsulClientOptions;
-import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 
@@ -27,8 +25,9 @@ import java.util.Optional;
 
 /**
  * Consul KV for config-syncer: reads with the Vert.x Consul client (Mutiny), transactions and plain puts with raw
- * HTTP, because the Vert.x client has no {@code check-not-exists} verb and hides the transaction's HTTP status. Calls
- * block the caller (the service runs on worker threads) and are bounded by {@code quayside.consul.timeout}.
+ * HTTP, because the Vert.x client has no {@code check-not-exists} verb and hides the transaction's HTTP status. Both
+ * come from the kit's {@link ConsulConnection} ({@code quayside.consul.*}: address, token, TLS). Calls block the caller
+ * (the service runs on worker threads) and are bounded by {@code quayside.consul.timeout}.
  */
 @ApplicationScoped
 public class ConsulClient {
@@ -43,30 +42,21 @@ public class ConsulClient {
 
     private final io.vertx.mutiny.ext.consul.ConsulClient consul;
     private final WebClient http;
-    private final String token;
     private final Duration timeout;
     private final Timer txnTimer;
 
     @Inject
-    public ConsulClient(Vertx vertx, ConsulConfig config, MeterRegistry registry) {
-        this(vertx, config.url(), config.token().orElse(null), config.timeout(), registry);
-    }
-
-    public ConsulClient(Vertx vertx, String url, String token, Duration timeout, MeterRegistry registry) {
-        URI uri = URI.create(url);
-        ConsulClientOptions options = new ConsulClientOptions(uri).setTimeout(timeout.toMillis());
-        if (token != null && !token.isBlank()) {
-            options.setAclToken(token);
-        }
-        this.consul = io.vertx.mutiny.ext.consul.ConsulClient.create(vertx, options);
-        WebClientOptions web = new WebClientOptions().setDefaultHost(uri.getHost())
-                .setDefaultPort(uri.getPort() < 0 ? 8500 : uri.getPort()).setSsl("https".equals(uri.getScheme()))
-                .setConnectTimeout((int) timeout.toMillis());
-        this.http = WebClient.create(vertx, web);
-        this.token = token == null || token.isBlank() ? null : token;
-        this.timeout = timeout;
+    public ConsulClient(ConsulConnection connection, MeterRegistry registry) {
+        this.consul = connection.newClient();
+        this.http = connection.newWebClient();
+        this.timeout = connection.timeout();
         this.txnTimer = Timer.builder("quayside.config-syncer.consul.txn").description("Consul transactions")
                 .register(registry == null ? new SimpleMeterRegistry() : registry);
+    }
+
+    /** A client outside CDI (tests, benchmarks). */
+    public ConsulClient(Vertx vertx, String url, String token, Duration timeout, MeterRegistry registry) {
+        this(ConsulConnection.of(vertx, URI.create(url), token, timeout), registry);
     }
 
     /** The value of {@code key}, or empty when Consul has no such key. */
@@ -140,9 +130,6 @@ public class ConsulClient {
             body.add(new JsonObject().put("KV", kv));
         }
         HttpRequest<Buffer> request = http.put("/v1/txn").timeout(timeout.toMillis());
-        if (token != null) {
-            request.putHeader("X-Consul-Token", token);
-        }
         long started = System.nanoTime();
         return request.sendBuffer(Buffer.buffer(body.encode()))
                 .onItem().transformToUni(response -> {
@@ -194,9 +181,6 @@ public class ConsulClient {
 
     private HttpResponse<Buffer> send(HttpRequest<Buffer> request, Buffer body, String what) throws ConsulException {
         request.timeout(timeout.toMillis());
-        if (token != null) {
-            request.putHeader("X-Consul-Token", token);
-        }
         try {
             return request.sendBuffer(body).await().atMost(timeout.plusSeconds(1));
         } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.quayside.configsyncer.config;
 
+import dev.quayside.kit.retry.RetryPolicy;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -27,13 +28,21 @@ public interface ConfigSyncerConfig {
     @WithDefault("10")
     int pushAttempts();
 
-    /** Attempts of one mirror run before it is reported FAILED; each attempt starts again from the stored ref. */
-    @WithDefault("3")
-    int syncAttempts();
-
-    /** Pause between attempts (multiplied by the attempt number, with jitter). */
+    /** First pause before a write-back is re-applied on a branch that moved (growing, with jitter). */
     @WithDefault("PT0.05S")
     Duration retryDelay();
+
+    /**
+     * How Git and Consul failures are retried, per mirror run and per write-back: exponential back-off with jitter for
+     * up to {@code max-duration} (5 minutes by default), so an outage of a minute loses nothing.
+     */
+    RetryPolicy retry();
+
+    /**
+     * Deprecated: attempts of one mirror run (before 0.2 the only bound, three attempts 50 ms apart). When set it still
+     * bounds the retries ({@code retry.max-retries} = attempts - 1); prefer {@code retry.*}.
+     */
+    Optional<Integer> syncAttempts();
 
     /** Mirror the branch right after a write-back's push instead of waiting for the push event. */
     @WithDefault("true")

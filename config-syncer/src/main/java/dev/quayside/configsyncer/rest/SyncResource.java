@@ -4,6 +4,7 @@ import dev.quayside.configsyncer.service.ConfigRepo;
 import dev.quayside.configsyncer.service.MirrorService;
 import dev.quayside.configsyncer.service.Repositories;
 import dev.quayside.events.ConfigSynced;
+import dev.quayside.kit.security.OperatorAction;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -36,9 +37,13 @@ public class SyncResource {
                 "branches", r.branches(), "mountpoint", r.mirror().mountpoint())).toList();
     }
 
-    /** Mirrors one branch now: 200 with the {@link ConfigSynced}, 204 when Consul already has the head. */
+    /**
+     * Mirrors one branch now: 200 with the {@link ConfigSynced}, 204 when Consul already has the head. An operator
+     * action: {@code Authorization: Bearer <quayside.operator.token>} (401/403 otherwise, 429 when too many run).
+     */
     @POST
     @Path("/sync/{repository}/{branch}")
+    @OperatorAction
     @Blocking
     public Response sync(@PathParam("repository") String repository, @PathParam("branch") String branch) {
         ConfigRepo repo = repositories.byName(repository)

@@ -3,6 +3,8 @@ package dev.quayside.configsyncer.service;
 import dev.quayside.events.CommitPushed;
 import dev.quayside.events.ConfigSynced;
 import dev.quayside.events.EventEnvelope;
+import dev.quayside.kit.messaging.EventHandler;
+import dev.quayside.kit.messaging.Outcome;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,7 +18,7 @@ import org.jboss.logging.Logger;
  * published when Consul already has the head (e.g. after config-syncer's own write-back mirrored it).
  */
 @ApplicationScoped
-public class CommitPushedHandler {
+public class CommitPushedHandler implements EventHandler<CommitPushed> {
 
     private static final Logger LOG = Logger.getLogger(CommitPushedHandler.class);
 
@@ -30,31 +32,38 @@ public class CommitPushedHandler {
         this.registry = registry;
     }
 
-    public Handled handle(EventEnvelope<CommitPushed> in) {
+    @Override
+    public Class<CommitPushed> eventType() {
+        return CommitPushed.class;
+    }
+
+    /** Mirrors the pushed branch; a FAILED sync is announced and dead-lettered. */
+    @Override
+    public Outcome handle(EventEnvelope<CommitPushed> in) {
         CommitPushed push = in.data();
         if (!"config".equals(push.repositoryKind())) {
-            return Handled.of(List.of());
+            return Outcome.nothing();
         }
         if (!push.isBranch() || push.change() == CommitPushed.RefChange.BRANCH_DELETED) {
             LOG.infof("%s %s: %s is not mirrored", push.repository(), push.ref(), push.change());
-            return Handled.of(List.of());
+            return Outcome.nothing();
         }
         Optional<ConfigRepo> repo = repositories.byName(push.repository());
         String branch = push.refName();
         if (repo.isEmpty() || !repo.get().branches().contains(branch)) {
             LOG.debugf("%s %s is not a configured config repository branch", push.repository(), branch);
-            return Handled.of(List.of());
+            return Outcome.nothing();
         }
         Timer.Sample sample = Timer.start(registry);
         Optional<ConfigSynced> synced = mirror.sync(repo.get(), branch);
         sample.stop(registry.timer("quayside.config-syncer.sync", "outcome",
                 synced.map(s -> s.outcome().name()).orElse("CURRENT")));
         if (synced.isEmpty()) {
-            return Handled.of(List.of());
+            return Outcome.nothing();
         }
         ConfigSynced s = synced.get();
         EventEnvelope<ConfigSynced> out = in.next(s, ImageBuiltHandler.SOURCE, Instant.now(), s.configRepository(),
                 s.branch(), String.valueOf(s.toCommit()), s.outcome().name());
-        return new Handled(List.of(out), s.outcome() == ConfigSynced.Outcome.FAILED ? s.reason() : null);
+        return s.outcome() == ConfigSynced.Outcome.FAILED ? Outcome.terminal(List.of(out), s.reason()) : Outcome.of(out);
     }
 }

@@ -8,6 +8,9 @@ import dev.quayside.events.ConfigSynced;
 import dev.quayside.events.EventEnvelope;
 import dev.quayside.events.ImageBuilt;
 import dev.quayside.events.TagUpdated;
+import dev.quayside.kit.messaging.EventHandler;
+import dev.quayside.kit.messaging.Outcome;
+import dev.quayside.kit.retry.Retrier;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,7 +18,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.eclipse.microprofile.faulttolerance.Retry;
 import org.jboss.logging.Logger;
 
 /**
@@ -23,7 +25,7 @@ import org.jboss.logging.Logger;
  * the pushed commit. One {@link TagUpdated} per repository, also when nothing changed.
  */
 @ApplicationScoped
-public class ImageBuiltHandler {
+public class ImageBuiltHandler implements EventHandler<ImageBuilt> {
 
     static final String SOURCE = "/quayside/config-syncer";
     private static final Logger LOG = Logger.getLogger(ImageBuiltHandler.class);
@@ -34,6 +36,7 @@ public class ImageBuiltHandler {
     private final ConsulClient consul;
     private final SyncSettings settings;
     private final MeterRegistry registry;
+    private final Retrier retry;
 
     ImageBuiltHandler(Repositories repositories, WriteBackService writeBack, MirrorService mirror, ConsulClient consul,
             SyncSettings settings, MeterRegistry registry) {
@@ -43,12 +46,35 @@ public class ImageBuiltHandler {
         this.consul = consul;
         this.settings = settings;
         this.registry = registry;
+        this.retry = Retrier.of(settings.retry()).named("write-back")
+                .retryOn(e -> !(e instanceof WriteBackService.PushRejectedException
+                        || e instanceof IllegalArgumentException))
+                .onFailedAttempt(attempt -> LOG.warn(attempt.describe()))
+                .build();
     }
 
-    /** Retryable failures (Git, Consul) are retried here; what is left is terminal. */
-    @Retry(maxRetries = 2, delay = 200, jitter = 100,
-            abortOn = {WriteBackService.PushRejectedException.class, IllegalArgumentException.class})
-    public Handled handle(EventEnvelope<ImageBuilt> in) throws GitException {
+    @Override
+    public Class<ImageBuilt> eventType() {
+        return ImageBuilt.class;
+    }
+
+    /**
+     * Retryable failures (Git, Consul) are retried here, as {@code quayside.config-syncer.retry} says; what is left is
+     * thrown, announced by {@link #failed} and dead-lettered.
+     */
+    @Override
+    public Outcome handle(EventEnvelope<ImageBuilt> in) throws GitException {
+        try {
+            return retry.call(() -> writeBack(in));
+        } catch (Retrier.RetryFailedException e) {
+            if (e.getCause() instanceof GitException git) {
+                throw git;
+            }
+            throw e;
+        }
+    }
+
+    private Outcome writeBack(EventEnvelope<ImageBuilt> in) throws GitException {
         ImageBuilt built = in.data();
         List<EventEnvelope<?>> events = new ArrayList<>();
         for (ConfigRepo repo : repositories.all()) {
@@ -70,11 +96,12 @@ public class ImageBuiltHandler {
                         String.valueOf(s.toCommit()), s.outcome().name())));
             }
         }
-        return Handled.of(events);
+        return Outcome.of(events);
     }
 
     /** The FAILED {@link TagUpdated} per repository for an input that could not be handled. */
-    public Handled failed(EventEnvelope<ImageBuilt> in, Throwable failure) {
+    @Override
+    public Outcome failed(EventEnvelope<ImageBuilt> in, Throwable failure) {
         ImageBuilt built = in.data();
         String reason = failure.getMessage() == null ? failure.toString() : failure.getMessage();
         List<EventEnvelope<?>> events = new ArrayList<>();
@@ -83,7 +110,7 @@ public class ImageBuiltHandler {
                     List.of(), TagUpdated.Outcome.FAILED, reason);
             events.add(in.next(tag, SOURCE, Instant.now(), repo.name(), built.artifactId(), "FAILED"));
         }
-        return new Handled(events, reason);
+        return Outcome.terminal(events, reason);
     }
 
     /** Records the image at {@code <imagesPrefix>/<app>/<environment>}; returns what went wrong, or null. */

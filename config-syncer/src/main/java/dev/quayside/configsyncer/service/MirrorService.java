@@ -11,6 +11,7 @@ import dev.quayside.configsyncer.client.KvOp;
 import dev.quayside.events.ConfigSynced;
 import dev.quayside.events.ConfigSynced.FileProblem;
 import dev.quayside.events.ConfigSynced.Outcome;
+import dev.quayside.kit.retry.Retrier;
 import io.smallrye.mutiny.Uni;
 import java.io.IOException;
 import java.time.Duration;
@@ -49,11 +50,18 @@ public class MirrorService {
     private final GitClient git;
     private final ConsulClient consul;
     private final SyncSettings settings;
+    private final Retrier retry;
 
     public MirrorService(GitClient git, ConsulClient consul, SyncSettings settings) {
         this.git = git;
         this.consul = consul;
         this.settings = settings;
+        this.retry = Retrier.of(settings.retry()).named("mirror sync")
+                .retryOn(e -> e instanceof GitException || e instanceof ConsulException || e instanceof RefMoved)
+                .onFailedAttempt(attempt -> LOG.warn(attempt.describe()))
+                .onGiveUp((failure, attempts) -> failure instanceof TerminalSyncException ? failure
+                        : new GaveUp("gave up after " + attempts + " attempts: " + failure.getMessage(), failure))
+                .build();
     }
 
     /** A sync that cannot succeed by retrying (a value over Consul's limit, a rolled-back operation). */
@@ -64,60 +72,71 @@ public class MirrorService {
     }
 
     /**
-     * Brings {@code branch} of {@code repo} into Consul.
+     * Brings {@code branch} of {@code repo} into Consul. Git and Consul failures are retried as
+     * {@link SyncSettings#retry()} says (each attempt starts again from the stored ref); the sync is reported FAILED
+     * when the retries or their budget are used up, or at once for a failure retrying cannot fix.
      *
      * @return the {@link ConfigSynced} to publish (SYNCED or FAILED), or empty when Consul already had the head
      */
     public Optional<ConfigSynced> sync(ConfigRepo repo, String branch) {
         GitWorkspace ws = git.workspace(repo.name(), repo.cloneUrl(), repo.username(), repo.password());
-        String lastError = null;
-        String from = null;
-        String to = null;
+        Attempt progress = new Attempt();
         ws.lock().lock();
         try {
-            for (int attempt = 1; attempt <= settings.syncAttempts(); attempt++) {
-                try {
-                    ObjectId head = ws.fetch(branch);
-                    if (head == null) {
-                        return Optional.of(failed(repo, branch, null, null, "branch " + branch + " does not exist"));
-                    }
-                    to = head.name();
-                    Attempt result = new Attempt();
-                    try {
-                        attempt(ws, repo, branch, head, result);
-                    } finally {
-                        from = result.from;
-                    }
-                    if (result.current) {
-                        return Optional.empty();
-                    }
-                    if (result.event != null) {
-                        return Optional.of(result.event);
-                    }
-                    lastError = result.retryReason;
-                } catch (TerminalSyncException e) {
-                    return Optional.of(failed(repo, branch, from, to, e.getMessage()));
-                } catch (GitException | ConsulException e) {
-                    lastError = e.getMessage();
-                }
-                LOG.warnf("sync of %s/%s, attempt %d of %d: %s", repo.name(), branch, attempt,
-                        settings.syncAttempts(), lastError);
-                if (attempt < settings.syncAttempts()) {
-                    settings.pause(attempt);
-                }
-            }
-            return Optional.of(failed(repo, branch, from, to,
-                    "gave up after " + settings.syncAttempts() + " attempts: " + lastError));
+            Attempt result = retry.call(() -> attempt(ws, repo, branch, progress));
+            return result.current ? Optional.empty() : Optional.of(result.event);
+        } catch (GaveUp e) {
+            return Optional.of(failed(repo, branch, progress.from, progress.to, e.getMessage()));
+        } catch (Retrier.RetryFailedException e) {
+            Throwable cause = e.getCause();
+            String reason = cause instanceof TerminalSyncException ? cause.getMessage()
+                    : "gave up after 1 attempt: " + cause.getMessage();
+            return Optional.of(failed(repo, branch, progress.from, progress.to, reason));
+        } catch (RefMoved e) {
+            return Optional.of(failed(repo, branch, progress.from, progress.to, "gave up after 1 attempt: "
+                    + e.getMessage()));
         } finally {
             ws.lock().unlock();
+        }
+    }
+
+    /** One attempt: fetch the branch and write what changed since the stored ref. */
+    private Attempt attempt(GitWorkspace ws, ConfigRepo repo, String branch, Attempt progress)
+            throws GitException, ConsulException, TerminalSyncException {
+        Attempt a = new Attempt();
+        ObjectId head = ws.fetch(branch);
+        if (head == null) {
+            a.event = failed(repo, branch, null, null, "branch " + branch + " does not exist");
+            return a;
+        }
+        progress.to = head.name();
+        try {
+            attempt(ws, repo, branch, head, a);
+        } finally {
+            progress.from = a.from;
+        }
+        return a;
+    }
+
+    /** Another syncer moved the ref while this one wrote: the attempt starts again from the new ref. */
+    private static final class RefMoved extends RuntimeException {
+        RefMoved(String message) {
+            super(message);
+        }
+    }
+
+    /** The retries, or their budget, are used up: the sync is FAILED with this message. */
+    private static final class GaveUp extends RuntimeException {
+        GaveUp(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 
     private static final class Attempt {
         boolean current;
         String from;
+        String to;
         ConfigSynced event;
-        String retryReason;
     }
 
     /** What one sync writes. */
@@ -187,8 +206,7 @@ public class MirrorService {
         ConsulClient.TxnOutcome last = consul.txn(batches.get(batches.size() - 1));
         if (!last.committed()) {
             if (last.errors().stream().anyMatch(e -> e.startsWith("operation 0 "))) {
-                a.retryReason = "the ref " + refKey + " moved during the sync (another syncer): " + last.errors();
-                return;
+                throw new RefMoved("the ref " + refKey + " moved during the sync (another syncer): " + last.errors());
             }
             throw new TerminalSyncException("Consul rolled back transaction " + batches.size() + " of "
                     + batches.size() + ": " + last.errors());

@@ -3,6 +3,7 @@ package dev.quayside.configsyncer.service;
 import dev.quayside.configsyncer.client.ConsulClient;
 import dev.quayside.configsyncer.client.GitClient;
 import dev.quayside.configsyncer.config.ConfigSyncerConfig;
+import dev.quayside.kit.retry.RetryPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Singleton;
 import jakarta.enterprise.inject.Produces;
@@ -14,9 +15,11 @@ class ServiceProducer {
     @Produces
     @Singleton
     SyncSettings settings(ConfigSyncerConfig config) {
-        return new SyncSettings(config.imagesPrefix(), config.pushAttempts(), config.syncAttempts(),
-                config.retryDelay(), config.txn().maxOperations(), config.txn().maxBytes(),
-                config.txn().maxValueBytes(), config.mirrorAfterWriteBack());
+        RetryPolicy retry = config.syncAttempts().map(attempts -> config.retry().withMaxRetries(Math.max(0, attempts - 1)))
+                .orElse(config.retry());
+        return new SyncSettings(config.imagesPrefix(), config.pushAttempts(), config.retryDelay(), retry,
+                config.txn().maxOperations(), config.txn().maxBytes(), config.txn().maxValueBytes(),
+                config.mirrorAfterWriteBack());
     }
 
     @Produces

@@ -8,6 +8,7 @@ import dev.quayside.events.ImageReference;
 import dev.quayside.events.TagUpdated;
 import dev.quayside.events.TagUpdated.FileChange;
 import dev.quayside.events.TagUpdated.Outcome;
+import dev.quayside.kit.retry.Retrier;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -49,6 +50,7 @@ public class WriteBackService {
 
     private final GitClient git;
     private final SyncSettings settings;
+    private final Retrier contention;
     /** Blob id and image path → the image string found there ("" for none or invalid JSON): blobs never change. */
     private final Map<String, String> imageCache = java.util.Collections.synchronizedMap(
             new java.util.LinkedHashMap<>(1024, 0.75f, true) {
@@ -61,6 +63,13 @@ public class WriteBackService {
     public WriteBackService(GitClient git, SyncSettings settings) {
         this.git = git;
         this.settings = settings;
+        this.contention = Retrier.of(settings.pushContention()).named("write-back push")
+                .retryOn(e -> e instanceof BranchMoved)
+                .onGiveUp((failure, attempts) -> failure instanceof BranchMoved moved
+                        ? new PushRejectedException(moved.getMessage() + " rejected " + attempts
+                                + " times (the branch kept moving)")
+                        : failure)
+                .build();
     }
 
     /** Applies {@code built} to {@code repo}; {@code eventId} is the ImageBuilt event's id (a commit trailer). */
@@ -69,49 +78,65 @@ public class WriteBackService {
         String pinned = built.pinnedReference();
         ws.lock().lock();
         try {
-            for (int attempt = 1; attempt <= settings.pushAttempts(); attempt++) {
-                long t0 = System.nanoTime();
-                ObjectId head = ws.fetch(repo.branch());
-                long t1 = System.nanoTime();
-                if (head == null) {
-                    throw new GitException("branch " + repo.branch() + " does not exist in " + repo.name(), null);
-                }
-                Edit edit = edit(ws, head, built, pinned);
-                long t2 = System.nanoTime();
-                if (edit.referencing == 0) {
-                    return new Result(tagUpdated(repo, built, null, List.of(), Outcome.NO_MATCH,
-                            "no definition references " + built.imageRepository()), null, List.of());
-                }
-                if (edit.environments.isEmpty()) {
-                    return new Result(tagUpdated(repo, built, null, List.of(), Outcome.NO_MATCH,
-                            "no environment follows " + built.branch() + " (" + edit.referencing
-                                    + " definition(s) reference " + built.imageRepository() + ")"), null, List.of());
-                }
-                List<String> environments = List.copyOf(edit.environments);
-                if (edit.files.isEmpty()) {
-                    return new Result(tagUpdated(repo, built, null, List.of(), Outcome.UNCHANGED,
-                            "already at " + pinned + " in " + edit.unchanged + " definition(s)"), null, environments);
-                }
-                PersonIdent author = new PersonIdent(repo.authorName(), repo.authorEmail());
-                ObjectId commit = ws.commit(head, edit.files, author, message(repo, built, eventId, edit));
-                long t3 = System.nanoTime();
-                GitWorkspace.PushOutcome pushed = ws.push(commit, repo.branch());
-                long t4 = System.nanoTime();
-                LOG.debugf("write-back of %s: fetch %d ms, edit %d ms, commit %d ms, push %d ms", built.app(),
-                        (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000);
-                if (pushed == GitWorkspace.PushOutcome.PUSHED) {
-                    return new Result(tagUpdated(repo, built, commit.name(), edit.changes, Outcome.UPDATED, null),
-                            commit, environments);
-                }
-                LOG.debugf("push of %s to %s/%s rejected (attempt %d): re-applying on the new head", built.app(),
-                        repo.name(), repo.branch(), attempt);
-                settings.pause(attempt);
+            return contention.call(() -> attempt(ws, repo, built, eventId, pinned));
+        } catch (BranchMoved moved) {
+            // a single attempt was allowed
+            throw new PushRejectedException(moved.getMessage() + " rejected (the branch moved)");
+        } catch (Retrier.RetryFailedException e) {
+            if (e.getCause() instanceof GitException git) {
+                throw git;
             }
-            throw new PushRejectedException("push to " + repo.name() + "/" + repo.branch() + " rejected "
-                    + settings.pushAttempts() + " times (the branch kept moving)");
+            throw e;
         } finally {
             ws.lock().unlock();
         }
+    }
+
+    /** A push rejected because the branch moved: fetched again, re-applied and pushed again after a pause. */
+    private static final class BranchMoved extends RuntimeException {
+        BranchMoved(String message) {
+            super(message);
+        }
+    }
+
+    private Result attempt(GitWorkspace ws, ConfigRepo repo, ImageBuilt built, String eventId, String pinned)
+            throws GitException {
+        long t0 = System.nanoTime();
+        ObjectId head = ws.fetch(repo.branch());
+        long t1 = System.nanoTime();
+        if (head == null) {
+            throw new GitException("branch " + repo.branch() + " does not exist in " + repo.name(), null);
+        }
+        Edit edit = edit(ws, head, built, pinned);
+        long t2 = System.nanoTime();
+        if (edit.referencing == 0) {
+            return new Result(tagUpdated(repo, built, null, List.of(), Outcome.NO_MATCH,
+                    "no definition references " + built.imageRepository()), null, List.of());
+        }
+        if (edit.environments.isEmpty()) {
+            return new Result(tagUpdated(repo, built, null, List.of(), Outcome.NO_MATCH,
+                    "no environment follows " + built.branch() + " (" + edit.referencing
+                            + " definition(s) reference " + built.imageRepository() + ")"), null, List.of());
+        }
+        List<String> environments = List.copyOf(edit.environments);
+        if (edit.files.isEmpty()) {
+            return new Result(tagUpdated(repo, built, null, List.of(), Outcome.UNCHANGED,
+                    "already at " + pinned + " in " + edit.unchanged + " definition(s)"), null, environments);
+        }
+        PersonIdent author = new PersonIdent(repo.authorName(), repo.authorEmail());
+        ObjectId commit = ws.commit(head, edit.files, author, message(repo, built, eventId, edit));
+        long t3 = System.nanoTime();
+        GitWorkspace.PushOutcome pushed = ws.push(commit, repo.branch());
+        long t4 = System.nanoTime();
+        LOG.debugf("write-back of %s: fetch %d ms, edit %d ms, commit %d ms, push %d ms", built.app(),
+                (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000);
+        if (pushed == GitWorkspace.PushOutcome.PUSHED) {
+            return new Result(tagUpdated(repo, built, commit.name(), edit.changes, Outcome.UPDATED, null),
+                    commit, environments);
+        }
+        LOG.debugf("push of %s to %s/%s rejected: re-applying on the new head", built.app(), repo.name(),
+                repo.branch());
+        throw new BranchMoved("push to " + repo.name() + "/" + repo.branch());
     }
 
     private static final class Edit {

@@ -220,4 +220,15 @@ class ConfigSyncerServiceTest {
         assertThat(tag.outcome()).isEqualTo(TagUpdated.Outcome.FAILED);
         assertThat(tag.reason()).contains("quayside.yml").contains("'environments' must be a map");
     }
+
+    @Test
+    @Order(4)
+    void aSyncOnDemandIsAnOperatorActionThatNeedsTheBearerToken() {
+        RestAssured.given().post("/api/sync/deploy/main").then().statusCode(401)
+                .header("WWW-Authenticate", Matchers.containsString("Bearer"));
+        RestAssured.given().header("Authorization", "Bearer wrong").post("/api/sync/deploy/main").then().statusCode(401);
+        RestAssured.given().header("Authorization", "Bearer test-operator-token").post("/api/sync/deploy/main").then()
+                .statusCode(Matchers.anyOf(Matchers.is(200), Matchers.is(204)));
+        RestAssured.given().get("/api/repositories").then().statusCode(200);
+    }
 }

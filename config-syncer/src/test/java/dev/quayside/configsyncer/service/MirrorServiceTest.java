@@ -188,6 +188,20 @@ class MirrorServiceTest {
     }
 
     @Test
+    void aConsulOutageSpanningSeveralAttemptsDelaysTheSyncInsteadOfFailingIt() throws Exception {
+        ConfigRepo config = ConfigRepo.of("deploy", repo.url(), MirrorOptions.defaults());
+        RevCommit c1 = repo.commit("one", files("marathon/prod/web.json", "{\"id\":\"/web\"}"));
+        repo.push();
+        // Consul answers 500 to the next four transactions: three attempts 50 ms apart used to report a FAILED sync
+        // (and nothing retried it later); with the default retry budget the outage only delays it
+        consul.failRequests("PUT", "/v1/txn", 0, 4, 500);
+        ConfigSynced synced = mirror(SyncSettings.defaults()).sync(config, "main").orElseThrow();
+        assertThat(synced.outcome()).as(String.valueOf(synced.reason())).isEqualTo(ConfigSynced.Outcome.SYNCED);
+        assertThat(kv("quayside/config/deploy/")).containsEntry("quayside/config/deploy/main.ref", c1.name())
+                .containsEntry("quayside/config/deploy/main/marathon/prod/web.json", "{\"id\":\"/web\"}");
+    }
+
+    @Test
     void expandKeysOnJsonYamlAndPropertiesWithAndWithoutDiff() throws Exception {
         MirrorOptions expand = new MirrorOptions("kv", true, false, "config", true, true, false, "config/common.properties");
         ConfigRepo config = ConfigRepo.of("svc", repo.url(), expand);

@@ -1,6 +1,7 @@
 package dev.quayside.marathonapplier.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.quayside.kit.retry.Retrier;
 import dev.quayside.marathonapplier.config.ApplierConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
@@ -20,13 +21,13 @@ public class ChronosClient {
 
     private final MarathonClient.Endpoints endpoints;
     private final MeterRegistry metrics;
-    private final ApplierConfig.Retry retry;
+    private final Retrier retry;
     private final Map<String, ChronosApi> apis = new ConcurrentHashMap<>();
 
     ChronosClient(MarathonClient.Endpoints endpoints, ApplierConfig config, MeterRegistry metrics) {
         this.endpoints = endpoints;
         this.metrics = metrics;
-        this.retry = config.retry();
+        this.retry = MeteredCall.retrier("Chronos", config.retry());
     }
 
     /** The job named {@code name}, or empty. */

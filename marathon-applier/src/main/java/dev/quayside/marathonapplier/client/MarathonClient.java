@@ -3,6 +3,7 @@ package dev.quayside.marathonapplier.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quayside.kit.retry.Retrier;
 import dev.quayside.marathonapplier.config.ApplierConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
@@ -31,13 +32,13 @@ public class MarathonClient {
 
     private final Endpoints endpoints;
     private final MeterRegistry metrics;
-    private final ApplierConfig.Retry retry;
+    private final Retrier retry;
     private final Map<String, MarathonApi> apis = new ConcurrentHashMap<>();
 
     MarathonClient(Endpoints endpoints, ApplierConfig config, MeterRegistry metrics) {
         this.endpoints = endpoints;
         this.metrics = metrics;
-        this.retry = config.retry();
+        this.retry = MeteredCall.retrier("Marathon", config.retry());
     }
 
     /** The app as Marathon reports it (with tasks and deployments), or empty when it does not exist. */

@@ -2,6 +2,11 @@ package dev.quayside.marathonapplier.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quayside.events.EventCodec;
+import dev.quayside.kit.retry.Retrier;
+import dev.quayside.kit.retry.RetryPolicy;
+import dev.quayside.marathonapplier.config.ApplierConfig;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import jakarta.annotation.PreDestroy;
@@ -12,9 +17,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
@@ -24,10 +30,14 @@ import java.util.stream.Stream;
  * {@code deployment_success}/{@code deployment_failed}/{@code deployment_info} for a deployment wakes whoever follows
  * it, who then confirms by polling; whether a deployment's end was announced as success or failure is kept until its
  * follower {@link #forget forgets} it. Events can be missed (leader change, dropped stream): the stream reconnects with
- * back-off, and followers poll anyway at their interval.
+ * the kit's back-off, and followers poll anyway at their interval.
  */
 @ApplicationScoped
 public class MarathonEventStream {
+
+    /** Reconnects forever (the stream is only a hint), 500 ms doubling to 30 s, jittered. */
+    private static final RetryPolicy RECONNECT = RetryPolicy.of(Duration.ofMillis(500), 2, Duration.ofSeconds(30),
+            Duration.ZERO, -1, 0.2);
 
     private static final String EVENT_TYPES = "event_type=deployment_success&event_type=deployment_failed"
             + "&event_type=deployment_info&event_type=deployment_step_success&event_type=deployment_step_failure";
@@ -41,11 +51,27 @@ public class MarathonEventStream {
     private final Map<String, Long> lastEvent = new ConcurrentHashMap<>();
     /** Per deployment: {@code deployment_success} or {@code deployment_failed}, once Marathon announced its end. */
     private final Map<String, String> ends = new ConcurrentHashMap<>();
+    private final Retrier reconnect;
+    private final Set<String> environments;
     private volatile boolean stopped;
 
-    MarathonEventStream(MarathonClient.Endpoints endpoints, MeterRegistry metrics) {
+    MarathonEventStream(MarathonClient.Endpoints endpoints, ApplierConfig config, MeterRegistry metrics) {
         this.endpoints = endpoints;
         this.metrics = metrics;
+        this.environments = new LinkedHashSet<>(config.environments().keySet());
+        this.environments.add("default");
+        this.reconnect = Retrier.of(RECONNECT).named("Marathon event stream")
+                .retryOn(e -> !(e instanceof Stopped) && !(e instanceof InterruptedException))
+                .onFailedAttempt(attempt -> Log.debugf("%s; reconnecting", attempt.describe()))
+                .build();
+    }
+
+    /**
+     * Opens every configured environment's stream when the service starts, so that the first deployment's events are
+     * not missed while its stream is still connecting.
+     */
+    void onStart(@Observes StartupEvent event) {
+        environments.forEach(environment -> readers.computeIfAbsent(environment, this::startReader));
     }
 
     /**
@@ -101,35 +127,52 @@ public class MarathonEventStream {
     }
 
     private void read(String environment) {
-        long backoffMs = 500;
         while (!stopped) {
-            MarathonClient.Endpoints.Resolved resolved = endpoints.resolve(environment);
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(resolved.marathonUrl() + "/v2/events?" + EVENT_TYPES))
-                    .header("Accept", "text/event-stream");
-            resolved.authFilter().header().ifPresent(h -> request.header("Authorization", h));
+            HttpResponse<Stream<String>> response;
             try {
-                HttpResponse<Stream<String>> response = http.send(request.build(), HttpResponse.BodyHandlers.ofLines());
-                if (response.statusCode() != 200) {
-                    response.body().close();
-                    throw new IOException("HTTP " + response.statusCode());
+                response = reconnect.call(() -> connect(environment));
+            } catch (RuntimeException e) {
+                if (stopped || Thread.currentThread().isInterrupted()) {
+                    return;
                 }
-                backoffMs = 500;
-                metrics.counter("quayside.marathon.events.connects", "environment", environment).increment();
-                try (Stream<String> lines = response.body()) {
-                    lines.forEach(line -> {
-                        if (line.startsWith("data:")) {
-                            handle(environment, line.substring(5).trim());
-                        }
-                    });
-                }
-            } catch (IOException | RuntimeException e) {
-                Log.debugf("Marathon event stream of %s dropped (%s); reconnecting in %d ms", environment, e, backoffMs);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+                Log.debugf("Marathon event stream of %s: %s", environment, e.getMessage());
+                continue;
             }
-            sleep(backoffMs);
-            backoffMs = Math.min(backoffMs * 2, 30_000);
+            metrics.counter("quayside.marathon.events.connects", "environment", environment).increment();
+            try (Stream<String> lines = response.body()) {
+                lines.forEach(line -> {
+                    if (line.startsWith("data:")) {
+                        handle(environment, line.substring(5).trim());
+                    }
+                });
+            } catch (RuntimeException e) {
+                Log.debugf("Marathon event stream of %s dropped (%s); reconnecting", environment, e);
+            }
+        }
+    }
+
+    /** Opens the stream; an error or a non-200 answer is retried by {@link #reconnect} with back-off. */
+    private HttpResponse<Stream<String>> connect(String environment) throws IOException, InterruptedException {
+        if (stopped) {
+            throw new Stopped();
+        }
+        MarathonClient.Endpoints.Resolved resolved = endpoints.resolve(environment);
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(resolved.marathonUrl() + "/v2/events?" + EVENT_TYPES))
+                .header("Accept", "text/event-stream");
+        resolved.authFilter().header().ifPresent(h -> request.header("Authorization", h));
+        HttpResponse<Stream<String>> response = http.send(request.build(), HttpResponse.BodyHandlers.ofLines());
+        if (response.statusCode() != 200) {
+            response.body().close();
+            throw new IOException("Marathon of " + environment + " answered /v2/events with HTTP "
+                    + response.statusCode());
+        }
+        return response;
+    }
+
+    /** The service is stopping: no more reconnects. */
+    private static final class Stopped extends RuntimeException {
+        Stopped() {
+            super("stopping");
         }
     }
 
@@ -154,14 +197,6 @@ public class MarathonEventStream {
             }
         } catch (IOException e) {
             Log.debugf("unreadable Marathon event: %s", data);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            TimeUnit.MILLISECONDS.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

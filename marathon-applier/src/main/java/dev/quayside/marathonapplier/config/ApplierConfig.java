@@ -1,5 +1,6 @@
 package dev.quayside.marathonapplier.config;
 
+import dev.quayside.kit.retry.RetryPolicy;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithParentName;
@@ -47,8 +48,13 @@ public interface ApplierConfig {
     @WithDefault("quayside/config")
     String kvPrefix();
 
-    /** How calls to Marathon, Chronos and Consul are retried when there is no answer or a 5xx. */
-    Retry retry();
+    /**
+     * How one call to Marathon, Chronos or Consul that got no answer or a 5xx is retried (a 4xx never is): the kit's
+     * {@link RetryPolicy}, by default from 500 ms doubling to 30 s with ±20 % jitter for up to 5 minutes. When the
+     * retries are used up the definition is reported as failed ({@code DeploymentFailed} reason {@code ERROR}, its
+     * message saying how many attempts were made) and the sync is dead-lettered.
+     */
+    RetryPolicy retry();
 
     /** Per-environment settings; every field falls back to {@link #defaults()} or a safe default. */
     interface Environment {
@@ -91,21 +97,5 @@ public interface ApplierConfig {
 
         /** Bearer token (DC/OS style) for Marathon and Chronos. */
         Optional<String> token();
-    }
-
-    /**
-     * Retries of one call to Marathon, Chronos or Consul that got no answer or a 5xx (a 4xx is never retried). When
-     * they are exhausted the definition is reported as failed ({@code DeploymentFailed} reason {@code ERROR}) and
-     * the sync is dead-lettered.
-     */
-    interface Retry {
-
-        /** Retries after the first attempt. */
-        @WithDefault("3")
-        int maxRetries();
-
-        /** Wait before the first retry; doubled before each further one. */
-        @WithDefault("500ms")
-        Duration initialDelay();
     }
 }

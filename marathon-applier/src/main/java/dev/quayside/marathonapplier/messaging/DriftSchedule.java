@@ -1,5 +1,6 @@
 package dev.quayside.marathonapplier.messaging;
 
+import dev.quayside.kit.messaging.EventPublisher;
 import dev.quayside.marathonapplier.service.DriftReconciler;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
@@ -13,9 +14,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 class DriftSchedule {
 
     private final DriftReconciler reconciler;
-    private final DeploymentEvents events;
+    private final EventPublisher events;
 
-    DriftSchedule(DriftReconciler reconciler, DeploymentEvents events) {
+    DriftSchedule(DriftReconciler reconciler, EventPublisher events) {
         this.reconciler = reconciler;
         this.events = events;
     }

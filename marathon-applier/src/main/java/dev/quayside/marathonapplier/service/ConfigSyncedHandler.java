@@ -7,7 +7,12 @@ import dev.quayside.events.DeploymentFailed;
 import dev.quayside.events.DeploymentTarget;
 import dev.quayside.events.EventCodec;
 import dev.quayside.events.EventEnvelope;
+import dev.quayside.kit.messaging.AsyncEventHandler;
+import dev.quayside.kit.messaging.Delivery;
+import dev.quayside.kit.messaging.Outcome;
 import dev.quayside.marathonapplier.client.ConsulKvClient;
+import dev.quayside.marathonapplier.config.ApplierConfig;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 
 /**
@@ -27,21 +34,51 @@ import java.util.function.Consumer;
  * published as soon as that app is done, before its next change starts.
  */
 @ApplicationScoped
-public class ConfigSyncedHandler {
+public class ConfigSyncedHandler implements AsyncEventHandler<ConfigSynced> {
 
     private final ConsulKvClient consul;
     private final MarathonDeployer marathon;
     private final ChronosDeployer chronos;
     private final MeterRegistry metrics;
     private final ApplyQueue queue;
+    private final Semaphore inFlight;
 
     ConfigSyncedHandler(ConsulKvClient consul, MarathonDeployer marathon, ChronosDeployer chronos, ApplyQueue queue,
-            MeterRegistry metrics) {
+            ApplierConfig config, MeterRegistry metrics) {
         this.consul = consul;
         this.marathon = marathon;
         this.chronos = chronos;
         this.metrics = metrics;
         this.queue = queue;
+        int max = Math.max(1, config.maxInFlight());
+        this.inFlight = new Semaphore(max);
+        Gauge.builder("quayside.marathon-applier.syncs-in-flight", inFlight, s -> max - s.availablePermits())
+                .description("ConfigSynced records received and not yet acknowledged").register(metrics);
+    }
+
+    @Override
+    public Class<ConfigSynced> eventType() {
+        return ConfigSynced.class;
+    }
+
+    /**
+     * Takes one of {@code max-in-flight} slots (waiting here, in record order, for a free one), queues the sync's work
+     * and returns at once. The stage completes when every definition is applied and its outcomes published; it fails,
+     * once all of them are done, with the first failure (each failed definition was announced as
+     * {@link DeploymentFailed} already), so the record is dead-lettered with that reason.
+     */
+    @Override
+    public CompletionStage<Outcome> handle(EventEnvelope<ConfigSynced> event, Delivery delivery)
+            throws InterruptedException {
+        inFlight.acquire(); // interrupted while shutting down: the record is delivered again
+        CompletableFuture<Void> done;
+        try {
+            done = submit(event, delivery::publish);
+        } catch (RuntimeException e) {
+            inFlight.release();
+            throw e;
+        }
+        return done.whenComplete((ignored, failure) -> inFlight.release()).thenApply(ignored -> Outcome.nothing());
     }
 
     /**
@@ -123,11 +160,6 @@ public class ConfigSyncedHandler {
         events.add(context.envelope(new DeploymentFailed(deployment, DeploymentFailed.Reason.ERROR,
                 what + error.getMessage(), key.file(), null), key.key(), "error"));
         return events;
-    }
-
-    /** Whether the service is shutting down: unfinished syncs are then left to be delivered again. */
-    public boolean stopping() {
-        return queue.stopping();
     }
 
     /** Reads a definition from Consul and applies it to its target. */

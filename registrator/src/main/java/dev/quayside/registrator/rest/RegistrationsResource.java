@@ -1,5 +1,6 @@
 package dev.quayside.registrator.rest;
 
+import dev.quayside.kit.security.OperatorAction;
 import dev.quayside.registrator.service.EventStreamFollower;
 import dev.quayside.registrator.service.Registrar;
 import dev.quayside.registrator.service.RegistratorSettings;
@@ -48,9 +49,10 @@ class RegistrationsResource {
                 registrar.lastSync(), services);
     }
 
-    /** Runs a full sync now and answers when it is done. */
+    /** Runs a full sync now and answers when it is done: an operator action (a bearer token, a bounded number at once). */
     @POST
     @Path("/sync")
+    @OperatorAction
     public State sync() {
         registrar.submitSync("requested").join(); // a failed sync answers 500 with the reason
         return get();

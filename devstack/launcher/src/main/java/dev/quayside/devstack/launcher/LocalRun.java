@@ -84,6 +84,7 @@ public final class LocalRun implements AutoCloseable {
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     private final Map<String, Duration> readyAfter = new LinkedHashMap<>();
     private final String secret;
+    private final String operatorToken = newOperatorToken();
     private final int frontendPort;
     private final Path git;
 
@@ -156,6 +157,35 @@ public final class LocalRun implements AutoCloseable {
     /** The HMAC secret of every watched repository, for signed webhooks to git-watcher's generic endpoint. */
     public String webhookSecret() {
         return secret;
+    }
+
+    /**
+     * The run's operator token ({@code quayside.operator.token} of every service): operator endpoints such as
+     * config-syncer's {@code POST /api/sync/...} need {@code Authorization: Bearer <token>}. New for each run, and
+     * written to {@code <home>/operator-token} (owner-only) when the services start.
+     */
+    public String operatorToken() {
+        return operatorToken;
+    }
+
+    private static String newOperatorToken() {
+        byte[] bytes = new byte[24];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.HexFormat.of().formatHex(bytes);
+    }
+
+    /** Writes the operator token to {@code <home>/operator-token}, readable by its owner only. */
+    private void writeOperatorToken() {
+        Path file = options.home().resolve("operator-token");
+        try {
+            Files.createDirectories(options.home());
+            Files.deleteIfExists(file);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, operatorToken + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
     }
 
     /**
@@ -260,6 +290,7 @@ public final class LocalRun implements AutoCloseable {
 
     /** Starts every service at once and waits until each is ready; on failure the message names the service. */
     public void startServices() {
+        writeOperatorToken();
         Map<String, Map<String, String>> configs = serviceProperties();
         for (Map.Entry<String, Integer> service : SERVICES.entrySet()) {
             int port = options.fixedPorts() ? service.getValue() : FreePorts.pick();
@@ -373,6 +404,8 @@ public final class LocalRun implements AutoCloseable {
         all.put("edge-router", router);
 
         all.put("notifier", common(kafka, consul));
+        // operator endpoints (POST /api/sync/..., /registrations/sync, ...) take the run's bearer token
+        all.values().forEach(properties -> properties.put("quayside.operator.token", operatorToken));
         return all;
     }
 

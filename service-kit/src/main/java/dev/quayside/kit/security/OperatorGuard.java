@@ -1,0 +1,49 @@
+package dev.quayside.kit.security;
+
+import io.quarkus.runtime.Startup;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+
+/**
+ * The operator token and the slots of concurrent operator calls (what {@link OperatorActionFilter} checks), resolved
+ * at start-up so that a token given twice, or an unreadable token file, stops the service with a clear message.
+ */
+@Startup
+@ApplicationScoped
+public class OperatorGuard {
+
+    private final Optional<Secret> token;
+    private final Semaphore slots;
+    private final long retryAfterSeconds;
+
+    OperatorGuard(OperatorConfig config) {
+        this.token = Secrets.fromValueOrFile("quayside.operator.token", config.token(), config.tokenFile());
+        this.slots = new Semaphore(Math.max(1, config.maxConcurrent()));
+        this.retryAfterSeconds = Math.max(1, (config.retryAfter().toMillis() + 999) / 1000);
+    }
+
+    /** Whether a token is configured (without one, operator endpoints are refused). */
+    public boolean enabled() {
+        return token.isPresent();
+    }
+
+    /** Whether {@code given} is the token (constant time). */
+    boolean accepts(String given) {
+        return token.isPresent() && token.get().matches(given);
+    }
+
+    /** Takes a slot, or false when all are in use. */
+    boolean enter() {
+        return slots.tryAcquire();
+    }
+
+    /** Gives a slot back. */
+    void leave() {
+        slots.release();
+    }
+
+    long retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+}

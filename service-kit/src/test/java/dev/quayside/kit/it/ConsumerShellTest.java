@@ -1,0 +1,190 @@
+package dev.quayside.kit.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.quayside.devstack.kafka.KafkaBrokerResource;
+import dev.quayside.events.CommitPushed;
+import dev.quayside.events.ConfigSynced;
+import dev.quayside.events.EventEnvelope;
+import dev.quayside.events.ImageBuilt;
+import dev.quayside.events.IncomingEvent;
+import dev.quayside.events.TagUpdated;
+import dev.quayside.events.Topics;
+import dev.quayside.events.kafka.EventSerializer;
+import dev.quayside.kit.messaging.EventConsumer;
+import dev.quayside.kit.messaging.EventPublisher;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The consumer shell and the publisher against the real broker, through the test application's two channels. */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)
+class ConsumerShellTest {
+
+    static final String DLQ = "quayside.kit-test.dlq";
+    static Records records;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+    @Inject
+    EventConsumer consumer;
+    @Inject
+    EventPublisher publisher;
+    @Inject
+    TestHandlers.Pushes pushes;
+    @Inject
+    TestHandlers.Images images;
+
+    @BeforeEach
+    void listen() {
+        if (records == null) {
+            records = new Records(bootstrap, List.of(Topics.TAG_UPDATED, Topics.CONFIG_SYNCED, DLQ));
+        }
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        if (records != null) {
+            records.close();
+            records = null;
+        }
+    }
+
+    @Test
+    void eachEventLandsOnItsOwnTopicThroughTheOneChannel() throws Exception {
+        EventEnvelope<CommitPushed> push = TestEvents.push("ok-topics");
+        records.send(push);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !records.events(Topics.CONFIG_SYNCED, push.id()).isEmpty());
+        await().atMost(Duration.ofSeconds(10)).until(() -> !records.events(Topics.TAG_UPDATED, push.id()).isEmpty());
+        assertThat(records.events(Topics.TAG_UPDATED, push.id())).singleElement()
+                .satisfies(e -> assertThat(e.data()).isInstanceOf(TagUpdated.class));
+        assertThat(records.events(Topics.CONFIG_SYNCED, push.id())).singleElement()
+                .satisfies(e -> assertThat(e.data()).isInstanceOf(ConfigSynced.class));
+        EventEnvelope<?> tag = records.events(Topics.TAG_UPDATED, push.id()).get(0);
+        assertThat(records.withKey(Topics.TAG_UPDATED, tag.key())).as("keyed by the envelope's key").isNotEmpty();
+        assertThat(records.withKey("quayside.unrouted", tag.key())).isEmpty();
+    }
+
+    @Test
+    void aMalformedRecordIsDeadLetteredWithTheReason() throws Exception {
+        records.sendRaw(Topics.COMMIT_PUSHED, "garbage-key", "not an event".getBytes(StandardCharsets.UTF_8));
+        await().atMost(Duration.ofSeconds(30)).until(() -> !records.withKey(DLQ, "garbage-key").isEmpty());
+        ConsumerRecord<String, byte[]> dead = records.withKey(DLQ, "garbage-key").get(0);
+        assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("not an event");
+        assertThat(Records.header(dead, "dead-letter-reason")).isNotBlank();
+        assertThat(Records.header(dead, "dead-letter-topic")).isEqualTo(Topics.COMMIT_PUSHED);
+    }
+
+    @Test
+    void aTerminalOutcomeIsAnnouncedAndDeadLettered() throws Exception {
+        EventEnvelope<CommitPushed> push = TestEvents.push("terminal-one");
+        records.send(push);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !records.withKey(DLQ, push.key()).isEmpty());
+        ConsumerRecord<String, byte[]> dead = records.withKey(DLQ, push.key()).get(0);
+        assertThat(Records.header(dead, "dead-letter-reason")).isEqualTo("refused: terminal-one");
+        byte[] original = new EventSerializer().serialize(Topics.COMMIT_PUSHED, new RecordHeaders(), push);
+        assertThat(dead.value()).as("the original record, for a replay").isEqualTo(original);
+        assertThat(records.events(Topics.TAG_UPDATED, push.id())).singleElement()
+                .satisfies(e -> assertThat(((TagUpdated) e.data()).outcome()).isEqualTo(TagUpdated.Outcome.FAILED));
+    }
+
+    @Test
+    void anExceptionIsAnnouncedTheHandlersWayAndDeadLettered() throws Exception {
+        EventEnvelope<CommitPushed> push = TestEvents.push("boom-one");
+        records.send(push);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !records.withKey(DLQ, push.key()).isEmpty());
+        assertThat(Records.header(records.withKey(DLQ, push.key()).get(0), "dead-letter-reason"))
+                .isEqualTo("boom in boom-one");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !records.events(Topics.TAG_UPDATED, push.id()).isEmpty());
+        assertThat(records.events(Topics.TAG_UPDATED, push.id())).singleElement()
+                .satisfies(e -> assertThat(((TagUpdated) e.data()).reason()).isEqualTo("boom in boom-one"));
+    }
+
+    @Test
+    void anotherTypeOnTheTopicIsSkippedAndTheNextRecordHandled() throws Exception {
+        EventEnvelope<CommitPushed> before = TestEvents.push("ok-before");
+        EventEnvelope<TagUpdated> stranger = TestEvents.tag(before, "stranger", TagUpdated.Outcome.UPDATED, null);
+        // a TagUpdated written onto the commit-pushed topic
+        byte[] value = new EventSerializer().serialize(Topics.COMMIT_PUSHED, new RecordHeaders(), stranger);
+        records.sendRaw(Topics.COMMIT_PUSHED, "stranger-key", value);
+        EventEnvelope<CommitPushed> after = TestEvents.push("ok-after");
+        records.send(after);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !records.events(Topics.CONFIG_SYNCED, after.id()).isEmpty());
+        assertThat(records.withKey(DLQ, "stranger-key")).as("skipped, not dead-lettered").isEmpty();
+    }
+
+    @Test
+    void theEventsArePublishedBeforeTheRecordIsAcknowledged() throws Exception {
+        EventEnvelope<CommitPushed> push = TestEvents.push("ok-order");
+        AtomicReference<List<EventEnvelope<?>>> atAck = new AtomicReference<>();
+        CompletableFuture<Void> acked = new CompletableFuture<>();
+        Message<IncomingEvent> message = Message.of(IncomingEvent.decoded(push, new byte[0]))
+                .withAck(() -> {
+                    // what the broker holds when the record is acknowledged
+                    atAck.set(records.readNow(Topics.CONFIG_SYNCED, push.id()));
+                    acked.complete(null);
+                    return CompletableFuture.completedFuture(null);
+                });
+        CompletableFuture.runAsync(() -> consumer.consume(message, pushes)).get(60, java.util.concurrent.TimeUnit.SECONDS);
+        acked.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(atAck.get()).as("the broker held the handler's event when the record was acknowledged")
+                .singleElement().satisfies(e -> assertThat(e.data()).isInstanceOf(ConfigSynced.class));
+    }
+
+    @Test
+    void aConcurrentHandlerReturnsAtOnceAndIsAcknowledgedWhenItsWorkIsDone() throws Exception {
+        EventEnvelope<ImageBuilt> image = TestEvents.image("slow-app");
+        CompletableFuture<Void> acked = new CompletableFuture<>();
+        CompletableFuture<Throwable> nacked = new CompletableFuture<>();
+        Message<IncomingEvent> message = Message.of(IncomingEvent.decoded(image, new byte[0]))
+                .withAck(() -> {
+                    acked.complete(null);
+                    return CompletableFuture.completedFuture(null);
+                }).withNack(failure -> {
+                    nacked.complete(failure);
+                    return CompletableFuture.completedFuture(null);
+                });
+        CompletableFuture.supplyAsync(() -> consumer.consume(message, images)).get().toCompletableFuture().get();
+        // the work published its first event through the delivery, and is waiting: not acknowledged yet
+        await().atMost(Duration.ofSeconds(30)).until(() -> !records.events(Topics.TAG_UPDATED, image.chainId()).isEmpty());
+        assertThat(acked).isNotDone();
+        assertThat(nacked).isNotDone();
+        images.finish("slow-app");
+        acked.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !records.events(Topics.CONFIG_SYNCED, image.chainId()).isEmpty());
+        assertThat(nacked).isNotDone();
+    }
+
+    @Test
+    void aConcurrentHandlersFailureIsDeadLetteredThroughTheChannel() throws Exception {
+        EventEnvelope<ImageBuilt> image = TestEvents.image("fail-app");
+        images.finish("fail-app");
+        records.send(image);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !records.withKey(DLQ, image.key()).isEmpty());
+        assertThat(Records.header(records.withKey(DLQ, image.key()).get(0), "dead-letter-reason"))
+                .isEqualTo("deployment of fail-app failed");
+    }
+
+    @Test
+    void thePublisherCarriesTheKeyAndWaitsForTheBroker() {
+        EventEnvelope<CommitPushed> push = TestEvents.push("direct");
+        EventEnvelope<ConfigSynced> synced = TestEvents.synced(push, "direct");
+        publisher.publish(List.of(synced), Optional.empty());
+        await().atMost(Duration.ofSeconds(10)).until(() -> !records.withKey(Topics.CONFIG_SYNCED, synced.key()).isEmpty());
+    }
+}
