@@ -13,6 +13,15 @@ final class DefinitionMatcher {
     private DefinitionMatcher() {
     }
 
+    /**
+     * Whether the Marathon app {@code actual} runs the definition {@code wanted}: {@link #matches} after putting both
+     * into Marathon 1.5's networking form, so a definition written in the 1.4 form is not seen as drift.
+     */
+    static boolean runs(JsonNode wanted, JsonNode actual) {
+        return matches(wanted == null ? null : MarathonForm.current(wanted),
+                actual == null ? null : MarathonForm.current(actual));
+    }
+
     static boolean matches(JsonNode wanted, JsonNode actual) {
         if (wanted == null || wanted.isNull()) {
             return actual == null || actual.isNull() || actual.isMissingNode();

@@ -74,7 +74,7 @@ public class DriftReconciler {
             return false;
         }
         Optional<JsonNode> running = marathon.app(key.environment(), wanted.get().path("id").asText());
-        boolean drifted = running.isEmpty() || !DefinitionMatcher.matches(wanted.get(), running.get());
+        boolean drifted = running.isEmpty() || !DefinitionMatcher.runs(wanted.get(), running.get());
         if (!drifted) {
             reported.remove(key.key());
         }

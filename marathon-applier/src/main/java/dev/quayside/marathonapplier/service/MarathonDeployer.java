@@ -80,7 +80,7 @@ public class MarathonDeployer {
         Deployment known = planned;
         try {
             Optional<JsonNode> current = marathon.app(environment, appId);
-            if (current.isPresent() && DefinitionMatcher.matches(definition, current.get())) {
+            if (current.isPresent() && DefinitionMatcher.runs(definition, current.get())) {
                 Deployment same = withVersion(planned, current.get().path("version").asText(null), null, start);
                 return List.of(context.envelope(new ServiceUpgraded(same, true), key.key(), "unchanged"));
             }
@@ -205,7 +205,7 @@ public class MarathonDeployer {
                 Convergence convergence = Convergence.of(app.get(), put.version());
                 lastState = convergence.describe();
                 // what runs must be what was sent: Marathon (or an operator) may have rolled the deployment back
-                boolean runsWanted = definition == null || DefinitionMatcher.matches(definition, app.get());
+                boolean runsWanted = definition == null || DefinitionMatcher.runs(definition, app.get());
                 if (!running && runsWanted && convergence.converged()) {
                     return Outcome.ok();
                 }

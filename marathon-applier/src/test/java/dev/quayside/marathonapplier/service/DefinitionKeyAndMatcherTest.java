@@ -37,4 +37,35 @@ class DefinitionKeyAndMatcherTest {
         assertThat(DefinitionMatcher.matches(wanted, extraEnv)).as("Marathon keeps only what was sent: extra env is fine")
                 .isTrue();
     }
+
+    @Test
+    void aDefinitionInMarathon14sNetworkingFormRunsAsMarathon15AnswersIt() throws Exception {
+        var wanted = JSON.readTree("{\"id\":\"/local/web\",\"instances\":1,\"container\":{\"type\":\"DOCKER\","
+                + "\"docker\":{\"image\":\"r/web:1\",\"network\":\"BRIDGE\",\"portMappings\":[{\"containerPort\":8080,"
+                + "\"hostPort\":0,\"protocol\":\"tcp\"}]}}}");
+        var answered = JSON.readTree("{\"id\":\"/local/web\",\"instances\":1,\"networks\":[{\"mode\":\"container/bridge\"}],"
+                + "\"requirePorts\":false,\"container\":{\"type\":\"DOCKER\",\"docker\":{\"image\":\"r/web:1\"},"
+                + "\"portMappings\":[{\"containerPort\":8080,\"hostPort\":0,\"protocol\":\"tcp\",\"servicePort\":10000}]}}");
+        assertThat(DefinitionMatcher.matches(wanted, answered)).as("field by field, the two forms differ").isFalse();
+        assertThat(DefinitionMatcher.runs(wanted, answered)).isTrue();
+        var otherPort = JSON.readTree(answered.toString().replace("\"containerPort\":8080", "\"containerPort\":9090"));
+        assertThat(DefinitionMatcher.runs(wanted, otherPort)).isFalse();
+        var hostMode = JSON.readTree(answered.toString().replace("container/bridge", "host"));
+        assertThat(DefinitionMatcher.runs(wanted, hostMode)).as("another network mode is a change").isFalse();
+    }
+
+    @Test
+    void aDefinitionInMarathon15sFormRunsAsMarathon14Answers() throws Exception {
+        java.nio.file.Path fixture = java.nio.file.Path.of(System.getProperty("quayside.shared.dir", "../../shared"),
+                "fixtures/marathon/app.json");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(fixture),
+                "../shared/fixtures not found: " + fixture);
+        var answered = JSON.readTree(fixture.toFile()); // a real answer in the 1.4 form (docker.network)
+        var wanted = JSON.readTree("{\"id\":\"/foo\",\"networks\":[{\"mode\":\"container/bridge\"}],"
+                + "\"container\":{\"type\":\"DOCKER\",\"docker\":{\"image\":\"mesosphere:marathon/latest\"},"
+                + "\"portMappings\":[{\"containerPort\":80,\"hostPort\":0,\"name\":\"http\"}]}}");
+        assertThat(DefinitionMatcher.runs(wanted, answered)).isTrue();
+        var host = JSON.readTree(wanted.toString().replace("container/bridge", "host"));
+        assertThat(DefinitionMatcher.runs(host, answered)).isFalse();
+    }
 }
