@@ -107,7 +107,10 @@
   // chains: one card per push, one bar per stage
   // ---------------------------------------------------------------------------------------------------------------
   function sortedChains() {
-    return Object.keys(state.chains).map(function (k) { return state.chains[k]; }).sort(function (a, b) {
+    // config-syncer's own write-backs are part of the chain that wrote them: not a card of their own
+    return Object.keys(state.chains).map(function (k) { return state.chains[k]; }).filter(function (c) {
+      return !c.writeBackOf;
+    }).sort(function (a, b) {
       return Date.parse(b.pushedAt || b.updatedAt || 0) - Date.parse(a.pushedAt || a.updatedAt || 0);
     });
   }
@@ -163,8 +166,8 @@
       } else {
         var start = Date.parse(s.startedAt);
         var end = s.endedAt ? Date.parse(s.endedAt) : now;
-        left = (start - t0) / span * 100;
-        width = Math.max((end - start) / span * 100, 0.6);
+        left = Math.max(0, Math.min(99.4, (start - t0) / span * 100));
+        width = Math.min(100 - left, Math.max((end - start) / span * 100, 0.6));
         pendingAt = Math.min(100, left + width);
       }
       var label = s.name + (s.environment && s.app && s.app !== c.repository ? " " + s.app : "");

@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.hasKey;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quayside.board.testing.GitWatcherReceiver;
+import dev.quayside.board.testing.LoopbackGitWatcher;
 import dev.quayside.board.testing.PipelineScript;
 import dev.quayside.board.testing.SeededChain;
 import dev.quayside.board.testing.SseClient;
@@ -107,12 +108,26 @@ class BoardTest {
         assertThat(states(tagged)).containsExactly("push=succeeded", "build=succeeded", "image=succeeded",
                 "config=succeeded", "sync=pending", "deploy:dev/" + chain.app + "=running");
 
+        // git-watcher sees config-syncer's write-back as a push of the config repo: mirrored already, nothing follows
+        chain.configPushed();
+        JsonNode writeBack = await().atMost(WAIT).until(() -> json(given().get("/api/chains?repo="
+                + PipelineScript.CONFIG_REPO + "&commit=" + chain.configCommit).then().extract().asString()),
+                list -> list.size() == 1 && chain.id().equals(list.get(0).path("writeBackOf").asText())).get(0);
+        assertThat(writeBack.path("status").asText()).isEqualTo("synced");
+        assertThat(writeBack.path("kind").asText()).isEqualTo("config");
+
         chain.configSynced("dev").deployed("dev");
         JsonNode live = awaitChain(chain, c -> "live".equals(c.path("status").asText()));
+        assertThat(live.path("stages").get(3).path("links").path("configCommit").asText())
+                .isEqualTo("https://git.example.org/ops/" + PipelineScript.CONFIG_REPO + "/commit/" + chain.configCommit);
         assertThat(states(live)).containsExactly("push=succeeded", "build=succeeded", "image=succeeded",
                 "config=succeeded", "sync=succeeded", "deploy:dev/" + chain.app + "=succeeded");
         JsonNode deploy = live.path("stages").get(5);
-        assertThat(deploy.path("durationMs").asLong()).isEqualTo(1_800);
+        JsonNode sync = live.path("stages").get(4);
+        assertThat(java.time.Instant.parse(deploy.path("startedAt").asText()))
+                .as("a deployment's bar starts when its sync ended, not before")
+                .isAfterOrEqualTo(java.time.Instant.parse(sync.path("endedAt").asText()));
+        assertThat(deploy.path("durationMs").asLong()).isGreaterThanOrEqualTo(0);
         assertThat(deploy.path("links").path("marathon").asText()).endsWith("/v2/apps/dev/" + chain.app);
         assertThat(live.path("stages").get(2).path("links").path("image").asText())
                 .isEqualTo("http://127.0.0.1:5000/v2/" + chain.app + "/manifests/" + chain.digest());
@@ -268,18 +283,19 @@ class BoardTest {
 
     @Test
     void syncNeedsTheOperatorTokenAndForwardsItToGitWatcher() {
-        GitWatcherReceiver.REQUESTS.clear();
-        String path = "/api/repositories/" + GitWatcherReceiver.WATCHED + "/sync";
+        List<LoopbackGitWatcher.Request> requests = GitWatcherReceiver.receiver.requests();
+        requests.clear();
+        String path = "/api/repositories/" + LoopbackGitWatcher.WATCHED + "/sync";
         given().post(path).then().statusCode(401).header("WWW-Authenticate", containsString("Bearer"))
                 .body("error", containsString("operator token"));
         given().header("Authorization", "Bearer wrong").post(path).then().statusCode(401)
                 .body("error", equalTo("wrong operator token"));
-        assertThat(GitWatcherReceiver.REQUESTS).as("a refused action never reaches git-watcher").isEmpty();
+        assertThat(requests).as("a refused action never reaches git-watcher").isEmpty();
 
         given().header("Authorization", "Bearer test-operator-token").post(path).then().statusCode(200)
-                .body("status", equalTo("synced")).body("gitWatcher.name", equalTo(GitWatcherReceiver.WATCHED));
-        assertThat(GitWatcherReceiver.REQUESTS).containsExactly(new GitWatcherReceiver.Request("POST",
-                "/repositories/" + GitWatcherReceiver.WATCHED + "/sync", "Bearer test-operator-token"));
+                .body("status", equalTo("synced")).body("gitWatcher.name", equalTo(LoopbackGitWatcher.WATCHED));
+        assertThat(requests).containsExactly(new LoopbackGitWatcher.Request("POST",
+                "/repositories/" + LoopbackGitWatcher.WATCHED + "/sync", "Bearer test-operator-token"));
 
         given().header("Authorization", "Bearer test-operator-token").post("/api/repositories/unknown/sync").then()
                 .statusCode(404).body("error", containsString("does not watch repository 'unknown'"));

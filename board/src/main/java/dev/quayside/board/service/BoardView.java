@@ -57,6 +57,8 @@ public class BoardView {
     private final Deque<Views.Failure> failures = new ArrayDeque<>();
     private final LinkedHashMap<String, AppRecord.ImageInfo> images = new LinkedHashMap<>();
     private final LinkedHashMap<String, Boolean> seen = new LinkedHashMap<>();
+    /** Config commits config-syncer wrote back, and the chain that wrote each (bounded like the chains). */
+    private final LinkedHashMap<String, String> writtenBack = new LinkedHashMap<>();
     /** Builds whose {@code build.finished} was seen (bounded like the chains). */
     private final LinkedHashMap<String, Boolean> finishedBuilds = new LinkedHashMap<>();
     private long records;
@@ -138,6 +140,11 @@ public class BoardView {
                 chain = null;
             }
         }
+        List<ChainRecord> changed = new ArrayList<>();
+        if (chain != null) {
+            changed.add(chain);
+        }
+        writeBack(event, chain, changed);
         Views.Failure failure = failureOf(event, chain);
         if (failure != null) {
             failures.addLast(failure);
@@ -146,9 +153,9 @@ public class BoardView {
             }
         }
         if (live.listened()) {
-            if (chain != null) {
-                live.publish(new LiveUpdates.Update("chain", chain.id, chain.view(links)));
-                touchedApps.addAll(chain.apps());
+            for (ChainRecord c : changed) {
+                live.publish(new LiveUpdates.Update("chain", c.id, c.view(links)));
+                touchedApps.addAll(c.apps());
             }
             for (String app : touchedApps) {
                 if (apps.containsKey(app)) {
@@ -159,6 +166,30 @@ public class BoardView {
                 live.publish(new LiveUpdates.Update("failure", event.id(), failure));
             }
             live.publish(new LiveUpdates.Update("event", event.id(), events.peekLast()));
+        }
+    }
+
+    /**
+     * Pairs config-syncer's write-back commits with the config-repo pushes git-watcher sees of them: such a push was
+     * mirrored in the app's chain, and nothing follows it in its own.
+     */
+    private void writeBack(EventEnvelope<?> event, ChainRecord chain, List<ChainRecord> changed) {
+        PipelineEvent data = event.data();
+        if (data instanceof TagUpdated t && t.commitWritten() != null && event.chainId() != null) {
+            writtenBack.put(t.commitWritten(), event.chainId());
+            trim(writtenBack, limits.chains() * 2);
+            for (ChainRecord c : chains.values()) {
+                if ("config".equals(c.kind()) && t.commitWritten().equals(c.commit()) && c.writeBackOf() == null) {
+                    c.writeBackOf(event.chainId());
+                    changed.add(c);
+                }
+            }
+        }
+        if (data instanceof CommitPushed p && "config".equals(p.repositoryKind()) && chain != null) {
+            String writer = writtenBack.get(p.after());
+            if (writer != null) {
+                chain.writeBackOf(writer);
+            }
         }
     }
 

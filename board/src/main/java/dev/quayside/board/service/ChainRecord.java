@@ -53,6 +53,8 @@ final class ChainRecord {
     /** By {@code <environment>/<app>}; a failure is replaced by a later success (a retry) and the other way round. */
     private final Map<String, Deployed> deployments = new TreeMap<>();
     private Instant updatedAt;
+    /** For a config-repo push that is config-syncer's own write-back: the chain that wrote it. */
+    private String writeBackOf;
 
     ChainRecord(String id) {
         this.id = id;
@@ -108,6 +110,15 @@ final class ChainRecord {
         if (before == null || !event.context().timestamp().isBefore(before.event().context().timestamp())) {
             deployments.put(key, new Deployed(event, deployment, failed, summary));
         }
+    }
+
+    /** Marks this config-repo push as the write-back of {@code chainId} (already mirrored in that chain). */
+    void writeBackOf(String chainId) {
+        this.writeBackOf = chainId;
+    }
+
+    String writeBackOf() {
+        return writeBackOf;
     }
 
     Instant sortTime() {
@@ -262,6 +273,10 @@ final class ChainRecord {
                 || pushed.data().change() == CommitPushed.RefChange.TAG_DELETED)) {
             return new Status(ChainStatus.DELETED, pushed.data().change().name().toLowerCase().replace('_', ' '),
                     pushed.context().timestamp());
+        }
+        if (writeBackOf != null && syncs.isEmpty()) {
+            return new Status(ChainStatus.SYNCED, "config-syncer's write-back for chain " + writeBackOf
+                    + ", mirrored into Consul there", pushed == null ? updatedAt : pushed.context().timestamp());
         }
         Set<String> expected = expected();
         if (!expected.isEmpty()) {
@@ -426,7 +441,11 @@ final class ChainRecord {
                 continue;
             }
             Instant at = d.event().context().timestamp();
+            // the applier's duration runs from its first request: never before the sync that caused it
             Instant start = d.deployment().durationMs() > 0 ? at.minusMillis(d.deployment().durationMs()) : previous;
+            if (start == null || previous != null && start.isBefore(previous)) {
+                start = previous;
+            }
             if (start == null || start.isAfter(at)) {
                 start = at;
             }
@@ -479,6 +498,6 @@ final class ChainRecord {
         }
         return new Views.Chain(id, kind(), repository(), p == null ? null : p.ref(), commit(), message, author,
                 pushedAt, status.status().wire(), status.reason(), status.at(), duration, apps(), buildId(),
-                stages(links), chainLinks, updatedAt);
+                stages(links), chainLinks, updatedAt, writeBackOf);
     }
 }

@@ -19,11 +19,13 @@ public final class Views {
      * @param status       {@code running}, or a final {@code live}, {@code failed}, {@code superseded}, {@code unchanged},
      *                     {@code synced}, {@code deleted}
      * @param statusReason why it failed or ended that way, or null
+     * @param writeBackOf  for a config-repo push that is config-syncer's own write-back, the chain that wrote it
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Chain(String id, String kind, String repository, String ref, String commit, String message,
             String author, Instant pushedAt, String status, String statusReason, Instant finishedAt, Long durationMs,
-            List<String> apps, String buildId, List<Stage> stages, Map<String, String> links, Instant updatedAt) {
+            List<String> apps, String buildId, List<Stage> stages, Map<String, String> links, Instant updatedAt,
+            String writeBackOf) {
 
         public boolean finished() {
             return !ChainStatus.RUNNING.wire().equals(status);

@@ -19,6 +19,7 @@ import dev.quayside.events.ServiceUpgraded;
 import dev.quayside.events.TagUpdated;
 import dev.quayside.events.Topics;
 import dev.quayside.events.kafka.EventSerializer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,6 +102,8 @@ public final class PipelineScript implements AutoCloseable {
         private EventEnvelope<?> last;
         private ImageBuilt image;
         private final List<EventEnvelope<?>> published = new ArrayList<>();
+        private Instant startedAt;
+        private Instant syncedAt;
 
         Chain(String app, String commit) {
             this.app = app;
@@ -143,6 +146,7 @@ public final class PipelineScript implements AutoCloseable {
         }
 
         public Chain started() {
+            startedAt = Instant.now();
             return emit(next(new BuildStarted(buildId, app, app, commit, "main"), buildId, "started"));
         }
 
@@ -155,7 +159,8 @@ public final class PipelineScript implements AutoCloseable {
 
         public Chain finished(BuildOutcome outcome, String reason) {
             String purl = outcome == BuildOutcome.SUCCESS ? Purl.oci(REGISTRY, app, digest(), commit.substring(0, 12)) : null;
-            return emit(next(new BuildFinished(buildId, app, app, commit, "main", outcome, 8_400, reason,
+            long took = startedAt == null ? 0 : Duration.between(startedAt, Instant.now()).toMillis();
+            return emit(next(new BuildFinished(buildId, app, app, commit, "main", outcome, took, reason,
                     List.of("Successfully built"), purl), buildId, outcome.wire()));
         }
 
@@ -177,11 +182,26 @@ public final class PipelineScript implements AutoCloseable {
                     TagUpdated.Outcome.UPDATED, null), CONFIG_REPO, "tag"));
         }
 
+        /**
+         * git-watcher's event for the config commit {@link #tagUpdated} wrote back: a push of the config repository,
+         * a chain of its own that nothing follows (config-syncer already mirrored the commit).
+         */
+        public Chain configPushed() {
+            Person bot = new Person("Quayside", "quayside@localhost", "quayside");
+            CommitPushed data = new CommitPushed(CONFIG_REPO, "config", "https://git.example.org/ops/" + CONFIG_REPO + ".git",
+                    "refs/heads/main", CommitPushed.RefChange.BRANCH_UPDATED, sha(), configCommit,
+                    List.of(new CommitPushed.Commit(configCommit, "Pin " + pinnedImage(), bot, Instant.now(), List.of(),
+                            List.of("marathon/dev/" + app + ".json"), List.of())), bot, UUID.randomUUID().toString(), "generic");
+            publish(EventEnvelope.startChain(data, "/quayside/git-watcher", UUID.randomUUID().toString(), Instant.now()));
+            return this;
+        }
+
         public Chain configSynced(String... environments) {
             List<String> files = new ArrayList<>();
             for (String env : environments) {
                 files.add("marathon/" + env + "/" + app + ".json");
             }
+            syncedAt = Instant.now();
             List<String> keys = files.stream().map(f -> "quayside/config/" + CONFIG_REPO + "/main/" + f).toList();
             return emit(next(new ConfigSynced(CONFIG_REPO, "main", sha(), configCommit, keys, List.of(), files, 42,
                     false, List.of(), List.of(), ConfigSynced.Outcome.SYNCED, null), CONFIG_REPO, "sync"));
@@ -192,12 +212,18 @@ public final class PipelineScript implements AutoCloseable {
                     "2026-01-01T00:00:00.000Z", pinnedImage(), UUID.randomUUID().toString(), durationMs);
         }
 
+        /** A new app in {@code environment}; it took from the sync to now. */
         public Chain deployed(String environment) {
-            return emit(next(new ServiceDeployed(deployment(environment, 1_800)), environment, "deployed"));
+            return emit(next(new ServiceDeployed(deployment(environment, sinceSync())), environment, "deployed"));
         }
 
+        /** A rolling upgrade in {@code environment}; it took from the sync to now. */
         public Chain upgraded(String environment) {
-            return emit(next(new ServiceUpgraded(deployment(environment, 2_300), false), environment, "upgraded"));
+            return emit(next(new ServiceUpgraded(deployment(environment, sinceSync()), false), environment, "upgraded"));
+        }
+
+        private long sinceSync() {
+            return syncedAt == null ? 0 : Duration.between(syncedAt, Instant.now()).toMillis();
         }
 
         public Chain deploymentFailed(String environment, String message) {
@@ -214,7 +240,7 @@ public final class PipelineScript implements AutoCloseable {
         public Chain afterPush(String... environments) {
             queued().started().log("Step 1/2 : FROM scratch", "Step 2/2 : COPY busybox /bin/busybox",
                     "Successfully built").finished(BuildOutcome.SUCCESS, null).imageBuilt().tagUpdated(environments)
-                    .configSynced(environments);
+                    .configPushed().configSynced(environments);
             for (String env : environments) {
                 deployed(env);
             }
