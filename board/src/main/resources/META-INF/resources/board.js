@@ -327,6 +327,7 @@
       state.repositories = all[3];
       render();
     });
+    refreshCounts();
   }
 
   var connection = document.getElementById("connection");
@@ -348,6 +349,14 @@
     render();
   });
 
+  function refreshCounts() {
+    fetch("/api/status").then(function (r) { return r.json(); }).then(function (s) {
+      document.getElementById("counts").textContent = s.chains + " chain(s) · " + s.apps + " app(s) · " + s.records
+        + " record(s) read" + (s.caughtUp ? "" : " · still reading the topics");
+    }).catch(function () { /* shown by the connection state */ });
+  }
+
   setInterval(render, 5000);
+  setInterval(refreshCounts, 10000);
   render();
 })();
