@@ -3,6 +3,7 @@ package dev.quayside.cli;
 import dev.quayside.cli.api.Api;
 import dev.quayside.cli.client.BoardClient;
 import dev.quayside.cli.follow.ChainWatch;
+import dev.quayside.cli.follow.StageLine;
 import dev.quayside.cli.follow.Target;
 import java.time.Duration;
 import java.time.Instant;
@@ -92,13 +93,7 @@ final class FollowCommand implements Callable<Integer> {
 
         @Override
         public void stage(Api.Stage stage, Api.Chain chain) {
-            Instant t0 = chain.pushedAt() != null ? chain.pushedAt() : started;
-            Instant at = stage.endedAt() != null ? stage.endedAt() : stage.startedAt() != null ? stage.startedAt()
-                    : Instant.now();
-            String offset = String.format("+%.2fs", Duration.between(t0, at).toMillis() / 1000.0);
-            String label = stage.name() + ("running".equals(stage.state()) ? " …" : "");
-            out.println(String.format("%9s  %-16s %s  %s", offset, label, out.status(stage.state()),
-                    stage.summary() == null ? "" : stage.summary()));
+            out.println(StageLine.format(stage, chain, started, out::status));
         }
 
         @Override
