@@ -1,0 +1,503 @@
+package dev.quayside.board.service;
+
+import dev.quayside.events.BuildFinished;
+import dev.quayside.events.BuildOutcome;
+import dev.quayside.events.BuildQueued;
+import dev.quayside.events.BuildStarted;
+import dev.quayside.events.CommitPushed;
+import dev.quayside.events.ConfigSynced;
+import dev.quayside.events.Deployment;
+import dev.quayside.events.DeploymentFailed;
+import dev.quayside.events.EventEnvelope;
+import dev.quayside.events.ImageBuilt;
+import dev.quayside.events.PipelineEvent;
+import dev.quayside.events.ServiceDeployed;
+import dev.quayside.events.ServiceRemoved;
+import dev.quayside.events.ServiceRolledBack;
+import dev.quayside.events.ServiceUpgraded;
+import dev.quayside.events.TagUpdated;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One chain as the events of it arrive. The topics are read one after another, not in the order the events happened,
+ * so every event only fills in its own part and the stages and the status are worked out from all parts when asked.
+ * Not thread-safe: {@link BoardView} holds its lock.
+ */
+final class ChainRecord {
+
+    /** A definition file in the config repo: {@code marathon/<environment>/.../<app>.json} (or {@code chronos/}). */
+    private static final Pattern DEFINITION = Pattern.compile("(?:^|/)(?:marathon|chronos)/([^/]+)/(?:.*/)?([^/]+)\\.json$");
+
+    /** The outcome of one deployment in the chain. */
+    record Deployed(EventEnvelope<?> event, Deployment deployment, boolean failed, String summary) {
+    }
+
+    final String id;
+    private EventEnvelope<CommitPushed> pushed;
+    private EventEnvelope<BuildQueued> queued;
+    private EventEnvelope<BuildStarted> started;
+    private EventEnvelope<BuildFinished> finished;
+    private EventEnvelope<ImageBuilt> image;
+    private final List<EventEnvelope<TagUpdated>> tags = new ArrayList<>();
+    private final List<EventEnvelope<ConfigSynced>> syncs = new ArrayList<>();
+    /** By {@code <environment>/<app>}; a failure is replaced by a later success (a retry) and the other way round. */
+    private final Map<String, Deployed> deployments = new TreeMap<>();
+    private Instant updatedAt;
+    /** For a config-repo push that is config-syncer's own write-back: the chain that wrote it. */
+    private String writeBackOf;
+
+    ChainRecord(String id) {
+        this.id = id;
+    }
+
+    /** Takes the event's part; returns false when it is not an event of a chain's stages. */
+    @SuppressWarnings("unchecked")
+    boolean apply(EventEnvelope<?> event) {
+        PipelineEvent data = event.data();
+        if (data instanceof CommitPushed) {
+            pushed = (EventEnvelope<CommitPushed>) event;
+        } else if (data instanceof BuildQueued) {
+            queued = (EventEnvelope<BuildQueued>) event;
+        } else if (data instanceof BuildStarted) {
+            started = (EventEnvelope<BuildStarted>) event;
+        } else if (data instanceof BuildFinished) {
+            finished = (EventEnvelope<BuildFinished>) event;
+        } else if (data instanceof ImageBuilt) {
+            image = (EventEnvelope<ImageBuilt>) event;
+        } else if (data instanceof TagUpdated) {
+            replaceById(tags, (EventEnvelope<TagUpdated>) event);
+        } else if (data instanceof ConfigSynced) {
+            replaceById(syncs, (EventEnvelope<ConfigSynced>) event);
+        } else if (data instanceof ServiceDeployed e) {
+            deployed(event, e.deployment(), false, "new app, " + millis(e.deployment().durationMs()));
+        } else if (data instanceof ServiceUpgraded e) {
+            deployed(event, e.deployment(), false, e.unchanged() ? "unchanged"
+                    : "rolling upgrade, " + millis(e.deployment().durationMs()));
+        } else if (data instanceof ServiceRolledBack e) {
+            deployed(event, e.deployment(), true, "rolled back to " + e.toVersion() + ": " + e.reason());
+        } else if (data instanceof ServiceRemoved e) {
+            deployed(event, e.deployment(), false, "removed");
+        } else if (data instanceof DeploymentFailed e) {
+            deployed(event, e.deployment(), true, e.reason() + ": " + e.message());
+        } else {
+            return false;
+        }
+        if (updatedAt == null || event.context().timestamp().isAfter(updatedAt)) {
+            updatedAt = event.context().timestamp();
+        }
+        return true;
+    }
+
+    private static <T extends PipelineEvent> void replaceById(List<EventEnvelope<T>> list, EventEnvelope<T> event) {
+        list.removeIf(e -> e.id().equals(event.id()));
+        list.add(event);
+        list.sort((a, b) -> a.context().timestamp().compareTo(b.context().timestamp()));
+    }
+
+    private void deployed(EventEnvelope<?> event, Deployment deployment, boolean failed, String summary) {
+        String key = deployment.environment() + "/" + deployment.app();
+        Deployed before = deployments.get(key);
+        if (before == null || !event.context().timestamp().isBefore(before.event().context().timestamp())) {
+            deployments.put(key, new Deployed(event, deployment, failed, summary));
+        }
+    }
+
+    /** Marks this config-repo push as the write-back of {@code chainId} (already mirrored in that chain). */
+    void writeBackOf(String chainId) {
+        this.writeBackOf = chainId;
+    }
+
+    String writeBackOf() {
+        return writeBackOf;
+    }
+
+    Instant sortTime() {
+        return pushed != null ? pushed.context().timestamp() : updatedAt;
+    }
+
+    Instant updatedAt() {
+        return updatedAt;
+    }
+
+    CommitPushed push() {
+        return pushed == null ? null : pushed.data();
+    }
+
+    String repository() {
+        if (pushed != null) {
+            return pushed.data().repository();
+        }
+        if (queued != null) {
+            return queued.data().repository();
+        }
+        if (finished != null) {
+            return finished.data().repository();
+        }
+        if (image != null) {
+            return image.data().repository();
+        }
+        return syncs.isEmpty() ? null : syncs.get(0).data().configRepository();
+    }
+
+    String commit() {
+        if (pushed != null) {
+            return pushed.data().after();
+        }
+        if (queued != null) {
+            return queued.data().commit();
+        }
+        if (finished != null) {
+            return finished.data().commit();
+        }
+        return image != null ? image.data().commit() : null;
+    }
+
+    String kind() {
+        if (pushed != null && pushed.data().repositoryKind() != null) {
+            return pushed.data().repositoryKind();
+        }
+        return queued != null || started != null || finished != null || image != null || !tags.isEmpty() ? "app"
+                : "config";
+    }
+
+    String buildId() {
+        if (finished != null) {
+            return finished.data().buildId();
+        }
+        if (started != null) {
+            return started.data().buildId();
+        }
+        return queued == null ? null : queued.data().buildId();
+    }
+
+    ImageBuilt image() {
+        return image == null ? null : image.data();
+    }
+
+    List<TagUpdated> tags() {
+        return tags.stream().map(EventEnvelope::data).toList();
+    }
+
+    Map<String, Deployed> deployments() {
+        return deployments;
+    }
+
+    /** The apps this chain touches. */
+    List<String> apps() {
+        Set<String> apps = new LinkedHashSet<>();
+        if (image != null) {
+            apps.add(image.data().app());
+        } else if (queued != null) {
+            apps.add(queued.data().app());
+        } else if (finished != null) {
+            apps.add(finished.data().app());
+        }
+        deployments.values().forEach(d -> apps.add(d.deployment().app()));
+        expected().forEach(key -> apps.add(key.substring(key.indexOf('/') + 1)));
+        return List.copyOf(apps);
+    }
+
+    /**
+     * The deployments ({@code <environment>/<app>}) this chain is to cause: each definition the write-back changed, or
+     * for a config push each definition the mirrored commit changed and did not delete.
+     */
+    Set<String> expected() {
+        Set<String> expected = new LinkedHashSet<>();
+        for (EventEnvelope<TagUpdated> tag : tags) {
+            if (tag.data().changes() != null) {
+                for (TagUpdated.FileChange change : tag.data().changes()) {
+                    Matcher m = DEFINITION.matcher(change.path());
+                    if (m.find()) {
+                        expected.add((change.environment() != null ? change.environment() : m.group(1)) + "/"
+                                + m.group(2));
+                    }
+                }
+            }
+        }
+        if ("config".equals(kind())) {
+            for (EventEnvelope<ConfigSynced> sync : syncs) {
+                List<String> deleted = sync.data().keysDeleted() == null ? List.of() : sync.data().keysDeleted();
+                for (String file : sync.data().filesChanged() == null ? List.<String>of() : sync.data().filesChanged()) {
+                    Matcher m = DEFINITION.matcher(file);
+                    if (m.find() && deleted.stream().noneMatch(k -> k.endsWith("/" + file))) {
+                        expected.add(m.group(1) + "/" + m.group(2));
+                    }
+                }
+            }
+        }
+        return expected;
+    }
+
+    /** The status and its reason, from every part seen. */
+    Status status() {
+        if (finished != null) {
+            BuildFinished b = finished.data();
+            if (b.outcome() == BuildOutcome.SUPERSEDED) {
+                return new Status(ChainStatus.SUPERSEDED, b.reason(), finished.context().timestamp());
+            }
+            if (b.outcome() == BuildOutcome.FAILURE || b.outcome() == BuildOutcome.TIMED_OUT) {
+                return new Status(ChainStatus.FAILED, "build " + b.outcome().wire()
+                        + (b.reason() == null ? "" : ": " + b.reason()), finished.context().timestamp());
+            }
+        }
+        for (EventEnvelope<TagUpdated> tag : tags) {
+            TagUpdated t = tag.data();
+            if (t.outcome() == TagUpdated.Outcome.FAILED || t.outcome() == TagUpdated.Outcome.NO_MATCH) {
+                return new Status(ChainStatus.FAILED, "tag write-back " + t.outcome()
+                        + (t.reason() == null ? "" : ": " + t.reason()), tag.context().timestamp());
+            }
+        }
+        for (EventEnvelope<ConfigSynced> sync : syncs) {
+            if (sync.data().outcome() == ConfigSynced.Outcome.FAILED) {
+                return new Status(ChainStatus.FAILED, "config sync failed: " + sync.data().reason(),
+                        sync.context().timestamp());
+            }
+        }
+        for (Deployed d : deployments.values()) {
+            if (d.failed()) {
+                return new Status(ChainStatus.FAILED, "deployment of " + d.deployment().app() + " in "
+                        + d.deployment().environment() + " failed: " + d.summary(), d.event().context().timestamp());
+            }
+        }
+        if (pushed != null && (pushed.data().change() == CommitPushed.RefChange.BRANCH_DELETED
+                || pushed.data().change() == CommitPushed.RefChange.TAG_DELETED)) {
+            return new Status(ChainStatus.DELETED, pushed.data().change().name().toLowerCase().replace('_', ' '),
+                    pushed.context().timestamp());
+        }
+        if (writeBackOf != null && syncs.isEmpty()) {
+            return new Status(ChainStatus.SYNCED, "config-syncer's write-back for chain " + writeBackOf
+                    + ", mirrored into Consul there", pushed == null ? updatedAt : pushed.context().timestamp());
+        }
+        Set<String> expected = expected();
+        if (!expected.isEmpty()) {
+            if (deployments.keySet().containsAll(expected)) {
+                Instant last = expected.stream().map(k -> deployments.get(k).event().context().timestamp())
+                        .max(Instant::compareTo).orElse(updatedAt);
+                return new Status(ChainStatus.LIVE, null, last);
+            }
+            return new Status(ChainStatus.RUNNING, null, null);
+        }
+        if (!tags.isEmpty() && tags.stream().allMatch(t -> t.data().outcome() == TagUpdated.Outcome.UNCHANGED)) {
+            EventEnvelope<TagUpdated> last = tags.get(tags.size() - 1);
+            return new Status(ChainStatus.UNCHANGED, last.data().reason() != null ? last.data().reason()
+                    : "the config repository already pins this image", last.context().timestamp());
+        }
+        if ("config".equals(kind()) && !syncs.isEmpty()) {
+            EventEnvelope<ConfigSynced> last = syncs.get(syncs.size() - 1);
+            return new Status(ChainStatus.SYNCED, "no definition changed", last.context().timestamp());
+        }
+        return new Status(ChainStatus.RUNNING, null, null);
+    }
+
+    /** A chain's status, why, and when it was reached (null while running). */
+    record Status(ChainStatus status, String reason, Instant at) {
+    }
+
+    /** The timeline: one stage per step, in pipeline order, with pending stages for what is still to come. */
+    List<Views.Stage> stages(Links links) {
+        List<Views.Stage> stages = new ArrayList<>();
+        Instant pushedAt = pushed == null ? null : pushed.context().timestamp();
+        boolean app = "app".equals(kind());
+        Status status = status();
+        boolean open = status.status() == ChainStatus.RUNNING;
+        if (pushed != null) {
+            CommitPushed p = pushed.data();
+            stages.add(new Views.Stage("push", "pushed", "succeeded", pushedAt, pushedAt, 0L,
+                    p.refName() + ": " + p.commits().size() + " commit(s) via " + p.hostKind()
+                            + (p.pusher() == null || p.pusher().name() == null ? "" : " by " + p.pusher().name()),
+                    null, null, links.commit(p.repository(), p.cloneUrl(), p.after())));
+        }
+        Instant previous = pushedAt;
+        if (app) {
+            previous = buildStage(stages, previous, links, open);
+            previous = imageStage(stages, previous, links, open);
+            previous = tagStages(stages, previous, links, open);
+        }
+        previous = syncStages(stages, previous, open && (!app || !tags.isEmpty() || !expected().isEmpty()));
+        deployStages(stages, previous, links, open);
+        return stages;
+    }
+
+    private Instant buildStage(List<Views.Stage> stages, Instant previous, Links links, boolean open) {
+        if (queued == null && started == null && finished == null) {
+            if (open && image == null) {
+                stages.add(pending("build", "build", previous));
+            }
+            return previous;
+        }
+        Instant start = queued != null ? queued.context().timestamp()
+                : started != null ? started.context().timestamp() : previous;
+        String buildId = buildId();
+        Map<String, String> buildLinks = Map.of("log", "/api/builds/" + buildId + "/log");
+        if (finished == null) {
+            String summary = started != null ? "building (queued " + since(start, started.context().timestamp()) + ")"
+                    : "queued";
+            stages.add(new Views.Stage("build", "build", "running", start, null, null, summary, queued != null
+                    ? queued.data().app() : started.data().app(), null, buildLinks));
+            return null;
+        }
+        BuildFinished b = finished.data();
+        Instant end = finished.context().timestamp();
+        String state = switch (b.outcome()) {
+            case SUCCESS -> "succeeded";
+            case SKIPPED -> "skipped";
+            default -> "failed";
+        };
+        stages.add(new Views.Stage("build", "build", state, start, end, between(start, end),
+                b.outcome().wire() + " in " + millis(b.durationMs()) + (b.reason() == null ? "" : ": " + b.reason()),
+                b.app(), null, buildLinks));
+        return end;
+    }
+
+    private Instant imageStage(List<Views.Stage> stages, Instant previous, Links links, boolean open) {
+        if (image == null) {
+            if (open) {
+                stages.add(pending("image", "image", previous));
+            }
+            return previous == null ? null : previous;
+        }
+        ImageBuilt i = image.data();
+        Instant at = image.context().timestamp();
+        Instant start = previous == null || previous.isAfter(at) ? at : previous;
+        stages.add(new Views.Stage("image", "image", "succeeded", start, at, between(start, at),
+                i.pinnedReference() + (i.reused() ? " (already in the registry)" : ""), i.app(), null,
+                links.image(i.registry(), i.name(), i.tag(), i.digest())));
+        return at;
+    }
+
+    private Instant tagStages(List<Views.Stage> stages, Instant previous, Links links, boolean open) {
+        if (tags.isEmpty()) {
+            if (open) {
+                stages.add(pending("config", "config commit", previous));
+            }
+            return previous;
+        }
+        Instant last = previous;
+        for (EventEnvelope<TagUpdated> tag : tags) {
+            TagUpdated t = tag.data();
+            Instant at = tag.context().timestamp();
+            Instant start = previous == null || previous.isAfter(at) ? at : previous;
+            String state = switch (t.outcome()) {
+                case UPDATED -> "succeeded";
+                case UNCHANGED -> "skipped";
+                default -> "failed";
+            };
+            String summary = t.outcome() + (t.commitWritten() == null ? "" : " " + shortSha(t.commitWritten()))
+                    + " in " + t.configRepository() + " (" + t.filesChanged() + " file(s))"
+                    + (t.reason() == null ? "" : ": " + t.reason());
+            stages.add(new Views.Stage(tags.size() == 1 ? "config" : "config:" + t.configRepository(),
+                    "config commit", state, start, at, between(start, at), summary, t.app(), null,
+                    t.commitWritten() == null ? Map.of() : links.configCommit(t.configRepository(), t.commitWritten())));
+            last = at;
+        }
+        return last;
+    }
+
+    private Instant syncStages(List<Views.Stage> stages, Instant previous, boolean expectSync) {
+        if (syncs.isEmpty()) {
+            if (expectSync && (!"app".equals(kind()) || tags.stream().anyMatch(t -> t.data().commitWritten() != null))) {
+                stages.add(pending("sync", "Consul sync", previous));
+            }
+            return previous;
+        }
+        Instant last = previous;
+        for (EventEnvelope<ConfigSynced> sync : syncs) {
+            ConfigSynced s = sync.data();
+            Instant at = sync.context().timestamp();
+            Instant start = previous == null || previous.isAfter(at) ? at : previous;
+            String summary = s.configRepository() + "/" + s.branch() + "@" + shortSha(s.toCommit()) + " → Consul ("
+                    + size(s.keysPut()) + " put, " + size(s.keysDeleted()) + " deleted)"
+                    + (s.reason() == null ? "" : ": " + s.reason());
+            stages.add(new Views.Stage(syncs.size() == 1 ? "sync" : "sync:" + s.configRepository() + "/" + s.branch(),
+                    "Consul sync", s.outcome() == ConfigSynced.Outcome.SYNCED ? "succeeded" : "failed", start, at,
+                    between(start, at), summary, null, null, null));
+            last = at;
+        }
+        return last;
+    }
+
+    private void deployStages(List<Views.Stage> stages, Instant previous, Links links, boolean open) {
+        Set<String> keys = new LinkedHashSet<>(expected());
+        keys.addAll(deployments.keySet());
+        for (String key : keys) {
+            String environment = key.substring(0, key.indexOf('/'));
+            String app = key.substring(key.indexOf('/') + 1);
+            Deployed d = deployments.get(key);
+            if (d == null) {
+                if (open) {
+                    stages.add(new Views.Stage("deploy:" + key, "deploy " + environment, previous == null ? "pending"
+                            : "running", previous, null, null, "waiting for Marathon", app, environment, null));
+                }
+                continue;
+            }
+            Instant at = d.event().context().timestamp();
+            // the applier's duration runs from its first request: never before the sync that caused it
+            Instant start = d.deployment().durationMs() > 0 ? at.minusMillis(d.deployment().durationMs()) : previous;
+            if (start == null || previous != null && start.isBefore(previous)) {
+                start = previous;
+            }
+            if (start == null || start.isAfter(at)) {
+                start = at;
+            }
+            stages.add(new Views.Stage("deploy:" + key, "deploy " + environment, d.failed() ? "failed" : "succeeded",
+                    start, at, between(start, at), d.summary(), app, environment,
+                    links.marathonApp(environment, d.deployment().targetId(), d.deployment().target())));
+        }
+    }
+
+    private static Views.Stage pending(String key, String name, Instant previous) {
+        return new Views.Stage(key, name, "pending", null, null, null, null, null, null, null);
+    }
+
+    private static Long between(Instant start, Instant end) {
+        return start == null || end == null ? null : Duration.between(start, end).toMillis();
+    }
+
+    private static String since(Instant start, Instant end) {
+        return millis(Duration.between(start, end).toMillis());
+    }
+
+    static String millis(long ms) {
+        return ms < 1000 ? ms + " ms" : String.format("%.1f s", ms / 1000.0);
+    }
+
+    static String shortSha(String sha) {
+        return sha == null ? "?" : sha.substring(0, Math.min(7, sha.length()));
+    }
+
+    private static int size(List<?> list) {
+        return list == null ? 0 : list.size();
+    }
+
+    /** The view of this chain. */
+    Views.Chain view(Links links) {
+        Status status = status();
+        CommitPushed p = push();
+        Instant pushedAt = pushed == null ? null : pushed.context().timestamp();
+        Long duration = pushedAt == null || status.at() == null ? null : Duration.between(pushedAt, status.at()).toMillis();
+        String message = null;
+        String author = null;
+        if (p != null && p.commits() != null && !p.commits().isEmpty()) {
+            CommitPushed.Commit last = p.commits().get(p.commits().size() - 1);
+            message = last.message() == null ? null : last.message().lines().findFirst().orElse("");
+            author = last.author() == null ? null : last.author().name();
+        }
+        Map<String, String> chainLinks = new LinkedHashMap<>();
+        if (p != null) {
+            chainLinks.putAll(links.commit(p.repository(), p.cloneUrl(), p.after()));
+        }
+        return new Views.Chain(id, kind(), repository(), p == null ? null : p.ref(), commit(), message, author,
+                pushedAt, status.status().wire(), status.reason(), status.at(), duration, apps(), buildId(),
+                stages(links), chainLinks, updatedAt, writeBackOf);
+    }
+}
