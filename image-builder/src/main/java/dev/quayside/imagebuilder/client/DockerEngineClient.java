@@ -106,7 +106,9 @@ public class DockerEngineClient {
         Path archive = null;
         try {
             long packing = System.nanoTime();
-            archive = Files.createTempFile(request.context().toAbsolutePath().getParent(), "context-", ".tar");
+            // beside the context, never in it (a context of "." would otherwise pack its own archive)
+            archive = Files.createTempFile(request.context().toAbsolutePath().normalize().getParent(), "context-",
+                    ".tar");
             try (OutputStream out = Files.newOutputStream(archive)) {
                 BuildContext.pack(request.context(), request.dockerfile(), out);
             }
