@@ -5,10 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import dev.quayside.devstack.docker.DockerEngine;
 import dev.quayside.devstack.docker.LocalRegistry;
+import dev.quayside.devstack.docker.SampleApp;
 import dev.quayside.devstack.kafka.KafkaBrokerResource;
 import dev.quayside.events.BuildFinished;
 import dev.quayside.events.BuildOutcome;
 import dev.quayside.events.ImageBuilt;
+import dev.quayside.imagebuilder.service.CommitPushedHandler;
 import dev.quayside.imagebuilder.support.Commits;
 import dev.quayside.imagebuilder.support.GitReposResource;
 import dev.quayside.imagebuilder.support.KafkaProbe;
@@ -17,6 +19,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Map;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -48,6 +51,9 @@ class OrderingTest {
 
     private static KafkaProbe kafka;
 
+    @Inject
+    CommitPushedHandler handler;
+
     @BeforeAll
     static void start() {
         kafka = new KafkaProbe(ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
@@ -62,8 +68,9 @@ class OrderingTest {
     @Test
     void aSlowOlderBuildThatEndsAfterItsDescendantWasAnnouncedIsSupersededAndAnnouncesNothing() {
         Commits repo = Commits.sampleApp(GitReposResource.dir(), "ordering", "1.0.0");
-        repo.write("Dockerfile", "FROM scratch\nCOPY busybox /bin/busybox\nCOPY www /www\n"
-                + "RUN [\"/bin/busybox\", \"sleep\", \"12\"]\n");
+        // a file of this run's own, so that the engine's layer cache cannot skip the slow step
+        repo.write("www/run", repo.name() + "\n").write("Dockerfile", "FROM scratch\nCOPY busybox /bin/busybox\n"
+                + "COPY www /www\nRUN [\"/bin/busybox\", \"sleep\", \"20\"]\n");
         String older = repo.commit("a slow build");
         repo.write("Dockerfile", "FROM scratch\nCOPY busybox /bin/busybox\nCOPY www /www\n");
         String newer = repo.commit("a fast build, descending from the slow one");
@@ -89,5 +96,22 @@ class OrderingTest {
         assertThat(registry.digest(repo.name(), "main")).as("the branch tag stays on the newer image")
                 .contains(announced.digest());
         assertThat(registry.digest(repo.name(), "latest")).contains(announced.digest());
+
+        // a redelivery of the older push is still older: its image exists now, and is still not announced (sent once
+        // the scheduler has let go of the first build of that push, which a redelivery would otherwise join)
+        await().atMost(Duration.ofSeconds(30)).until(() -> handler.active(slow.buildId()).isEmpty());
+        kafka.send(repo.pushed(older));
+        await().atMost(BUILD).until(() -> kafka.finished(repo.name(), older).size() == 2);
+        assertThat(kafka.finished(repo.name(), older).get(1).outcome()).isEqualTo(BuildOutcome.SUPERSEDED);
+        assertThat(kafka.imagesBuilt(repo.name(), older)).isEmpty();
+
+        // a force-push that moves main back from the newer commit to the older one is a rollback, and is announced
+        SampleApp.git(repo.work(), "push", "-q", "--force", "origin", older + ":refs/heads/main");
+        await().atMost(Duration.ofSeconds(30)).until(() -> handler.active(slow.buildId()).isEmpty());
+        kafka.send(repo.pushed(older, "app", "refs/heads/main", repo.bare().toString(), newer));
+        await().atMost(BUILD).until(() -> kafka.finished(repo.name(), older).size() == 3);
+        BuildFinished rollback = kafka.finished(repo.name(), older).get(2);
+        assertThat(rollback.outcome()).as(rollback.reason()).isEqualTo(BuildOutcome.SKIPPED);
+        assertThat(kafka.imagesBuilt(repo.name(), older)).hasSize(1);
     }
 }

@@ -205,6 +205,23 @@ public class DockerEngineClient {
     }
 
     /**
+     * Gives the local image {@code imageId} the tag {@code repository:tag} (taken from any image that had it). Retries
+     * while the engine is unreachable.
+     */
+    public void tag(String imageId, String repository, String tag, Consumer<String> log) {
+        backoff.call("docker tag " + repository + ":" + tag, log, () -> {
+            try {
+                docker.tagImageCmd(imageId, repository, tag).exec();
+                return null;
+            } catch (NotFoundException e) {
+                throw new BuildFailedException("image " + imageId + " is gone before it was tagged " + tag, e);
+            } catch (RuntimeException e) {
+                throw new InfrastructureException("docker tag of " + repository + ":" + tag + " failed: " + e, e);
+            }
+        });
+    }
+
+    /**
      * Pushes {@code repository:tag}, streaming the status to {@code log}; returns the digest the engine reports.
      * Retries while the engine or the registry fails.
      */

@@ -219,9 +219,10 @@ public class BuildRunner {
                 throw new BuildFailedException("Dockerfile '" + settings.dockerfile() + "' not found in context '"
                         + settings.context() + "' at " + commit);
             }
+            // the build tags the commit only: moving tags (main, latest) are shared by the builds of a ref, so they are
+            // given and pushed under the ref's lock below, never by a build that may end after a newer one
             Set<String> tags = new LinkedHashSet<>();
             tags.add(repository + ":" + shaTag);
-            settings.extraTags().forEach(t -> tags.add(repository + ":" + t));
 
             String imageId = docker.build(new DockerEngineClient.BuildRequest(context, dockerfile, tags, labels,
                     settings.buildArgs(), settings.target()), log, job.abort(), () -> {
@@ -243,10 +244,15 @@ public class BuildRunner {
                     superseded(job, log, newer.get(), clock, ", announced while this build ran: its image stays in "
                             + "the registry as " + repository + ":" + shaTag + ", unannounced and without "
                             + String.join(", ", settings.extraTags()));
+                    if (config.removeAfterPush()) {
+                        docker.removeTag(repository + ":" + shaTag, log);
+                    }
                     return;
                 }
                 for (String extra : settings.extraTags()) {
+                    docker.tag(imageId, repository, extra, log);
                     docker.push(repository, extra, log, job.abort());
+                    tags.add(repository + ":" + extra);
                 }
                 clock.cancel(); // the image is built and pushed: what remains is announcing it
                 pushDone = System.nanoTime();
@@ -261,11 +267,11 @@ public class BuildRunner {
                 built = imageBuilt(push, commit, lookedUp.source(), settings, shaTag, digest, labels, false);
                 publish(job.trigger().next(built, config.source(), Instant.now(), push.repository(), push.ref(),
                         job.commit(), settings.image(), digest));
+                publishOverhead.record(System.nanoTime() - pushDone, TimeUnit.NANOSECONDS);
                 git.recordAnnounced(push.repository(), push.ref(), commit);
-            }
-            publishOverhead.record(System.nanoTime() - pushDone, TimeUnit.NANOSECONDS);
-            if (config.removeAfterPush()) {
-                tags.forEach(t -> docker.removeTag(t, log));
+                if (config.removeAfterPush()) {
+                    tags.forEach(t -> docker.removeTag(t, log));
+                }
             }
             finish(job, log, BuildOutcome.SUCCESS, null, built.artifactId(), clock.elapsedNanos(),
                     BuildJob.Disposition.ACK);

@@ -100,11 +100,16 @@ public final class Commits {
     }
 
     public EventEnvelope<CommitPushed> pushed(String commit, String kind, String ref, String cloneUrl) {
+        return pushed(commit, kind, ref, cloneUrl, CommitPushed.ZERO_SHA);
+    }
+
+    /** The event for a push that moved {@code ref} from {@code before} to {@code commit}. */
+    public EventEnvelope<CommitPushed> pushed(String commit, String kind, String ref, String cloneUrl, String before) {
         CommitPushed.RefChange change = ref.startsWith("refs/tags/") ? CommitPushed.RefChange.TAG_PUSHED
                 : CommitPushed.RefChange.BRANCH_UPDATED;
-        CommitPushed push = new CommitPushed(name, kind, cloneUrl, ref, change, CommitPushed.ZERO_SHA, commit,
-                List.of(), new Person("Quayside Sample", "sample@quayside.invalid", "sample"),
-                "delivery-" + UUID.randomUUID(), "generic");
+        CommitPushed push = new CommitPushed(name, kind, cloneUrl, ref, change, before, commit, List.of(),
+                new Person("Quayside Sample", "sample@quayside.invalid", "sample"), "delivery-" + UUID.randomUUID(),
+                "generic");
         return EventEnvelope.startChain(push, "/quayside/git-watcher", UUID.randomUUID().toString(), Instant.now());
     }
 
