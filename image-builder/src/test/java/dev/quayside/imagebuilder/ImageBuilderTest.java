@@ -21,13 +21,13 @@ import dev.quayside.events.EventEnvelope;
 import dev.quayside.events.ImageBuilt;
 import dev.quayside.events.Purl;
 import dev.quayside.imagebuilder.support.Commits;
+import dev.quayside.imagebuilder.support.GitReposResource;
 import dev.quayside.imagebuilder.support.KafkaProbe;
 import dev.quayside.imagebuilder.support.RestartableRegistryResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -50,6 +50,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = RestartableRegistryResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = GitReposResource.class, restrictToAnnotatedClass = true)
 class ImageBuilderTest {
 
     private static final Duration BUILD = Duration.ofSeconds(120);
@@ -66,7 +67,7 @@ class ImageBuilderTest {
     static void start() throws IOException {
         kafka = new KafkaProbe(ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
         docker = DockerEngine.requireRunning();
-        repos = Files.createTempDirectory("image-builder-repos-");
+        repos = GitReposResource.dir();
     }
 
     @AfterAll
@@ -264,7 +265,7 @@ class ImageBuilderTest {
         BuildFinished finished = build(repo, unknownKey);
         assertThat(finished.outcome()).isEqualTo(BuildOutcome.FAILURE);
         assertThat(finished.reason()).isEqualTo(".quayside.yml: unknown key 'dockerfiel' (allowed: image, context, "
-                + "dockerfile, target, buildArgs, tags, timeout)");
+                + "dockerfile, target, buildArgs, tags, buildTags, timeout)");
         assertThat(kafka.started(finished.buildId())).isEmpty();
 
         repo.write(".quayside.yml", "dockerfile: docker/Dockerfile.prod\n");
@@ -400,6 +401,60 @@ class ImageBuilderTest {
         assertThat(kafka.deadLettered().stream().filter(r -> repo.name().equals(r.key())).findFirst().orElseThrow()
                 .value()).isEqualTo(garbage);
         assertThat(kafka.events(BuildQueued.class)).noneMatch(q -> q.data().repository().equals(repo.name()));
+    }
+
+    @Test
+    void tagPushesMatchingTheBuildTagsAreBuiltAndTaggedWithTheTagName() {
+        Commits repo = Commits.sampleApp(repos, "tagged", "1.0.0");
+        repo.write(".quayside.yml", "buildTags: [\"v*\"]\n");
+        String release = repo.commit("release tags are built");
+        repo.tag("v1.2.0", null);
+        kafka.send(repo.pushed(release, "refs/tags/v1.2.0"));
+        BuildFinished finished = awaitFinished(repo, release);
+        assertThat(finished.outcome()).as(finished.reason() + "\n" + String.join("\n", finished.logTail()))
+                .isEqualTo(BuildOutcome.SUCCESS);
+        ImageBuilt built = single(kafka.imagesBuilt(repo.name(), release)).data();
+        assertThat(built.branch()).as("the full ref").isEqualTo("refs/tags/v1.2.0");
+        assertThat(built.extraTags()).containsExactly("v1.2.0");
+        LocalRegistry registry = RestartableRegistryResource.registry();
+        assertThat(registry.digest(repo.name(), "v1.2.0")).contains(built.digest());
+        assertThat(registry.digest(repo.name(), release.substring(0, 12))).contains(built.digest());
+        assertThat(registry.digest(repo.name(), "latest")).as("a tag build moves no branch tag").isEmpty();
+
+        // an annotated tag on a commit whose image exists: no build, the existing image gets the tag's name
+        String tagObject = repo.tag("v1.2.1", "patch release");
+        assertThat(tagObject).isNotEqualTo(release);
+        kafka.send(repo.pushed(tagObject, "refs/tags/v1.2.1"));
+        BuildFinished reused = awaitFinished(repo, tagObject);
+        assertThat(reused.outcome()).as(reused.reason()).isEqualTo(BuildOutcome.SKIPPED);
+        ImageBuilt retagged = single(kafka.imagesBuilt(repo.name(), release).stream()
+                .filter(e -> e.data().branch().equals("refs/tags/v1.2.1")).toList()).data();
+        assertThat(retagged.digest()).isEqualTo(built.digest());
+        assertThat(retagged.reused()).isTrue();
+        assertThat(registry.digest(repo.name(), "v1.2.1")).contains(built.digest());
+
+        // a branch whose short name looks like a release tag is still a branch
+        String branchCommit = repo.commitVersion("1.3.0");
+        repo.branch("v9.9.9");
+        kafka.send(repo.pushed(branchCommit, "refs/heads/v9.9.9"));
+        BuildFinished branchBuild = awaitFinished(repo, branchCommit);
+        assertThat(branchBuild.outcome()).as(branchBuild.reason()).isEqualTo(BuildOutcome.SUCCESS);
+        ImageBuilt onBranch = single(kafka.imagesBuilt(repo.name(), branchCommit)).data();
+        assertThat(onBranch.branch()).isEqualTo("refs/heads/v9.9.9");
+        assertThat(onBranch.extraTags()).containsExactly("v9.9.9");
+
+        // a tag matching no pattern is not built, and not announced at all
+        double before = ignored("tag-not-built");
+        repo.tag("nightly-1", null);
+        kafka.send(repo.pushed(branchCommit, "refs/tags/nightly-1"));
+        await().atMost(BUILD).until(() -> ignored("tag-not-built") > before);
+        assertThat(kafka.queued(repo.name())).noneMatch(q -> q.data().branch().equals("nightly-1"));
+        assertThat(registry.digest(repo.name(), "nightly-1")).isEmpty();
+    }
+
+    private double ignored(String reason) {
+        var counter = meters.find("quayside.image-builder.events.ignored").tag("reason", reason).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     /** Sends the push of {@code commit} and waits for its first {@code BuildFinished}. */

@@ -16,6 +16,7 @@ import dev.quayside.imagebuilder.client.Abort;
 import dev.quayside.imagebuilder.client.DockerEngineClient;
 import dev.quayside.imagebuilder.client.InfrastructureException;
 import dev.quayside.imagebuilder.support.Commits;
+import dev.quayside.imagebuilder.support.GitReposResource;
 import dev.quayside.imagebuilder.support.KafkaProbe;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -46,6 +47,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(OutageTest.NothingAnswers.class)
 @QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = GitReposResource.class, restrictToAnnotatedClass = true)
 class OutageTest {
 
     static final int CLOSED_PORT = closedPort();
@@ -75,7 +77,7 @@ class OutageTest {
     @BeforeAll
     static void start() throws IOException {
         kafka = new KafkaProbe(ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
-        repos = Files.createTempDirectory("image-builder-outage-");
+        repos = GitReposResource.dir();
     }
 
     @AfterAll
@@ -103,14 +105,16 @@ class OutageTest {
     }
 
     @Test
-    void anEngineThatStaysDownIsRetriedThenReported() {
+    void anEngineThatStaysDownIsRetriedThenReported() throws IOException {
         List<String> log = new CopyOnWriteArrayList<>();
-        var request = new DockerEngineClient.BuildRequest(Path.of("."), Path.of("Dockerfile"), Set.of("x:1"), Map.of(),
-                Map.of(), null);
+        Path context = Files.createTempDirectory("image-builder-outage-context-");
+        Path dockerfile = Files.writeString(context.resolve("Dockerfile"), "FROM scratch\n");
+        var request = new DockerEngineClient.BuildRequest(context, dockerfile, Set.of("x:1"), Map.of(), Map.of(), null);
         assertThatThrownBy(() -> docker.build(request, log::add, new Abort(), () -> { }))
                 .isInstanceOf(InfrastructureException.class)
                 .hasMessageStartingWith("Docker engine tcp://127.0.0.1:" + CLOSED_PORT + " unreachable: ");
-        assertThat(log).hasSize(3).allMatch(l -> l.startsWith("docker build failed (attempt "));
+        assertThat(log).first().asString().startsWith("build context packed in "); // packed once, before the engine
+        assertThat(log.subList(1, log.size())).hasSize(3).allMatch(l -> l.startsWith("docker build failed (attempt "));
     }
 
     @Test

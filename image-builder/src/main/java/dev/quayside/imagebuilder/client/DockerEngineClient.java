@@ -106,7 +106,9 @@ public class DockerEngineClient {
         Path archive = null;
         try {
             long packing = System.nanoTime();
-            archive = Files.createTempFile(request.context().toAbsolutePath().getParent(), "context-", ".tar");
+            // beside the context, never in it (a context of "." would otherwise pack its own archive)
+            archive = Files.createTempFile(request.context().toAbsolutePath().normalize().getParent(), "context-",
+                    ".tar");
             try (OutputStream out = Files.newOutputStream(archive)) {
                 BuildContext.pack(request.context(), request.dockerfile(), out);
             }
@@ -200,6 +202,23 @@ public class DockerEngineClient {
             throw new InfrastructureException("Docker engine " + host + " ended the build without an image id");
         }
         return imageId.get();
+    }
+
+    /**
+     * Gives the local image {@code imageId} the tag {@code repository:tag} (taken from any image that had it). Retries
+     * while the engine is unreachable.
+     */
+    public void tag(String imageId, String repository, String tag, Consumer<String> log) {
+        backoff.call("docker tag " + repository + ":" + tag, log, () -> {
+            try {
+                docker.tagImageCmd(imageId, repository, tag).exec();
+                return null;
+            } catch (NotFoundException e) {
+                throw new BuildFailedException("image " + imageId + " is gone before it was tagged " + tag, e);
+            } catch (RuntimeException e) {
+                throw new InfrastructureException("docker tag of " + repository + ":" + tag + " failed: " + e, e);
+            }
+        });
     }
 
     /**

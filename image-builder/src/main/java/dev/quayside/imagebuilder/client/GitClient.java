@@ -20,19 +20,25 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import org.eclipse.jgit.api.FetchCommand;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.api.errors.InvalidRemoteException;
 import org.eclipse.jgit.api.errors.TransportException;
+import org.eclipse.jgit.api.errors.JGitInternalException;
+import org.eclipse.jgit.errors.IncorrectObjectTypeException;
 import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectLoader;
 import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
-import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.treewalk.TreeWalk;
 
 /**
@@ -41,6 +47,8 @@ import org.eclipse.jgit.treewalk.TreeWalk;
  */
 @ApplicationScoped
 public class GitClient {
+
+    private static final Pattern USER_INFO = Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\\s]*@");
 
     private final Path cacheRoot;
     private final Backoff backoff;
@@ -55,40 +63,128 @@ public class GitClient {
     }
 
     /**
+     * A remote to fetch from, from image-builder's configuration (never from an event).
+     *
+     * @param url        the clone URL; credentials in it never leave this class (see {@link #redact})
+     * @param sshKey     private key for SSH URLs (else the user's {@code ~/.ssh} identities)
+     * @param knownHosts known_hosts for SSH URLs (else {@code ~/.ssh/known_hosts})
+     */
+    public record Remote(String url, Optional<Path> sshKey, Optional<Path> knownHosts) {
+
+        /** The URL without user information, for logs, labels and events. */
+        public String redacted() {
+            return redact(url);
+        }
+
+        @Override
+        public String toString() {
+            return redacted();
+        }
+    }
+
+    /**
      * Makes sure {@code commit} is in the repository's cache: nothing to do when it already is (a redelivery), else an
-     * incremental fetch of {@code branch} (then of every branch) from {@code cloneUrl}.
+     * incremental fetch of {@code ref} (a branch or a tag; then of every branch and tag) from {@code remote}.
      *
      * @throws BuildFailedException    when the remote does not have the commit
      * @throws InfrastructureException when the remote stays unreachable after the retries
      */
-    public void ensureCommit(String repository, String cloneUrl, String branch, String commit, Consumer<String> log) {
+    public void ensureCommit(String repository, Remote remote, String ref, String commit, Consumer<String> log) {
         synchronized (lock(repository)) {
             try (Repository repo = open(repository)) {
                 if (has(repo, commit)) {
                     log.accept("commit " + commit + " already in the cache of " + repository);
                     return;
                 }
-                backoff.call("git fetch " + redact(cloneUrl), log, () -> {
-                    fetch(repo, cloneUrl, "+refs/heads/" + branch + ":refs/heads/" + branch);
+                backoff.call("git fetch " + remote.redacted(), log, () -> {
+                    fetch(repo, remote, "+" + ref + ":" + ref);
                     return null;
                 });
                 if (!has(repo, commit)) {
-                    backoff.call("git fetch " + redact(cloneUrl), log, () -> {
-                        fetch(repo, cloneUrl, "+refs/heads/*:refs/heads/*");
+                    backoff.call("git fetch " + remote.redacted(), log, () -> {
+                        fetch(repo, remote, "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*");
                         return null;
                     });
                 }
                 if (!has(repo, commit)) {
-                    throw new BuildFailedException("commit " + commit + " is not on " + redact(cloneUrl)
-                            + " (branch " + branch + " no longer contains it, or it was never pushed)");
+                    throw new BuildFailedException("commit " + commit + " is not on " + remote.redacted()
+                            + " (" + ref + " no longer contains it, or it was never pushed)");
                 }
-                log.accept("fetched " + commit + " from " + redact(cloneUrl));
+                log.accept("fetched " + commit + " from " + remote.redacted());
             }
         }
     }
 
-    /** The content of {@code path} at {@code commit}, or empty when the commit has no such file. */
-    public Optional<String> readFile(String repository, String commit, String path) {
+    /** The commit {@code id} names in the cache: itself, or the commit an annotated tag points to. */
+    public String commitOf(String repository, String id) {
+        synchronized (lock(repository)) {
+            try (Repository repo = open(repository); RevWalk walk = new RevWalk(repo)) {
+                return walk.parseCommit(ObjectId.fromString(id)).name();
+            } catch (IOException e) {
+                throw new UncheckedIOException("reading " + id + " of " + repository, e);
+            }
+        }
+    }
+
+    /**
+     * True when {@code descendant} is {@code ancestor} or descends from it; false when either is not in the cache
+     * or is not a commit.
+     */
+    public boolean isAncestor(String repository, String ancestor, String descendant) {
+        synchronized (lock(repository)) {
+            try (Repository repo = open(repository); RevWalk walk = new RevWalk(repo)) {
+                return walk.isMergedInto(walk.parseCommit(ObjectId.fromString(ancestor)),
+                        walk.parseCommit(ObjectId.fromString(descendant)));
+            } catch (MissingObjectException | IncorrectObjectTypeException | IllegalArgumentException e) {
+                return false;
+            } catch (IOException e) {
+                throw new UncheckedIOException("comparing " + ancestor + " and " + descendant + " of " + repository, e);
+            }
+        }
+    }
+
+    /** The commit last announced for {@code ref} (kept in the cache, so a restart still knows it), if any. */
+    public Optional<String> announced(String repository, String ref) {
+        synchronized (lock(repository)) {
+            try (Repository repo = open(repository)) {
+                Ref announced = repo.exactRef(announcedRef(ref));
+                return announced == null ? Optional.empty() : Optional.of(announced.getObjectId().name());
+            } catch (IOException e) {
+                throw new UncheckedIOException("reading the announced commit of " + ref + " of " + repository, e);
+            }
+        }
+    }
+
+    /** Records that {@code commit} was announced for {@code ref}. */
+    public void recordAnnounced(String repository, String ref, String commit) {
+        synchronized (lock(repository)) {
+            try (Repository repo = open(repository)) {
+                RefUpdate update = repo.updateRef(announcedRef(ref));
+                update.setNewObjectId(ObjectId.fromString(commit));
+                update.setForceUpdate(true);
+                RefUpdate.Result result = update.update();
+                if (result != RefUpdate.Result.NEW && result != RefUpdate.Result.FORCED
+                        && result != RefUpdate.Result.NO_CHANGE && result != RefUpdate.Result.FAST_FORWARD) {
+                    throw new UncheckedIOException(new IOException("could not record " + commit + " as announced for "
+                            + ref + " of " + repository + ": " + result));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("recording the announced commit of " + ref + " of " + repository, e);
+            }
+        }
+    }
+
+    /** {@code refs/quayside/announced/heads/main} for {@code refs/heads/main}. */
+    private static String announcedRef(String ref) {
+        return "refs/quayside/announced/" + ref.substring("refs/".length());
+    }
+
+    /**
+     * The content of {@code path} at {@code commit}, or empty when the commit has no such file.
+     *
+     * @throws BuildFailedException when the file is larger than {@code maxBytes}
+     */
+    public Optional<String> readFile(String repository, String commit, String path, int maxBytes) {
         synchronized (lock(repository)) {
             try (Repository repo = open(repository); RevWalk walk = new RevWalk(repo)) {
                 RevCommit rev = walk.parseCommit(ObjectId.fromString(commit));
@@ -96,8 +192,11 @@ public class GitClient {
                     if (tree == null || (tree.getFileMode(0).getObjectType() != org.eclipse.jgit.lib.Constants.OBJ_BLOB)) {
                         return Optional.empty();
                     }
-                    byte[] bytes = repo.open(tree.getObjectId(0)).getBytes();
-                    return Optional.of(new String(bytes, StandardCharsets.UTF_8));
+                    ObjectLoader loader = repo.open(tree.getObjectId(0));
+                    if (loader.getSize() > maxBytes) {
+                        throw new BuildFailedException(path + " is larger than " + maxBytes + " bytes at " + commit);
+                    }
+                    return Optional.of(new String(loader.getBytes(), StandardCharsets.UTF_8));
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("reading " + path + " at " + commit + " of " + repository, e);
@@ -178,27 +277,46 @@ public class GitClient {
         }
     }
 
-    /** {@code url} without user information (never log or label a password). */
-    public static String redact(String url) {
-        return url == null ? null : url.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@", "$1");
+    /**
+     * {@code text} with the user information of every URL in it removed ({@code https://user:token@host/x} becomes
+     * {@code https://host/x}): never log, label or announce a credential.
+     */
+    public static String redact(String text) {
+        return text == null ? null : USER_INFO.matcher(text).replaceAll("$1");
     }
 
-    private void fetch(Repository repo, String cloneUrl, String refSpec) {
+    private void fetch(Repository repo, Remote remote, String... refSpecs) {
         Timer.Sample sample = Timer.start();
         try (Git git = new Git(repo)) {
-            git.fetch().setRemote(cloneUrl).setRefSpecs(new RefSpec(refSpec)).setTimeout(60).call();
+            FetchCommand fetch = git.fetch().setRemote(remote.url()).setRefSpecs(refSpecs).setTimeout(60);
+            fetch.setTransportConfigCallback(SshSessions.callback(remote.sshKey(), remote.knownHosts()));
+            fetch.call();
         } catch (InvalidRemoteException e) {
-            throw new InfrastructureException("no Git repository at " + redact(cloneUrl) + ": " + e.getMessage(), e);
+            throw new InfrastructureException("no Git repository at " + remote.redacted() + ": " + reason(e));
         } catch (TransportException e) {
             if (e.getMessage() != null && e.getMessage().contains("Remote does not have")) {
-                return; // the branch is gone: the caller falls back to every branch
+                return; // the ref is gone: the caller falls back to every branch and tag
             }
-            throw new InfrastructureException("Git remote " + redact(cloneUrl) + " failed: " + e.getMessage(), e);
-        } catch (GitAPIException e) {
-            throw new InfrastructureException("git fetch from " + redact(cloneUrl) + " failed: " + e.getMessage(), e);
+            throw new InfrastructureException("Git remote " + remote.redacted() + " failed: " + reason(e));
+        } catch (GitAPIException | JGitInternalException e) {
+            throw new InfrastructureException("git fetch from " + remote.redacted() + " failed: " + reason(e));
         } finally {
             sample.stop(fetchTimer);
         }
+    }
+
+    /**
+     * The message of a JGit failure and its causes, redacted: the exception itself is not kept as a cause, since its
+     * message may hold the URL with its credentials and would be logged with the stack trace.
+     */
+    private static String reason(Exception e) {
+        StringBuilder text = new StringBuilder(String.valueOf(e.getMessage()));
+        for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            if (cause.getMessage() != null && !text.toString().contains(cause.getMessage())) {
+                text.append(": ").append(cause.getMessage());
+            }
+        }
+        return redact(text.toString());
     }
 
     private static boolean has(Repository repo, String commit) {

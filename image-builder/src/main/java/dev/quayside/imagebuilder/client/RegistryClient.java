@@ -68,53 +68,92 @@ public class RegistryClient {
     /** One look-up without retries (the readiness check). */
     public boolean answers() {
         try {
-            HttpResponse<Void> response = send(HttpRequest.newBuilder(uri("/v2/")).GET(), null);
+            HttpResponse<Void> response = send(HttpRequest.newBuilder(uri("/v2/")).GET(), null,
+                    HttpResponse.BodyHandlers.discarding());
             return response.statusCode() == 200 || response.statusCode() == 401;
         } catch (InfrastructureException e) {
             return false;
         }
     }
 
+    /**
+     * Gives the manifest {@code name@digest} the tag {@code tag} as well, in the registry alone (no pull, no push of
+     * layers). Retries while the registry is unreachable or answers 5xx.
+     */
+    public void tag(String name, String digest, String tag, Consumer<String> log) {
+        backoff.call("registry tag " + name + ":" + tag, log, () -> {
+            retag(name, digest, tag);
+            return null;
+        });
+        log.accept("tagged " + address() + "/" + name + "@" + digest + " as " + tag + " in the registry");
+    }
+
     Optional<String> lookUp(String name, String tag) {
         Timer.Sample sample = Timer.start();
         try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(uri("/v2/" + name + "/manifests/" + tag))
+            HttpResponse<Void> response = authorized(HttpRequest.newBuilder(uri("/v2/" + name + "/manifests/" + tag))
                     .method("HEAD", HttpRequest.BodyPublishers.noBody())
-                    .header("Accept", MANIFEST_TYPES);
-            HttpResponse<Void> response = send(request, basicAuthorization());
-            if (response.statusCode() == 401) {
-                Optional<String> token = bearerToken(response, name);
-                if (token.isPresent()) {
-                    response = send(request, "Bearer " + token.get());
-                }
-            }
+                    .header("Accept", MANIFEST_TYPES), name, HttpResponse.BodyHandlers.discarding());
             int status = response.statusCode();
             if (status == 404) {
                 return Optional.empty();
             }
             if (status == 200) {
-                return Optional.of(response.headers().firstValue("Docker-Content-Digest").orElseThrow(
-                        () -> new InfrastructureException("registry " + address() + " sent no Docker-Content-Digest for "
+                return Optional.of(response.headers().firstValue("Docker-Content-Digest").orElseThrow(() ->
+                        new InfrastructureException("registry " + address() + " sent no Docker-Content-Digest for "
                                 + name + ":" + tag)));
             }
-            if (status == 401 || status == 403) {
-                throw new BuildFailedException("registry " + address() + " refused access to " + name + " (HTTP "
-                        + status + "): check quayside.registry.username/password or ~/.docker/config.json");
-            }
-            throw new InfrastructureException("registry " + address() + " answered HTTP " + status + " for " + name
-                    + ":" + tag);
+            throw unexpected(status, name, tag);
         } finally {
             sample.stop(lookupTimer);
         }
     }
 
-    private HttpResponse<Void> send(HttpRequest.Builder request, String authorization) {
+    private void retag(String name, String digest, String tag) {
+        HttpResponse<byte[]> manifest = authorized(HttpRequest.newBuilder(uri("/v2/" + name + "/manifests/" + digest))
+                .GET().header("Accept", MANIFEST_TYPES), name, HttpResponse.BodyHandlers.ofByteArray());
+        if (manifest.statusCode() != 200) {
+            throw unexpected(manifest.statusCode(), name, digest);
+        }
+        String type = manifest.headers().firstValue("Content-Type").orElseThrow(() -> new InfrastructureException(
+                "registry " + address() + " sent no Content-Type for " + name + "@" + digest));
+        HttpResponse<Void> put = authorized(HttpRequest.newBuilder(uri("/v2/" + name + "/manifests/" + tag))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(manifest.body())).header("Content-Type", type), name,
+                HttpResponse.BodyHandlers.discarding());
+        if (put.statusCode() != 201 && put.statusCode() != 200) {
+            throw unexpected(put.statusCode(), name, tag);
+        }
+    }
+
+    private RuntimeException unexpected(int status, String name, String reference) {
+        if (status == 401 || status == 403) {
+            return new BuildFailedException("registry " + address() + " refused access to " + name + " (HTTP "
+                    + status + "): check quayside.registry.username/password or ~/.docker/config.json");
+        }
+        return new InfrastructureException("registry " + address() + " answered HTTP " + status + " for " + name
+                + ":" + reference);
+    }
+
+    /** Sends {@code request} with Basic credentials, and again with a Bearer token when the registry asks for one. */
+    private <T> HttpResponse<T> authorized(HttpRequest.Builder request, String name, HttpResponse.BodyHandler<T> body) {
+        HttpResponse<T> response = send(request, basicAuthorization(), body);
+        if (response.statusCode() == 401) {
+            Optional<String> token = bearerToken(response, name);
+            if (token.isPresent()) {
+                response = send(request, "Bearer " + token.get(), body);
+            }
+        }
+        return response;
+    }
+
+    private <T> HttpResponse<T> send(HttpRequest.Builder request, String authorization,
+            HttpResponse.BodyHandler<T> body) {
         request.timeout(config.requestTimeout());
         if (authorization != null) {
             request.setHeader("Authorization", authorization);
         }
         try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.discarding());
+            return http.send(request.build(), body);
         } catch (IOException e) {
             throw new InfrastructureException("registry " + address() + " unreachable: " + e, e);
         } catch (InterruptedException e) {

@@ -66,9 +66,6 @@ public interface BuilderConfig {
     @WithDefault("main")
     String latestBranch();
 
-    /** Build arguments every build gets (the settings file can add and override). */
-    Map<String, String> buildArgs();
-
     /** Lines of the build log carried by {@code BuildFinished}. */
     @WithDefault("50")
     int logTailLines();
@@ -80,6 +77,69 @@ public interface BuilderConfig {
     /** CloudEvents source of the events this service emits. */
     @WithDefault("/quayside/image-builder")
     String source();
+
+    /**
+     * The repositories image-builder builds, keyed by the name {@code CommitPushed} events carry: the clone URL and
+     * everything else that belongs to one repository. A repository that is neither here nor covered by
+     * {@link #cloneUrlTemplate()} is never fetched: its pushes end as a failure.
+     */
+    Map<String, Repository> repositories();
+
+    /**
+     * Clone URL of a repository that {@link #repositories()} does not list (or lists without a URL), e.g.
+     * {@code https://git.example.com/acme/{repository}.git}: {@code {repository}} stands for the repository name,
+     * which must then be 1 to 100 characters of {@code [A-Za-z0-9._-]}, starting with a letter or digit, without
+     * {@code ..}. Unset: only the listed repositories are built.
+     */
+    Optional<String> cloneUrlTemplate();
+
+    /**
+     * Whether {@code file://} URLs and plain paths may be fetched. Only for local runs and tests: in production a
+     * repository comes from a Git server, and a local path would let configuration read the build host's files.
+     */
+    @WithDefault("false")
+    boolean allowLocalRemotes();
+
+    /** Private key for {@code ssh://} (and {@code user@host:path}) remotes without a key of their own. */
+    Optional<Path> sshKey();
+
+    /** known_hosts for SSH remotes without one of their own; {@code ~/.ssh/known_hosts} when unset. */
+    Optional<Path> knownHosts();
+
+    /**
+     * Tag patterns whose pushes ({@code refs/tags/...}) are built, when the settings file names none (its
+     * {@code buildTags} replaces this list): globs, {@code *} within a {@code /}-separated segment, {@code **} across
+     * them, {@code ?} one character, {@code {a,b}} alternatives. None by default: tag pushes are not built.
+     */
+    Optional<List<String>> buildTags();
+
+    /** One repository image-builder builds. */
+    interface Repository {
+
+        /**
+         * The URL to fetch from: {@code https://}, {@code http://}, {@code ssh://}, {@code git://} or
+         * {@code user@host:path}; {@code file://} and plain paths only with {@link BuilderConfig#allowLocalRemotes()}.
+         * Credentials in it never leave image-builder (they are cut from logs, labels and events). Unset: the
+         * {@link BuilderConfig#cloneUrlTemplate() template}'s URL.
+         */
+        Optional<String> url();
+
+        /**
+         * The image names this repository owns: this name and every name below it ({@code <namespace>/...}). Its
+         * settings file may only name an image in there. Default: {@code [image-prefix]} + the repository name,
+         * lower-cased.
+         */
+        Optional<String> imageNamespace();
+
+        /** Build arguments of this repository's builds (its settings file can add and override). */
+        Map<String, String> buildArgs();
+
+        /** Private key for an SSH URL; {@link BuilderConfig#sshKey()} when unset. */
+        Optional<Path> sshKey();
+
+        /** known_hosts for an SSH URL; {@link BuilderConfig#knownHosts()} when unset. */
+        Optional<Path> knownHosts();
+    }
 
     /** Back-off for engine, registry and Git remote outages. */
     Retry retry();

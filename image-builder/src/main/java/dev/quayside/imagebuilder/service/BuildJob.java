@@ -1,6 +1,7 @@
 package dev.quayside.imagebuilder.service;
 
 import dev.quayside.events.BuildOutcome;
+import dev.quayside.events.BuildQueued;
 import dev.quayside.events.CommitPushed;
 import dev.quayside.events.EventEnvelope;
 import dev.quayside.imagebuilder.client.Abort;
@@ -42,6 +43,7 @@ public final class BuildJob {
     private volatile String artifactId;
     private volatile Instant finishedAt;
     private volatile BuildRunner.LookedUp lookedUp;
+    private volatile boolean queuedAnnounced;
 
     BuildJob(String buildId, EventEnvelope<CommitPushed> trigger, long receivedNanos, Instant queuedAt) {
         this.buildId = buildId;
@@ -62,8 +64,38 @@ public final class BuildJob {
         return trigger.data().repository();
     }
 
+    /** The short name of the pushed branch or tag. */
     public String branch() {
         return trigger.data().refName();
+    }
+
+    /** The full ref: {@code refs/heads/...} or {@code refs/tags/...}. */
+    public String ref() {
+        return trigger.data().ref();
+    }
+
+    /** True for a tag push: whether it is built is known only once its settings are read. */
+    public boolean isTag() {
+        return trigger.data().ref().startsWith("refs/tags/");
+    }
+
+    /**
+     * True once {@code BuildQueued} is out: at once for a branch push, after the look-up found the tag to be built
+     * for a tag push.
+     */
+    boolean queuedAnnounced() {
+        return queuedAnnounced;
+    }
+
+    void queuedAnnounced(boolean announced) {
+        this.queuedAnnounced = announced;
+    }
+
+    /** The {@code BuildQueued} event of this job. */
+    EventEnvelope<BuildQueued> queuedEvent(String source) {
+        CommitPushed push = trigger.data();
+        return trigger.next(new BuildQueued(buildId, push.repository(), push.repository(), push.after(),
+                push.refName()), source, queuedAt, buildId);
     }
 
     public String commit() {

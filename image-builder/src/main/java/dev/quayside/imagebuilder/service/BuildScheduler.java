@@ -17,8 +17,8 @@ import java.util.function.Predicate;
  * Runs each job through two lanes, each with its own bound and fair across repositories (round robin over the
  * repositories with waiting jobs): the look-up lane (is the commit's image already in the registry?), then, only for
  * a missing image, the build lane (the build slots). A job waiting for either lane is superseded by a newer job of
- * the same repository and branch, also when the newer one was submitted while the older one was being looked up.
- * A job in a lane is never cut short.
+ * the same repository and ref (branch or tag), also when the newer one was submitted while the older one was being
+ * looked up. A job in a lane is never cut short.
  */
 public final class BuildScheduler {
 
@@ -27,7 +27,7 @@ public final class BuildScheduler {
     private final BiConsumer<BuildJob, BuildJob> onSuperseded;
 
     private final Map<String, BuildJob> active = new HashMap<>();
-    /** The newest job of each repository and branch that has active jobs. */
+    /** The newest job of each repository and ref that has active jobs. */
     private final Map<String, BuildJob> newest = new HashMap<>();
 
     /**
@@ -58,7 +58,7 @@ public final class BuildScheduler {
                 return existing;
             }
             for (Lane lane : List.of(lookUps, builds)) {
-                lane.removeWaiting(job.repository(), job.branch(), superseded);
+                lane.removeWaiting(job.repository(), job.ref(), superseded);
             }
             superseded.forEach(old -> active.remove(old.buildId()));
             newest.put(branchKey(job), job);
@@ -155,7 +155,7 @@ public final class BuildScheduler {
     }
 
     private static String branchKey(BuildJob job) {
-        return job.repository() + "\u0000" + job.branch();
+        return job.repository() + "\u0000" + job.ref();
     }
 
     /** One bounded, fair lane; its state is guarded by the scheduler. */
@@ -188,15 +188,15 @@ public final class BuildScheduler {
             job.state(BuildJob.State.QUEUED);
         }
 
-        /** Moves the waiting jobs of {@code branch} to {@code removed}; the repository keeps its turn. */
-        void removeWaiting(String repository, String branch, List<BuildJob> removed) {
+        /** Moves the waiting jobs of {@code ref} to {@code removed}; the repository keeps its turn. */
+        void removeWaiting(String repository, String ref, List<BuildJob> removed) {
             Deque<BuildJob> queue = queues.get(repository);
             if (queue == null) {
                 return;
             }
             for (Iterator<BuildJob> it = queue.iterator(); it.hasNext();) {
                 BuildJob queued = it.next();
-                if (queued.branch().equals(branch)) {
+                if (queued.ref().equals(ref)) {
                     it.remove();
                     removed.add(queued);
                 }

@@ -1,7 +1,6 @@
 package dev.quayside.imagebuilder.service;
 
 import dev.quayside.events.BuildOutcome;
-import dev.quayside.events.BuildQueued;
 import dev.quayside.events.CommitPushed;
 import dev.quayside.events.EventEnvelope;
 import dev.quayside.events.MalformedEventException;
@@ -25,13 +24,15 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.Repository;
 import org.jboss.logging.Logger;
 
 /**
- * Handles {@link CommitPushed}: ignores what is not a branch push of an app repository (saying why), queues a build
- * per commit (a redelivered event joins the queued or running build of its commit), and supersedes older queued
- * builds of the same branch. A build is looked up first in the look-up lane (an image that already exists never waits
- * for a build slot), and takes a build slot only when its image is missing.
+ * Handles {@link CommitPushed}: ignores what is not a branch or tag push of an app repository (saying why), queues a
+ * build per commit and ref (a redelivered event joins the queued or running build of its commit), and supersedes
+ * older queued builds of the same ref. A build is looked up first in the look-up lane (an image that already exists
+ * never waits for a build slot), and takes a build slot only when its image is missing.
  */
 @ApplicationScoped
 public class CommitPushedHandler {
@@ -102,7 +103,7 @@ public class CommitPushedHandler {
      * Accepts one event. {@code queued} completes once {@code BuildQueued} is on Kafka (immediately for ignored
      * events); {@code done} when the event may be acknowledged or must be dead-lettered.
      *
-     * @throws MalformedEventException when the event cannot describe a build (bad commit id, no clone URL)
+     * @throws MalformedEventException when the event cannot describe a build (bad commit id or ref name)
      */
     public Accepted handle(EventEnvelope<CommitPushed> event, long receivedNanos) {
         CommitPushed push = event.data();
@@ -116,8 +117,9 @@ public class CommitPushedHandler {
         if (!SHA.matcher(push.after()).matches()) {
             throw new MalformedEventException("commit id '" + push.after() + "' is not a 40-character hex SHA-1");
         }
-        if (push.cloneUrl() == null || push.cloneUrl().isBlank()) {
-            throw new MalformedEventException("commit-pushed event " + event.id() + " has no cloneUrl");
+        if (!Repository.isValidRefName(push.ref())) {
+            throw new MalformedEventException("ref '" + push.ref() + "' of commit-pushed event " + event.id()
+                    + " is not a valid Git ref name");
         }
         String buildId = buildId(push);
         BuildJob job = new BuildJob(buildId, event, receivedNanos, Instant.now());
@@ -126,8 +128,9 @@ public class CommitPushedHandler {
             LOG.infof("event %s joins build %s already %s", event.id(), buildId, running.get().state());
             return new Accepted(Optional.of(buildId), Uni.createFrom().voidItem(), running.get().done());
         }
-        Uni<Void> queued = publisher.send(event.next(new BuildQueued(buildId, push.repository(), push.repository(),
-                push.after(), push.refName()), config.source(), job.queuedAt(), buildId));
+        // a tag push is announced once its look-up found that its settings build it
+        job.queuedAnnounced(!job.isTag());
+        Uni<Void> queued = job.isTag() ? Uni.createFrom().voidItem() : publisher.send(job.queuedEvent(config.source()));
         Uni<Void> submitted = queued.invoke(() -> {
             BuildJob accepted = scheduler.submit(job);
             if (accepted != job) {
@@ -137,30 +140,35 @@ public class CommitPushedHandler {
         return new Accepted(Optional.of(buildId), submitted, job.done());
     }
 
-    /** Why {@code push} is not built, or null when it is. */
+    /** Why {@code push} is not built, or null when it is (a tag push: when its settings' tag patterns match it). */
     static String ignoreReason(CommitPushed push) {
         if (!"app".equals(push.repositoryKind())) {
             return "not-an-app-repository";
         }
-        if (!push.isBranch()) {
-            return "not-a-branch";
+        boolean deleted = push.after() == null || CommitPushed.ZERO_SHA.equals(push.after());
+        if (push.ref() != null && push.ref().startsWith(Constants.R_TAGS)) {
+            return deleted || push.change() == CommitPushed.RefChange.TAG_DELETED ? "tag-deleted" : null;
         }
-        if (push.after() == null || CommitPushed.ZERO_SHA.equals(push.after())
-                || push.change() == CommitPushed.RefChange.BRANCH_DELETED) {
+        if (push.ref() == null || !push.isBranch()) {
+            return "not-a-branch-or-tag";
+        }
+        if (deleted || push.change() == CommitPushed.RefChange.BRANCH_DELETED) {
             return "branch-deleted";
         }
         return null;
     }
 
     /**
-     * A readable, deterministic build id: {@code <repository>-<12 hex of the commit>-<6 hex of repository+branch>}, so
-     * a redelivered event maps to the same build and the same commit on two branches to two builds.
+     * A readable, deterministic build id: {@code <repository>-<12 hex of the commit>-<6 hex of repository+ref>}, so a
+     * redelivered event maps to the same build and the same commit on two branches (or a branch and a tag of the same
+     * name) to two builds. A branch is hashed by its short name, as before tags were built.
      */
     static String buildId(CommitPushed push) {
-        String branchHash = UUID.nameUUIDFromBytes((push.repository() + "\u0000" + push.refName())
+        String ref = push.isBranch() ? push.refName() : push.ref();
+        String refHash = UUID.nameUUIDFromBytes((push.repository() + "\u0000" + ref)
                 .getBytes(StandardCharsets.UTF_8)).toString().replace("-", "").substring(0, 6);
         String name = push.repository().replaceAll("[^A-Za-z0-9._-]", "-");
-        return name + "-" + push.after().substring(0, 12) + "-" + branchHash;
+        return name + "-" + push.after().substring(0, 12) + "-" + refHash;
     }
 
     /** Queued or running builds. */
@@ -173,6 +181,11 @@ public class CommitPushedHandler {
     }
 
     private void superseded(BuildJob older, BuildJob newer) {
+        if (!older.queuedAnnounced()) { // a tag push not yet looked up: nobody heard of it, nobody hears its end
+            older.finish(BuildOutcome.SUPERSEDED, "superseded by " + newer.commit(), null, Instant.now());
+            older.done().complete(BuildJob.Disposition.ACK);
+            return;
+        }
         announcer.execute(() -> {
             BuildLog log = runner.logFor(older);
             String reason = "superseded by " + newer.commit() + " on " + newer.branch();

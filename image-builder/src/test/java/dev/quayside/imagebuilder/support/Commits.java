@@ -28,8 +28,12 @@ public final class Commits {
 
     /** A new repository named {@code name-<random>} holding the sample app at {@code version}. */
     public static Commits sampleApp(Path dir, String name, String version) {
-        String unique = name + "-" + UUID.randomUUID().toString().substring(0, 8);
-        Commits commits = new Commits(unique, dir.resolve(unique + ".git"), dir.resolve(unique));
+        return named(dir, name + "-" + UUID.randomUUID().toString().substring(0, 8), version);
+    }
+
+    /** A new repository named exactly {@code name} ({@code <dir>/<name>.git}) holding the sample app at {@code version}. */
+    public static Commits named(Path dir, String name, String version) {
+        Commits commits = new Commits(name, dir.resolve(name + ".git"), dir.resolve(name));
         commits.last = SampleApp.createRepository(commits.bare, commits.work, version);
         return commits;
     }
@@ -82,15 +86,52 @@ public final class Commits {
         return commit("version " + version);
     }
 
-    /** The event for a push of {@code commit} to main, cloned from the bare repository's path. */
+    /** The bare repository pushes go to. */
+    public Path bare() {
+        return bare;
+    }
+
+    /**
+     * The event for a push of {@code commit} to main, naming the bare repository's path as its clone URL (as
+     * git-watcher would; image-builder takes the URL from its own configuration).
+     */
     public EventEnvelope<CommitPushed> pushed(String commit) {
         return pushed(commit, "app", "refs/heads/main", bare.toString());
     }
 
     public EventEnvelope<CommitPushed> pushed(String commit, String kind, String ref, String cloneUrl) {
-        CommitPushed push = new CommitPushed(name, kind, cloneUrl, ref, CommitPushed.RefChange.BRANCH_UPDATED,
-                CommitPushed.ZERO_SHA, commit, List.of(), new Person("Quayside Sample", "sample@quayside.invalid",
-                        "sample"), "delivery-" + UUID.randomUUID(), "generic");
+        return pushed(commit, kind, ref, cloneUrl, CommitPushed.ZERO_SHA);
+    }
+
+    /** The event for a push that moved {@code ref} from {@code before} to {@code commit}. */
+    public EventEnvelope<CommitPushed> pushed(String commit, String kind, String ref, String cloneUrl, String before) {
+        CommitPushed.RefChange change = ref.startsWith("refs/tags/") ? CommitPushed.RefChange.TAG_PUSHED
+                : CommitPushed.RefChange.BRANCH_UPDATED;
+        CommitPushed push = new CommitPushed(name, kind, cloneUrl, ref, change, before, commit, List.of(),
+                new Person("Quayside Sample", "sample@quayside.invalid", "sample"), "delivery-" + UUID.randomUUID(),
+                "generic");
         return EventEnvelope.startChain(push, "/quayside/git-watcher", UUID.randomUUID().toString(), Instant.now());
+    }
+
+    /** The event for a push of {@code ref} (a branch or a tag) at {@code commit}. */
+    public EventEnvelope<CommitPushed> pushed(String commit, String ref) {
+        return pushed(commit, "app", ref, bare.toString());
+    }
+
+    /** Creates {@code tag} at the working copy's head (annotated when {@code message} is not null) and pushes it. */
+    public String tag(String tag, String message) {
+        if (message == null) {
+            SampleApp.git(work, "tag", tag);
+        } else {
+            SampleApp.git(work, "-c", "user.name=Quayside Sample", "-c", "user.email=sample@quayside.invalid", "tag",
+                    "-a", "-m", message, tag);
+        }
+        SampleApp.git(work, "push", "-q", "origin", "refs/tags/" + tag);
+        return SampleApp.git(work, "rev-parse", "refs/tags/" + tag).trim();
+    }
+
+    /** Creates {@code branch} at the working copy's head and pushes it (the working copy stays on main). */
+    public void branch(String branch) {
+        SampleApp.git(work, "push", "-q", "origin", "HEAD:refs/heads/" + branch);
     }
 }

@@ -1,0 +1,130 @@
+package dev.quayside.imagebuilder.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
+import org.apache.sshd.common.util.threads.ThreadUtils;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.command.AbstractCommandSupport;
+import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.transport.UploadPack;
+
+/**
+ * A real SSH server on 127.0.0.1 (Apache MINA sshd) serving {@code git-upload-pack} of the bare repositories in one
+ * folder, to one user with one key (made with {@code ssh-keygen}, as a user would), like {@code git-shell} behind
+ * OpenSSH. Its host key is written to a known_hosts file for the client.
+ */
+public final class SshGitServer implements AutoCloseable {
+
+    public static final String USER = "git";
+    private static final Pattern UPLOAD_PACK = Pattern.compile("git-upload-pack '?/?([A-Za-z0-9._-]+\\.git)'?");
+
+    private final SshServer server;
+    private final Path clientKey;
+    private final Path knownHosts;
+
+    private SshGitServer(SshServer server, Path clientKey, Path knownHosts) {
+        this.server = server;
+        this.clientKey = clientKey;
+        this.knownHosts = knownHosts;
+    }
+
+    /** Serves the repositories in {@code repositories}; the key pair and known_hosts go to {@code keys}. */
+    public static SshGitServer start(Path repositories, Path keys) {
+        try {
+            Files.createDirectories(keys);
+            Path clientKey = keys.resolve("id_ed25519");
+            Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "image-builder-test",
+                    "-f", clientKey.toString()).redirectErrorStream(true).start();
+            String output = new String(keygen.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (keygen.waitFor() != 0) {
+                throw new IllegalStateException("ssh-keygen failed: " + output);
+            }
+            PublicKey allowed = AuthorizedKeyEntry.readAuthorizedKeys(keys.resolve("id_ed25519.pub")).get(0)
+                    .resolvePublicKey(null, PublicKeyEntryResolver.FAILING);
+            SshServer server = SshServer.setUpDefaultServer();
+            server.setHost("127.0.0.1");
+            server.setPort(0);
+            server.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(keys.resolve("host-key.ser")));
+            server.setPasswordAuthenticator(null);
+            server.setKeyboardInteractiveAuthenticator(null);
+            server.setPublickeyAuthenticator((user, key, session) -> USER.equals(user)
+                    && KeyUtils.compareKeys(allowed, key));
+            server.setCommandFactory((channel, command) -> new UploadPackCommand(repositories, command));
+            server.start();
+            PublicKey hostKey = server.getKeyPairProvider().loadKeys(null).iterator().next().getPublic();
+            Path knownHosts = keys.resolve("known_hosts");
+            Files.writeString(knownHosts, "[127.0.0.1]:" + server.getPort() + " " + PublicKeyEntry.toString(hostKey)
+                    + "\n");
+            return new SshGitServer(server, clientKey, knownHosts);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("could not start the SSH Git server", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code ssh://<userInfo>@127.0.0.1:<port>/<name>.git} */
+    public String url(String userInfo, String repository) {
+        return "ssh://" + userInfo + "@127.0.0.1:" + server.getPort() + "/" + repository + ".git";
+    }
+
+    public Path clientKey() {
+        return clientKey;
+    }
+
+    public Path knownHosts() {
+        return knownHosts;
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop(true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code git-upload-pack '<name>.git'} of a served repository, on a thread of its own; anything else exits 1. */
+    private static final class UploadPackCommand extends AbstractCommandSupport {
+
+        private final Path repositories;
+
+        UploadPackCommand(Path repositories, String command) {
+            super(command, ThreadUtils.newSingleThreadExecutor("ssh-git"));
+            this.repositories = repositories;
+        }
+
+        @Override
+        public void run() {
+            Matcher matcher = UPLOAD_PACK.matcher(getCommand().trim());
+            Path dir = matcher.matches() ? repositories.resolve(matcher.group(1)) : null;
+            if (dir == null || !Files.isDirectory(dir.resolve("objects"))) {
+                onExit(1, "only git-upload-pack of a served repository, not: " + getCommand());
+                return;
+            }
+            try (Repository repository = new FileRepositoryBuilder().setGitDir(dir.toFile()).setMustExist(true)
+                    .build()) {
+                new UploadPack(repository).upload(getInputStream(), getOutputStream(), getErrorStream());
+                getOutputStream().flush();
+                onExit(0);
+            } catch (IOException e) {
+                onExit(1, e.toString());
+            }
+        }
+    }
+}
