@@ -375,6 +375,9 @@ public final class LocalRun implements AutoCloseable {
         Map<String, String> builder = common(kafka, consul);
         builder.put("quayside.registry.address", stack.registryAddress());
         builder.put("quayside.builder.work-dir", work.resolve("image-builder").toString());
+        // image-builder fetches only URLs of its own configuration, never the event's; local paths only when allowed
+        builder.put("quayside.builder.allow-local-remotes", "true");
+        builder.put("quayside.builder.clone-url-template", git.toUri() + "{repository}.git");
         all.put("image-builder", builder);
 
         Map<String, String> syncer = common(kafka, consul);
