@@ -221,6 +221,11 @@ final class ThroughputStack implements AutoCloseable {
                     case "image-builder" -> {
                         properties.put("quayside.registry.address", registry);
                         properties.put("quayside.builder.work-dir", instanceDir);
+                        properties.put("quayside.builder.allow-local-remotes", "true");
+                        for (String app : apps) {
+                            properties.put("quayside.builder.repositories.\"" + app + "\".url",
+                                    appRepository(app).toUri().toString());
+                        }
                     }
                     case "config-syncer" -> {
                         properties.put("quayside.config-syncer.work-dir", instanceDir);
