@@ -3,7 +3,8 @@ package dev.quayside.board.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quayside.board.config.BoardConfig;
-import dev.quayside.board.config.OperatorConfig;
+import dev.quayside.kit.security.OperatorGuard;
+import dev.quayside.kit.security.Secret;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
@@ -31,11 +32,11 @@ public class GitWatcherClient {
     }
 
     private final GitWatcherApi api;
-    private final OperatorConfig operator;
+    private final OperatorGuard operator;
     private final ObjectMapper json;
     private final MeterRegistry metrics;
 
-    GitWatcherClient(BoardConfig config, OperatorConfig operator, ObjectMapper json, MeterRegistry metrics) {
+    GitWatcherClient(BoardConfig config, OperatorGuard operator, ObjectMapper json, MeterRegistry metrics) {
         this.operator = operator;
         this.json = json;
         this.metrics = metrics;
@@ -51,7 +52,7 @@ public class GitWatcherClient {
     public SyncResult sync(String repository) {
         Timer.Sample sample = Timer.start(metrics);
         String outcome = "error";
-        try (Response response = api.sync(repository, operator.token().map(t -> "Bearer " + t).orElse(null))) {
+        try (Response response = api.sync(repository, operator.token().map(t -> "Bearer " + t.reveal()).orElse(null))) {
             outcome = String.valueOf(response.getStatus());
             String text = response.hasEntity() ? response.readEntity(String.class) : "";
             JsonNode body = null;

@@ -1,6 +1,7 @@
 package dev.quayside.board.rest;
 
 import dev.quayside.board.client.GitWatcherClient;
+import dev.quayside.kit.security.OperatorAction;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -32,7 +33,7 @@ class ActionsResource {
 
     @POST
     @Path("/{name}/sync")
-    @OperatorOnly
+    @OperatorAction
     @SecurityRequirement(name = "operator")
     @Operation(summary = "Sync now: git-watcher polls the repository and publishes what changed (its answer is returned)")
     @APIResponse(responseCode = "200", description = "git-watcher polled the repository")

@@ -28,6 +28,11 @@ public class OperatorGuard {
         return token.isPresent();
     }
 
+    /** The token, for a service that calls another service's operator endpoint on an operator's behalf. */
+    public Optional<Secret> token() {
+        return token;
+    }
+
     /** Whether {@code given} is the token (constant time). */
     boolean accepts(String given) {
         return token.isPresent() && token.get().matches(given);
