@@ -137,5 +137,19 @@ public interface GitWatcherConfig {
         /** How long a request waits for its own claim to come back from Kafka before it gives up with 503. */
         @WithDefault("5s")
         Duration timeout();
+
+        /**
+         * How long a handled webhook delivery id is remembered (a redelivery within it is answered "duplicate" at
+         * once); then its record is tombstoned in the topic. GitHub lets a delivery be redelivered for 3 days.
+         */
+        @WithDefault("3d")
+        Duration deliveryRetention();
+
+        /**
+         * How long an emitted push is remembered (a report of it within this time emits nothing); then its record is
+         * tombstoned. As long as {@code quayside.commit-pushed} keeps its events by default.
+         */
+        @WithDefault("30d")
+        Duration pushRetention();
     }
 }

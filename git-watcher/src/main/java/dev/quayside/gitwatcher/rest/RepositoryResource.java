@@ -1,7 +1,7 @@
 package dev.quayside.gitwatcher.rest;
 
 import dev.quayside.gitwatcher.client.DeliveryLog;
-import dev.quayside.gitwatcher.service.PollService;
+import dev.quayside.gitwatcher.service.poll.PollService;
 import dev.quayside.gitwatcher.service.RepositoryRegistry;
 import dev.quayside.gitwatcher.service.WatchedRepository;
 import jakarta.ws.rs.GET;

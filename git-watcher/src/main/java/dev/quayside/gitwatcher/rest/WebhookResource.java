@@ -1,14 +1,14 @@
 package dev.quayside.gitwatcher.rest;
 
-import dev.quayside.gitwatcher.service.BitbucketCloudHost;
-import dev.quayside.gitwatcher.service.BitbucketServerHost;
-import dev.quayside.gitwatcher.service.GenericHost;
-import dev.quayside.gitwatcher.service.GitHubHost;
-import dev.quayside.gitwatcher.service.GitLabHost;
-import dev.quayside.gitwatcher.service.GiteaHost;
-import dev.quayside.gitwatcher.service.WebhookHost;
-import dev.quayside.gitwatcher.service.WebhookResult;
-import dev.quayside.gitwatcher.service.WebhookService;
+import dev.quayside.gitwatcher.service.webhook.BitbucketCloudHost;
+import dev.quayside.gitwatcher.service.webhook.BitbucketServerHost;
+import dev.quayside.gitwatcher.service.webhook.GenericHost;
+import dev.quayside.gitwatcher.service.webhook.GitHubHost;
+import dev.quayside.gitwatcher.service.webhook.GitLabHost;
+import dev.quayside.gitwatcher.service.webhook.GiteaHost;
+import dev.quayside.gitwatcher.service.webhook.WebhookHost;
+import dev.quayside.gitwatcher.service.webhook.WebhookResult;
+import dev.quayside.gitwatcher.service.webhook.WebhookService;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;

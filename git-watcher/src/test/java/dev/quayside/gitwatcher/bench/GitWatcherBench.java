@@ -5,7 +5,7 @@ import dev.quayside.events.CommitPushed;
 import dev.quayside.events.IncomingEvent;
 import dev.quayside.events.Topics;
 import dev.quayside.events.kafka.EventDeserializer;
-import dev.quayside.gitwatcher.service.Signatures;
+import dev.quayside.gitwatcher.service.webhook.Signatures;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package dev.quayside.gitwatcher.service;
+package dev.quayside.gitwatcher.service.webhook;
 
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;

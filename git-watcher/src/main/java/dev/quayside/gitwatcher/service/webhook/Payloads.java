@@ -1,8 +1,8 @@
-package dev.quayside.gitwatcher.service;
+package dev.quayside.gitwatcher.service.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.quayside.events.CommitPushed;
 import dev.quayside.events.CommitPushed.Commit;
+import dev.quayside.events.CommitPushed;
 import dev.quayside.events.Person;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -161,10 +161,6 @@ final class Payloads {
                 urls.add(url);
             }
         }
-    }
-
-    static boolean isZero(String sha) {
-        return sha.chars().allMatch(c -> c == '0');
     }
 
     static String zeroFor(String sha) {

@@ -1,4 +1,4 @@
-package dev.quayside.gitwatcher.service;
+package dev.quayside.gitwatcher.service.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

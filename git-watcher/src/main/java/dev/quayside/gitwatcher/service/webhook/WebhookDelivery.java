@@ -1,5 +1,8 @@
-package dev.quayside.gitwatcher.service;
+package dev.quayside.gitwatcher.service.webhook;
 
+import dev.quayside.gitwatcher.service.HostKind;
+import dev.quayside.gitwatcher.service.RepositoryIdentity;
+import dev.quayside.gitwatcher.service.push.PushedRef;
 import java.util.List;
 
 /**

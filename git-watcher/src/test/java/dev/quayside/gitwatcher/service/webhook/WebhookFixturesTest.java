@@ -1,12 +1,14 @@
-package dev.quayside.gitwatcher.service;
+package dev.quayside.gitwatcher.service.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.quayside.events.CommitPushed;
 import dev.quayside.events.CommitPushed.Commit;
 import dev.quayside.events.CommitPushed.RefChange;
+import dev.quayside.events.CommitPushed;
+import dev.quayside.gitwatcher.service.push.PushService;
+import dev.quayside.gitwatcher.service.push.PushedRef;
 import dev.quayside.gitwatcher.support.Fixtures;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,13 +1,14 @@
-package dev.quayside.gitwatcher.service;
+package dev.quayside.gitwatcher.service.poll;
 
-import dev.quayside.events.CommitPushed;
-import dev.quayside.gitwatcher.client.DeliveryLog;
 import dev.quayside.gitwatcher.client.GitClient;
+import dev.quayside.gitwatcher.service.RepositoryRegistry;
+import dev.quayside.gitwatcher.service.WatchedRepository;
+import dev.quayside.gitwatcher.service.push.PushOutcome;
+import dev.quayside.gitwatcher.service.push.PushService;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,17 +30,14 @@ public class PollService {
 
     private final RepositoryRegistry registry;
     private final GitClient git;
-    private final DeliveryLog log;
     private final PushService pushes;
     private final MeterRegistry meters;
     private final Map<String, PollStatus> last = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
-    public PollService(RepositoryRegistry registry, GitClient git, DeliveryLog log, PushService pushes,
-            MeterRegistry meters) {
+    public PollService(RepositoryRegistry registry, GitClient git, PushService pushes, MeterRegistry meters) {
         this.registry = registry;
         this.git = git;
-        this.log = log;
         this.pushes = pushes;
         this.meters = meters;
     }
@@ -67,14 +65,20 @@ public class PollService {
         return Map.copyOf(last);
     }
 
-    /** Polls one repository now; a Git failure is recorded and rethrown. */
+    /**
+     * Polls one repository now: one {@code ls-remote}; a fetch only for a head that moved to a commit git-watcher does
+     * not have. A Git failure is recorded and rethrown. Returns once the heads it recorded are shown.
+     */
     public PollStatus poll(WatchedRepository repository) {
         synchronized (locks.computeIfAbsent(repository.name(), n -> new Object())) {
             Instant at = Instant.now();
             try {
-                List<PushOutcome> outcomes = pollLocked(repository);
-                log.awaitOwnWrites(); // GET /repositories and this poll's answer show the heads it recorded
-                PollStatus status = new PollStatus(at, true, null, outcomes);
+                Map<String, String> remote = git.lsRemote(repository.name(), repository.config());
+                PushService.Pushes polled = pushes.poll(repository, remote);
+                if (polled.baseline()) {
+                    LOG.infof("first poll of %s: recorded %d refs without events", repository.name(), remote.size());
+                }
+                PollStatus status = new PollStatus(at, true, null, polled.outcomes());
                 last.put(repository.name(), status);
                 meters.counter("quayside.git-watcher.polls", "outcome", "ok").increment();
                 return status;
@@ -84,38 +88,5 @@ public class PollService {
                 throw e;
             }
         }
-    }
-
-    private List<PushOutcome> pollLocked(WatchedRepository repository) {
-        log.awaitCaughtUp();
-        Map<String, String> remote = git.lsRemote(repository.name(), repository.config());
-        String name = repository.name();
-        if (!log.hasBaseline(name)) {
-            log.markBaseline(name, remote);
-            LOG.infof("first poll of %s: recorded %d refs without events", name, remote.size());
-            return List.of();
-        }
-        Map<String, String> known = log.heads(name);
-        RepositoryIdentity identity = new RepositoryIdentity(name, List.of());
-        String pollId = "poll-" + at();
-        List<PushOutcome> outcomes = new ArrayList<>();
-        remote.forEach((ref, head) -> {
-            String before = known.getOrDefault(ref, CommitPushed.ZERO_SHA);
-            if (!head.equals(before)) {
-                outcomes.add(pushes.submit(repository,
-                        new PushedRef(identity, ref, before, head, List.of(), false, null), HostKind.POLL, pollId));
-            }
-        });
-        known.forEach((ref, head) -> {
-            if (!remote.containsKey(ref)) {
-                outcomes.add(pushes.submit(repository, new PushedRef(identity, ref, head,
-                        CommitPushed.ZERO_SHA, List.of(), true, null), HostKind.POLL, pollId));
-            }
-        });
-        return outcomes;
-    }
-
-    private static String at() {
-        return Instant.now().toString();
     }
 }

@@ -1,4 +1,4 @@
-package dev.quayside.gitwatcher.service;
+package dev.quayside.gitwatcher.service.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quayside.events.CommitPushed;
+import dev.quayside.gitwatcher.service.push.PushedRef;
 import dev.quayside.gitwatcher.support.Fixtures;
 import java.util.ArrayList;
 import java.util.Iterator;

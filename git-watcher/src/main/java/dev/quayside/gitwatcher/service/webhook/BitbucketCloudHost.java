@@ -1,19 +1,22 @@
-package dev.quayside.gitwatcher.service;
+package dev.quayside.gitwatcher.service.webhook;
 
-import static dev.quayside.gitwatcher.service.Payloads.array;
-import static dev.quayside.gitwatcher.service.Payloads.object;
-import static dev.quayside.gitwatcher.service.Payloads.optionalObject;
-import static dev.quayside.gitwatcher.service.Payloads.optionalText;
-import static dev.quayside.gitwatcher.service.Payloads.ref;
-import static dev.quayside.gitwatcher.service.Payloads.sha;
-import static dev.quayside.gitwatcher.service.Payloads.text;
-import static dev.quayside.gitwatcher.service.Payloads.textOrEmpty;
-import static dev.quayside.gitwatcher.service.Payloads.timestamp;
+import static dev.quayside.gitwatcher.service.webhook.Payloads.array;
+import static dev.quayside.gitwatcher.service.webhook.Payloads.object;
+import static dev.quayside.gitwatcher.service.webhook.Payloads.optionalObject;
+import static dev.quayside.gitwatcher.service.webhook.Payloads.optionalText;
+import static dev.quayside.gitwatcher.service.webhook.Payloads.ref;
+import static dev.quayside.gitwatcher.service.webhook.Payloads.sha;
+import static dev.quayside.gitwatcher.service.webhook.Payloads.text;
+import static dev.quayside.gitwatcher.service.webhook.Payloads.textOrEmpty;
+import static dev.quayside.gitwatcher.service.webhook.Payloads.timestamp;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.quayside.events.CommitPushed;
 import dev.quayside.events.CommitPushed.Commit;
+import dev.quayside.events.CommitPushed;
 import dev.quayside.events.Person;
+import dev.quayside.gitwatcher.service.HostKind;
+import dev.quayside.gitwatcher.service.RepositoryIdentity;
+import dev.quayside.gitwatcher.service.push.PushedRef;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -1,6 +1,7 @@
-package dev.quayside.gitwatcher.service;
+package dev.quayside.gitwatcher.service.webhook;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.quayside.gitwatcher.service.push.PushOutcome;
 import java.util.List;
 
 /**

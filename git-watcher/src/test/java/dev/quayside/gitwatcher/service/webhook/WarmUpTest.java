@@ -1,9 +1,11 @@
-package dev.quayside.gitwatcher.service;
+package dev.quayside.gitwatcher.service.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.quayside.events.CommitPushed;
+import dev.quayside.gitwatcher.service.push.PushService;
+import dev.quayside.gitwatcher.service.push.PushedRef;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,7 @@
-package dev.quayside.gitwatcher.service;
+package dev.quayside.gitwatcher.service.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.quayside.gitwatcher.service.HostKind;
 import java.util.function.UnaryOperator;
 
 /**

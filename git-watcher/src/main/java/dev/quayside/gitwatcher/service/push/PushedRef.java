@@ -1,7 +1,8 @@
-package dev.quayside.gitwatcher.service;
+package dev.quayside.gitwatcher.service.push;
 
 import dev.quayside.events.CommitPushed.Commit;
 import dev.quayside.events.Person;
+import dev.quayside.gitwatcher.service.RepositoryIdentity;
 import java.util.List;
 
 /**
@@ -21,6 +22,11 @@ public record PushedRef(RepositoryIdentity repository, String ref, String before
 
     public PushedRef {
         commits = List.copyOf(commits);
+    }
+
+    /** True for the all-zero id that stands for "no commit" (a created or deleted ref). */
+    public static boolean isZero(String sha) {
+        return sha.chars().allMatch(c -> c == '0');
     }
 
     /** This update with {@code before} as its previous commit. */

@@ -1,15 +1,17 @@
-package dev.quayside.gitwatcher.service;
+package dev.quayside.gitwatcher.service.webhook;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.quayside.gitwatcher.client.DeliveryLog;
 import dev.quayside.gitwatcher.config.GitWatcherConfig;
+import dev.quayside.gitwatcher.service.RepositoryRegistry;
+import dev.quayside.gitwatcher.service.WatchedRepository;
+import dev.quayside.gitwatcher.service.push.PushOutcome;
+import dev.quayside.gitwatcher.service.push.PushService;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -18,8 +20,8 @@ import org.jboss.logging.Logger;
 
 /**
  * A webhook request from headers and body to an answer: content type, event header, JSON, payload, allow-list,
- * signature, delivery id, then each ref update through the {@link PushService}. Nothing is emitted before the
- * signature is verified.
+ * signature, then the ref updates through the {@link PushService} (which de-duplicates them, delivery id included).
+ * Nothing is emitted before the signature is verified.
  */
 @ApplicationScoped
 public class WebhookService {
@@ -30,15 +32,13 @@ public class WebhookService {
     private final GitWatcherConfig config;
     private final RepositoryRegistry registry;
     private final PushService pushes;
-    private final DeliveryLog log;
     private final MeterRegistry meters;
 
-    public WebhookService(GitWatcherConfig config, RepositoryRegistry registry, PushService pushes, DeliveryLog log,
+    public WebhookService(GitWatcherConfig config, RepositoryRegistry registry, PushService pushes,
             MeterRegistry meters) {
         this.config = config;
         this.registry = registry;
         this.pushes = pushes;
-        this.log = log;
         this.meters = meters;
     }
 
@@ -102,21 +102,12 @@ public class WebhookService {
         if (repository.isEmpty()) {
             return notWatched(delivery, deliveryId);
         }
-        if (deliveryId != null) {
-            Optional<String> seen = log.delivery(host.kind().wireName(), deliveryId);
-            if (seen.isPresent()) {
-                return new WebhookResult(200, "duplicate", "delivery " + deliveryId + " was already handled",
-                        deliveryId, null);
-            }
+        PushService.Pushes pushed = pushes.submit(repository.get(), delivery.refs(), host.kind(), deliveryId);
+        if (pushed.seenDelivery()) {
+            return new WebhookResult(200, "duplicate", "delivery " + deliveryId + " was already handled",
+                    deliveryId, null);
         }
-        List<PushOutcome> outcomes = new ArrayList<>();
-        for (PushedRef pushed : delivery.refs()) {
-            outcomes.add(pushes.submit(repository.get(), pushed, host.kind(), deliveryId));
-        }
-        if (deliveryId != null) {
-            log.markDelivery(host.kind().wireName(), deliveryId, outcomes.stream().map(PushOutcome::eventId)
-                    .filter(id -> id != null).collect(Collectors.joining(",")));
-        }
+        List<PushOutcome> outcomes = pushed.outcomes();
         boolean anyEvent = outcomes.stream().anyMatch(o -> o.status() != PushOutcome.Status.SKIPPED);
         if (!anyEvent) {
             return new WebhookResult(202, "ignored", outcomes.stream().map(PushOutcome::reason)

@@ -1,4 +1,4 @@
-package dev.quayside.gitwatcher.service;
+package dev.quayside.gitwatcher.service.webhook;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -12,6 +12,9 @@ import dev.quayside.events.kafka.EventSerializer;
 import dev.quayside.gitwatcher.client.DeliveryLog;
 import dev.quayside.gitwatcher.config.GitWatcherConfig;
 import dev.quayside.gitwatcher.messaging.CommitPushedPublisher;
+import dev.quayside.gitwatcher.service.push.PushOutcome;
+import dev.quayside.gitwatcher.service.push.PushService;
+import dev.quayside.gitwatcher.service.push.PushedRef;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -124,7 +127,7 @@ public class WarmUp {
     /** The producers' first send would otherwise wait for the topic's metadata. */
     private void primeProducers() {
         kafka.getProducer(CommitPushedPublisher.CHANNEL).unwrap().partitionsFor(Topics.COMMIT_PUSHED);
-        log.primeProducer();
+        log.primeWriter();
     }
 
     /** A GitHub push of one commit to {@code refs/heads/main}, distinct per round. */

@@ -1,4 +1,4 @@
-package dev.quayside.gitwatcher.service;
+package dev.quayside.gitwatcher.service.push;
 
 import dev.quayside.events.CommitPushed.RefChange;
 

@@ -1,16 +1,19 @@
-package dev.quayside.gitwatcher.service;
+package dev.quayside.gitwatcher.service.webhook;
 
-import static dev.quayside.gitwatcher.service.Payloads.commits;
-import static dev.quayside.gitwatcher.service.Payloads.object;
-import static dev.quayside.gitwatcher.service.Payloads.optionalObject;
-import static dev.quayside.gitwatcher.service.Payloads.optionalText;
-import static dev.quayside.gitwatcher.service.Payloads.ref;
-import static dev.quayside.gitwatcher.service.Payloads.sha;
-import static dev.quayside.gitwatcher.service.Payloads.text;
+import static dev.quayside.gitwatcher.service.webhook.Payloads.commits;
+import static dev.quayside.gitwatcher.service.webhook.Payloads.object;
+import static dev.quayside.gitwatcher.service.webhook.Payloads.optionalObject;
+import static dev.quayside.gitwatcher.service.webhook.Payloads.optionalText;
+import static dev.quayside.gitwatcher.service.webhook.Payloads.ref;
+import static dev.quayside.gitwatcher.service.webhook.Payloads.sha;
+import static dev.quayside.gitwatcher.service.webhook.Payloads.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quayside.events.CommitPushed;
 import dev.quayside.events.Person;
+import dev.quayside.gitwatcher.service.HostKind;
+import dev.quayside.gitwatcher.service.RepositoryIdentity;
+import dev.quayside.gitwatcher.service.push.PushedRef;
 import java.util.List;
 
 /**
