@@ -53,7 +53,7 @@ public class RepositoryResource {
     private RepositoryView view(WatchedRepository repository, PollService.PollStatus lastPoll) {
         return new RepositoryView(repository.name(), repository.config().kind().wireName(), repository.cloneUrl(),
                 repository.config().branches(), repository.config().tags(),
-                repository.config().pollInterval().map(Object::toString).orElse(null), log.heads(repository.name()),
+                repository.pollInterval().map(Object::toString).orElse(null), log.heads(repository.name()),
                 lastPoll);
     }
 }

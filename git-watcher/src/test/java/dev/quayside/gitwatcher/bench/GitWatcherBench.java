@@ -122,6 +122,8 @@ public final class GitWatcherBench {
                     "-Dquayside.git-watcher.work-dir=" + work,
                     "-Dquayside.git-watcher.default-secret=" + SECRET,
                     "-Dquayside.git-watcher.repositories.bench.clone-url=https://github.com/binkkatal/sample_app.git",
+                    // never polled: the bench reaches 127.0.0.1 only
+                    "-Dquayside.git-watcher.repositories.bench.poll-interval=0s",
                     "-jar", "quarkus-run.jar"));
             long started = System.nanoTime();
             ProcessBuilder builder = new ProcessBuilder(command).directory(app.toFile()).redirectErrorStream(true)

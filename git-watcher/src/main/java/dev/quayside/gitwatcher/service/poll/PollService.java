@@ -15,9 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
- * Polls repositories that have a {@code poll-interval}: {@code ls-remote}, then every head that differs from the last
- * one recorded goes through the {@link PushService} exactly like a webhook's (so a webhook and a poll of one push give
- * one event). The first poll of a repository records its heads without events.
+ * Polls every repository at its {@code poll-interval} (by default {@code quayside.git-watcher.poll-interval}, 1 minute:
+ * the backstop for lost webhooks): {@code ls-remote}, then every head that differs from the last one recorded goes
+ * through the {@link PushService} exactly like a webhook's (so a webhook and a poll of one push give one event). The
+ * first poll of a repository records its heads without events.
  */
 @ApplicationScoped
 public class PollService {
@@ -47,12 +48,12 @@ public class PollService {
     void pollDue() {
         Instant now = Instant.now();
         for (WatchedRepository repository : registry.all()) {
-            repository.config().pollInterval().ifPresent(interval -> {
+            repository.pollInterval().ifPresent(interval -> {
                 PollStatus previous = last.get(repository.name());
                 if (previous == null || !previous.at().plus(interval).isAfter(now)) {
                     try {
                         poll(repository);
-                    } catch (RuntimeException e) {
+                    } catch (RuntimeException e) { // Git errors carry no credentials (GitClient)
                         LOG.warnf("poll of %s failed: %s", repository.name(), e.getMessage());
                     }
                 }
@@ -73,7 +74,7 @@ public class PollService {
         synchronized (locks.computeIfAbsent(repository.name(), n -> new Object())) {
             Instant at = Instant.now();
             try {
-                Map<String, String> remote = git.lsRemote(repository.name(), repository.config());
+                Map<String, String> remote = git.lsRemote(repository.remote());
                 PushService.Pushes polled = pushes.poll(repository, remote);
                 if (polled.baseline()) {
                     LOG.infof("first poll of %s: recorded %d refs without events", repository.name(), remote.size());

@@ -143,7 +143,7 @@ public class PushService {
     private List<Commit> commits(WatchedRepository repository, PushedRef pushed) {
         List<Commit> commits = pushed.commits();
         if (!pushed.commitsComplete() && !PushedRef.isZero(pushed.after())) {
-            return git.commits(repository.name(), repository.config(), pushed.ref(), pushed.before(), pushed.after(),
+            return git.commits(repository.remote(), pushed.ref(), pushed.before(), pushed.after(),
                     config.maxCommits());
         }
         if (commits.size() > config.maxCommits()) {

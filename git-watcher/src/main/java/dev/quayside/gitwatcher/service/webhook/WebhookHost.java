@@ -22,8 +22,16 @@ public abstract class WebhookHost {
     /** The sender's delivery id, or null when it sent none. */
     public abstract String deliveryId(Headers headers);
 
-    /** True when the request's signature or token proves it was sent with {@code secret}. */
-    public abstract boolean verify(Headers headers, byte[] body, String secret);
+    /** The request's signature (or token) header, or null when it has none. */
+    public abstract String signature(Headers headers);
+
+    /**
+     * True when the request's signature proves it was sent with {@code secret}: by default an HMAC-SHA256 of the raw
+     * body, compared in constant time.
+     */
+    public boolean verify(Headers headers, byte[] body, String secret) {
+        return Signatures.hmacSha256Matches(secret, body, signature(headers));
+    }
 
     /**
      * Reads the payload of {@code event}.

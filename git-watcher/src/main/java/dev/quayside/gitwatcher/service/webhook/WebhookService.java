@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.quayside.gitwatcher.config.GitWatcherConfig;
 import dev.quayside.gitwatcher.service.RepositoryRegistry;
 import dev.quayside.gitwatcher.service.WatchedRepository;
 import dev.quayside.gitwatcher.service.push.PushOutcome;
@@ -12,6 +11,8 @@ import dev.quayside.gitwatcher.service.push.PushService;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -19,31 +20,66 @@ import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
- * A webhook request from headers and body to an answer: content type, event header, JSON, payload, allow-list,
- * signature, then the ref updates through the {@link PushService} (which de-duplicates them, delivery id included).
- * Nothing is emitted before the signature is verified.
+ * A webhook request from headers and body to an answer. Nothing is emitted before the signature is verified, and an
+ * unauthenticated caller learns nothing about which repositories are watched:
+ * <ol>
+ * <li>{@link #screen}: content type, event header and the presence of the signature header, from the headers alone,
+ * before the body is read;</li>
+ * <li>on a per-repository URL ({@code /webhooks/<host>/<repository>}) the signature is checked on the raw bytes, with
+ * that repository's secret, before any parsing; on a host's shared URL the payload must be parsed first to name the
+ * repository;</li>
+ * <li>a repository that is not watched, one without a secret and a wrong signature get the same 401 (an HMAC is
+ * computed in each case, with a random key where there is no secret);</li>
+ * <li>then the ref updates go through the {@link PushService} (which de-duplicates them, delivery id included).</li>
+ * </ol>
  */
 @ApplicationScoped
 public class WebhookService {
 
     private static final Logger LOG = Logger.getLogger(WebhookService.class);
     static final ObjectMapper MAPPER = JsonMapper.builder().build();
+    /** The one answer to every request that is not authenticated, whatever the reason. */
+    static final WebhookResult UNAUTHENTICATED = WebhookResult.error(401, "signature missing or wrong");
 
-    private final GitWatcherConfig config;
     private final RepositoryRegistry registry;
     private final PushService pushes;
     private final MeterRegistry meters;
+    /** Verifies requests that have no secret to be verified with: they fail, after the same work. */
+    private final String decoy;
 
-    public WebhookService(GitWatcherConfig config, RepositoryRegistry registry, PushService pushes,
-            MeterRegistry meters) {
-        this.config = config;
+    public WebhookService(RepositoryRegistry registry, PushService pushes, MeterRegistry meters) {
         this.registry = registry;
         this.pushes = pushes;
         this.meters = meters;
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        this.decoy = HexFormat.of().formatHex(random);
     }
 
-    public WebhookResult handle(WebhookHost host, WebhookHost.Headers headers, String contentType, byte[] body) {
-        WebhookResult result = evaluate(host, headers, contentType, body);
+    /**
+     * The answer to a request that can be refused from its headers alone (before its body is read): a content type
+     * other than JSON, no event header, no signature header. Empty when the body is worth reading.
+     */
+    public Optional<WebhookResult> screen(WebhookHost host, WebhookHost.Headers headers, String contentType) {
+        WebhookResult refused = refusal(host, headers, contentType);
+        if (refused == null) {
+            return Optional.empty();
+        }
+        return Optional.of(counted(host, refused));
+    }
+
+    /**
+     * Handles a request to a host's shared URL ({@code repository} null: the payload names it) or to a repository's own
+     * URL.
+     */
+    public WebhookResult handle(WebhookHost host, String repository, WebhookHost.Headers headers, String contentType,
+            byte[] body) {
+        WebhookResult refused = refusal(host, headers, contentType);
+        return counted(host, refused != null ? refused
+                : repository == null ? shared(host, headers, body) : own(host, repository, headers, body));
+    }
+
+    private WebhookResult counted(WebhookHost host, WebhookResult result) {
         meters.counter("quayside.git-watcher.webhooks", "host", host.kind().wireName(), "status",
                 Integer.toString(result.httpStatus())).increment();
         if (result.httpStatus() >= 400) {
@@ -52,57 +88,84 @@ public class WebhookService {
         return result;
     }
 
-    private WebhookResult evaluate(WebhookHost host, WebhookHost.Headers headers, String contentType, byte[] body) {
+    private static WebhookResult refusal(WebhookHost host, WebhookHost.Headers headers, String contentType) {
         if (!isJson(contentType)) {
             return WebhookResult.error(415, "expected Content-Type application/json, got "
                     + (contentType == null ? "none" : Payloads.abbreviate(contentType)));
         }
-        String event = host.event(headers);
-        if (event == null) {
+        if (host.event(headers) == null) {
             return WebhookResult.error(400, "no event header for " + host.kind().wireName());
         }
+        return host.signature(headers) == null ? UNAUTHENTICATED : null;
+    }
+
+    /** A host's shared URL: parse to learn the repository, then verify with its secret (or the default one). */
+    private WebhookResult shared(WebhookHost host, WebhookHost.Headers headers, byte[] body) {
         String deliveryId = host.deliveryId(headers);
-        JsonNode root;
-        try {
-            root = body.length == 0 ? null : MAPPER.readTree(body);
-        } catch (JacksonException e) {
-            return WebhookResult.error(400, "not JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            return WebhookResult.error(400, "unreadable body: " + e.getMessage());
-        }
-        if (root == null || root.isMissingNode()) {
-            return WebhookResult.error(400, "empty body");
-        }
         WebhookDelivery delivery;
         try {
-            delivery = host.parse(event, root);
-        } catch (WebhookPayloadException e) {
-            return WebhookResult.error(400, "not a valid " + host.kind().wireName() + " '" + event + "': "
-                    + e.getMessage());
+            delivery = parse(host, headers, body);
+        } catch (Refused refused) {
+            return refused.result;
         }
         if (delivery.kind() == WebhookDelivery.Kind.IGNORED) {
             return WebhookResult.ignored(delivery.reason(), deliveryId);
         }
         Optional<WatchedRepository> repository = delivery.repository() == null ? Optional.empty()
                 : registry.match(delivery.repository());
-        Optional<String> secret = repository.map(r -> r.secret(config.defaultSecret()))
-                .orElse(config.defaultSecret());
-        if (secret.isEmpty()) {
-            if (repository.isEmpty()) {
-                return notWatched(delivery, deliveryId);
-            }
-            return WebhookResult.error(401, "no webhook secret is configured for " + repository.get().name());
-        }
-        if (!host.verify(headers, body, secret.get())) {
-            return WebhookResult.error(401, "signature missing or wrong");
+        Optional<String> secret = repository.isPresent() ? repository.get().secret(registry.defaultSecret())
+                : registry.defaultSecret();
+        if (!verified(host, headers, body, secret)) {
+            return UNAUTHENTICATED;
         }
         if (delivery.kind() == WebhookDelivery.Kind.PING) {
             return new WebhookResult(200, "pong", null, deliveryId, null);
         }
-        if (repository.isEmpty()) {
-            return notWatched(delivery, deliveryId);
+        if (repository.isEmpty()) { // only a sender holding the default secret learns this
+            return WebhookResult.ignored("repository " + (delivery.repository() == null ? "(none)"
+                    : delivery.repository()) + " is not watched", deliveryId);
         }
-        PushService.Pushes pushed = pushes.submit(repository.get(), delivery.refs(), host.kind(), deliveryId);
+        return push(host, repository.get(), delivery, deliveryId);
+    }
+
+    /** A repository's own URL: verify the raw bytes with its secret first, then parse. */
+    private WebhookResult own(WebhookHost host, String name, WebhookHost.Headers headers, byte[] body) {
+        Optional<WatchedRepository> repository = registry.byName(name);
+        Optional<String> secret = repository.flatMap(r -> r.secret(registry.defaultSecret()));
+        if (!verified(host, headers, body, secret) || repository.isEmpty()) {
+            return UNAUTHENTICATED;
+        }
+        String deliveryId = host.deliveryId(headers);
+        WebhookDelivery delivery;
+        try {
+            delivery = parse(host, headers, body);
+        } catch (Refused refused) {
+            return refused.result;
+        }
+        if (delivery.kind() == WebhookDelivery.Kind.IGNORED) {
+            return WebhookResult.ignored(delivery.reason(), deliveryId);
+        }
+        if (delivery.repository() != null) {
+            Optional<WatchedRepository> named = registry.match(delivery.repository());
+            if (named.isPresent() && !named.get().name().equals(name)) {
+                return WebhookResult.error(400, "the payload is for " + named.get().name() + ", not " + name);
+            }
+        }
+        if (delivery.kind() == WebhookDelivery.Kind.PING) {
+            return new WebhookResult(200, "pong", null, deliveryId, null);
+        }
+        return push(host, repository.get(), delivery, deliveryId);
+    }
+
+    /** One HMAC (or token digest) in every case: with the secret, or with a random key when there is none. */
+    private boolean verified(WebhookHost host, WebhookHost.Headers headers, byte[] body, Optional<String> secret) {
+        boolean matches = host.verify(headers, body, secret.filter(s -> !s.isEmpty()).orElse(decoy));
+        return matches && secret.filter(s -> !s.isEmpty()).isPresent();
+    }
+
+    private WebhookResult push(WebhookHost host, WatchedRepository repository, WebhookDelivery delivery,
+            String deliveryId) {
+        PushService.Pushes pushed = pushes.submit(repository, delivery.refs(), host.kind(), deliveryId);
         if (pushed.seenDelivery()) {
             return new WebhookResult(200, "duplicate", "delivery " + deliveryId + " was already handled",
                     deliveryId, null);
@@ -117,9 +180,37 @@ public class WebhookService {
         return new WebhookResult(200, anyEmitted ? "accepted" : "duplicate", null, deliveryId, outcomes);
     }
 
-    private static WebhookResult notWatched(WebhookDelivery delivery, String deliveryId) {
-        return WebhookResult.ignored("repository " + (delivery.repository() == null ? "(none)"
-                : delivery.repository()) + " is not watched", deliveryId);
+    /** The body as the event its header claims, or a 400 saying why not. */
+    private static WebhookDelivery parse(WebhookHost host, WebhookHost.Headers headers, byte[] body) {
+        String event = host.event(headers);
+        JsonNode root;
+        try {
+            root = body.length == 0 ? null : MAPPER.readTree(body);
+        } catch (JacksonException e) {
+            throw new Refused(WebhookResult.error(400, "not JSON: " + e.getOriginalMessage()));
+        } catch (IOException e) {
+            throw new Refused(WebhookResult.error(400, "unreadable body: " + e.getMessage()));
+        }
+        if (root == null || root.isMissingNode()) {
+            throw new Refused(WebhookResult.error(400, "empty body"));
+        }
+        try {
+            return host.parse(event, root);
+        } catch (WebhookPayloadException e) {
+            throw new Refused(WebhookResult.error(400, "not a valid " + host.kind().wireName() + " '" + event
+                    + "': " + e.getMessage()));
+        }
+    }
+
+    /** A request refused while parsing, with its answer. */
+    private static final class Refused extends RuntimeException {
+
+        private final transient WebhookResult result;
+
+        Refused(WebhookResult result) {
+            super(result.reason(), null, false, false);
+            this.result = result;
+        }
     }
 
     private static boolean isJson(String contentType) {
