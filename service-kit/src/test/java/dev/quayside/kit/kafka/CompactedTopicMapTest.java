@@ -148,6 +148,25 @@ class CompactedTopicMapTest {
         }
     }
 
+    /** The shape notifier's sent log needs: one partition, the broker's replication, "loaded" and "recorded" stages. */
+    @Test
+    void aSentLogFitsTheDefaults(String bootstrapServers) throws Exception {
+        String topic = freshTopic();
+        CompactedTopicMap.Options sentLog = CompactedTopicMap.Options.of(topic)
+                .withRetention(key -> Duration.ofDays(7), Duration.ofMinutes(10));
+        CompactedTopicMaps maps = CompactedTopicMaps.of(Map.of("bootstrap.servers", bootstrapServers,
+                "group.id", "notifier"));
+        try (CompactedTopicMap map = maps.open(sentLog, null)) {
+            map.whenCaughtUp().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            CompactedTopicMap.Written recorded = map.put("event-1|chat", "event-1|chat", "sent")
+                    .get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(recorded.partition()).isZero();
+            map.awaitApplied(recorded);
+            assertThat(map.value("event-1|chat")).contains("sent");
+        }
+        assertThat(topicConfig(bootstrapServers, topic)).containsEntry("cleanup.policy", "compact");
+    }
+
     @Test
     void withoutBootstrapServersTheMapRefusesToStart() {
         assertThatThrownBy(() -> CompactedTopicMaps.of(Map.of("security.protocol", "SASL_SSL"))
