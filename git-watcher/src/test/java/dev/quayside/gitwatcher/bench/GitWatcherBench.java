@@ -93,6 +93,13 @@ public final class GitWatcherBench {
         }
     }
 
+    /**
+     * Where the pushes go: {@code -Dbench.route=repository} sends them to the repository's own URL (signature checked
+     * before parsing), by default to GitHub's shared URL.
+     */
+    private static final String ROUTE = "repository".equals(System.getProperty("bench.route"))
+            ? "/webhooks/github/bench" : "/webhooks/github";
+
     /** The benchmark's own class-data archive in {@code quarkus-app/}, recorded afresh by every run. */
     private static final String ARCHIVE = "app-cds.jsa";
 
@@ -243,7 +250,7 @@ public final class GitWatcherBench {
             }
             String head = runId + String.format("%032x", i);
             byte[] body = template.replace(after, head).getBytes(StandardCharsets.UTF_8);
-            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhooks/github"))
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + ROUTE))
                     .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
                     .header("X-GitHub-Event", "push").header("X-GitHub-Delivery", runId + "-" + i)
                     .header("X-Hub-Signature-256", "sha256=" + Signatures.hmacSha256Hex(SECRET, body))
