@@ -74,9 +74,15 @@ public class WebhookService {
      */
     public WebhookResult handle(WebhookHost host, String repository, WebhookHost.Headers headers, String contentType,
             byte[] body) {
-        WebhookResult refused = refusal(host, headers, contentType);
-        return counted(host, refused != null ? refused
-                : repository == null ? shared(host, headers, body) : own(host, repository, headers, body));
+        WebhookResult result = refusal(host, headers, contentType);
+        if (result == null) {
+            try {
+                result = repository == null ? shared(host, headers, body) : own(host, repository, headers, body);
+            } catch (Refused refused) {
+                result = refused.result;
+            }
+        }
+        return counted(host, result);
     }
 
     private WebhookResult counted(WebhookHost host, WebhookResult result) {
@@ -102,15 +108,7 @@ public class WebhookService {
     /** A host's shared URL: parse to learn the repository, then verify with its secret (or the default one). */
     private WebhookResult shared(WebhookHost host, WebhookHost.Headers headers, byte[] body) {
         String deliveryId = host.deliveryId(headers);
-        WebhookDelivery delivery;
-        try {
-            delivery = parse(host, headers, body);
-        } catch (Refused refused) {
-            return refused.result;
-        }
-        if (delivery.kind() == WebhookDelivery.Kind.IGNORED) {
-            return WebhookResult.ignored(delivery.reason(), deliveryId);
-        }
+        WebhookDelivery delivery = actedOn(host, headers, body);
         Optional<WatchedRepository> repository = delivery.repository() == null ? Optional.empty()
                 : registry.match(delivery.repository());
         Optional<String> secret = repository.isPresent() ? repository.get().secret(registry.defaultSecret())
@@ -136,15 +134,7 @@ public class WebhookService {
             return UNAUTHENTICATED;
         }
         String deliveryId = host.deliveryId(headers);
-        WebhookDelivery delivery;
-        try {
-            delivery = parse(host, headers, body);
-        } catch (Refused refused) {
-            return refused.result;
-        }
-        if (delivery.kind() == WebhookDelivery.Kind.IGNORED) {
-            return WebhookResult.ignored(delivery.reason(), deliveryId);
-        }
+        WebhookDelivery delivery = actedOn(host, headers, body);
         if (delivery.repository() != null) {
             Optional<WatchedRepository> named = registry.match(delivery.repository());
             if (named.isPresent() && !named.get().name().equals(name)) {
@@ -180,7 +170,18 @@ public class WebhookService {
         return new WebhookResult(200, anyEmitted ? "accepted" : "duplicate", null, deliveryId, outcomes);
     }
 
-    /** The body as the event its header claims, or a 400 saying why not. */
+    /**
+     * The body as the event its header claims: refused with a 400 saying why it is not, or answered 202 when the event
+     * is not one git-watcher acts on.
+     */
+    private static WebhookDelivery actedOn(WebhookHost host, WebhookHost.Headers headers, byte[] body) {
+        WebhookDelivery delivery = parse(host, headers, body);
+        if (delivery.kind() == WebhookDelivery.Kind.IGNORED) {
+            throw new Refused(WebhookResult.ignored(delivery.reason(), host.deliveryId(headers)));
+        }
+        return delivery;
+    }
+
     private static WebhookDelivery parse(WebhookHost host, WebhookHost.Headers headers, byte[] body) {
         String event = host.event(headers);
         JsonNode root;
@@ -202,7 +203,7 @@ public class WebhookService {
         }
     }
 
-    /** A request refused while parsing, with its answer. */
+    /** A request answered while parsing (refused, or not acted on), with its answer. */
     private static final class Refused extends RuntimeException {
 
         private final transient WebhookResult result;
