@@ -5,9 +5,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -20,9 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -33,8 +28,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -160,10 +153,7 @@ public final class CompactedTopicMap implements AutoCloseable {
     private final KafkaConsumer<String, String> consumer;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
-    private final Object positionsLock = new Object();
-    private final Map<Integer, Long> positions = new HashMap<>();
-    private final Map<Integer, Long> ownWrites = new HashMap<>();
-    private final Map<Integer, TreeMap<Long, CompletableFuture<Void>>> readWaiters = new HashMap<>();
+    private final AppliedOffsets applied = new AppliedOffsets();
     private final Thread reader;
     private final ScheduledExecutorService sweeper;
     private volatile int partitions;
@@ -303,20 +293,14 @@ public final class CompactedTopicMap implements AutoCloseable {
 
     /** Waits (up to the timeout) until the reader has applied the record at {@code written}. */
     public void awaitApplied(Written written) {
-        CompletableFuture<Void> read;
-        synchronized (positionsLock) {
-            if (positions.getOrDefault(written.partition(), 0L) > written.offset()) {
-                return;
-            }
-            read = readWaiters.computeIfAbsent(written.partition(), p -> new TreeMap<>())
-                    .computeIfAbsent(written.offset(), o -> new CompletableFuture<>());
-        }
+        boolean read;
         try {
-            read.get(options.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            read = applied.await(written.partition(), written.offset(), options.timeout().toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw unavailable("interrupted while reading " + topic);
-        } catch (ExecutionException | TimeoutException e) {
+        }
+        if (!read) {
             throw unavailable("the record at " + topic + "-" + written.partition() + "@" + written.offset()
                     + " was not read back in time");
         }
@@ -324,11 +308,7 @@ public final class CompactedTopicMap implements AutoCloseable {
 
     /** Waits until the reader has applied every record this instance wrote and Kafka acknowledged. */
     public void awaitOwnWrites() {
-        Map<Integer, Long> mine;
-        synchronized (positionsLock) {
-            mine = new HashMap<>(ownWrites);
-        }
-        mine.forEach((partition, offset) -> awaitApplied(new Written(partition, offset)));
+        applied.ownWrites().forEach((partition, offset) -> awaitApplied(new Written(partition, offset)));
     }
 
     /** Fetches the topic's metadata now, so the first write does not wait for it. */
@@ -362,9 +342,7 @@ public final class CompactedTopicMap implements AutoCloseable {
                     written.completeExceptionally(e);
                     return;
                 }
-                synchronized (positionsLock) {
-                    ownWrites.merge(metadata.partition(), metadata.offset(), Math::max);
-                }
+                applied.wrote(metadata.partition(), metadata.offset());
                 written.complete(new Written(metadata.partition(), metadata.offset()));
             });
         } catch (KafkaException e) {
@@ -403,7 +381,7 @@ public final class CompactedTopicMap implements AutoCloseable {
             try {
                 List<TopicPartition> assigned = partitions(consumer.partitionsFor(topic, options.timeout()));
                 if (assigned.isEmpty()) { // a first start: create the topic (an admin client costs ~0.2 s)
-                    createTopic();
+                    CompactedTopics.create(kafka, options);
                     assigned = partitions(consumer.partitionsFor(topic, options.timeout()));
                 }
                 consumer.assign(assigned);
@@ -447,10 +425,7 @@ public final class CompactedTopicMap implements AutoCloseable {
                 for (TopicPartition partition : assigned) {
                     now.put(partition.partition(), consumer.position(partition));
                 }
-                synchronized (positionsLock) {
-                    positions.putAll(now);
-                    releaseReaders();
-                }
+                applied.advance(now);
                 if (!caughtUp.isDone() && startEnd.entrySet().stream()
                         .allMatch(e -> now.getOrDefault(e.getKey(), 0L) >= e.getValue())) {
                     LOG.infof("compacted topic %s read: %d entries", topic, entries.size());
@@ -471,11 +446,7 @@ public final class CompactedTopicMap implements AutoCloseable {
         } finally {
             reachable = false;
             consumer.close(Duration.ofSeconds(2));
-            synchronized (positionsLock) {
-                readWaiters.values().forEach(waiters -> waiters.values()
-                        .forEach(f -> f.completeExceptionally(new IllegalStateException("the reader stopped"))));
-                readWaiters.clear();
-            }
+            applied.fail();
         }
     }
 
@@ -498,16 +469,6 @@ public final class CompactedTopicMap implements AutoCloseable {
         }
     }
 
-    /** Completes the waiters whose records the reader has applied; called with {@link #positionsLock} held. */
-    private void releaseReaders() {
-        readWaiters.forEach((partition, waiters) -> {
-            NavigableMap<Long, CompletableFuture<Void>> done = waiters
-                    .headMap(positions.getOrDefault(partition, 0L), false);
-            done.values().forEach(f -> f.complete(null));
-            done.clear();
-        });
-    }
-
     private void apply(ConsumerRecord<String, String> record) {
         String key = record.key();
         if (key == null) {
@@ -527,37 +488,7 @@ public final class CompactedTopicMap implements AutoCloseable {
         }
     }
 
-    private void createTopic() {
-        Map<String, Object> props = new HashMap<>(kafka);
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10000);
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15000);
-        props.put(AdminClientConfig.CLIENT_ID_CONFIG, options.clientId() + "-admin");
-        try (Admin admin = Admin.create(props)) {
-            if (admin.listTopics().names().get(15, TimeUnit.SECONDS).contains(topic)) {
-                return;
-            }
-            Map<String, String> configs = new HashMap<>(options.topicConfigs());
-            configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
-            NewTopic newTopic = new NewTopic(topic, Optional.of(options.partitions()),
-                    options.replicationFactor() < 1 ? Optional.empty() : Optional.of(options.replicationFactor()))
-                    .configs(configs);
-            try {
-                admin.createTopics(List.of(newTopic)).all().get(15, TimeUnit.SECONDS);
-                LOG.infof("created compacted topic %s (%d partitions)", topic, options.partitions());
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw e;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw unavailable("interrupted while creating " + topic);
-        } catch (ExecutionException | TimeoutException e) {
-            throw unavailable("could not create " + topic + ": " + (e.getCause() != null ? e.getCause() : e));
-        }
-    }
-
-    private static CompactedTopicUnavailableException unavailable(String message) {
+    static CompactedTopicUnavailableException unavailable(String message) {
         return new CompactedTopicUnavailableException(message);
     }
 }
