@@ -1,68 +1,71 @@
 package dev.quayside.gitwatcher.client;
 
+import dev.quayside.kit.kafka.CompactedTopicMap;
+import dev.quayside.kit.kafka.CompactedTopicMaps;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.common.utils.Utils;
-import org.jboss.logging.Logger;
 
 /**
- * git-watcher's durable de-duplication state, kept in a compacted Kafka topic and read back into memory by every
- * instance (see {@code docs/adr/0002-git-watcher-dedup.md}).
- *
- * <p>Records, all keyed so that the records of one push share a partition:
+ * git-watcher's durable memory of what it announced, and the protocol by which its instances agree who announces a
+ * push (see {@code docs/adr/0002-git-watcher-dedup.md}). It keeps, in the compacted topic of a
+ * {@link CompactedTopicMap} that every instance reads back:
  * <ul>
  * <li>{@code claim|<push>} → {@code <nonce> <epochMillis>}: an instance wants to emit the push. In each partition's
  * order, the first claim wins; a later claim takes over only when the winner has not emitted within the lease.</li>
- * <li>{@code emitted|<push>} → the event id: the push's event is in Kafka. Every later claim loses.</li>
- * <li>{@code delivery|<host>|<id>} → event ids: a webhook delivery id already handled.</li>
- * <li>{@code head|<repo>|<ref>} → the last emitted (or baseline) head of a ref, for polling and {@code GET /repositories}.</li>
+ * <li>{@code emitted|<push>} → the event id: the push's event is in Kafka; every later claim loses.</li>
+ * <li>{@code delivery|<host>|<id>} → event ids: a webhook delivery already handled (expires after the delivery
+ * retention).</li>
+ * <li>{@code head|<repo>|<ref>} → the last emitted (or baseline) head of a ref, for polling and
+ * {@code GET /repositories}.</li>
  * <li>{@code baseline|<repo>} → the first poll of a repository has recorded its heads.</li>
  * </ul>
- * Every decision is read back from the log, never taken from memory alone, so all instances agree.
+ * A webhook or a poll makes one call: {@link #record} or {@link #poll}; the caller's {@link Steps} say what each ref
+ * update is and publish its event when this instance won it. Every decision is read back from the log, never taken
+ * from memory alone, so all instances agree.
  */
 public class DeliveryLog implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(DeliveryLog.class);
     private static final String CLAIM = "claim|";
     private static final String EMITTED = "emitted|";
     private static final String DELIVERY = "delivery|";
     private static final String HEAD = "head|";
     private static final String BASELINE = "baseline|";
+    private static final String ZERO = "0000000000000000000000000000000000000000";
+    /** Nonces of claims this instance gave up on (a write that timed out may still land): at most this many. */
+    private static final int ABANDONED_KEPT = 1000;
+
+    /**
+     * How the log is kept.
+     *
+     * @param topic              the compacted topic
+     * @param partitions         its partitions when git-watcher creates it
+     * @param replicationFactor  its replication factor when git-watcher creates it
+     * @param lease              how long an un-emitted claim blocks the other instances
+     * @param timeout            the longest wait for Kafka of one step
+     * @param deliveryRetention  how long a delivery id is remembered
+     * @param pushRetention      how long an emitted push (and a claim left behind) is remembered
+     */
+    public record Settings(String topic, int partitions, short replicationFactor, Duration lease, Duration timeout,
+            Duration deliveryRetention, Duration pushRetention) {
+    }
 
     /** The outcome of a claim. */
-    public enum ClaimResult {
+    enum ClaimResult {
         /** This instance must emit the push, then call {@link #markEmitted}. */
         WON,
         /** The push's event was already emitted. */
@@ -71,398 +74,351 @@ public class DeliveryLog implements AutoCloseable {
         CLAIMED_ELSEWHERE
     }
 
-    private static final class PushState {
-        String owner;
-        long claimedAt;
-        String eventId;
+    /** One ref update: {@code before} is null when the sender did not say (the ref's last head seen is taken). */
+    public record Update(String ref, String before, String after) {
     }
-
-    private final String topic;
-    private final Duration lease;
-    private final Duration timeout;
-    private final KafkaProducer<String, String> producer;
-    private final KafkaConsumer<String, String> consumer;
-    private final Map<String, PushState> pushes = new ConcurrentHashMap<>();
-    private final Map<String, String> deliveries = new ConcurrentHashMap<>();
-    private final Map<String, Map<String, String>> heads = new ConcurrentHashMap<>();
-    private final Set<String> baselines = ConcurrentHashMap.newKeySet();
-    private final Object positionsLock = new Object();
-    private final Map<Integer, Long> ownWrites = new HashMap<>();
-    private final Map<Integer, Long> positions = new HashMap<>();
-    private final Map<Integer, TreeMap<Long, CompletableFuture<Void>>> readWaiters = new HashMap<>();
-    private boolean caughtUpNotified;
-    private final String bootstrapServers;
-    private final int createPartitions;
-    private final short replicationFactor;
-    private final Thread reader;
-    private volatile int partitions;
-    private volatile Map<Integer, Long> startEnd = Map.of();
-    private volatile boolean caughtUp;
-    private volatile boolean closed;
-    private volatile Exception readerFailure;
 
     /**
-     * Creates the clients and starts the reader thread, which creates the compacted topic when missing and reads it
-     * from the beginning; {@link #isCaughtUp()} tells when the state is complete. Nothing here waits for Kafka, so the
-     * service starts (and reports not ready) while Kafka is still unreachable.
+     * What git-watcher does with a ref update, called by {@link #record} and {@link #poll} between their steps.
      */
-    public DeliveryLog(String bootstrapServers, String topic, int partitions, short replicationFactor,
-            Duration lease, Duration timeout) {
-        this.topic = topic;
-        this.lease = lease;
-        this.timeout = timeout;
-        this.bootstrapServers = bootstrapServers;
-        this.createPartitions = partitions;
-        this.replicationFactor = replicationFactor;
+    @FunctionalInterface
+    public interface Steps {
 
-        Properties producerProps = new Properties();
-        producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
-        producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        producerProps.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        producerProps.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(timeout.toMillis(), 2000) * 3);
-        producerProps.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(timeout.toMillis(), 2000));
-        producerProps.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
-        producerProps.put(ProducerConfig.CLIENT_ID_CONFIG, "git-watcher-deliveries-" + UUID.randomUUID());
-        this.producer = new KafkaProducer<>(producerProps, new StringSerializer(), new StringSerializer());
-
-        Properties consumerProps = new Properties();
-        consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        consumerProps.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
-        consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        // a missing topic is created compacted by connect(), never auto-created with the broker's defaults
-        consumerProps.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        consumerProps.put(ConsumerConfig.CLIENT_ID_CONFIG, "git-watcher-deliveries-reader-" + UUID.randomUUID());
-        this.consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new StringDeserializer());
-        this.reader = new Thread(this::readLoop, "git-watcher-delivery-log");
-        reader.setDaemon(true);
-        reader.start();
+        /** What update {@code index} (its previous head resolved) is: a push to announce, or one to skip. */
+        Plan plan(int index, Update update);
     }
 
-    /** Creates the topic if needed and assigns all its partitions, retrying until Kafka answers or closing. */
-    private void connect() {
-        long backoff = 200;
-        while (!closed) {
-            try {
-                List<TopicPartition> assigned = partitions(consumer.partitionsFor(topic, timeout));
-                if (assigned.isEmpty()) { // a first start: create the topic (an admin client costs ~0.2 s)
-                    createTopic(bootstrapServers, topic, createPartitions, replicationFactor);
-                    assigned = partitions(consumer.partitionsFor(topic, timeout));
-                }
-                consumer.assign(assigned);
-                consumer.seekToBeginning(assigned);
-                startEnd = consumer.endOffsets(assigned, timeout).entrySet().stream()
-                        .collect(Collectors.toMap(e -> e.getKey().partition(), Map.Entry::getValue));
-                partitions = assigned.size();
-                return;
-            } catch (RuntimeException e) {
-                readerFailure = e;
-                LOG.warnf("de-duplication log %s not reachable yet (%s); retrying", topic, e.getMessage());
-                try {
-                    Thread.sleep(backoff);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                backoff = Math.min(backoff * 2, 5000);
-            }
+    /**
+     * What a ref update is.
+     *
+     * @param skipped  why it produces no event, or null
+     * @param push     its de-duplication key (repository, ref, new head …)
+     * @param eventId  the id its event has
+     * @param prepare  readies the event (e.g. fetches the commits; only for a push not emitted yet) and returns what
+     *                 publishes it, returning once Kafka has it
+     */
+    public record Plan(String skipped, String push, String eventId, Supplier<Runnable> prepare) {
+
+        public static Plan skip(String reason) {
+            return new Plan(reason, null, null, null);
+        }
+
+        public static Plan announce(String push, String eventId, Supplier<Runnable> prepare) {
+            return new Plan(null, push, eventId, prepare);
         }
     }
 
-    private static List<TopicPartition> partitions(List<org.apache.kafka.common.PartitionInfo> infos) {
-        return infos == null ? List.of() : infos.stream().map(p -> new TopicPartition(p.topic(), p.partition()))
-                .collect(Collectors.toList());
+    /** The fate of an update. */
+    public enum Status {
+        EMITTED, DUPLICATE, SKIPPED
     }
 
-    /** True once every record present at start has been read. */
-    public boolean isCaughtUp() {
-        return caughtUp;
+    /** What became of one update, with its previous head as resolved. */
+    public record Result(Status status, Update update, String eventId, String reason) {
     }
 
-    /** Why the reader stopped, if it did. */
-    public Optional<Exception> readerFailure() {
-        return Optional.ofNullable(readerFailure);
+    /**
+     * What became of a webhook delivery or a poll.
+     *
+     * @param seenDelivery the delivery id was handled before (nothing else was done)
+     * @param baseline     a first poll: the heads were recorded without events
+     * @param updates      the updates handled (a poll's are the heads that moved)
+     * @param results      one per update
+     */
+    public record Recorded(boolean seenDelivery, boolean baseline, List<Update> updates, List<Result> results) {
+    }
+
+    private static final class ClaimState {
+        String owner;
+        long claimedAt;
+    }
+
+    private final Settings settings;
+    private final CompactedTopicMap map;
+    private final Map<String, ClaimState> claims = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, String>> heads = new ConcurrentHashMap<>();
+    private final Set<String> baselines = ConcurrentHashMap.newKeySet();
+    /** Delivery ids written by this instance and not yet read back (so a quick redelivery sees them). */
+    private final Map<String, String> pendingDeliveries = new ConcurrentHashMap<>();
+    private final Set<String> abandoned = Collections.synchronizedSet(Collections.newSetFromMap(
+            new LinkedHashMap<String, Boolean>() {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > ABANDONED_KEPT;
+                }
+            }));
+    private final Timer claimTimer;
+    private final Timer recordTimer;
+
+    /** Opens the log (its reader starts reading the topic at once; nothing here waits for Kafka). */
+    public DeliveryLog(CompactedTopicMaps maps, Settings settings, MeterRegistry meters) {
+        this.settings = settings;
+        this.claimTimer = phaseTimer(meters, "claim");
+        this.recordTimer = phaseTimer(meters, "record");
+        Duration shortest = settings.deliveryRetention().compareTo(settings.pushRetention()) < 0
+                ? settings.deliveryRetention() : settings.pushRetention();
+        this.map = maps.open(CompactedTopicMap.Options.of(settings.topic())
+                .withPartitions(settings.partitions(), settings.replicationFactor())
+                .withTimeout(settings.timeout())
+                // segments roll daily and the cleaner visits each within a day, so expired records leave the disk
+                .withTopicConfigs(Map.of("segment.ms", "86400000", "max.compaction.lag.ms", "86400000"))
+                .withRetention(this::retention, sweepInterval(shortest))
+                .withClientId("git-watcher-deliveries"), this::applied);
+    }
+
+    /** The time of one step of emitting a push (claim, publish, record), with its median and 99th percentile. */
+    public static Timer phaseTimer(MeterRegistry meters, String phase) {
+        return Timer.builder("quayside.git-watcher.push.phase").tag("phase", phase)
+                .description("one step of emitting a push: claim (write + read back), publish (event acked), record")
+                .publishPercentiles(0.5, 0.99).register(meters);
+    }
+
+    /** A tenth of the retention, between 100 ms and 10 minutes. */
+    static Duration sweepInterval(Duration retention) {
+        long tenth = retention.toMillis() / 10;
+        return Duration.ofMillis(Math.max(100, Math.min(tenth, TimeUnit.MINUTES.toMillis(10))));
+    }
+
+    private Duration retention(String key) {
+        if (key.startsWith(DELIVERY)) {
+            return settings.deliveryRetention();
+        }
+        return key.startsWith(EMITTED) || key.startsWith(CLAIM) ? settings.pushRetention() : null;
+    }
+
+    /** Whether the log can be relied on: read to its end, and the broker answering. */
+    public CompactedTopicMap.Health health() {
+        return map.health();
+    }
+
+    /** Fetches the topic's metadata now, so the first webhook does not wait for it. */
+    public void primeWriter() {
+        map.primeWriter();
     }
 
     /** Waits (up to the timeout) until the log is read to its end as of start. */
     public void awaitCaughtUp() {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (positionsLock) {
-            while (!caughtUp) {
-                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (left <= 0 || closed) {
-                    throw new DeliveryLogUnavailableException("the de-duplication log " + topic
-                            + " is not read yet" + readerFailure().map(e -> ": " + e).orElse(""));
-                }
-                waitOn(left);
-            }
-        }
+        map.awaitCaughtUp();
     }
 
-    /** The event id, if the push's event is known to be emitted (fast path; a claim decides for sure). */
-    public Optional<String> emittedEventId(String push) {
-        PushState state = pushes.get(push);
-        return Optional.ofNullable(state == null ? null : state.eventId);
-    }
-
-    /** The event ids a delivery id produced, if it was handled already. */
-    public Optional<String> delivery(String host, String deliveryId) {
-        return Optional.ofNullable(deliveries.get(host + "|" + deliveryId));
-    }
-
-    /** Last emitted or baseline heads of a repository, ref → commit (deleted refs absent). */
+    /** Last emitted or baseline heads of a repository, ref → commit. */
     public Map<String, String> heads(String repository) {
         Map<String, String> refs = heads.get(repository);
-        if (refs == null) {
-            return Map.of();
-        }
-        Map<String, String> live = new java.util.TreeMap<>();
-        refs.forEach((ref, sha) -> {
-            if (!sha.isEmpty()) {
-                live.put(ref, sha);
-            }
-        });
-        return live;
+        return refs == null ? Map.of() : new TreeMap<>(refs);
     }
 
-    public boolean hasBaseline(String repository) {
-        return baselines.contains(repository);
+    /**
+     * Handles the ref updates of one webhook delivery: nothing when its delivery id was handled before; else each
+     * update is planned, de-duplicated, claimed and published through {@code steps}, and the delivery id recorded.
+     */
+    public Recorded record(String host, String deliveryId, String repository, List<Update> updates, Steps steps) {
+        map.awaitCaughtUp();
+        if (deliveryId != null && delivery(host, deliveryId).isPresent()) {
+            return new Recorded(true, false, updates, List.of());
+        }
+        List<Result> results = handle(repository, updates, steps);
+        if (deliveryId != null) {
+            markDelivery(host, deliveryId, results.stream().map(Result::eventId).filter(id -> id != null)
+                    .collect(Collectors.joining(",")));
+        }
+        return new Recorded(false, false, updates, results);
+    }
+
+    /**
+     * Handles a poll that listed {@code remote} (ref → head): the first poll of a repository records the heads without
+     * events; later ones handle every head that moved (and every ref that vanished, as a deletion) through
+     * {@code steps}. Returns once this instance's records are read back, so {@link #heads} shows them.
+     */
+    public Recorded poll(String repository, Map<String, String> remote, Steps steps) {
+        map.awaitCaughtUp();
+        if (!baselines.contains(repository)) {
+            markBaseline(repository, remote);
+            map.awaitOwnWrites();
+            return new Recorded(false, true, List.of(), List.of());
+        }
+        Map<String, String> known = heads(repository);
+        List<Update> updates = new ArrayList<>();
+        remote.forEach((ref, head) -> {
+            String before = known.getOrDefault(ref, ZERO);
+            if (!head.equals(before)) {
+                updates.add(new Update(ref, before, head));
+            }
+        });
+        known.forEach((ref, head) -> {
+            if (!remote.containsKey(ref)) {
+                updates.add(new Update(ref, head, ZERO));
+            }
+        });
+        List<Result> results = handle(repository, updates, steps);
+        map.awaitOwnWrites();
+        return new Recorded(false, false, updates, results);
+    }
+
+    private List<Result> handle(String repository, List<Update> updates, Steps steps) {
+        List<Result> results = new ArrayList<>(updates.size());
+        for (int i = 0; i < updates.size(); i++) {
+            Update update = updates.get(i);
+            if (update.before() == null) {
+                map.awaitOwnWrites(); // the head this instance just recorded counts
+                String lastSeen = heads(repository).get(update.ref());
+                if (lastSeen == null) {
+                    results.add(new Result(Status.SKIPPED, update, null, update.ref() + " was deleted, but"
+                            + " git-watcher has no head of it (never seen, or its deletion was already announced)"));
+                    continue;
+                }
+                update = new Update(update.ref(), lastSeen, update.after());
+            }
+            results.add(handle(repository, update, steps.plan(i, update)));
+        }
+        return results;
+    }
+
+    private Result handle(String repository, Update update, Plan plan) {
+        if (plan.skipped() != null) {
+            return new Result(Status.SKIPPED, update, null, plan.skipped());
+        }
+        if (map.get(EMITTED + plan.push()).isPresent()) {
+            return new Result(Status.DUPLICATE, update, plan.eventId(), "already emitted");
+        }
+        Runnable publish = plan.prepare().get();
+        long claimStart = System.nanoTime();
+        ClaimResult claim = claim(plan.push());
+        claimTimer.record(System.nanoTime() - claimStart, TimeUnit.NANOSECONDS);
+        switch (claim) {
+            case ALREADY_EMITTED:
+                return new Result(Status.DUPLICATE, update, plan.eventId(), "already emitted");
+            case CLAIMED_ELSEWHERE:
+                return new Result(Status.DUPLICATE, update, plan.eventId(), "being emitted by another instance");
+            default:
+                break;
+        }
+        publish.run();
+        long recordStart = System.nanoTime();
+        markEmitted(plan.push(), plan.eventId(), repository, update.ref(), update.after());
+        recordTimer.record(System.nanoTime() - recordStart, TimeUnit.NANOSECONDS);
+        return new Result(Status.EMITTED, update, plan.eventId(), null);
     }
 
     /**
      * Claims {@code push} for this instance: appends a claim, waits until the reader has read it back and answers
-     * what the log says.
+     * what the log says. A claim of this instance that timed out earlier (it may have landed after all) counts as
+     * this instance's: nothing was published under it.
      */
-    public ClaimResult claim(String push) {
-        awaitCaughtUp();
-        PushState known = pushes.get(push);
-        if (known != null && known.eventId != null) {
+    ClaimResult claim(String push) {
+        map.awaitCaughtUp();
+        if (map.get(EMITTED + push).isPresent()) {
             return ClaimResult.ALREADY_EMITTED;
         }
         String nonce = UUID.randomUUID().toString();
-        RecordMetadata written = await(send(CLAIM + push, push, nonce + " " + System.currentTimeMillis()));
-        awaitRead(written.partition(), written.offset());
-        PushState state = pushes.get(push);
+        try {
+            map.awaitApplied(map.await(map.put(push, CLAIM + push, nonce + " " + System.currentTimeMillis())));
+        } catch (RuntimeException e) {
+            abandoned.add(nonce);
+            throw e;
+        }
+        if (map.get(EMITTED + push).isPresent()) {
+            return ClaimResult.ALREADY_EMITTED;
+        }
+        ClaimState state = claims.get(push);
         if (state == null) {
             throw new IllegalStateException("claim of " + push + " read back without state");
         }
         synchronized (state) {
-            if (state.eventId != null) {
-                return ClaimResult.ALREADY_EMITTED;
-            }
-            return nonce.equals(state.owner) ? ClaimResult.WON : ClaimResult.CLAIMED_ELSEWHERE;
+            return nonce.equals(state.owner) || abandoned.contains(state.owner) ? ClaimResult.WON
+                    : ClaimResult.CLAIMED_ELSEWHERE;
         }
     }
 
     /** Records that the push's event is in Kafka, with the ref's new head; waits until Kafka has it. */
-    public void markEmitted(String push, String eventId, String repository, String ref, String head) {
-        Future<RecordMetadata> emitted = send(EMITTED + push, push, eventId);
-        send(CLAIM + push, push, null);
-        Future<RecordMetadata> headWritten = send(HEAD + repository + "|" + ref, repository + "|" + ref, head);
-        await(emitted);
-        written(await(headWritten));
-        PushState state = pushes.computeIfAbsent(push, k -> new PushState());
-        synchronized (state) {
-            state.eventId = eventId;
-        }
+    void markEmitted(String push, String eventId, String repository, String ref, String head) {
+        CompletableFuture<CompactedTopicMap.Written> emitted = map.put(push, EMITTED + push, eventId);
+        map.remove(push, CLAIM + push);
+        String headKey = HEAD + repository + "|" + ref;
+        CompletableFuture<CompactedTopicMap.Written> headWritten = isZero(head)
+                ? map.remove(repository + "|" + ref, headKey) : map.put(repository + "|" + ref, headKey, head);
+        map.await(emitted);
+        map.await(headWritten);
     }
 
     /** Records the heads of a repository's first poll (no events for them). */
-    public void markBaseline(String repository, Map<String, String> refs) {
-        List<Future<RecordMetadata>> writes = new ArrayList<>();
-        refs.forEach((ref, sha) -> writes.add(send(HEAD + repository + "|" + ref, repository + "|" + ref, sha)));
-        writes.add(send(BASELINE + repository, repository, Long.toString(System.currentTimeMillis())));
-        writes.forEach(write -> written(await(write)));
-    }
-
-    /**
-     * Waits until the reader has applied every head and baseline this instance wrote, so {@link #heads} shows them
-     * (a poll answers with the heads it just recorded).
-     */
-    public void awaitOwnWrites() {
-        Map<Integer, Long> mine;
-        synchronized (ownWrites) {
-            mine = new HashMap<>(ownWrites);
-        }
-        mine.forEach(this::awaitRead);
-    }
-
-    private void written(RecordMetadata metadata) {
-        synchronized (ownWrites) {
-            ownWrites.merge(metadata.partition(), metadata.offset(), Math::max);
-        }
+    void markBaseline(String repository, Map<String, String> refs) {
+        List<CompletableFuture<CompactedTopicMap.Written>> writes = new ArrayList<>();
+        refs.forEach((ref, sha) -> writes.add(map.put(repository + "|" + ref, HEAD + repository + "|" + ref, sha)));
+        writes.add(map.put(repository, BASELINE + repository, Long.toString(System.currentTimeMillis())));
+        writes.forEach(map::await);
     }
 
     /**
      * Records that a webhook delivery was handled, with the event ids it produced. Not awaited: it only short-cuts
      * redeliveries, the {@code emitted} records decide.
      */
-    public void markDelivery(String host, String deliveryId, String eventIds) {
-        send(DELIVERY + host + "|" + deliveryId, host + "|" + deliveryId, eventIds);
-        deliveries.put(host + "|" + deliveryId, eventIds);
+    void markDelivery(String host, String deliveryId, String eventIds) {
+        String delivery = DELIVERY + host + "|" + deliveryId;
+        pendingDeliveries.put(delivery, eventIds);
+        map.put(delivery, delivery, eventIds).whenComplete((written, error) -> {
+            if (error != null) {
+                pendingDeliveries.remove(delivery);
+            }
+        });
     }
 
-    /** Fetches the topic's metadata now, so the first claim does not wait for it. */
-    public void primeProducer() {
-        producer.partitionsFor(topic);
+    /** The event ids a delivery id produced, if it was handled (and has not expired). */
+    Optional<String> delivery(String host, String deliveryId) {
+        String key = DELIVERY + host + "|" + deliveryId;
+        return Optional.ofNullable(pendingDeliveries.get(key)).or(() -> map.value(key));
+    }
+
+    /** The event id, if the push's event is known to be emitted. */
+    Optional<String> emittedEventId(String push) {
+        return map.value(EMITTED + push);
     }
 
     @Override
     public void close() {
-        closed = true;
-        consumer.wakeup();
-        try {
-            reader.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        producer.close(Duration.ofSeconds(5));
+        map.close();
     }
 
-    private Future<RecordMetadata> send(String key, String partitionKey, String value) {
-        awaitCaughtUp();
-        int partition = Utils.toPositive(Utils.murmur2(partitionKey.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
-                % partitions;
-        return producer.send(new ProducerRecord<>(topic, partition, key, value));
-    }
-
-    private RecordMetadata await(Future<RecordMetadata> future) {
-        try {
-            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DeliveryLogUnavailableException("interrupted while writing to " + topic);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new DeliveryLogUnavailableException("could not write to " + topic + ": "
-                    + (e.getCause() != null ? e.getCause() : e));
-        }
-    }
-
-    /** Waits until the reader has applied the record at {@code offset} (each waiter wakes once, not on every poll). */
-    private void awaitRead(int partition, long offset) {
-        CompletableFuture<Void> read;
-        synchronized (positionsLock) {
-            if (positions.getOrDefault(partition, 0L) > offset) {
+    /** Applies each record of the topic, in log order, to the claims, heads and baselines. */
+    private void applied(String key, CompactedTopicMap.Entry entry) {
+        if (key.startsWith(CLAIM)) {
+            String push = key.substring(CLAIM.length());
+            if (entry == null) { // after emitting (the emitted record decides from then on), or expired
+                claims.remove(push);
                 return;
             }
-            read = readWaiters.computeIfAbsent(partition, p -> new TreeMap<>())
-                    .computeIfAbsent(offset, o -> new CompletableFuture<>());
-        }
-        try {
-            read.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DeliveryLogUnavailableException("interrupted while reading " + topic);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new DeliveryLogUnavailableException(
-                    "the claim at " + topic + "-" + partition + "@" + offset + " was not read back in time");
-        }
-    }
-
-    /** Completes the waiters whose records the reader has applied; called with {@link #positionsLock} held. */
-    private void releaseReaders() {
-        readWaiters.forEach((partition, waiters) -> {
-            NavigableMap<Long, CompletableFuture<Void>> done = waiters
-                    .headMap(positions.getOrDefault(partition, 0L), false);
-            done.values().forEach(f -> f.complete(null));
-            done.clear();
-        });
-    }
-
-    private void waitOn(long millis) {
-        try {
-            positionsLock.wait(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DeliveryLogUnavailableException("interrupted while reading " + topic);
-        }
-    }
-
-    private void readLoop() {
-        try {
-            connect();
-            readerFailure = null;
-            while (!closed) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    apply(record);
-                }
-                Map<Integer, Long> now = new HashMap<>();
-                for (TopicPartition partition : consumer.assignment()) {
-                    now.put(partition.partition(), consumer.position(partition));
-                }
-                synchronized (positionsLock) {
-                    positions.putAll(now);
-                    if (!caughtUp && startEnd.entrySet().stream()
-                            .allMatch(e -> now.getOrDefault(e.getKey(), 0L) >= e.getValue())) {
-                        caughtUp = true;
-                        LOG.infof("de-duplication log %s read: %d pushes, %d deliveries", topic, pushes.size(),
-                                deliveries.size());
-                    }
-                    releaseReaders();
-                    if (!caughtUpNotified && caughtUp) {
-                        caughtUpNotified = true;
-                        positionsLock.notifyAll();
-                    }
-                }
-            }
-        } catch (WakeupException e) {
-            if (!closed) {
-                readerFailure = e;
-            }
-        } catch (RuntimeException e) {
-            readerFailure = e;
-            LOG.errorf(e, "the reader of %s stopped", topic);
-        } finally {
-            consumer.close(Duration.ofSeconds(2));
-            synchronized (positionsLock) {
-                readWaiters.values().forEach(waiters -> waiters.values()
-                        .forEach(f -> f.completeExceptionally(new IllegalStateException("the reader stopped"))));
-                readWaiters.clear();
-                positionsLock.notifyAll();
-            }
-        }
-    }
-
-    private void apply(ConsumerRecord<String, String> record) {
-        String key = record.key();
-        String value = record.value();
-        if (key == null) {
-            return;
-        }
-        if (key.startsWith(CLAIM)) {
-            if (value == null) {
-                return; // tombstone after emitting: the emitted record decides from then on
-            }
+            String value = entry.value();
             int space = value.indexOf(' ');
             if (space < 0) {
                 return;
             }
-            String owner = value.substring(0, space);
             long at = parseLong(value.substring(space + 1));
-            PushState state = pushes.computeIfAbsent(key.substring(CLAIM.length()), k -> new PushState());
+            ClaimState state = claims.computeIfAbsent(push, k -> new ClaimState());
             synchronized (state) {
-                if (state.eventId == null && (state.owner == null || at - state.claimedAt > lease.toMillis())) {
-                    state.owner = owner;
+                if (state.owner == null || at - state.claimedAt > settings.lease().toMillis()) {
+                    state.owner = value.substring(0, space);
                     state.claimedAt = at;
                 }
             }
-        } else if (key.startsWith(EMITTED) && value != null) {
-            PushState state = pushes.computeIfAbsent(key.substring(EMITTED.length()), k -> new PushState());
-            synchronized (state) {
-                state.eventId = value;
-            }
-        } else if (key.startsWith(DELIVERY) && value != null) {
-            deliveries.put(key.substring(DELIVERY.length()), value);
+        } else if (key.startsWith(DELIVERY)) {
+            pendingDeliveries.remove(key);
         } else if (key.startsWith(HEAD)) {
             String rest = key.substring(HEAD.length());
             int bar = rest.indexOf('|');
             if (bar > 0) {
-                heads.computeIfAbsent(rest.substring(0, bar), r -> new ConcurrentHashMap<>())
-                        .put(rest.substring(bar + 1), value == null || isZero(value) ? "" : value);
+                Map<String, String> refs = heads.computeIfAbsent(rest.substring(0, bar),
+                        r -> new ConcurrentHashMap<>());
+                if (entry == null || isZero(entry.value())) {
+                    refs.remove(rest.substring(bar + 1));
+                } else {
+                    refs.put(rest.substring(bar + 1), entry.value());
+                }
             }
-        } else if (key.startsWith(BASELINE) && value != null) {
-            baselines.add(key.substring(BASELINE.length()));
+        } else if (key.startsWith(BASELINE)) {
+            if (entry == null) {
+                baselines.remove(key.substring(BASELINE.length()));
+            } else {
+                baselines.add(key.substring(BASELINE.length()));
+            }
         }
     }
 
@@ -475,33 +431,6 @@ public class DeliveryLog implements AutoCloseable {
             return Long.parseLong(value.trim());
         } catch (NumberFormatException e) {
             return 0L;
-        }
-    }
-
-    private static void createTopic(String bootstrapServers, String topic, int partitions, short replication) {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10000);
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15000);
-        try (Admin admin = Admin.create(props)) {
-            if (admin.listTopics().names().get(15, TimeUnit.SECONDS).contains(topic)) {
-                return;
-            }
-            NewTopic newTopic = new NewTopic(topic, partitions, replication)
-                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-            try {
-                admin.createTopics(List.of(newTopic)).all().get(15, TimeUnit.SECONDS);
-                LOG.infof("created compacted topic %s (%d partitions)", topic, partitions);
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw e;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DeliveryLogUnavailableException("interrupted while creating " + topic);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new DeliveryLogUnavailableException("could not create " + topic + ": " + e);
         }
     }
 }

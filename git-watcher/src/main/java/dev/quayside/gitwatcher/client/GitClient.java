@@ -38,7 +38,8 @@ import org.eclipse.jgit.util.io.DisabledOutputStream;
 
 /**
  * JGit access to watched repositories, always by their configured clone URL: {@code ls-remote} for polling, and a
- * fetch into a local bare cache to list the commits of {@code before..after}.
+ * fetch into a local bare cache to list the commits of {@code before..after} (only when the cache lacks the commit).
+ * Errors never carry the remote's credentials. Metrics: {@code quayside.git-watcher.git{operation, repository}}.
  */
 @ApplicationScoped
 public class GitClient {
@@ -46,23 +47,25 @@ public class GitClient {
     private static final int TIMEOUT_SECONDS = 30;
 
     private final GitWatcherConfig config;
+    private final MeterRegistry registry;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
-    private final Timer lsRemoteTimer;
-    private final Timer fetchTimer;
 
     public GitClient(GitWatcherConfig config, MeterRegistry registry) {
         this.config = config;
-        this.lsRemoteTimer = registry.timer("quayside.git-watcher.git", "operation", "ls-remote");
-        this.fetchTimer = registry.timer("quayside.git-watcher.git", "operation", "fetch");
+        this.registry = registry;
+    }
+
+    private Timer timer(String operation, GitRemote remote) {
+        return registry.timer("quayside.git-watcher.git", "operation", operation, "repository", remote.name());
     }
 
     /** The remote's branches and tags, full ref name → object id. */
-    public Map<String, String> lsRemote(String name, GitWatcherConfig.Repository repository) {
-        return lsRemoteTimer.record(() -> {
+    public Map<String, String> lsRemote(GitRemote remote) {
+        return timer("ls-remote", remote).record(() -> {
             try {
-                LsRemoteCommand command = Git.lsRemoteRepository().setRemote(repository.cloneUrl()).setHeads(true)
+                LsRemoteCommand command = Git.lsRemoteRepository().setRemote(remote.url()).setHeads(true)
                         .setTags(true);
-                authenticate(command, repository);
+                authenticate(command, remote);
                 Map<String, String> refs = new TreeMap<>();
                 for (Ref ref : command.call()) {
                     if (!ref.getName().endsWith("^{}") && ref.getObjectId() != null) {
@@ -71,7 +74,7 @@ public class GitClient {
                 }
                 return refs;
             } catch (GitAPIException | RuntimeException e) {
-                throw new GitException("ls-remote of " + name + " failed: " + e.getMessage(), e);
+                throw failed("ls-remote", remote, e);
             }
         });
     }
@@ -80,27 +83,29 @@ public class GitClient {
      * The commits {@code ref} gained from {@code before} to {@code after}, oldest first, at most {@code max} (the
      * newest). A created branch lists the commits no other branch has; a tag lists none.
      */
-    public List<Commit> commits(String name, GitWatcherConfig.Repository repository, String ref, String before,
-            String after, int max) {
+    public List<Commit> commits(GitRemote remote, String ref, String before, String after, int max) {
         if (ref.startsWith(Constants.R_TAGS)) {
             return List.of();
         }
-        synchronized (locks.computeIfAbsent(name, n -> new Object())) {
-            return fetchTimer.record(() -> {
-                try (Git git = cache(name)) {
-                    Repository local = git.getRepository();
-                    if (!has(local, after)) {
-                        fetch(git, repository);
-                    }
-                    if (!has(local, after)) {
-                        throw new GitException("commit " + after + " of " + name + " is not on its remote");
-                    }
-                    return walk(local, ref, before, after, max);
-                } catch (IOException | GitAPIException e) {
-                    throw new GitException("fetch of " + name + " failed: " + e.getMessage(), e);
+        synchronized (locks.computeIfAbsent(remote.name(), n -> new Object())) {
+            try (Git git = cache(remote.name())) {
+                Repository local = git.getRepository();
+                if (!has(local, after)) {
+                    fetch(git, remote);
                 }
-            });
+                if (!has(local, after)) {
+                    throw new GitException("commit " + after + " of " + remote.name() + " is not on its remote");
+                }
+                return walk(local, ref, before, after, max);
+            } catch (IOException | GitAPIException | RuntimeException e) {
+                throw e instanceof GitException known ? known : failed("fetch", remote, e);
+            }
         }
+    }
+
+    /** A failure of {@code operation}, its message cleaned of the remote's credentials (and no cause that has them). */
+    private static GitException failed(String operation, GitRemote remote, Exception e) {
+        return new GitException(operation + " of " + remote.name() + " failed: " + remote.redact(e.getMessage()));
     }
 
     private Git cache(String name) throws IOException, GitAPIException {
@@ -112,12 +117,17 @@ public class GitClient {
         return Git.init().setBare(true).setDirectory(dir.toFile()).call();
     }
 
-    private void fetch(Git git, GitWatcherConfig.Repository repository) throws GitAPIException {
-        var command = git.fetch().setRemote(repository.cloneUrl())
+    private void fetch(Git git, GitRemote remote) throws GitAPIException {
+        var command = git.fetch().setRemote(remote.url())
                 .setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*"))
                 .setRemoveDeletedRefs(true);
-        authenticate(command, repository);
-        command.call();
+        authenticate(command, remote);
+        long start = System.nanoTime();
+        try {
+            command.call();
+        } finally {
+            timer("fetch", remote).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
     }
 
     private static boolean has(Repository repository, String sha) throws IOException {
@@ -204,19 +214,15 @@ public class GitClient {
                 modified, removed);
     }
 
-    private static void authenticate(TransportCommand<?, ?> command, GitWatcherConfig.Repository repository) {
+    private static void authenticate(TransportCommand<?, ?> command, GitRemote remote) {
         command.setTimeout(TIMEOUT_SECONDS);
-        GitWatcherConfig.Credentials credentials = repository.credentials();
-        if (credentials.token().isPresent()) {
-            command.setCredentialsProvider(new UsernamePasswordCredentialsProvider(
-                    credentials.username().orElse("x-access-token"), credentials.token().get()));
-        } else if (credentials.username().isPresent()) {
-            command.setCredentialsProvider(new UsernamePasswordCredentialsProvider(credentials.username().get(),
-                    credentials.password().orElse("")));
+        if (remote.username().isPresent() || remote.password().isPresent()) {
+            command.setCredentialsProvider(new UsernamePasswordCredentialsProvider(remote.username().orElse(""),
+                    remote.password().orElse("")));
         }
-        if (credentials.sshKey().isPresent()) {
-            command.setTransportConfigCallback(SshKeys.callback(credentials.sshKey().get(),
-                    credentials.knownHosts().orElse(null)));
+        if (remote.sshKey().isPresent()) {
+            command.setTransportConfigCallback(SshKeys.callback(remote.sshKey().get(),
+                    remote.knownHosts().orElse(null)));
         }
     }
 

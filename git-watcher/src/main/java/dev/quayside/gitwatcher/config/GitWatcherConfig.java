@@ -19,6 +19,16 @@ public interface GitWatcherConfig {
     /** Webhook secret (HMAC key or GitLab token) for repositories that have none of their own. */
     Optional<String> defaultSecret();
 
+    /** A file holding {@link #defaultSecret()} (e.g. a mounted secret; one trailing line break is ignored). */
+    Optional<Path> defaultSecretFile();
+
+    /**
+     * How often repositories without their own {@code poll-interval} are polled: polling is the backstop for webhooks
+     * that get lost. An idle repository costs one {@code ls-remote} per poll. {@code 0s} turns it off.
+     */
+    @WithDefault("1m")
+    Duration pollInterval();
+
     /** The allow-list: only these repositories produce events, keyed by the name used in events. */
     Map<String, Repository> repositories();
 
@@ -76,7 +86,13 @@ public interface GitWatcherConfig {
         /** Webhook secret of this repository; {@link GitWatcherConfig#defaultSecret()} when absent. */
         Optional<String> secret();
 
-        /** Poll the remote at this interval (e.g. {@code 30s}); no polling when absent. */
+        /** A file holding {@link #secret()} (one trailing line break is ignored). */
+        Optional<Path> secretFile();
+
+        /**
+         * Poll the remote at this interval (e.g. {@code 30s}); {@code 0s}: never; absent:
+         * {@link GitWatcherConfig#pollInterval()}.
+         */
         Optional<Duration> pollInterval();
 
         /** Credentials for ls-remote and fetch. */
@@ -102,8 +118,14 @@ public interface GitWatcherConfig {
         /** Password for HTTPS basic authentication. */
         Optional<String> password();
 
+        /** A file holding {@link #password()}. */
+        Optional<Path> passwordFile();
+
         /** Access token for HTTPS (sent as the password; user {@link #username()} or {@code x-access-token}). */
         Optional<String> token();
+
+        /** A file holding {@link #token()}. */
+        Optional<Path> tokenFile();
 
         /** Private key file for SSH remotes. */
         Optional<Path> sshKey();
@@ -137,5 +159,19 @@ public interface GitWatcherConfig {
         /** How long a request waits for its own claim to come back from Kafka before it gives up with 503. */
         @WithDefault("5s")
         Duration timeout();
+
+        /**
+         * How long a handled webhook delivery id is remembered (a redelivery within it is answered "duplicate" at
+         * once); then its record is tombstoned in the topic. GitHub lets a delivery be redelivered for 3 days.
+         */
+        @WithDefault("3d")
+        Duration deliveryRetention();
+
+        /**
+         * How long an emitted push is remembered (a report of it within this time emits nothing); then its record is
+         * tombstoned. As long as {@code quayside.commit-pushed} keeps its events by default.
+         */
+        @WithDefault("30d")
+        Duration pushRetention();
     }
 }

@@ -1,12 +1,16 @@
 package dev.quayside.gitwatcher.health;
 
 import dev.quayside.gitwatcher.client.DeliveryLog;
+import dev.quayside.kit.kafka.CompactedTopicMap;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready once the de-duplication topic has been read to its end (before that, pushes cannot be de-duplicated). */
+/**
+ * Ready once the de-duplication topic has been read to its end (before that, pushes cannot be de-duplicated), and
+ * only while the broker answers: without Kafka, no webhook can be taken (senders get 503 and retry).
+ */
 @Readiness
 @ApplicationScoped
 class DeliveryLogReadiness implements HealthCheck {
@@ -19,10 +23,12 @@ class DeliveryLogReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
+        CompactedTopicMap.Health health = log.health();
         return HealthCheckResponse.named("git-watcher-delivery-log")
-                .status(log.isCaughtUp() && log.readerFailure().isEmpty())
-                .withData("caughtUp", log.isCaughtUp())
-                .withData("readerFailure", log.readerFailure().map(Exception::toString).orElse("none"))
+                .status(health.ready())
+                .withData("caughtUp", health.caughtUp())
+                .withData("kafkaReachable", health.reachable())
+                .withData("problem", health.problem().orElse("none"))
                 .build();
     }
 }

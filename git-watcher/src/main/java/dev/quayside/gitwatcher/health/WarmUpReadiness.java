@@ -1,6 +1,6 @@
 package dev.quayside.gitwatcher.health;
 
-import dev.quayside.gitwatcher.service.WarmUp;
+import dev.quayside.gitwatcher.service.webhook.WarmUp;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;

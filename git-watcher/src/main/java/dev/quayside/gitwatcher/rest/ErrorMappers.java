@@ -1,8 +1,9 @@
 package dev.quayside.gitwatcher.rest;
 
-import dev.quayside.gitwatcher.client.DeliveryLogUnavailableException;
 import dev.quayside.gitwatcher.client.GitException;
-import dev.quayside.gitwatcher.service.WebhookResult;
+import dev.quayside.gitwatcher.client.KafkaUnavailableException;
+import dev.quayside.gitwatcher.service.webhook.WebhookResult;
+import dev.quayside.kit.kafka.CompactedTopicUnavailableException;
 import jakarta.ws.rs.NotFoundException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -14,10 +15,19 @@ class ErrorMappers {
     private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
 
     @ServerExceptionMapper
-    RestResponse<WebhookResult> unavailable(DeliveryLogUnavailableException e) {
-        LOG.warnf("answering 503: %s", e.getMessage());
+    RestResponse<WebhookResult> unavailable(KafkaUnavailableException e) {
+        return serviceUnavailable(e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    RestResponse<WebhookResult> unavailable(CompactedTopicUnavailableException e) {
+        return serviceUnavailable(e.getMessage());
+    }
+
+    private static RestResponse<WebhookResult> serviceUnavailable(String message) {
+        LOG.warnf("answering 503: %s", message);
         return RestResponse.ResponseBuilder.create(RestResponse.Status.SERVICE_UNAVAILABLE,
-                WebhookResult.error(503, e.getMessage())).header("Retry-After", "5").build();
+                WebhookResult.error(503, message)).header("Retry-After", "5").build();
     }
 
     @ServerExceptionMapper

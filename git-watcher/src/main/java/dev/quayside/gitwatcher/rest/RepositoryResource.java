@@ -1,7 +1,7 @@
 package dev.quayside.gitwatcher.rest;
 
 import dev.quayside.gitwatcher.client.DeliveryLog;
-import dev.quayside.gitwatcher.service.PollService;
+import dev.quayside.gitwatcher.service.poll.PollService;
 import dev.quayside.gitwatcher.service.RepositoryRegistry;
 import dev.quayside.gitwatcher.service.WatchedRepository;
 import jakarta.ws.rs.GET;
@@ -53,7 +53,7 @@ public class RepositoryResource {
     private RepositoryView view(WatchedRepository repository, PollService.PollStatus lastPoll) {
         return new RepositoryView(repository.name(), repository.config().kind().wireName(), repository.cloneUrl(),
                 repository.config().branches(), repository.config().tags(),
-                repository.config().pollInterval().map(Object::toString).orElse(null), log.heads(repository.name()),
+                repository.pollInterval().map(Object::toString).orElse(null), log.heads(repository.name()),
                 lastPoll);
     }
 }

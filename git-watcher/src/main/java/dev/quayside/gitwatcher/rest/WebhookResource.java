@@ -1,32 +1,27 @@
 package dev.quayside.gitwatcher.rest;
 
-import dev.quayside.gitwatcher.service.BitbucketCloudHost;
-import dev.quayside.gitwatcher.service.BitbucketServerHost;
-import dev.quayside.gitwatcher.service.GenericHost;
-import dev.quayside.gitwatcher.service.GitHubHost;
-import dev.quayside.gitwatcher.service.GitLabHost;
-import dev.quayside.gitwatcher.service.GiteaHost;
-import dev.quayside.gitwatcher.service.WebhookHost;
-import dev.quayside.gitwatcher.service.WebhookResult;
-import dev.quayside.gitwatcher.service.WebhookService;
+import dev.quayside.gitwatcher.service.webhook.WebhookHost;
+import dev.quayside.gitwatcher.service.webhook.WebhookHosts;
+import dev.quayside.gitwatcher.service.webhook.WebhookResult;
+import dev.quayside.gitwatcher.service.webhook.WebhookService;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import org.jboss.resteasy.reactive.RestResponse;
 
-/** Push webhooks of each Git host (body limit: {@code quarkus.http.limits.max-body-size}, 413 beyond). */
+/**
+ * Push webhooks of each Git host: {@code /webhooks/<host>} (the payload names the repository) and
+ * {@code /webhooks/<host>/<repository>} (the URL does: the signature is checked before the body is parsed). Requests
+ * that their headers already refuse never get here ({@link WebhookScreen}). Body limit:
+ * {@code quarkus.http.limits.max-body-size}, 413 beyond.
+ */
 @Path("/webhooks")
 @Produces(MediaType.APPLICATION_JSON)
 public class WebhookResource {
-
-    private static final WebhookHost GITHUB = new GitHubHost();
-    private static final WebhookHost GITLAB = new GitLabHost();
-    private static final WebhookHost GITEA = new GiteaHost();
-    private static final WebhookHost BITBUCKET = new BitbucketCloudHost();
-    private static final WebhookHost BITBUCKET_SERVER = new BitbucketServerHost();
-    private static final WebhookHost GENERIC = new GenericHost();
 
     private final WebhookService webhooks;
 
@@ -34,46 +29,26 @@ public class WebhookResource {
         this.webhooks = webhooks;
     }
 
+    /** {@code github}, {@code gitlab}, {@code gitea} (and Forgejo, Gogs), {@code bitbucket}, {@code bitbucket-server}, {@code generic}. */
     @POST
-    @Path("github")
-    public RestResponse<WebhookResult> github(HttpHeaders headers, byte[] body) {
-        return handle(GITHUB, headers, body);
+    @Path("{host}")
+    public RestResponse<WebhookResult> shared(@PathParam("host") String host, HttpHeaders headers, byte[] body) {
+        return handle(host, null, headers, body);
     }
 
     @POST
-    @Path("gitlab")
-    public RestResponse<WebhookResult> gitlab(HttpHeaders headers, byte[] body) {
-        return handle(GITLAB, headers, body);
+    @Path("{host}/{repository}")
+    public RestResponse<WebhookResult> own(@PathParam("host") String host, @PathParam("repository") String repository,
+            HttpHeaders headers, byte[] body) {
+        return handle(host, repository, headers, body);
     }
 
-    /** Gitea, Forgejo and Gogs. */
-    @POST
-    @Path("gitea")
-    public RestResponse<WebhookResult> gitea(HttpHeaders headers, byte[] body) {
-        return handle(GITEA, headers, body);
+    static WebhookHost host(String path) {
+        return WebhookHosts.byPath(path).orElseThrow(() -> new NotFoundException("no webhook endpoint " + path));
     }
 
-    @POST
-    @Path("bitbucket")
-    public RestResponse<WebhookResult> bitbucket(HttpHeaders headers, byte[] body) {
-        return handle(BITBUCKET, headers, body);
-    }
-
-    @POST
-    @Path("bitbucket-server")
-    public RestResponse<WebhookResult> bitbucketServer(HttpHeaders headers, byte[] body) {
-        return handle(BITBUCKET_SERVER, headers, body);
-    }
-
-    /** Quayside's {@code post-receive} hook. */
-    @POST
-    @Path("generic")
-    public RestResponse<WebhookResult> generic(HttpHeaders headers, byte[] body) {
-        return handle(GENERIC, headers, body);
-    }
-
-    private RestResponse<WebhookResult> handle(WebhookHost host, HttpHeaders headers, byte[] body) {
-        WebhookResult result = webhooks.handle(host, headers::getHeaderString,
+    private RestResponse<WebhookResult> handle(String host, String repository, HttpHeaders headers, byte[] body) {
+        WebhookResult result = webhooks.handle(host(host), repository, headers::getHeaderString,
                 headers.getHeaderString(HttpHeaders.CONTENT_TYPE), body == null ? new byte[0] : body);
         return RestResponse.status(RestResponse.Status.fromStatusCode(result.httpStatus()), result);
     }

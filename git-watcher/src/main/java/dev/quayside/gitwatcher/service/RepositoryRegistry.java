@@ -1,6 +1,8 @@
 package dev.quayside.gitwatcher.service;
 
 import dev.quayside.gitwatcher.config.GitWatcherConfig;
+import dev.quayside.gitwatcher.config.SecretValues;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
 import java.util.Collection;
@@ -11,24 +13,34 @@ import java.util.Optional;
 
 /**
  * The allow-list: finds the configured repository a payload names, by configured name or alias, or by clone URL (host
- * and path compared without scheme, user, port, case or {@code .git}).
+ * and path compared without scheme, user, port, case or {@code .git}). Created at start, so that a secret file that
+ * cannot be read stops the service with the key named.
  */
+@Startup
 @ApplicationScoped
 public class RepositoryRegistry {
 
     private final Map<String, WatchedRepository> byName = new LinkedHashMap<>();
     private final Map<String, WatchedRepository> byAlias = new LinkedHashMap<>();
     private final Map<String, WatchedRepository> byUrl = new LinkedHashMap<>();
+    private final Optional<String> defaultSecret;
 
     public RepositoryRegistry(GitWatcherConfig config) {
+        this.defaultSecret = SecretValues.resolve("quayside.git-watcher.default-secret", config.defaultSecret(),
+                config.defaultSecretFile());
         config.repositories().forEach((name, repository) -> {
-            WatchedRepository watched = new WatchedRepository(name, repository);
+            WatchedRepository watched = new WatchedRepository(name, repository, config.pollInterval());
             byName.put(name, watched);
             byAlias.put(name.toLowerCase(Locale.ROOT), watched);
             repository.aliases().ifPresent(aliases -> aliases
                     .forEach(alias -> byAlias.put(alias.toLowerCase(Locale.ROOT), watched)));
             byUrl.put(normalizeUrl(repository.cloneUrl()), watched);
         });
+    }
+
+    /** The webhook secret of repositories without their own (read from its file where configured so). */
+    public Optional<String> defaultSecret() {
+        return defaultSecret;
     }
 
     public Collection<WatchedRepository> all() {

@@ -5,7 +5,7 @@ import dev.quayside.events.CommitPushed;
 import dev.quayside.events.IncomingEvent;
 import dev.quayside.events.Topics;
 import dev.quayside.events.kafka.EventDeserializer;
-import dev.quayside.gitwatcher.service.Signatures;
+import dev.quayside.gitwatcher.service.webhook.Signatures;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -93,6 +93,13 @@ public final class GitWatcherBench {
         }
     }
 
+    /**
+     * Where the pushes go: {@code -Dbench.route=repository} sends them to the repository's own URL (signature checked
+     * before parsing), by default to GitHub's shared URL.
+     */
+    private static final String ROUTE = "repository".equals(System.getProperty("bench.route"))
+            ? "/webhooks/github/bench" : "/webhooks/github";
+
     /** The benchmark's own class-data archive in {@code quarkus-app/}, recorded afresh by every run. */
     private static final String ARCHIVE = "app-cds.jsa";
 
@@ -122,6 +129,8 @@ public final class GitWatcherBench {
                     "-Dquayside.git-watcher.work-dir=" + work,
                     "-Dquayside.git-watcher.default-secret=" + SECRET,
                     "-Dquayside.git-watcher.repositories.bench.clone-url=https://github.com/binkkatal/sample_app.git",
+                    // never polled: the bench reaches 127.0.0.1 only
+                    "-Dquayside.git-watcher.repositories.bench.poll-interval=0s",
                     "-jar", "quarkus-run.jar"));
             long started = System.nanoTime();
             ProcessBuilder builder = new ProcessBuilder(command).directory(app.toFile()).redirectErrorStream(true)
@@ -241,7 +250,7 @@ public final class GitWatcherBench {
             }
             String head = runId + String.format("%032x", i);
             byte[] body = template.replace(after, head).getBytes(StandardCharsets.UTF_8);
-            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhooks/github"))
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + ROUTE))
                     .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
                     .header("X-GitHub-Event", "push").header("X-GitHub-Delivery", runId + "-" + i)
                     .header("X-Hub-Signature-256", "sha256=" + Signatures.hmacSha256Hex(SECRET, body))

@@ -3,9 +3,12 @@ package dev.quayside.gitwatcher.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quayside.devstack.kafka.KafkaBrokerExtension;
+import dev.quayside.kit.kafka.CompactedTopicMaps;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,7 +26,9 @@ class DeliveryLogTest {
     }
 
     private static DeliveryLog open(String bootstrapServers, String topic, Duration lease) {
-        DeliveryLog log = new DeliveryLog(bootstrapServers, topic, 3, (short) 1, lease, Duration.ofSeconds(10));
+        DeliveryLog log = new DeliveryLog(CompactedTopicMaps.of(Map.of("bootstrap.servers", bootstrapServers)),
+                new DeliveryLog.Settings(topic, 3, (short) 1, lease, Duration.ofSeconds(10), Duration.ofDays(3),
+                        Duration.ofDays(30)), new SimpleMeterRegistry());
         log.awaitCaughtUp();
         return log;
     }

@@ -7,7 +7,7 @@ import static org.hamcrest.Matchers.notNullValue;
 
 import dev.quayside.events.CommitPushed;
 import dev.quayside.events.CommitPushed.RefChange;
-import dev.quayside.gitwatcher.service.Signatures;
+import dev.quayside.gitwatcher.service.webhook.Signatures;
 import dev.quayside.gitwatcher.support.CommitPushedTopic;
 import dev.quayside.gitwatcher.support.Git;
 import dev.quayside.gitwatcher.support.GitWatcherTest;

@@ -11,7 +11,7 @@ import dev.quayside.events.CommitPushed;
 import dev.quayside.events.CommitPushed.RefChange;
 import dev.quayside.events.EventIds;
 import dev.quayside.events.EventType;
-import dev.quayside.gitwatcher.service.Signatures;
+import dev.quayside.gitwatcher.service.webhook.Signatures;
 import dev.quayside.gitwatcher.support.CommitPushedTopic;
 import dev.quayside.gitwatcher.support.Fixtures;
 import dev.quayside.gitwatcher.support.GitWatcherTest;

@@ -81,8 +81,12 @@ public class WatchedReposResource implements QuarkusTestResourceLifecycleManager
         return config;
     }
 
+    /** A watched repository; one whose URL is not on this machine is never polled (tests reach 127.0.0.1 only). */
     private static void repo(Map<String, String> config, String name, String url) {
         config.put("quayside.git-watcher.repositories." + name + ".clone-url", url);
+        if (!url.startsWith("file:")) {
+            config.put("quayside.git-watcher.repositories." + name + ".poll-interval", "0s");
+        }
     }
 
     @Override

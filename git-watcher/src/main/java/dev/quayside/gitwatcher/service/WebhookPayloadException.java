@@ -1,9 +1,0 @@
-package dev.quayside.gitwatcher.service;
-
-/** A webhook body that is not the event its headers claim: answered 400 with {@link #getMessage()}. */
-public class WebhookPayloadException extends RuntimeException {
-
-    public WebhookPayloadException(String message) {
-        super(message);
-    }
-}
