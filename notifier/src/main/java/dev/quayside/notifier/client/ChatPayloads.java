@@ -3,14 +3,9 @@ package dev.quayside.notifier.client;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quayside.kit.security.Hmac;
 import dev.quayside.notifier.service.Notification;
-import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /** The message each service documents, built from one {@link Notification}. */
 public final class ChatPayloads {
@@ -143,13 +138,7 @@ public final class ChatPayloads {
 
     /** {@code sha256=<hex HMAC-SHA256 of body>}, as the {@code X-Quayside-Signature-256} header carries it. */
     public static String signature(String secret, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body));
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
+        return Hmac.sha256Header(secret, body);
     }
 
     public static byte[] bytes(ObjectNode node) {

@@ -1,5 +1,6 @@
 package dev.quayside.notifier.client;
 
+import dev.quayside.kit.retry.Retrier;
 import dev.quayside.notifier.config.NotifierConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -22,11 +23,13 @@ public class ChatWebhookClient {
 
     private final NotifierConfig config;
     private final MeterRegistry registry;
+    private final Retrier retry;
     private final Map<URI, WebhookApi> clients = new ConcurrentHashMap<>();
 
     ChatWebhookClient(NotifierConfig config, MeterRegistry registry) {
         this.config = config;
         this.registry = registry;
+        this.retry = DeliveryException.retrier("webhook delivery", config.retry());
     }
 
     /** Headers of the generic webhook; all null for chat services. */
@@ -37,7 +40,7 @@ public class ChatWebhookClient {
     /** Posts {@code body} to {@code url}, retrying as configured; fails with a {@link DeliveryException}. */
     public Uni<Void> post(String channel, URI url, byte[] body, Headers headers) {
         WebhookApi api = clients.computeIfAbsent(url, this::build);
-        Uni<Void> attempt = Uni.createFrom().deferred(() -> {
+        return retry.uni(() -> {
             long start = System.nanoTime();
             return api.post(headers.event(), headers.delivery(), headers.signature(), body)
                     .onItemOrFailure().transformToUni((response, failure) -> {
@@ -52,7 +55,6 @@ public class ChatWebhookClient {
                         return check(channel, response);
                     });
         });
-        return Retries.withBackOff(attempt, config.retry());
     }
 
     private static Uni<Void> check(String channel, Response response) {

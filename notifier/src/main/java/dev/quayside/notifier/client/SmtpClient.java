@@ -1,5 +1,6 @@
 package dev.quayside.notifier.client;
 
+import dev.quayside.kit.retry.Retrier;
 import dev.quayside.notifier.config.NotifierConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -20,19 +21,19 @@ import java.util.concurrent.TimeUnit;
 public class SmtpClient {
 
     private final ReactiveMailer mailer;
-    private final NotifierConfig config;
     private final MeterRegistry registry;
+    private final Retrier retry;
 
     SmtpClient(ReactiveMailer mailer, NotifierConfig config, MeterRegistry registry) {
         this.mailer = mailer;
-        this.config = config;
         this.registry = registry;
+        this.retry = DeliveryException.retrier("SMTP delivery", config.retry());
     }
 
     /** Sends one message to {@code to}; fails with a {@link DeliveryException}. */
     public Uni<Void> send(String channel, List<String> to, String subject, String text, String html,
             Map<String, String> headers) {
-        Uni<Void> attempt = Uni.createFrom().deferred(() -> {
+        return retry.uni(() -> {
             Mail mail = Mail.withHtml(to.get(0), subject, html).setText(text).setTo(to);
             headers.forEach(mail::addHeader);
             long start = System.nanoTime();
@@ -47,6 +48,5 @@ public class SmtpClient {
                 return Uni.createFrom().voidItem();
             });
         });
-        return Retries.withBackOff(attempt, config.retry());
     }
 }

@@ -1,5 +1,6 @@
 package dev.quayside.notifier.config;
 
+import dev.quayside.kit.retry.RetryPolicy;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.net.URI;
@@ -99,21 +100,45 @@ public interface NotifierConfig {
         Duration remindEvery();
     }
 
-    interface Retry {
+    /**
+     * How one delivery to a channel is retried: the kit's {@link RetryPolicy} (exponential back-off with jitter within a
+     * total budget) with the notifier's own defaults, so that a channel that stays down ends in the dead-letter topic
+     * well within {@code throttled.unprocessed-record-max-age.ms} (120 s): the first retry after 500 ms, doubling up
+     * to 8 s, ±20 % jitter, at most 4 retries and never an attempt later than 90 s after the first. Only 5xx, 429, 408
+     * and I/O errors are retried.
+     */
+    interface Retry extends RetryPolicy {
 
         /** Retries after the first attempt, before the notification goes to the dead-letter topic. */
+        @Override
         @WithDefault("4")
         int maxRetries();
 
-        @WithDefault("500ms")
-        Duration initialBackoff();
-
+        /** Longest wait between two attempts. */
+        @Override
         @WithDefault("8s")
-        Duration maxBackoff();
+        Duration maxDelay();
+
+        /** No attempt starts later than this after the first one. */
+        @Override
+        @WithDefault("90s")
+        Duration maxDuration();
 
         /** Connect and read timeout of one webhook request. */
         @WithDefault("10s")
         Duration requestTimeout();
+
+        /** Deprecated (before 0.2): the same as {@code initial-delay}, which it overrides when set. */
+        Optional<Duration> initialBackoff();
+
+        /** Deprecated (before 0.2): the same as {@code max-delay}, which it overrides when set. */
+        Optional<Duration> maxBackoff();
+
+        /** The policy to retry with: these settings, the deprecated keys applied. */
+        default RetryPolicy policy() {
+            return RetryPolicy.of(initialBackoff().orElse(initialDelay()), factor(), maxBackoff().orElse(maxDelay()),
+                    maxDuration(), maxRetries(), jitter());
+        }
     }
 
     interface SentLog {

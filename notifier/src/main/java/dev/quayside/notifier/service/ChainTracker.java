@@ -3,6 +3,7 @@ package dev.quayside.notifier.service;
 import dev.quayside.events.CommitPushed;
 import dev.quayside.events.EventEnvelope;
 import dev.quayside.events.ImageBuilt;
+import dev.quayside.kit.security.Urls;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
@@ -107,17 +108,12 @@ public class ChainTracker {
         s.append(part);
     }
 
-    /** {@code https://host/org/repo.git} → {@code https://host/org/repo}; ssh and file URLs give null. */
+    /** {@code https://user:token@host/org/repo.git} → {@code https://host/org/repo}; ssh and file URLs give null. */
     static String webUrl(String cloneUrl) {
         if (cloneUrl == null || !(cloneUrl.startsWith("https://") || cloneUrl.startsWith("http://"))) {
             return null;
         }
-        String url = cloneUrl.endsWith(".git") ? cloneUrl.substring(0, cloneUrl.length() - 4) : cloneUrl;
-        int at = url.indexOf('@');
-        int scheme = url.indexOf("://") + 3;
-        if (at > scheme && at < url.indexOf('/', scheme)) {
-            url = url.substring(0, scheme) + url.substring(at + 1); // drop credentials
-        }
-        return url;
+        String url = Urls.redact(cloneUrl);
+        return url.endsWith(".git") ? url.substring(0, url.length() - 4) : url;
     }
 }

@@ -54,8 +54,8 @@ public class NotifierTestResources implements QuarkusTestResourceLifecycleManage
         config.put("quayside.notifier.digest.window", "2s");
         config.put("quayside.notifier.digest.remind-every", "3s");
         config.put("quayside.notifier.retry.max-retries", "2");
-        config.put("quayside.notifier.retry.initial-backoff", "100ms");
-        config.put("quayside.notifier.retry.max-backoff", "300ms");
+        config.put("quayside.notifier.retry.initial-delay", "100ms");
+        config.put("quayside.notifier.retry.max-delay", "300ms");
         config.put("quayside.notifier.retry.request-timeout", "2s");
         config.put("quayside.notifier.links.image", "http://127.0.0.1:5000/v2/{app}/tags/list");
         config.put("quayside.notifier.links.deployment", "http://127.0.0.1:8080/ui/#/apps/{targetId}");

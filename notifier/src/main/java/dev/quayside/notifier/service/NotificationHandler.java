@@ -1,0 +1,61 @@
+package dev.quayside.notifier.service;
+
+import dev.quayside.events.EventEnvelope;
+import dev.quayside.events.PipelineEvent;
+import dev.quayside.kit.messaging.AsyncEventHandler;
+import dev.quayside.kit.messaging.Delivery;
+import dev.quayside.kit.messaging.Outcome;
+import dev.quayside.kit.messaging.ShutdownWatch;
+import dev.quayside.notifier.client.SentLogClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Handles every Quayside event, whatever its type: waits until the sent log has been read back, then hands the event to
+ * {@link NotificationService}. It returns at once, so a slow or failing channel does not hold up the next record; the
+ * record is settled when every channel has: acknowledged when each was sent, folded or a duplicate; dead-lettered with
+ * the channels' reasons when one failed for good. The notifier publishes no events.
+ */
+@ApplicationScoped
+public class NotificationHandler implements AsyncEventHandler<PipelineEvent> {
+
+    private final NotificationService service;
+    private final SentLogClient sentLog;
+    private final ShutdownWatch shutdown;
+
+    NotificationHandler(NotificationService service, SentLogClient sentLog, ShutdownWatch shutdown) {
+        this.service = service;
+        this.sentLog = sentLog;
+        this.shutdown = shutdown;
+    }
+
+    @Override
+    public Class<PipelineEvent> eventType() {
+        return PipelineEvent.class;
+    }
+
+    @Override
+    public CompletionStage<Outcome> handle(EventEnvelope<PipelineEvent> event, Delivery delivery) {
+        return sentLog.whenLoaded()
+                .thenCompose(loaded -> service.handle(event).subscribeAsCompletionStage())
+                .thenApply(failures -> outcome(event, failures, shutdown.stopping()));
+    }
+
+    /**
+     * Nothing to announce when every channel settled; the dead-letter reason naming the failed channels otherwise. A
+     * failure while the notifier stops may be the stopping itself: it is thrown, so the shell leaves the record to be
+     * delivered again (the channels that succeeded are skipped then, by the sent log).
+     */
+    static Outcome outcome(EventEnvelope<?> event, List<String> failures, boolean stopping) {
+        if (failures.isEmpty()) {
+            return Outcome.nothing();
+        }
+        String reason = event.type() + " " + event.id() + " not delivered: " + String.join("; ", failures);
+        if (stopping) {
+            throw new CancellationException("stopping: " + reason);
+        }
+        return Outcome.terminal(reason);
+    }
+}

@@ -1,0 +1,55 @@
+package dev.quayside.notifier.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quayside.kit.retry.RetryPolicy;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The typed configuration as SmallRye maps it: the notifier's retry defaults and the deprecated retry keys. */
+class NotifierConfigTest {
+
+    static NotifierConfig config(Map<String, String> properties) {
+        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(NotifierConfig.class)
+                .withConverter(Duration.class, 100, new DurationConverter()) // Quarkus' "60s" form
+                .withSources(new PropertiesConfigSource(properties, "test", 100)).build();
+        return config.getConfigMapping(NotifierConfig.class);
+    }
+
+    @Test
+    void aDeliveryIsRetriedFourTimesWithinTheRecordsMaxAgeByDefault() {
+        RetryPolicy policy = config(Map.of()).retry().policy();
+        assertThat(policy.maxRetries()).isEqualTo(4);
+        assertThat(policy.initialDelay()).isEqualTo(Duration.ofMillis(500));
+        assertThat(policy.maxDelay()).isEqualTo(Duration.ofSeconds(8));
+        assertThat(policy.factor()).isEqualTo(2.0);
+        assertThat(policy.jitter()).isEqualTo(0.2);
+        // the connector stops a channel whose record stays unsettled for 120 s
+        assertThat(policy.maxDuration()).isEqualTo(Duration.ofSeconds(90)).isLessThan(Duration.ofSeconds(120));
+        assertThat(config(Map.of()).retry().requestTimeout()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void theRetryKeysOfTheKitAreRead() {
+        RetryPolicy policy = config(Map.of("quayside.notifier.retry.initial-delay", "100ms",
+                "quayside.notifier.retry.max-delay", "300ms", "quayside.notifier.retry.max-retries", "2",
+                "quayside.notifier.retry.max-duration", "20s")).retry().policy();
+        assertThat(policy.initialDelay()).isEqualTo(Duration.ofMillis(100));
+        assertThat(policy.maxDelay()).isEqualTo(Duration.ofMillis(300));
+        assertThat(policy.maxRetries()).isEqualTo(2);
+        assertThat(policy.maxDuration()).isEqualTo(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void theDeprecatedBackoffKeysStillWork() {
+        RetryPolicy policy = config(Map.of("quayside.notifier.retry.initial-backoff", "250ms",
+                "quayside.notifier.retry.max-backoff", "2s")).retry().policy();
+        assertThat(policy.initialDelay()).isEqualTo(Duration.ofMillis(250));
+        assertThat(policy.maxDelay()).isEqualTo(Duration.ofSeconds(2));
+    }
+}

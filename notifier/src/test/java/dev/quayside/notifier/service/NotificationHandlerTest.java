@@ -1,0 +1,40 @@
+package dev.quayside.notifier.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.quayside.events.EventEnvelope;
+import dev.quayside.events.ServiceDeployed;
+import dev.quayside.kit.messaging.Outcome;
+import dev.quayside.notifier.support.TestEvents;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import org.junit.jupiter.api.Test;
+
+/** What the consumer shell is told once every channel of an event has settled. */
+class NotificationHandlerTest {
+
+    static final EventEnvelope<ServiceDeployed> EVENT = TestEvents.single(
+            new ServiceDeployed(TestEvents.deployment("shop", "qa", 1000)));
+
+    @Test
+    void everyChannelSettledIsNothingToAnnounce() {
+        assertThat(NotificationHandler.outcome(EVENT, List.of(), false)).isEqualTo(Outcome.nothing());
+    }
+
+    @Test
+    void aChannelThatFailedForGoodDeadLettersTheRecordWithTheReasons() {
+        Outcome outcome = NotificationHandler.outcome(EVENT, List.of("channel 'a': HTTP 503", "channel 'b': HTTP 400"),
+                false);
+        assertThat(outcome.isTerminal()).isTrue();
+        assertThat(outcome.events()).isEmpty();
+        assertThat(outcome.terminalFailure()).isEqualTo("SERVICE_DEPLOYED " + EVENT.id()
+                + " not delivered: channel 'a': HTTP 503; channel 'b': HTTP 400");
+    }
+
+    @Test
+    void aFailureWhileStoppingLeavesTheRecordToComeAgain() {
+        assertThatThrownBy(() -> NotificationHandler.outcome(EVENT, List.of("channel 'a': connection closed"), true))
+                .isInstanceOf(CancellationException.class).hasMessageContaining("channel 'a'");
+    }
+}
