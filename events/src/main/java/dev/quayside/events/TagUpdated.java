@@ -29,7 +29,12 @@ public record TagUpdated(String app, String configRepository, String branch, Str
         /** No definition references the image repository, or no environment's policy accepts the branch. */
         NO_MATCH,
         /** The write-back failed terminally (see reason). */
-        FAILED
+        FAILED,
+        /**
+         * The build's source commit is older than the one already pinned for the app and environment (it is an ancestor
+         * of it, or an earlier history of the same ref): nothing was written (see reason).
+         */
+        SUPERSEDED
     }
 
     public int filesChanged() {

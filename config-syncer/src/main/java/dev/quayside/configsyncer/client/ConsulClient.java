@@ -72,6 +72,20 @@ public class ConsulClient {
         }
     }
 
+    /** Every key below {@code prefix} (which should end with {@code /}) with its value: one request. */
+    public java.util.Map<String, String> values(String prefix) throws ConsulException {
+        try {
+            var list = consul.getValues(prefix).await().atMost(timeout);
+            java.util.Map<String, String> values = new java.util.LinkedHashMap<>();
+            if (list != null && list.getList() != null) {
+                list.getList().forEach(kv -> values.put(kv.getKey(), kv.getValue() == null ? "" : kv.getValue()));
+            }
+            return values;
+        } catch (RuntimeException e) {
+            throw new ConsulException("GET " + prefix + "?recurse failed: " + e.getMessage(), e);
+        }
+    }
+
     /** Every key below {@code prefix} (which should end with {@code /}). */
     public List<String> keys(String prefix) throws ConsulException {
         try {

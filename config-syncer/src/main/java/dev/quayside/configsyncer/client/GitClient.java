@@ -29,12 +29,21 @@ public class GitClient {
         org.eclipse.jgit.util.FS.FileStoreAttributes.setBackground(true);
     }
 
+    /**
+     * The bare copy of source (application) repository {@code name}, kept in {@code <work-dir>/sources/}, apart from
+     * the config repositories.
+     */
+    public GitWorkspace source(String name, String url, String username, String password) {
+        return workspace("sources/" + name, url, username, password);
+    }
+
     /** The workspace of repository {@code name} cloned from {@code url}, created on first use. */
     public GitWorkspace workspace(String name, String url, String username, String password) {
         return workspaces.computeIfAbsent(name, n -> {
             try {
-                Files.createDirectories(workDir);
-                return new GitWorkspace(n, url, workDir.resolve(n + ".git"), username, password);
+                Path dir = workDir.resolve(n + ".git");
+                Files.createDirectories(dir.getParent());
+                return new GitWorkspace(n, url, dir, username, password);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -91,6 +91,44 @@ public final class GitWorkspace implements AutoCloseable {
         }
     }
 
+    /**
+     * Fetches every branch and tag of a source repository (branches to {@code refs/remotes/origin/*}, tags as they
+     * are), so that the ancestry of two of its commits can be told.
+     */
+    public void fetchAll() throws GitException {
+        try {
+            git.fetch().setRemote(url).setCredentialsProvider(credentials).setRemoveDeletedRefs(true)
+                    .setRefSpecs(new RefSpec("+" + Constants.R_HEADS + "*:refs/remotes/origin/*"),
+                            new RefSpec("+" + Constants.R_TAGS + "*:" + Constants.R_TAGS + "*")).call();
+        } catch (GitAPIException | RuntimeException e) {
+            throw new GitException("fetch of " + name + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The commit the fetched {@code ref} ({@code refs/heads/x} or {@code refs/tags/x}) points to after
+     * {@link #fetchAll()}, or null when the repository has no such ref.
+     */
+    public ObjectId fetched(String ref) throws GitException {
+        try {
+            String local = ref.startsWith(Constants.R_HEADS) ? "refs/remotes/origin/"
+                    + ref.substring(Constants.R_HEADS.length()) : ref;
+            ObjectId id = repository.resolve(local + "^{commit}");
+            return id;
+        } catch (IOException | RuntimeException e) {
+            throw new GitException("cannot resolve " + ref + " in " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The commit time of {@code commit} (seconds since the epoch). */
+    public int commitTime(ObjectId commit) throws GitException {
+        try (RevWalk walk = new RevWalk(repository)) {
+            return walk.parseCommit(commit).getCommitTime();
+        } catch (IOException e) {
+            throw new GitException("cannot read " + commit.name() + " of " + name + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The remote's commit for {@code branch} (ls-remote), or null; used by the readiness check. */
     public ObjectId lsRemote(String branch) throws GitException {
         try {

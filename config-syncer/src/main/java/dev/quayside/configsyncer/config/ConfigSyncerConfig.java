@@ -48,6 +48,51 @@ public interface ConfigSyncerConfig {
     @WithDefault("true")
     boolean mirrorAfterWriteBack();
 
+    /**
+     * How often the mirror's backstop runs: a sync written into Consul but never announced is announced, and a branch
+     * whose head Consul's ref does not have is mirrored (a failed sync, a lost push event). It also runs once when the
+     * service starts. {@code off} turns the periodic pass off.
+     */
+    @WithDefault("3m")
+    String reconcileInterval();
+
+    /**
+     * Consul KV prefix of the pinned-source records {@code <prefix>/<app>/<environment>}: which source commit (and
+     * ref, repository and image) was last pinned for the app in the environment, written with the image keys. A build
+     * is pinned only when its commit descends from the recorded one.
+     */
+    @WithDefault("quayside/image-sources")
+    String imageSourcesPrefix();
+
+    /**
+     * The application (source) repositories, keyed by the name {@code ImageBuilt} carries: where config-syncer fetches
+     * them from to decide which of two builds is newer (ancestry). A repository neither here nor covered by
+     * {@link #sourceUrlTemplate()} cannot be ordered: its build is refused once another commit is pinned.
+     */
+    Map<String, Source> sources();
+
+    /**
+     * Clone URL of a source repository that {@link #sources()} does not list, e.g.
+     * {@code https://git.example.com/acme/{repository}.git}; {@code {repository}} must then be 1 to 100 characters of
+     * {@code [A-Za-z0-9._-]}, starting with a letter or digit, without {@code ..}. Never the URL an event carries.
+     */
+    Optional<String> sourceUrlTemplate();
+
+    /** Whether {@code file://} URLs and plain paths may be fetched as source repositories (local runs and tests). */
+    @WithDefault("false")
+    boolean allowLocalSources();
+
+    /** One source repository. */
+    interface Source {
+        /** The URL to fetch from ({@code https://}, {@code ssh://}; {@code file://} only with allow-local-sources). */
+        String url();
+
+        /** HTTP credentials (token as password); none for public repositories and SSH with an agent. */
+        Optional<String> username();
+
+        Optional<String> password();
+    }
+
     /** Consul transaction limits. */
     Txn txn();
 

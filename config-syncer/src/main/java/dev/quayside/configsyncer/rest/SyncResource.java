@@ -1,7 +1,7 @@
 package dev.quayside.configsyncer.rest;
 
 import dev.quayside.configsyncer.service.ConfigRepo;
-import dev.quayside.configsyncer.service.MirrorService;
+import dev.quayside.configsyncer.service.MirrorReconciler;
 import dev.quayside.configsyncer.service.Repositories;
 import dev.quayside.events.ConfigSynced;
 import dev.quayside.kit.security.OperatorAction;
@@ -23,9 +23,9 @@ import java.util.Map;
 public class SyncResource {
 
     private final Repositories repositories;
-    private final MirrorService mirror;
+    private final MirrorReconciler mirror;
 
-    SyncResource(Repositories repositories, MirrorService mirror) {
+    SyncResource(Repositories repositories, MirrorReconciler mirror) {
         this.repositories = repositories;
         this.mirror = mirror;
     }
@@ -38,7 +38,8 @@ public class SyncResource {
     }
 
     /**
-     * Mirrors one branch now: 200 with the {@link ConfigSynced}, 204 when Consul already has the head. An operator
+     * Mirrors one branch now and announces it on {@code quayside.config-synced}: 200 with the {@link ConfigSynced}, 204
+     * when Consul already has the head. An operator
      * action: {@code Authorization: Bearer <quayside.operator.token>} (401/403 otherwise, 429 when too many run).
      */
     @POST
@@ -51,6 +52,6 @@ public class SyncResource {
         if (!repo.branches().contains(branch)) {
             throw new NotFoundException(repository + " does not mirror branch " + branch);
         }
-        return mirror.sync(repo, branch).map(s -> Response.ok(s).build()).orElse(Response.noContent().build());
+        return mirror.syncNow(repo, branch).map(s -> Response.ok(s).build()).orElse(Response.noContent().build());
     }
 }

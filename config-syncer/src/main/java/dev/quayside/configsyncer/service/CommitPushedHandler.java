@@ -55,15 +55,15 @@ public class CommitPushedHandler implements EventHandler<CommitPushed> {
             return Outcome.nothing();
         }
         Timer.Sample sample = Timer.start(registry);
-        Optional<ConfigSynced> synced = mirror.sync(repo.get(), branch);
+        Optional<ConfigSynced> synced = mirror.sync(repo.get(), branch, in.chainId());
         sample.stop(registry.timer("quayside.config-syncer.sync", "outcome",
                 synced.map(s -> s.outcome().name()).orElse("CURRENT")));
         if (synced.isEmpty()) {
             return Outcome.nothing();
         }
         ConfigSynced s = synced.get();
-        EventEnvelope<ConfigSynced> out = in.next(s, ImageBuiltHandler.SOURCE, Instant.now(), s.configRepository(),
-                s.branch(), String.valueOf(s.toCommit()), s.outcome().name());
-        return s.outcome() == ConfigSynced.Outcome.FAILED ? Outcome.terminal(List.of(out), s.reason()) : Outcome.of(out);
+        EventEnvelope<ConfigSynced> out = in.next(s, ImageBuiltHandler.SOURCE, Instant.now(), MirrorReconciler.idParts(s));
+        return s.outcome() == ConfigSynced.Outcome.FAILED ? Outcome.terminal(List.of(out), s.reason())
+                : Outcome.of(out).onceAnnounced(() -> mirror.announced(repo.get(), branch, s.toCommit()));
     }
 }

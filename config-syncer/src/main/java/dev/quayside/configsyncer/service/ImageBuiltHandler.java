@@ -4,6 +4,7 @@ import dev.quayside.configsyncer.client.ConsulClient;
 import dev.quayside.configsyncer.client.ConsulException;
 import dev.quayside.configsyncer.client.GitException;
 import dev.quayside.configsyncer.client.KvOp;
+import dev.quayside.configsyncer.config.ConfigSyncerConfig;
 import dev.quayside.events.ConfigSynced;
 import dev.quayside.events.EventEnvelope;
 import dev.quayside.events.ImageBuilt;
@@ -14,9 +15,12 @@ import dev.quayside.kit.retry.Retrier;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -35,16 +39,20 @@ public class ImageBuiltHandler implements EventHandler<ImageBuilt> {
     private final MirrorService mirror;
     private final ConsulClient consul;
     private final SyncSettings settings;
+    private final SourceOrder order;
+    private final String sourcesPrefix;
     private final MeterRegistry registry;
     private final Retrier retry;
 
     ImageBuiltHandler(Repositories repositories, WriteBackService writeBack, MirrorService mirror, ConsulClient consul,
-            SyncSettings settings, MeterRegistry registry) {
+            SyncSettings settings, SourceOrder order, ConfigSyncerConfig config, MeterRegistry registry) {
         this.repositories = repositories;
         this.writeBack = writeBack;
         this.mirror = mirror;
         this.consul = consul;
         this.settings = settings;
+        this.order = order;
+        this.sourcesPrefix = config.imageSourcesPrefix();
         this.registry = registry;
         this.retry = Retrier.of(settings.retry()).named("write-back")
                 .retryOn(e -> !(e instanceof WriteBackService.PushRejectedException
@@ -63,40 +71,89 @@ public class ImageBuiltHandler implements EventHandler<ImageBuilt> {
      * thrown, announced by {@link #failed} and dead-lettered.
      */
     @Override
-    public Outcome handle(EventEnvelope<ImageBuilt> in) throws GitException {
+    public Outcome handle(EventEnvelope<ImageBuilt> in) throws GitException, ConsulException {
         try {
             return retry.call(() -> writeBack(in));
         } catch (Retrier.RetryFailedException e) {
             if (e.getCause() instanceof GitException git) {
                 throw git;
             }
+            if (e.getCause() instanceof ConsulException consulFailure) {
+                throw consulFailure;
+            }
             throw e;
         }
     }
 
-    private Outcome writeBack(EventEnvelope<ImageBuilt> in) throws GitException {
+    private Outcome writeBack(EventEnvelope<ImageBuilt> in) throws GitException, ConsulException {
         ImageBuilt built = in.data();
+        SourceOrder.Ordering ordering = order.of(built, pinned(built.app()));
         List<EventEnvelope<?>> events = new ArrayList<>();
+        List<Runnable> announced = new ArrayList<>();
         for (ConfigRepo repo : repositories.all()) {
             Timer.Sample sample = Timer.start(registry);
-            WriteBackService.Result result = writeBack.apply(repo, built, in.id());
+            WriteBackService.Result result = writeBack.apply(repo, built, in.id(), ordering);
             TagUpdated tag = result.event();
             sample.stop(registry.timer("quayside.config-syncer.write-back", "outcome", tag.outcome().name()));
             String keysProblem = writeImageKeys(built, result.environments());
             if (keysProblem != null) {
                 tag = new TagUpdated(tag.app(), tag.configRepository(), tag.branch(), tag.commitWritten(),
-                        tag.newImage(), tag.changes(), tag.outcome(), keysProblem);
+                        tag.newImage(), tag.changes(), tag.outcome(), tag.reason() == null ? keysProblem
+                                : tag.reason() + "; " + keysProblem);
             }
             events.add(in.next(tag, SOURCE, Instant.now(), repo.name(), built.artifactId()));
             LOG.infof("%s %s in %s: %s%s", built.app(), built.pinnedReference(), repo.name(), tag.outcome(),
                     tag.reason() == null ? "" : " (" + tag.reason() + ")");
-            if (result.pushed() != null && settings.mirrorAfterWriteBack()) {
-                Optional<ConfigSynced> synced = mirror.sync(repo, repo.branch());
-                synced.ifPresent(s -> events.add(in.next(s, SOURCE, Instant.now(), s.configRepository(), s.branch(),
-                        String.valueOf(s.toCommit()), s.outcome().name())));
+            boolean pinned = tag.outcome() == TagUpdated.Outcome.UPDATED || tag.outcome() == TagUpdated.Outcome.UNCHANGED;
+            if (pinned && settings.mirrorAfterWriteBack()) {
+                // a no-op (a redelivery after a crash) still finishes the chain: the pin goes into Consul and is announced
+                finishChain(in, repo, events, announced);
             }
         }
-        return Outcome.of(events);
+        Outcome outcome = Outcome.of(events);
+        for (Runnable r : announced) {
+            outcome = outcome.onceAnnounced(r);
+        }
+        return outcome;
+    }
+
+    /**
+     * Makes sure the write-back branch as Git has it is in Consul and announced: mirrors it (its {@link ConfigSynced}
+     * in this chain), or, when Consul already has it but its sync was never announced (a crash between the Consul
+     * write and the event), announces that sync in the chain that made it.
+     */
+    private void finishChain(EventEnvelope<ImageBuilt> in, ConfigRepo repo, List<EventEnvelope<?>> events,
+            List<Runnable> announced) throws ConsulException, GitException {
+        Optional<ConfigSynced> synced = mirror.sync(repo, repo.branch(), in.chainId());
+        if (synced.isPresent()) {
+            ConfigSynced s = synced.get();
+            events.add(in.next(s, SOURCE, Instant.now(), MirrorReconciler.idParts(s)));
+            if (s.outcome() == ConfigSynced.Outcome.SYNCED) {
+                announced.add(() -> mirror.announced(repo, s.branch(), s.toCommit()));
+            }
+            return;
+        }
+        Optional<MirrorService.Unannounced> pending = mirror.unannounced(repo, repo.branch(), Duration.ZERO);
+        if (pending.isPresent()) {
+            ConfigSynced s = pending.get().event();
+            LOG.infof("%s/%s@%s was in Consul but never announced: announcing it", repo.name(), s.branch(),
+                    s.toCommit());
+            events.add(MirrorReconciler.envelope(s, pending.get().chainId()));
+            announced.add(() -> mirror.announced(repo, s.branch(), s.toCommit()));
+        }
+    }
+
+    /** What is pinned for {@code app}, per environment: one read of {@code <image-sources-prefix>/<app>/}. */
+    private Map<String, PinnedSource> pinned(String app) throws ConsulException {
+        String prefix = sourcesPrefix + "/" + app + "/";
+        Map<String, PinnedSource> pinned = new HashMap<>();
+        consul.values(prefix).forEach((key, value) -> {
+            PinnedSource p = PinnedSource.parse(value);
+            if (p != null && key.length() > prefix.length()) {
+                pinned.put(key.substring(prefix.length()), p);
+            }
+        });
+        return pinned;
     }
 
     /** The FAILED {@link TagUpdated} per repository for an input that could not be handled. */
@@ -113,14 +170,20 @@ public class ImageBuiltHandler implements EventHandler<ImageBuilt> {
         return Outcome.terminal(events, reason);
     }
 
-    /** Records the image at {@code <imagesPrefix>/<app>/<environment>}; returns what went wrong, or null. */
+    /**
+     * Records the image at {@code <imagesPrefix>/<app>/<environment>} and, in the same transaction, which build it is
+     * at {@code <image-sources-prefix>/<app>/<environment>}; returns what went wrong, or null.
+     */
     private String writeImageKeys(ImageBuilt built, List<String> environments) {
         if (environments.isEmpty()) {
             return null;
         }
         List<KvOp> ops = new ArrayList<>();
+        PinnedSource source = new PinnedSource(built.repository(), Policies.fullRef(built.branch()), built.commit(),
+                built.pinnedReference());
         for (String env : environments) {
             ops.add(KvOp.set(settings.imagesPrefix() + "/" + built.app() + "/" + env, built.pinnedReference()));
+            ops.add(KvOp.set(sourcesPrefix + "/" + built.app() + "/" + env, source.toJson()));
         }
         try {
             ConsulClient.TxnOutcome outcome = consul.txn(ops);

@@ -35,6 +35,14 @@ final class KeyLayout {
         return join(options.mountpoint(), options.ignoreRepoName() ? null : repo, null) + branch + ".ref";
     }
 
+    /**
+     * Where the record of {@code branch}'s last sync is kept (which commit, whether it was announced), beside the ref
+     * key and outside the branch's tree: {@code [mountpoint/][repo/]<branch>.sync}.
+     */
+    String syncKey(String branch) {
+        return join(options.mountpoint(), options.ignoreRepoName() ? null : repo, null) + branch + ".sync";
+    }
+
     /** The key of a repository file, or empty when the file is outside {@code source_root}. */
     Optional<String> fileKey(String branch, String path) {
         String relative = path;

@@ -79,11 +79,20 @@ public class MirrorService {
      * @return the {@link ConfigSynced} to publish (SYNCED or FAILED), or empty when Consul already had the head
      */
     public Optional<ConfigSynced> sync(ConfigRepo repo, String branch) {
+        return sync(repo, branch, null);
+    }
+
+    /**
+     * {@link #sync(ConfigRepo, String)}, recording {@code chainId} (the chain of the event that caused it, or null) in
+     * the branch's {@link SyncRecord}, written with the ref, as not yet announced: call {@link #announced} once the
+     * returned event is published.
+     */
+    public Optional<ConfigSynced> sync(ConfigRepo repo, String branch, String chainId) {
         GitWorkspace ws = git.workspace(repo.name(), repo.cloneUrl(), repo.username(), repo.password());
         Attempt progress = new Attempt();
         ws.lock().lock();
         try {
-            Attempt result = retry.call(() -> attempt(ws, repo, branch, progress));
+            Attempt result = retry.call(() -> attempt(ws, repo, branch, chainId, progress));
             return result.current ? Optional.empty() : Optional.of(result.event);
         } catch (GaveUp e) {
             return Optional.of(failed(repo, branch, progress.from, progress.to, e.getMessage()));
@@ -101,7 +110,7 @@ public class MirrorService {
     }
 
     /** One attempt: fetch the branch and write what changed since the stored ref. */
-    private Attempt attempt(GitWorkspace ws, ConfigRepo repo, String branch, Attempt progress)
+    private Attempt attempt(GitWorkspace ws, ConfigRepo repo, String branch, String chainId, Attempt progress)
             throws GitException, ConsulException, TerminalSyncException {
         Attempt a = new Attempt();
         ObjectId head = ws.fetch(branch);
@@ -111,7 +120,7 @@ public class MirrorService {
         }
         progress.to = head.name();
         try {
-            attempt(ws, repo, branch, head, a);
+            attempt(ws, repo, branch, head, chainId, a);
         } finally {
             progress.from = a.from;
         }
@@ -148,7 +157,7 @@ public class MirrorService {
         final List<FileProblem> skipped = new ArrayList<>();
     }
 
-    private void attempt(GitWorkspace ws, ConfigRepo repo, String branch, ObjectId head, Attempt a)
+    private void attempt(GitWorkspace ws, ConfigRepo repo, String branch, ObjectId head, String chainId, Attempt a)
             throws GitException, ConsulException, TerminalSyncException {
         KeyLayout layout = repo.layout();
         String refKey = layout.refKey(branch);
@@ -173,8 +182,10 @@ public class MirrorService {
             ops.add(KvOp.set(put.getKey(), put.getValue()));
         }
         KvOp guard = ref.isPresent() ? KvOp.checkIndex(refKey, ref.get().modifyIndex()) : KvOp.checkNotExists(refKey);
-        TxnPlanner.Plan plan = TxnPlanner.plan(ops, guard, KvOp.set(refKey, head.name()),
-                settings.txnMaxOperations(), settings.txnMaxBytes());
+        // the ref and the record of this sync (not yet announced) commit together, in the last transaction
+        SyncRecord record = new SyncRecord(head.name(), a.from, full, false, chainId, System.currentTimeMillis());
+        TxnPlanner.Plan plan = TxnPlanner.plan(ops, guard, List.of(KvOp.set(refKey, head.name()),
+                KvOp.set(layout.syncKey(branch), record.toJson())), settings.txnMaxOperations(), settings.txnMaxBytes());
         for (KvOp big : plan.oversized()) {
             consul.put(big.key(), big.value());
         }
@@ -225,6 +236,93 @@ public class MirrorService {
                 (done - planned) / 1_000_000);
     }
 
+    /**
+     * A sync of {@code branch} that Consul has (its ref is the record's commit) but that was never announced: its
+     * {@link ConfigSynced}, rebuilt from Git (the keys of the diff from the commit synced before; every file of the
+     * commit after a full resync, whose deletions are not known any more), and the chain that caused it. Empty when
+     * the last sync was announced, or there is no record.
+     *
+     * @param olderThan only a sync written at least this long ago (a sync just written may be being announced)
+     */
+    public Optional<Unannounced> unannounced(ConfigRepo repo, String branch, Duration olderThan)
+            throws ConsulException, GitException {
+        KeyLayout layout = repo.layout();
+        Optional<ConsulClient.Entry> entry = consul.get(layout.syncKey(branch));
+        SyncRecord record = entry.map(e -> SyncRecord.parse(e.value())).orElse(null);
+        if (record == null || record.announced()
+                || System.currentTimeMillis() - record.syncedAt() < olderThan.toMillis()) {
+            return Optional.empty();
+        }
+        Optional<ConsulClient.Entry> ref = consul.get(layout.refKey(branch));
+        if (ref.isEmpty() || !record.commit().equals(ref.get().value().trim())) {
+            return Optional.empty(); // a later sync moved the ref without its record: that one is what counts
+        }
+        GitWorkspace ws = git.workspace(repo.name(), repo.cloneUrl(), repo.username(), repo.password());
+        ws.lock().lock();
+        try {
+            ObjectId commit = ObjectId.fromString(record.commit());
+            if (!ws.has(commit)) {
+                ws.fetch(branch);
+            }
+            Changes changes = new Changes();
+            boolean full = record.fullResync();
+            if (ws.has(commit)) {
+                Properties common = commonProperties(ws, repo, commit);
+                ObjectId from = parseId(record.from());
+                if (!full && from != null && ws.has(from) && ws.isAncestor(from, commit)) {
+                    changes = diff(ws, repo, branch, from, commit, common);
+                } else {
+                    full = true;
+                    for (Map.Entry<String, ObjectId> file : ws.files(commit, repo.mirror().sourceRoot()).entrySet()) {
+                        put(layout, branch, file.getKey(), ws.read(file.getValue()), null, common, changes);
+                    }
+                }
+            } else {
+                full = true; // the commit is gone from the remote: readers re-read the branch prefix
+            }
+            int[] budget = {MAX_LISTED_CHARS};
+            ConfigSynced event = new ConfigSynced(repo.name(), branch, record.from(), record.commit(),
+                    cap(new ArrayList<>(changes.puts.keySet()), budget),
+                    cap(changes.deletes.stream().map(KvOp::key).toList(), budget), cap(changes.files, budget),
+                    ref.get().modifyIndex(), full, changes.invalid, changes.skipped, Outcome.SYNCED, null);
+            return Optional.of(new Unannounced(event, record.chainId()));
+        } finally {
+            ws.lock().unlock();
+        }
+    }
+
+    /** A sync Consul has but nobody was told about, and the chain it belongs to (null for none). */
+    public record Unannounced(ConfigSynced event, String chainId) {
+    }
+
+    /**
+     * Records that the sync of {@code commit} to {@code branch} was announced, unless a later sync replaced its record.
+     * A failure is logged: the sync is then announced again later (a duplicate with the same event id).
+     */
+    public void announced(ConfigRepo repo, String branch, String commit) {
+        String key = repo.layout().syncKey(branch);
+        try {
+            Optional<ConsulClient.Entry> entry = consul.get(key);
+            SyncRecord record = entry.map(e -> SyncRecord.parse(e.value())).orElse(null);
+            if (record == null || record.announced() || !record.commit().equals(commit)) {
+                return;
+            }
+            ConsulClient.TxnOutcome outcome = consul.txn(List.of(KvOp.checkIndex(key, entry.get().modifyIndex()),
+                    KvOp.set(key, record.markAnnounced().toJson())));
+            if (!outcome.committed()) {
+                LOG.debugf("%s changed while marking %s announced: %s", key, commit, outcome.errors());
+            }
+        } catch (ConsulException e) {
+            LOG.warnf("could not record that the sync of %s/%s@%s was announced (it will be announced again): %s",
+                    repo.name(), branch, commit, e.getMessage());
+        }
+    }
+
+    /** The commit Consul's ref key of {@code branch} holds, or null. */
+    public String syncedCommit(ConfigRepo repo, String branch) throws ConsulException {
+        return consul.get(repo.layout().refKey(branch)).map(e -> e.value().trim()).orElse(null);
+    }
+
     private Changes fullResync(GitWorkspace ws, ConfigRepo repo, String branch, ObjectId head, Properties common)
             throws GitException, ConsulException {
         KeyLayout layout = repo.layout();
@@ -241,8 +339,10 @@ public class MirrorService {
         Set<String> keep = new LinkedHashSet<>(changes.puts.keySet());
         for (String b : repo.branches()) {
             keep.add(layout.refKey(b));
+            keep.add(layout.syncKey(b));
         }
         keep.add(layout.refKey(branch));
+        keep.add(layout.syncKey(branch));
         for (String existing : consul.keys(prefix)) {
             if (!keep.contains(existing)) {
                 changes.deletes.add(KvOp.delete(existing));

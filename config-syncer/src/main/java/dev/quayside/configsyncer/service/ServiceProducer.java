@@ -30,6 +30,12 @@ class ServiceProducer {
 
     @Produces
     @Singleton
+    SourceOrder sourceOrder(GitClient git, SourceRepositories sources) {
+        return new SourceOrder(git, sources);
+    }
+
+    @Produces
+    @Singleton
     MirrorService mirror(GitClient git, ConsulClient consul, SyncSettings settings) {
         return new MirrorService(git, consul, settings);
     }

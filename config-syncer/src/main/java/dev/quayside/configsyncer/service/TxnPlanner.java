@@ -27,10 +27,22 @@ final class TxnPlanner {
      * @param maxBytes request body bytes per transaction
      */
     static Plan plan(List<KvOp> ops, KvOp guard, KvOp refSet, int maxOps, int maxBytes) {
-        if (maxOps < 3) {
-            throw new IllegalArgumentException("a transaction needs room for at least 3 operations");
+        return plan(ops, guard, List.of(refSet), maxOps, maxBytes);
+    }
+
+    /**
+     * As {@link #plan(List, KvOp, KvOp, int, int)}, the last transaction ending with {@code finals} (the ref's new value
+     * and what else must commit with it, such as the record of the sync).
+     */
+    static Plan plan(List<KvOp> ops, KvOp guard, List<KvOp> finals, int maxOps, int maxBytes) {
+        int fixed = 1 + finals.size();
+        if (maxOps < fixed + 1) {
+            throw new IllegalArgumentException("a transaction needs room for at least " + (fixed + 1) + " operations");
         }
-        int reserved = guard.encodedSize() + refSet.encodedSize();
+        int reserved = guard.encodedSize();
+        for (KvOp op : finals) {
+            reserved += op.encodedSize();
+        }
         List<KvOp> fitting = new ArrayList<>();
         List<KvOp> oversized = new ArrayList<>();
         for (KvOp op : ops) {
@@ -49,9 +61,9 @@ final class TxnPlanner {
             bytes += op.encodedSize() + 1;
         }
         // the last batch must also hold the guard and the ref's new value
-        if (current.size() + 2 > maxOps || bytes + reserved + 2 > maxBytes) {
+        if (current.size() + fixed > maxOps || bytes + reserved + fixed > maxBytes) {
             List<KvOp> tail = new ArrayList<>();
-            while (!current.isEmpty() && (current.size() + 2 > maxOps || bytes + reserved + 2 > maxBytes)) {
+            while (!current.isEmpty() && (current.size() + fixed > maxOps || bytes + reserved + fixed > maxBytes)) {
                 KvOp moved = current.remove(current.size() - 1);
                 tail.add(0, moved);
                 bytes -= moved.encodedSize() + 1;
@@ -59,10 +71,10 @@ final class TxnPlanner {
             batches.add(current);
             current = tail;
         }
-        List<KvOp> last = new ArrayList<>(current.size() + 2);
+        List<KvOp> last = new ArrayList<>(current.size() + fixed);
         last.add(guard);
         last.addAll(current);
-        last.add(refSet);
+        last.addAll(finals);
         batches.add(last);
         batches.removeIf(List::isEmpty);
         return new Plan(batches, oversized);

@@ -72,13 +72,25 @@ public class WriteBackService {
                 .build();
     }
 
-    /** Applies {@code built} to {@code repo}; {@code eventId} is the ImageBuilt event's id (a commit trailer). */
+    /** {@link #apply(ConfigRepo, ImageBuilt, String, SourceOrder.Ordering)} without records of earlier pins. */
     public Result apply(ConfigRepo repo, ImageBuilt built, String eventId) throws GitException {
+        return apply(repo, built, eventId, SourceOrder.Ordering.ALWAYS);
+    }
+
+    /**
+     * Applies {@code built} to {@code repo}; {@code eventId} is the ImageBuilt event's id (a commit trailer);
+     * {@code ordering} says per environment whether the build is newer than what is pinned there.
+     *
+     * @throws RefusedException when a following definition's app may not be updated from the build's repository, or
+     *                          the build cannot be ordered against what is pinned: nothing is written
+     */
+    public Result apply(ConfigRepo repo, ImageBuilt built, String eventId, SourceOrder.Ordering ordering)
+            throws GitException {
         GitWorkspace ws = git.workspace(repo.name(), repo.cloneUrl(), repo.username(), repo.password());
         String pinned = built.pinnedReference();
         ws.lock().lock();
         try {
-            return contention.call(() -> attempt(ws, repo, built, eventId, pinned));
+            return contention.call(() -> attempt(ws, repo, built, eventId, pinned, ordering));
         } catch (BranchMoved moved) {
             // a single attempt was allowed
             throw new PushRejectedException(moved.getMessage() + " rejected (the branch moved)");
@@ -99,29 +111,34 @@ public class WriteBackService {
         }
     }
 
-    private Result attempt(GitWorkspace ws, ConfigRepo repo, ImageBuilt built, String eventId, String pinned)
-            throws GitException {
+    private Result attempt(GitWorkspace ws, ConfigRepo repo, ImageBuilt built, String eventId, String pinned,
+            SourceOrder.Ordering ordering) throws GitException {
         long t0 = System.nanoTime();
         ObjectId head = ws.fetch(repo.branch());
         long t1 = System.nanoTime();
         if (head == null) {
             throw new GitException("branch " + repo.branch() + " does not exist in " + repo.name(), null);
         }
-        Edit edit = edit(ws, head, built, pinned);
+        Edit edit = edit(ws, head, built, pinned, ordering);
         long t2 = System.nanoTime();
         if (edit.referencing == 0) {
             return new Result(tagUpdated(repo, built, null, List.of(), Outcome.NO_MATCH,
                     "no definition references " + built.imageRepository()), null, List.of());
         }
-        if (edit.environments.isEmpty()) {
+        if (edit.following == 0) {
             return new Result(tagUpdated(repo, built, null, List.of(), Outcome.NO_MATCH,
                     "no environment follows " + built.branch() + " (" + edit.referencing
                             + " definition(s) reference " + built.imageRepository() + ")"), null, List.of());
         }
         List<String> environments = List.copyOf(edit.environments);
+        String notes = edit.notes.isEmpty() ? null : String.join("; ", edit.notes);
+        if (edit.files.isEmpty() && environments.isEmpty()) {
+            return new Result(tagUpdated(repo, built, null, List.of(), Outcome.SUPERSEDED, notes), null, List.of());
+        }
         if (edit.files.isEmpty()) {
             return new Result(tagUpdated(repo, built, null, List.of(), Outcome.UNCHANGED,
-                    "already at " + pinned + " in " + edit.unchanged + " definition(s)"), null, environments);
+                    "already at " + pinned + " in " + edit.unchanged + " definition(s)"
+                            + (notes == null ? "" : "; " + notes)), null, environments);
         }
         PersonIdent author = new PersonIdent(repo.authorName(), repo.authorEmail());
         ObjectId commit = ws.commit(head, edit.files, author, message(repo, built, eventId, edit));
@@ -131,7 +148,7 @@ public class WriteBackService {
         LOG.debugf("write-back of %s: fetch %d ms, edit %d ms, commit %d ms, push %d ms", built.app(),
                 (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000);
         if (pushed == GitWorkspace.PushOutcome.PUSHED) {
-            return new Result(tagUpdated(repo, built, commit.name(), edit.changes, Outcome.UPDATED, null),
+            return new Result(tagUpdated(repo, built, commit.name(), edit.changes, Outcome.UPDATED, notes),
                     commit, environments);
         }
         LOG.debugf("push of %s to %s/%s rejected: re-applying on the new head", built.app(), repo.name(),
@@ -141,16 +158,27 @@ public class WriteBackService {
 
     private static final class Edit {
         int referencing;
+        int following;
         int unchanged;
+        /** The environments pinned to the build after this edit (edited or already at it). */
         final TreeSet<String> environments = new TreeSet<>();
         final Map<String, byte[]> files = new LinkedHashMap<>();
         final List<FileChange> changes = new ArrayList<>();
+        /** Why environments were left alone (older build, changed since). */
+        final List<String> notes = new ArrayList<>();
     }
 
-    private Edit edit(GitWorkspace ws, ObjectId head, ImageBuilt built, String pinned) throws GitException {
+    /** A definition that references the built image, in an environment that follows the build. */
+    private record Candidate(String path, String environment, String text, ImageEditor.Located image) {
+    }
+
+    private Edit edit(GitWorkspace ws, ObjectId head, ImageBuilt built, String pinned, SourceOrder.Ordering ordering)
+            throws GitException {
         byte[] policyFile = ws.readFile(head, Policies.FILE);
         Policies policies = policyFile == null ? Policies.defaults() : Policies.parse(policyFile);
         Edit edit = new Edit();
+        List<Candidate> candidates = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
         for (Map.Entry<String, ObjectId> file : ws.files(head, null).entrySet()) {
             Matcher m = DEFINITION.matcher(file.getKey());
             if (!m.matches()) {
@@ -180,15 +208,51 @@ public class WriteBackService {
             if (!policies.accepts(environment, built.branch())) {
                 continue;
             }
-            edit.environments.add(environment);
-            if (image.get().value().equals(pinned)) {
+            edit.following++;
+            String app = app(file.getKey());
+            if (!policies.mayUpdate(app, built.repository(), built.name())) {
+                refused.add(app + " (" + file.getKey() + "; " + policies.ownersOf(app) + ")");
+                continue;
+            }
+            candidates.add(new Candidate(file.getKey(), environment, text, image.get()));
+        }
+        if (!refused.isEmpty()) {
+            throw new RefusedException("source repository '" + built.repository() + "' may not update "
+                    + String.join(", ", refused) + ": nothing written");
+        }
+        for (Candidate c : candidates) {
+            SourceOrder.Decision decision = ordering.decide(c.environment());
+            boolean at = c.image().value().equals(pinned);
+            if (decision.verdict() == SourceOrder.Verdict.OLDER) {
+                note(edit, "superseded in " + c.environment() + ": " + decision.reason());
+                continue;
+            }
+            if (decision.verdict() == SourceOrder.Verdict.SEEN && !at) {
+                note(edit, c.path() + " changed since " + built.commit() + " was pinned there (rolled back or edited): "
+                        + "left at " + c.image().value());
+                continue;
+            }
+            edit.environments.add(c.environment());
+            if (at) {
                 edit.unchanged++;
                 continue;
             }
-            edit.files.put(file.getKey(), ImageEditor.replace(text, image.get(), pinned).getBytes(StandardCharsets.UTF_8));
-            edit.changes.add(new FileChange(file.getKey(), environment, image.get().value(), pinned));
+            edit.files.put(c.path(), ImageEditor.replace(c.text(), c.image(), pinned).getBytes(StandardCharsets.UTF_8));
+            edit.changes.add(new FileChange(c.path(), c.environment(), c.image().value(), pinned));
         }
         return edit;
+    }
+
+    private static void note(Edit edit, String note) {
+        if (!edit.notes.contains(note)) {
+            edit.notes.add(note);
+        }
+    }
+
+    /** The app a definition is for: its file name without {@code .json}. */
+    static String app(String path) {
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        return name.endsWith(".json") ? name.substring(0, name.length() - 5) : name;
     }
 
     private static boolean references(String image, String repository) {
@@ -232,6 +296,13 @@ public class WriteBackService {
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
             return null;
+        }
+    }
+
+    /** The build may not be written (a source repository that does not own the app, or cannot be ordered). */
+    public static final class RefusedException extends IllegalArgumentException {
+        RefusedException(String message) {
+            super(message);
         }
     }
 

@@ -70,6 +70,13 @@ class MirrorServiceTest {
     }
 
     /** Every key and value under {@code prefix} in the stand-in. */
+    String syncRecord(String key) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(consul.url() + "/v1/kv/" + key + "?raw"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return r.body();
+    }
+
     Map<String, String> kv(String prefix) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(consul.url() + "/v1/kv/" + prefix
                 + "?recurse")).build(), HttpResponse.BodyHandlers.ofString());
@@ -81,6 +88,9 @@ class MirrorServiceTest {
         for (int i = 0; i < entries.size(); i++) {
             JsonObject e = entries.getJsonObject(i);
             String v = e.getString("Value");
+            if (e.getString("Key").endsWith(".sync")) {
+                continue; // the record of the last sync: see syncRecord
+            }
             out.put(e.getString("Key"), v == null ? "" : new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8));
         }
         return out;
@@ -120,6 +130,19 @@ class MirrorServiceTest {
         assertThat(kv("quayside/config/deploy/")).isEqualTo(Map.of(p + "marathon/prod/web.json", "{\"id\":\"/web\"}",
                 p + "test", "t", p + "chronos/dev/job.json", "{\"name\":\"job\"}", p + "README.md", "hello",
                 "quayside/config/deploy/main.ref", c1.name()));
+
+        // the record of the sync, written with the ref: which commit, not yet announced
+        JsonObject record = new JsonObject(syncRecord("quayside/config/deploy/main.sync"));
+        assertThat(record.getString("commit")).isEqualTo(c1.name());
+        assertThat(record.getBoolean("announced")).isFalse();
+        assertThat(record.getBoolean("fullResync")).isTrue();
+        assertThat(mirror.unannounced(config, "main", java.time.Duration.ZERO)).hasValueSatisfying(u -> {
+            assertThat(u.event().toCommit()).isEqualTo(c1.name());
+            assertThat(u.event().keysPut()).containsExactlyInAnyOrderElementsOf(first.keysPut());
+        });
+        mirror.announced(config, "main", c1.name());
+        assertThat(new JsonObject(syncRecord("quayside/config/deploy/main.sync")).getBoolean("announced")).isTrue();
+        assertThat(mirror.unannounced(config, "main", java.time.Duration.ZERO)).isEmpty();
 
         // nothing new: nothing written, nothing announced
         assertThat(mirror.sync(config, "main")).isEmpty();
@@ -180,7 +203,7 @@ class MirrorServiceTest {
         RevCommit c2 = repo.commit("more", files("marathon/prod/app0.json", null, "marathon/prod/x.json", "{}"));
         repo.push();
         consul.failRequests("PUT", "/v1/txn", 1, 1, 500);
-        ConfigSynced retried = mirror(SyncSettings.defaults().withTxnMaxOperations(3)).sync(config, "main").orElseThrow();
+        ConfigSynced retried = mirror(SyncSettings.defaults().withTxnMaxOperations(4)).sync(config, "main").orElseThrow();
         assertThat(retried.outcome()).isEqualTo(ConfigSynced.Outcome.SYNCED);
         assertThat(kv("quayside/config/deploy/")).doesNotContainKey("quayside/config/deploy/main/marathon/prod/app0.json")
                 .containsEntry("quayside/config/deploy/main/marathon/prod/x.json", "{}")

@@ -26,16 +26,50 @@ class PoliciesTest {
         assertThat(p.accepts("dev", "feature/a/b")).isFalse();
         assertThat(p.accepts("dev", "main")).isTrue();
         assertThat(p.accepts("prod", "main")).isFalse();
-        assertThat(p.accepts("prod", "v1.4.2")).isTrue();
+        assertThat(p.accepts("prod", "refs/tags/v1.4.2")).isTrue();
         assertThat(p.accepts("prod", "refs/tags/1.9.9")).isTrue();
         assertThat(p.accepts("prod", "refs/heads/1.9.9")).isFalse();
-        assertThat(p.accepts("prod", "v2.0.0")).isFalse();
-        assertThat(p.accepts("prod", "v1.5.0-rc.1")).isFalse();
-        assertThat(p.accepts("qa", "main")).isTrue();
-        assertThat(p.accepts("qa", "0.3.5")).isTrue();
-        assertThat(p.accepts("qa", "0.4.0")).isFalse();
-        assertThat(p.accepts("qa", "2.7.1")).isTrue();
+        assertThat(p.accepts("prod", "refs/tags/v2.0.0")).isFalse();
+        assertThat(p.accepts("prod", "refs/tags/v1.5.0-rc.1")).isFalse();
+        assertThat(p.accepts("qa", "refs/heads/main")).isTrue();
+        assertThat(p.accepts("qa", "refs/tags/0.3.5")).isTrue();
+        assertThat(p.accepts("qa", "refs/tags/0.4.0")).isFalse();
+        assertThat(p.accepts("qa", "refs/tags/2.7.1")).isTrue();
         assertThat(p.accepts("staging", "main")).isTrue();
+    }
+
+    @Test
+    void aBranchNamedLikeAVersionIsABranchNotATag() {
+        Policies p = Policies.parse("environments:\n  prod:\n    branches: []\n    tags: \">=1.0.0 <2.0.0\"\n"
+                .getBytes(StandardCharsets.UTF_8));
+        // image-builder announced branch pushes by their short name: a branch called v1.4.2 must not reach prod
+        assertThat(p.accepts("prod", "v1.4.2")).isFalse();
+        assertThat(p.accepts("prod", "refs/heads/v1.4.2")).isFalse();
+        assertThat(p.accepts("prod", "refs/tags/v1.4.2")).isTrue();
+        assertThat(p.accepts("prod", "refs/pull/7/head")).isFalse();
+        assertThat(Policies.defaults().accepts("dev", "refs/tags/main")).as("a tag named main is no branch").isFalse();
+    }
+
+    @Test
+    void whichSourceRepositoryMayUpdateWhichApp() {
+        Policies listed = Policies.parse("apps:\n  web-cleanup: { sources: [web, ops-tools] }\n  shop: { sources: billing }\n"
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(listed.mayUpdate("web-cleanup", "web", "web")).isTrue();
+        assertThat(listed.mayUpdate("web-cleanup", "ops-tools", "ops-tools")).isTrue();
+        assertThat(listed.mayUpdate("web-cleanup", "web-cleanup", "web-cleanup")).as("the list replaces the default")
+                .isFalse();
+        assertThat(listed.mayUpdate("shop", "billing", "billing")).isTrue();
+        // by default: the repository named like the app, or like the last segment of its image name
+        Policies none = Policies.defaults();
+        assertThat(none.mayUpdate("web", "web", "web")).isTrue();
+        assertThat(none.mayUpdate("frontend", "webshop", "team/webshop")).isTrue();
+        assertThat(none.mayUpdate("web", "attacker", "web")).isFalse();
+        assertThat(none.ownersOf("web")).contains("named like the app");
+        assertThat(listed.ownersOf("shop")).contains("apps.shop.sources lists [billing]");
+        assertThatThrownBy(() -> Policies.parse("apps: [a]".getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("'apps' must be a map");
+        assertThatThrownBy(() -> Policies.parse("apps:\n  a: { sources: {x: 1} }".getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("apps.a.sources must be a list");
     }
 
     @Test

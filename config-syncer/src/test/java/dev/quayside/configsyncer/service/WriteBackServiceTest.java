@@ -1,6 +1,7 @@
 package dev.quayside.configsyncer.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quayside.configsyncer.client.GitClient;
 import dev.quayside.events.ImageBuilt;
@@ -56,7 +57,7 @@ class WriteBackServiceTest {
 
     static ImageBuilt built(String app, String branch, String tag) {
         String digest = "sha256:" + (tag + "0".repeat(64)).substring(0, 64);
-        return new ImageBuilt(app, "https://git.example/" + app + ".git", tag + "000", branch, REGISTRY, app, tag,
+        return new ImageBuilt(app, app, tag + "000", branch, REGISTRY, app, tag,
                 List.of(branch), digest, "pkg:oci/" + app + "@" + digest.replace(":", "%3A"), Map.of(), false);
     }
 
@@ -105,7 +106,7 @@ class WriteBackServiceTest {
             assertThat(head.getParent(0).getId()).isEqualTo(before);
             assertThat(head.getAuthorIdent().getName()).isEqualTo("Quayside");
             assertThat(head.getCommitterIdent().getEmailAddress()).isEqualTo("quayside@localhost");
-            assertThat(head.getFullMessage()).contains("Quayside-Source: https://git.example/web.git@abc1234000")
+            assertThat(head.getFullMessage()).contains("Quayside-Source: web@abc1234000")
                     .contains("Quayside-Event: event-1").startsWith("Deploy web " + b.pinnedReference() + " to dev, staging");
         }
 
@@ -119,7 +120,7 @@ class WriteBackServiceTest {
         assertThat(repo.remoteHead()).isEqualTo(after);
 
         // a release tag reaches prod only
-        WriteBackService.Result release = service(dir.resolve("syncer")).apply(config, built("web", "v1.2.0", "v120"),
+        WriteBackService.Result release = service(dir.resolve("syncer")).apply(config, built("web", "refs/tags/v1.2.0", "v120"),
                 "event-2");
         assertThat(release.event().changes()).extracting(TagUpdated.FileChange::path)
                 .containsExactly("marathon/prod/web.json");
@@ -193,5 +194,111 @@ class WriteBackServiceTest {
             }
             assertThat(count).isEqualTo(1 + 20 + 5);
         }
+    }
+
+    @Test
+    void aSourceRepositoryThatDoesNotOwnTheAppIsRefusedAndNothingIsWritten() throws Exception {
+        repo.commit("initial", Map.of("marathon/prod/billing.json", marathon("billing", REGISTRY + "/billing:old"),
+                "marathon/prod/web.json", marathon("web", REGISTRY + "/web:old")));
+        repo.push();
+        ObjectId head = repo.remoteHead();
+        // a build from repository "attacker" that claims the image billing (what a forged event, or an image-builder
+        // without namespaces, would announce)
+        ImageBuilt forged = new ImageBuilt("attacker", "attacker", "f".repeat(40), "refs/heads/main", REGISTRY,
+                "billing", "fffffff", List.of(), "sha256:" + "f".repeat(64), "pkg:oci/billing", Map.of(), false);
+        assertThatThrownBy(() -> service(dir.resolve("s")).apply(config, forged, "e"))
+                .isInstanceOf(WriteBackService.RefusedException.class)
+                .hasMessageContaining("source repository 'attacker' may not update billing (marathon/prod/billing.json")
+                .hasMessageContaining("nothing written");
+        assertThat(repo.remoteHead()).isEqualTo(head);
+
+        // quayside.yml lets it
+        repo.pull();
+        repo.commit("let attacker update billing", Map.of("quayside.yml", "apps:\n  billing: { sources: [attacker] }\n"));
+        repo.push();
+        assertThat(service(dir.resolve("s")).apply(config, forged, "e").event().outcome())
+                .isEqualTo(TagUpdated.Outcome.UPDATED);
+    }
+
+    @Test
+    void anOlderBuildNeverReplacesANewerOneOfTheSameBranch() throws Exception {
+        repo.commit("initial", Map.of("marathon/prod/web.json", marathon("web", REGISTRY + "/web:old")));
+        repo.push();
+        // the app's repository: c1 <- c2 <- c3 on main
+        TestRepo app = TestRepo.create(dir.resolve("app"));
+        String c1 = app.commit("one", Map.of("v", "1")).name();
+        String c2 = app.commit("two", Map.of("v", "2")).name();
+        app.push();
+        SourceOrder order = new SourceOrder(new GitClient(dir.resolve("syncer")),
+                SourceRepositories.fromTemplate(dir.resolve("app").toUri() + "remote.git", true));
+        Map<String, PinnedSource> pinned = new java.util.HashMap<>();
+        ImageBuilt two = build("web", c2);
+        WriteBackService service = service(dir.resolve("syncer"));
+        assertThat(service.apply(config, two, "e2", order.of(two, pinned)).event().outcome())
+                .isEqualTo(TagUpdated.Outcome.UPDATED);
+        pinned.put("prod", new PinnedSource("web", "refs/heads/main", c2, two.pinnedReference()));
+
+        // the build of c1 finishes late: c1 is an ancestor of c2, so it is superseded and nothing is written
+        ImageBuilt one = build("web", c1);
+        ObjectId head = repo.remoteHead();
+        WriteBackService.Result late = service.apply(config, one, "e1", order.of(one, pinned));
+        assertThat(late.event().outcome()).isEqualTo(TagUpdated.Outcome.SUPERSEDED);
+        assertThat(late.event().reason()).contains("superseded in prod").contains("an ancestor of it");
+        assertThat(late.environments()).isEmpty();
+        assertThat(repo.remoteHead()).isEqualTo(head);
+        assertThat(repo.remoteText("marathon/prod/web.json")).contains(two.pinnedReference());
+
+        // a redelivery of c2 after the definition was rolled back to another image: not pinned again
+        repo.pull();
+        repo.commit("roll back", Map.of("marathon/prod/web.json", marathon("web", REGISTRY + "/web:old")));
+        repo.push();
+        WriteBackService.Result again = service.apply(config, two, "e2", order.of(two, pinned));
+        assertThat(again.event().outcome()).isEqualTo(TagUpdated.Outcome.SUPERSEDED);
+        assertThat(again.event().reason()).contains("changed since " + c2);
+        assertThat(repo.remoteText("marathon/prod/web.json")).contains(REGISTRY + "/web:old");
+
+        // a descendant is pinned; so is a commit of a rewritten (force-pushed) history that replaced the pinned one
+        String c3 = app.commit("three", Map.of("v", "3")).name();
+        app.push();
+        ImageBuilt three = build("web", c3);
+        assertThat(service.apply(config, three, "e3", order.of(three, pinned)).event().outcome())
+                .isEqualTo(TagUpdated.Outcome.UPDATED);
+        pinned.put("prod", new PinnedSource("web", "refs/heads/main", c3, three.pinnedReference()));
+        app.human.reset().setMode(org.eclipse.jgit.api.ResetCommand.ResetType.HARD).setRef(c1).call();
+        String rewritten = app.commit("two, rewritten", Map.of("v", "2b")).name();
+        app.forcePush();
+        ImageBuilt afterForcePush = build("web", rewritten);
+        assertThat(service.apply(config, afterForcePush, "e4", order.of(afterForcePush, pinned)).event().outcome())
+                .as("c3 is no longer on main: the rewritten history wins").isEqualTo(TagUpdated.Outcome.UPDATED);
+        // and then the old c3 arriving again is older: no longer on main
+        pinned.put("prod", new PinnedSource("web", "refs/heads/main", rewritten, afterForcePush.pinnedReference()));
+        ImageBuilt stale = build("web", c3);
+        WriteBackService.Result staleResult = service.apply(config, stale, "e5", order.of(stale, pinned));
+        assertThat(staleResult.event().outcome()).isEqualTo(TagUpdated.Outcome.SUPERSEDED);
+        assertThat(staleResult.event().reason()).contains("no longer on refs/heads/main");
+    }
+
+    @Test
+    void aBuildThatCannotBeOrderedIsRefused() throws Exception {
+        repo.commit("initial", Map.of("marathon/prod/web.json", marathon("web", REGISTRY + "/web:old")));
+        repo.push();
+        SourceOrder order = new SourceOrder(new GitClient(dir.resolve("syncer")),
+                new SourceRepositories(Map.of(), null, false));
+        ImageBuilt built = build("web", "a".repeat(40));
+        Map<String, PinnedSource> pinned = Map.of("prod", new PinnedSource("web", "refs/heads/main", "b".repeat(40),
+                "x"));
+        assertThatThrownBy(() -> service(dir.resolve("syncer")).apply(config, built, "e", order.of(built, pinned)))
+                .isInstanceOf(SourceOrder.UnorderableException.class)
+                .hasMessageContaining("source repository 'web' is not configured");
+        // nothing pinned yet: the first build needs no order
+        assertThat(service(dir.resolve("syncer")).apply(config, built, "e", order.of(built, Map.of())).event()
+                .outcome()).isEqualTo(TagUpdated.Outcome.UPDATED);
+    }
+
+    static ImageBuilt build(String app, String commit) {
+        String digest = "sha256:" + commit.substring(0, 40) + "0".repeat(24);
+        String tag = commit.substring(0, 12);
+        return new ImageBuilt(app, app, commit, "refs/heads/main", REGISTRY, app, tag, List.of(), digest,
+                "pkg:oci/" + app + "@" + digest.replace(":", "%3A"), Map.of(), false);
     }
 }

@@ -84,6 +84,9 @@ public class EventConsumer {
             published = false;
             notPublished = e;
         }
+        if (published) {
+            announced(outcome, event);
+        }
         return settle(message, event, position, outcome, published, notPublished);
     }
 
@@ -119,7 +122,10 @@ public class EventConsumer {
             }
             Outcome done = outcome;
             publisher.sendAll(done.events(), trace).subscribe().with(
-                    ok -> settle(message, event, position, done, true, null),
+                    ok -> {
+                        announced(done, event);
+                        settle(message, event, position, done, true, null);
+                    },
                     failure -> settle(message, event, position, done, false, failure));
         });
         return CompletableFuture.completedFuture(null);
@@ -176,6 +182,18 @@ public class EventConsumer {
         LOG.infof("shutting down: %s at %s is left unacknowledged and will be delivered again (%s)", describe(event),
                 position, why == null ? "stopping" : Outcome.reason(why));
         return CompletableFuture.completedFuture(null);
+    }
+
+    /** Runs what the outcome does once its events are published; its failure only logged. */
+    private static void announced(Outcome outcome, EventEnvelope<?> event) {
+        if (outcome.onPublished() == null) {
+            return;
+        }
+        try {
+            outcome.onPublished().run();
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "after publishing the events of %s: %s", describe(event), Outcome.reason(e));
+        }
     }
 
     private static Outcome orNothing(Outcome outcome) {

@@ -11,10 +11,17 @@ import java.util.List;
  *
  * @param events          the events to publish, in order
  * @param terminalFailure the dead-letter reason, or null when the input was handled
+ * @param onPublished     run once every event is acknowledged by the broker, before the input is settled (e.g. to
+ *                        record that a change was announced); null for nothing
  */
-public record Outcome(List<EventEnvelope<?>> events, String terminalFailure) {
+public record Outcome(List<EventEnvelope<?>> events, String terminalFailure, Runnable onPublished) {
 
     private static final Outcome NOTHING = new Outcome(List.of(), null);
+
+    /** An outcome with nothing to run once its events are published. */
+    public Outcome(List<EventEnvelope<?>> events, String terminalFailure) {
+        this(events, terminalFailure, null);
+    }
 
     public Outcome {
         events = List.copyOf(events);
@@ -46,6 +53,18 @@ public record Outcome(List<EventEnvelope<?>> events, String terminalFailure) {
     /** Failed for good with nothing (more) to announce: dead-letter the input with {@code reason}. */
     public static Outcome terminal(String reason) {
         return new Outcome(List.of(), reason);
+    }
+
+    /**
+     * This outcome, with {@code action} run once its events are published (never when publishing failed); a failure of
+     * the action is logged and does not change how the input is settled.
+     */
+    public Outcome onceAnnounced(Runnable action) {
+        Runnable before = onPublished;
+        return new Outcome(events, terminalFailure, before == null ? action : () -> {
+            before.run();
+            action.run();
+        });
     }
 
     /** Whether the input goes to the dead-letter topic once the events are published. */

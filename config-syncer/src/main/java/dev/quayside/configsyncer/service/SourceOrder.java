@@ -1,0 +1,133 @@
+package dev.quayside.configsyncer.service;
+
+import dev.quayside.configsyncer.client.GitClient;
+import dev.quayside.configsyncer.client.GitException;
+import dev.quayside.configsyncer.client.GitWorkspace;
+import dev.quayside.events.ImageBuilt;
+import java.util.HashMap;
+import java.util.Map;
+import org.eclipse.jgit.lib.ObjectId;
+
+/**
+ * Whether one build may replace what is pinned, per environment, by the ancestry of their source commits — never by
+ * the order they arrived in. The source repository is fetched (at most once per build, and only when another commit
+ * of it is pinned) from the URL config-syncer's own configuration gives for the repository the event names.
+ */
+public final class SourceOrder {
+
+    /** What to do with the build in one environment. */
+    public enum Verdict {
+        /** Pin it: nothing of its repository is pinned, or its commit descends from the pinned one. */
+        PIN,
+        /** It is older than what is pinned: write nothing. */
+        OLDER,
+        /** This very commit was pinned before: pin it only where the definition still has its image. */
+        SEEN
+    }
+
+    /** A verdict and why. */
+    public record Decision(Verdict verdict, String reason) {
+        static final Decision PIN = new Decision(Verdict.PIN, null);
+    }
+
+    /** A build that cannot be ordered against what is pinned (its repository cannot be fetched): refused. */
+    public static final class UnorderableException extends IllegalArgumentException {
+        UnorderableException(String message) {
+            super(message);
+        }
+    }
+
+    /** Decides per environment; one instance per build. */
+    @FunctionalInterface
+    public interface Ordering {
+        Decision decide(String environment) throws GitException;
+
+        /** Every build is pinned (no record of earlier pins): tests and tools. */
+        Ordering ALWAYS = environment -> Decision.PIN;
+    }
+
+    private final GitClient git;
+    private final SourceRepositories sources;
+
+    public SourceOrder(GitClient git, SourceRepositories sources) {
+        this.git = git;
+        this.sources = sources;
+    }
+
+    /** The ordering of {@code built} against {@code pinned} (per environment, as read from Consul). */
+    public Ordering of(ImageBuilt built, Map<String, PinnedSource> pinned) {
+        Map<String, Decision> decided = new HashMap<>();
+        GitWorkspace[] fetched = {null};
+        return environment -> {
+            Decision known = decided.get(environment);
+            if (known == null) {
+                known = decide(built, pinned.get(environment), environment, fetched);
+                decided.put(environment, known);
+            }
+            return known;
+        };
+    }
+
+    private Decision decide(ImageBuilt built, PinnedSource pinned, String environment, GitWorkspace[] fetched)
+            throws GitException {
+        if (pinned == null || built.commit() == null || !built.repository().equals(pinned.repository())) {
+            return Decision.PIN; // nothing of this repository pinned: builds of two repositories have no order
+        }
+        if (pinned.commit().equals(built.commit())) {
+            return new Decision(Verdict.SEEN, built.commit() + " was pinned in " + environment + " before");
+        }
+        if (fetched[0] == null) {
+            SourceRepositories.Source source = sources.find(built.repository())
+                    .orElseThrow(() -> new UnorderableException("cannot tell whether " + built.repository() + "@"
+                            + built.commit() + " is newer than " + pinned.commit() + " pinned in " + environment + ": "
+                            + sources.whyNot(built.repository())));
+            GitWorkspace ws = git.source(source.name(), source.url(), source.username(), source.password());
+            ws.lock().lock();
+            try {
+                ws.fetchAll();
+            } finally {
+                ws.lock().unlock();
+            }
+            fetched[0] = ws;
+        }
+        GitWorkspace ws = fetched[0];
+        ObjectId now = ObjectId.fromString(pinned.commit());
+        ObjectId candidate;
+        try {
+            candidate = ObjectId.fromString(built.commit());
+        } catch (IllegalArgumentException e) {
+            throw new UnorderableException("'" + built.commit() + "' is not a commit id");
+        }
+        String ref = Policies.fullRef(built.branch());
+        String older = built.repository() + "@" + abbreviate(built.commit()) + " (" + ref
+                + ") is older than " + abbreviate(pinned.commit()) + " (" + pinned.ref() + ") pinned in " + environment;
+        if (!ws.has(candidate)) {
+            return new Decision(Verdict.OLDER, built.repository() + "@" + abbreviate(built.commit())
+                    + " is on no branch or tag of the repository any more; " + abbreviate(pinned.commit())
+                    + " stays pinned in " + environment);
+        }
+        if (!ws.has(now) || ws.isAncestor(now, candidate)) {
+            return Decision.PIN;
+        }
+        if (ws.isAncestor(candidate, now)) {
+            return new Decision(Verdict.OLDER, older + " (an ancestor of it)");
+        }
+        // diverged histories
+        if (ref.equals(pinned.ref())) {
+            ObjectId head = ws.fetched(ref);
+            boolean pinnedOnRef = head != null && ws.isAncestor(now, head);
+            boolean candidateOnRef = head != null && ws.isAncestor(candidate, head);
+            if (pinnedOnRef != candidateOnRef) {
+                return candidateOnRef ? Decision.PIN : new Decision(Verdict.OLDER, older
+                        + " (its history was rewritten: the build is no longer on " + ref + ")");
+            }
+            return ws.commitTime(candidate) >= ws.commitTime(now) ? Decision.PIN
+                    : new Decision(Verdict.OLDER, older + " (diverged, committed earlier)");
+        }
+        return Decision.PIN; // the environment follows several refs: the latest build of any of them wins
+    }
+
+    private static String abbreviate(String commit) {
+        return commit.length() > 12 ? commit.substring(0, 12) : commit;
+    }
+}
