@@ -51,16 +51,8 @@ public class Registrar {
     private final ConsulClient consul;
     private final ContainerEventsEmitter events;
     private final RegistratorSettings settings;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-        Thread thread = new Thread(r, "registrator-reconciler");
-        thread.setDaemon(true);
-        return thread;
-    });
-    private final ExecutorService drainer = Executors.newSingleThreadExecutor(r -> {
-        Thread thread = new Thread(r, "registrator-drain");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(daemon("registrator-reconciler"));
+    private final ExecutorService drainer = Executors.newSingleThreadExecutor(daemon("registrator-drain"));
 
     /** Why a container's services are held in maintenance, since when (the engine's event time; 0: unknown). */
     record Hold(boolean stopping, String reason, long atNano) {
@@ -102,6 +94,14 @@ public class Registrar {
                 .publishPercentiles(0.5, 0.95).register(meters);
         this.syncTimer = Timer.builder("quayside.registrator.sync").register(meters);
         meters.gauge("quayside.registrator.services", this, r -> r.snapshot.size());
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread thread = new Thread(r, name);
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     /** Queues one Docker event: signals and health changes on the drain thread, the rest in order on the worker. */
