@@ -13,7 +13,6 @@ import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashSet;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
@@ -56,11 +55,15 @@ public class RouteSyncService {
                 haproxy.settings().configFile().resolveSibling("route-owners.json"), config.haproxy().hardStopAfter(),
                 config.haproxy().runtimeApi()),
                 renderer, haproxy, publisher::publish, registry);
-        this.renderThread = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "edge-router-render");
-            thread.setDaemon(true);
-            return thread;
-        });
+        java.util.concurrent.ScheduledThreadPoolExecutor render = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
+                r -> {
+                    Thread thread = new Thread(r, "edge-router-render");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        // on shutdown a render under way finishes (never interrupted half-way), nothing scheduled starts
+        render.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.renderThread = render;
         this.quietPeriod = new QuietPeriod(config.waitPeriod().min(), config.waitPeriod().max(), renderThread,
                 this::render);
         this.runtimePeriod = new QuietPeriod(config.waitPeriod().runtime(), config.waitPeriod().runtime(),
@@ -94,7 +97,7 @@ public class RouteSyncService {
 
     void onStop(@Observes ShutdownEvent event) {
         consul.stop();
-        renderThread.shutdownNow();
+        renderThread.shutdown();
         try {
             // a render in progress ends before HAProxy stops: nothing reloads or restarts it afterwards
             if (!renderThread.awaitTermination(config.haproxy().commandTimeout().toMillis(), TimeUnit.MILLISECONDS)) {

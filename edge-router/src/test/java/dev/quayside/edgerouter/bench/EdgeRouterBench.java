@@ -33,7 +33,8 @@ import java.util.concurrent.ScheduledExecutorService;
 /**
  * edge-router's benchmark (not a test): (1) render + validate 500 services / 2,000 instances; (2) catalog change in
  * the Consul stand-in to the new route answering through HAProxy, against the quiet period. Loopback only, bounded.
- * Run with {@code edge-router/bench/run.sh [rounds]}.
+ * Run with {@code edge-router/bench/run.sh [rounds] [servers]} ({@code servers}: only the new-server measurement, with
+ * the runtime API and with a reload per change).
  */
 public final class EdgeRouterBench {
 
@@ -43,8 +44,11 @@ public final class EdgeRouterBench {
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         Path dir = Files.createTempDirectory("edge-router-bench-");
-        renderAndValidate(dir.resolve("render"), Math.min(rounds, 10));
-        changeToLive(dir.resolve("live"), rounds);
+        boolean serversOnly = args.length > 1 && args[1].equals("servers");
+        if (!serversOnly) {
+            renderAndValidate(dir.resolve("render"), Math.min(rounds, 10));
+            changeToLive(dir.resolve("live"), rounds);
+        }
         serverToLive(dir.resolve("server-runtime"), rounds, true);
         serverToLive(dir.resolve("server-reload"), rounds, false);
     }
@@ -134,8 +138,9 @@ public final class EdgeRouterBench {
                     WAIT_MAX.toMillis(), p50, p50 - WAIT_MIN.toMillis(), Collections.max(latencies), latencies);
             catalog.stop();
         } finally {
+            renderThread.shutdown(); // a render under way ends before HAProxy stops
+            renderThread.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
             haproxy.stop();
-            renderThread.shutdownNow();
             vertx.closeAndAwait();
         }
     }
@@ -199,14 +204,27 @@ public final class EdgeRouterBench {
             System.out.printf("new server of an existing route passing in Consul -> answering through HAProxy (%s), "
                     + "%d rounds: p50 %d ms, max %d ms, all %s; reloads %d%n", runtimeApi
                             ? "runtime API after 10 ms" : "reload after the 500 ms quiet period", rounds,
-                    p50(latencies), Collections.max(latencies), latencies, haproxy.showProc().reloads());
+                    p50(latencies), Collections.max(latencies), latencies, reloads(haproxy));
             catalog.stop();
         } finally {
+            renderThread.shutdown(); // a render under way ends before HAProxy stops
+            renderThread.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
             haproxy.stop();
-            renderThread.shutdownNow();
             backends.forEach(Backend::close);
             vertx.closeAndAwait();
         }
+    }
+
+    /** The master's reload count, once it answers (a reload may be under way). */
+    private static int reloads(HaproxyClient haproxy) throws InterruptedException {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try {
+                return haproxy.showProc().reloads();
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                Thread.sleep(100);
+            }
+        }
+        return -1;
     }
 
     /** The body of {@code GET /} for the bench route, or null when it does not answer 200. */

@@ -29,7 +29,11 @@ class ZeroDowntimeReloadTest {
 
     private static final int RELOADS = 50;
     private static final int CLIENTS = 4;
-    private static final int MAX_REQUESTS = 20_000;
+    /**
+     * A bound, not a target: on the shared machine (load 20-45) 50 reloads take 30-40 s and the load sends 22,000-24,000
+     * requests meanwhile, with the code before and after issue #22 alike; 20,000 ran out before the last reload.
+     */
+    private static final int MAX_REQUESTS = 60_000;
     private static final Duration MAX_RUN = Duration.ofSeconds(60);
 
     /** Each client's pause between requests: keeps the run at a few thousand requests. */
