@@ -10,9 +10,20 @@ import java.util.List;
  * @param configHash SHA-256 of the rendered configuration
  * @param outcome    what happened to it
  * @param message    HAProxy's message for an invalid render or failed reload, or null
+ * @param problems   catalog data left out of the configuration and why (a name that is not printable, a host or port
+ *                   another service owns...), each on one line; empty when there is none
  */
-public record RoutesUpdated(String instance, List<Route> routes, String configHash, Outcome outcome, String message)
-        implements PipelineEvent {
+public record RoutesUpdated(String instance, List<Route> routes, String configHash, Outcome outcome, String message,
+        List<String> problems) implements PipelineEvent {
+
+    public RoutesUpdated {
+        problems = problems == null ? List.of() : List.copyOf(problems);
+    }
+
+    /** An announcement without problems. */
+    public RoutesUpdated(String instance, List<Route> routes, String configHash, Outcome outcome, String message) {
+        this(instance, routes, configHash, outcome, message, List.of());
+    }
 
     /** One exposed service. */
     public record Route(String service, String host, Integer port, List<String> backends) {

@@ -28,8 +28,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class TestContainers implements AutoCloseable {
 
-    /** The sample image, built once per daemon from {@link SampleApp#writeSource}. */
-    public static final String IMAGE = "quayside-registrator-test/sample-app:1";
+    /** The sample image, built once per daemon from {@link SampleApp#writeSource} (2: drains on SIGTERM). */
+    public static final String IMAGE = "quayside-registrator-test/sample-app:2";
     /** The label marking this run's containers. */
     public static final String LABEL = "dev.quayside.registrator-test";
 
@@ -62,6 +62,7 @@ public final class TestContainers implements AutoCloseable {
         final List<ExposedPort> expose = new ArrayList<>(List.of(ExposedPort.tcp(SampleApp.PORT)));
         final List<ExposedPort> publish = new ArrayList<>(List.of(ExposedPort.tcp(SampleApp.PORT)));
         String[] entrypoint;
+        com.github.dockerjava.api.model.HealthCheck healthCheck;
 
         public Spec(String name) {
             this.name = name;
@@ -92,6 +93,16 @@ public final class TestContainers implements AutoCloseable {
 
         public Spec noPublish() {
             publish.clear();
+            return this;
+        }
+
+        /** A Docker {@code HEALTHCHECK}: {@code command} run by busybox every {@code intervalMillis}, 1 retry. */
+        public Spec healthCheck(long intervalMillis, String... command) {
+            List<String> test = new ArrayList<>(List.of("CMD", "/bin/busybox"));
+            test.addAll(List.of(command));
+            healthCheck = new com.github.dockerjava.api.model.HealthCheck().withTest(test)
+                    .withInterval(intervalMillis * 1_000_000).withTimeout(2_000_000_000L).withRetries(1)
+                    .withStartPeriod(0L);
             return this;
         }
 
@@ -131,6 +142,9 @@ public final class TestContainers implements AutoCloseable {
             if (spec.entrypoint != null) {
                 cmd.withEntrypoint(spec.entrypoint);
             }
+            if (spec.healthCheck != null) {
+                cmd.withHealthcheck(spec.healthCheck);
+            }
             String id = cmd.exec().getId();
             started.add(id);
             return id;
@@ -150,6 +164,35 @@ public final class TestContainers implements AutoCloseable {
 
     public void kill(String id) {
         docker.killContainerCmd(id).exec();
+    }
+
+    /** Sends {@code signal} (e.g. {@code HUP}, {@code TERM}) as {@code docker kill -s} does. */
+    public void signal(String id, String signal) {
+        docker.killContainerCmd(id).withSignal(signal).exec();
+    }
+
+    /** {@code docker stop --time graceSeconds}: returns once the container stopped. */
+    public void stop(String id, int graceSeconds) {
+        docker.stopContainerCmd(id).withTimeout(graceSeconds).exec();
+    }
+
+    /** Runs {@code /bin/busybox args...} in the container and waits for it. */
+    public void exec(String id, String... args) {
+        List<String> command = new ArrayList<>(List.of("/bin/busybox"));
+        command.addAll(List.of(args));
+        String exec = docker.execCreateCmd(id).withCmd(command.toArray(String[]::new)).exec().getId();
+        try {
+            docker.execStartCmd(exec).exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<>())
+                    .awaitCompletion(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** True while the container runs. */
+    public boolean running(String id) {
+        return Boolean.TRUE.equals(docker.inspectContainerCmd(id).exec().getState().getRunning());
     }
 
     public void remove(String id) {

@@ -10,10 +10,7 @@ import io.vertx.ext.consul.BlockingQueryOptions;
 import io.vertx.ext.consul.Check;
 import io.vertx.ext.consul.CheckStatus;
 import io.vertx.ext.consul.ConsulClientOptions;
-import io.vertx.ext.consul.ServiceEntry;
-import io.vertx.ext.consul.ServiceEntryList;
 import io.vertx.ext.consul.ServiceList;
-import io.vertx.ext.consul.ServiceQueryOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.ext.consul.ConsulClient;
 import jakarta.annotation.PreDestroy;
@@ -33,9 +30,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
- * The Consul catalog and health, followed through blocking queries with the Vert.x Consul client: one query on
- * {@code /v1/catalog/services} for the service list and one on {@code /v1/health/service/<name>} (all instances, with
- * their checks) per service. Each query loops with the last {@code X-Consul-Index}; an index that goes backwards (a
+ * The Consul catalog and health, followed through blocking queries: one query on {@code /v1/catalog/services} for the
+ * service list (Vert.x Consul client) and one on {@code /v1/health/service/<name>} (all instances, with their checks)
+ * per service, read as JSON with the Vert.x web client because the Consul client drops each instance's
+ * {@code CreateIndex}, which says which service claimed a virtual host first. Each query loops with the last {@code X-Consul-Index}; an index that goes backwards (a
  * Consul restart, a snapshot restore) resets the loop to 0, which Vert.x's own {@code Watch} does not do, and failures
  * back off exponentially up to a bound.
  */
@@ -46,6 +44,9 @@ public class ConsulCatalogClient {
 
     private final Vertx vertx;
     private final ConsulClient client;
+    private final io.vertx.mutiny.ext.web.client.WebClient web;
+    private final Optional<String> token;
+    private final long requestTimeoutMillis;
     private final Duration minBackoff;
     private final Duration maxBackoff;
     private final String wait;
@@ -83,6 +84,12 @@ public class ConsulCatalogClient {
                 .setMaxPoolSize(1024).setTcpKeepAlive(true);
         token.ifPresent(options::setAclToken);
         this.client = ConsulClient.create(vertx, options);
+        this.token = token.filter(t -> !t.isBlank());
+        this.requestTimeoutMillis = options.getTimeout();
+        this.web = io.vertx.mutiny.ext.web.client.WebClient.create(vertx,
+                new io.vertx.ext.web.client.WebClientOptions().setDefaultHost(options.getHost())
+                        .setDefaultPort(options.getPort()).setSsl(options.isSsl()).setMaxPoolSize(1024)
+                        .setTcpKeepAlive(true));
         this.failures = registry.gauge("quayside.edge-router.consul.failures", new AtomicLong());
         registry.gauge("quayside.edge-router.consul.services", services, Map::size);
     }
@@ -125,6 +132,7 @@ public class ConsulCatalogClient {
         queries.values().forEach(q -> q.stopped = true);
         queries.clear();
         client.close();
+        web.close();
     }
 
     private void watchCatalog(long index, Duration backoff) {
@@ -184,22 +192,39 @@ public class ConsulCatalogClient {
             if (stopped || !running) {
                 return;
             }
-            ServiceQueryOptions options = new ServiceQueryOptions()
-                    .setBlockingOptions(new BlockingQueryOptions().setIndex(index).setWait(wait));
-            client.healthServiceNodesWithOptions(name, false, options).subscribe().with(entries -> {
+            io.vertx.mutiny.ext.web.client.HttpRequest<io.vertx.mutiny.core.buffer.Buffer> request = web
+                    .get("/v1/health/service/" + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8)
+                            .replace("+", "%20"))
+                    .addQueryParam("index", Long.toString(index)).addQueryParam("wait", wait)
+                    .timeout(requestTimeoutMillis);
+            token.ifPresent(t -> request.putHeader("X-Consul-Token", t));
+            request.send().subscribe().with(response -> {
                 if (stopped) {
                     return;
                 }
+                long returned;
+                List<ServiceInstance> instances;
+                try {
+                    if (response.statusCode() != 200) {
+                        throw new IllegalStateException("Consul answered " + response.statusCode() + ": "
+                                + response.bodyAsString());
+                    }
+                    returned = Long.parseLong(String.valueOf(response.getHeader("X-Consul-Index")).trim());
+                    instances = toInstances(response.bodyAsJsonArray());
+                } catch (RuntimeException e) {
+                    failed("health of " + name, e);
+                    vertx.setTimer(backoff.toMillis(), id -> run(index, longer(backoff)));
+                    return;
+                }
                 seen = true;
-                List<ServiceInstance> instances = toInstances(entries);
-                LOG.debugf("health of %s at index %d (asked %d): %d instance(s)", name, entries.getIndex(), index,
+                LOG.debugf("health of %s at index %d (asked %d): %d instance(s)", name, returned, index,
                         instances.size());
                 List<ServiceInstance> previous = instances.isEmpty() ? services.remove(name)
                         : services.put(name, instances);
                 if (!instances.equals(previous == null ? List.of() : previous)) {
                     fire();
                 }
-                run(nextIndex(index, entries.getIndex()), minBackoff);
+                run(nextIndex(index, returned), minBackoff);
             }, failure -> {
                 failed("health of " + name, failure);
                 vertx.setTimer(backoff.toMillis(), id -> run(index, longer(backoff)));
@@ -207,20 +232,55 @@ public class ConsulCatalogClient {
         }
     }
 
-    static List<ServiceInstance> toInstances(ServiceEntryList entries) {
+    /**
+     * {@code /v1/health/service/<name>}'s answer as instances. Values of an unexpected type are read as text (or left
+     * out: a tag or Meta value that is not text); the routing rules validate every value that could reach HAProxy.
+     */
+    static List<ServiceInstance> toInstances(io.vertx.core.json.JsonArray entries) {
         List<ServiceInstance> instances = new ArrayList<>();
-        for (ServiceEntry entry : entries.getList()) {
-            io.vertx.ext.consul.Service service = entry.getService();
-            String node = entry.getNode() == null ? null : entry.getNode().getName();
-            String address = service.getAddress();
-            if ((address == null || address.isBlank()) && entry.getNode() != null) {
-                address = entry.getNode().getAddress();
+        for (Object item : entries) {
+            if (!(item instanceof io.vertx.core.json.JsonObject entry)) {
+                continue;
             }
-            instances.add(new ServiceInstance(service.getId(), service.getName(), node, address, service.getPort(),
-                    service.getTags(), service.getMeta(), health(entry.getChecks())));
+            io.vertx.core.json.JsonObject service = entry.getJsonObject("Service", new io.vertx.core.json.JsonObject());
+            io.vertx.core.json.JsonObject node = entry.getJsonObject("Node", new io.vertx.core.json.JsonObject());
+            String address = text(service.getValue("Address"));
+            if (address == null || address.isBlank()) {
+                address = text(node.getValue("Address"));
+            }
+            List<String> tags = new ArrayList<>();
+            for (Object tag : service.getJsonArray("Tags", new io.vertx.core.json.JsonArray())) {
+                if (tag instanceof String text) {
+                    tags.add(text);
+                }
+            }
+            Map<String, String> meta = new java.util.LinkedHashMap<>();
+            service.getJsonObject("Meta", new io.vertx.core.json.JsonObject()).forEach(e -> {
+                if (e.getKey() != null && e.getValue() instanceof String text) {
+                    meta.put(e.getKey(), text);
+                }
+            });
+            List<Check> checks = new ArrayList<>();
+            for (Object c : entry.getJsonArray("Checks", new io.vertx.core.json.JsonArray())) {
+                if (c instanceof io.vertx.core.json.JsonObject check) {
+                    String status = text(check.getValue("Status"));
+                    checks.add(new Check().setId(text(check.getValue("CheckID")))
+                            .setStatus(status == null ? null : CheckStatus.of(status)));
+                }
+            }
+            Object port = service.getValue("Port");
+            Object created = service.getValue("CreateIndex");
+            instances.add(new ServiceInstance(String.valueOf(text(service.getValue("ID"))),
+                    text(service.getValue("Service")), text(node.getValue("Node")), address,
+                    port instanceof Number n ? n.intValue() : 0, tags, meta, health(checks),
+                    created instanceof Number n ? n.longValue() : 0));
         }
         instances.sort(Comparator.comparing(ServiceInstance::id));
         return instances;
+    }
+
+    private static String text(Object value) {
+        return value == null ? null : String.valueOf(value);
     }
 
     /** The worst check wins; a check with a status the client does not know counts as critical. */

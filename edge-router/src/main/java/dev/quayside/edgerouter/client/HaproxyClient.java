@@ -17,16 +17,36 @@ import org.jboss.logging.Logger;
 
 /**
  * The one door to HAProxy: validates configurations with {@code haproxy -c}, starts and supervises a master-worker
- * HAProxy ({@code -W -S <master socket>}) or drives one started by others, and reloads it through the master CLI so the
- * new worker takes over the listening sockets while old workers drain (bounded by {@code hard-stop-after}).
+ * HAProxy ({@code -W -S <master socket>}) or drives one started by others, reloads it through the master CLI so the
+ * new worker takes over the listening sockets while old workers drain (bounded by {@code hard-stop-after}), and
+ * changes servers at run time through the current worker's runtime API ({@code @1 <command>} on the master CLI).
+ * <p>
+ * A supervised HAProxy never outlives its supervisor: it is started through {@code setpriv --pdeathsig} (util-linux)
+ * from one long-lived supervisor thread, so the kernel signals the master when that thread ends, however the JVM
+ * ends ({@code kill -9} included); the master stops its workers. Once {@link #stop()} began, a restart that was
+ * scheduled after a crash does nothing: HAProxy is only started again by an explicit {@link #start()}.
  */
 public class HaproxyClient {
 
     private static final Logger LOG = Logger.getLogger(HaproxyClient.class);
 
-    /** Where HAProxy and its files are, and whether edge-router owns the process. */
+    /** The signal a supervised HAProxy master gets when its supervisor ends ({@code setpriv --pdeathsig}). */
+    public static final String DEFAULT_PARENT_DEATH_SIGNAL = "TERM";
+    private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
+
+    /**
+     * Where HAProxy and its files are, and whether edge-router owns the process.
+     *
+     * @param parentDeathSignal the signal the master gets when edge-router ends (e.g. {@code TERM}), or
+     *                          {@code none}
+     */
     public record Settings(Path binary, Path configFile, Path masterSocket, Path logFile, boolean supervise,
-            Duration commandTimeout) {
+            Duration commandTimeout, String parentDeathSignal) {
+
+        public Settings(Path binary, Path configFile, Path masterSocket, Path logFile, boolean supervise,
+                Duration commandTimeout) {
+            this(binary, configFile, masterSocket, logFile, supervise, commandTimeout, DEFAULT_PARENT_DEATH_SIGNAL);
+        }
     }
 
     /** The result of {@code haproxy -c}. */
@@ -41,9 +61,21 @@ public class HaproxyClient {
     private final MasterCli cli;
     private final Timer validateTimer;
     private final Timer reloadTimer;
+    private final Timer runtimeTimer;
+    /**
+     * Starts every supervised HAProxy and lives as long as this client: the parent-death signal fires when the thread
+     * that started the process ends, so it must not be a short-lived one.
+     */
+    private final java.util.concurrent.ScheduledExecutorService supervisor =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "haproxy-supervisor");
+                thread.setDaemon(true);
+                return thread;
+            });
     private volatile Process master;
     private volatile boolean stopping;
     private volatile int restarts;
+    private java.util.concurrent.ScheduledFuture<?> pendingRestart;
 
     public HaproxyClient(Settings settings) {
         this(settings, new SimpleMeterRegistry());
@@ -54,6 +86,8 @@ public class HaproxyClient {
         this.cli = new MasterCli(settings.masterSocket());
         this.validateTimer = Timer.builder("quayside.edge-router.haproxy.validate").register(registry);
         this.reloadTimer = Timer.builder("quayside.edge-router.haproxy.reload").register(registry);
+        this.runtimeTimer = Timer.builder("quayside.edge-router.haproxy.runtime")
+                .description("one runtime API command through the master CLI").register(registry);
     }
 
     public Settings settings() {
@@ -90,9 +124,9 @@ public class HaproxyClient {
 
     /**
      * Supervise mode: starts HAProxy in master-worker mode on the live configuration and waits until its first worker
-     * runs. External mode: checks that the master CLI answers.
+     * runs. External mode: checks that the master CLI answers. Allowed again after {@link #stop()}.
      */
-    public synchronized void start() throws IOException {
+    public void start() throws IOException {
         stopping = false;
         if (!settings.supervise()) {
             ProcessList procs = showProc();
@@ -100,16 +134,56 @@ public class HaproxyClient {
                     settings.masterSocket(), procs.workers().size());
             return;
         }
+        onSupervisor(() -> {
+            launch();
+            return null;
+        });
+    }
+
+    private interface Work<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs {@code work} on the supervisor thread and waits for it: every start, restart and stop of the process runs
+     * there, one after the other, so a stop can never be overtaken by a restart.
+     */
+    private <T> T onSupervisor(Work<T> work) throws IOException {
+        try {
+            return supervisor.submit(work::run).get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the HAProxy supervisor", e);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            throw new IOException("the HAProxy supervisor is gone", e);
+        }
+    }
+
+    /** Starts the supervised master and waits for its first worker (supervisor thread only). */
+    private void launch() throws IOException {
         if (master != null && master.isAlive()) {
             return;
         }
         Files.createDirectories(settings.masterSocket().toAbsolutePath().getParent());
         Files.deleteIfExists(settings.masterSocket());
-        List<String> command = List.of(settings.binary().toString(), "-W", "-S",
-                settings.masterSocket() + ",mode,600", "-f", settings.configFile().toString());
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(settings.logFile().toFile()));
-        Process process = builder.start();
+        List<String> command = new ArrayList<>();
+        String signal = settings.parentDeathSignal();
+        if (signal != null && !signal.isBlank() && !"none".equalsIgnoreCase(signal)) {
+            if (Files.isExecutable(SETPRIV)) {
+                command.addAll(List.of(SETPRIV.toString(), "--pdeathsig", signal, "--"));
+            } else {
+                LOG.warnf("%s (util-linux) is missing: HAProxy could outlive edge-router", SETPRIV);
+            }
+        }
+        command.addAll(List.of(settings.binary().toString(), "-W", "-S", settings.masterSocket() + ",mode,600", "-f",
+                settings.configFile().toString()));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(settings.logFile().toFile())).start();
         master = process;
         long deadline = System.nanoTime() + settings.commandTimeout().toNanos();
         IOException last = null;
@@ -135,23 +209,32 @@ public class HaproxyClient {
                 + (last == null ? "" : last.getMessage() + "; ") + logTail());
     }
 
-    private void onMasterExit(Process process) {
+    private synchronized void onMasterExit(Process process) {
         if (stopping || process != master) {
             return;
         }
         restarts++;
         LOG.errorf("HAProxy master exited with %d; restarting it (restart %d). Log: %s", process.exitValue(),
                 restarts, logTail());
-        Thread restarter = new Thread(() -> {
-            sleep(Math.min(10_000, 250L * restarts));
-            try {
-                start();
-            } catch (IOException e) {
-                LOG.errorf("could not restart HAProxy: %s", e.getMessage());
-            }
-        }, "haproxy-restart");
-        restarter.setDaemon(true);
-        restarter.start();
+        try {
+            pendingRestart = supervisor.schedule(this::restartAfterCrash, Math.min(10_000, 250L * restarts),
+                    TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("supervisor gone: no restart");
+        }
+    }
+
+    /** A restart scheduled after a crash (supervisor thread): does nothing once {@link #stop()} began. */
+    private void restartAfterCrash() {
+        if (stopping) {
+            LOG.info("not restarting HAProxy: edge-router is stopping");
+            return;
+        }
+        try {
+            launch();
+        } catch (IOException e) {
+            LOG.errorf("could not restart HAProxy: %s", e.getMessage());
+        }
     }
 
     /** How often the supervised master had to be restarted. */
@@ -210,9 +293,33 @@ public class HaproxyClient {
         }
     }
 
-    /** Supervise mode: stops HAProxy (its workers with it). External mode: leaves it running. */
-    public synchronized void stop() {
+    /**
+     * Supervise mode: stops HAProxy (its workers with it) and cancels any restart a crash scheduled; no restart
+     * happens afterwards. External mode: leaves it running.
+     */
+    public void stop() {
         stopping = true;
+        synchronized (this) {
+            if (pendingRestart != null) {
+                pendingRestart.cancel(false);
+                pendingRestart = null;
+            }
+        }
+        if (!settings.supervise()) {
+            return;
+        }
+        try {
+            onSupervisor(() -> {
+                terminate();
+                return null;
+            });
+        } catch (IOException e) {
+            LOG.warnf("stopping HAProxy on the supervisor thread failed (%s); stopping it here", e.getMessage());
+            terminate();
+        }
+    }
+
+    private void terminate() {
         Process process = master;
         if (process == null) {
             return;
@@ -227,6 +334,71 @@ public class HaproxyClient {
             Thread.currentThread().interrupt();
         }
         master = null;
+    }
+
+    /** True once {@link #stop()} began and until the next explicit {@link #start()}. */
+    public boolean stopping() {
+        return stopping;
+    }
+
+    /**
+     * Sends one command to the current worker's runtime API ({@code @1 <command>} on the master CLI) and returns its
+     * answer, trimmed.
+     */
+    public String runtime(String command) throws IOException {
+        long start = System.nanoTime();
+        try {
+            return cli.send("@1 " + command, settings.commandTimeout()).strip();
+        } finally {
+            runtimeTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * Adds a server to a running backend ({@code add server}, HAProxy 2.5+) from its configuration line's arguments,
+     * enables its health check when it has one, and puts it in rotation.
+     *
+     * @throws IOException with HAProxy's answer when the runtime API refuses it (e.g. an option dynamic servers lack)
+     */
+    public void addServer(String backend, String name, String arguments, boolean checked) throws IOException {
+        String path = backend + "/" + name;
+        expect(runtime("add server " + path + " " + arguments), "New server registered", "add server " + path);
+        if (checked) {
+            expect(runtime("enable health " + path), "", "enable health " + path);
+        }
+        expect(runtime("enable server " + path), "", "enable server " + path);
+    }
+
+    /**
+     * Sets a server's administrative state: {@code drain} (no new requests, the ones in flight finish),
+     * {@code maint} or {@code ready}.
+     */
+    public void setServerState(String backend, String name, String state) throws IOException {
+        String path = backend + "/" + name;
+        expect(runtime("set server " + path + " state " + state), "", "set server " + path + " state " + state);
+    }
+
+    /**
+     * Removes a server in maintenance that has no connection left ({@code del server}).
+     *
+     * @return false when HAProxy still has connections on it (try later); true when it is gone
+     */
+    public boolean deleteServer(String backend, String name) throws IOException {
+        String answer = runtime("del server " + backend + "/" + name);
+        if (answer.contains("Server deleted") || answer.contains("No such server")) {
+            return true;
+        }
+        if (answer.contains("connection") || answer.contains("queue")) {
+            return false;
+        }
+        throw new IOException("del server " + backend + "/" + name + ": " + answer);
+    }
+
+    private static void expect(String answer, String wanted, String what) throws IOException {
+        boolean ok = wanted.isEmpty() ? answer.isEmpty() : answer.contains(wanted);
+        if (!ok) {
+            throw new IOException(what + ": " + (answer.isEmpty() ? "no answer" : answer));
+        }
     }
 
     /** The last lines HAProxy wrote to its log file (supervise mode). */

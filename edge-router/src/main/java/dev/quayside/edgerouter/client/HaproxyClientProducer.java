@@ -16,6 +16,7 @@ class HaproxyClientProducer {
         return new HaproxyClient(new HaproxyClient.Settings(haproxy.binary(),
                 haproxy.configFile().orElse(dir.resolve("haproxy.cfg")),
                 haproxy.masterSocket().orElse(dir.resolve("master.sock")), dir.resolve("haproxy.log"),
-                haproxy.mode() == EdgeRouterConfig.Mode.SUPERVISE, haproxy.commandTimeout()), registry);
+                haproxy.mode() == EdgeRouterConfig.Mode.SUPERVISE, haproxy.commandTimeout(),
+                haproxy.parentDeathSignal()), registry);
     }
 }

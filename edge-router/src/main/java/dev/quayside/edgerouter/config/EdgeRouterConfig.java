@@ -32,19 +32,35 @@ public interface EdgeRouterConfig {
     /** Quiet period, like consul-template's {@code wait}. */
     Wait waitPeriod();
 
+    /**
+     * Who owns a virtual host or a dedicated TCP port whatever the catalog says, as {@code host=service} or
+     * {@code port=service} entries (e.g. {@code shop.example.com=shop,5432=db}); other claimants are refused. Hosts and
+     * ports not listed belong to the service that claimed them first.
+     */
+    Optional<List<String>> routeOwners();
+
     Frontend frontend();
 
     Haproxy haproxy();
 
     Watch watch();
 
-    /** consul-template's {@code wait {min, max}}: render once the catalog has been quiet for {@code min}, at the latest {@code max} after the first change. */
+    /**
+     * consul-template's {@code wait {min, max}}: a change that needs a reload (a new route, a host, a port, a
+     * template edit) is rendered once the catalog has been quiet for {@code min}, at the latest {@code max} after the
+     * first change. A change of servers only (an instance passing, failing, draining, added or gone) is applied
+     * through HAProxy's runtime API after {@code runtime} instead, without a reload.
+     */
     interface Wait {
         @WithDefault("500ms")
         Duration min();
 
         @WithDefault("2s")
         Duration max();
+
+        /** Quiet period of changes applied without a reload: short, it only gathers a burst of catalog answers. */
+        @WithDefault("10ms")
+        Duration runtime();
     }
 
     /** The front end the default template binds. */
@@ -89,6 +105,27 @@ public interface EdgeRouterConfig {
         /** Time allowed for {@code haproxy -c}, for starting HAProxy and for a reload to show a new worker. */
         @WithDefault("10s")
         Duration commandTimeout();
+
+        /**
+         * The signal the supervised HAProxy master gets when edge-router ends, however it ends ({@code kill -9}
+         * included), through {@code setpriv --pdeathsig} (util-linux); {@code none} lets HAProxy outlive it.
+         */
+        @WithDefault("TERM")
+        String parentDeathSignal();
+
+        /**
+         * Change servers through HAProxy's runtime API without a reload when nothing else changed; {@code false}
+         * reloads for every change, as consul-template does.
+         */
+        @WithDefault("true")
+        boolean runtimeApi();
+
+        /**
+         * How often servers drained at run time are checked for remaining connections and deleted; one still busy
+         * after {@code hard-stop-after} stays in maintenance until the next reload.
+         */
+        @WithDefault("1s")
+        Duration sweepInterval();
     }
 
     /** Consul blocking queries. */

@@ -11,12 +11,14 @@ import java.util.List;
  * @param kind      HTTP virtual host(s) on the shared front end, or a dedicated TCP port
  * @param hosts     the virtual host names (HTTP)
  * @param port      the dedicated port (TCP), or null
+ * @param checkPath the path of HAProxy's HTTP health check (HTTP routes), or null for a check that the port accepts
+ *                  connections
  * @param servers   the passing instances: HAProxy servers
  * @param instances every instance with its health, passing or not
  */
 @TemplateData
-public record Route(String service, String backend, Kind kind, List<String> hosts, Integer port, List<Server> servers,
-        List<Instance> instances) {
+public record Route(String service, String backend, Kind kind, List<String> hosts, Integer port, String checkPath,
+        List<Server> servers, List<Instance> instances) {
 
     public Route {
         hosts = List.copyOf(hosts);
@@ -41,7 +43,7 @@ public record Route(String service, String backend, Kind kind, List<String> host
         }
     }
 
-    /** One catalog instance and whether it is served. */
+    /** One catalog instance and whether it is served ({@code address} is null when it is not an IP literal). */
     @TemplateData
     public record Instance(String id, String node, String address, int port, ServiceInstance.Health health,
             boolean served) {

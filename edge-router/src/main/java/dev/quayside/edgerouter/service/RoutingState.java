@@ -55,6 +55,7 @@ public record RoutingState(String instance, RouteTable live, String configHash, 
             }
         }
         String hash = ok ? configHash : attemptedHash;
-        return new RoutesUpdated(instance, routes, hash == null ? "none" : hash, outcome, ok ? null : message);
+        return new RoutesUpdated(instance, routes, hash == null ? "none" : hash, outcome, ok ? null : message,
+                table.problems());
     }
 }

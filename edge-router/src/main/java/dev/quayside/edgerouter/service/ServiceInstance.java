@@ -14,13 +14,20 @@ import java.util.Map;
  * @param tags    Consul tags
  * @param meta    Consul {@code Meta}
  * @param health  the worst of its checks (no checks: passing)
+ * @param createIndex Consul's {@code CreateIndex} of the registration (0 when unknown): who came first
  */
 public record ServiceInstance(String id, String service, String node, String address, int port, List<String> tags,
-        Map<String, String> meta, Health health) {
+        Map<String, String> meta, Health health, long createIndex) {
 
     public ServiceInstance {
         tags = tags == null ? List.of() : List.copyOf(tags);
         meta = meta == null ? Map.of() : Map.copyOf(meta);
+    }
+
+    /** An instance whose registration order is unknown. */
+    public ServiceInstance(String id, String service, String node, String address, int port, List<String> tags,
+            Map<String, String> meta, Health health) {
+        this(id, service, node, address, port, tags, meta, health, 0);
     }
 
     public boolean passing() {

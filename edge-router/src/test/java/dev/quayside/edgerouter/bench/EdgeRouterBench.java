@@ -33,7 +33,8 @@ import java.util.concurrent.ScheduledExecutorService;
 /**
  * edge-router's benchmark (not a test): (1) render + validate 500 services / 2,000 instances; (2) catalog change in
  * the Consul stand-in to the new route answering through HAProxy, against the quiet period. Loopback only, bounded.
- * Run with {@code edge-router/bench/run.sh [rounds]}.
+ * Run with {@code edge-router/bench/run.sh [rounds] [servers]} ({@code servers}: only the new-server measurement, with
+ * the runtime API and with a reload per change).
  */
 public final class EdgeRouterBench {
 
@@ -43,8 +44,13 @@ public final class EdgeRouterBench {
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         Path dir = Files.createTempDirectory("edge-router-bench-");
-        renderAndValidate(dir.resolve("render"), Math.min(rounds, 10));
-        changeToLive(dir.resolve("live"), rounds);
+        boolean serversOnly = args.length > 1 && args[1].equals("servers");
+        if (!serversOnly) {
+            renderAndValidate(dir.resolve("render"), Math.min(rounds, 10));
+            changeToLive(dir.resolve("live"), rounds);
+        }
+        serverToLive(dir.resolve("server-runtime"), rounds, true);
+        serverToLive(dir.resolve("server-reload"), rounds, false);
     }
 
     private static RouteReconciler.Settings settings(int httpPort) {
@@ -132,9 +138,102 @@ public final class EdgeRouterBench {
                     WAIT_MAX.toMillis(), p50, p50 - WAIT_MIN.toMillis(), Collections.max(latencies), latencies);
             catalog.stop();
         } finally {
+            renderThread.shutdown(); // a render under way ends before HAProxy stops
+            renderThread.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
             haproxy.stop();
-            renderThread.shutdownNow();
             vertx.closeAndAwait();
+        }
+    }
+
+    /**
+     * The route-live hop edge-router owns: a new instance of an existing route passes in Consul (a rolling upgrade's
+     * new task) → HAProxy answers from it, wired as the service is with production defaults: the runtime API after
+     * {@code wait-period.runtime} (10 ms), or with {@code runtimeApi} off, a reload after {@code wait-period.min}
+     * (500 ms), as before issue #22.
+     */
+    static void serverToLive(Path dir, int rounds, boolean runtimeApi) throws Exception {
+        int httpPort = FreePorts.next();
+        Vertx vertx = Vertx.vertx();
+        ScheduledExecutorService renderThread = Executors.newSingleThreadScheduledExecutor();
+        HaproxyClient haproxy = new HaproxyClient(TestHaproxy.settings(dir));
+        List<Backend> backends = new ArrayList<>();
+        try (ConsulStandIn consul = ConsulStandIn.start()) {
+            ConsulAgent agent = new ConsulAgent(consul.url());
+            ConsulCatalogClient catalog = new ConsulCatalogClient(vertx, URI.create(consul.url()), Optional.empty(),
+                    Duration.ofMinutes(5), Duration.ofMillis(100), Duration.ofSeconds(2), new SimpleMeterRegistry());
+            RouteReconciler.Settings base = settings(httpPort);
+            RouteReconciler reconciler = new RouteReconciler(new RouteReconciler.Settings(base.instance(),
+                    base.rules(), base.global(), base.frontend(), null, Duration.ofSeconds(5), runtimeApi),
+                    new ConfigRenderer(Catalogs.engine(), Optional.empty()), haproxy, s -> {
+                    }, new SimpleMeterRegistry());
+            QuietPeriod quiet = new QuietPeriod(Duration.ofMillis(500), Duration.ofSeconds(2), renderThread,
+                    () -> reconciler.reconcile(catalog.snapshot()));
+            QuietPeriod fast = new QuietPeriod(Duration.ofMillis(10), Duration.ofMillis(10), renderThread, () -> {
+                if (!reconciler.reconcileAtRuntime(catalog.snapshot())) {
+                    quiet.signal();
+                }
+            });
+            Backend first = Backend.start("web-0");
+            backends.add(first);
+            agent.register("web-0", "web", first.port(), "{\"haproxy_vhost\": \"web.bench.test\"}");
+            reconciler.bootstrap(CatalogSnapshot.EMPTY);
+            haproxy.start();
+            catalog.onChange(runtimeApi ? fast::signal : quiet::signal);
+            catalog.start();
+            long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!"web-0".equals(body(httpPort)) && System.nanoTime() < until) {
+                Thread.sleep(10);
+            }
+            List<Long> latencies = new ArrayList<>();
+            for (int round = 1; round <= rounds; round++) {
+                Backend next = Backend.start("web-" + round);
+                backends.add(next);
+                long start = System.nanoTime();
+                agent.register("web-" + round, "web", next.port(), "{\"haproxy_vhost\": \"web.bench.test\"}");
+                long deadline = start + Duration.ofSeconds(10).toNanos();
+                while (!next.name().equals(body(httpPort))) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException(next.name() + " not live after 10 s");
+                    }
+                    Thread.sleep(1);
+                }
+                latencies.add((System.nanoTime() - start) / 1_000_000);
+                agent.deregister("web-" + (round - 1));
+                Thread.sleep(700); // the previous instance leaves (a drain, or the reload's quiet period)
+            }
+            System.out.printf("new server of an existing route passing in Consul -> answering through HAProxy (%s), "
+                    + "%d rounds: p50 %d ms, max %d ms, all %s; reloads %d%n", runtimeApi
+                            ? "runtime API after 10 ms" : "reload after the 500 ms quiet period", rounds,
+                    p50(latencies), Collections.max(latencies), latencies, reloads(haproxy));
+            catalog.stop();
+        } finally {
+            renderThread.shutdown(); // a render under way ends before HAProxy stops
+            renderThread.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+            haproxy.stop();
+            backends.forEach(Backend::close);
+            vertx.closeAndAwait();
+        }
+    }
+
+    /** The master's reload count, once it answers (a reload may be under way). */
+    private static int reloads(HaproxyClient haproxy) throws InterruptedException {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try {
+                return haproxy.showProc().reloads();
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                Thread.sleep(100);
+            }
+        }
+        return -1;
+    }
+
+    /** The body of {@code GET /} for the bench route, or null when it does not answer 200. */
+    private static String body(int httpPort) {
+        try {
+            Http.Response response = Http.get(httpPort, "web.bench.test", "/");
+            return response.status() == 200 ? response.body() : null;
+        } catch (java.io.IOException e) {
+            return null;
         }
     }
 

@@ -20,18 +20,7 @@ class HaproxySupervisionTest {
     Path dir;
 
     private static String config(int port) {
-        return """
-                global
-                    hard-stop-after 5s
-                defaults
-                    mode http
-                    timeout connect 5s
-                    timeout client 5s
-                    timeout server 5s
-                frontend http_in
-                    bind 127.0.0.1:%d
-                    http-request return status 200 content-type text/plain string up
-                """.formatted(port);
+        return TestHaproxy.answering(port);
     }
 
     @Test

@@ -14,52 +14,13 @@ import dev.quayside.events.RoutesUpdated;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The render step against a real HAProxy (master-worker) and real loopback backends. */
-class RouteReconcilerHaproxyTest {
-
-    @TempDir
-    Path dir;
-
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-    private final List<RoutingState> announced = new ArrayList<>();
-    private HaproxyClient haproxy;
-    private int httpPort;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (haproxy != null) {
-            haproxy.stop();
-        }
-        for (AutoCloseable closeable : closeables) {
-            closeable.close();
-        }
-    }
-
-    private Backend backend(String name) throws Exception {
-        Backend backend = Backend.start(name);
-        closeables.add(backend);
-        return backend;
-    }
-
-    private RouteReconciler start(Optional<Path> template, CatalogSnapshot first) throws Exception {
-        httpPort = FreePorts.next();
-        haproxy = new HaproxyClient(TestHaproxy.settings(dir));
-        RouteReconciler reconciler = new RouteReconciler(
-                new RouteReconciler.Settings("edge-test", new RouteTable.Rules(Set.of("external"), httpPort),
-                        new RenderModel.Global("5s", 3), new RenderModel.Frontend("127.0.0.1", httpPort)),
-                new ConfigRenderer(Catalogs.engine(), template), haproxy, announced::add, new SimpleMeterRegistry());
-        reconciler.bootstrap(first);
-        haproxy.start();
-        return reconciler;
-    }
+class RouteReconcilerHaproxyTest extends RealHaproxyTest {
 
     @Test
     void routesAppearAndDisappearWithTheCatalog() throws Exception {
@@ -213,5 +174,33 @@ class RouteReconcilerHaproxyTest {
             assertThat(state.message()).contains("refused");
             assertThat(Http.get(httpPort, "web.test", "/").body()).isEqualTo("web-1");
         }
+    }
+
+    @Test
+    void aLaterClaimantNeverTakesAHostOrPortEvenWhenItSortsFirst() throws Exception {
+        Backend zeta = backend("zeta");
+        Backend alpha = backend("alpha");
+        int port = FreePorts.next();
+        RouteReconciler reconciler = start(Optional.empty(), CatalogSnapshot.EMPTY);
+        reconciler.reconcile(catalog().instance("zeta", "zeta-1", zeta.port(), "haproxy_vhost", "shop.test",
+                "haproxy_port", String.valueOf(port)).build());
+        assertThat(Http.get(httpPort, "shop.test", "/").body()).isEqualTo("zeta");
+
+        RoutingState state = reconciler.reconcile(catalog()
+                .instance("zeta", "zeta-1", zeta.port(), "haproxy_vhost", "shop.test", "haproxy_port",
+                        String.valueOf(port))
+                .instance("alpha", "alpha-1", alpha.port(), "haproxy_vhost", "shop.test", "haproxy_port",
+                        String.valueOf(port)).build());
+        assertThat(state.live().routes()).extracting(Route::service).containsOnly("zeta");
+        assertThat(state.live().problems()).containsExactlyInAnyOrder(
+                "alpha: ignored virtual host 'shop.test': already routed to zeta",
+                "alpha: ignored port " + port + ": already routed to zeta");
+        assertThat(Http.get(httpPort, "shop.test", "/").body()).as("the first claimant keeps it").isEqualTo("zeta");
+        assertThat(Http.get(port, "shop.test", "/").body()).isEqualTo("zeta");
+        assertThat(alpha.hits()).isZero();
+
+        // once the owner stops claiming it, the waiting claimant gets it
+        reconciler.reconcile(catalog().instance("alpha", "alpha-1", alpha.port(), "haproxy_vhost", "shop.test").build());
+        assertThat(Http.get(httpPort, "shop.test", "/").body()).isEqualTo("alpha");
     }
 }

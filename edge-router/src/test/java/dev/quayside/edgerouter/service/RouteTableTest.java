@@ -73,7 +73,7 @@ class RouteTableTest {
                 .build(), RULES);
         assertThat(table.routes()).extracting(Route::service).containsExactly("first", "first");
         assertThat(table.problems()).containsExactlyInAnyOrder(
-                "inject: ignored virtual host 'x.test }\n    server evil 1.2.3.4:80': not a host name (letters, digits, '-' and '.')",
+                "inject: ignored virtual host 'x.test }\\n    server evil 1.2.3.4:80': not a host name (letters, digits, '-' and '.')",
                 "badport: ignored port 'http': not a number",
                 "bigport: ignored port 70000: outside 1-65535",
                 "frontport: ignored port 8000: it is the shared HTTP front end's port",
@@ -99,5 +99,68 @@ class RouteTableTest {
                 org.assertj.core.groups.Tuple.tuple("web_2", "127.0.0.1:81"));
         assertThat(RouteTable.of(catalog, RULES).problems())
                 .containsExactly("web: instance web-3 has no usable address:port (bad address:82)");
+    }
+
+    @Test
+    void nonPrintableCatalogValuesAreLeftOutAndReportedEscaped() {
+        CatalogSnapshot catalog = new CatalogSnapshot(Map.of(
+                "evil\n    server x 10.0.0.9:80", List.of(new ServiceInstance("e-1", "evil", "n1", "10.0.0.1", 80,
+                        List.of(), Map.of("haproxy_vhost", "evil.test"), Health.PASSING)),
+                "web", List.of(
+                        new ServiceInstance("web-1", "web", "n1", "10.0.0.2", 81, List.of(),
+                                Map.of("haproxy_vhost", "web.test"), Health.PASSING),
+                        new ServiceInstance("web-2\r\nbackend x", "web", "n1", "10.0.0.3", 82, List.of(),
+                                Map.of("haproxy_vhost", "web.test"), Health.PASSING),
+                        new ServiceInstance("web-3", "web", "n1\u0000", "10.0.0.4", 83, List.of(),
+                                Map.of("haproxy_vhost", "web.test"), Health.PASSING),
+                        new ServiceInstance("web-4", "web", "n1", "shop.example.com", 84, List.of(),
+                                Map.of("haproxy_vhost", "web.test"), Health.PASSING),
+                        new ServiceInstance("web-5", "web", "n1", "10.0.0.5 backup", 85, List.of(),
+                                Map.of("haproxy_vhost", "web.test\n    server y 10.0.0.9:80"), Health.PASSING))));
+        RouteTable table = RouteTable.of(catalog, RULES);
+        assertThat(table.routes()).extracting(Route::service).containsExactly("web");
+        Route web = table.routes().get(0);
+        assertThat(web.servers()).extracting(Route.Server::name).containsExactly("web-1");
+        assertThat(web.instances()).extracting(Route.Instance::id).as("unprintable instances are not even shown")
+                .containsExactly("web-1", "web-4", "web-5");
+        assertThat(table.problems()).allSatisfy(p -> assertThat(p).doesNotContain("\n", "\r", "\u0000"));
+        assertThat(table.problems()).containsExactlyInAnyOrder(
+                "service 'evil\\n    server x 10.0.0.9:80' left out: its name has characters that are not printable",
+                "web: instance 'web-2\\r\\nbackend x' left out: its id has characters that are not printable",
+                "web: instance 'web-3' left out: its node 'n1\\u0000' has characters that are not printable",
+                "web: instance web-4 has no usable address:port (shop.example.com:84)",
+                "web: instance web-5 has no usable address:port (10.0.0.5 backup:85)",
+                "web: ignored virtual host 'web.test\\n    server y 10.0.0.9:80': not a host name (letters, digits, '-' and '.')");
+    }
+
+    @Test
+    void withoutMemoryTheServiceConsulRegisteredFirstOwnsAHostNotTheOneThatSortsFirst() {
+        CatalogSnapshot catalog = new CatalogSnapshot(Map.of(
+                "alpha", List.of(new ServiceInstance("a-1", "alpha", "n1", "10.0.0.1", 80, List.of(),
+                        Map.of("haproxy_vhost", "shop.test"), Health.PASSING, 20)),
+                "zeta", List.of(new ServiceInstance("z-1", "zeta", "n1", "10.0.0.2", 80, List.of(),
+                        Map.of("haproxy_vhost", "shop.test"), Health.PASSING, 10))));
+        RouteTable table = RouteTable.of(catalog, RULES);
+        assertThat(table.routes()).extracting(Route::service).containsExactly("zeta");
+        assertThat(table.problems()).containsExactly("alpha: ignored virtual host 'shop.test': already routed to zeta");
+        assertThat(table.owners().hosts()).containsExactly(Map.entry("shop.test", "zeta"));
+
+        RouteTable reserved = RouteTable.of(catalog, new RouteTable.Rules(Set.of("external"), 8000,
+                RouteOwners.parse(List.of("shop.test=alpha"))));
+        assertThat(reserved.routes()).extracting(Route::service).containsExactly("alpha");
+        assertThat(reserved.problems()).containsExactly(
+                "zeta: ignored virtual host 'shop.test': reserved for alpha by quayside.edge-router.route-owners");
+    }
+
+    @Test
+    void badRouteOwnersAreAClearError() {
+        assertThat(RouteOwners.parse(List.of("Shop.Test = shop", "5432=db")))
+                .isEqualTo(new RouteOwners(Map.of("shop.test", "shop"), Map.of(5432, "db")));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RouteOwners.parse(List.of("shop")))
+                .hasMessage("quayside.edge-router.route-owners: 'shop' is not host=service or port=service");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RouteOwners.parse(List.of("70000=db")))
+                .hasMessage("quayside.edge-router.route-owners: '70000=db': port outside 1-65535");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RouteOwners.parse(List.of("bad_host=x")))
+                .hasMessage("quayside.edge-router.route-owners: 'bad_host=x': 'bad_host' is not a host name");
     }
 }

@@ -8,22 +8,15 @@ import dev.quayside.edgerouter.client.ProcessList;
 import dev.quayside.edgerouter.support.Backend;
 import dev.quayside.edgerouter.support.Catalogs;
 import dev.quayside.edgerouter.support.FreePorts;
-import dev.quayside.edgerouter.support.Http;
+import dev.quayside.edgerouter.support.LoadClients;
 import dev.quayside.edgerouter.support.TestHaproxy;
 import dev.quayside.events.RoutesUpdated;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +29,11 @@ class ZeroDowntimeReloadTest {
 
     private static final int RELOADS = 50;
     private static final int CLIENTS = 4;
-    private static final int MAX_REQUESTS = 20_000;
+    /**
+     * A bound, not a target: on the shared machine (load 20-45) 50 reloads take 30-40 s and the load sends 22,000-24,000
+     * requests meanwhile, with the code before and after issue #22 alike; 20,000 ran out before the last reload.
+     */
+    private static final int MAX_REQUESTS = 60_000;
     private static final Duration MAX_RUN = Duration.ofSeconds(60);
 
     /** Each client's pause between requests: keeps the run at a few thousand requests. */
@@ -49,7 +46,7 @@ class ZeroDowntimeReloadTest {
     void fiftyReloadsUnderLoadFailNoRequest() throws Exception {
         int httpPort = FreePorts.next();
         HaproxyClient haproxy = new HaproxyClient(TestHaproxy.settings(dir));
-        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+        LoadClients clients = null;
         try (Backend a = Backend.start("a"); Backend b = Backend.start("b"); Backend c = Backend.start("c")) {
             RouteReconciler reconciler = new RouteReconciler(
                     new RouteReconciler.Settings("edge-test", new RouteTable.Rules(Set.of("external"), httpPort),
@@ -60,34 +57,16 @@ class ZeroDowntimeReloadTest {
                     .instance("web", "web-b", b.port(), "haproxy_vhost", "web.test").build();
             CatalogSnapshot three = catalog().instance("web", "web-a", a.port(), "haproxy_vhost", "web.test")
                     .instance("web", "web-b", b.port(), "haproxy_vhost", "web.test")
-                    .instance("web", "web-c", c.port(), "haproxy_vhost", "web.test").build();
+                    // a second host: the configuration's shape changes, so each step is a reload (a change of servers
+                    // alone is applied through the runtime API without one: ZeroDowntimeRuntimeTest)
+                    .instance("web", "web-c", c.port(), "haproxy_vhost", "web.test,c.web.test").build();
             reconciler.bootstrap(two);
             haproxy.start();
 
-            AtomicBoolean stop = new AtomicBoolean();
-            AtomicInteger ok = new AtomicInteger();
-            AtomicInteger sent = new AtomicInteger();
-            Queue<String> failures = new ConcurrentLinkedQueue<>();
-            long deadline = System.nanoTime() + MAX_RUN.toNanos();
-            for (int i = 0; i < CLIENTS; i++) {
-                clients.submit(() -> {
-                    while (!stop.get() && sent.incrementAndGet() <= MAX_REQUESTS && System.nanoTime() < deadline) {
-                        try {
-                            Http.Response response = Http.get(httpPort, "web.test", "/");
-                            if (response.status() == 200) {
-                                ok.incrementAndGet();
-                            } else {
-                                failures.add("HTTP " + response.status() + " " + response.body());
-                            }
-                        } catch (Exception e) {
-                            failures.add(e.toString());
-                        }
-                        pause(PACE_MILLIS);
-                    }
-                });
-            }
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> ok.get() >= 100);
-            int okBefore = ok.get();
+            LoadClients load = LoadClients.start(CLIENTS, httpPort, "web.test", PACE_MILLIS, MAX_REQUESTS, MAX_RUN);
+            clients = load;
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> load.ok() >= 100);
+            int okBefore = load.ok();
             long reloadStart = System.nanoTime();
             int maxGenerations = 0;
             for (int i = 0; i < RELOADS; i++) {
@@ -96,18 +75,17 @@ class ZeroDowntimeReloadTest {
                         .isEqualTo(RoutesUpdated.Outcome.RELOADED);
                 maxGenerations = Math.max(maxGenerations, haproxy.showProc().generations());
             }
-            int okDuringReloads = ok.get() - okBefore;
+            int okDuringReloads = load.ok() - okBefore;
             long reloadMillis = (System.nanoTime() - reloadStart) / 1_000_000;
-            assertThat(sent.get()).as("the load generator was still running after the last reload")
+            assertThat(load.sent()).as("the load generator was still running after the last reload")
                     .isLessThan(MAX_REQUESTS);
-            stop.set(true);
-            clients.shutdown();
-            assertThat(clients.awaitTermination(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(load.stop()).isTrue();
+            Queue<String> failures = load.failures();
 
             ProcessList procs = haproxy.showProc();
             System.out.printf("zero-downtime: %d reloads in %d ms, %d requests ok (%d during the reloads), %d failed, "
                     + "at most %d worker generations during the run, %d after; hits a=%d b=%d c=%d%n", RELOADS, reloadMillis,
-                    ok.get(), okDuringReloads, failures.size(), maxGenerations, procs.generations(), a.hits(),
+                    load.ok(), okDuringReloads, failures.size(), maxGenerations, procs.generations(), a.hits(),
                     b.hits(), c.hits());
             assertThat(failures).as("failed requests").isEmpty();
             assertThat(procs.reloads()).isEqualTo(RELOADS);
@@ -117,16 +95,10 @@ class ZeroDowntimeReloadTest {
                     .until(() -> haproxy.showProc().generations() <= 2);
             assertThat(haproxy.showProc().generations()).isLessThanOrEqualTo(2);
         } finally {
-            clients.shutdownNow();
+            if (clients != null) {
+                clients.close();
+            }
             haproxy.stop();
-        }
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -9,8 +9,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A loopback HTTP server answering every request with its name: a backend instance in tests. */
+/**
+ * A loopback HTTP server answering every request with its name (after {@value #SLOW_MILLIS} ms for paths under
+ * {@code /slow}): a backend instance in tests.
+ */
 public final class Backend implements AutoCloseable {
+
+    /** How long a request to {@code /slow...} takes: one that is in flight while its server is drained. */
+    public static final long SLOW_MILLIS = 1500;
 
     private final String name;
     private final HttpServer server;
@@ -24,6 +30,13 @@ public final class Backend implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/", exchange -> {
             hits.incrementAndGet();
+            if (exchange.getRequestURI().getPath().startsWith("/slow")) {
+                try {
+                    Thread.sleep(SLOW_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             byte[] body = name.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "text/plain");
             exchange.sendResponseHeaders(200, body.length);

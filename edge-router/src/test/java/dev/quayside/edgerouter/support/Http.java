@@ -21,11 +21,19 @@ public final class Http {
     }
 
     public static Response get(int port, String host, String path) throws IOException {
+        return request(port, "GET", host, path);
+    }
+
+    /** One request with {@code method} (a POST carries a short body). */
+    public static Response request(int port, String method, String host, String path) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
             socket.setSoTimeout(5000);
             OutputStream out = socket.getOutputStream();
-            out.write(("GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String body = "POST".equals(method) ? "x=1" : "";
+            out.write((method + " " + path + " HTTP/1.0\r\nHost: " + host + "\r\n"
+                    + (body.isEmpty() ? "" : "Content-Length: " + body.length() + "\r\n") + "\r\n" + body)
+                    .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = socket.getInputStream();
             String text = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);

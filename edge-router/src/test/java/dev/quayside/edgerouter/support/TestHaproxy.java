@@ -12,6 +12,22 @@ public final class TestHaproxy {
     private TestHaproxy() {
     }
 
+    /** A configuration whose front end on {@code port} answers {@code up} to every request. */
+    public static String answering(int port) {
+        return """
+                global
+                    hard-stop-after 5s
+                defaults
+                    mode http
+                    timeout connect 5s
+                    timeout client 5s
+                    timeout server 5s
+                frontend http_in
+                    bind 127.0.0.1:%d
+                    http-request return status 200 content-type text/plain string up
+                """.formatted(port);
+    }
+
     public static HaproxyClient.Settings settings(Path dir) throws IOException {
         Files.createDirectories(dir);
         return new HaproxyClient.Settings(Path.of("/usr/sbin/haproxy"), dir.resolve("haproxy.cfg"),

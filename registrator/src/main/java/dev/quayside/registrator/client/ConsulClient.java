@@ -121,6 +121,20 @@ public class ConsulClient {
         await(consul.deregisterService(serviceId), "deregister " + serviceId, "deregister", "client");
     }
 
+    /**
+     * Puts one service into maintenance ({@code PUT /v1/agent/service/maintenance/{id}?enable=true&reason=}: a
+     * critical {@code _service_maintenance:<id>} check, so every router stops sending to it) or takes it out again.
+     */
+    public void maintenance(String serviceId, boolean enable, String reason) {
+        io.vertx.ext.consul.MaintenanceOptions options = new io.vertx.ext.consul.MaintenanceOptions().setId(serviceId)
+                .setEnable(enable);
+        if (enable && reason != null) {
+            options.setReason(reason);
+        }
+        await(consul.maintenanceService(options), (enable ? "maintenance on " : "maintenance off ") + serviceId,
+                "maintenance", "client");
+    }
+
     /** The agent's services: id to its registration as Consul reports it. */
     public List<AgentService> services() {
         List<io.vertx.ext.consul.Service> services = await(consul.localServices(), "list services", "list",

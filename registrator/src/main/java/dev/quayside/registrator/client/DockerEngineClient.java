@@ -42,8 +42,12 @@ import org.jboss.logging.Logger;
 public class DockerEngineClient {
 
     private static final Logger LOG = Logger.getLogger(DockerEngineClient.class);
-    /** The container events registrator acts on. */
-    public static final String[] ACTIONS = {"start", "die", "stop", "destroy"};
+    /**
+     * The container events registrator acts on. {@code kill} comes when the engine delivers a signal (for
+     * {@code docker stop}: the stop signal, before the container dies); the engine matches {@code health_status}
+     * against {@code health_status: healthy|unhealthy}.
+     */
+    public static final String[] ACTIONS = {"start", "kill", "health_status", "die", "stop", "destroy"};
 
     private final DockerClient requests;
     private final DockerClient streams;
@@ -260,8 +264,9 @@ public class DockerEngineClient {
         boolean running = state != null && Boolean.TRUE.equals(state.getRunning());
         Integer exit = state == null || state.getExitCodeLong() == null ? null : state.getExitCodeLong().intValue();
         String networkMode = c.getHostConfig() == null ? null : c.getHostConfig().getNetworkMode();
+        String health = state == null || state.getHealth() == null ? null : state.getHealth().getStatus();
         return new ContainerFacts(c.getId(), name, config.getImage(), env, labels, exposed, published, networkMode,
-                containerIp, networkIps, running, exit);
+                containerIp, networkIps, running, exit, health);
     }
 
     private static String emptyToNull(String text) {

@@ -56,6 +56,22 @@ public interface RegistratorConfig {
     Duration reconnectMax();
 
     /**
+     * Drain before kill: when the engine delivers one of {@code stop-signals} to a container (its {@code kill} event,
+     * which {@code docker stop} causes before the container dies) its services go into Consul maintenance at once, so
+     * routers stop sending to it while it finishes its requests; they are deregistered when it dies. Docker health
+     * checks turning {@code unhealthy} do the same until {@code healthy}.
+     */
+    @WithDefault("true")
+    boolean drainOnStop();
+
+    /**
+     * The signals that stop a container, by name ({@code TERM}, {@code SIGQUIT}) or number; add your images' own
+     * {@code STOPSIGNAL} (e.g. {@code WINCH} for Apache httpd). Other signals (a reload's {@code HUP}) change nothing.
+     */
+    @WithDefault("TERM,INT,QUIT,KILL")
+    List<String> stopSignals();
+
+    /**
      * Only handle containers carrying this label ({@code key} or {@code key=value}); default: every container. A
      * Quayside extension for hosts shared by several registrators (tests, tenants).
      */

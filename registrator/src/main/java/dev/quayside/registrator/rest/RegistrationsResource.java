@@ -30,8 +30,9 @@ class RegistrationsResource {
         this.settings = settings;
     }
 
+    /** One registration; {@code maintenance} says why it is held out of rotation (draining, unhealthy), or null. */
     record Service(String id, String name, String address, int port, List<String> tags, Map<String, String> meta,
-            String containerId, String containerName, String image) {
+            String containerId, String containerName, String image, String maintenance) {
     }
 
     record State(String hostname, boolean streamConnected, Instant connectedSince, String lastStreamError,
@@ -43,7 +44,8 @@ class RegistrationsResource {
         List<Service> services = registrar.registrations().values().stream()
                 .sorted(Comparator.comparing(ServiceRegistration::id))
                 .map(s -> new Service(s.id(), s.name(), s.address(), s.port(), s.tags(), s.meta(),
-                        s.container().id(), s.container().name(), s.container().image()))
+                        s.container().id(), s.container().name(), s.container().image(),
+                        registrar.maintenanceReason(s.container().id())))
                 .toList();
         return new State(settings.hostname(), stream.connected(), stream.connectedSince(), stream.lastError(),
                 registrar.lastSync(), services);

@@ -21,10 +21,23 @@ import java.util.Objects;
  * @param networkIps    address of the container on each network it joined
  * @param running       {@code State.Running}
  * @param exitCode      {@code State.ExitCode}
+ * @param health        {@code State.Health.Status} ({@code starting}, {@code healthy}, {@code unhealthy}), null
+ *                      without a Docker health check
  */
 public record ContainerFacts(String id, String name, String image, List<String> env, Map<String, String> labels,
         List<String> exposedPorts, Map<String, List<HostBinding>> publishedPorts, String networkMode,
-        String containerIp, Map<String, String> networkIps, boolean running, Integer exitCode) {
+        String containerIp, Map<String, String> networkIps, boolean running, Integer exitCode, String health) {
+
+    /** Docker's health status of a container whose health check fails. */
+    public static final String UNHEALTHY = "unhealthy";
+
+    /** A container without a Docker health check. */
+    public ContainerFacts(String id, String name, String image, List<String> env, Map<String, String> labels,
+            List<String> exposedPorts, Map<String, List<HostBinding>> publishedPorts, String networkMode,
+            String containerIp, Map<String, String> networkIps, boolean running, Integer exitCode) {
+        this(id, name, image, env, labels, exposedPorts, publishedPorts, networkMode, containerIp, networkIps, running,
+                exitCode, null);
+    }
 
     public ContainerFacts {
         Objects.requireNonNull(id, "id");
@@ -52,6 +65,11 @@ public record ContainerFacts(String id, String name, String image, List<String> 
             }
         }
         return found;
+    }
+
+    /** True when Docker's health check reports the container unhealthy. */
+    public boolean unhealthy() {
+        return UNHEALTHY.equals(health);
     }
 
     /** The first 12 characters of the id, as Docker prints it. */

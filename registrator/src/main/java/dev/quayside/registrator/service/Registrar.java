@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +31,12 @@ import org.jboss.logging.Logger;
  * Keeps this host's part of the Consul catalog equal to its running containers. Every change runs on one thread, in
  * the order the engine reported it: {@link #handle} for one event, {@link #sync} for a full pass (list, register,
  * deregister what is gone, clean up this host's dangling ids).
+ * <p>
+ * Drain before kill runs on a thread of its own so that a long sync never delays it: a container's stop signal
+ * ({@code kill} event) or a Docker health check turning {@code unhealthy} puts a <em>hold</em> on the container, and
+ * its services go into Consul maintenance at once; a hold is re-applied after every (re-)registration and lifted when
+ * the container is healthy again or starts anew. Holds and registrations are each published before the other thread
+ * is consulted, so whichever comes second applies the maintenance.
  */
 @ApplicationScoped
 public class Registrar {
@@ -44,11 +51,17 @@ public class Registrar {
     private final ConsulClient consul;
     private final ContainerEventsEmitter events;
     private final RegistratorSettings settings;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-        Thread thread = new Thread(r, "registrator-reconciler");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(daemon("registrator-reconciler"));
+    private final ExecutorService drainer = Executors.newSingleThreadExecutor(daemon("registrator-drain"));
+
+    /** Why a container's services are held in maintenance, since when (the engine's event time; 0: unknown). */
+    record Hold(boolean stopping, String reason, long atNano) {
+    }
+
+    /** Containers whose services must be in maintenance, by container id (both threads). */
+    private final Map<String, Hold> holds = new ConcurrentHashMap<>();
+    /** Service ids put into maintenance and not taken out since (both threads). */
+    private final Set<String> maintained = ConcurrentHashMap.newKeySet();
 
     /** What is registered, by container id (only touched on the worker thread). */
     private final Map<String, List<ServiceRegistration>> registered = new LinkedHashMap<>();
@@ -61,6 +74,7 @@ public class Registrar {
     private final Counter deregistrations;
     private final Counter failures;
     private final Timer startLatency;
+    private final Timer drainLatency;
     private final Timer syncTimer;
 
     Registrar(DockerEngineClient docker, ConsulClient consul, ContainerEventsEmitter events,
@@ -75,13 +89,38 @@ public class Registrar {
         this.startLatency = Timer.builder("quayside.registrator.start.latency")
                 .description("Docker start event to the service registered in Consul")
                 .publishPercentiles(0.5, 0.95).register(meters);
+        this.drainLatency = Timer.builder("quayside.registrator.drain.latency")
+                .description("Docker stop signal (kill event) to the container's services in Consul maintenance")
+                .publishPercentiles(0.5, 0.95).register(meters);
         this.syncTimer = Timer.builder("quayside.registrator.sync").register(meters);
         meters.gauge("quayside.registrator.services", this, r -> r.snapshot.size());
     }
 
-    /** Queues one Docker event. */
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread thread = new Thread(r, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** Queues one Docker event: signals and health changes on the drain thread, the rest in order on the worker. */
     public CompletableFuture<Void> submit(ContainerEvent event) {
+        if (isDrainEvent(event)) {
+            return CompletableFuture.runAsync(() -> {
+                try {
+                    drainEvent(event);
+                } catch (RuntimeException e) {
+                    failures.increment();
+                    LOG.errorf("%s failed; the next sync repairs it: %s", event, e.toString());
+                }
+            }, drainer);
+        }
         return CompletableFuture.runAsync(() -> guarded(() -> handle(event), "event " + event), worker);
+    }
+
+    private static boolean isDrainEvent(ContainerEvent event) {
+        return "kill".equals(event.action()) || event.action() != null && event.action().startsWith("health_status");
     }
 
     /** Queues a full sync; the future fails when the sync did (Docker or Consul unreachable). */
@@ -102,6 +141,12 @@ public class Registrar {
     /** The registrations made, by service id. */
     public Map<String, ServiceRegistration> registrations() {
         return snapshot;
+    }
+
+    /** Why a container's services are held in maintenance (a stop signal, an unhealthy Docker health check), or null. */
+    public String maintenanceReason(String containerId) {
+        Hold hold = holds.get(containerId);
+        return hold == null ? null : hold.reason();
     }
 
     /** When the last full sync ended, or null. */
@@ -127,9 +172,11 @@ public class Registrar {
                 break;
             case "die":
             case "stop":
+                holds.remove(event.containerId());
                 died(event.containerId());
                 break;
             case "destroy":
+                holds.remove(event.containerId());
                 remove(event.containerId(), null, "destroyed");
                 break;
             default:
@@ -142,6 +189,13 @@ public class Registrar {
         if (facts.isEmpty() || !facts.get().running()) {
             LOG.debugf("%s started but is gone or stopped already", containerId);
             return;
+        }
+        Hold hold = holds.get(containerId);
+        if (hold != null && (hold.stopping() ? hold.atNano() < eventNano : !facts.get().unhealthy())) {
+            holds.remove(containerId, hold); // a stop signal from before this start, or healthy again
+        }
+        if (facts.get().unhealthy()) {
+            holds.putIfAbsent(containerId, unhealthyHold(facts.get().name()));
         }
         register(facts.get(), true);
         if (eventNano > 0 && registered.containsKey(containerId)) {
@@ -168,8 +222,110 @@ public class Registrar {
             }
         }
         record(container, services, failed);
+        publishSnapshot();
+        settleMaintenance(container.id());
         if (services.isEmpty() && fromEvent) {
             LOG.debugf("ignored: %s offers no service", container.shortId());
+        }
+    }
+
+    /**
+     * A stop signal or a health change (drain thread). A stop signal puts a stopping hold on the container; unhealthy
+     * puts an unhealthy one (a stopping hold stays); healthy lifts an unhealthy hold.
+     */
+    private void drainEvent(ContainerEvent event) {
+        String id = event.containerId();
+        String name = event.attributes().getOrDefault("name", id);
+        if ("kill".equals(event.action())) {
+            String signal = event.attributes().get("signal");
+            if (!settings.config().drainOnStop() || !settings.stopSignals().stops(signal)) {
+                LOG.debugf("signal %s to %s: not a stop signal", signal, name);
+                return;
+            }
+            holds.put(id, new Hold(true, "Quayside registrator: container " + name + " got its stop signal ("
+                    + signal + "); draining before it stops", event.timeNano()));
+            int drained = applyHolds(id);
+            if (drained > 0) {
+                LOG.infof("draining: %s got signal %s, %d service(s) in maintenance", name, signal, drained);
+                recordSince(drainLatency, event.timeNano());
+            }
+            return;
+        }
+        String status = event.action().substring(event.action().indexOf(':') + 1).trim();
+        if (!settings.config().drainOnStop()) {
+            return;
+        }
+        if (ContainerFacts.UNHEALTHY.equals(status)) {
+            holds.putIfAbsent(id, unhealthyHold(name));
+            int held = applyHolds(id);
+            LOG.infof("unhealthy: %s, %d service(s) in maintenance", name, held);
+        } else if ("healthy".equals(status)) {
+            Hold hold = holds.get(id);
+            if (hold != null && !hold.stopping() && holds.remove(id, hold)) {
+                LOG.infof("healthy again: %s, back in rotation", name);
+                settleMaintenance(id);
+            }
+        }
+    }
+
+    private static Hold unhealthyHold(String containerName) {
+        return new Hold(false, "Quayside registrator: the Docker health check of container " + containerName
+                + " is unhealthy", 0);
+    }
+
+    /** Puts the registered services of a held container into maintenance, unless they are already; returns how many. */
+    private int applyHolds(String containerId) {
+        Hold hold = holds.get(containerId);
+        if (hold == null) {
+            return 0;
+        }
+        int applied = 0;
+        for (ServiceRegistration service : snapshot.values()) {
+            if (service.container().id().equals(containerId) && maintained.add(service.id())) {
+                try {
+                    consul.maintenance(service.id(), true, hold.reason());
+                    applied++;
+                } catch (RuntimeException e) {
+                    maintained.remove(service.id());
+                    failures.increment();
+                    LOG.warnf("maintenance of %s failed: %s", service.id(), e.getMessage());
+                }
+            }
+        }
+        return applied;
+    }
+
+    /**
+     * After (re-)registering a container's services (worker): a held container's services go (again) into
+     * maintenance, whatever the agent kept of it; the others leave a maintenance they were put in.
+     */
+    private void settleMaintenance(String containerId) {
+        List<ServiceRegistration> services = registered.getOrDefault(containerId, List.of());
+        if (holds.containsKey(containerId)) {
+            services.forEach(s -> maintained.remove(s.id()));
+            applyHolds(containerId);
+            return;
+        }
+        for (ServiceRegistration service : services) {
+            if (maintained.remove(service.id())) {
+                try {
+                    consul.maintenance(service.id(), false, null);
+                } catch (RuntimeException e) {
+                    maintained.add(service.id());
+                    failures.increment();
+                    LOG.warnf("ending the maintenance of %s failed: %s", service.id(), e.getMessage());
+                }
+            }
+        }
+    }
+
+    private static void recordSince(Timer timer, long eventNano) {
+        if (eventNano > 0) {
+            Instant now = Instant.now();
+            long latency = now.getEpochSecond() * 1_000_000_000L + now.getNano() - eventNano;
+            if (latency >= 0 && latency < TimeUnit.HOURS.toNanos(1)) {
+                timer.record(Duration.ofNanos(latency));
+            }
         }
     }
 
@@ -267,6 +423,7 @@ public class Registrar {
     private boolean deregister(ServiceRegistration service, Integer exitCode) {
         try {
             consul.deregister(service.id());
+            maintained.remove(service.id());
             deregistrations.increment();
             events.stopped(container(service), exitCode, settings.source(), Instant.now());
             return true;
@@ -289,10 +446,20 @@ public class Registrar {
         long inspected = System.nanoTime();
         facts.values().removeIf(f -> !f.running());
         Set<String> alive = new HashSet<>(facts.keySet());
+        holds.keySet().removeIf(id -> !alive.contains(id));
         Map<String, List<ServiceRegistration>> services = new LinkedHashMap<>();
         List<ServiceRegistration> all = new ArrayList<>();
         for (String id : running) {
             ContainerFacts container = facts.get(id);
+            Hold hold = holds.get(id);
+            if (container != null && container.unhealthy()) {
+                holds.putIfAbsent(id, unhealthyHold(container.name()));
+            } else if (container != null && hold != null && !hold.stopping()) {
+                holds.remove(id, hold);
+            }
+            if (container != null && hold != null && hold.stopping() && registered.containsKey(id)) {
+                continue; // draining: left as it is until it dies
+            }
             if (container != null) {
                 List<ServiceRegistration> offered = settings.rules().services(container);
                 services.put(id, offered);
@@ -302,6 +469,8 @@ public class Registrar {
         Map<String, Throwable> failed = consul.registerAll(all, CONCURRENCY);
         long registeredAt = System.nanoTime();
         services.forEach((id, offered) -> record(facts.get(id), offered, failed));
+        publishSnapshot();
+        services.keySet().forEach(this::settleMaintenance);
         for (String id : new ArrayList<>(registered.keySet())) {
             if (!alive.contains(id)) {
                 died(id);
@@ -376,5 +545,6 @@ public class Registrar {
     @PreDestroy
     void stop() {
         worker.shutdownNow();
+        drainer.shutdownNow();
     }
 }

@@ -33,6 +33,7 @@ public class RegistratorSettings {
 
     private final NamingRules rules;
     private final DeregisterMode deregister;
+    private final StopSignals stopSignals;
     private final RegistratorConfig config;
 
     RegistratorSettings(RegistratorConfig config) {
@@ -48,6 +49,7 @@ public class RegistratorSettings {
         this.rules = new NamingRules(new NamingRules.Options(hostname, config.address().orElse(null),
                 hostnameAddress, config.internal(), config.explicit(), tags));
         this.deregister = DeregisterMode.parse(config.deregister());
+        this.stopSignals = StopSignals.parse(config.stopSignals());
     }
 
     public NamingRules rules() {
@@ -60,6 +62,11 @@ public class RegistratorSettings {
 
     public DeregisterMode deregister() {
         return deregister;
+    }
+
+    /** The signals whose delivery starts a container's drain (when {@code drain-on-stop} is on). */
+    StopSignals stopSignals() {
+        return stopSignals;
     }
 
     public RegistratorConfig config() {

@@ -121,6 +121,16 @@ final class Harness {
         }
 
         @Override
+        public boolean drainOnStop() {
+            return true;
+        }
+
+        @Override
+        public List<String> stopSignals() {
+            return List.of("TERM", "INT", "QUIT", "KILL");
+        }
+
+        @Override
         public Optional<String> containerLabel() {
             return Optional.of(label);
         }

@@ -12,12 +12,42 @@ import java.util.concurrent.TimeUnit;
 /**
  * The sample application the pipeline deploys: a tiny HTTP service that builds offline, {@code FROM scratch} with
  * Debian's statically linked busybox serving {@code /health}, {@code /version} and {@code /} with {@code httpd}.
+ * <p>
+ * It stops like a well-behaved service under a grace period ({@code docker stop --time}, Marathon's
+ * {@code taskKillGracePeriodSeconds}): a busybox {@code sh} entrypoint ({@value #SCRIPT}) runs {@code httpd} and, on
+ * SIGTERM or SIGINT, fails its health check at once ({@code /health} answers 404), keeps serving everything else for
+ * {@value #DRAIN_ENV} seconds (default {@value #DEFAULT_DRAIN_SECONDS}) so that requests in flight and requests sent
+ * before the load balancers took it out still succeed, then stops {@code httpd} and exits 0.
  */
 public final class SampleApp {
 
     /** Port the sample app listens on inside its container. */
     public static final int PORT = 8080;
     public static final Path BUSYBOX = Path.of("/bin/busybox");
+    /** The entrypoint script, in the image's root. */
+    public static final String SCRIPT = "serve.sh";
+    /** Environment variable: seconds the app keeps serving after SIGTERM. */
+    public static final String DRAIN_ENV = "DRAIN_SECONDS";
+    public static final int DEFAULT_DRAIN_SECONDS = 2;
+
+    /** Runs httpd; on SIGTERM/SIGINT: health fails, serving goes on for the drain time, then a clean exit. */
+    static final String SERVE = String.join("\n",
+            "# The sample app's entrypoint (busybox sh). On SIGTERM or SIGINT it fails its health check at once, keeps",
+            "# serving for $" + DRAIN_ENV + " seconds while load balancers take it out, then stops httpd and exits 0.",
+            "bb=/bin/busybox",
+            "$bb httpd -f -p " + PORT + " -h /www &",
+            "httpd=$!",
+            "drain() {",
+            "  trap '' TERM INT",
+            "  $bb rm -f /www/health",
+            "  $bb sleep \"${" + DRAIN_ENV + ":-" + DEFAULT_DRAIN_SECONDS + "}\"",
+            "  kill -TERM \"$httpd\" 2>/dev/null",
+            "  wait \"$httpd\"",
+            "  exit 0",
+            "}",
+            "trap drain TERM INT",
+            "wait \"$httpd\"",
+            "");
 
     private SampleApp() {
     }
@@ -36,10 +66,12 @@ public final class SampleApp {
             Files.writeString(dir.resolve("Dockerfile"), String.join("\n",
                     "FROM scratch",
                     "COPY busybox /bin/busybox",
+                    "COPY " + SCRIPT + " /" + SCRIPT,
                     "COPY www /www",
                     "EXPOSE " + PORT,
-                    "ENTRYPOINT [\"/bin/busybox\", \"httpd\", \"-f\", \"-p\", \"" + PORT + "\", \"-h\", \"/www\"]",
+                    "ENTRYPOINT [\"/bin/busybox\", \"sh\", \"/" + SCRIPT + "\"]",
                     ""));
+            Files.writeString(dir.resolve(SCRIPT), SERVE);
             Files.writeString(dir.resolve(".dockerignore"), ".git\n");
             setVersion(dir, version);
             Files.writeString(dir.resolve("www/health"), "ok\n");
