@@ -191,11 +191,11 @@ public final class ThroughputBench {
                 + apps.size() + " app repositories");
         Instant begin = Instant.now();
         try (ThroughputStack stack = ThroughputStack.start(n, home, registry, apps, commitsPerApp);
-                ThroughputTracker tracker = new ThroughputTracker(stack.kafka.bootstrapServers())) {
+                ThroughputTracker tracker = new ThroughputTracker(stack.kafkaBootstrap())) {
             out.println("starting " + 4 * n + " service JVMs");
             Instant servicesStart = Instant.now();
             try {
-                stack.startServices(services, registry, apps, readyTimeout);
+                stack.startServices(services, apps, readyTimeout);
             } catch (RuntimeException e) {
                 out.println(stack.logTails(15));
                 throw new IllegalStateException(4 * n + " service JVMs did not all become ready within " + readyTimeout
