@@ -3,6 +3,7 @@ package dev.quayside.bench;
 import dev.quayside.devstack.docker.SampleApp;
 import dev.quayside.devstack.launcher.LocalStack;
 import dev.quayside.devstack.launcher.PipelineStack;
+import dev.quayside.devstack.launcher.RegistryImages;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -85,7 +86,7 @@ final class ThroughputStack implements AutoCloseable {
         config.append(file("README.md", "marathon/" + ENVIRONMENT + "/<app>.json, written back by config-syncer.\n"));
         for (String app : apps) {
             config.append(file("marathon/" + ENVIRONMENT + "/" + app + ".json", definition(app,
-                    registry + "/" + app + ":" + ThroughputRegistry.BASE_TAG)));
+                    registry + "/" + app + ":" + RegistryImages.BASE_TAG)));
             StringBuilder stream = new StringBuilder();
             stream.append(commitHeader("refs/heads/main", time, app + " 0"));
             stream.append(file("Dockerfile", "FROM scratch\nCOPY version /version\n"));

@@ -124,7 +124,7 @@ public final class FaultProxy implements AutoCloseable {
                 return;
             } catch (IOException e) {
                 last = e; // the port lingers a moment after close on some kernels
-                sleep(100);
+                Pause.millis(100);
             }
         }
         throw new UncheckedIOException("could not listen on " + address() + " again for the " + name + " proxy", last);
@@ -220,12 +220,4 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 }

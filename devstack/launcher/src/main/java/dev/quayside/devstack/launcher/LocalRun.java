@@ -203,11 +203,21 @@ public final class LocalRun implements AutoCloseable {
 
     /** The Marathon app of the sample: one instance, health-checked, announced to registrator and edge-router. */
     public static String sampleDefinition(String image) {
+        return appDefinition(ENVIRONMENT, APP_REPO, image, 1, "0.1", 32, "127.0.0.1,localhost," + APP_REPO + ".local");
+    }
+
+    /**
+     * A Marathon app running the sample app's image {@code instances} times: its port published, health-checked over
+     * HTTP, registered in Consul by registrator ({@code SERVICE_NAME}, an HTTP check) and routed by edge-router to the
+     * host names {@code vhosts}; a rolling upgrade keeps it at full capacity.
+     */
+    public static String appDefinition(String environment, String app, String image, int instances, String cpus,
+            int mem, String vhosts) {
         return "{\n"
-                + "  \"id\": \"/" + ENVIRONMENT + "/" + APP_REPO + "\",\n"
-                + "  \"instances\": 1,\n"
-                + "  \"cpus\": 0.1,\n"
-                + "  \"mem\": 32,\n"
+                + "  \"id\": \"/" + environment + "/" + app + "\",\n"
+                + "  \"instances\": " + instances + ",\n"
+                + "  \"cpus\": " + cpus + ",\n"
+                + "  \"mem\": " + mem + ",\n"
                 + "  \"container\": {\n"
                 + "    \"type\": \"DOCKER\",\n"
                 + "    \"docker\": {\n"
@@ -217,8 +227,8 @@ public final class LocalRun implements AutoCloseable {
                 + "    }\n"
                 + "  },\n"
                 + "  \"env\": {\n"
-                + "    \"SERVICE_NAME\": \"" + APP_REPO + "\",\n"
-                + "    \"SERVICE_HAPROXY_VHOST\": \"127.0.0.1,localhost," + APP_REPO + ".local\",\n"
+                + "    \"SERVICE_NAME\": \"" + app + "\",\n"
+                + "    \"SERVICE_HAPROXY_VHOST\": \"" + vhosts + "\",\n"
                 + "    \"SERVICE_CHECK_HTTP\": \"/health\",\n"
                 + "    \"SERVICE_CHECK_INTERVAL\": \"1s\"\n"
                 + "  },\n"
@@ -242,18 +252,22 @@ public final class LocalRun implements AutoCloseable {
 
     /** Installs git-watcher's shipped {@code post-receive} hook into both repositories. */
     public void installHooks() {
-        Path script = options.root().resolve("git-watcher/scripts/post-receive");
         String url = pipeline.instance("git-watcher").url() + "/webhooks/generic";
         for (Path bare : List.of(appRepository(), configRepository())) {
-            try {
-                Path hook = bare.resolve("hooks/post-receive");
-                Files.copy(script, hook, StandardCopyOption.REPLACE_EXISTING);
-                Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
-                SampleApp.git(bare, "config", "quayside.url", url);
-                SampleApp.git(bare, "config", "quayside.secret", secret);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            installHook(options.root(), bare, url, secret);
+        }
+    }
+
+    /** Installs git-watcher's shipped {@code post-receive} hook (from the checkout {@code root}) into {@code bare}. */
+    public static void installHook(Path root, Path bare, String webhookUrl, String secret) {
+        try {
+            Path hook = bare.resolve("hooks/post-receive");
+            Files.copy(root.resolve("git-watcher/scripts/post-receive"), hook, StandardCopyOption.REPLACE_EXISTING);
+            Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
+            SampleApp.git(bare, "config", "quayside.url", webhookUrl);
+            SampleApp.git(bare, "config", "quayside.secret", secret);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -50,6 +50,7 @@ public final class PipelineStack implements AutoCloseable {
         private ServiceProcess.ClassArchive classArchive = ServiceProcess.ClassArchive.USE;
         private Map<String, String> extraProperties = Map.of();
         private int frontendPort;
+        private int startAttempts = 1;
 
         /** A spec keeping logs, work directories and the parts' data in {@code home}; one instance of every service. */
         public Spec(Path home) {
@@ -105,6 +106,18 @@ public final class PipelineStack implements AutoCloseable {
         /** edge-router's HAProxy front end port (0: a free one). */
         public Spec frontendPort(int port) {
             this.frontendPort = port;
+            return this;
+        }
+
+        /**
+         * How many times an instance that exits while starting is started (again with the same command line) before
+         * the start fails: 1 by default; the chaos harness allows 2 on a machine too busy for every start to make it.
+         */
+        public Spec startAttempts(int attempts) {
+            if (attempts < 1) {
+                throw new IllegalArgumentException("start attempts must be at least 1, got " + attempts);
+            }
+            this.startAttempts = attempts;
             return this;
         }
 
@@ -209,8 +222,8 @@ public final class PipelineStack implements AutoCloseable {
             Map<String, Future<Duration>> ready = new LinkedHashMap<>();
             running.forEach((service, list) -> {
                 for (int i = 0; i < list.size(); i++) {
-                    ServiceProcess process = list.get(i);
-                    ready.put(id(service, i), waiters.submit(() -> process.awaitReady(readyTimeout)));
+                    int index = i;
+                    ready.put(id(service, i), waiters.submit(() -> awaitStarted(service, index, readyTimeout)));
                 }
             });
             for (Map.Entry<String, Future<Duration>> future : ready.entrySet()) {
@@ -223,6 +236,24 @@ public final class PipelineStack implements AutoCloseable {
             throw new IllegalStateException(e);
         } finally {
             waiters.shutdownNow();
+        }
+    }
+
+    private Duration awaitStarted(String service, int index, Duration readyTimeout) {
+        for (int attempt = 1; ; attempt++) {
+            ServiceProcess process = instance(service, index);
+            try {
+                return process.awaitReady(readyTimeout);
+            } catch (IllegalStateException e) {
+                if (process.isAlive() || attempt >= spec.startAttempts) {
+                    throw e;
+                }
+                System.out.println(id(service, index) + " exited while starting (attempt " + attempt + " of "
+                        + spec.startAttempts + "); starting it again: " + e.getMessage().lines().findFirst().orElse(""));
+                synchronized (running) {
+                    running.get(service).set(index, process.restart());
+                }
+            }
         }
     }
 
@@ -400,7 +431,11 @@ public final class PipelineStack implements AutoCloseable {
         }
     }
 
-    /** Stops every instance (gracefully, all at once), then the parts. */
+    /**
+     * Stops every instance (gracefully, all at once), then any HAProxy an edge-router of this stack left behind (one
+     * that was killed leaves its HAProxy running; a restarted one adopts it, but the last one may not stop it), then
+     * the parts.
+     */
     @Override
     public void close() {
         List<ServiceProcess> all = all();
@@ -418,6 +453,21 @@ public final class PipelineStack implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        stopLeftOverHaproxy();
         parts.close();
+    }
+
+    private void stopLeftOverHaproxy() {
+        String socket = spec.home.resolve("work").toString();
+        List<ProcessHandle> left = ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
+                .map(line -> line.contains("haproxy") && line.contains(" -S " + socket)).orElse(false)).toList();
+        left.forEach(ProcessHandle::destroy);
+        for (ProcessHandle process : left) {
+            try {
+                process.onExit().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                process.destroyForcibly();
+            }
+        }
     }
 }

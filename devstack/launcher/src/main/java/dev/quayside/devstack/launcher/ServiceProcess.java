@@ -211,7 +211,7 @@ public final class ServiceProcess implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
-            sleep(20);
+            Pause.millis(20);
         }
         throw new IllegalStateException(name + " was not ready within " + timeout + " (last answer: " + last + "); log "
                 + log + ":\n" + logTail(40));
@@ -272,12 +272,4 @@ public final class ServiceProcess implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 }
