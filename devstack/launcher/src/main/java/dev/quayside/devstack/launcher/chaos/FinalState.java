@@ -21,12 +21,14 @@ import java.util.Set;
  * @param chronos       the Chronos jobs: name → image
  * @param catalog       the Consul catalog: service name → its instances
  * @param haproxy       what HAProxy routes to: service name → its servers ({@code address:port}); null when not read
+ * @param haproxyMasters the pids of the HAProxy masters started on edge-router's configuration (one is right; an
+ *                      older one left running by a killed edge-router keeps serving the front end's port beside it)
  * @param notifications per notification channel, the event id of every message received, repeats included
  */
 public record FinalState(Map<String, App> apps, List<Pushed> pushed, List<EventEnvelope<?>> events,
         Map<String, RegistryRepository> registry, ConfigRepository config, KeyValues kv,
         Map<String, MarathonApp> marathon, Map<String, String> chronos, Map<String, List<CatalogEntry>> catalog,
-        Map<String, List<String>> haproxy, Map<String, List<String>> notifications) {
+        Map<String, List<String>> haproxy, List<Long> haproxyMasters, Map<String, List<String>> notifications) {
 
     /**
      * An app of the workload.

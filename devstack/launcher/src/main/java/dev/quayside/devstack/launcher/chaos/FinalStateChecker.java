@@ -481,6 +481,11 @@ public final class FinalStateChecker {
     }
 
     private void checkCatalogAndRoutes(FinalState state) {
+        if (state.haproxyMasters().size() > 1) {
+            finding(5, "stale-haproxy", "edge-router", state.haproxyMasters().size() + " HAProxy masters run on its"
+                    + " configuration (pids " + state.haproxyMasters() + "): the older ones keep serving the front end"
+                    + " with what they last loaded");
+        }
         Map<String, MarathonApp> byService = new TreeMap<>();
         state.marathon().values().stream().filter(a -> a.serviceName() != null)
                 .forEach(a -> byService.put(a.serviceName(), a));

@@ -76,7 +76,8 @@ public final class FinalStateReader {
         return new FinalState(apps, pushed, events, registry(sources.registryStorage(), apps),
                 config(sources, apps, ref), new FinalState.KeyValues(ref, kvFiles), marathon(sources.marathonUrl()),
                 chronos(sources.chronosUrl()), catalog(sources.consulUrl()),
-                sources.haproxyWorkDir() == null ? null : haproxy(sources.haproxyWorkDir()), notifications);
+                sources.haproxyWorkDir() == null ? null : haproxy(sources.haproxyWorkDir()),
+                sources.haproxyWorkDir() == null ? List.of() : haproxyMasters(sources.haproxyWorkDir()), notifications);
     }
 
     // ---- registry -------------------------------------------------------------------------------------------------
@@ -378,6 +379,20 @@ public final class FinalStateReader {
             }
         }
         return routes;
+    }
+
+    /**
+     * The HAProxy masters whose command line names {@code workDir}'s master socket: processes of that command line
+     * whose parent is not one of them (the workers are the masters' children).
+     */
+    static List<Long> haproxyMasters(Path workDir) {
+        String socket = workDir.resolve("master.sock").toString();
+        List<ProcessHandle> all = ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
+                .map(line -> line.contains("haproxy") && line.contains(socket)).orElse(false)).toList();
+        Set<Long> pids = new java.util.HashSet<>();
+        all.forEach(p -> pids.add(p.pid()));
+        return all.stream().filter(p -> p.parent().map(parent -> !pids.contains(parent.pid())).orElse(true))
+                .map(ProcessHandle::pid).sorted().toList();
     }
 
     /**

@@ -53,6 +53,7 @@ class FinalStateCheckerTest {
     final Map<String, List<CatalogEntry>> catalog = new LinkedHashMap<>();
     final Map<String, List<String>> haproxy = new LinkedHashMap<>();
     final Map<String, List<String>> notifications = new LinkedHashMap<>();
+    List<Long> haproxyMasters = List.of(4242L);
     int port = 32000;
 
     @BeforeEach
@@ -86,7 +87,8 @@ class FinalStateCheckerTest {
     FinalState state() {
         return new FinalState(apps, pushed, events, registry,
                 new FinalState.ConfigRepository(CONFIG_HEAD, tree, tree, history),
-                new FinalState.KeyValues(CONFIG_HEAD, kv), marathon, Map.of(), catalog, haproxy, notifications);
+                new FinalState.KeyValues(CONFIG_HEAD, kv), marathon, Map.of(), catalog, haproxy, haproxyMasters,
+                notifications);
     }
 
     @Test
@@ -245,6 +247,14 @@ class FinalStateCheckerTest {
 
         assertThat(kinds(FinalStateChecker.check(state()))).containsExactlyInAnyOrder("5 task-unhealthy /chaos/alpha",
                 "5 stale-registration beta", "5 route-differs beta");
+    }
+
+    @Test
+    void anHaproxyLeftBehindByAKilledEdgeRouterIsReported() {
+        haproxyMasters = List.of(4242L, 5353L);
+
+        assertThat(FinalStateChecker.check(state()).findings()).extracting(Finding::kind, Finding::subject)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("stale-haproxy", "edge-router"));
     }
 
     @Test
