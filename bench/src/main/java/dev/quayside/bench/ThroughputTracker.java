@@ -10,7 +10,6 @@ import dev.quayside.events.ImageBuilt;
 import dev.quayside.events.ServiceDeployed;
 import dev.quayside.events.ServiceUpgraded;
 import dev.quayside.events.TagUpdated;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

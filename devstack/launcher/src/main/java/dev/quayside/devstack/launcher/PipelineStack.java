@@ -140,9 +140,13 @@ public final class PipelineStack implements AutoCloseable {
             String pollInterval) {
     }
 
+    /** Longest Unix socket path HAProxy binds (108 bytes with its temporary suffix), with a margin. */
+    static final int MAX_SOCKET_PATH = 80;
+
     private final Spec spec;
     private final LocalStack parts;
     private final int frontendPort;
+    private Path haproxySocket;
     private final List<WatchedRepository> watched = new ArrayList<>();
     private final Map<String, String[]> configRepositories = new LinkedHashMap<>();
     private final Map<String, Map<String, String>> environments = new LinkedHashMap<>();
@@ -410,12 +414,37 @@ public final class PipelineStack implements AutoCloseable {
         router.put("quayside.edge-router.frontend.http-port", String.valueOf(frontendPort));
         router.put("quayside.edge-router.frontend.bind-address", "127.0.0.1");
         router.put("quayside.edge-router.haproxy.work-dir", work.resolve("edge-router").toString());
+        router.put("quayside.edge-router.haproxy.master-socket", haproxyMasterSocket().toString());
         router.put("quayside.edge-router.wait-period.min", "200ms");
         router.put("quayside.edge-router.wait-period.max", "1s");
         all.put("edge-router", router);
 
         all.put("notifier", common());
         return all;
+    }
+
+    /** HAProxy's edge-router configuration file (in its work directory). */
+    public Path haproxyConfig() {
+        return spec.home.resolve("work/edge-router/haproxy.cfg");
+    }
+
+    /**
+     * HAProxy's master CLI socket: in edge-router's work directory, unless that path is too long for a Unix socket
+     * (a deep temporary folder), then in a short folder of its own under {@code java.io.tmpdir}.
+     */
+    public synchronized Path haproxyMasterSocket() {
+        if (haproxySocket == null) {
+            Path socket = spec.home.resolve("work/edge-router/master.sock").toAbsolutePath();
+            if (socket.toString().length() > MAX_SOCKET_PATH) {
+                try {
+                    socket = java.nio.file.Files.createTempDirectory("qs-haproxy-").resolve("master.sock");
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            haproxySocket = socket;
+        }
+        return haproxySocket;
     }
 
     private Map<String, String> common() {
@@ -454,11 +483,24 @@ public final class PipelineStack implements AutoCloseable {
             }
         }
         stopLeftOverHaproxy();
+        if (haproxySocket != null && haproxySocket.getParent().getFileName().toString().startsWith("qs-haproxy-")) {
+            try (var files = java.nio.file.Files.list(haproxySocket.getParent())) {
+                for (Path file : files.toList()) {
+                    java.nio.file.Files.deleteIfExists(file);
+                }
+                java.nio.file.Files.deleteIfExists(haproxySocket.getParent());
+            } catch (java.io.IOException e) {
+                System.out.println("could not remove " + haproxySocket.getParent() + ": " + e);
+            }
+        }
         parts.close();
     }
 
     private void stopLeftOverHaproxy() {
-        String socket = spec.home.resolve("work").toString();
+        if (haproxySocket == null) {
+            return;
+        }
+        String socket = haproxySocket.toString();
         List<ProcessHandle> left = ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
                 .map(line -> line.contains("haproxy") && line.contains(" -S " + socket)).orElse(false)).toList();
         left.forEach(ProcessHandle::destroy);

@@ -155,6 +155,9 @@ public final class ChaosRun {
             });
             log(String.format("burst of %d commits pushed in %.1f s", workload.sent(),
                     Duration.between(burstStart, Instant.now()).toMillis() / 1000.0));
+            if (fault[0] == null) {
+                throw new IllegalStateException("the burst ended before its commit " + faultAt + ": no fault injected");
+            }
             Scenario.Injection injection = (Scenario.Injection) fault[0].get(Scenario.OUTAGE.toSeconds()
                     + options.readyTimeout().toSeconds() + 300, TimeUnit.SECONDS);
             log("fault: " + injection.what() + "; healed " + Duration.between(injection.injected(), injection.healed())
@@ -257,7 +260,7 @@ public final class ChaosRun {
         LocalStack parts = stack.parts();
         return new FinalStateReader.Sources(parts.registry().storage(), workload.configRepository(),
                 Workload.CONFIG_REPO, Workload.BRANCH, parts.consulUrl(), parts.marathonUrl(), parts.chronosUrl(),
-                stack.instances("edge-router").isEmpty() ? null : stack.home().resolve("work/edge-router"));
+                stack.instances("edge-router").isEmpty() ? null : stack.haproxyMasterSocket(), stack.haproxyConfig());
     }
 
     private Scenario.Context context(PipelineStack stack, Workload workload, Random random) {

@@ -7,7 +7,6 @@ import dev.quayside.devstack.launcher.chaos.FinalState.MarathonApp;
 import dev.quayside.devstack.launcher.chaos.FinalState.Pin;
 import dev.quayside.devstack.launcher.chaos.FinalState.Pushed;
 import dev.quayside.devstack.launcher.chaos.FinalState.RegistryRepository;
-import dev.quayside.devstack.launcher.chaos.FinalState.Task;
 import dev.quayside.events.BuildFinished;
 import dev.quayside.events.CommitPushed;
 import dev.quayside.events.ConfigSynced;
@@ -29,7 +28,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -607,10 +605,5 @@ public final class FinalStateChecker {
         sorted.sort(Comparator.comparingInt(Finding::property).thenComparing(Finding::kind)
                 .thenComparing(Finding::subject));
         return sorted;
-    }
-
-    /** Distinct values, in order. */
-    static <T> List<T> distinct(List<T> values) {
-        return new ArrayList<>(new LinkedHashSet<>(values));
     }
 }

@@ -60,10 +60,11 @@ public final class FinalStateReader {
      * @param consulUrl         Consul's HTTP API
      * @param marathonUrl       Marathon's API
      * @param chronosUrl        Chronos' API
-     * @param haproxyWorkDir    edge-router's HAProxy work directory ({@code master.sock}, {@code haproxy.cfg}), or null
+     * @param haproxySocket     HAProxy's master CLI socket, or null when no edge-router runs
+     * @param haproxyConfig     HAProxy's configuration file as edge-router writes it
      */
     public record Sources(Path registryStorage, Path configRepository, String configName, String branch,
-            String consulUrl, String marathonUrl, String chronosUrl, Path haproxyWorkDir) {
+            String consulUrl, String marathonUrl, String chronosUrl, Path haproxySocket, Path haproxyConfig) {
     }
 
     private FinalStateReader() {
@@ -76,8 +77,8 @@ public final class FinalStateReader {
         return new FinalState(apps, pushed, events, registry(sources.registryStorage(), apps),
                 config(sources, apps, ref), new FinalState.KeyValues(ref, kvFiles), marathon(sources.marathonUrl()),
                 chronos(sources.chronosUrl()), catalog(sources.consulUrl()),
-                sources.haproxyWorkDir() == null ? null : haproxy(sources.haproxyWorkDir()),
-                sources.haproxyWorkDir() == null ? List.of() : haproxyMasters(sources.haproxyWorkDir()), notifications);
+                sources.haproxySocket() == null ? null : haproxy(sources.haproxySocket(), sources.haproxyConfig()),
+                sources.haproxySocket() == null ? List.of() : haproxyMasters(sources.haproxySocket()), notifications);
     }
 
     // ---- registry -------------------------------------------------------------------------------------------------
@@ -332,9 +333,7 @@ public final class FinalStateReader {
      * service → servers {@code address:port}; services are named by the {@code # service <name>:} line edge-router's
      * template writes above each backend of the live configuration. Empty when no HAProxy answers.
      */
-    static Map<String, List<String>> haproxy(Path workDir) {
-        Path socket = workDir.resolve("master.sock");
-        Path config = workDir.resolve("haproxy.cfg");
+    static Map<String, List<String>> haproxy(Path socket, Path config) {
         if (!Files.exists(socket) || !Files.isRegularFile(config)) {
             return Map.of();
         }
@@ -382,11 +381,11 @@ public final class FinalStateReader {
     }
 
     /**
-     * The HAProxy masters whose command line names {@code workDir}'s master socket: processes of that command line
-     * whose parent is not one of them (the workers are the masters' children).
+     * The HAProxy masters whose command line names the master socket {@code masterSocket}: processes of that command
+     * line whose parent is not one of them (the workers are the masters' children).
      */
-    static List<Long> haproxyMasters(Path workDir) {
-        String socket = workDir.resolve("master.sock").toString();
+    static List<Long> haproxyMasters(Path masterSocket) {
+        String socket = masterSocket.toString();
         List<ProcessHandle> all = ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
                 .map(line -> line.contains("haproxy") && line.contains(socket)).orElse(false)).toList();
         Set<Long> pids = new java.util.HashSet<>();
