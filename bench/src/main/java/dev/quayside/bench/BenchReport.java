@@ -82,7 +82,8 @@ public final class BenchReport {
                 .append("| --- | --- | --- | --- | --- | --- | --- |\n");
         List<String> notes = new ArrayList<>();
         merged.fields().forEachRemaining(e -> {
-            if (e.getValue().isObject() && !e.getKey().equals("suites") && !e.getKey().equals("footprint")) {
+            if (e.getValue().isObject() && !e.getKey().equals("suites") && !e.getKey().equals("footprint")
+                    && !e.getKey().equals("chaos")) {
                 rows(md, e.getKey(), e.getValue(), notes);
             }
         });
@@ -99,6 +100,11 @@ public final class BenchReport {
             });
             md.append("\nWhole mesh RSS: ").append(number(footprint.path("mesh_rss_mb"))).append(" MB. ")
                     .append(footprint.path("note").asText("")).append('\n');
+        }
+        JsonNode chaos = merged.path("chaos");
+        if (chaos.isObject()) {
+            md.append("\n## Faults (`bin/quayside chaos`, docs/reliability.md)\n\n").append(ChaosTable.markdown(chaos));
+            notes.add("`chaos`: " + chaos.path("note").asText());
         }
         if (!notes.isEmpty()) {
             md.append("\n## Notes\n\n");

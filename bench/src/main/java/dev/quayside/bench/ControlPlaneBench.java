@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quayside.devstack.docker.SampleApp;
 import dev.quayside.devstack.launcher.ChainFollower;
+import dev.quayside.devstack.launcher.DockerCli;
 import dev.quayside.devstack.launcher.LocalRun;
 import dev.quayside.events.BuildFinished;
 import dev.quayside.events.BuildOutcome;
@@ -586,22 +587,9 @@ public final class ControlPlaneBench {
         final Set<String> deployedChains = ConcurrentHashMap.newKeySet();
         final Map<String, Map<EventType, Instant>> chains = new ConcurrentHashMap<>();
         private final ChainFollower follower;
-        private final Thread thread;
-        private volatile boolean closed;
 
         Events(String bootstrap) {
-            follower = new ChainFollower(bootstrap, false);
-            thread = new Thread(() -> {
-                while (!closed) {
-                    try {
-                        follower.poll(Duration.ofMillis(200), this::index);
-                    } catch (RuntimeException e) {
-                        OUT.println("event follower: " + e); // keep following: a lost event would be a lost figure
-                    }
-                }
-            }, "control-plane-events");
-            thread.setDaemon(true);
-            thread.start();
+            follower = new ChainFollower(bootstrap, false).inBackground("control-plane-events", this::index);
         }
 
         private void index(ChainFollower.Seen seen) {
@@ -642,12 +630,6 @@ public final class ControlPlaneBench {
 
         @Override
         public void close() {
-            closed = true;
-            try {
-                thread.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
             follower.close();
         }
     }

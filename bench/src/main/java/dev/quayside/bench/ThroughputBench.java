@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quayside.bench.ThroughputTracker.Commit;
 import dev.quayside.devstack.docker.DockerEngine;
 import dev.quayside.devstack.docker.LocalRegistry;
+import dev.quayside.devstack.launcher.RegistryImages;
 import dev.quayside.devstack.launcher.ServiceProcess;
 import dev.quayside.events.EventCodec;
 import java.io.IOException;
@@ -92,13 +93,13 @@ public final class ThroughputBench {
                 + Arrays.toString(rates) + " commits/s for " + seconds + " s each, instances " + Arrays.toString(instances));
         ObjectNode throughput = EventCodec.mapper().createObjectNode();
         int commitsPerApp = commitsPerApp();
-        ThroughputRegistry images = null;
+        RegistryImages images = null;
         try (LocalRegistry registry = LocalRegistry.start(0, home.resolve("registry"))) {
             if (!Boolean.getBoolean("bench.throughput.no-snapshot")) {
                 servicesRoot = snapshotServices(home.resolve("services"));
             }
-            images = new ThroughputRegistry(registry.address());
-            images.pushBaseImage(home);
+            images = new RegistryImages(registry.address(), "quayside-throughput-base");
+            images.pushBaseImage(home, "throughput");
             for (String app : apps) {
                 images.seedApp(app);
             }
@@ -185,17 +186,17 @@ public final class ThroughputBench {
                 .writeValueAsString(json) + "\n");
     }
 
-    private ObjectNode configuration(int n, Path home, String registry, ThroughputRegistry images, int commitsPerApp) {
+    private ObjectNode configuration(int n, Path home, String registry, RegistryImages images, int commitsPerApp) {
         Path services = servicesRoot != null ? servicesRoot : root;
         out.println("== instances " + n + ": starting Kafka (" + n + " partitions per topic), Consul, Marathon, "
                 + apps.size() + " app repositories");
         Instant begin = Instant.now();
         try (ThroughputStack stack = ThroughputStack.start(n, home, registry, apps, commitsPerApp);
-                ThroughputTracker tracker = new ThroughputTracker(stack.kafka.bootstrapServers())) {
+                ThroughputTracker tracker = new ThroughputTracker(stack.kafkaBootstrap())) {
             out.println("starting " + 4 * n + " service JVMs");
             Instant servicesStart = Instant.now();
             try {
-                stack.startServices(services, registry, apps, readyTimeout);
+                stack.startServices(services, apps, readyTimeout);
             } catch (RuntimeException e) {
                 out.println(stack.logTails(15));
                 throw new IllegalStateException(4 * n + " service JVMs did not all become ready within " + readyTimeout
@@ -418,7 +419,7 @@ public final class ThroughputBench {
     private final class Sender implements AutoCloseable {
         private final ThroughputStack stack;
         private final ThroughputTracker tracker;
-        private final ThroughputRegistry images;
+        private final RegistryImages images;
         private final List<String> urls;
         private final Map<String, ExecutorService> threads = new LinkedHashMap<>();
         private final Map<String, Integer> next = new LinkedHashMap<>();
@@ -431,7 +432,7 @@ public final class ThroughputBench {
         });
         private int turn;
 
-        Sender(ThroughputStack stack, ThroughputTracker tracker, ThroughputRegistry images) {
+        Sender(ThroughputStack stack, ThroughputTracker tracker, RegistryImages images) {
             this.stack = stack;
             this.tracker = tracker;
             this.images = images;

@@ -1,12 +1,9 @@
 package dev.quayside.bench;
 
-import dev.quayside.devstack.common.FreePorts;
-import dev.quayside.devstack.consul.ConsulStandIn;
 import dev.quayside.devstack.docker.SampleApp;
-import dev.quayside.devstack.kafka.KafkaBroker;
-import dev.quayside.devstack.launcher.ServiceProcess;
-import dev.quayside.devstack.marathon.MarathonStandIn;
-import dev.quayside.events.Topics;
+import dev.quayside.devstack.launcher.LocalStack;
+import dev.quayside.devstack.launcher.PipelineStack;
+import dev.quayside.devstack.launcher.RegistryImages;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -19,62 +16,55 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One configuration of the throughput benchmark: a fresh Kafka broker whose topics have {@code n} partitions, the
- * Consul and Marathon stand-ins, one bare Git repository per app (its commits made up front with
- * {@code git fast-import}, the branch moved to each commit just before its webhook) and a config repository with one
- * Marathon definition per app, then {@code n} instances each of git-watcher, image-builder, config-syncer and
- * marathon-applier. The registry is shared by all configurations.
+ * One configuration of the throughput benchmark, assembled by the {@link PipelineStack}: a fresh Kafka broker whose
+ * topics have {@code n} partitions, the Consul and Marathon stand-ins, one bare Git repository per app (its commits
+ * made up front with {@code git fast-import}, the branch moved to each commit just before its webhook) and a config
+ * repository with one Marathon definition per app, then {@code n} instances each of git-watcher, image-builder,
+ * config-syncer and marathon-applier. The registry is shared by all configurations.
  */
 final class ThroughputStack implements AutoCloseable {
 
     static final String CONFIG_REPO = "bench-config";
     static final String ENVIRONMENT = "bench";
-    static final String[] MODULES = {"git-watcher", "image-builder", "config-syncer", "marathon-applier"};
+    static final List<String> MODULES = List.of("git-watcher", "image-builder", "config-syncer", "marathon-applier");
     static final boolean REMOTE_AUTOGC = Boolean.getBoolean("bench.throughput.remote-autogc");
 
     final int instances;
     final Path home;
     final String secret;
-    final KafkaBroker kafka;
-    private final List<AutoCloseable> parts = new ArrayList<>();
-    final Map<String, List<ServiceProcess>> services = new LinkedHashMap<>();
+    final PipelineStack pipeline;
     final Map<String, Long> readyMs = new LinkedHashMap<>();
     /** Per app: the initial commit, then the commits to push, oldest first. */
     final Map<String, List<String>> commits = new LinkedHashMap<>();
 
-    private ConsulStandIn consul;
-    private MarathonStandIn marathon;
-
-    private ThroughputStack(int instances, Path home, KafkaBroker kafka) {
+    private ThroughputStack(int instances, Path home, PipelineStack pipeline) {
         this.instances = instances;
         this.home = home;
-        this.kafka = kafka;
+        this.pipeline = pipeline;
         this.secret = "throughput-" + Long.toHexString(System.nanoTime());
-        parts.add(kafka);
     }
 
     /** Starts Kafka (topics with {@code instances} partitions), Consul and Marathon, and creates the repositories. */
     static ThroughputStack start(int instances, Path home, String registry, List<String> apps, int commitsPerApp) {
-        KafkaBroker kafka = KafkaBroker.start(new KafkaBroker.Options(0, home.resolve("kafka"), instances, true));
-        ThroughputStack stack = new ThroughputStack(instances, home, kafka);
+        PipelineStack pipeline = PipelineStack.start(new PipelineStack.Spec(home)
+                .parts(LocalStack.Options.of(LocalStack.RANDOM, Duration.ofSeconds(60), null)
+                        .withPartitions(instances, Map.of()).withExternalRegistry(registry))
+                .only(MODULES, instances));
+        ThroughputStack stack = new ThroughputStack(instances, home, pipeline);
         try {
-            KafkaBroker.createTopics(kafka.bootstrapServers(), instances, Topics.ALL, Map.of());
-            stack.consul = ConsulStandIn.start(ConsulStandIn.Options.defaults());
-            stack.parts.add(stack.consul);
-            stack.marathon = MarathonStandIn.start(MarathonStandIn.options().deploymentTimeout(Duration.ofSeconds(60)));
-            stack.parts.add(stack.marathon);
             stack.createRepositories(registry, apps, commitsPerApp);
             return stack;
         } catch (RuntimeException e) {
             stack.close();
             throw e;
         }
+    }
+
+    String kafkaBootstrap() {
+        return pipeline.parts().kafkaBootstrap();
     }
 
     Path appRepository(String app) {
@@ -92,7 +82,7 @@ final class ThroughputStack implements AutoCloseable {
         config.append(file("README.md", "marathon/" + ENVIRONMENT + "/<app>.json, written back by config-syncer.\n"));
         for (String app : apps) {
             config.append(file("marathon/" + ENVIRONMENT + "/" + app + ".json", definition(app,
-                    registry + "/" + app + ":" + ThroughputRegistry.BASE_TAG)));
+                    registry + "/" + app + ":" + RegistryImages.BASE_TAG)));
             StringBuilder stream = new StringBuilder();
             stream.append(commitHeader("refs/heads/main", time, app + " 0"));
             stream.append(file("Dockerfile", "FROM scratch\nCOPY version /version\n"));
@@ -197,114 +187,29 @@ final class ThroughputStack implements AutoCloseable {
     }
 
     /** Starts {@code instances} JVMs of each module at once and waits (bounded) until every one is ready. */
-    void startServices(Path root, String registry, List<String> apps, Duration readyTimeout) {
-        Path work = home.resolve("work");
-        for (String module : MODULES) {
-            List<ServiceProcess> list = new ArrayList<>();
-            services.put(module, list);
-            for (int i = 1; i <= instances; i++) {
-                Map<String, String> properties = new LinkedHashMap<>();
-                properties.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-                properties.put("quayside.consul.url", consul.url());
-                String instanceDir = work.resolve(module + "-" + i).toString();
-                switch (module) {
-                    case "git-watcher" -> {
-                        for (String app : apps) {
-                            String prefix = "quayside.git-watcher.repositories." + app + ".";
-                            properties.put(prefix + "clone-url", appRepository(app).toUri().toString());
-                            properties.put(prefix + "kind", "app");
-                            properties.put(prefix + "secret", secret);
-                            properties.put(prefix + "branches", "main");
-                        }
-                        properties.put("quayside.git-watcher.work-dir", instanceDir);
-                    }
-                    case "image-builder" -> {
-                        properties.put("quayside.registry.address", registry);
-                        properties.put("quayside.builder.work-dir", instanceDir);
-                        properties.put("quayside.builder.allow-local-remotes", "true");
-                        for (String app : apps) {
-                            properties.put("quayside.builder.repositories.\"" + app + "\".url",
-                                    appRepository(app).toUri().toString());
-                        }
-                    }
-                    case "config-syncer" -> {
-                        properties.put("quayside.config-syncer.work-dir", instanceDir);
-                        properties.put("quayside.config-syncer.repositories." + CONFIG_REPO + ".clone-url",
-                                configRepository().toUri().toString());
-                        properties.put("quayside.config-syncer.repositories." + CONFIG_REPO + ".branch", "main");
-                    }
-                    default -> {
-                        properties.put("quayside.marathon-applier.defaults.marathon-url", marathon.marathonUrl());
-                        properties.put("quayside.marathon-applier.defaults.chronos-url", marathon.chronosUrl());
-                    }
-                }
-                list.add(ServiceProcess.start(root, module, FreePorts.pick(), properties,
-                        home.resolve("logs").resolve(module + "-" + i)));
-            }
+    void startServices(Path root, List<String> apps, Duration readyTimeout) {
+        for (String app : apps) {
+            pipeline.watch(new PipelineStack.WatchedRepository(app, appRepository(app).toUri().toString(), "app",
+                    secret, "main", null));
         }
-        List<ServiceProcess> all = all();
-        ExecutorService waiters = Executors.newFixedThreadPool(all.size());
-        try {
-            Map<String, Future<Duration>> ready = new LinkedHashMap<>();
-            for (ServiceProcess process : all) {
-                ready.put(process.name() + "-" + (services.get(process.name()).indexOf(process) + 1),
-                        waiters.submit(() -> process.awaitReady(readyTimeout)));
-            }
-            for (Map.Entry<String, Future<Duration>> future : ready.entrySet()) {
-                readyMs.put(future.getKey(), future.getValue().get().toMillis());
-            }
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } finally {
-            waiters.shutdownNow();
-        }
-    }
-
-    List<ServiceProcess> all() {
-        List<ServiceProcess> all = new ArrayList<>();
-        services.values().forEach(all::addAll);
-        return all;
+        pipeline.configRepository(CONFIG_REPO, configRepository().toUri().toString(), "main");
+        pipeline.startServices(root, readyTimeout);
+        pipeline.readyAfter().forEach((id, duration) -> readyMs.put(id, duration.toMillis()));
     }
 
     /** git-watcher's generic webhook URLs, one per instance. */
     List<String> webhookUrls() {
-        return services.getOrDefault("git-watcher", List.of()).stream().map(p -> p.url() + "/webhooks/generic").toList();
+        return pipeline.webhookUrls();
     }
 
     /** The last log lines of every instance, for a failure report. */
     String logTails(int lines) {
-        StringBuilder out = new StringBuilder();
-        for (ServiceProcess process : all()) {
-            out.append("---- ").append(process.log()).append('\n').append(process.logTail(lines)).append('\n');
-        }
-        return out.toString();
+        return pipeline.logTails(lines);
     }
 
     @Override
     public void close() {
-        List<ServiceProcess> all = all();
-        ExecutorService stoppers = Executors.newFixedThreadPool(Math.max(1, all.size()));
-        try {
-            all.forEach(process -> stoppers.submit(process::close));
-        } finally {
-            stoppers.shutdown();
-            try {
-                if (!stoppers.awaitTermination(40, TimeUnit.SECONDS)) {
-                    stoppers.shutdownNow();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        for (int i = parts.size() - 1; i >= 0; i--) {
-            try {
-                parts.get(i).close();
-            } catch (Exception e) {
-                System.out.println("closing " + parts.get(i).getClass().getSimpleName() + ": " + e);
-            }
-        }
+        pipeline.close();
     }
+
 }

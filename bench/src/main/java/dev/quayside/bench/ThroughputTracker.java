@@ -10,7 +10,6 @@ import dev.quayside.events.ImageBuilt;
 import dev.quayside.events.ServiceDeployed;
 import dev.quayside.events.ServiceUpgraded;
 import dev.quayside.events.TagUpdated;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -86,15 +85,13 @@ final class ThroughputTracker implements AutoCloseable {
     private final Map<String, Commit> byTag = new ConcurrentHashMap<>();
     private final Map<String, Commit> byChain = new ConcurrentHashMap<>();
     private final ChainFollower follower;
-    private final Thread thread;
-    private volatile boolean running = true;
     private volatile long events;
 
     ThroughputTracker(String bootstrap) {
-        follower = new ChainFollower(bootstrap, true);
-        thread = new Thread(this::loop, "throughput-tracker");
-        thread.setDaemon(true);
-        thread.start();
+        follower = new ChainFollower(bootstrap, true).inBackground("throughput-tracker", seen -> {
+            events++;
+            handle(seen.event(), seen.receivedAt());
+        });
     }
 
     void register(Commit commit) {
@@ -109,21 +106,6 @@ final class ThroughputTracker implements AutoCloseable {
 
     long events() {
         return events;
-    }
-
-    private void loop() {
-        while (running) {
-            try {
-                follower.poll(Duration.ofMillis(200), seen -> {
-                    events++;
-                    handle(seen.event(), seen.receivedAt());
-                });
-            } catch (RuntimeException e) {
-                if (running) {
-                    System.out.println("tracker: " + e);
-                }
-            }
-        }
     }
 
     private void handle(EventEnvelope<?> event, Instant received) {
@@ -197,12 +179,6 @@ final class ThroughputTracker implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        try {
-            thread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
         follower.close();
     }
 }

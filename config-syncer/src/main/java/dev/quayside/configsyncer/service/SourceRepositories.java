@@ -2,6 +2,7 @@ package dev.quayside.configsyncer.service;
 
 import dev.quayside.configsyncer.config.ConfigSyncerConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -25,6 +26,7 @@ public class SourceRepositories {
     private final String template;
     private final boolean allowLocal;
 
+    @Inject
     SourceRepositories(ConfigSyncerConfig config) {
         this(config.sources(), config.sourceUrlTemplate().orElse(null), config.allowLocalSources());
     }

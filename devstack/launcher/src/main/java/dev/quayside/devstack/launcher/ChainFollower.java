@@ -34,6 +34,8 @@ public final class ChainFollower implements AutoCloseable {
     private final KafkaConsumer<String, IncomingEvent> consumer;
     private final List<Seen> seen = new ArrayList<>();
     private int delivered;
+    private Thread background;
+    private volatile boolean stopping;
 
     public ChainFollower(String bootstrapServers, boolean fromBeginning) {
         Properties props = new Properties();
@@ -60,6 +62,28 @@ public final class ChainFollower implements AutoCloseable {
         deliver(listener);
     }
 
+    /**
+     * Polls on a daemon thread of its own until {@link #close()}, handing every event to {@code listener} on that
+     * thread; a failed poll is printed and polling goes on (an event missed would be a figure missed). Call nothing
+     * else on this follower meanwhile.
+     */
+    public ChainFollower inBackground(String threadName, Consumer<Seen> listener) {
+        background = new Thread(() -> {
+            while (!stopping) {
+                try {
+                    poll(Duration.ofMillis(200), listener);
+                } catch (RuntimeException e) {
+                    if (!stopping) {
+                        System.out.println(threadName + ": " + e);
+                    }
+                }
+            }
+        }, threadName);
+        background.setDaemon(true);
+        background.start();
+        return this;
+    }
+
     private void deliver(Consumer<Seen> listener) {
         while (delivered < seen.size()) {
             listener.accept(seen.get(delivered++));
@@ -78,8 +102,17 @@ public final class ChainFollower implements AutoCloseable {
         }
     }
 
+    /** Stops the background thread, if any, then the consumer. */
     @Override
     public void close() {
+        stopping = true;
+        if (background != null) {
+            try {
+                background.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         consumer.close();
     }
 }

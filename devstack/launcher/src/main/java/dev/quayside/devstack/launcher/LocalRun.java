@@ -1,6 +1,5 @@
 package dev.quayside.devstack.launcher;
 
-import dev.quayside.devstack.common.FreePorts;
 import dev.quayside.devstack.docker.SampleApp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,30 +12,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
- * The whole pipeline on this machine: the {@link LocalStack}, the seven services as their own JVMs wired to it, and
- * two bare Git repositories — the sample app and the deployment-config repo — whose {@code post-receive} hooks call
+ * The whole pipeline on this machine: the seven services assembled by the {@link PipelineStack} (one instance each),
+ * and two bare Git repositories — the sample app and the deployment-config repo — whose {@code post-receive} hooks call
  * git-watcher. Used by {@code bin/quayside up} (fixed ports) and the e2e suite (random ports). Benchmarks may add
  * more app repositories and definitions ({@link ExtraApps}).
  */
 public final class LocalRun implements AutoCloseable {
 
     /** The services, in start order, with their default ports. */
-    public static final Map<String, Integer> SERVICES = new LinkedHashMap<>();
-
-    static {
-        SERVICES.put("git-watcher", 8081);
-        SERVICES.put("image-builder", 8082);
-        SERVICES.put("config-syncer", 8083);
-        SERVICES.put("marathon-applier", 8084);
-        SERVICES.put("registrator", 8085);
-        SERVICES.put("edge-router", 8086);
-        SERVICES.put("notifier", 8087);
-    }
+    public static final Map<String, Integer> SERVICES = PipelineStack.SERVICES;
 
     public static final String APP_REPO = "sample-app";
     public static final String CONFIG_REPO = "deploy-config";
@@ -80,45 +66,56 @@ public final class LocalRun implements AutoCloseable {
     }
 
     private final Options options;
+    private final PipelineStack pipeline;
     private final LocalStack stack;
-    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
-    private final Map<String, Duration> readyAfter = new LinkedHashMap<>();
     private final String secret;
-    private final String operatorToken = newOperatorToken();
-    private final int frontendPort;
     private final Path git;
 
-    private LocalRun(Options options, LocalStack stack, String secret, int frontendPort) {
+    private LocalRun(Options options, PipelineStack pipeline, String secret) {
         this.options = options;
-        this.stack = stack;
+        this.pipeline = pipeline;
+        this.stack = pipeline.parts();
         this.secret = secret;
-        this.frontendPort = frontendPort;
         this.git = options.home().resolve("git");
     }
 
     /** Starts the devstack parts; {@link #createRepositories()} and {@link #startServices()} do the rest. */
     public static LocalRun start(Options options) {
-        LocalStack stack = LocalStack.start(options.home(), options.fixedPorts() ? LocalStack.DEFAULT_PORTS
-                : LocalStack.RANDOM, options.deploymentTimeout(), options.fixedPorts() ? "local-run" : null);
-        int frontend = options.frontendPort() != 0 ? options.frontendPort() : FreePorts.pick();
-        return new LocalRun(options, stack, "local-" + Long.toHexString(System.nanoTime()), frontend);
+        PipelineStack pipeline = PipelineStack.start(new PipelineStack.Spec(options.home())
+                .parts(LocalStack.Options.of(options.fixedPorts() ? LocalStack.DEFAULT_PORTS : LocalStack.RANDOM,
+                        options.deploymentTimeout(), options.fixedPorts() ? "local-run" : null))
+                .fixedServicePorts(options.fixedPorts())
+                .frontendPort(options.frontendPort())
+                .extraProperties(options.extraProperties())
+                .classArchive(options.classArchive()));
+        return new LocalRun(options, pipeline, "local-" + Long.toHexString(System.nanoTime()));
     }
 
     public LocalStack stack() {
         return stack;
     }
 
-    public int frontendPort() {
-        return frontendPort;
+    /** The assembled pipeline: every service instance, to stop, kill or restart one. */
+    public PipelineStack pipeline() {
+        return pipeline;
     }
 
+    public int frontendPort() {
+        return pipeline.frontendPort();
+    }
+
+    /** Each service's (only) instance, by name, as it runs now. */
     public Map<String, ServiceProcess> services() {
+        Map<String, ServiceProcess> services = new LinkedHashMap<>();
+        for (String service : SERVICES.keySet()) {
+            pipeline.instances(service).stream().findFirst().ifPresent(process -> services.put(service, process));
+        }
         return services;
     }
 
     /** How long each service took from process start to ready (all seven starting at once). */
     public Map<String, Duration> readyAfter() {
-        return readyAfter;
+        return pipeline.readyAfter();
     }
 
     public Path appWorkTree() {
@@ -155,37 +152,13 @@ public final class LocalRun implements AutoCloseable {
     }
 
     /** The HMAC secret of every watched repository, for signed webhooks to git-watcher's generic endpoint. */
+    /** The run's operator token (see {@link PipelineStack#operatorToken()}), also in {@code <home>/operator-token}. */
+    public String operatorToken() {
+        return pipeline.operatorToken();
+    }
+
     public String webhookSecret() {
         return secret;
-    }
-
-    /**
-     * The run's operator token ({@code quayside.operator.token} of every service): operator endpoints such as
-     * config-syncer's {@code POST /api/sync/...} need {@code Authorization: Bearer <token>}. New for each run, and
-     * written to {@code <home>/operator-token} (owner-only) when the services start.
-     */
-    public String operatorToken() {
-        return operatorToken;
-    }
-
-    private static String newOperatorToken() {
-        byte[] bytes = new byte[24];
-        new java.security.SecureRandom().nextBytes(bytes);
-        return java.util.HexFormat.of().formatHex(bytes);
-    }
-
-    /** Writes the operator token to {@code <home>/operator-token}, readable by its owner only. */
-    private void writeOperatorToken() {
-        Path file = options.home().resolve("operator-token");
-        try {
-            Files.createDirectories(options.home());
-            Files.deleteIfExists(file);
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(
-                    PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, operatorToken + "\n");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
     }
 
     /**
@@ -234,11 +207,21 @@ public final class LocalRun implements AutoCloseable {
 
     /** The Marathon app of the sample: one instance, health-checked, announced to registrator and edge-router. */
     public static String sampleDefinition(String image) {
+        return appDefinition(ENVIRONMENT, APP_REPO, image, 1, "0.1", 32, "127.0.0.1,localhost," + APP_REPO + ".local");
+    }
+
+    /**
+     * A Marathon app running the sample app's image {@code instances} times: its port published, health-checked over
+     * HTTP, registered in Consul by registrator ({@code SERVICE_NAME}, an HTTP check) and routed by edge-router to the
+     * host names {@code vhosts}; a rolling upgrade keeps it at full capacity.
+     */
+    public static String appDefinition(String environment, String app, String image, int instances, String cpus,
+            int mem, String vhosts) {
         return "{\n"
-                + "  \"id\": \"/" + ENVIRONMENT + "/" + APP_REPO + "\",\n"
-                + "  \"instances\": 1,\n"
-                + "  \"cpus\": 0.1,\n"
-                + "  \"mem\": 32,\n"
+                + "  \"id\": \"/" + environment + "/" + app + "\",\n"
+                + "  \"instances\": " + instances + ",\n"
+                + "  \"cpus\": " + cpus + ",\n"
+                + "  \"mem\": " + mem + ",\n"
                 + "  \"container\": {\n"
                 + "    \"type\": \"DOCKER\",\n"
                 + "    \"docker\": {\n"
@@ -248,8 +231,8 @@ public final class LocalRun implements AutoCloseable {
                 + "    }\n"
                 + "  },\n"
                 + "  \"env\": {\n"
-                + "    \"SERVICE_NAME\": \"" + APP_REPO + "\",\n"
-                + "    \"SERVICE_HAPROXY_VHOST\": \"127.0.0.1,localhost," + APP_REPO + ".local\",\n"
+                + "    \"SERVICE_NAME\": \"" + app + "\",\n"
+                + "    \"SERVICE_HAPROXY_VHOST\": \"" + vhosts + "\",\n"
                 + "    \"SERVICE_CHECK_HTTP\": \"/health\",\n"
                 + "    \"SERVICE_CHECK_INTERVAL\": \"1s\"\n"
                 + "  },\n"
@@ -273,47 +256,38 @@ public final class LocalRun implements AutoCloseable {
 
     /** Installs git-watcher's shipped {@code post-receive} hook into both repositories. */
     public void installHooks() {
-        Path script = options.root().resolve("git-watcher/scripts/post-receive");
-        String url = services.get("git-watcher").url() + "/webhooks/generic";
+        String url = pipeline.instance("git-watcher").url() + "/webhooks/generic";
         for (Path bare : List.of(appRepository(), configRepository())) {
-            try {
-                Path hook = bare.resolve("hooks/post-receive");
-                Files.copy(script, hook, StandardCopyOption.REPLACE_EXISTING);
-                Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
-                SampleApp.git(bare, "config", "quayside.url", url);
-                SampleApp.git(bare, "config", "quayside.secret", secret);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            installHook(options.root(), bare, url, secret);
+        }
+    }
+
+    /** Installs git-watcher's shipped {@code post-receive} hook (from the checkout {@code root}) into {@code bare}. */
+    public static void installHook(Path root, Path bare, String webhookUrl, String secret) {
+        try {
+            Path hook = bare.resolve("hooks/post-receive");
+            Files.copy(root.resolve("git-watcher/scripts/post-receive"), hook, StandardCopyOption.REPLACE_EXISTING);
+            Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
+            SampleApp.git(bare, "config", "quayside.url", webhookUrl);
+            SampleApp.git(bare, "config", "quayside.secret", secret);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
     /** Starts every service at once and waits until each is ready; on failure the message names the service. */
     public void startServices() {
-        writeOperatorToken();
-        Map<String, Map<String, String>> configs = serviceProperties();
-        for (Map.Entry<String, Integer> service : SERVICES.entrySet()) {
-            int port = options.fixedPorts() ? service.getValue() : FreePorts.pick();
-            services.put(service.getKey(), ServiceProcess.start(options.root(), service.getKey(), port,
-                    properties(service.getKey(), configs), options.home().resolve("logs"), options.classArchive()));
+        for (String[] repo : new String[][] {{APP_REPO, "app", appRepository().toUri().toString()},
+                {CONFIG_REPO, "config", configRepository().toUri().toString()}}) {
+            pipeline.watch(new PipelineStack.WatchedRepository(repo[0], repo[2], repo[1], secret, "main", null));
         }
-        ExecutorService waiters = Executors.newFixedThreadPool(services.size());
-        try {
-            Map<String, Future<Duration>> ready = new LinkedHashMap<>();
-            for (ServiceProcess process : services.values()) {
-                ready.put(process.name(), waiters.submit(() -> process.awaitReady(Duration.ofSeconds(180))));
-            }
-            for (Map.Entry<String, Future<Duration>> future : ready.entrySet()) {
-                readyAfter.put(future.getKey(), future.getValue().get());
-            }
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } finally {
-            waiters.shutdownNow();
+        for (String app : extraApps()) {
+            pipeline.watch(new PipelineStack.WatchedRepository(app, repository(app).toUri().toString(), "app", secret,
+                    "main", null));
         }
+        pipeline.configRepository(CONFIG_REPO, configRepository().toUri().toString(), "main");
+        pipeline.environment(ENVIRONMENT, Map.of("rollback", "true", "prune", "true"));
+        pipeline.startServices(options.root(), Duration.ofSeconds(180));
     }
 
     /**
@@ -321,102 +295,10 @@ public final class LocalRun implements AutoCloseable {
      * returns how long it took from process start to ready.
      */
     public Duration restart(String service) {
-        ServiceProcess old = services.get(service);
-        if (old == null) {
+        if (!SERVICES.containsKey(service)) {
             throw new IllegalArgumentException("no service " + service);
         }
-        old.close();
-        ServiceProcess fresh = ServiceProcess.start(options.root(), service, old.port(),
-                properties(service, serviceProperties()), options.home().resolve("logs"), options.classArchive());
-        services.put(service, fresh);
-        return fresh.awaitReady(Duration.ofSeconds(180));
-    }
-
-    /** A service's system properties: its configuration for this run and the options' extra properties. */
-    private Map<String, String> properties(String service, Map<String, Map<String, String>> configs) {
-        Map<String, String> properties = new LinkedHashMap<>(configs.get(service));
-        options.extraProperties().forEach((key, value) -> {
-            String prefix = service + ":";
-            if (key.startsWith(prefix)) {
-                properties.put(key.substring(prefix.length()), value);
-            } else if (!key.contains(":")) {
-                properties.put(key, value);
-            }
-        });
-        return properties;
-    }
-
-    /** Each service's configuration for this run (system properties). */
-    Map<String, Map<String, String>> serviceProperties() {
-        String kafka = stack.kafkaBootstrap();
-        String consul = stack.consulUrl();
-        Path work = options.home().resolve("work");
-        Map<String, Map<String, String>> all = new LinkedHashMap<>();
-
-        Map<String, String> watcher = common(kafka, consul);
-        for (String[] repo : new String[][] {{APP_REPO, "app", appRepository().toUri().toString()},
-                {CONFIG_REPO, "config", configRepository().toUri().toString()}}) {
-            String prefix = "quayside.git-watcher.repositories." + repo[0] + ".";
-            watcher.put(prefix + "clone-url", repo[2]);
-            watcher.put(prefix + "kind", repo[1]);
-            watcher.put(prefix + "secret", secret);
-            watcher.put(prefix + "branches", "main");
-        }
-        for (String app : extraApps()) {
-            String prefix = "quayside.git-watcher.repositories." + app + ".";
-            watcher.put(prefix + "clone-url", repository(app).toUri().toString());
-            watcher.put(prefix + "kind", "app");
-            watcher.put(prefix + "secret", secret);
-            watcher.put(prefix + "branches", "main");
-        }
-        watcher.put("quayside.git-watcher.work-dir", work.resolve("git-watcher").toString());
-        all.put("git-watcher", watcher);
-
-        Map<String, String> builder = common(kafka, consul);
-        builder.put("quayside.registry.address", stack.registryAddress());
-        builder.put("quayside.builder.work-dir", work.resolve("image-builder").toString());
-        // image-builder fetches only URLs of its own configuration, never the event's; local paths only when allowed
-        builder.put("quayside.builder.allow-local-remotes", "true");
-        builder.put("quayside.builder.clone-url-template", git.toUri() + "{repository}.git");
-        all.put("image-builder", builder);
-
-        Map<String, String> syncer = common(kafka, consul);
-        syncer.put("quayside.config-syncer.work-dir", work.resolve("config-syncer").toString());
-        syncer.put("quayside.config-syncer.repositories." + CONFIG_REPO + ".clone-url",
-                configRepository().toUri().toString());
-        syncer.put("quayside.config-syncer.repositories." + CONFIG_REPO + ".branch", "main");
-        all.put("config-syncer", syncer);
-
-        Map<String, String> applier = common(kafka, consul);
-        applier.put("quayside.marathon-applier.defaults.marathon-url", stack.marathonUrl());
-        applier.put("quayside.marathon-applier.defaults.chronos-url", stack.chronosUrl());
-        applier.put("quayside.marathon-applier.environments." + ENVIRONMENT + ".rollback", "true");
-        applier.put("quayside.marathon-applier.environments." + ENVIRONMENT + ".prune", "true");
-        all.put("marathon-applier", applier);
-
-        Map<String, String> registrator = common(kafka, consul);
-        registrator.put("quayside.registrator.address", "127.0.0.1");
-        all.put("registrator", registrator);
-
-        Map<String, String> router = common(kafka, consul);
-        router.put("quayside.edge-router.frontend.http-port", String.valueOf(frontendPort));
-        router.put("quayside.edge-router.frontend.bind-address", "127.0.0.1");
-        router.put("quayside.edge-router.haproxy.work-dir", work.resolve("edge-router").toString());
-        router.put("quayside.edge-router.wait-period.min", "200ms");
-        router.put("quayside.edge-router.wait-period.max", "1s");
-        all.put("edge-router", router);
-
-        all.put("notifier", common(kafka, consul));
-        // operator endpoints (POST /api/sync/..., /registrations/sync, ...) take the run's bearer token
-        all.values().forEach(properties -> properties.put("quayside.operator.token", operatorToken));
-        return all;
-    }
-
-    private static Map<String, String> common(String kafka, String consul) {
-        Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("kafka.bootstrap.servers", kafka);
-        properties.put("quayside.consul.url", consul);
-        return properties;
+        return pipeline.restart(service, 0, Duration.ofSeconds(180));
     }
 
     /** Commits a new version of the sample app and pushes it (the hook tells git-watcher); returns the commit id. */
@@ -427,17 +309,12 @@ public final class LocalRun implements AutoCloseable {
 
     /** The service logs' last lines, for a failure report. */
     public String logTails(int lines) {
-        StringBuilder out = new StringBuilder();
-        services.forEach((name, process) -> out.append("---- ").append(name).append(" (").append(process.log())
-                .append(")\n").append(process.logTail(lines)).append('\n'));
-        return out.toString();
+        return pipeline.logTails(lines);
     }
 
     @Override
     public void close() {
-        List<ServiceProcess> reversed = new ArrayList<>(services.values());
-        java.util.Collections.reverse(reversed);
-        reversed.forEach(ServiceProcess::close);
-        stack.close();
+        pipeline.close();
     }
+
 }

@@ -9,12 +9,17 @@ import dev.quayside.events.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The devstack parts of one local run, in this process: the real Kafka broker (a child JVM), the real registry
  * (Debian's docker-registry), the Consul stand-in, and the Marathon and Chronos stand-ins running real containers.
+ * With {@link Options#faultProxies()} the pipeline reaches Consul, Marathon, Chronos, the registry and the Docker engine
+ * through {@link FaultProxy proxies} that the chaos harness cuts and heals; the broker can be stopped and started
+ * again on the same port and data ({@link #stopKafka()}, {@link #startKafka()}).
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -25,41 +30,129 @@ public final class LocalStack implements AutoCloseable {
     public static final Ports DEFAULT_PORTS = new Ports(9092, 5000, 8500, 8080, 4400);
     public static final Ports RANDOM = new Ports(0, 0, 0, 0, 0);
 
-    private final KafkaBroker kafka;
+    /** The Docker engine's socket, the target of the Docker proxy. */
+    public static final Path DOCKER_SOCKET = Path.of("/var/run/docker.sock");
+
+    /**
+     * How to start the parts.
+     *
+     * @param ports             fixed ports, or {@link #RANDOM}
+     * @param partitions        partitions of every Quayside topic, unless {@code topicPartitions} names it
+     * @param topicPartitions   partitions of single topics (e.g. {@code quayside.builds} → 4)
+     * @param deploymentTimeout the Marathon stand-in's deployment timeout
+     * @param standInId         names the Marathon stand-in's containers (null: a random test id)
+     * @param externalRegistry  {@code host:port} of a registry someone else runs (none is started then), or null
+     * @param faultProxies      put a {@link FaultProxy} in front of Consul, Marathon, Chronos, the registry and Docker
+     */
+    public record Options(Ports ports, int partitions, Map<String, Integer> topicPartitions, Duration deploymentTimeout,
+            String standInId, String externalRegistry, boolean faultProxies) {
+
+        public Options {
+            if (partitions < 1) {
+                throw new IllegalArgumentException("partitions must be at least 1, got " + partitions);
+            }
+            topicPartitions = Map.copyOf(topicPartitions);
+            topicPartitions.forEach((topic, count) -> {
+                if (count < 1) {
+                    throw new IllegalArgumentException("partitions of " + topic + " must be at least 1, got " + count);
+                }
+            });
+        }
+
+        /** The local run's defaults: 3 partitions per topic, a registry of its own, no proxies. */
+        public static Options of(Ports ports, Duration deploymentTimeout, String standInId) {
+            return new Options(ports, 3, Map.of(), deploymentTimeout, standInId, null, false);
+        }
+
+        public Options withPartitions(int partitions, Map<String, Integer> topicPartitions) {
+            return new Options(ports, partitions, topicPartitions, deploymentTimeout, standInId, externalRegistry,
+                    faultProxies);
+        }
+
+        public Options withExternalRegistry(String address) {
+            return new Options(ports, partitions, topicPartitions, deploymentTimeout, standInId, address, faultProxies);
+        }
+
+        public Options withFaultProxies(boolean on) {
+            return new Options(ports, partitions, topicPartitions, deploymentTimeout, standInId, externalRegistry, on);
+        }
+    }
+
+    /** Names of the parts behind a proxy, for {@link #proxy(String)}. */
+    public static final String CONSUL = "consul";
+    public static final String MARATHON = "marathon";
+    public static final String CHRONOS = "chronos";
+    public static final String REGISTRY = "registry";
+    public static final String DOCKER = "docker";
+
+    private final Options options;
+    private final Path home;
+    private volatile KafkaBroker kafka;
+    private final int kafkaPort;
     private final LocalRegistry registry;
     private final ConsulStandIn consul;
     private final MarathonStandIn marathon;
+    private final Map<String, FaultProxy> proxies;
 
-    private LocalStack(KafkaBroker kafka, LocalRegistry registry, ConsulStandIn consul, MarathonStandIn marathon) {
+    private LocalStack(Options options, Path home, KafkaBroker kafka, LocalRegistry registry, ConsulStandIn consul,
+            MarathonStandIn marathon, Map<String, FaultProxy> proxies) {
+        this.options = options;
+        this.home = home;
         this.kafka = kafka;
+        this.kafkaPort = Integer.parseInt(kafka.bootstrapServers().substring(kafka.bootstrapServers().lastIndexOf(':') + 1));
         this.registry = registry;
         this.consul = consul;
         this.marathon = marathon;
+        this.proxies = proxies;
+    }
+
+    /** {@link #start(Path, Options)} with the local run's defaults. */
+    public static LocalStack start(Path home, Ports ports, Duration deploymentTimeout, String standInId) {
+        return start(home, Options.of(ports, deploymentTimeout, standInId));
     }
 
     /**
      * Starts every part; {@code home} keeps Kafka's and the registry's data ({@code .quayside/} for the local run, a
-     * temporary folder in tests). {@code standInId} names the Marathon stand-in's containers (null: a random test id).
-     * What started is stopped again if a later part fails.
+     * temporary folder in tests). What started is stopped again if a later part fails.
      */
-    public static LocalStack start(Path home, Ports ports, Duration deploymentTimeout, String standInId) {
+    public static LocalStack start(Path home, Options options) {
         DockerEngine.requireRunning();
         List<AutoCloseable> started = new ArrayList<>();
         try {
-            KafkaBroker kafka = KafkaBroker.start(new KafkaBroker.Options(ports.kafka(), home.resolve("kafka"), 3, true));
+            KafkaBroker kafka = startBroker(options.ports().kafka(), home, options.partitions());
             started.add(kafka);
-            KafkaBroker.createTopics(kafka.bootstrapServers(), 3, Topics.ALL, Map.of());
-            LocalRegistry registry = LocalRegistry.start(ports.registry(), home.resolve("registry"));
-            started.add(registry);
-            ConsulStandIn consul = ConsulStandIn.start(ConsulStandIn.Options.defaults().port(ports.consul()));
+            createTopics(kafka.bootstrapServers(), options);
+            LocalRegistry registry = null;
+            if (options.externalRegistry() == null) {
+                registry = LocalRegistry.start(options.ports().registry(), home.resolve("registry"));
+                started.add(registry);
+            }
+            ConsulStandIn consul = ConsulStandIn.start(ConsulStandIn.Options.defaults().port(options.ports().consul()));
             started.add(consul);
+            Map<String, FaultProxy> proxies = new LinkedHashMap<>();
+            if (options.faultProxies()) {
+                proxies.put(DOCKER, FaultProxy.toUnixSocket(DOCKER, DOCKER_SOCKET));
+                started.add(proxies.get(DOCKER));
+            }
             MarathonStandIn.Options marathonOptions = new MarathonStandIn.Options()
-                    .marathonPort(ports.marathon()).chronosPort(ports.chronos()).deploymentTimeout(deploymentTimeout);
-            if (standInId != null) {
-                marathonOptions.standInId(standInId);
+                    .marathonPort(options.ports().marathon()).chronosPort(options.ports().chronos())
+                    .deploymentTimeout(options.deploymentTimeout());
+            if (options.standInId() != null) {
+                marathonOptions.standInId(options.standInId());
+            }
+            if (options.faultProxies()) {
+                marathonOptions.dockerHost("tcp://" + proxies.get(DOCKER).address());
             }
             MarathonStandIn marathon = MarathonStandIn.start(marathonOptions);
-            return new LocalStack(kafka, registry, consul, marathon);
+            started.add(marathon);
+            if (options.faultProxies()) {
+                proxies.put(CONSUL, FaultProxy.toPort(CONSUL, consul.port()));
+                proxies.put(MARATHON, FaultProxy.toPort(MARATHON, port(marathon.marathonUrl())));
+                proxies.put(CHRONOS, FaultProxy.toPort(CHRONOS, port(marathon.chronosUrl())));
+                String registryAddress = registry != null ? registry.address() : options.externalRegistry();
+                proxies.put(REGISTRY, FaultProxy.toPort(REGISTRY, port(registryAddress)));
+            }
+            return new LocalStack(options, home, kafka, registry, consul, marathon, proxies);
         } catch (RuntimeException e) {
             for (int i = started.size() - 1; i >= 0; i--) {
                 try {
@@ -72,39 +165,109 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    private static KafkaBroker startBroker(int port, Path home, int partitions) {
+        return KafkaBroker.start(new KafkaBroker.Options(port, home.resolve("kafka"), partitions, true));
+    }
+
+    private static void createTopics(String bootstrap, Options options) {
+        Map<Integer, List<String>> byCount = new TreeMap<>();
+        for (String topic : Topics.ALL) {
+            byCount.computeIfAbsent(options.topicPartitions().getOrDefault(topic, options.partitions()),
+                    k -> new ArrayList<>()).add(topic);
+        }
+        byCount.forEach((count, topics) -> KafkaBroker.createTopics(bootstrap, count, topics, Map.of()));
+    }
+
+    public Options options() {
+        return options;
+    }
+
     public String kafkaBootstrap() {
-        return kafka.bootstrapServers();
+        return "127.0.0.1:" + kafkaPort;
     }
 
+    /** The broker as it runs now (a new object after {@link #startKafka()}). */
+    public KafkaBroker kafka() {
+        return kafka;
+    }
+
+    /** Stops the broker gracefully (SIGTERM); its port and data directory stay for {@link #startKafka()}. */
+    public void stopKafka() {
+        kafka.close();
+    }
+
+    /** Starts the broker again on the same port with the same data directory (topics, offsets and events kept). */
+    public void startKafka() {
+        if (kafka.isRunning()) {
+            throw new IllegalStateException("the broker still runs on " + kafkaBootstrap());
+        }
+        kafka = startBroker(kafkaPort, home, options.partitions());
+    }
+
+    /** The registry's address as the pipeline uses it: the first segment of image names (its proxy's when on). */
     public String registryAddress() {
-        return registry.address();
+        return proxies.containsKey(REGISTRY) ? proxies.get(REGISTRY).address() : directRegistryAddress();
     }
 
+    /** The registry's own address, bypassing any proxy (images seeded there are the pipeline's all the same). */
+    public String directRegistryAddress() {
+        return registry != null ? registry.address() : options.externalRegistry();
+    }
+
+    /** The registry this stack started, or null when it uses an {@link Options#externalRegistry() external} one. */
     public LocalRegistry registry() {
         return registry;
     }
 
+    /** Consul's URL as the pipeline uses it (its proxy's when on). */
     public String consulUrl() {
-        return consul.url();
+        return proxies.containsKey(CONSUL) ? "http://" + proxies.get(CONSUL).address() : consul.url();
     }
 
     public ConsulStandIn consul() {
         return consul;
     }
 
+    /** Marathon's URL as the pipeline uses it (its proxy's when on). */
     public String marathonUrl() {
-        return marathon.marathonUrl();
+        return proxies.containsKey(MARATHON) ? "http://" + proxies.get(MARATHON).address() : marathon.marathonUrl();
     }
 
+    /** Chronos' URL as the pipeline uses it (its proxy's when on). */
     public String chronosUrl() {
-        return marathon.chronosUrl();
+        return proxies.containsKey(CHRONOS) ? "http://" + proxies.get(CHRONOS).address() : marathon.chronosUrl();
+    }
+
+    /** The Docker engine as the pipeline uses it ({@code tcp://} of its proxy), or null for the default socket. */
+    public String dockerHost() {
+        return proxies.containsKey(DOCKER) ? "tcp://" + proxies.get(DOCKER).address() : null;
+    }
+
+    /** The proxy in front of {@code part} ({@link #CONSUL}, {@link #MARATHON}, ...); only with fault proxies on. */
+    public FaultProxy proxy(String part) {
+        FaultProxy proxy = proxies.get(part);
+        if (proxy == null) {
+            throw new IllegalArgumentException("no proxy in front of '" + part + "' (fault proxies "
+                    + (options.faultProxies() ? "on: " + proxies.keySet() : "off") + ")");
+        }
+        return proxy;
     }
 
     @Override
     public void close() {
+        if (proxies.containsKey(DOCKER)) {
+            proxies.get(DOCKER).heal(); // the Marathon stand-in removes its containers through it
+        }
         marathon.close();
+        proxies.values().forEach(FaultProxy::close);
         consul.close();
-        registry.close();
+        if (registry != null) {
+            registry.close();
+        }
         kafka.close();
+    }
+
+    private static int port(String url) {
+        return Integer.parseInt(url.substring(url.lastIndexOf(':') + 1).replaceAll("/.*", ""));
     }
 }

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One Quayside service as its own JVM, run from its packaged Quarkus app ({@code <module>/target/quarkus-app}),
- * configured through environment variables, logging to a file.
+ * configured through system properties, logging to a file. It can be stopped gracefully ({@link #close()}) or killed
+ * like {@code kill -9} ({@link #kill()}), and started again with the very same command line ({@link #restart()}).
  */
 public final class ServiceProcess implements AutoCloseable {
 
@@ -40,14 +41,17 @@ public final class ServiceProcess implements AutoCloseable {
     private final Path log;
     private final Instant started;
     private final boolean recording;
+    private final ProcessBuilder builder;
 
-    private ServiceProcess(String name, int port, Process process, Path log, Instant started, boolean recording) {
+    private ServiceProcess(String name, int port, Process process, Path log, Instant started, boolean recording,
+            ProcessBuilder builder) {
         this.name = name;
         this.port = port;
         this.process = process;
         this.log = log;
         this.started = started;
         this.recording = recording;
+        this.builder = builder;
     }
 
     /**
@@ -111,7 +115,7 @@ public final class ServiceProcess implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
             // glibc's per-thread malloc arenas are 64 MB reservations each; two are plenty for these services
             builder.environment().put("MALLOC_ARENA_MAX", "2");
-            return new ServiceProcess(module, port, builder.start(), log, Instant.now(), recording);
+            return new ServiceProcess(module, port, builder.start(), log, Instant.now(), recording, builder);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + module, e);
         }
@@ -141,6 +145,50 @@ public final class ServiceProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The JVM's command line, as it was started (and is started again by {@link #restart()}). */
+    public List<String> command() {
+        return List.copyOf(builder.command());
+    }
+
+    /**
+     * Starts the service again with the same command line, working directory and environment, its output appended to
+     * the same log (after a line naming the restart). The old process must have exited ({@link #kill()},
+     * {@link #close()}, or a crash).
+     */
+    public ServiceProcess restart() {
+        if (process.isAlive()) {
+            throw new IllegalStateException(name + " (pid " + process.pid() + ") still runs: stop or kill it first");
+        }
+        try {
+            Files.writeString(log, "---- restarted at " + Instant.now() + " with the same command line (previous pid "
+                    + process.pid() + ", exit " + process.exitValue() + ")\n", StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            return new ServiceProcess(name, port, builder.start(), log, Instant.now(), recording, builder);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not restart " + name, e);
+        }
+    }
+
+    /**
+     * Kills the JVM at once with SIGKILL, as {@code kill -9} does: no shutdown hook runs, nothing is flushed or
+     * committed, connections are cut. Returns when the process has exited.
+     */
+    public void kill() {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroyForcibly(); // SIGKILL on Unix
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(name + " (pid " + process.pid() + ") did not exit within 30 s of SIGKILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Waits until {@code /q/health/ready} answers UP; returns how long after start that was. */
     public Duration awaitReady(Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
@@ -163,7 +211,7 @@ public final class ServiceProcess implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
-            sleep(20);
+            Pause.millis(20);
         }
         throw new IllegalStateException(name + " was not ready within " + timeout + " (last answer: " + last + "); log "
                 + log + ":\n" + logTail(40));
@@ -224,12 +272,4 @@ public final class ServiceProcess implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -1,6 +1,7 @@
 package dev.quayside.devstack.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,8 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The class-data archive policy of {@link ServiceProcess}, with real JVMs: a packaged app (a jar that waits for
- * SIGTERM) laid out as {@code <module>/target/quarkus-app/quarkus-run.jar} and the checkout's {@code deploy/jvm.options}.
+ * The class-data archive policy of {@link ServiceProcess}, and its kill and restart, with real JVMs: a packaged app (a
+ * jar that waits for SIGTERM) laid out as {@code <module>/target/quarkus-app/quarkus-run.jar} and the checkout's
+ * {@code deploy/jvm.options}.
  */
 class ServiceProcessArchiveTest {
 
@@ -65,6 +67,29 @@ class ServiceProcessArchiveTest {
         run(ServiceProcess.ClassArchive.USE_OR_RECORD);
         assertThat(ServiceProcess.hasCurrentArchive(app)).isTrue();
         assertThat(Files.getLastModifiedTime(archive)).isGreaterThan(recorded);
+    }
+
+    @Test
+    void aKilledServiceIsGoneAtOnceAndRestartsWithTheSameCommandLineItsLogKept() throws Exception {
+        packageApp();
+        ServiceProcess first = ServiceProcess.start(root, "svc", 0, Map.of("quayside.x", "1"), root.resolve("logs"));
+        awaitStarted(first);
+        assertThatThrownBy(first::restart).hasMessageContaining("still runs");
+
+        first.kill();
+
+        assertThat(first.isAlive()).isFalse();
+        assertThat(ProcessHandle.of(first.pid())).isEmpty();
+        ServiceProcess second = first.restart();
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(second.log())
+                    .split("idle service started", -1).length == 3);
+            assertThat(second.pid()).isNotEqualTo(first.pid());
+            assertThat(second.command()).isEqualTo(first.command()).contains("-Dquayside.x=1");
+            assertThat(Files.readString(second.log())).contains("---- restarted at").contains("exit 137");
+        } finally {
+            second.close();
+        }
     }
 
     private void run(ServiceProcess.ClassArchive mode) throws IOException {

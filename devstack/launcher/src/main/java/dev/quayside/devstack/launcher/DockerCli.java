@@ -1,4 +1,4 @@
-package dev.quayside.bench;
+package dev.quayside.devstack.launcher;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,18 +9,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The {@code docker} CLI for the benchmarks' own images (build, tag, push, rmi), bounded in time. */
-final class DockerCli {
+/** The {@code docker} CLI for the harnesses' own images (build, tag, push, rmi), bounded in time. */
+public final class DockerCli {
 
     private DockerCli() {
     }
 
     /** Runs {@code docker <args>}; returns its output, or fails with it when it exits non-zero or overruns. */
-    static String run(Duration timeout, String... args) {
+    public static String run(Duration timeout, String... args) {
         List<String> command = new ArrayList<>(List.of("docker"));
         command.addAll(List.of(args));
         try {
-            Path output = Files.createTempFile("quayside-throughput-docker-", ".log");
+            Path output = Files.createTempFile("quayside-docker-cli-", ".log");
             try {
                 Process process = new ProcessBuilder(command).redirectErrorStream(true)
                         .redirectOutput(output.toFile()).start();

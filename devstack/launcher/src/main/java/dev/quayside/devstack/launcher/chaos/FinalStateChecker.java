@@ -1,0 +1,609 @@
+package dev.quayside.devstack.launcher.chaos;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.quayside.devstack.launcher.chaos.FinalState.App;
+import dev.quayside.devstack.launcher.chaos.FinalState.CatalogEntry;
+import dev.quayside.devstack.launcher.chaos.FinalState.MarathonApp;
+import dev.quayside.devstack.launcher.chaos.FinalState.Pin;
+import dev.quayside.devstack.launcher.chaos.FinalState.Pushed;
+import dev.quayside.devstack.launcher.chaos.FinalState.RegistryRepository;
+import dev.quayside.events.BuildFinished;
+import dev.quayside.events.CommitPushed;
+import dev.quayside.events.ConfigSynced;
+import dev.quayside.events.Deployment;
+import dev.quayside.events.DeploymentFailed;
+import dev.quayside.events.EventCodec;
+import dev.quayside.events.EventEnvelope;
+import dev.quayside.events.ImageBuilt;
+import dev.quayside.events.ImageReference;
+import dev.quayside.events.PipelineEvent;
+import dev.quayside.events.ServiceDeployed;
+import dev.quayside.events.ServiceRolledBack;
+import dev.quayside.events.ServiceUpgraded;
+import dev.quayside.events.TagUpdated;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Checks a {@link FinalState} against what must hold once the pipeline is quiet (issue #20), whatever faults it went
+ * through, and reports every violation with the commit or app it concerns:
+ * <ol>
+ * <li>every pushed commit has exactly one terminal event on its chain — deployed, rolled back, superseded, or a failure
+ * event with its reason — none silent;</li>
+ * <li>the registry holds one image per built commit: no commit was built and pushed twice;</li>
+ * <li>the config repo pins, for every app, the image of the newest commit pushed — never an older one — and holds no
+ * duplicate write-back commit for one image;</li>
+ * <li>Consul KV equals the config repo's tree at the synced commit byte for byte, and that commit is the head;</li>
+ * <li>Marathon (and Chronos) run exactly the definitions in KV (ids, images, instances), every task healthy; the
+ * Consul catalog holds exactly the running tasks; HAProxy routes to exactly those;</li>
+ * <li>no notification was sent twice to one channel for one event.</li>
+ * </ol>
+ * The checker only reads what it is given; it never waits or retries.
+ */
+public final class FinalStateChecker {
+
+    /** Length of the commit tag image-builder gives images (its default {@code sha-tag-length}). */
+    public static final int TAG_LENGTH = 12;
+
+    /** One violation: the property (1–6) it breaks, its kind, and the commit, app or key it concerns. */
+    public record Finding(int property, String kind, String subject, String detail) {
+
+        @Override
+        public String toString() {
+            return "(" + property + ") " + kind + " " + subject + ": " + detail;
+        }
+    }
+
+    /**
+     * The figures of one check.
+     *
+     * @param commitsSent    commits the workload pushed
+     * @param chainsTerminal pushed commits whose chain reached exactly one terminal outcome (or several, all redeliveries)
+     * @param silent         pushed commits without a terminal event (never announced, or their chain stopped)
+     * @param lost           apps whose newest pushed commit is not what the config repo pins, KV holds and Marathon runs
+     * @param duplicated     doubled effects by kind ({@code build}, {@code write-back}, {@code deployment},
+     *                       {@code terminal-event}, {@code commit-pushed}, {@code notification})
+     * @param redelivered    terminal events seen more than once with the same id (at-least-once redeliveries that a
+     *                       consumer de-duplicates by id; not counted as doubled)
+     * @param stoppedAt      where silent chains stopped: the last event type seen, and how many
+     */
+    public record Report(List<Finding> findings, int commitsSent, int chainsTerminal, int silent, int lost,
+            Map<String, Integer> duplicated, int redelivered, Map<String, Integer> stoppedAt) {
+
+        public boolean clean() {
+            return findings.isEmpty();
+        }
+
+        /** Findings per property and kind, e.g. {@code 1 silent-chain} → 3. */
+        public Map<String, Integer> byKind() {
+            Map<String, Integer> kinds = new TreeMap<>();
+            findings.forEach(f -> kinds.merge(f.property() + " " + f.kind(), 1, Integer::sum));
+            return kinds;
+        }
+
+        public int duplicatedTotal() {
+            return duplicated.values().stream().mapToInt(Integer::intValue).sum();
+        }
+    }
+
+    /** The outcome of one pushed commit's chain(s). */
+    public record ChainStatus(Pushed commit, List<String> chains, List<String> terminals, int redelivered,
+            String lastEvent) {
+
+        public boolean terminal() {
+            return !terminals.isEmpty();
+        }
+    }
+
+    private final List<Finding> findings = new ArrayList<>();
+    private final Map<String, Integer> duplicated = new TreeMap<>();
+
+    private FinalStateChecker() {
+    }
+
+    /** Checks every property. */
+    public static Report check(FinalState state) {
+        return new FinalStateChecker().run(state);
+    }
+
+    private Report run(FinalState state) {
+        List<ChainStatus> chains = chains(state.pushed(), state.events());
+        int terminal = 0;
+        int silent = 0;
+        int redelivered = 0;
+        Map<String, Integer> stoppedAt = new TreeMap<>();
+        for (ChainStatus status : chains) {
+            redelivered += status.redelivered();
+            String subject = status.commit().repository() + "@" + shortSha(status.commit().commit());
+            if (status.chains().isEmpty()) {
+                silent++;
+                stoppedAt.merge("never announced", 1, Integer::sum);
+                finding(1, "silent-unannounced", subject, "no commit-pushed event names this commit");
+                continue;
+            }
+            if (status.chains().size() > 1) {
+                duplicate("commit-pushed");
+                finding(1, "duplicate-chain", subject, status.chains().size() + " chains announce it: "
+                        + status.chains());
+            }
+            if (!status.terminal()) {
+                silent++;
+                stoppedAt.merge(status.lastEvent(), 1, Integer::sum);
+                finding(1, "silent-chain", subject, "no terminal event; the chain stopped after " + status.lastEvent());
+            } else if (status.terminals().size() > 1) {
+                duplicate("terminal-event");
+                finding(1, "duplicate-terminal", subject, status.terminals().size() + " terminal events: "
+                        + status.terminals());
+            } else {
+                terminal++;
+            }
+        }
+        checkBuilds(state);
+        int lost = checkConfigRepository(state);
+        checkKeyValues(state);
+        checkRunning(state);
+        checkNotifications(state);
+        return new Report(List.copyOf(findings), state.pushed().size(), terminal, silent, lost, duplicated,
+                redelivered, stoppedAt);
+    }
+
+    // ---- 1. chains ------------------------------------------------------------------------------------------------
+
+    /** The chain(s) of each pushed commit and their terminal events (also used to decide quiescence). */
+    public static List<ChainStatus> chains(List<Pushed> pushed, List<EventEnvelope<?>> events) {
+        Map<String, List<EventEnvelope<?>>> byChain = new HashMap<>();
+        Map<String, EventEnvelope<?>> pushes = new LinkedHashMap<>();
+        for (EventEnvelope<?> event : events) {
+            byChain.computeIfAbsent(event.chainId(), k -> new ArrayList<>()).add(event);
+            if (event.data() instanceof CommitPushed) {
+                pushes.putIfAbsent(event.id(), event);
+            }
+        }
+        List<ChainStatus> statuses = new ArrayList<>();
+        for (Pushed commit : pushed) {
+            List<String> chains = new ArrayList<>();
+            for (EventEnvelope<?> push : pushes.values()) {
+                CommitPushed data = (CommitPushed) push.data();
+                if (data.repository().equals(commit.repository()) && (commit.commit().equals(data.after())
+                        || data.commits().stream().anyMatch(c -> c.id().equals(commit.commit())))) {
+                    chains.add(push.id());
+                }
+            }
+            Map<String, String> terminals = new LinkedHashMap<>();
+            int seen = 0;
+            String last = "commit-pushed";
+            for (String chain : chains) {
+                boolean rolledBack = byChain.get(chain).stream().anyMatch(e -> e.data() instanceof ServiceRolledBack r
+                        && r.deployment().app().equals(commit.repository()));
+                for (EventEnvelope<?> event : byChain.get(chain)) {
+                    last = event.type().name().toLowerCase().replace('_', '-');
+                    String outcome = terminal(event.data(), commit, rolledBack);
+                    if (outcome != null) {
+                        seen++;
+                        terminals.putIfAbsent(event.id(), outcome + " [" + shortId(event.id()) + "]");
+                    }
+                }
+            }
+            statuses.add(new ChainStatus(commit, chains, List.copyOf(terminals.values()), seen - terminals.size(),
+                    last));
+        }
+        return statuses;
+    }
+
+    /** The outcome {@code data} ends the chain of {@code commit} with, or null when it does not end it. */
+    static String terminal(PipelineEvent data, Pushed commit, boolean rolledBack) {
+        if (commit.kind().equals("config")) {
+            return data instanceof ConfigSynced synced ? "config " + synced.outcome().name().toLowerCase() : null;
+        }
+        if (data instanceof BuildFinished build) {
+            return switch (build.outcome()) {
+                case FAILURE, TIMED_OUT -> "build " + build.outcome().wire() + ": " + build.reason();
+                case SUPERSEDED -> "superseded (build)";
+                default -> null;
+            };
+        }
+        if (data instanceof TagUpdated tag && tag.app().equals(commit.repository())) {
+            String outcome = tag.outcome().name();
+            if (outcome.equals("FAILED") || outcome.equals("NO_MATCH")) {
+                return "write-back " + outcome.toLowerCase() + ": " + tag.reason();
+            }
+            return outcome.equals("SUPERSEDED") ? "superseded (write-back)" : null;
+        }
+        if (data instanceof ConfigSynced synced && synced.outcome() == ConfigSynced.Outcome.FAILED) {
+            return "sync failed: " + synced.reason();
+        }
+        Deployment deployment = deploymentOf(data);
+        if (deployment == null || !deployment.app().equals(commit.repository())) {
+            return null;
+        }
+        if (data instanceof ServiceDeployed || data instanceof ServiceUpgraded) {
+            return "deployed";
+        }
+        if (data instanceof ServiceRolledBack) {
+            return "rolled back";
+        }
+        if (data instanceof DeploymentFailed failed && failed.reason() != DeploymentFailed.Reason.DRIFT
+                && !rolledBack) {
+            return "deployment failed (" + failed.reason() + ")";
+        }
+        return null;
+    }
+
+    static Deployment deploymentOf(PipelineEvent data) {
+        if (data instanceof ServiceDeployed e) {
+            return e.deployment();
+        }
+        if (data instanceof ServiceUpgraded e) {
+            return e.deployment();
+        }
+        if (data instanceof ServiceRolledBack e) {
+            return e.deployment();
+        }
+        if (data instanceof DeploymentFailed e) {
+            return e.deployment();
+        }
+        return null;
+    }
+
+    // ---- 2. builds ------------------------------------------------------------------------------------------------
+
+    private void checkBuilds(FinalState state) {
+        Map<String, Set<String>> digests = new TreeMap<>();
+        for (EventEnvelope<?> event : state.events()) {
+            if (event.data() instanceof ImageBuilt built && !built.reused()) {
+                digests.computeIfAbsent(built.name() + "@" + shortSha(built.commit()), k -> new TreeSet<>())
+                        .add(built.digest());
+            }
+        }
+        digests.forEach((commit, set) -> {
+            if (set.size() > 1) {
+                duplicate("build");
+                finding(2, "duplicate-build", commit, "built and pushed " + set.size() + " times: " + set);
+            }
+        });
+        for (EventEnvelope<?> event : state.events()) {
+            if (event.data() instanceof ImageBuilt built && state.registry().containsKey(built.name())) {
+                String stored = state.registry().get(built.name()).tags().get(built.tag());
+                if (stored == null) {
+                    finding(2, "image-missing", built.name() + ":" + built.tag(), "announced " + built.digest()
+                            + " but the registry has no such tag");
+                } else if (!stored.equals(built.digest()) && digests.getOrDefault(built.name() + "@"
+                        + shortSha(built.commit()), Set.of()).size() <= 1) {
+                    duplicate("build");
+                    finding(2, "image-replaced", built.name() + ":" + built.tag(), "announced " + built.digest()
+                            + " but the tag now names " + stored + " (pushed again after the announcement)");
+                }
+            }
+        }
+        state.registry().forEach((repository, content) -> {
+            Set<String> tagged = new HashSet<>(content.tags().values());
+            List<String> untagged = content.manifests().stream().filter(d -> !tagged.contains(d)).sorted().toList();
+            if (!untagged.isEmpty() && state.apps().containsKey(repository)) {
+                duplicate("build");
+                finding(2, "untagged-image", repository, untagged.size() + " manifest(s) no tag names any more (a"
+                        + " commit's image pushed again over its tag): " + untagged);
+            }
+        });
+    }
+
+    // ---- 3. config repository -------------------------------------------------------------------------------------
+
+    /** Returns the number of apps whose newest commit is not live (pinned, mirrored and running). */
+    private int checkConfigRepository(FinalState state) {
+        int lost = 0;
+        for (App app : state.apps().values()) {
+            List<String> commits = state.pushed().stream().filter(p -> p.repository().equals(app.name()))
+                    .map(Pushed::commit).toList();
+            String pinned = imageOf(state.config().headTree().get(app.definition()));
+            String inKv = imageOf(state.kv().files().get(app.definition()));
+            MarathonApp running = state.marathon().get(app.marathonId());
+            String live = running == null ? null : running.image();
+            if (!commits.isEmpty()) {
+                String newest = commits.get(commits.size() - 1);
+                String wanted = tagOf(newest);
+                String subject = app.name() + "@" + shortSha(newest);
+                if (pinned == null) {
+                    finding(3, "definition-missing", app.definition(), "no definition (or no image) at the head");
+                } else if (!wanted.equals(ImageReference.parse(pinned).tag())) {
+                    int index = indexOfTag(commits, ImageReference.parse(pinned).tag());
+                    finding(3, index >= 0 ? "older-image-pinned" : "foreign-image-pinned", subject, "the head pins "
+                            + pinned + (index >= 0 ? ", the image of commit " + (index + 1) + " of " + commits.size()
+                            + ", not the newest" : ""));
+                } else {
+                    String digest = ImageReference.parse(pinned).digest();
+                    RegistryRepository repository = state.registry().get(app.name());
+                    String stored = repository == null ? null : repository.tags().get(wanted);
+                    if (digest != null && stored != null && !digest.equals(stored)) {
+                        finding(3, "digest-mismatch", subject, "the head pins " + digest + ", the registry's tag names "
+                                + stored);
+                    }
+                }
+                if (pinned == null || !pinned.equals(inKv) || !pinned.equals(live)
+                        || !wanted.equals(ImageReference.parse(pinned).tag())) {
+                    lost++;
+                }
+            }
+            checkHistory(app, commits, state.config().history().getOrDefault(app.definition(), List.of()));
+        }
+        return lost;
+    }
+
+    private void checkHistory(App app, List<String> commits, List<Pin> history) {
+        Map<String, List<String>> writes = new LinkedHashMap<>();
+        String previous = null;
+        int newestSoFar = -1;
+        for (Pin pin : history) {
+            if (pin.image() != null && !pin.image().equals(previous)) {
+                writes.computeIfAbsent(pin.image(), k -> new ArrayList<>()).add(shortSha(pin.commit()));
+                String tag = ImageReference.parse(pin.image()).tag();
+                int index = indexOfTag(commits, tag);
+                if (index >= 0 && index < newestSoFar) {
+                    finding(3, "pin-regressed", app.name() + "@" + shortSha(commits.get(index)), "config commit "
+                            + shortSha(pin.commit()) + " pinned commit " + (index + 1) + " after commit "
+                            + (newestSoFar + 1) + " was pinned");
+                }
+                newestSoFar = Math.max(newestSoFar, index);
+            }
+            previous = pin.image();
+        }
+        writes.forEach((image, configCommits) -> {
+            if (configCommits.size() > 1) {
+                duplicate("write-back");
+                finding(3, "duplicate-write-back", app.name() + " " + image, configCommits.size()
+                        + " config commits pin it: " + configCommits);
+            }
+        });
+    }
+
+    // ---- 4. KV ----------------------------------------------------------------------------------------------------
+
+    private void checkKeyValues(FinalState state) {
+        String ref = state.kv().ref();
+        if (ref == null) {
+            finding(4, "no-synced-ref", "KV", "the mirror records no synced commit");
+            return;
+        }
+        if (!ref.equals(state.config().head())) {
+            finding(4, "stale-ref", "KV", "mirrored " + shortSha(ref) + ", the config repo's head is "
+                    + shortSha(state.config().head()));
+        }
+        Map<String, String> tree = state.config().syncedTree();
+        if (tree == null) {
+            finding(4, "unknown-ref", "KV", "the synced commit " + shortSha(ref) + " is not in the config repo");
+            tree = state.config().headTree();
+        }
+        Set<String> keys = new TreeSet<>(tree.keySet());
+        keys.addAll(state.kv().files().keySet());
+        for (String path : keys) {
+            String want = tree.get(path);
+            String have = state.kv().files().get(path);
+            if (have == null) {
+                finding(4, "key-missing", path, "in Git at " + shortSha(ref) + ", not in KV");
+            } else if (want == null) {
+                finding(4, "stale-key", path, "in KV, not in Git at " + shortSha(ref));
+            } else if (!want.equals(have)) {
+                finding(4, "value-differs", path, "KV holds " + have.length() + " bytes that differ from Git's "
+                        + want.length() + (Objects.equals(imageOf(want), imageOf(have)) ? "" : " (image "
+                        + imageOf(have) + " instead of " + imageOf(want) + ")"));
+            }
+        }
+    }
+
+    // ---- 5. what runs ---------------------------------------------------------------------------------------------
+
+    private void checkRunning(FinalState state) {
+        Map<String, JsonNode> desired = new TreeMap<>();
+        Map<String, String> jobs = new TreeMap<>();
+        state.kv().files().forEach((path, value) -> {
+            JsonNode json = parse(value);
+            if (json == null) {
+                return;
+            }
+            if (path.startsWith("marathon/") && path.endsWith(".json")) {
+                desired.put(json.path("id").asText(), json);
+            } else if (path.startsWith("chronos/") && path.endsWith(".json")) {
+                jobs.put(json.path("name").asText(), json.path("container").path("image").asText(null));
+            }
+        });
+        desired.forEach((id, definition) -> {
+            MarathonApp app = state.marathon().get(id);
+            String image = definition.path("container").path("docker").path("image").asText(null);
+            int instances = definition.path("instances").asInt(1);
+            if (app == null) {
+                finding(5, "app-missing", id, "defined in KV, not on Marathon");
+                return;
+            }
+            if (!Objects.equals(image, app.image())) {
+                finding(5, "image-differs", id, "Marathon runs " + app.image() + ", KV defines " + image);
+            }
+            if (instances != app.instances()) {
+                finding(5, "instances-differ", id, "Marathon has " + app.instances() + ", KV defines " + instances);
+            }
+            if (app.deploying()) {
+                finding(5, "deployment-running", id, "a deployment still runs");
+            }
+            if (app.tasks().size() != app.instances()) {
+                finding(5, "tasks-differ", id, app.tasks().size() + " task(s) run for " + app.instances()
+                        + " instance(s)");
+            }
+            if (app.healthChecked()) {
+                long unhealthy = app.tasks().stream().filter(t -> !t.healthy()).count();
+                if (unhealthy > 0) {
+                    finding(5, "task-unhealthy", id, unhealthy + " of " + app.tasks().size() + " task(s) not healthy");
+                }
+            }
+            deployments(app);
+        });
+        state.marathon().keySet().stream().filter(id -> !desired.containsKey(id))
+                .forEach(id -> finding(5, "app-not-in-kv", id, "runs on Marathon, no definition in KV"));
+        jobs.forEach((name, image) -> {
+            if (!state.chronos().containsKey(name)) {
+                finding(5, "job-missing", name, "defined in KV, not on Chronos");
+            } else if (!Objects.equals(image, state.chronos().get(name))) {
+                finding(5, "job-image-differs", name, "Chronos has " + state.chronos().get(name) + ", KV " + image);
+            }
+        });
+        state.chronos().keySet().stream().filter(name -> !jobs.containsKey(name))
+                .forEach(name -> finding(5, "job-not-in-kv", name, "on Chronos, no definition in KV"));
+        checkCatalogAndRoutes(state);
+    }
+
+    /** Marathon versions: a new version into the same image twice is the same definition deployed twice. */
+    private void deployments(MarathonApp app) {
+        Map<String, Integer> into = new LinkedHashMap<>();
+        String previous = null;
+        for (String image : app.versionImages()) {
+            if (image != null && !image.equals(previous)) {
+                into.merge(image, 1, Integer::sum);
+            }
+            previous = image;
+        }
+        into.forEach((image, count) -> {
+            if (count > 1) {
+                duplicate("deployment");
+                finding(5, "duplicate-deployment", app.id(), image + " deployed " + count + " times (Marathon's versions)");
+            }
+        });
+    }
+
+    private void checkCatalogAndRoutes(FinalState state) {
+        if (state.haproxyMasters().size() > 1) {
+            finding(5, "stale-haproxy", "edge-router", state.haproxyMasters().size() + " HAProxy masters run on its"
+                    + " configuration (pids " + state.haproxyMasters() + "): the older ones keep serving the front end"
+                    + " with what they last loaded");
+        }
+        Map<String, MarathonApp> byService = new TreeMap<>();
+        state.marathon().values().stream().filter(a -> a.serviceName() != null)
+                .forEach(a -> byService.put(a.serviceName(), a));
+        Set<String> services = new TreeSet<>(byService.keySet());
+        state.catalog().keySet().stream().filter(s -> !s.equals("consul")).forEach(services::add);
+        for (String service : services) {
+            MarathonApp app = byService.get(service);
+            Set<Integer> tasks = new TreeSet<>();
+            if (app != null) {
+                app.tasks().forEach(t -> tasks.addAll(t.ports()));
+            }
+            List<CatalogEntry> entries = state.catalog().getOrDefault(service, List.of());
+            Map<Integer, Long> registered = entries.stream().collect(Collectors.groupingBy(CatalogEntry::port,
+                    TreeMap::new, Collectors.counting()));
+            for (Integer port : tasks) {
+                if (!registered.containsKey(port)) {
+                    finding(5, "registration-missing", service, "task port " + port + " is not in the catalog");
+                }
+            }
+            registered.forEach((port, count) -> {
+                if (!tasks.contains(port)) {
+                    finding(5, "stale-registration", service, "127.0.0.1:" + port + " is in the catalog, no task has it");
+                } else if (count > 1) {
+                    finding(5, "duplicate-registration", service, "port " + port + " registered " + count + " times");
+                }
+            });
+            if (state.haproxy() == null || app == null || !app.routed()) {
+                continue;
+            }
+            Set<String> wanted = new TreeSet<>();
+            entries.stream().filter(e -> e.passing() && tasks.contains(e.port()))
+                    .forEach(e -> wanted.add(e.address() + ":" + e.port()));
+            List<String> servers = state.haproxy().get(service);
+            if (servers == null) {
+                finding(5, "route-missing", service, "HAProxy has no backend for it");
+                continue;
+            }
+            Set<String> routed = new TreeSet<>(servers);
+            if (!routed.equals(wanted)) {
+                Set<String> missing = new TreeSet<>(wanted);
+                missing.removeAll(routed);
+                Set<String> stale = new TreeSet<>(routed);
+                stale.removeAll(wanted);
+                finding(5, "route-differs", service, "HAProxy routes to " + routed + " instead of the passing"
+                        + " registered tasks " + wanted + (missing.isEmpty() ? "" : "; missing " + missing)
+                        + (stale.isEmpty() ? "" : "; stale " + stale));
+            }
+        }
+    }
+
+    // ---- 6. notifications -----------------------------------------------------------------------------------------
+
+    private void checkNotifications(FinalState state) {
+        state.notifications().forEach((channel, ids) -> {
+            Map<String, Long> counts = ids.stream().collect(Collectors.groupingBy(id -> id, LinkedHashMap::new,
+                    Collectors.counting()));
+            counts.forEach((id, count) -> {
+                if (count > 1) {
+                    duplicate("notification");
+                    finding(6, "duplicate-notification", channel + " " + id, "sent " + count + " times");
+                }
+            });
+        });
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------------------------
+
+    private void finding(int property, String kind, String subject, String detail) {
+        findings.add(new Finding(property, kind, subject, detail));
+    }
+
+    private void duplicate(String kind) {
+        duplicated.merge(kind, 1, Integer::sum);
+    }
+
+    /** The image tag image-builder gives {@code commit}. */
+    public static String tagOf(String commit) {
+        return commit.substring(0, Math.min(TAG_LENGTH, commit.length()));
+    }
+
+    private static int indexOfTag(List<String> commits, String tag) {
+        for (int i = commits.size() - 1; i >= 0; i--) {
+            if (tagOf(commits.get(i)).equals(tag)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The Docker image of a Marathon definition, or null. */
+    public static String imageOf(String definition) {
+        JsonNode json = parse(definition);
+        return json == null ? null : json.path("container").path("docker").path("image").asText(null);
+    }
+
+    private static JsonNode parse(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            JsonNode node = EventCodec.mapper().readTree(text.getBytes(StandardCharsets.ISO_8859_1));
+            return node != null && node.isObject() ? node : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    static String shortSha(String sha) {
+        return sha == null ? "?" : sha.substring(0, Math.min(7, sha.length()));
+    }
+
+    private static String shortId(String id) {
+        return id.length() <= 12 ? id : id.substring(0, 12);
+    }
+
+    /** Findings sorted by property, kind and subject, for printing. */
+    public static List<Finding> sorted(List<Finding> findings) {
+        List<Finding> sorted = new ArrayList<>(findings);
+        sorted.sort(Comparator.comparingInt(Finding::property).thenComparing(Finding::kind)
+                .thenComparing(Finding::subject));
+        return sorted;
+    }
+}
