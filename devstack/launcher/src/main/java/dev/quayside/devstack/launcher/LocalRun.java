@@ -85,6 +85,7 @@ public final class LocalRun implements AutoCloseable {
                 .parts(LocalStack.Options.of(options.fixedPorts() ? LocalStack.DEFAULT_PORTS : LocalStack.RANDOM,
                         options.deploymentTimeout(), options.fixedPorts() ? "local-run" : null))
                 .fixedServicePorts(options.fixedPorts())
+                .instances("board", 1)
                 .frontendPort(options.frontendPort())
                 .extraProperties(options.extraProperties())
                 .classArchive(options.classArchive()));

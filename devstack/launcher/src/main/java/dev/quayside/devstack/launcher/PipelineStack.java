@@ -28,7 +28,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PipelineStack implements AutoCloseable {
 
-    /** The services, in start order, with the local run's default ports (architecture.md). */
+    /**
+     * The services, in start order, with the local run's default ports (architecture.md): the seven of the pipeline,
+     * then the board (a viewer of the pipeline's topics; a stack runs it only when its spec asks for it).
+     */
     public static final Map<String, Integer> SERVICES;
 
     static {
@@ -40,6 +43,7 @@ public final class PipelineStack implements AutoCloseable {
         services.put("registrator", 8085);
         services.put("edge-router", 8086);
         services.put("notifier", 8087);
+        services.put("board", 8088);
         SERVICES = Collections.unmodifiableMap(services);
     }
 
@@ -58,6 +62,7 @@ public final class PipelineStack implements AutoCloseable {
         public Spec(Path home) {
             this.home = home;
             SERVICES.keySet().forEach(service -> instances.put(service, 1));
+            instances.put("board", 0); // a viewer: the local run asks for it, benchmarks and chaos leave it out
         }
 
         /** The devstack parts' options (ports, partitions per topic, registry, proxies). */
@@ -72,12 +77,15 @@ public final class PipelineStack implements AutoCloseable {
             return this;
         }
 
-        /** Runs {@code count} instances of {@code service} (0: none). edge-router runs at most once (one front end). */
+        /**
+         * Runs {@code count} instances of {@code service} (0: none). edge-router runs at most once (one front end), the
+         * board too.
+         */
         public Spec instances(String service, int count) {
             if (!SERVICES.containsKey(service)) {
                 throw new IllegalArgumentException("unknown service '" + service + "' (services: " + SERVICES.keySet() + ")");
             }
-            if (count < 0 || (service.equals("edge-router") && count > 1)) {
+            if (count < 0 || ((service.equals("edge-router") || service.equals("board")) && count > 1)) {
                 throw new IllegalArgumentException(service + " cannot run " + count + " instance(s)");
             }
             instances.put(service, count);
@@ -155,6 +163,7 @@ public final class PipelineStack implements AutoCloseable {
     private final Map<String, List<ServiceProcess>> running = new LinkedHashMap<>();
     private final Map<String, Duration> readyAfter = new LinkedHashMap<>();
     private final String operatorToken = newOperatorToken();
+    private final Map<String, List<Integer>> ports = new LinkedHashMap<>();
 
     private PipelineStack(Spec spec, LocalStack parts, int frontendPort) {
         this.spec = spec;
@@ -205,6 +214,13 @@ public final class PipelineStack implements AutoCloseable {
      */
     public void startServices(Path servicesRoot, Duration readyTimeout) {
         writeOperatorToken();
+        for (String service : SERVICES.keySet()) {
+            List<Integer> list = new ArrayList<>();
+            for (int i = 0; i < spec.instances(service); i++) {
+                list.add(spec.fixedServicePorts && i == 0 ? SERVICES.get(service) : FreePorts.pick());
+            }
+            ports.put(service, list);
+        }
         Map<String, Map<String, String>> configs = serviceProperties();
         List<ServiceProcess> all = new ArrayList<>();
         for (String service : SERVICES.keySet()) {
@@ -212,7 +228,7 @@ public final class PipelineStack implements AutoCloseable {
             List<ServiceProcess> list = new ArrayList<>();
             running.put(service, list);
             for (int i = 0; i < count; i++) {
-                int port = spec.fixedServicePorts && i == 0 ? SERVICES.get(service) : FreePorts.pick();
+                int port = ports.get(service).get(i);
                 Map<String, String> properties = properties(service, configs);
                 String work = "quayside." + workDirKey(service);
                 if (properties.containsKey(work) && count > 1) {
@@ -438,6 +454,15 @@ public final class PipelineStack implements AutoCloseable {
         all.put("edge-router", router);
 
         all.put("notifier", common());
+
+        Map<String, String> board = new LinkedHashMap<>();
+        board.put("kafka.bootstrap.servers", parts.kafkaBootstrap());
+        board.put("quayside.board.marathon.url", parts.marathonUrl());
+        List<Integer> watchers = ports.getOrDefault("git-watcher", List.of());
+        if (!watchers.isEmpty()) {
+            board.put("quayside.board.git-watcher.url", "http://127.0.0.1:" + watchers.get(0));
+        }
+        all.put("board", board);
         // operator endpoints (POST /api/sync/..., /registrations/sync, ...) take the stack's bearer token
         all.values().forEach(properties -> properties.put("quayside.operator.token", operatorToken));
         return all;

@@ -79,6 +79,8 @@ public final class QuaysideUp {
         out.println();
         out.printf("Commit to live in %.1f s.%n", result.elapsed().toMillis() / 1000.0);
         out.println("  the app through HAProxy:  curl http://127.0.0.1:" + FRONTEND_PORT + "/   (and /version, /health)");
+        run.pipeline().instances("board").stream().findFirst().ifPresent(board -> out.println(
+                "  the board:                " + board.url() + "/   (bin/quayside history | follow | logs | sync)"));
         out.println("  Consul stand-in:          " + run.stack().consulUrl() + "/v1/kv/?recurse   /v1/catalog/services");
         out.println("  Marathon stand-in:        " + run.stack().marathonUrl() + "/v2/apps");
         out.println("  Chronos stand-in:         " + run.stack().chronosUrl() + "/v1/scheduler/jobs");
