@@ -4,6 +4,7 @@ import dev.quayside.gitwatcher.client.DeliveryLog;
 import dev.quayside.gitwatcher.service.poll.PollService;
 import dev.quayside.gitwatcher.service.RepositoryRegistry;
 import dev.quayside.gitwatcher.service.WatchedRepository;
+import dev.quayside.kit.security.OperatorAction;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
@@ -41,8 +42,12 @@ public class RepositoryResource {
         return registry.all().stream().map(r -> view(r, lastPolls.get(r.name()))).collect(Collectors.toList());
     }
 
-    /** Polls the repository now (502 when its remote cannot be listed or fetched). */
+    /**
+     * Polls the repository now (502 when its remote cannot be listed or fetched): an operator action, with the bearer
+     * token of {@code quayside.operator.token} (the board's "sync now" and {@code quayside sync} send it).
+     */
     @POST
+    @OperatorAction
     @Path("{name}/sync")
     public RepositoryView sync(@PathParam("name") String name) {
         WatchedRepository repository = registry.byName(name)

@@ -54,7 +54,7 @@ class PollingTest {
                 .header("X-Quayside-Signature-256", "sha256=" + Signatures.hmacSha256Hex(
                         WatchedReposResource.POLL_SECRET, body))
                 .body(body).post("/webhooks/generic").then().statusCode(200);
-        given().post("/repositories/polled/sync").then().statusCode(200)
+        given().header("Authorization", "Bearer test-operator-token").post("/repositories/polled/sync").then().statusCode(200)
                 .body("heads.'refs/heads/main'", equalTo(second))
                 .body("lastPoll", notNullValue());
         CommitPushed updated = topic.await(e -> e.repository().equals("polled") && e.after().equals(second)).get(0)

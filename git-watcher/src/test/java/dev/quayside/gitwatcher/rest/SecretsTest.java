@@ -65,7 +65,7 @@ class SecretsTest {
                     .body("find { it.name == 'token-in-url' }.cloneUrl", equalTo(
                             "http://127.0.0.1:" + port() + "/acme/a.git"))
                     .extract().asString();
-            String failure = given().post("/repositories/token-in-url/sync").then().statusCode(502).extract()
+            String failure = given().header("Authorization", "Bearer test-operator-token").post("/repositories/token-in-url/sync").then().statusCode(502).extract()
                     .asString();
             String lastPoll = given().get("/repositories").then().extract().asString();
 
@@ -94,7 +94,7 @@ class SecretsTest {
                 .satisfies(r -> assertThat(r.event().data().repository()).isEqualTo("filed"));
 
         HardenedProfile.AUTHORIZATIONS.clear();
-        String failure = given().post("/repositories/token-file/sync").then().statusCode(502).extract().asString();
+        String failure = given().header("Authorization", "Bearer test-operator-token").post("/repositories/token-file/sync").then().statusCode(502).extract().asString();
         assertThat(HardenedProfile.AUTHORIZATIONS).isNotEmpty().allSatisfy(header -> assertThat(
                 new String(Base64.getDecoder().decode(header.substring("Basic ".length())), StandardCharsets.UTF_8))
                 .isEqualTo("x-access-token:" + HardenedProfile.FILE_TOKEN));

@@ -30,7 +30,7 @@ class SshPollingTest {
     void pollsARepositoryOverSshWithAKeyAndAKnownHost() {
         Path root = Path.of(ConfigProvider.getConfig().getValue(WatchedReposResource.ROOT_PROPERTY, String.class));
         // the first poll lists the (empty) repository over SSH and records it without events
-        given().post("/repositories/over-ssh/sync").then().statusCode(200)
+        given().header("Authorization", "Bearer test-operator-token").post("/repositories/over-ssh/sync").then().statusCode(200)
                 .body("cloneUrl", equalTo(ConfigProvider.getConfig()
                         .getValue(WatchedReposResource.SSH_URL_PROPERTY, String.class)))
                 .body("lastPoll.ok", equalTo(true));
@@ -40,7 +40,7 @@ class SshPollingTest {
         String second = Git.commitFile(work, "deploy.txt", "v2\n", "Deploy v2");
         Git.run(work, "push", "-q", "origin", "main");
 
-        given().post("/repositories/over-ssh/sync").then().statusCode(200)
+        given().header("Authorization", "Bearer test-operator-token").post("/repositories/over-ssh/sync").then().statusCode(200)
                 .body("lastPoll.ok", equalTo(true))
                 .body("heads.'refs/heads/main'", equalTo(second));
         CommitPushed created = topic.await(e -> e.repository().equals("over-ssh") && e.after().equals(second))
@@ -54,7 +54,7 @@ class SshPollingTest {
 
     @Test
     void aServerWhoseHostKeyIsNotKnownIsRefusedAndNothingIsEmitted() {
-        given().post("/repositories/over-ssh-unknown-host/sync").then().statusCode(502)
+        given().header("Authorization", "Bearer test-operator-token").post("/repositories/over-ssh-unknown-host/sync").then().statusCode(502)
                 .body(containsString("over-ssh-unknown-host"));
         given().get("/repositories").then()
                 .body("find { it.name == 'over-ssh-unknown-host' }.lastPoll.ok", equalTo(false));

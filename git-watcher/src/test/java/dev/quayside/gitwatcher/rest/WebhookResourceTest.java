@@ -343,6 +343,14 @@ class WebhookResourceTest {
                 .body("find { it.name == 'sample-app' }.branches", equalTo(List.of("master", "release/*")))
                 .body("find { it.name == 'argo-test-repo' }.kind", equalTo("config"))
                 .body("find { it.name == 'polled' }.pollInterval", equalTo(Duration.ofSeconds(2).toString()));
-        given().post("/repositories/nope/sync").then().statusCode(404);
+        given().header("Authorization", "Bearer test-operator-token").post("/repositories/nope/sync").then().statusCode(404);
+    }
+
+    @Test
+    void aSyncOnDemandIsAnOperatorActionThatNeedsTheBearerToken() {
+        given().post("/repositories/polled/sync").then().statusCode(401)
+                .header("WWW-Authenticate", containsString("Bearer"));
+        given().header("Authorization", "Bearer wrong").post("/repositories/polled/sync").then().statusCode(401);
+        given().header("Authorization", "Bearer wrong").post("/repositories/nope/sync").then().statusCode(401);
     }
 }

@@ -34,10 +34,12 @@ final class BuildLog implements Consumer<String> {
     public void accept(String raw) {
         String line = GitClient.redact(raw);
         synchronized (tail) {
-            if (tail.size() == tailSize) {
-                tail.removeFirst();
+            if (tailSize > 0) { // 0: BuildFinished carries no log tail (quayside.builder.log-tail-lines)
+                if (tail.size() == tailSize) {
+                    tail.removeFirst();
+                }
+                tail.addLast(line);
             }
-            tail.addLast(line);
             if (held != null) {
                 held.add(line);
                 return;
