@@ -54,11 +54,41 @@ class ZeroDowntimeTest {
         run.installHooks();
     }
 
+    /**
+     * Stops the run as {@code bin/quayside down} does ({@link LocalRun#close()}) and checks that nothing of it still
+     * listens: the services, the board, HAProxy's front end, the broker, the stand-ins and the registry (issue #22: an
+     * HAProxy started during the stop once kept the front end).
+     */
     @AfterAll
-    void stopThePipeline() {
-        if (run != null) {
-            out.println(run.logTails(5));
-            run.close();
+    void stopThePipelineAndNothingListens() throws InterruptedException {
+        if (run == null) {
+            return;
+        }
+        out.println(run.logTails(5));
+        Map<String, Integer> ports = new java.util.LinkedHashMap<>();
+        run.services().forEach((name, process) -> ports.put(name, process.port()));
+        ports.put("HAProxy front end", run.frontendPort());
+        ports.put("Kafka", URI.create("kafka://" + run.stack().kafkaBootstrap()).getPort());
+        ports.put("registry", URI.create("http://" + run.stack().registryAddress()).getPort());
+        ports.put("Consul stand-in", URI.create(run.stack().consulUrl()).getPort());
+        ports.put("Marathon stand-in", URI.create(run.stack().marathonUrl()).getPort());
+        ports.put("Chronos stand-in", URI.create(run.stack().chronosUrl()).getPort());
+        run.close();
+        Map<String, Integer> listening = new java.util.LinkedHashMap<>(ports);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!listening.isEmpty() && System.nanoTime() < deadline) {
+            listening.values().removeIf(port -> !accepts(port));
+            Thread.sleep(200);
+        }
+        assertThat(listening).as("ports still listening 10 s after the run stopped (of %s)", ports).isEmpty();
+    }
+
+    private static boolean accepts(int port) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 
