@@ -77,7 +77,8 @@ public final class PipelineBench {
         json.put("commit", gitHead(root));
         json.put("measured_at", Instant.now().toString());
         ObjectNode live = stats(toLive, "ms");
-        live.put("note", "push of the busybox sample app (a real docker build on the vfs storage driver) to the new"
+        live.put("note", "push of the busybox sample app (a real docker build on the " + storageDriver()
+                + " storage driver) to the new"
                 + " version answering through HAProxy; " + toLive.size() + " of " + commits + " commits went live;"
                 + " goal p50 <= 10 s");
         json.set("commit_to_live", live);
@@ -195,7 +196,24 @@ public final class PipelineBench {
             // unknown
         }
         return Runtime.getRuntime().availableProcessors() + " cores, " + (memKb / 1024 / 1024) + " GiB, Java "
-                + System.getProperty("java.version") + ", " + System.getProperty("os.name");
+                + System.getProperty("java.version") + ", " + System.getProperty("os.name") + ", Docker storage driver "
+                + storageDriver();
+    }
+
+    /** The Docker engine's storage driver ({@code overlay2} builds ~4.7x faster than {@code vfs}), or "unknown". */
+    static String storageDriver() {
+        try {
+            Process docker = new ProcessBuilder("docker", "info", "--format", "{{.Driver}}").redirectErrorStream(true)
+                    .start();
+            String driver = new String(docker.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .strip();
+            return docker.waitFor() == 0 && !driver.isEmpty() ? driver : "unknown";
+        } catch (IOException e) {
+            return "unknown";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        }
     }
 
     static String gitHead(Path root) {
