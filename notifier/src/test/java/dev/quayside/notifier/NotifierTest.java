@@ -150,6 +150,45 @@ class NotifierTest {
         assertThat(html).contains("<h2").contains("href=\"" + commitUrl + "\"").contains("make: *** [all] Error 2");
     }
 
+    /** What a pusher writes (commit message, author, log lines) reaches every chat escaped for its markup. */
+    @Test
+    void untrustedTextReachesEveryChatEscaped() {
+        String sha = TestEvents.sha();
+        String shortSha = sha.substring(0, 7);
+        String message = "@all [click](http://evil) <!channel> **x**";
+        Instant pushedAt = Instant.now().minusSeconds(60);
+        EventEnvelope<CommitPushed> push = TestEvents.commitPushed("mallory", sha, "<users/all>", pushedAt);
+        publishAndAwaitUnrouted(push);
+        events.publish(TestEvents.next(push, new BuildFinished(java.util.UUID.randomUUID().toString(), "mallory",
+                "mallory", sha, "main", dev.quayside.events.BuildOutcome.FAILURE, 42_000, message,
+                List.of("<users/all> @here"), null), pushedAt.plusSeconds(42)));
+        await().atMost(WAIT).until(() -> receivers.at(SLACK, shortSha).size() == 1
+                && receivers.at(TEAMS, shortSha).size() == 1 && receivers.at(GCHAT, shortSha).size() == 1
+                && receivers.at(MATTERMOST, shortSha).size() == 1);
+
+        JsonNode slack = PayloadShapes.parse(receivers.at(SLACK, shortSha).get(0).body());
+        assertThat(PayloadShapes.slack(slack)).isEmpty();
+        List<String> mrkdwn = slack.findParents("type").stream()
+                .filter(node -> "mrkdwn".equals(node.get("type").asText())).map(node -> node.get("text").asText())
+                .toList();
+        assertThat(String.join("\n", mrkdwn)).contains("&lt;!channel&gt;", "by &lt;users/all&gt;")
+                .doesNotContain("<!channel>", "<users/all>");
+
+        String mattermost = PayloadShapes.parse(receivers.at(MATTERMOST, shortSha).get(0).body()).get("text").asText();
+        assertThat(mattermost).contains("@\u200Dall \\[click\\]\\(http://evil\\) \\<\\!channel\\> \\*\\*x\\*\\*")
+                .contains("\\<users/all\\> @\u200Dhere").doesNotContainPattern("@(?!\u200D)");
+
+        String teams = PayloadShapes.parse(receivers.at(TEAMS, shortSha).get(0).body())
+                .at("/attachments/0/content/body").toString();
+        assertThat(teams).contains("@\u200Dall \\\\[click\\\\]").contains("by \\\\<users/all\\\\>")
+                .doesNotContainPattern("@(?!\u200D)");
+
+        JsonNode gchat = PayloadShapes.parse(receivers.at(GCHAT, shortSha).get(0).body());
+        assertThat(PayloadShapes.googleChat(gchat)).isEmpty();
+        String chatText = gchat.get("text").asText() + gchat.at("/cardsV2/0/card/sections").toString();
+        assertThat(chatText).contains("&lt;!channel&gt;", "&lt;users/all&gt;").doesNotContain("<users/all>", "<!");
+    }
+
     @Test
     void aRedeliveredEventDoesNotNotifyTwiceAndTheSentLogIsDurable() {
         EventEnvelope<BuildFinished> build = TestEvents.single(TestEvents.buildFailed("again", TestEvents.sha()));

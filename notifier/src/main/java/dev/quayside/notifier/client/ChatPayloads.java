@@ -7,7 +7,13 @@ import dev.quayside.kit.security.Hmac;
 import dev.quayside.notifier.service.Notification;
 import java.time.Instant;
 
-/** The message each service documents, built from one {@link Notification}. */
+/**
+ * The message each service documents, built from one {@link Notification}. Every text that comes from an event (title,
+ * body, chain, field values, link labels) is untrusted: each format's markup is escaped in it, so a commit message, an
+ * author or a branch name cannot add links, mentions ({@code @all}, {@code <!channel>}, {@code <users/all>}) or
+ * formatting. Plain-text slots (Slack's header and buttons, Teams' and Google Chat's button titles, Google Chat's card
+ * header) are not parsed by the service and stay as they are.
+ */
 public final class ChatPayloads {
 
     static final ObjectMapper JSON = new ObjectMapper();
@@ -15,6 +21,10 @@ public final class ChatPayloads {
     static final int SLACK_HEADER_MAX = 150;
     static final int SLACK_SECTION_MAX = 3000;
     static final int SLACK_ACTIONS_MAX = 25;
+    /** Characters with a meaning in Mattermost's and Adaptive Cards' Markdown, escaped with a backslash. */
+    private static final String MARKDOWN_SPECIALS = "\\`*_[]()#|<>!~";
+    /** Follows every {@code @}, so that {@code @all}, {@code @channel}, {@code @here} or {@code @user} mention no one. */
+    static final char ZERO_WIDTH_JOINER = '\u200D';
 
     private ChatPayloads() {
     }
@@ -22,7 +32,7 @@ public final class ChatPayloads {
     /** Slack incoming webhook: Block Kit {@code blocks} plus {@code text} as the notification fallback. */
     public static ObjectNode slack(Notification n) {
         ObjectNode root = JSON.createObjectNode();
-        root.put("text", cut(n.title(), SLACK_SECTION_MAX));
+        root.put("text", cut(slackEscape(n.title()), SLACK_SECTION_MAX));
         ArrayNode blocks = root.putArray("blocks");
         ObjectNode header = blocks.addObject().put("type", "header");
         header.putObject("text").put("type", "plain_text").put("text", cut(n.title(), SLACK_HEADER_MAX))
@@ -73,17 +83,19 @@ public final class ChatPayloads {
         card.put("type", "AdaptiveCard");
         card.put("version", "1.4");
         ArrayNode body = card.putArray("body");
-        body.addObject().put("type", "TextBlock").put("text", n.title()).put("weight", "Bolder").put("size", "Medium")
+        body.addObject().put("type", "TextBlock").put("text", markdownEscape(n.title())).put("weight", "Bolder").put("size", "Medium")
                 .put("wrap", true).put("color", n.failure() ? "Attention" : "Default");
         if (!n.text().isEmpty()) {
-            body.addObject().put("type", "TextBlock").put("text", n.text()).put("wrap", true);
+            body.addObject().put("type", "TextBlock").put("text", markdownEscape(n.text())).put("wrap", true);
         }
         if (!n.fields().isEmpty()) {
             ArrayNode facts = body.addObject().put("type", "FactSet").putArray("facts");
-            n.fields().forEach(f -> facts.addObject().put("title", f.name()).put("value", f.value()));
+            n.fields().forEach(f -> facts.addObject().put("title", markdownEscape(f.name()))
+                    .put("value", markdownEscape(f.value())));
         }
         if (!n.chain().isEmpty()) {
-            body.addObject().put("type", "TextBlock").put("text", n.chain()).put("isSubtle", true).put("wrap", true);
+            body.addObject().put("type", "TextBlock").put("text", markdownEscape(n.chain())).put("isSubtle", true)
+                    .put("wrap", true);
         }
         if (!n.links().isEmpty()) {
             ArrayNode actions = card.putArray("actions");
@@ -151,16 +163,18 @@ public final class ChatPayloads {
 
     /** Markdown for Mattermost: a heading, the body, the chain in italics, links. */
     static String markdown(Notification n) {
-        StringBuilder s = new StringBuilder("#### ").append(n.failure() ? ":red_circle: " : "").append(n.title());
+        StringBuilder s = new StringBuilder("#### ").append(n.failure() ? ":red_circle: " : "")
+                .append(markdownEscape(n.title()));
         if (!n.text().isEmpty()) {
-            s.append("\n").append(n.text());
+            s.append("\n").append(markdownEscape(n.text()));
         }
         if (!n.chain().isEmpty()) {
-            s.append("\n\n_").append(n.chain()).append("_");
+            s.append("\n\n_").append(markdownEscape(n.chain())).append("_");
         }
         if (!n.links().isEmpty()) {
             s.append("\n");
-            n.links().forEach(l -> s.append("[").append(l.label()).append("](").append(l.url()).append(") "));
+            n.links().forEach(l -> s.append("[").append(markdownEscape(l.label())).append("](")
+                    .append(markdownUrl(l.url())).append(") "));
         }
         return s.toString().strip();
     }
@@ -170,8 +184,38 @@ public final class ChatPayloads {
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
+    /**
+     * Google Chat's message text and card text (its HTML subset): {@code & < >} escaped, which also turns its link
+     * ({@code <url|text>}) and mention ({@code <users/all>}, {@code <users/123>}) forms into plain text.
+     */
     static String chatEscape(String text) {
         return slackEscape(text);
+    }
+
+    /**
+     * Markdown (Mattermost, Microsoft Teams' Adaptive Cards): each of {@code \ ` * _ [ ] ( ) # | < > ! ~} escaped with a
+     * backslash (no links, images, emphasis, code, headings, tables or quotes), and a zero-width joiner after every
+     * {@code @} (no mentions).
+     */
+    static String markdownEscape(String text) {
+        StringBuilder s = new StringBuilder(text.length() + 16);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (MARKDOWN_SPECIALS.indexOf(c) >= 0) {
+                s.append('\\');
+            }
+            s.append(c);
+            if (c == '@') {
+                s.append(ZERO_WIDTH_JOINER);
+            }
+        }
+        return s.toString();
+    }
+
+    /** A URL as the target of a Markdown link: what would end or break the {@code (...)} is percent-encoded. */
+    static String markdownUrl(String url) {
+        return url.replace("(", "%28").replace(")", "%29").replace(" ", "%20").replace("<", "%3C").replace(">", "%3E")
+                .replace("\n", "%0A").replace("\r", "%0D");
     }
 
     static String cut(String text, int max) {

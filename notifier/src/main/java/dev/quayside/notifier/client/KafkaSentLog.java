@@ -1,8 +1,8 @@
 package dev.quayside.notifier.client;
 
+import dev.quayside.kit.kafka.KafkaClientProperties;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -31,7 +32,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * The durable "already handled" record: a compacted Kafka topic with one record per (event id, channel), key
  * {@code <eventId>|<channel>}, value the state ({@code sent} or {@code folded}) and when. It is read back in full at
- * startup, so a redelivered event does not notify twice across restarts; in between, lookups are in memory.
+ * startup, so a redelivered event does not notify twice across restarts; in between, lookups are in memory. Its admin
+ * client, reader and writer connect with the service's {@code kafka.*} client properties (the kit's
+ * {@link KafkaClientProperties}): SASL/SCRAM and TLS included, never {@code bootstrap.servers} alone.
  */
 public final class KafkaSentLog implements AutoCloseable {
 
@@ -39,6 +42,7 @@ public final class KafkaSentLog implements AutoCloseable {
     public static final String FOLDED = "folded";
     private static final String CLAIMED = "claimed";
 
+    private final Map<String, ?> kafka;
     private final String bootstrapServers;
     private final String topic;
     private final Duration retention;
@@ -46,10 +50,21 @@ public final class KafkaSentLog implements AutoCloseable {
     private final CompletableFuture<Void> loaded = new CompletableFuture<>();
     private volatile KafkaProducer<String, String> producer;
 
-    public KafkaSentLog(String bootstrapServers, String topic, Duration retention) {
-        this.bootstrapServers = bootstrapServers;
+    /**
+     * @param kafka the service's Kafka client properties (Quarkus' {@code default-kafka-broker} map: every
+     *              {@code kafka.*} key, e.g. {@code bootstrap.servers}, {@code security.protocol},
+     *              {@code sasl.mechanism}, {@code sasl.jaas.config}, {@code ssl.*}); every client of the log uses them
+     */
+    public KafkaSentLog(Map<String, ?> kafka, String topic, Duration retention) {
+        this.kafka = Map.copyOf(kafka);
+        this.bootstrapServers = String.valueOf(kafka.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG));
         this.topic = topic;
         this.retention = retention;
+    }
+
+    /** A log on a broker that needs {@code bootstrap.servers} alone. */
+    public KafkaSentLog(String bootstrapServers, String topic, Duration retention) {
+        this(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic, retention);
     }
 
     /** The key of one delivery. */
@@ -64,11 +79,10 @@ public final class KafkaSentLog implements AutoCloseable {
     public void load(Duration timeout) {
         ensureTopic(timeout);
         Instant deadline = Instant.now().plus(timeout);
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        Properties props = KafkaClientProperties.of(kafka, Map.of(
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"));
         int records = 0;
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
@@ -90,12 +104,11 @@ public final class KafkaSentLog implements AutoCloseable {
                 }
             }
         }
-        Properties producerProps = new Properties();
-        producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        producerProps.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        producerProps.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
-        producerProps.put(ProducerConfig.LINGER_MS_CONFIG, "2");
+        Properties producerProps = KafkaClientProperties.of(kafka, Map.of(
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, "2"));
         producer = new KafkaProducer<>(producerProps);
         lastLoadCount = records;
         loaded.complete(null);
@@ -172,11 +185,9 @@ public final class KafkaSentLog implements AutoCloseable {
     }
 
     private void ensureTopic(Duration timeout) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 30_000));
-        Admin admin = Admin.create(props);
+        Admin admin = Admin.create(KafkaClientProperties.of(kafka, Map.of(
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 30_000))));
         try {
             Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (existing.contains(topic)) {

@@ -3,10 +3,11 @@ package dev.quayside.notifier.client;
 import dev.quayside.notifier.config.NotifierConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /** The notifier's {@link KafkaSentLog}, read back at startup. Events wait for it before they are handled. */
@@ -18,9 +19,10 @@ public class SentLogClient {
     private final KafkaSentLog log;
     private final NotifierConfig config;
 
-    SentLogClient(NotifierConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+    /** {@code kafka}: every {@code kafka.*} key of the service's configuration, as its channels use them. */
+    SentLogClient(NotifierConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         this.config = config;
-        this.log = new KafkaSentLog(bootstrapServers, config.sentLog().topic(), config.sentLog().retention());
+        this.log = new KafkaSentLog(kafka, config.sentLog().topic(), config.sentLog().retention());
     }
 
     void onStart(@Observes StartupEvent start) {

@@ -1,10 +1,15 @@
 package dev.quayside.notifier.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.quayside.devstack.kafka.KafkaBroker;
 import dev.quayside.devstack.kafka.KafkaBrokerExtension;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -37,6 +42,36 @@ class KafkaSentLogTest {
             assertThat(restarted.claim(sent)).isFalse();
             assertThat(restarted.claim(folded)).isFalse();
             assertThat(restarted.claim(failed)).as("a failed delivery may be tried again").isTrue();
+        }
+    }
+
+    /** A broker that lets only a SCRAM user in, as a production cluster is reached: the log uses every kafka.* key. */
+    @Test
+    void theLogRecordsAndReadsBackThroughAScramListener() throws Exception {
+        KafkaBroker.Scram user = new KafkaBroker.Scram("notifier", "sent-log-scram-password");
+        try (KafkaBroker broker = KafkaBroker.start(KafkaBroker.Options.forTests().withScram(user))) {
+            Map<String, Object> kafka = new HashMap<>(broker.clientProperties());
+            kafka.put("bootstrap.servers", broker.bootstrapServers());
+            kafka.put("group.id", "quayside-notifier"); // the channels' keys come along and must not disturb the log
+            String topic = "quayside.notifier.sent.scram-" + UUID.randomUUID();
+            String key = KafkaSentLog.key("event-1", "slack");
+            try (KafkaSentLog first = new KafkaSentLog(kafka, topic, Duration.ofDays(7))) {
+                first.load(Duration.ofSeconds(20));
+                assertThat(first.claim(key)).isTrue();
+                first.record(key, KafkaSentLog.SENT).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }
+            try (KafkaSentLog restarted = new KafkaSentLog(kafka, topic, Duration.ofDays(7))) {
+                restarted.load(Duration.ofSeconds(20));
+                assertThat(restarted.loadedRecords()).isEqualTo(1);
+                assertThat(restarted.state(key)).contains(KafkaSentLog.SENT);
+            }
+            Map<String, Object> wrongPassword = new HashMap<>(kafka);
+            wrongPassword.put("sasl.jaas.config", new KafkaBroker.Scram("notifier", "not-the-password").jaasConfig());
+            try (KafkaSentLog intruder = new KafkaSentLog(wrongPassword, topic, Duration.ofDays(7))) {
+                assertThatThrownBy(() -> intruder.load(Duration.ofSeconds(5))).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("Authentication failed");
+                assertThat(intruder.isLoaded()).isFalse();
+            }
         }
     }
 

@@ -7,8 +7,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The notifier's outside world for tests: GreenMail as a real SMTP server (with a user, so the mailer authenticates)
- * and the loopback chat receivers, both on 127.0.0.1; wires the channels of {@code notifier-rules.yaml} to them.
+ * The notifier's outside world for tests: GreenMail as a real SMTP server over TLS (SMTPS, with a user, so the mailer
+ * authenticates, which the notifier allows over TLS only) and the loopback chat receivers, both on 127.0.0.1; wires the channels of {@code notifier-rules.yaml} to them.
  */
 public class NotifierTestResources implements QuarkusTestResourceLifecycleManager {
 
@@ -21,7 +21,7 @@ public class NotifierTestResources implements QuarkusTestResourceLifecycleManage
 
     @Override
     public Map<String, String> start() {
-        greenMail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
+        greenMail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTPS).dynamicPort());
         greenMail.start();
         greenMail.setUser("quayside@localhost", SMTP_USER, SMTP_PASSWORD);
         receivers = new LoopbackReceivers();
@@ -30,11 +30,13 @@ public class NotifierTestResources implements QuarkusTestResourceLifecycleManage
 
         Map<String, String> config = new HashMap<>();
         config.put("quarkus.mailer.host", "127.0.0.1");
-        config.put("quarkus.mailer.port", Integer.toString(greenMail.getSmtp().getPort()));
+        config.put("quarkus.mailer.port", Integer.toString(greenMail.getSmtps().getPort()));
         config.put("quarkus.mailer.username", SMTP_USER);
         config.put("quarkus.mailer.password", SMTP_PASSWORD);
         config.put("quarkus.mailer.auth-methods", "PLAIN LOGIN");
-        config.put("quarkus.mailer.start-tls", "DISABLED");
+        // TLS from the first byte; GreenMail's certificate is its own, self-signed one
+        config.put("quarkus.mailer.tls", "true");
+        config.put("quarkus.mailer.trust-all", "true");
         config.put("quarkus.mailer.from", "quayside@localhost");
         // no reverse DNS look-up of this host for EHLO
         config.put("quarkus.mailer.own-host-name", "localhost");
