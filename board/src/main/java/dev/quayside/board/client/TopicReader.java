@@ -4,10 +4,12 @@ import dev.quayside.board.config.BoardConfig;
 import dev.quayside.board.service.BoardView;
 import dev.quayside.events.Topics;
 import dev.quayside.events.kafka.EventDeserializer;
+import dev.quayside.kit.kafka.KafkaClientProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +27,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -40,7 +41,8 @@ public class TopicReader {
     private static final Logger LOG = Logger.getLogger(TopicReader.class);
 
     private final BoardView view;
-    private final String bootstrapServers;
+    /** The service's {@code kafka.*} client properties (SASL/SCRAM, TLS), as its channels would connect. */
+    private final Map<String, Object> kafka;
     private final String groupId;
     private final EventDeserializer events = new EventDeserializer();
     private final Counter recordsRead;
@@ -57,9 +59,9 @@ public class TopicReader {
     private final Instant startedAt = Instant.now();
 
     TopicReader(BoardView view, BoardConfig config, MeterRegistry metrics,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+            @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         this.view = view;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = Map.copyOf(kafka);
         this.groupId = config.groupId();
         this.recordsRead = Counter.builder("quayside.board.records.read").register(metrics);
     }
@@ -104,8 +106,7 @@ public class TopicReader {
     }
 
     private void run() {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties props = KafkaClientProperties.of(kafka);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, groupId + "-reader");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
