@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,6 +43,8 @@ class ZeroDowntimeTest {
     private final PrintStream out = System.out;
     private Path home;
     private LocalRun run;
+    private String secret;
+    private String operatorToken;
 
     @BeforeAll
     void startThePipeline() throws Exception {
@@ -52,6 +55,8 @@ class ZeroDowntimeTest {
         run.createRepositories();
         run.startServices();
         run.installHooks();
+        secret = run.webhookSecret();
+        operatorToken = run.operatorToken();
     }
 
     /**
@@ -81,6 +86,25 @@ class ZeroDowntimeTest {
             Thread.sleep(200);
         }
         assertThat(listening).as("ports still listening 10 s after the run stopped (of %s)", ports).isEmpty();
+        noSecretInTheLogs(Map.of("the webhook secret", secret, "the operator token", operatorToken));
+    }
+
+    /** Issue #18: no service writes a configured secret into its log (every log of the run, read after the stop). */
+    private void noSecretInTheLogs(Map<String, String> secrets) {
+        List<String> found = new java.util.ArrayList<>();
+        try (java.util.stream.Stream<Path> files = Files.walk(home.resolve("logs"))) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                String text = new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1);
+                secrets.forEach((what, value) -> {
+                    if (text.contains(value)) {
+                        found.add(what + " in " + home.relativize(file));
+                    }
+                });
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertThat(found).as("configured secrets in the services' logs").isEmpty();
     }
 
     private static boolean accepts(int port) {

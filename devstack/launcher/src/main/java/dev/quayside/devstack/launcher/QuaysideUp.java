@@ -47,7 +47,7 @@ public final class QuaysideUp {
                     + run.stack().chronosUrl());
             out.println("[2/4] sample repositories in " + home.resolve("git"));
             run.createRepositories();
-            out.println("[3/4] the seven services (logs in " + home.resolve("logs") + ")");
+            out.println("[3/4] the seven services and the board (logs in " + home.resolve("logs") + ")");
             run.startServices();
             run.installHooks();
             run.services().forEach((name, service) -> out.printf("      %-17s %s/q/health/ready%n", name, service.url()));
