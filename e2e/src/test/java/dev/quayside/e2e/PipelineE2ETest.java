@@ -107,19 +107,23 @@ class PipelineE2ETest {
     }
 
     @AfterAll
-    void stopThePipeline() {
+    void stopThePipeline() throws InterruptedException {
         if (log != null) {
             log.close();
         }
-        if (run != null) {
-            out.println(run.logTails(5));
-            run.close();
-        }
-        if (webhook != null) {
-            webhook.stop(0);
-        }
-        if (mail != null) {
-            mail.stop();
+        try {
+            if (run != null) {
+                out.println(run.logTails(5));
+                StoppedRun.stopAndCheck(run, home, Map.of("the webhook secret", run.webhookSecret(),
+                        "the operator token", run.operatorToken(), "the notifier's webhook secret", "e2e-secret"));
+            }
+        } finally {
+            if (webhook != null) {
+                webhook.stop(0);
+            }
+            if (mail != null) {
+                mail.stop();
+            }
         }
     }
 
