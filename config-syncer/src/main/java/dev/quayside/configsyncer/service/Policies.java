@@ -1,12 +1,10 @@
 package dev.quayside.configsyncer.service;
 
 import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.InvalidPathException;
@@ -17,6 +15,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
@@ -106,7 +105,10 @@ final class Policies {
     static Policies parse(byte[] yaml) {
         JsonNode root;
         try {
-            refuseAliases(yaml);
+            Optional<String> alias = YamlAliases.first(yaml);
+            if (alias.isPresent()) {
+                throw refused("YAML aliases (" + alias.get() + ") are not supported: write the value out");
+            }
             root = YAML.readTree(yaml);
         } catch (IOException e) {
             throw new IllegalArgumentException(FILE + " is not valid YAML: " + reason(e), e);
@@ -190,22 +192,6 @@ final class Policies {
             owners.put(app.getKey(), List.copyOf(names));
         }
         return owners;
-    }
-
-    /**
-     * Jackson reads an alias ({@code *name}) as the plain string {@code name}, not as the anchored value: a
-     * {@code branches: *common} would silently become the branch pattern {@code common}. Refused instead.
-     */
-    private static void refuseAliases(byte[] yaml) throws IOException {
-        try (JsonParser parser = YAML.getFactory().createParser(yaml)) {
-            while (parser.nextToken() != null) {
-                if (parser instanceof YAMLParser y && y.isCurrentAlias()) {
-                    JsonLocation at = parser.currentTokenLocation();
-                    throw refused("YAML aliases ('*" + parser.getText() + "' at line " + at.getLineNr()
-                            + ") are not supported: write the value out");
-                }
-            }
-        }
     }
 
     /** A refusal of the file: one printable line, whatever the file's keys and values hold. */
