@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -12,11 +13,14 @@ import java.util.Optional;
 
 /**
  * Finds one string value in a JSON document by its field path and replaces only that string's characters. The file is
- * never re-serialised: formatting, key order, escapes elsewhere and the trailing newline stay byte-for-byte.
+ * never re-serialised: formatting, key order, escapes elsewhere and the trailing newline stay byte-for-byte. A
+ * document with a duplicate key, or with more than one value, is not valid here.
  */
 final class ImageEditor {
 
-    private static final JsonFactory JSON = new JsonFactory();
+    /** Duplicate keys refused: Marathon and Chronos take the last, an edit of the first would change nothing. */
+    private static final JsonFactory JSON = JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
     /** Where an image string sits in a definition: the decoded value and its token's char range (quotes included). */
     record Located(String value, int start, int end) {
@@ -42,13 +46,11 @@ final class ImageEditor {
                 throw new InvalidJsonException("empty document");
             }
             while (token != null) {
+                if (names.isEmpty() && ++roots > 1) {
+                    throw new InvalidJsonException("more than one JSON value in the document");
+                }
                 switch (token) {
-                    case START_OBJECT, START_ARRAY -> {
-                        if (names.isEmpty() && ++roots > 1) {
-                            throw new InvalidJsonException("more than one JSON value in the document");
-                        }
-                        names.add(null);
-                    }
+                    case START_OBJECT, START_ARRAY -> names.add(null);
                     case END_OBJECT, END_ARRAY -> names.remove(names.size() - 1);
                     case FIELD_NAME -> names.set(names.size() - 1, parser.currentName());
                     case VALUE_STRING -> {

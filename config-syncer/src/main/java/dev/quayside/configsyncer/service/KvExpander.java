@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -50,12 +51,18 @@ final class KvExpander {
                 throw new IllegalArgumentException("not a properties file: " + e.getMessage());
             }
             for (String name : own.stringPropertyNames()) {
-                out.put(fileKey + "/" + encode(name), substitute(own.getProperty(name), own, common));
+                out.put(fileKey + "/" + encode(unicode(name)), unicode(substitute(own.getProperty(name), own, common)));
             }
             return sorted(out);
         }
         JsonNode root;
         try {
+            if (!lower.endsWith(".json")) {
+                Optional<String> alias = YamlAliases.first(content);
+                if (alias.isPresent()) {
+                    throw new IllegalArgumentException("YAML aliases are not supported (" + alias.get() + ")");
+                }
+            }
             root = (lower.endsWith(".json") ? JSON : YAML).readTree(content);
         } catch (IOException e) {
             throw new IllegalArgumentException("not valid " + (lower.endsWith(".json") ? "JSON" : "YAML") + ": "
@@ -71,16 +78,33 @@ final class KvExpander {
     private static void leaves(String prefix, JsonNode node, Map<String, String> out) {
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> field = it.next();
-            String key = prefix + "/" + encode(field.getKey());
+            String key = prefix + "/" + encode(unicode(field.getKey()));
             JsonNode value = field.getValue();
             if (value.isObject()) {
                 leaves(key, value, out);
             } else if (value.isArray()) {
-                out.put(key, value.toString());
+                out.put(key, unicode(value.toString()));
             } else {
-                out.put(key, value.isNull() ? "null" : value.asText());
+                out.put(key, value.isNull() ? "null" : unicode(value.asText()));
             }
         }
+    }
+
+    /**
+     * {@code text} when it is valid Unicode; a lone surrogate ({@code "\\ud800"} is valid JSON) has no UTF-8 form and
+     * would be stored as {@code ?}, so that {@code "\\ud800"} and {@code "?"} became the same key.
+     */
+    private static String unicode(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new IllegalArgumentException(String.format("a lone surrogate U+%04X is not valid Unicode",
+                        (int) c));
+            }
+        }
+        return text;
     }
 
     private static String substitute(String value, Properties own, Properties common) {

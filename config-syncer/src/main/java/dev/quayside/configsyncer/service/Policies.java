@@ -1,10 +1,13 @@
 package dev.quayside.configsyncer.service;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.FileSystems;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
@@ -12,6 +15,9 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * The config repository's {@code quayside.yml}: which environments follow which source branches (glob patterns) and
@@ -68,7 +74,11 @@ final class Policies {
                 return false;
             }
             PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
-            return matcher.matches(Path.of(name));
+            try {
+                return matcher.matches(Path.of(name));
+            } catch (InvalidPathException e) {
+                return false; // a NUL in the name: no branch is called that
+            }
         }
     }
 
@@ -87,25 +97,40 @@ final class Policies {
         return new Policies(Map.of(), Map.of());
     }
 
-    /** Parses {@code quayside.yml}; a file that cannot be read is an {@link IllegalArgumentException} saying why. */
+    /**
+     * Parses {@code quayside.yml}; a file that cannot be read, or that says something in the wrong shape (a list where
+     * a range belongs, a glob that does not compile, ...), is an {@link IllegalArgumentException} whose message is one
+     * short printable line starting with {@code quayside.yml}.
+     */
     static Policies parse(byte[] yaml) {
         JsonNode root;
         try {
+            Optional<String> alias = YamlAliases.first(yaml);
+            if (alias.isPresent()) {
+                throw refused("YAML aliases (" + alias.get() + ") are not supported: write the value out");
+            }
             root = YAML.readTree(yaml);
         } catch (IOException e) {
-            throw new IllegalArgumentException(FILE + " is not valid YAML: " + e.getMessage(), e);
+            throw new IllegalArgumentException(FILE + " is not valid YAML: " + reason(e), e);
         }
         Map<String, Policy> environments = new LinkedHashMap<>();
         if (root == null || root.isMissingNode() || root.isNull()) {
             return new Policies(environments, Map.of());
         }
+        if (!root.isObject()) {
+            throw refused("the top level must be a map with 'environments' and 'apps'");
+        }
         JsonNode envs = root.path("environments");
-        if (!envs.isMissingNode() && !envs.isObject()) {
-            throw new IllegalArgumentException(FILE + ": 'environments' must be a map of environment name to policy");
+        if (!envs.isMissingNode() && !envs.isNull() && !envs.isObject()) {
+            throw refused("'environments' must be a map of environment name to policy");
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = envs.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> env = it.next();
             JsonNode node = env.getValue();
+            String where = "environments." + env.getKey();
+            if (!node.isObject() && !node.isNull()) {
+                throw refused(where + " must be a map with 'branches' and 'tags'");
+            }
             List<String> branches = new ArrayList<>();
             JsonNode b = node.path("branches");
             if (b.isMissingNode() || b.isNull()) {
@@ -113,16 +138,32 @@ final class Policies {
             } else if (b.isTextual()) {
                 branches.add(b.asText());
             } else if (b.isArray()) {
-                b.forEach(n -> branches.add(n.asText()));
+                for (JsonNode n : b) {
+                    if (!n.isValueNode() || n.isNull()) {
+                        throw refused(where + ".branches must be a list of branch names or glob patterns");
+                    }
+                    branches.add(n.asText());
+                }
             } else {
-                throw new IllegalArgumentException(FILE + ": environments." + env.getKey() + ".branches must be a list");
+                throw refused(where + ".branches must be a list");
+            }
+            for (String pattern : branches) {
+                try {
+                    FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+                } catch (RuntimeException e) {
+                    throw refused(where + ".branches: '" + pattern + "' is not a glob pattern: " + e.getMessage());
+                }
             }
             SemverRange tags = null;
-            if (node.hasNonNull("tags")) {
+            JsonNode t = node.path("tags");
+            if (!t.isMissingNode() && !t.isNull()) {
+                if (!t.isValueNode()) {
+                    throw refused(where + ".tags must be one version range, such as \">=1.0.0 <2.0.0\"");
+                }
                 try {
-                    tags = SemverRange.parse(node.get("tags").asText());
+                    tags = SemverRange.parse(t.asText());
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(FILE + ": environments." + env.getKey() + ".tags: " + e.getMessage());
+                    throw refused(where + ".tags: " + e.getMessage());
                 }
             }
             environments.put(env.getKey(), new Policy(List.copyOf(branches), tags));
@@ -136,29 +177,60 @@ final class Policies {
             return owners;
         }
         if (!apps.isObject()) {
-            throw new IllegalArgumentException(FILE + ": 'apps' must be a map of app name to its settings");
+            throw refused("'apps' must be a map of app name to its settings");
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = apps.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> app = it.next();
             JsonNode sources = app.getValue().path("sources");
             List<String> names = new ArrayList<>();
-            if (sources.isTextual()) {
-                names.add(sources.asText());
-            } else if (sources.isArray()) {
-                for (JsonNode n : sources) {
-                    if (!n.isTextual() || n.asText().isBlank()) {
-                        throw new IllegalArgumentException(FILE + ": apps." + app.getKey()
-                                + ".sources must be a list of source repository names");
-                    }
-                    names.add(n.asText());
+            for (JsonNode n : sources.isArray() ? sources : List.of(sources)) {
+                if (!n.isTextual() || n.asText().isBlank()) {
+                    throw refused("apps." + app.getKey() + ".sources must be a list of source repository names");
                 }
-            } else {
-                throw new IllegalArgumentException(FILE + ": apps." + app.getKey()
-                        + ".sources must be a list of source repository names");
+                names.add(n.asText());
             }
             owners.put(app.getKey(), List.copyOf(names));
         }
         return owners;
+    }
+
+    /** A refusal of the file: one printable line, whatever the file's keys and values hold. */
+    private static IllegalArgumentException refused(String why) {
+        return new IllegalArgumentException(FILE + ": " + printable(why));
+    }
+
+    /** The parser's complaint without the echo of the document: its first line and where it is. */
+    private static String reason(IOException e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        String text;
+        if (cause instanceof MarkedYAMLException marked && marked.getProblem() != null) {
+            Mark mark = marked.getProblemMark();
+            text = marked.getProblem()
+                    + (mark == null ? "" : " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1));
+        } else if (e instanceof JsonProcessingException json) {
+            JsonLocation at = json.getLocation();
+            text = json.getOriginalMessage()
+                    + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr());
+        } else {
+            text = e.getMessage();
+        }
+        return printable(text == null ? e.getClass().getSimpleName() : text.lines().findFirst().orElse(""));
+    }
+
+    /** {@code value} with control characters escaped, cut at 200 characters. */
+    static String printable(String value) {
+        StringBuilder text = new StringBuilder();
+        value.codePoints().limit(200).forEach(c -> {
+            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                text.append(String.format("\\u%04x", c));
+            } else {
+                text.appendCodePoint(c);
+            }
+        });
+        return value.codePointCount(0, value.length()) > 200 ? text + "…" : text.toString();
     }
 
     /**

@@ -59,8 +59,38 @@ public final class NamingRules {
         return options;
     }
 
+    /** Consul's ceiling on a service's {@code Meta} entries (agent/structs {@code ValidateServiceMetadata}). */
+    static final int MAX_META_PAIRS = 64;
+    /** Consul's ceiling on a {@code Meta} key's length. */
+    static final int MAX_META_KEY = 128;
+    /** Consul's ceiling on a {@code Meta} value's length. */
+    static final int MAX_META_VALUE = 512;
+    /** The characters Consul allows in a {@code Meta} key; keys starting {@code consul-} are reserved to Consul. */
+    static final Pattern META_KEY = Pattern.compile("[a-zA-Z0-9_-]+");
+    /** A service name longer than a DNS name cannot be looked up as {@code <name>.service.consul}. */
+    static final int MAX_NAME = 255;
+    /** Service ids are path segments of agent requests and keys of events: bounded. */
+    static final int MAX_ID = 512;
+
+    /**
+     * What a container offers: the services to register, ordered by port, and the ports refused, each with why (a
+     * name, id, tag or metadata Consul or a reader of the catalog cannot take, see {@link #refusal}).
+     */
+    public record Offer(List<ServiceRegistration> services, List<String> refused) {
+
+        public Offer {
+            services = List.copyOf(services);
+            refused = List.copyOf(refused);
+        }
+    }
+
     /** The services {@code container} offers, ordered by port; empty when it offers none (ignored, unpublished...). */
     public List<ServiceRegistration> services(ContainerFacts container) {
+        return offer(container).services();
+    }
+
+    /** The services {@code container} offers and the ports refused; both empty when it offers none. */
+    public Offer offer(ContainerFacts container) {
         Map<String, PortFacts> ports = new TreeMap<>();
         // with --net=host, exposed ports are published as they are
         for (String port : container.exposedPorts()) {
@@ -78,13 +108,94 @@ public final class NamingRules {
         });
         boolean group = servicePorts.size() > 1;
         List<ServiceRegistration> services = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
+        Map<String, String> ids = new HashMap<>();
         for (PortFacts port : servicePorts.values()) {
             ServiceRegistration service = service(container, port, group);
-            if (service != null) {
+            if (service == null) {
+                continue;
+            }
+            String why = refusal(service);
+            String taken = why != null ? null : ids.putIfAbsent(service.id(), port.exposedPort() + "/" + port.protocol());
+            if (taken != null) {
+                why = "service id " + quote(service.id()) + " is already port " + taken + "'s: it would replace it";
+            }
+            if (why == null) {
                 services.add(service);
+            } else {
+                refused.add("port " + quote(port.exposedPort() + "/" + port.protocol()) + ": " + why);
             }
         }
-        return services;
+        return new Offer(services, refused);
+    }
+
+    /**
+     * Why Consul, or a reader of the catalog (routers, events, logs), cannot take {@code service}; null when it can.
+     * Consul's own rules: a name, a port, at most {@value #MAX_META_PAIRS} {@code Meta} entries whose keys are
+     * {@link #META_KEY} of at most {@value #MAX_META_KEY} characters not starting {@code consul-}, values of at most
+     * {@value #MAX_META_VALUE}. Quayside's: name (at most {@value #MAX_NAME} characters), id (at most
+     * {@value #MAX_ID}) and tags are valid Unicode without control characters or line separators.
+     */
+    static String refusal(ServiceRegistration service) {
+        String why = text("service name", service.name(), MAX_NAME);
+        if (why == null) {
+            why = text("service id", service.id(), MAX_ID);
+        }
+        for (int i = 0; why == null && i < service.tags().size(); i++) {
+            why = text("tag", service.tags().get(i), Integer.MAX_VALUE);
+            if (why != null && service.tags().get(i).isEmpty()) {
+                why = null; // Registrator's "a,,b" gives an empty tag; Consul takes it
+            }
+        }
+        if (why != null) {
+            return why;
+        }
+        if (service.port() < 0 || service.port() > 65_535) {
+            return "port " + service.port() + " is not a port number";
+        }
+        if (service.meta().size() > MAX_META_PAIRS) {
+            return service.meta().size() + " SERVICE_* metadata entries: Consul takes at most " + MAX_META_PAIRS;
+        }
+        for (Map.Entry<String, String> meta : service.meta().entrySet()) {
+            String key = meta.getKey();
+            if (key.length() > MAX_META_KEY || !META_KEY.matcher(key).matches() || key.startsWith("consul-")) {
+                return "metadata key " + quote(key) + ": Consul takes letters, digits, '_' and '-' (at most "
+                        + MAX_META_KEY + ", not starting 'consul-')";
+            }
+            if (meta.getValue().length() > MAX_META_VALUE) {
+                return "metadata " + quote(key) + " is longer than Consul's " + MAX_META_VALUE + " characters";
+            }
+        }
+        return null;
+    }
+
+    private static String text(String what, String value, int max) {
+        if (value == null || value.isEmpty()) {
+            return what + " is empty";
+        }
+        if (value.length() > max) {
+            return what + " " + quote(value) + " is longer than " + max + " characters";
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                return what + " " + quote(value) + String.format(" has the control character U+%04X", (int) c);
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return what + " " + quote(value) + " is not valid Unicode";
+            }
+        }
+        return null;
+    }
+
+    /** {@code value} quoted for a reason: control characters and surrogates escaped, cut at 64 characters. */
+    static String quote(String value) {
+        StringBuilder b = new StringBuilder("'");
+        value.chars().limit(64).forEach(c -> b.append(Character.isISOControl(c) || Character.isSurrogate((char) c)
+                || c == 0x2028 || c == 0x2029 ? String.format("\\u%04x", c) : String.valueOf((char) c)));
+        return b.append(value.length() > 64 ? "…'" : "'").toString();
     }
 
     /** True when {@code serviceId} follows the {@code <host>:<container>:<port>} pattern for this host. */

@@ -212,7 +212,10 @@ public class Registrar {
      * deregisters the ones a changed container no longer offers.
      */
     private void register(ContainerFacts container, boolean fromEvent) {
-        List<ServiceRegistration> services = settings.rules().services(container);
+        NamingRules.Offer offer = settings.rules().offer(container);
+        offer.refused().forEach(why -> LOG.warnf("not registered: %s (%s) %s", container.shortId(),
+                NamingRules.quote(container.name()), why));
+        List<ServiceRegistration> services = offer.services();
         Map<String, Throwable> failed = new HashMap<>();
         for (ServiceRegistration service : services) {
             try {
