@@ -37,8 +37,18 @@ final class SyncCommand implements Callable<Integer> {
             throw new BoardException(ExitCodes.UNAUTHORIZED,
                     "sync needs the operator token: --token or QUAYSIDE_OPERATOR_TOKEN");
         }
-        JsonNode answer = options.client().post("api/repositories/" + BoardClient.encode(repository) + "/sync",
-                operatorToken);
+        JsonNode answer;
+        try {
+            answer = options.client().post("api/repositories/" + BoardClient.encode(repository) + "/sync",
+                    operatorToken);
+        } catch (BoardException e) {
+            if (e.exitCode() != ExitCodes.UNAUTHORIZED) {
+                throw e;
+            }
+            // the board answers a missing and a wrong token alike; this one was sent
+            throw new BoardException(ExitCodes.UNAUTHORIZED,
+                    "the board refused the operator token (not the one it is configured with): " + e.getMessage());
+        }
         Output out = options.output(spec.commandLine().getOut());
         if (options.json) {
             out.println(BoardClient.toJson(answer));
