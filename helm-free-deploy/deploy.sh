@@ -4,7 +4,8 @@
 #   QUAYSIDE_VERSION=0.1.0 helm-free-deploy/deploy.sh
 # Optional: CHRONOS_URL, QUAYSIDE_IMAGE_PREFIX (e.g. registry.example.org/), QUAYSIDE_REGISTRY_ADDRESS,
 # QUAYSIDE_AGENT_COUNT (registrator instances, one per agent; default 1), QUAYSIDE_WEBHOOK_SECRET,
-# CONSUL_TOKEN_<SERVICE> (least-privilege tokens made from consul-acl/*.hcl), MARATHON_AUTH (user:password).
+# CONSUL_TOKEN_<SERVICE> (least-privilege tokens made from consul-acl/*.hcl), MARATHON_AUTH (user:password),
+# QUAYSIDE_GIT_WATCHER_URL (where the board reaches git-watcher for "sync now", e.g. through your HAProxy).
 # Every definition is sent with PUT /v2/apps/<id> (create or update); the script stops at the first refusal
 # and prints Marathon's answer. Kafka topics: create them from topics.txt first (see the README).
 set -euo pipefail
