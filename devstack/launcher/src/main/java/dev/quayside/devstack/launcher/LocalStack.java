@@ -238,6 +238,11 @@ public final class LocalStack implements AutoCloseable {
         return proxies.containsKey(CHRONOS) ? "http://" + proxies.get(CHRONOS).address() : marathon.chronosUrl();
     }
 
+    /** The id the Marathon stand-in labels its task containers with ({@code quayside.marathon.stand-in}). */
+    public String marathonStandInId() {
+        return marathon.standInId();
+    }
+
     /** The Docker engine as the pipeline uses it ({@code tcp://} of its proxy), or null for the default socket. */
     public String dockerHost() {
         return proxies.containsKey(DOCKER) ? "tcp://" + proxies.get(DOCKER).address() : null;

@@ -1,6 +1,7 @@
 package dev.quayside.devstack.launcher;
 
 import dev.quayside.devstack.common.FreePorts;
+import dev.quayside.devstack.mesos.DockerTasks;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -441,6 +442,12 @@ public final class PipelineStack implements AutoCloseable {
 
         Map<String, String> registrator = common();
         registrator.put("quayside.registrator.address", "127.0.0.1");
+        if (!spec.fixedServicePorts) {
+            // a stack on free ports shares the Docker engine with other work (tests, benches): its registrator sees
+            // only its own Marathon stand-in's tasks, or another test's sample-app containers join its routes
+            registrator.put("quayside.registrator.container-label",
+                    DockerTasks.LABEL_STAND_IN + "=" + parts.marathonStandInId());
+        }
         docker(registrator);
         all.put("registrator", registrator);
 

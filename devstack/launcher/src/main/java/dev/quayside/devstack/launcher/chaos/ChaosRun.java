@@ -3,7 +3,6 @@ package dev.quayside.devstack.launcher.chaos;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quayside.devstack.docker.SampleApp;
 import dev.quayside.devstack.kafka.KafkaBroker;
-import dev.quayside.devstack.mesos.DockerTasks;
 import dev.quayside.devstack.launcher.Pause;
 import dev.quayside.devstack.launcher.ChainFollower;
 import dev.quayside.devstack.launcher.LocalStack;
@@ -117,9 +116,8 @@ public final class ChaosRun {
             Files.createDirectories(home);
             Map<String, String> properties = new LinkedHashMap<>(receiver.notifierProperties(workload.secret()));
             properties.put("notifier:quayside.notifier.digest.window", "10s");
-            // registrator sees only this stack's tasks, not every container other work runs on the shared engine
+            // PipelineStack has registrator see only this stand-in's tasks (the Docker engine is shared)
             String standInId = "chaos-" + Long.toHexString(System.nanoTime());
-            properties.put("registrator:quayside.registrator.container-label", DockerTasks.LABEL_STAND_IN + "=" + standInId);
             // HAProxy's start and reloads take longer than the default 10 s on a 2-core machine this loaded
             properties.put("edge-router:quayside.edge-router.haproxy.command-timeout", "30s");
             PipelineStack.Spec spec = new PipelineStack.Spec(home)
