@@ -9,9 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import org.jboss.logging.Logger;
 
 /**
  * Runs each job through two lanes, each with its own bound and fair across repositories (round robin over the
@@ -21,6 +23,8 @@ import java.util.function.Predicate;
  * looked up. A job in a lane is never cut short.
  */
 public final class BuildScheduler {
+
+    private static final Logger LOG = Logger.getLogger(BuildScheduler.class);
 
     private final Lane lookUps;
     private final Lane builds;
@@ -115,7 +119,18 @@ public final class BuildScheduler {
                 }
             }
             BuildJob job = next;
-            lane.workers.execute(() -> run(lane, job));
+            try {
+                lane.workers.execute(() -> run(lane, job));
+            } catch (RejectedExecutionException e) {
+                // the service is stopping (its executor is shut down): the job does not start here; its record was
+                // not acknowledged, so it comes again after the restart
+                synchronized (this) {
+                    lane.running--;
+                    retire(job);
+                }
+                LOG.debugf("build %s not started: the executor is shutting down", job.buildId());
+                return;
+            }
         }
     }
 
