@@ -215,10 +215,17 @@ public final class PipelineStack implements AutoCloseable {
      */
     public void startServices(Path servicesRoot, Duration readyTimeout) {
         writeOperatorToken();
+        int free = 0;
+        for (String service : SERVICES.keySet()) {
+            free += spec.fixedServicePorts ? Math.max(0, spec.instances(service) - 1) : spec.instances(service);
+        }
+        // all at once: two picks one after the other can return the same port (CI saw git-watcher and image-builder
+        // both given one; git-watcher could not bind it and its readiness probe reached image-builder)
+        java.util.Iterator<Integer> picked = FreePorts.pick(free, java.util.Set.of(frontendPort)).iterator();
         for (String service : SERVICES.keySet()) {
             List<Integer> list = new ArrayList<>();
             for (int i = 0; i < spec.instances(service); i++) {
-                list.add(spec.fixedServicePorts && i == 0 ? SERVICES.get(service) : FreePorts.pick());
+                list.add(spec.fixedServicePorts && i == 0 ? SERVICES.get(service) : picked.next());
             }
             ports.put(service, list);
         }
