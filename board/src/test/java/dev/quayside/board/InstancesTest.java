@@ -74,8 +74,8 @@ class InstancesTest {
 
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             JsonPath dev = given().get("/api/apps/" + app).then().statusCode(200).extract().jsonPath();
-            assertThat(dev.getInt("environments.dev.wanted")).isEqualTo(2);
-            assertThat(dev.getInt("environments.dev.healthy")).isEqualTo(2);
+            assertThat(dev.<Integer>get("environments.dev.wanted")).as("environments.dev.wanted").isEqualTo(2);
+            assertThat(dev.<Integer>get("environments.dev.healthy")).as("environments.dev.healthy").isEqualTo(2);
         });
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(given().get("/api/apps/" + elsewhere.app)
                 .then().extract().jsonPath().getString("environments.dev.instancesError"))
@@ -84,8 +84,8 @@ class InstancesTest {
         putApp("/dev/" + app, 1);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             JsonPath dev = given().get("/api/apps/" + app).then().extract().jsonPath();
-            assertThat(dev.getInt("environments.dev.wanted")).isEqualTo(1);
-            assertThat(dev.getInt("environments.dev.healthy")).isEqualTo(1);
+            assertThat(dev.<Integer>get("environments.dev.wanted")).as("environments.dev.wanted").isEqualTo(1);
+            assertThat(dev.<Integer>get("environments.dev.healthy")).as("environments.dev.healthy").isEqualTo(1);
         });
         assertThat(chain.id()).isNotBlank();
     }
