@@ -13,8 +13,12 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
@@ -37,6 +41,7 @@ public final class FaultProxy implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private final ExecutorService threads;
     private ServerSocketChannel server;
+    private Future<?> acceptLoop;
     private boolean closed;
 
     private FaultProxy(String name, SocketAddress target, ServerSocketChannel server) throws IOException {
@@ -49,7 +54,7 @@ public final class FaultProxy implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        threads.submit(() -> accept(server));
+        this.acceptLoop = threads.submit(() -> accept(server));
     }
 
     /** A proxy on a free 127.0.0.1 port to {@code 127.0.0.1:targetPort}. */
@@ -99,6 +104,7 @@ public final class FaultProxy implements AutoCloseable {
         }
         closeQuietly(server);
         server = null;
+        awaitAcceptLoopEnd();
         for (SocketChannel channel : open) {
             closeQuietly(channel);
         }
@@ -119,7 +125,7 @@ public final class FaultProxy implements AutoCloseable {
             try {
                 server = bind(port);
                 ServerSocketChannel listening = server;
-                threads.submit(() -> accept(listening));
+                acceptLoop = threads.submit(() -> accept(listening));
                 LOG.info(() -> name + " proxy on " + address() + " healed");
                 return;
             } catch (IOException e) {
@@ -128,6 +134,21 @@ public final class FaultProxy implements AutoCloseable {
             }
         }
         throw new UncheckedIOException("could not listen on " + address() + " again for the " + name + " proxy", last);
+    }
+
+    /**
+     * Waits until the accepting thread has left {@code accept}: a listening socket closed while a thread is blocked in
+     * {@code accept} keeps listening until that thread wakes up, so without the wait a connection made right after
+     * {@link #cut()} could still be accepted (CI saw one).
+     */
+    private void awaitAcceptLoopEnd() {
+        try {
+            acceptLoop.get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warning(() -> name + " proxy's accepting thread did not end after the cut: " + e);
+        }
     }
 
     @Override
