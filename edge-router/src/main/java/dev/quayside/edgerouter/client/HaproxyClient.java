@@ -379,6 +379,24 @@ public class HaproxyClient {
     }
 
     /**
+     * Keeps a server in rotation whatever its health check says: stops the check ({@code disable health}) and marks
+     * the server up ({@code set server ... health up}). For the last server of a backend while its task drains: the
+     * task fails its own health check on purpose as soon as it gets its stop signal, and HAProxy's check would
+     * otherwise take the backend's only server down before a replacement is in rotation.
+     */
+    public void pinUp(String backend, String name) throws IOException {
+        String path = backend + "/" + name;
+        expect(runtime("disable health " + path), "", "disable health " + path);
+        expect(runtime("set server " + path + " health up"), "", "set server " + path + " health up");
+    }
+
+    /** Turns a server's health check back on after {@link #pinUp}. */
+    public void resumeHealthCheck(String backend, String name) throws IOException {
+        String path = backend + "/" + name;
+        expect(runtime("enable health " + path), "", "enable health " + path);
+    }
+
+    /**
      * Removes a server in maintenance that has no connection left ({@code del server}).
      *
      * @return false when HAProxy still has connections on it (try later); true when it is gone

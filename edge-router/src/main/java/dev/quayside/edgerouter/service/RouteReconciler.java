@@ -225,7 +225,9 @@ public class RouteReconciler {
                 Drained waiting = drained.get(line.path());
                 ServerChanges.ServerLine standing = kept.remove(line.path());
                 if (standing != null && ServerChanges.sameLine(standing, line)) {
-                    continue; // it never left the rotation
+                    if (line.checked()) {
+                        haproxy.resumeHealthCheck(line.section(), line.name()); // it never left the rotation
+                    }
                 } else if (standing != null) {
                     throw new IOException(line.path() + " is still in rotation with other settings");
                 } else if (waiting != null && ServerChanges.sameLine(waiting.line(), line)) {
@@ -292,14 +294,18 @@ public class RouteReconciler {
     /**
      * Drains a leaving server, unless its instance is in maintenance (a task that got its stop signal and still
      * serves while it drains) and no other server of its backend is in rotation: then it is kept until a
-     * replacement is, or until it is gone from the catalog, rather than answering 503 meanwhile.
+     * replacement is, or until it is gone from the catalog, rather than answering 503 meanwhile — with HAProxy's
+     * health check of it off, since a draining task fails its health check on purpose.
      */
     private void drainOrKeep(ServerChanges.ServerLine line, Map<String, ServerChanges.ServerLine> wanted,
             RouteTable table) throws IOException {
         if (inMaintenance(line, table) && wanted.values().stream().noneMatch(w -> w.section().equals(line.section()))) {
+            if (line.checked()) {
+                haproxy.pinUp(line.section(), line.name()); // its task fails its health check while it drains
+            }
             kept.put(line.path(), line);
-            LOG.infof("%s drains but is the last server of %s: kept in rotation until a replacement is", line.path(),
-                    line.section());
+            LOG.infof("%s drains but is the last server of %s: kept in rotation, its health check off, until a"
+                    + " replacement is", line.path(), line.section());
             return;
         }
         drain(line);

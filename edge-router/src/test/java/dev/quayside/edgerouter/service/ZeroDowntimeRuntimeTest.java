@@ -77,4 +77,51 @@ class ZeroDowntimeRuntimeTest extends RealHaproxyTest {
     private static void pause(long millis) {
         LoadClients.pause(millis);
     }
+
+    /**
+     * Marathon may stop the old task before the new one is in the catalog (it kills an old task that is not healthy at
+     * once, whatever {@code minimumHealthCapacity} says). The old task, the backend's only server, fails its health
+     * check on purpose while it drains: HAProxy must not take it down before a replacement is in rotation.
+     */
+    @Test
+    void theLastServerServesWhileItDrainsThoughItsHealthCheckFails() throws Exception {
+        Backend old = Backend.start("v0");
+        Backend next = null;
+        LoadClients clients = null;
+        try {
+            String[] meta = {"haproxy_vhost", "web.test", "check_http", "/health"};
+            RouteReconciler reconciler = start(Optional.empty(), catalog().instance("web", "web-0", old.port(), meta)
+                    .build());
+            clients = LoadClients.start(CLIENTS, httpPort, "web.test", 5, Integer.MAX_VALUE, Duration.ofMinutes(2));
+            LoadClients load = clients;
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> load.ok() >= 20);
+
+            old.failHealth();
+            reconciler.reconcile(catalog().instance("web", "web-0", old.port(), Health.MAINTENANCE, meta).build());
+            pause(3_500); // HAProxy's check: inter 1s, fall 2
+
+            next = Backend.start("v1");
+            reconciler.reconcile(catalog().instance("web", "web-0", old.port(), Health.MAINTENANCE, meta)
+                    .instance("web", "web-1", next.port(), meta).build());
+            Backend replacement = next;
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> replacement.hits() > 0);
+            reconciler.reconcile(catalog().instance("web", "web-1", next.port(), meta).build());
+            reconciler.sweep();
+            pause(500);
+
+            assertThat(load.stop()).isTrue();
+            System.out.printf("last server draining: %d requests ok, %d failed; answers %s%n", load.ok(),
+                    load.failures().size(), load.answers());
+            assertThat(load.failures()).as("failed requests while the only server drained").isEmpty();
+            assertThat(load.answers().keySet()).containsExactlyInAnyOrder("v0", "v1");
+        } finally {
+            if (clients != null) {
+                clients.close();
+            }
+            old.close();
+            if (next != null) {
+                next.close();
+            }
+        }
+    }
 }

@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A loopback HTTP server answering every request with its name (after {@value #SLOW_MILLIS} ms for paths under
- * {@code /slow}): a backend instance in tests.
+ * {@code /slow}; {@code 503} for {@code /health} once {@link #failHealth()} was called, as a draining task does): a
+ * backend instance in tests.
  */
 public final class Backend implements AutoCloseable {
 
@@ -22,6 +23,7 @@ public final class Backend implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final AtomicInteger hits = new AtomicInteger();
+    private volatile boolean healthFails;
 
     private Backend(String name) throws IOException {
         this.name = name;
@@ -29,6 +31,11 @@ public final class Backend implements AutoCloseable {
         this.executor = Executors.newFixedThreadPool(4);
         server.setExecutor(executor);
         server.createContext("/", exchange -> {
+            if (healthFails && exchange.getRequestURI().getPath().equals("/health")) {
+                exchange.sendResponseHeaders(503, -1);
+                exchange.close();
+                return;
+            }
             hits.incrementAndGet();
             if (exchange.getRequestURI().getPath().startsWith("/slow")) {
                 try {
@@ -57,6 +64,11 @@ public final class Backend implements AutoCloseable {
 
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    /** From now on {@code /health} answers 503: the task got its stop signal and drains. */
+    public void failHealth() {
+        healthFails = true;
     }
 
     public int hits() {
