@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quayside.board.testing.LoopbackGitWatcher;
 import dev.quayside.board.testing.PipelineScript;
+import dev.quayside.devstack.common.FreePorts;
 import dev.quayside.devstack.kafka.KafkaBroker;
 import dev.quayside.devstack.launcher.ServiceProcess;
 import dev.quayside.events.BuildOutcome;
@@ -15,7 +16,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,7 +79,7 @@ class CliTest {
         root = Path.of(System.getProperty("quayside.root", "..")).toAbsolutePath().normalize();
         String bootstrap = KafkaBroker.sharedBootstrapServers();
         gitWatcher = LoopbackGitWatcher.start();
-        board = ServiceProcess.start(root, "board", freePort(), Map.of(
+        board = ServiceProcess.start(root, "board", FreePorts.pick(), Map.of(
                 "kafka.bootstrap.servers", bootstrap,
                 "quayside.board.group-id", "cli-test",
                 "quayside.board.marathon.poll-interval", "off",
@@ -352,17 +352,8 @@ class CliTest {
         return stages;
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
+    /** A port nothing listens on. */
     static int closedPort() {
-        try {
-            return freePort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return FreePorts.pick();
     }
 }

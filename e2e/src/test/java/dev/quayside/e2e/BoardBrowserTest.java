@@ -3,12 +3,11 @@ package dev.quayside.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quayside.board.testing.PipelineScript;
+import dev.quayside.devstack.common.FreePorts;
 import dev.quayside.devstack.kafka.KafkaBroker;
 import dev.quayside.devstack.launcher.ServiceProcess;
 import dev.quayside.events.BuildOutcome;
 import java.io.File;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -56,7 +55,7 @@ class BoardBrowserTest {
         home = Files.createTempDirectory("quayside-board-browser-");
         String bootstrap = KafkaBroker.sharedBootstrapServers();
         script = new PipelineScript(bootstrap);
-        board = ServiceProcess.start(root, "board", freePort(), Map.of(
+        board = ServiceProcess.start(root, "board", FreePorts.pick(), Map.of(
                 "kafka.bootstrap.servers", bootstrap,
                 "quayside.board.group-id", "board-browser-test",
                 "quayside.board.marathon.poll-interval", "off",
@@ -198,12 +197,6 @@ class BoardBrowserTest {
             new WebDriverWait(browser, STEP, Duration.ofMillis(50)).until(d -> condition.getAsBoolean());
         } catch (org.openqa.selenium.TimeoutException e) {
             throw new AssertionError("the page did not show: " + what + " within " + STEP + "\n" + board.logTail(20), e);
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 }

@@ -1,10 +1,10 @@
 package dev.quayside.kit.kafka;
 
+import dev.quayside.devstack.common.FreePorts;
 import dev.quayside.devstack.kafka.KafkaBroker;
 import dev.quayside.devstack.kafka.KafkaBrokerMain;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,9 +41,10 @@ final class ScramBroker implements AutoCloseable {
 
     static ScramBroker start() throws Exception {
         Path dir = Files.createTempDirectory("quayside-kafka-scram-");
-        int plain = freePort();
-        int scram = freePort();
-        int controller = freePort();
+        List<Integer> ports = FreePorts.pick(3, List.of());
+        int plain = ports.get(0);
+        int scram = ports.get(1);
+        int controller = ports.get(2);
         Path config = dir.resolve("server.properties");
         Files.writeString(config, String.join("\n",
                 "process.roles=broker,controller",
@@ -119,12 +120,6 @@ final class ScramBroker implements AutoCloseable {
             String own = Path.of(KafkaBrokerMain.class.getProtectionDomain().getCodeSource().getLocation().toURI())
                     .toString();
             return own + java.io.File.pathSeparator + new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 }

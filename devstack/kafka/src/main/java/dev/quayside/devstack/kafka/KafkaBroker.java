@@ -129,8 +129,9 @@ public final class KafkaBroker implements AutoCloseable {
         try {
             Path dataDir = options.dataDir() != null ? options.dataDir() : Files.createTempDirectory("quayside-kafka-");
             Files.createDirectories(dataDir);
-            int port = options.port() == 0 ? FreePorts.pick() : options.port();
-            int controllerPort = FreePorts.pick();
+            List<Integer> free = FreePorts.pick(2, List.of(options.port()));
+            int port = options.port() == 0 ? free.get(0) : options.port();
+            int controllerPort = free.get(1);
             Path config = dataDir.resolve("server.properties");
             Files.writeString(config, serverProperties(port, controllerPort, dataDir.resolve("logs"),
                     options.defaultPartitions(), options.scram()));
