@@ -25,6 +25,10 @@ interface MarathonApi {
     Response app(@PathParam("appId") @Encoded String appId, @QueryParam("embed") String embed);
 
     @GET
+    @Path("/apps/{appId}/versions")
+    Response versions(@PathParam("appId") @Encoded String appId);
+
+    @GET
     @Path("/apps")
     Response apps(@QueryParam("embed") String embed, @QueryParam("label") String label);
 

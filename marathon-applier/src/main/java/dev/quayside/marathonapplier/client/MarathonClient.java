@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -67,9 +68,37 @@ public class MarathonClient {
         });
     }
 
+    /** The versions Marathon keeps of an app, newest first (ISO-8601 timestamps). */
+    public List<String> versions(String environment, String appId) {
+        return call(environment, "versions", () -> {
+            List<String> versions = new ArrayList<>();
+            body(api(environment).versions(path(appId)), "GET /v2/apps" + appId + "/versions").path("versions")
+                    .forEach(v -> versions.add(v.asText()));
+            versions.sort(java.util.Comparator.reverseOrder());
+            return versions;
+        });
+    }
+
     /** Creates or updates an app. A 409 (locked by a deployment) is a {@link LockedException} naming the deployments. */
     public PutResult put(String environment, String appId, JsonNode definition, boolean force) {
+        return put(environment, appId, definition, force, app -> false);
+    }
+
+    /**
+     * {@link #put(String, String, JsonNode, boolean)} that sends the definition at most once: before a retry (the
+     * previous attempt got no answer, which it may have lost after Marathon took it) it reads the app, and when
+     * {@code sent} says the app already has the definition it answers with the app's deployment in flight (if any)
+     * and version instead of starting a second deployment of the same definition.
+     */
+    public PutResult put(String environment, String appId, JsonNode definition, boolean force, Predicate<JsonNode> sent) {
+        java.util.concurrent.atomic.AtomicBoolean retrying = new java.util.concurrent.atomic.AtomicBoolean();
         return call(environment, "put", () -> {
+            if (retrying.getAndSet(true)) {
+                Optional<PutResult> landed = landed(environment, appId, sent);
+                if (landed.isPresent()) {
+                    return landed.get();
+                }
+            }
             Response response = api(environment).putApp(path(appId), force, definition);
             if (response.getStatus() == 409) {
                 JsonNode body = readQuietly(response);
@@ -84,6 +113,25 @@ public class MarathonClient {
                     : body.path("deploymentId").asText(body.path("deployments").path(0).path("id").asText(null));
             return new PutResult(deploymentId, body.path("version").asText(null));
         });
+    }
+
+    /** The app's deployment in flight and version when it already has what {@code sent} looks for (one attempt). */
+    private Optional<PutResult> landed(String environment, String appId, Predicate<JsonNode> sent) {
+        Response response = api(environment).app(path(appId), null);
+        if (response.getStatus() == 404) {
+            response.close();
+            return Optional.empty();
+        }
+        JsonNode app = body(response, "GET /v2/apps" + appId).path("app");
+        if (!sent.test(app)) {
+            return Optional.empty();
+        }
+        return Optional.of(new PutResult(deploymentInFlight(app), app.path("version").asText(null)));
+    }
+
+    /** The id of the deployment Marathon runs for {@code app} (as {@code GET /v2/apps/{id}} reports it), or null. */
+    public static String deploymentInFlight(JsonNode app) {
+        return app.path("deployments").path(0).path("id").asText(null);
     }
 
     /** Rolls an app back to a version it had ({@code PUT {"version": ...}}). */

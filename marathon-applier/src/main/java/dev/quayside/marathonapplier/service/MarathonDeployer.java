@@ -80,29 +80,41 @@ public class MarathonDeployer {
         Deployment known = planned;
         try {
             Optional<JsonNode> current = marathon.app(environment, appId);
-            if (current.isPresent() && DefinitionMatcher.runs(definition, current.get())) {
-                Deployment same = withVersion(planned, current.get().path("version").asText(null), null, start);
-                return List.of(context.envelope(new ServiceUpgraded(same, true), key.key(), "unchanged"));
-            }
             String previousVersion = current.map(app -> app.path("version").asText(null)).orElse(null);
+            boolean existed = current.isPresent();
             PutResult put;
-            try {
-                if (context.cause() != null) {
-                    syncToPut.record(System.nanoTime() - context.receivedNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+            if (current.isPresent() && DefinitionMatcher.runs(definition, current.get())) {
+                String inFlight = MarathonClient.deploymentInFlight(current.get());
+                if (inFlight == null) {
+                    Deployment same = withVersion(planned, previousVersion, null, start);
+                    return List.of(context.envelope(new ServiceUpgraded(same, true), key.key(), "unchanged"));
                 }
-                put = putQueued(environment, appId, definition, start);
-            } catch (PlatformException e) {
-                if (e.isRetryable()) {
-                    throw e;
+                // a redelivered sync whose PUT went out before a crash (or a lost answer): follow that deployment to
+                // its end, with the outcome the first delivery would have announced
+                Log.infof("%s already has this definition and deployment %s runs it: following it", appId, inFlight);
+                put = new PutResult(inFlight, previousVersion);
+                previousVersion = versionBefore(environment, appId, previousVersion);
+                existed = previousVersion != null;
+            } else {
+                try {
+                    if (context.cause() != null) {
+                        syncToPut.record(System.nanoTime() - context.receivedNanos(),
+                                java.util.concurrent.TimeUnit.NANOSECONDS);
+                    }
+                    put = putQueued(environment, appId, definition, start);
+                } catch (PlatformException e) {
+                    if (e.isRetryable()) {
+                        throw e;
+                    }
+                    return List.of(context.envelope(new DeploymentFailed(planned, DeploymentFailed.Reason.REJECTED,
+                            e.getMessage(), key.file(), null), key.key(), "rejected"));
                 }
-                return List.of(context.envelope(new DeploymentFailed(planned, DeploymentFailed.Reason.REJECTED,
-                        e.getMessage(), key.file(), null), key.key(), "rejected"));
             }
             known = withVersion(planned, put.version(), put.deploymentId(), start);
             Outcome outcome = follow(environment, appId, put, definition);
             Deployment deployment = withVersion(planned, put.version(), put.deploymentId(), start);
             if (outcome.success()) {
-                return List.of(context.envelope(current.isPresent() ? new ServiceUpgraded(deployment, false)
+                return List.of(context.envelope(existed ? new ServiceUpgraded(deployment, false)
                         : new ServiceDeployed(deployment), key.key(), put.version()));
             }
             events.add(context.envelope(new DeploymentFailed(deployment, outcome.reason(), outcome.message(),
@@ -158,6 +170,12 @@ public class MarathonDeployer {
                 failed.version(), "rollback");
     }
 
+    /** The newest version Marathon keeps of the app that is older than {@code version}, or null (a new app). */
+    private String versionBefore(String environment, String appId, String version) {
+        return marathon.versions(environment, appId).stream().filter(v -> version == null || v.compareTo(version) < 0)
+                .findFirst().orElse(null);
+    }
+
     /** PUT, waiting behind running deployments of the app on 409 (unless the environment forces). */
     private PutResult putQueued(String environment, String appId, JsonNode definition, Instant start) {
         boolean force = Optional.ofNullable(config.environments().get(environment))
@@ -165,7 +183,8 @@ public class MarathonDeployer {
         Instant deadline = start.plus(config.deploymentDeadline());
         while (true) {
             try {
-                return marathon.put(environment, appId, definition, force);
+                return marathon.put(environment, appId, definition, force,
+                        app -> DefinitionMatcher.runs(definition, app));
             } catch (LockedException locked) {
                 Log.infof("%s is locked by deployments %s; queued behind them", appId, locked.deploymentIds());
                 awaitGone(environment, locked.deploymentIds(), deadline);

@@ -1,0 +1,241 @@
+package dev.quayside.marathonapplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+import dev.quayside.devstack.consul.ConsulStandInResource;
+import dev.quayside.devstack.kafka.KafkaBrokerResource;
+import dev.quayside.devstack.marathon.MarathonStandInResource;
+import dev.quayside.events.ConfigSynced;
+import dev.quayside.events.DeploymentFailed;
+import dev.quayside.events.EventEnvelope;
+import dev.quayside.events.IncomingEvent;
+import dev.quayside.events.PipelineEvent;
+import dev.quayside.events.ServiceDeployed;
+import dev.quayside.events.ServiceUpgraded;
+import dev.quayside.events.Topics;
+import dev.quayside.events.kafka.EventDeserializer;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A sync delivered again, or a PUT sent again, never reports or starts what the first one did not (issue #21, items 3
+ * and 8): a redelivered sync whose definition Marathon is still deploying follows that deployment to its end, and a
+ * PUT whose answer was lost (here a gateway that passes the PUT to Marathon and answers 502) is not sent twice.
+ */
+@QuarkusTest
+@TestProfile(RedeliveryTest.LossyGateway.class)
+@QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = ConsulStandInResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = MarathonStandInResource.class, restrictToAnnotatedClass = true,
+        initArgs = @ResourceArg(name = "deploymentTimeoutSeconds", value = "12"))
+class RedeliveryTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final Gateway GATEWAY = Gateway.start();
+
+    /** The {@code lossy} environment's Marathon is behind {@link #GATEWAY}; quick retries; no drift pass. */
+    public static class LossyGateway implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quayside.marathon-applier.environments.lossy.marathon-url", GATEWAY.url(),
+                    "quayside.marathon-applier.retry.initial-delay", "200ms",
+                    "quayside.marathon-applier.drift-interval", "off");
+        }
+    }
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+    @ConfigProperty(name = "quayside.consul.url")
+    String consul;
+    @ConfigProperty(name = "quayside.marathon.url")
+    String marathon;
+
+    static final List<EventEnvelope<?>> OUTCOMES = new CopyOnWriteArrayList<>();
+    static Thread listener;
+    static volatile boolean listening = true;
+
+    @BeforeAll
+    static void buildImages() throws Exception {
+        MarathonApplierTest.buildImages();
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        listening = false;
+        if (listener != null) {
+            listener.join(5000);
+        }
+        GATEWAY.server.stop(0);
+    }
+
+    @BeforeEach
+    void listenAndPointTheGateway() {
+        GATEWAY.target = marathon;
+        if (listener == null) {
+            Properties props = new Properties();
+            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            props.put(ConsumerConfig.GROUP_ID_CONFIG, "redelivery-test-" + UUID.randomUUID());
+            props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            listener = new Thread(() -> {
+                try (KafkaConsumer<String, IncomingEvent> consumer = new KafkaConsumer<>(props,
+                        new StringDeserializer(), new EventDeserializer())) {
+                    consumer.subscribe(List.of(Topics.DEPLOYED));
+                    while (listening) {
+                        consumer.poll(Duration.ofMillis(200)).forEach(r -> OUTCOMES.add(r.value().envelope()));
+                    }
+                }
+            }, "deployed-listener");
+            listener.setDaemon(true);
+            listener.start();
+        }
+    }
+
+    @Test
+    void aRedeliveredSyncFollowsTheDeploymentItsFirstDeliveryStarted() throws Exception {
+        // the first delivery sent this definition, then the applier died: Marathon deploys it, and it never gets
+        // healthy (the stand-in ends the deployment after 12 s)
+        String file = "marathon/staging/inflight.json";
+        String definition = MarathonApplierTest.app("/staging/inflight", MarathonApplierTest.V1, 1, "/no-such-page");
+        ObjectNode sent = (ObjectNode) JSON.readTree(definition);
+        sent.putObject("labels").put("quayside.file", file);
+        HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(marathon + "/v2/apps/staging/inflight"))
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(sent.toString()))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(put.statusCode()).as(put.body()).isBetween(200, 201);
+
+        ConfigSyncs.putKv(consul, file, definition);
+        EventEnvelope<ConfigSynced> sync = ConfigSyncs.of("r1", List.of(ConfigSyncs.PREFIX + file), List.of());
+        ConfigSyncs.publish(bootstrap, sync);
+
+        DeploymentFailed failed = await().atMost(Duration.ofSeconds(60))
+                .alias("the redelivered sync's DeploymentFailed")
+                .until(() -> first(sync.chainId(), DeploymentFailed.class), java.util.Objects::nonNull);
+        assertThat(failed.reason()).isEqualTo(DeploymentFailed.Reason.HEALTH_CHECK);
+        assertThat(outcomesOf(sync.chainId())).as("no 'unchanged' success for a deployment that failed")
+                .noneMatch(e -> e instanceof ServiceUpgraded || e instanceof ServiceDeployed);
+    }
+
+    @Test
+    void aPutWhoseAnswerWasLostIsNotSentAgain() throws Exception {
+        String file = "marathon/lossy/web.json";
+        ConfigSyncs.putKv(consul, file, MarathonApplierTest.app("/lossy/web", MarathonApplierTest.V1, 1, "/health"));
+        GATEWAY.loseAnswers.set(1);
+        EventEnvelope<ConfigSynced> sync = ConfigSyncs.of("r2", List.of(ConfigSyncs.PREFIX + file), List.of());
+        ConfigSyncs.publish(bootstrap, sync);
+
+        ServiceDeployed deployed = await().atMost(Duration.ofSeconds(60))
+                .alias("the sync's ServiceDeployed")
+                .until(() -> first(sync.chainId(), ServiceDeployed.class), java.util.Objects::nonNull);
+        assertThat(deployed.deployment().targetId()).isEqualTo("/lossy/web");
+        assertThat(GATEWAY.answersLost.get()).as("the gateway lost the first PUT's answer").isEqualTo(1);
+        assertThat(GATEWAY.puts.get()).as("PUTs that reached Marathon").isEqualTo(1);
+        JsonNode versions = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(marathon
+                + "/v2/apps/lossy/web/versions")).build(), HttpResponse.BodyHandlers.ofString()).body());
+        assertThat(versions.path("versions").size()).as("versions of the app in Marathon").isEqualTo(1);
+    }
+
+    static List<PipelineEvent> outcomesOf(String chainId) {
+        return OUTCOMES.stream().filter(e -> chainId.equals(e.chainId())).map(e -> (PipelineEvent) e.data()).toList();
+    }
+
+    static <T> T first(String chainId, Class<T> type) {
+        return outcomesOf(chainId).stream().filter(type::isInstance).map(type::cast).findFirst().orElse(null);
+    }
+
+    /**
+     * An HTTP gateway in front of the Marathon stand-in that passes every request on, and for the next
+     * {@code loseAnswers} PUTs passes the PUT on and answers 502 (the answer lost on the way back).
+     */
+    static final class Gateway {
+        final HttpServer server;
+        volatile String target;
+        final AtomicInteger loseAnswers = new AtomicInteger();
+        final AtomicInteger answersLost = new AtomicInteger();
+        final AtomicInteger puts = new AtomicInteger();
+
+        private Gateway(HttpServer server) {
+            this.server = server;
+        }
+
+        static Gateway start() {
+            try {
+                HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+                Gateway gateway = new Gateway(server);
+                server.createContext("/", exchange -> {
+                    try (exchange) {
+                        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gateway.target
+                                + exchange.getRequestURI())).method(exchange.getRequestMethod(),
+                                        HttpRequest.BodyPublishers.ofByteArray(exchange.getRequestBody().readAllBytes()));
+                        String type = exchange.getRequestHeaders().getFirst("Content-Type");
+                        if (type != null) {
+                            request.header("Content-Type", type);
+                        }
+                        HttpResponse<byte[]> response = HTTP.send(request.build(),
+                                HttpResponse.BodyHandlers.ofByteArray());
+                        if (exchange.getRequestMethod().equals("PUT")) {
+                            gateway.puts.incrementAndGet();
+                            if (gateway.loseAnswers.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                                gateway.answersLost.incrementAndGet();
+                                exchange.sendResponseHeaders(502, -1);
+                                return;
+                            }
+                        }
+                        response.headers().firstValue("Content-Type")
+                                .ifPresent(v -> exchange.getResponseHeaders().add("Content-Type", v));
+                        response.headers().firstValue("Marathon-Deployment-Id")
+                                .ifPresent(v -> exchange.getResponseHeaders().add("Marathon-Deployment-Id", v));
+                        byte[] body = response.body();
+                        exchange.sendResponseHeaders(response.statusCode(), body.length == 0 ? -1 : body.length);
+                        if (body.length > 0) {
+                            try (OutputStream out = exchange.getResponseBody()) {
+                                out.write(body);
+                            }
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                server.start();
+                return gateway;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort();
+        }
+    }
+}
