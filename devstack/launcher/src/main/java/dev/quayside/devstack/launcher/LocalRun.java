@@ -206,9 +206,13 @@ public final class LocalRun implements AutoCloseable {
         }
     }
 
-    /** The Marathon app of the sample: one instance, health-checked, announced to registrator and edge-router. */
+    /**
+     * The Marathon app of the sample: one instance, health-checked, announced to registrator and edge-router. Half a
+     * CPU (a hard CFS quota, as Mesos sets it): busybox {@code httpd} forks a process per request, and with 0.1 CPU one
+     * instance fell behind 40 requests a second on a busy machine (health checks timed out, HAProxy took it down).
+     */
     public static String sampleDefinition(String image) {
-        return appDefinition(ENVIRONMENT, APP_REPO, image, 1, "0.1", 32, "127.0.0.1,localhost," + APP_REPO + ".local");
+        return appDefinition(ENVIRONMENT, APP_REPO, image, 1, "0.5", 32, "127.0.0.1,localhost," + APP_REPO + ".local");
     }
 
     /**
@@ -238,7 +242,7 @@ public final class LocalRun implements AutoCloseable {
                 + "    \"SERVICE_CHECK_INTERVAL\": \"1s\"\n"
                 + "  },\n"
                 + "  \"healthChecks\": [{\"protocol\": \"HTTP\", \"path\": \"/health\", \"portIndex\": 0,"
-                + " \"gracePeriodSeconds\": 10, \"intervalSeconds\": 2, \"timeoutSeconds\": 1,"
+                + " \"gracePeriodSeconds\": 10, \"intervalSeconds\": 2, \"timeoutSeconds\": 3,"
                 + " \"maxConsecutiveFailures\": 3}],\n"
                 + "  \"upgradeStrategy\": {\"minimumHealthCapacity\": 1, \"maximumOverCapacity\": 1}\n"
                 + "}\n";
