@@ -62,7 +62,8 @@ public final class Secrets {
         return given.map(v -> Secret.of(v, name));
     }
 
-    private static String read(Path file, String what) {
+    /** The file's text as UTF-8 without its trailing line breaks; {@code what} names it in the error. */
+    static String read(Path file, String what) {
         try {
             String text = Files.readString(file, StandardCharsets.UTF_8);
             int end = text.length();
