@@ -74,7 +74,8 @@ class DeploymentArtifactsTest {
                 JsonNode definition = EventCodec.mapper().readTree(app.body()).path("app");
                 assertThat(definition.path("container").path("docker").path("image").asText())
                         .isEqualTo("127.0.0.1:1/quayside/" + module + ":test");
-                assertThat(definition.path("healthChecks").path(0).path("path").asText()).isEqualTo("/q/health/ready");
+                assertThat(definition.path("healthChecks").path(0).path("path").asText()).isEqualTo("/q/health/live");
+                assertThat(definition.path("readinessChecks").path(0).path("path").asText()).isEqualTo("/q/health/ready");
                 assertThat(definition.path("env").path("KAFKA_BOOTSTRAP_SERVERS").asText()).isEqualTo("127.0.0.1:9092");
                 http.send(HttpRequest.newBuilder(URI.create(marathon.marathonUrl() + "/v2/apps/quayside/" + module
                         + "?force=true")).DELETE().build(), HttpResponse.BodyHandlers.discarding());

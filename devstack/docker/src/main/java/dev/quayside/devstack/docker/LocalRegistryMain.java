@@ -23,12 +23,13 @@ public final class LocalRegistryMain {
             }
         }
         LocalRegistry registry = LocalRegistry.start(port, dataDir.toAbsolutePath());
-        System.out.println("registry ready on " + registry.address() + " (data in " + registry.storage() + ")");
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             registry.close();
             stopped.countDown();
         }));
+        // announced once SIGTERM stops the registry process too (before the hook, it outlived this JVM)
+        System.out.println("registry ready on " + registry.address() + " (data in " + registry.storage() + ")");
         stopped.await();
     }
 }

@@ -39,13 +39,14 @@ public final class KafkaBrokerLauncher {
         if (!topics.isEmpty()) {
             KafkaBroker.createTopics(broker.bootstrapServers(), partitions, topics, Map.of());
         }
-        System.out.println("Kafka broker ready on " + broker.bootstrapServers() + " (data in " + broker.dataDir()
-                + ", log " + broker.logFile() + ")");
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             broker.close();
             stopped.countDown();
         }));
+        // announced once SIGTERM stops the broker process too (before the hook, it outlived this JVM)
+        System.out.println("Kafka broker ready on " + broker.bootstrapServers() + " (data in " + broker.dataDir()
+                + ", log " + broker.logFile() + ")");
         stopped.await();
     }
 

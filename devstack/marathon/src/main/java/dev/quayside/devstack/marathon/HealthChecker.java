@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
@@ -20,6 +21,8 @@ final class HealthChecker {
 
     /** Within the grace period and before the first success, a failed health check is repeated this soon. */
     static final long FIRST_CHECK_RETRY_MILLIS = 200;
+    /** A readiness check that has not passed yet is repeated at least this often. */
+    static final long READINESS_RETRY_MILLIS = 500;
 
     private final Object lock;
     private final AppStore store;
@@ -52,6 +55,61 @@ final class HealthChecker {
                         check(t, i);
                     }
                 }
+                for (int i = 0; i < t.readiness.length; i++) {
+                    Task.Readiness r = t.readiness[i];
+                    if (!r.ready && !r.inFlight && now >= r.nextAt) {
+                        checkReadiness(t, i);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * One readiness check: a GET of its path on the host port its {@code portName} names, ready when the status is
+     * one of {@code httpStatusCodesForReady}. Until then it is repeated every {@code intervalSeconds}, but at least
+     * every {@value #READINESS_RETRY_MILLIS} ms (Marathon waits a whole interval; the stand-in does not make a
+     * deployment wait longer than the task needs).
+     */
+    private void checkReadiness(Task task, int index) {
+        JsonObject rc = task.definition.getJsonArray("readinessChecks").getJsonObject(index);
+        task.readiness[index].inFlight = true;
+        int port = AppDefinitions.portNames(task.definition).indexOf(rc.getString("portName"));
+        int timeoutMs = rc.getInteger("timeoutSeconds", 10) * 1000;
+        Future<HttpResponse> result;
+        if (port < 0 || port >= task.hostPorts.size()) {
+            result = Future.failedFuture("no host port named " + rc.getString("portName"));
+        } else {
+            HttpClient client = "HTTPS".equals(rc.getString("protocol")) ? https : http;
+            RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET).setHost(TaskRunner.HOST)
+                    .setPort(task.hostPorts.get(port)).setURI(rc.getString("path", "/")).setConnectTimeout(timeoutMs)
+                    .setIdleTimeout(timeoutMs);
+            result = client.request(request).compose(req -> req.send()
+                    .compose(resp -> resp.body().map(body -> new HttpResponse(resp.statusCode(), body.toString()))));
+        }
+        result.onComplete(r -> readinessChecked(task, index, rc, r.succeeded() ? r.result() : null));
+    }
+
+    private record HttpResponse(int status, String body) {
+    }
+
+    private void readinessChecked(Task task, int index, JsonObject rc, HttpResponse response) {
+        synchronized (lock) {
+            Task.Readiness r = task.readiness[index];
+            r.inFlight = false;
+            r.nextAt = System.currentTimeMillis()
+                    + Math.min(rc.getInteger("intervalSeconds", 30) * 1000L, READINESS_RETRY_MILLIS);
+            if (!runner.current(task) || !task.state.equals(Task.RUNNING)) {
+                return;
+            }
+            if (response != null) {
+                r.lastStatus = response.status();
+                r.lastBody = rc.getBoolean("preserveLastResponse", false) ? response.body() : null;
+            }
+            if (response != null && rc.getJsonArray("httpStatusCodesForReady", new JsonArray().add(200))
+                    .contains(response.status())) {
+                r.ready = true;
+                nudge.run();
             }
         }
     }

@@ -27,6 +27,18 @@ final class Task {
         long nextAt;
     }
 
+    /**
+     * The state of one readiness check of a task: checked until it first passes (Marathon checks readiness while a
+     * deployment waits for the task; once ready, a task stays ready).
+     */
+    static final class Readiness {
+        boolean ready;
+        boolean inFlight;
+        long nextAt;
+        Integer lastStatus;
+        String lastBody;
+    }
+
     final String id;
     final String appId;
     final String version;
@@ -39,6 +51,7 @@ final class Task {
     String state = STAGING;
     boolean killRequested;
     final Health[] health;
+    final Readiness[] readiness;
 
     Task(String id, String appId, String version, String configVersion, JsonObject definition,
             List<Integer> hostPorts, String stagedAt) {
@@ -54,6 +67,11 @@ final class Task {
         for (int i = 0; i < checks; i++) {
             health[i] = new Health();
         }
+        int readinessChecks = definition.getJsonArray("readinessChecks", new JsonArray()).size();
+        this.readiness = new Readiness[readinessChecks];
+        for (int i = 0; i < readinessChecks; i++) {
+            readiness[i] = new Readiness();
+        }
     }
 
     /** Its kill has begun: it no longer counts as capacity, though its container may still run. */
@@ -61,8 +79,28 @@ final class Task {
         return state.equals(KILLING);
     }
 
-    /** Running and every health check passing (or running without checks). */
+    /**
+     * Counts for a deployment: running, every health check passing (or running without checks) and every readiness
+     * check passed.
+     */
     boolean ready() {
+        if (!passing()) {
+            return false;
+        }
+        for (Readiness r : readiness) {
+            if (!r.ready) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    boolean healthy() {
+        return health.length > 0 && passing();
+    }
+
+    /** Running and every health check passing (or running without checks). */
+    private boolean passing() {
         if (!state.equals(RUNNING)) {
             return false;
         }
@@ -72,10 +110,6 @@ final class Task {
             }
         }
         return true;
-    }
-
-    boolean healthy() {
-        return health.length > 0 && ready();
     }
 
     boolean unhealthy() {
