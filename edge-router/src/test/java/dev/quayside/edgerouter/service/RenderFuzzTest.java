@@ -49,7 +49,7 @@ class RenderFuzzTest {
             Pattern.compile("global|defaults|frontend http_in"),
             Pattern.compile("    (hard-stop-after 5000ms|mworker-max-reloads 3|maxconn 4096)"),
             Pattern.compile("    (mode http|mode tcp|option dontlognull|option redispatch 1|retries 3|balance roundrobin)"),
-            Pattern.compile("    timeout (connect 2s|client 30s|server 30s|http-keep-alive 5s|client-fin 5s)"),
+            Pattern.compile("    timeout (connect 2s|client 30s|server 30s|http-keep-alive 5s|client-fin 5s|check 3s)"),
             Pattern.compile("    retry-on conn-failure empty-response"),
             Pattern.compile("    http-request disable-l7-retry unless METH_GET \\|\\| METH_OPTIONS \\|\\| METH_PUT "
                     + "\\|\\| METH_DELETE \\|\\| METH_TRACE"),

@@ -96,7 +96,7 @@ class RouteReconcilerHaproxyTest extends RealHaproxyTest {
         Files.writeString(template, Files.readString(template).replace("balance roundrobin", "balance no-such-algo"));
         RoutingState state = reconciler.reconcile(catalog);
         assertThat(state.outcome()).isEqualTo(RoutesUpdated.Outcome.INVALID);
-        assertThat(state.message()).contains("[ALERT]", "haproxy.cfg.candidate:25", "balance only supports")
+        assertThat(state.message()).contains("[ALERT]", "haproxy.cfg.candidate:26", "balance only supports")
                 .doesNotContain("[NOTICE]");
         assertThat(state.toEvent().message()).isEqualTo(state.message());
         assertThat(state.toEvent().outcome()).isEqualTo(RoutesUpdated.Outcome.INVALID);
