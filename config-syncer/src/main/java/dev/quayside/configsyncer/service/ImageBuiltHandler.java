@@ -120,7 +120,7 @@ public class ImageBuiltHandler implements EventHandler<ImageBuilt> {
             boolean pinned = tag.outcome() == TagUpdated.Outcome.UPDATED || tag.outcome() == TagUpdated.Outcome.UNCHANGED;
             if (pinned && settings.mirrorAfterWriteBack()) {
                 // a no-op (a redelivery after a crash) still finishes the chain: the pin goes into Consul and is announced
-                finishChain(mirror, in, repo, repo.branch(), events, announced);
+                finishChain(mirror, in, in.chainId(), repo, repo.branch(), events, announced);
             }
         }
         Outcome outcome = Outcome.of(events);
@@ -132,15 +132,16 @@ public class ImageBuiltHandler implements EventHandler<ImageBuilt> {
 
     /**
      * Makes sure {@code branch} as Git has it is in Consul and announced: mirrors it (its {@link ConfigSynced}
-     * in this chain), or, when Consul already has it but its sync was never announced (a crash between the Consul
-     * write and the event), announces that sync in the chain that made it.
+     * in chain {@code chainId}: {@code in}'s, or a chain of its own), or, when Consul already has it but its sync was
+     * never announced (a crash between the Consul write and the event), announces that sync in the chain that made it.
      */
-    static void finishChain(MirrorService mirror, EventEnvelope<?> in, ConfigRepo repo, String branch,
+    static void finishChain(MirrorService mirror, EventEnvelope<?> in, String chainId, ConfigRepo repo, String branch,
             List<EventEnvelope<?>> events, List<Runnable> announced) throws ConsulException, GitException {
-        Optional<ConfigSynced> synced = mirror.sync(repo, branch, in.chainId());
+        Optional<ConfigSynced> synced = mirror.sync(repo, branch, chainId);
         if (synced.isPresent()) {
             ConfigSynced s = synced.get();
-            events.add(in.next(s, SOURCE, Instant.now(), MirrorReconciler.idParts(s)));
+            events.add(chainId.equals(in.chainId()) ? in.next(s, SOURCE, Instant.now(), MirrorReconciler.idParts(s))
+                    : MirrorReconciler.envelope(s, chainId));
             if (s.outcome() == ConfigSynced.Outcome.SYNCED) {
                 announced.add(() -> mirror.announced(repo, s.branch(), s.toCommit()));
             }

@@ -18,7 +18,8 @@ import org.jboss.logging.Logger;
  * Handles {@link ServiceRolledBack}: writes the rollback back into the config repository it came from
  * ({@link RollbackWriteBack}: one commit restoring the last good definition), then mirrors the branch into Consul, so
  * that Git, KV and Marathon agree. One {@link TagUpdated} in the failed chain: UPDATED with the commit, or UNCHANGED
- * with why nothing was written; a rollback whose origin is unknown (applied by a drift pass) is not written back.
+ * with why nothing was written; the mirror's {@code ConfigSynced} starts a chain of its own whose id is that
+ * TagUpdated's. A rollback whose origin is unknown (applied by a drift pass) is not written back.
  */
 @ApplicationScoped
 public class ServiceRolledBackHandler implements EventHandler<ServiceRolledBack> {
@@ -71,10 +72,13 @@ public class ServiceRolledBackHandler implements EventHandler<ServiceRolledBack>
         LOG.infof("rollback of %s in %s/%s: %s (%s)", rolledBack.file(), repo.name(), rolledBack.branch(),
                 tag.outcome(), tag.reason());
         List<EventEnvelope<?>> events = new ArrayList<>();
-        events.add(in.next(tag, ImageBuiltHandler.SOURCE, Instant.now(), idParts(rolledBack)));
+        EventEnvelope<TagUpdated> written = in.next(tag, ImageBuiltHandler.SOURCE, Instant.now(), idParts(rolledBack));
+        events.add(written);
         List<Runnable> announced = new ArrayList<>();
         if (settings.mirrorAfterWriteBack()) {
-            ImageBuiltHandler.finishChain(mirror, in, repo, rolledBack.branch(), events, announced);
+            // the sync of the restoring commit, and marathon-applier's "unchanged" for it, go into a chain of their own
+            // (its id is the TagUpdated's): the failed chain keeps one outcome, the rollback
+            ImageBuiltHandler.finishChain(mirror, in, written.id(), repo, rolledBack.branch(), events, announced);
         }
         Outcome outcome = Outcome.of(events);
         for (Runnable r : announced) {

@@ -255,10 +255,18 @@ class ConfigSyncerServiceTest {
         send(in);
 
         await().atMost(Duration.ofSeconds(60)).until(() -> chain(start.id()).stream()
-                .anyMatch(e -> e.data() instanceof ConfigSynced));
-        TagUpdated tag = chain(start.id()).stream().filter(e -> e.data() instanceof TagUpdated)
-                .map(e -> (TagUpdated) e.data()).findFirst().orElseThrow();
+                .anyMatch(e -> e.data() instanceof TagUpdated));
+        EventEnvelope<?> written = chain(start.id()).stream().filter(e -> e.data() instanceof TagUpdated).findFirst()
+                .orElseThrow();
+        TagUpdated tag = (TagUpdated) written.data();
         assertThat(tag.outcome()).isEqualTo(TagUpdated.Outcome.UPDATED);
+        // the restoring commit's sync is in a chain of its own: the failed chain keeps one outcome, the rollback
+        await().atMost(Duration.ofSeconds(30)).until(() -> !chain(written.id()).isEmpty());
+        assertThat(chain(written.id())).singleElement().satisfies(e -> {
+            assertThat(e.data()).isInstanceOfSatisfying(ConfigSynced.class,
+                    s -> assertThat(s.toCommit()).isEqualTo(tag.commitWritten()));
+        });
+        assertThat(chain(start.id())).noneMatch(e -> e.data() instanceof ConfigSynced);
         assertThat(tag.newImage()).isEqualTo(ConfigRepoResource.REGISTRY + "/rolled:good");
         ConfigRepoResource.pull();
         assertThat(ConfigRepoResource.human.getRepository().resolve("HEAD").name()).isEqualTo(tag.commitWritten());
