@@ -38,7 +38,7 @@ public class MarathonDeployer {
     private final MarathonEventStream events;
     private final DefinitionValidator validator;
     private final ApplierConfig config;
-    private final RolledBackDefinitions rolledBack;
+    private final RolledBackDefinitions guard;
 
     private final Timer syncToPut;
 
@@ -48,7 +48,7 @@ public class MarathonDeployer {
         this.events = events;
         this.validator = validator;
         this.config = config;
-        this.rolledBack = rolledBack;
+        this.guard = rolledBack;
         this.syncToPut = Timer.builder("quayside.marathon-applier.sync-to-put")
                 .description("ConfigSynced received -> PUT /v2/apps sent (the benchmark's first-request figure)")
                 .publishPercentiles(0.5, 0.95, 0.99).register(metrics);
@@ -112,7 +112,7 @@ public class MarathonDeployer {
                     key.file(), null), key.key(), put.version(), "failed"));
             if (rollbackEnabled(environment) && previousVersion != null) {
                 events.add(rollback(key, definition, previousVersion, deployment, outcome, context));
-                rolledBack.rolledBack(key.key(), file);
+                guard.rolledBack(key.key(), file);
             }
             return events;
         } catch (RuntimeException e) {
