@@ -32,12 +32,17 @@ final class ConfigSyncs {
 
     /** A sync of repo {@code deploy}, branch {@code main}, to {@code commit}, in a new chain. */
     static EventEnvelope<ConfigSynced> of(String commit, List<String> put, List<String> deleted) {
+        return of(null, commit, put, deleted);
+    }
+
+    /** A sync of repo {@code deploy}, branch {@code main}, from commit {@code from} to {@code commit}, in a new chain. */
+    static EventEnvelope<ConfigSynced> of(String from, String commit, List<String> put, List<String> deleted) {
         CommitPushed push = new CommitPushed("deploy", "config", "file:///deploy.git", "refs/heads/main",
                 CommitPushed.RefChange.BRANCH_UPDATED, "0".repeat(40), commit, List.of(), new Person("t", "t@x", "t"),
                 "d-" + commit, "generic");
         EventEnvelope<CommitPushed> root = EventEnvelope.startChain(push, "/test",
                 EventIds.of(EventType.COMMIT_PUSHED, commit, UUID.randomUUID().toString()), Instant.now());
-        return root.next(new ConfigSynced("deploy", "main", null, commit, put, deleted, List.of(), 1, false, List.of(),
+        return root.next(new ConfigSynced("deploy", "main", from, commit, put, deleted, List.of(), 1, false, List.of(),
                 List.of(), ConfigSynced.Outcome.SYNCED, null), "/test", Instant.now(), commit);
     }
 

@@ -16,14 +16,11 @@ import dev.quayside.devstack.marathon.MarathonStandInResource;
 import dev.quayside.events.ConfigSynced;
 import dev.quayside.events.DeploymentFailed;
 import dev.quayside.events.EventEnvelope;
-import dev.quayside.events.IncomingEvent;
 import dev.quayside.events.PipelineEvent;
 import dev.quayside.events.ServiceDeployed;
 import dev.quayside.events.ServiceRemoved;
 import dev.quayside.events.ServiceRolledBack;
 import dev.quayside.events.ServiceUpgraded;
-import dev.quayside.events.Topics;
-import dev.quayside.events.kafka.EventDeserializer;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -37,14 +34,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -107,24 +99,9 @@ class MarathonApplierTest {
     }
 
     void listen() {
-        if (listener != null) {
-            return;
+        if (listener == null) {
+            listener = DeployedTopic.listen(bootstrap, OUTCOMES, () -> listening);
         }
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "applier-test-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        listener = new Thread(() -> {
-            try (KafkaConsumer<String, IncomingEvent> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                    new EventDeserializer())) {
-                consumer.subscribe(List.of(Topics.DEPLOYED));
-                while (listening) {
-                    consumer.poll(Duration.ofMillis(200)).forEach(r -> OUTCOMES.add(r.value().envelope()));
-                }
-            }
-        }, "deployed-listener");
-        listener.setDaemon(true);
-        listener.start();
     }
 
     @Test
@@ -411,28 +388,14 @@ class MarathonApplierTest {
     }
 
     String version(String appId) throws Exception {
-        JsonNode tasks = JSON.readTree(get(marathon + "/v2/apps" + appId + "/tasks").body()).path("tasks");
-        assertThat(tasks.size()).isGreaterThan(0);
-        JsonNode task = tasks.get(0);
-        String url = "http://" + task.path("host").asText("127.0.0.1") + ":" + task.path("ports").get(0).asInt() + "/version";
-        assertThat(url).startsWith("http://127.0.0.1:");
-        return get(url).body().trim();
+        return DeployedTopic.version(marathon, appId);
     }
 
     List<String> deploymentsOf(String appId) throws Exception {
-        List<String> ids = new ArrayList<>();
-        for (JsonNode d : JSON.readTree(get(marathon + "/v2/deployments").body())) {
-            for (JsonNode affected : d.path("affectedApps")) {
-                if (affected.asText().equals(appId)) {
-                    ids.add(d.path("id").asText());
-                }
-            }
-        }
-        return ids;
+        return DeployedTopic.deploymentsOf(marathon, appId);
     }
 
     static HttpResponse<String> get(String url) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return DeployedTopic.get(url);
     }
 }

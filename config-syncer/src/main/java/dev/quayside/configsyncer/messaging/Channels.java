@@ -8,6 +8,7 @@ final class Channels {
 
     static final String IMAGE_BUILT = "image-built";
     static final String COMMIT_PUSHED = "commit-pushed";
+    static final String DEPLOYED = "deployed";
 
     private Channels() {
     }

@@ -54,11 +54,34 @@ public class ImageBuiltHandler implements EventHandler<ImageBuilt> {
         this.order = order;
         this.sourcesPrefix = config.imageSourcesPrefix();
         this.registry = registry;
-        this.retry = Retrier.of(settings.retry()).named("write-back")
+        this.retry = writeRetry(settings, "write-back");
+    }
+
+    /**
+     * The retry of a write into a config repository: Git and Consul failures are retried as
+     * {@code quayside.config-syncer.retry} says; a push the branch kept rejecting and refused input are not.
+     */
+    static Retrier writeRetry(SyncSettings settings, String name) {
+        return Retrier.of(settings.retry()).named(name)
                 .retryOn(e -> !(e instanceof WriteBackService.PushRejectedException
                         || e instanceof IllegalArgumentException))
                 .onFailedAttempt(attempt -> LOG.warn(attempt.describe()))
                 .build();
+    }
+
+    /** A write retried by {@code retry}: what is left after the retries is thrown as the Git or Consul failure. */
+    static <T> T retried(Retrier retry, java.util.concurrent.Callable<T> write) throws GitException, ConsulException {
+        try {
+            return retry.call(write);
+        } catch (Retrier.RetryFailedException e) {
+            if (e.getCause() instanceof GitException git) {
+                throw git;
+            }
+            if (e.getCause() instanceof ConsulException consulFailure) {
+                throw consulFailure;
+            }
+            throw e;
+        }
     }
 
     @Override
@@ -72,17 +95,7 @@ public class ImageBuiltHandler implements EventHandler<ImageBuilt> {
      */
     @Override
     public Outcome handle(EventEnvelope<ImageBuilt> in) throws GitException, ConsulException {
-        try {
-            return retry.call(() -> writeBack(in));
-        } catch (Retrier.RetryFailedException e) {
-            if (e.getCause() instanceof GitException git) {
-                throw git;
-            }
-            if (e.getCause() instanceof ConsulException consulFailure) {
-                throw consulFailure;
-            }
-            throw e;
-        }
+        return retried(retry, () -> writeBack(in));
     }
 
     private Outcome writeBack(EventEnvelope<ImageBuilt> in) throws GitException, ConsulException {
@@ -107,7 +120,7 @@ public class ImageBuiltHandler implements EventHandler<ImageBuilt> {
             boolean pinned = tag.outcome() == TagUpdated.Outcome.UPDATED || tag.outcome() == TagUpdated.Outcome.UNCHANGED;
             if (pinned && settings.mirrorAfterWriteBack()) {
                 // a no-op (a redelivery after a crash) still finishes the chain: the pin goes into Consul and is announced
-                finishChain(in, repo, events, announced);
+                finishChain(mirror, in, in.chainId(), repo, repo.branch(), events, announced);
             }
         }
         Outcome outcome = Outcome.of(events);
@@ -118,22 +131,23 @@ public class ImageBuiltHandler implements EventHandler<ImageBuilt> {
     }
 
     /**
-     * Makes sure the write-back branch as Git has it is in Consul and announced: mirrors it (its {@link ConfigSynced}
-     * in this chain), or, when Consul already has it but its sync was never announced (a crash between the Consul
-     * write and the event), announces that sync in the chain that made it.
+     * Makes sure {@code branch} as Git has it is in Consul and announced: mirrors it (its {@link ConfigSynced}
+     * in chain {@code chainId}: {@code in}'s, or a chain of its own), or, when Consul already has it but its sync was
+     * never announced (a crash between the Consul write and the event), announces that sync in the chain that made it.
      */
-    private void finishChain(EventEnvelope<ImageBuilt> in, ConfigRepo repo, List<EventEnvelope<?>> events,
-            List<Runnable> announced) throws ConsulException, GitException {
-        Optional<ConfigSynced> synced = mirror.sync(repo, repo.branch(), in.chainId());
+    static void finishChain(MirrorService mirror, EventEnvelope<?> in, String chainId, ConfigRepo repo, String branch,
+            List<EventEnvelope<?>> events, List<Runnable> announced) throws ConsulException, GitException {
+        Optional<ConfigSynced> synced = mirror.sync(repo, branch, chainId);
         if (synced.isPresent()) {
             ConfigSynced s = synced.get();
-            events.add(in.next(s, SOURCE, Instant.now(), MirrorReconciler.idParts(s)));
+            events.add(chainId.equals(in.chainId()) ? in.next(s, SOURCE, Instant.now(), MirrorReconciler.idParts(s))
+                    : MirrorReconciler.envelope(s, chainId));
             if (s.outcome() == ConfigSynced.Outcome.SYNCED) {
                 announced.add(() -> mirror.announced(repo, s.branch(), s.toCommit()));
             }
             return;
         }
-        Optional<MirrorService.Unannounced> pending = mirror.unannounced(repo, repo.branch(), Duration.ZERO);
+        Optional<MirrorService.Unannounced> pending = mirror.unannounced(repo, branch, Duration.ZERO);
         if (pending.isPresent()) {
             ConfigSynced s = pending.get().event();
             LOG.infof("%s/%s@%s was in Consul but never announced: announcing it", repo.name(), s.branch(),

@@ -30,6 +30,12 @@ class ServiceProducer {
 
     @Produces
     @Singleton
+    RollbackWriteBack rollbackWriteBack(WriteBackService writeBack) {
+        return new RollbackWriteBack(writeBack);
+    }
+
+    @Produces
+    @Singleton
     SourceOrder sourceOrder(GitClient git, SourceRepositories sources) {
         return new SourceOrder(git, sources);
     }

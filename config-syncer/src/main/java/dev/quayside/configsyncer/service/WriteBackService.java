@@ -34,9 +34,9 @@ public class WriteBackService {
 
     private static final Logger LOG = Logger.getLogger(WriteBackService.class);
     /** {@code marathon/<environment>/...json} and {@code chronos/<environment>/...json}. */
-    private static final Pattern DEFINITION = Pattern.compile("(marathon|chronos)/([^/]+)/.+\\.json");
-    private static final List<String> MARATHON_IMAGE = List.of("container", "docker", "image");
-    private static final List<String> CHRONOS_IMAGE = List.of("container", "image");
+    static final Pattern DEFINITION = Pattern.compile("(marathon|chronos)/([^/]+)/.+\\.json");
+    static final List<String> MARATHON_IMAGE = List.of("container", "docker", "image");
+    static final List<String> CHRONOS_IMAGE = List.of("container", "image");
 
     /**
      * What one write-back did.
@@ -86,11 +86,36 @@ public class WriteBackService {
      */
     public Result apply(ConfigRepo repo, ImageBuilt built, String eventId, SourceOrder.Ordering ordering)
             throws GitException {
-        GitWorkspace ws = git.workspace(repo.name(), repo.cloneUrl(), repo.username(), repo.password());
         String pinned = built.pinnedReference();
+        return write(repo, ws -> attempt(ws, repo, built, eventId, pinned, ordering));
+    }
+
+    /** One fetch-edit-commit-push attempt on a repository's workspace (its lock held). */
+    @FunctionalInterface
+    interface Attempt<R> {
+        /**
+         * Fetches, edits and pushes; throws {@link #branchMoved(String)}'s exception when the push was rejected
+         * because the branch moved, to be fetched, re-applied and pushed again.
+         */
+        R run(GitWorkspace ws) throws GitException;
+    }
+
+    /** What an {@link Attempt} throws when its push was rejected because the branch moved. */
+    static RuntimeException branchMoved(String what) {
+        return new BranchMoved(what);
+    }
+
+    /**
+     * Every write to a config repository goes through here: runs {@code attempt} with the repository's workspace
+     * locked, again (after the {@code push-contention} pause) each time its push is rejected because the branch moved.
+     *
+     * @throws PushRejectedException when the branch kept moving
+     */
+    <R> R write(ConfigRepo repo, Attempt<R> attempt) throws GitException {
+        GitWorkspace ws = git.workspace(repo.name(), repo.cloneUrl(), repo.username(), repo.password());
         ws.lock().lock();
         try {
-            return contention.call(() -> attempt(ws, repo, built, eventId, pinned, ordering));
+            return contention.call(() -> attempt.run(ws));
         } catch (BranchMoved moved) {
             // a single attempt was allowed
             throw new PushRejectedException(moved.getMessage() + " rejected (the branch moved)");
@@ -290,7 +315,7 @@ public class WriteBackService {
     }
 
     /** The text of a UTF-8 file, or null when it is not UTF-8. */
-    private static String utf8(byte[] bytes) {
+    static String utf8(byte[] bytes) {
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();

@@ -5,11 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import dev.quayside.devstack.kafka.KafkaBrokerResource;
 import dev.quayside.events.CommitPushed;
+import dev.quayside.events.Deployment;
+import dev.quayside.events.DeploymentTarget;
 import dev.quayside.events.ConfigSynced;
 import dev.quayside.events.EventEnvelope;
 import dev.quayside.events.ImageBuilt;
 import dev.quayside.events.IncomingEvent;
 import dev.quayside.events.Person;
+import dev.quayside.events.ServiceRolledBack;
 import dev.quayside.events.TagUpdated;
 import dev.quayside.events.Topics;
 import dev.quayside.events.kafka.EventDeserializer;
@@ -230,5 +233,65 @@ class ConfigSyncerServiceTest {
         RestAssured.given().header("Authorization", "Bearer test-operator-token").post("/api/sync/deploy/main").then()
                 .statusCode(Matchers.anyOf(Matchers.is(200), Matchers.is(204)));
         RestAssured.given().get("/api/repositories").then().statusCode(200);
+    }
+
+    @Test
+    @Order(5)
+    void aRollbackIsWrittenBackOnceMirroredAndBadInputIsAnnouncedAndDeadLettered() throws Exception {
+        String file = "marathon/staging/rolled.json";
+        String good = "{\"id\":\"/staging/rolled\",\"container\":{\"docker\":{\"image\":\"" + ConfigRepoResource.REGISTRY
+                + "/rolled:good\"}}}\n";
+        String bad = good.replace("rolled:good", "rolled:bad");
+        ConfigRepoResource.pull();
+        ConfigRepoResource.write(file, good);
+        String goodCommit = ConfigRepoResource.commitAndPush("rolled at good");
+        ConfigRepoResource.write(file, bad);
+        String badCommit = ConfigRepoResource.commitAndPush("rolled at bad");
+        Deployment failed = new Deployment("rolled", "staging", DeploymentTarget.MARATHON, "/staging/rolled", "v2",
+                ConfigRepoResource.REGISTRY + "/rolled:bad", "dep-1", 900);
+        EventEnvelope<CommitPushed> start = push("deploy", "config", badCommit);
+        EventEnvelope<ServiceRolledBack> in = start.next(new ServiceRolledBack(failed, "v1", "health check failed",
+                "deploy", "main", file, badCommit, goodCommit, "HTTP /health: 503"), "/test", Instant.now(), "rollback");
+        send(in);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> chain(start.id()).stream()
+                .anyMatch(e -> e.data() instanceof TagUpdated));
+        EventEnvelope<?> written = chain(start.id()).stream().filter(e -> e.data() instanceof TagUpdated).findFirst()
+                .orElseThrow();
+        TagUpdated tag = (TagUpdated) written.data();
+        assertThat(tag.outcome()).isEqualTo(TagUpdated.Outcome.UPDATED);
+        // the restoring commit's sync is in a chain of its own: the failed chain keeps one outcome, the rollback
+        await().atMost(Duration.ofSeconds(30)).until(() -> !chain(written.id()).isEmpty());
+        assertThat(chain(written.id())).singleElement().satisfies(e -> {
+            assertThat(e.data()).isInstanceOfSatisfying(ConfigSynced.class,
+                    s -> assertThat(s.toCommit()).isEqualTo(tag.commitWritten()));
+        });
+        assertThat(chain(start.id())).noneMatch(e -> e.data() instanceof ConfigSynced);
+        assertThat(tag.newImage()).isEqualTo(ConfigRepoResource.REGISTRY + "/rolled:good");
+        ConfigRepoResource.pull();
+        assertThat(ConfigRepoResource.human.getRepository().resolve("HEAD").name()).isEqualTo(tag.commitWritten());
+        assertThat(java.nio.file.Files.readString(ConfigRepoResource.dir.resolve("human").resolve(file))).isEqualTo(good);
+        assertThat(kv("quayside/config/deploy/main/" + file)).isEqualTo(good);
+        assertThat(kv("quayside/config/deploy/main.ref")).isEqualTo(tag.commitWritten());
+
+        // redelivered: nothing new is written
+        send(in);
+        await().atMost(Duration.ofSeconds(30)).until(() -> chain(start.id()).stream()
+                .anyMatch(e -> e.data() instanceof TagUpdated t && t.outcome() == TagUpdated.Outcome.UNCHANGED));
+        ConfigRepoResource.pull();
+        assertThat(ConfigRepoResource.human.getRepository().resolve("HEAD").name()).isEqualTo(tag.commitWritten());
+
+        // no restore commit, an unknown repository: a FAILED TagUpdated each, and both dead-lettered
+        int dead = dlq.size();
+        EventEnvelope<CommitPushed> start2 = push("deploy", "config", badCommit);
+        send(start2.next(new ServiceRolledBack(failed, "v1", "r", "deploy", "main", file, badCommit, null, null),
+                "/test", Instant.now(), "no-restore"));
+        send(start2.next(new ServiceRolledBack(failed, "v1", "r", "nowhere", "main", file, badCommit, goodCommit, null),
+                "/test", Instant.now(), "unknown-repo"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> chain(start2.id()).size() >= 2 && dlq.size() >= dead + 2);
+        assertThat(chain(start2.id())).extracting(e -> (TagUpdated) e.data()).allSatisfy(t ->
+                assertThat(t.outcome()).isEqualTo(TagUpdated.Outcome.FAILED)).extracting(TagUpdated::reason)
+                .anySatisfy(r -> assertThat(r).contains("no restore commit"))
+                .anySatisfy(r -> assertThat(r).contains("'nowhere' is not a configured config repository"));
     }
 }

@@ -22,7 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Compares what runs on Marathon with the desired state in Consul KV. A difference is reported once as
  * {@link DeploymentFailed} with reason {@code DRIFT} (and reported again only after it was resolved and came back),
- * or corrected when self-heal is on for the environment.
+ * or corrected when self-heal is on for the environment — except a definition that was rolled back
+ * ({@link RolledBackDefinitions}): self-heal never re-applies it, it is reported as drift, until KV holds a different
+ * definition.
  */
 @ApplicationScoped
 public class DriftReconciler {
@@ -32,15 +34,17 @@ public class DriftReconciler {
     private final MarathonDeployer deployer;
     private final ApplierConfig config;
     private final ApplyQueue queue;
+    private final RolledBackDefinitions rolledBack;
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
     DriftReconciler(ConsulKvClient consul, MarathonClient marathon, MarathonDeployer deployer, ApplierConfig config,
-            ApplyQueue queue) {
+            ApplyQueue queue, RolledBackDefinitions rolledBack) {
         this.consul = consul;
         this.marathon = marathon;
         this.deployer = deployer;
         this.config = config;
         this.queue = queue;
+        this.rolledBack = rolledBack;
     }
 
     /**
@@ -91,7 +95,8 @@ public class DriftReconciler {
         String appId = wanted.path("id").asText();
         boolean selfHeal = Optional.ofNullable(config.environments().get(key.environment()))
                 .map(ApplierConfig.Environment::selfHeal).orElse(false);
-        if (selfHeal) {
+        boolean wasRolledBack = rolledBack.holds(key.key(), wanted);
+        if (selfHeal && !wasRolledBack) {
             Log.infof("drift on %s (%s): re-applying the desired definition", appId, key.file());
             reported.remove(key.key());
             return deployer.apply(key, wanted, context);
@@ -101,6 +106,11 @@ public class DriftReconciler {
         }
         Optional<JsonNode> running = marathon.app(key.environment(), appId);
         String what = running.isEmpty() ? "the app is not running on Marathon" : "what runs differs from " + key.file();
+        if (wasRolledBack) {
+            what += ": " + key.file() + " was rolled back after it failed and is not re-applied until a new commit "
+                    + "changes it";
+            Log.infof("drift on %s (%s): %s", appId, key.file(), what);
+        }
         Deployment deployment = new Deployment(key.app(), key.environment(), DeploymentTarget.MARATHON, appId,
                 running.map(a -> a.path("version").asText(null)).orElse(null), MarathonDeployer.image(wanted), null, 0);
         return List.of(context.envelope(new DeploymentFailed(deployment, DeploymentFailed.Reason.DRIFT, what,

@@ -1,6 +1,7 @@
 package dev.quayside.marathonapplier.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.quayside.events.ConfigSynced;
 import dev.quayside.events.Deployment;
 import dev.quayside.events.DeploymentFailed;
 import dev.quayside.events.DeploymentTarget;
@@ -37,15 +38,17 @@ public class MarathonDeployer {
     private final MarathonEventStream events;
     private final DefinitionValidator validator;
     private final ApplierConfig config;
+    private final RolledBackDefinitions guard;
 
     private final Timer syncToPut;
 
     MarathonDeployer(MarathonClient marathon, MarathonEventStream events, DefinitionValidator validator,
-            ApplierConfig config, MeterRegistry metrics) {
+            ApplierConfig config, MeterRegistry metrics, RolledBackDefinitions rolledBack) {
         this.marathon = marathon;
         this.events = events;
         this.validator = validator;
         this.config = config;
+        this.guard = rolledBack;
         this.syncToPut = Timer.builder("quayside.marathon-applier.sync-to-put")
                 .description("ConfigSynced received -> PUT /v2/apps sent (the benchmark's first-request figure)")
                 .publishPercentiles(0.5, 0.95, 0.99).register(metrics);
@@ -120,7 +123,8 @@ public class MarathonDeployer {
             events.add(context.envelope(new DeploymentFailed(deployment, outcome.reason(), outcome.message(),
                     key.file(), null), key.key(), put.version(), "failed"));
             if (rollbackEnabled(environment) && previousVersion != null) {
-                events.add(rollback(key, appId, previousVersion, deployment, outcome, context));
+                events.add(rollback(key, definition, previousVersion, deployment, outcome, context));
+                guard.rolledBack(key.key(), file);
             }
             return events;
         } catch (RuntimeException e) {
@@ -150,15 +154,17 @@ public class MarathonDeployer {
         return Optional.of(context.envelope(new ServiceRemoved(deployment), key.key(), "removed"));
     }
 
-    private EventEnvelope<?> rollback(DefinitionKey key, String appId, String previousVersion, Deployment failed,
+    private EventEnvelope<?> rollback(DefinitionKey key, JsonNode definition, String previousVersion, Deployment failed,
             Outcome outcome, ApplyContext context) {
+        String appId = definition.path("id").asText("");
         Instant start = Instant.now();
         String versionNow = marathon.app(key.environment(), appId).map(a -> a.path("version").asText("")).orElse("");
         if (versionNow.equals(previousVersion)) {
             Deployment already = new Deployment(key.app(), key.environment(), DeploymentTarget.MARATHON, appId,
                     previousVersion, failed.image(), failed.deploymentId(), Duration.between(start, Instant.now()).toMillis());
-            return context.envelope(new ServiceRolledBack(already, previousVersion, outcome.message()
-                    + "; Marathon had already gone back to the previous version"), key.key(), failed.version(), "rollback");
+            return context.envelope(rolledBack(already, previousVersion, outcome.message()
+                    + "; Marathon had already gone back to the previous version", key, definition, outcome, context), key.key(),
+                    failed.version(), "rollback");
         }
         boolean stillRunning = marathon.runningDeployments(key.environment()).contains(failed.deploymentId());
         PutResult put = marathon.rollback(key.environment(), appId, previousVersion, stillRunning);
@@ -166,7 +172,7 @@ public class MarathonDeployer {
         Deployment rolledBack = new Deployment(key.app(), key.environment(), DeploymentTarget.MARATHON, appId,
                 put.version(), failed.image(), put.deploymentId(), Duration.between(start, Instant.now()).toMillis());
         String reason = outcome.message() + (back.success() ? "" : "; the rollback did not converge either: " + back.message());
-        return context.envelope(new ServiceRolledBack(rolledBack, previousVersion, reason), key.key(),
+        return context.envelope(rolledBack(rolledBack, previousVersion, reason, key, definition, outcome, context), key.key(),
                 failed.version(), "rollback");
     }
 
@@ -174,6 +180,38 @@ public class MarathonDeployer {
     private String versionBefore(String environment, String appId, String version) {
         return marathon.versions(environment, appId).stream().filter(v -> version == null || v.compareTo(version) < 0)
                 .findFirst().orElse(null);
+    }
+
+    /**
+     * The rollback event, saying where the failing definition came from when a sync brought it (the sync's repository,
+     * branch and commit, the commit synced before it as the one to restore) so that config-syncer can write it back.
+     */
+    private static ServiceRolledBack rolledBack(Deployment deployment, String toVersion, String reason,
+            DefinitionKey key, JsonNode definition, Outcome outcome, ApplyContext context) {
+        String healthCheck = null;
+        if (outcome.reason() == DeploymentFailed.Reason.HEALTH_CHECK) {
+            String checks = healthChecks(definition);
+            healthCheck = checks.isEmpty() || outcome.message().contains(checks) ? outcome.message()
+                    : checks + ": " + outcome.message();
+        }
+        if (context.cause() == null) {
+            return new ServiceRolledBack(deployment, toVersion, reason, null, null, null, null, null, healthCheck);
+        }
+        ConfigSynced sync = context.cause().data();
+        return new ServiceRolledBack(deployment, toVersion, reason, sync.configRepository(), sync.branch(), key.file(),
+                sync.toCommit(), sync.fromCommit(), healthCheck);
+    }
+
+    /** A definition's health checks as {@code HTTP /health}, {@code TCP}, {@code COMMAND <command>}, comma-separated. */
+    static String healthChecks(JsonNode definition) {
+        List<String> checks = new ArrayList<>();
+        for (JsonNode check : definition.path("healthChecks")) {
+            String protocol = check.path("protocol").asText("HTTP");
+            String target = check.hasNonNull("path") ? " " + check.path("path").asText()
+                    : check.path("command").hasNonNull("value") ? " " + check.path("command").path("value").asText() : "";
+            checks.add(protocol + target);
+        }
+        return String.join(", ", checks);
     }
 
     /** PUT, waiting behind running deployments of the app on 409 (unless the environment forces). */
