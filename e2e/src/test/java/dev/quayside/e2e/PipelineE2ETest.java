@@ -62,6 +62,8 @@ class PipelineE2ETest {
 
     static final HttpClient HTTP = HttpClient.newHttpClient();
     static final Duration STAGE_TIMEOUT = Duration.ofMinutes(4);
+    /** marathon-applier's drift check interval in this run (60 s by default). */
+    static final Duration DRIFT_INTERVAL = Duration.ofSeconds(5);
 
     Path home;
 
@@ -98,8 +100,10 @@ class PipelineE2ETest {
                 "notifier:quayside.notifier.rules.everything.types",
                 "build-finished,service-deployed,service-upgraded,deployment-failed,service-rolled-back",
                 "notifier:quayside.notifier.rules.everything.channels", "ops-mail,ops-hook");
+        Map<String, String> properties = new java.util.HashMap<>(notifier);
+        properties.put("marathon-applier:quayside.marathon-applier.drift-interval", DRIFT_INTERVAL.toSeconds() + "s");
         Path root = Path.of(System.getProperty("quayside.root", "..")).toAbsolutePath().normalize();
-        run = LocalRun.start(new LocalRun.Options(root, home, false, 0, notifier, Duration.ofSeconds(20)));
+        run = LocalRun.start(new LocalRun.Options(root, home, false, 0, properties, Duration.ofSeconds(20)));
         run.createRepositories();
         run.startServices();
         run.installHooks();
@@ -225,8 +229,9 @@ class PipelineE2ETest {
 
     @Test
     @Order(4)
-    void aHealthCheckThatNeverPassesIsRolledBackAndTheOldVersionKeepsServing() throws Exception {
-        String commit = editConfig("marathon/local/sample-app.json",
+    void aHealthCheckThatNeverPassesIsRolledBackWrittenBackAndTheOldVersionKeepsServing() throws Exception {
+        String file = "marathon/local/sample-app.json";
+        String commit = editConfig(file,
                 text -> text.replace("\"path\": \"/health\"", "\"path\": \"/never-healthy\""), "Break the health check");
         EventEnvelope<?> pushed = chainStart(commit);
         DeploymentFailed failed = awaitInChain(pushed.id(), DeploymentFailed.class);
@@ -234,6 +239,26 @@ class PipelineE2ETest {
         EventEnvelope<?> rolledBack = awaitEventInChain(pushed.id(), ServiceRolledBack.class);
         assertThat(PipelineWatch.fetch("http://127.0.0.1:" + run.frontendPort() + "/version")).isEqualTo(liveVersion);
         awaitWebhookAbout(rolledBack);
+
+        // Git is what runs (issue #21): the rollback is a commit that restores the definition that ran before ...
+        TagUpdated written = awaitInChain(pushed.id(), TagUpdated.class);
+        assertThat(written.outcome()).as(written.reason()).isEqualTo(TagUpdated.Outcome.UPDATED);
+        String restored = git(run.configRepository(), "show", "main:" + file);
+        assertThat(restored).isEqualTo(git(run.configRepository(), "show", commit + "~1:" + file));
+        assertThat(git(run.configRepository(), "log", "-1", "--format=%B", "main")).contains("Quayside-Rollback-Of");
+        // ... Consul KV mirrors it ...
+        String key = run.stack().consulUrl() + "/v1/kv/quayside/config/deploy-config/main/" + file + "?raw";
+        await().atMost(Duration.ofSeconds(60)).alias("KV holds the restored definition")
+                .until(() -> get(key).equals(restored));
+        // ... and the drift check, every DRIFT_INTERVAL here, finds nothing to report over three passes
+        java.time.Instant since = java.time.Instant.now();
+        Thread.sleep(DRIFT_INTERVAL.multipliedBy(3).plusSeconds(2).toMillis());
+        assertThat(log.seen().stream().map(ChainFollower.Seen::event)
+                .filter(e -> e.context().timestamp().isAfter(since)).map(EventEnvelope::data)
+                .filter(d -> d instanceof DeploymentFailed f && f.reason() == DeploymentFailed.Reason.DRIFT
+                        && "/local/sample-app".equals(f.deployment().targetId())).toList())
+                .as("drift reports about the sample app after the write-back").isEmpty();
+        assertThat(PipelineWatch.fetch("http://127.0.0.1:" + run.frontendPort() + "/version")).isEqualTo(liveVersion);
     }
 
     @Test
