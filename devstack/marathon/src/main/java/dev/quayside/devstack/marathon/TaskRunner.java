@@ -110,11 +110,14 @@ final class TaskRunner {
         List<DockerTasks.PortBinding> bindings = new ArrayList<>();
         List<Integer> hostPorts = new ArrayList<>();
         List<JsonObject> mappings = AppDefinitions.portMappings(def);
+        JsonArray defs = def.getJsonArray("portDefinitions", new JsonArray());
+        // every port the task needs, picked at once: one pick after another can return the same port twice
+        java.util.Iterator<Integer> free = FreePorts.pick(Math.max(mappings.size(), defs.size()), List.of()).iterator();
         if (!mappings.isEmpty()) {
             for (JsonObject m : mappings) {
                 int hostPort = m.getInteger("hostPort", 0);
                 if (hostPort == 0) {
-                    hostPort = FreePorts.pick();
+                    hostPort = free.next();
                 }
                 int containerPort = m.getInteger("containerPort", 0);
                 bindings.add(new DockerTasks.PortBinding(containerPort == 0 ? hostPort : containerPort, hostPort,
@@ -122,11 +125,10 @@ final class TaskRunner {
                 hostPorts.add(hostPort);
             }
         } else {
-            JsonArray defs = def.getJsonArray("portDefinitions", new JsonArray());
             for (int i = 0; i < defs.size(); i++) {
                 JsonObject p = defs.getJsonObject(i);
                 int port = def.getBoolean("requirePorts", false) && p.getInteger("port", 0) != 0
-                        ? p.getInteger("port") : FreePorts.pick();
+                        ? p.getInteger("port") : free.next();
                 bindings.add(new DockerTasks.PortBinding(port, port, p.getString("protocol", "tcp").split(",")[0]));
                 hostPorts.add(port);
             }

@@ -50,8 +50,9 @@ class MarathonStandInMainTest {
 
     @Test
     void theCommandRunsBothStandInsUntilSigterm() throws Exception {
-        int marathonPort = FreePorts.pick();
-        int chronosPort = FreePorts.pick();
+        List<Integer> ports = FreePorts.pick(2, List.of());
+        int marathonPort = ports.get(0);
+        int chronosPort = ports.get(1);
         Process process = java("--port", String.valueOf(marathonPort), "--chronos-port", String.valueOf(chronosPort),
                 "--id", "cli-" + UUID.randomUUID().toString().substring(0, 8), "--stop-tasks-on-exit");
         try {
