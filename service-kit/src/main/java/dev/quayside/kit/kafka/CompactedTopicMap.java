@@ -384,6 +384,11 @@ public final class CompactedTopicMap implements AutoCloseable {
                     CompactedTopics.create(kafka, options);
                     assigned = partitions(consumer.partitionsFor(topic, options.timeout()));
                 }
+                if (assigned.isEmpty()) {
+                    // just created, its metadata not out yet: assigning nothing would unsubscribe the consumer and
+                    // the next poll would throw "not subscribed to any topics" (CI saw the reader stop on it)
+                    throw new KafkaException("no partition of " + topic + " known yet");
+                }
                 consumer.assign(assigned);
                 consumer.seekToBeginning(assigned);
                 startEnd = consumer.endOffsets(assigned, options.timeout()).entrySet().stream()
