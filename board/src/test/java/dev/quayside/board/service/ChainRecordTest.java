@@ -89,7 +89,7 @@ class ChainRecordTest {
 
     private static List<String> keys(ChainRecord record) {
         List<String> keys = new ArrayList<>();
-        for (Views.Stage stage : record.stages(new TestLinks())) {
+        for (Views.Stage stage : new ChainTimeline(record).stages(new TestLinks())) {
             keys.add(stage.key());
         }
         return keys;

@@ -1,0 +1,159 @@
+package dev.quayside.imagebuilder.service;
+
+import dev.quayside.events.BuildFinished;
+import dev.quayside.events.BuildOutcome;
+import dev.quayside.events.BuildStarted;
+import dev.quayside.events.CommitPushed;
+import dev.quayside.events.EventEnvelope;
+import dev.quayside.events.ImageBuilt;
+import dev.quayside.events.Purl;
+import dev.quayside.imagebuilder.client.BuildFailedException;
+import dev.quayside.imagebuilder.client.GitClient;
+import dev.quayside.imagebuilder.client.InfrastructureException;
+import dev.quayside.imagebuilder.config.BuilderConfig;
+import dev.quayside.imagebuilder.messaging.EventPublisher;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Tells the world how a build goes: publishes its {@code BuildQueued}, {@code BuildStarted}, {@code ImageBuilt} and
+ * {@code BuildFinished} (each waiting for the broker's ack), streams its log, and on the end of a build records it in
+ * the history and the build metrics and completes the job.
+ */
+final class BuildAnnouncer {
+
+    private static final Logger LOG = Logger.getLogger(BuildRunner.class);
+    private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(30);
+
+    private final BuilderConfig config;
+    private final EventPublisher publisher;
+    private final BuildHistory history;
+    private final MeterRegistry meters;
+
+    BuildAnnouncer(BuilderConfig config, EventPublisher publisher, BuildHistory history, MeterRegistry meters) {
+        this.config = config;
+        this.publisher = publisher;
+        this.history = history;
+        this.meters = meters;
+    }
+
+    /** The log of {@code job}: the one its look-up began, else a new one. */
+    BuildLog logFor(BuildJob job) {
+        BuildRunner.LookedUp lookedUp = job.lookedUp();
+        return lookedUp != null ? lookedUp.log()
+                : new BuildLog(job.buildId(), config.logTailLines(), line -> publisher.log(job.buildId(), line),
+                        !job.queuedAnnounced());
+    }
+
+    /** Sends the {@code BuildQueued} a tag push gets once its look-up decided to build it; streams its held log. */
+    void queued(BuildJob job, BuildLog log) {
+        publish(job.queuedEvent(config.source()));
+        job.queuedAnnounced(true);
+        log.release();
+    }
+
+    /** Sends the {@code BuildStarted} of {@code job}, as docker starts building it. */
+    void started(BuildJob job) {
+        CommitPushed push = job.trigger().data();
+        publish(job.trigger().next(new BuildStarted(job.buildId(), push.repository(), push.repository(),
+                job.commit(), push.refName()), config.source(), Instant.now(), job.buildId()));
+    }
+
+    /** Sends the {@code ImageBuilt} of {@code job}, keyed by its repository and ref. */
+    void imageBuilt(BuildJob job, ImageBuilt built) {
+        CommitPushed push = job.trigger().data();
+        publish(job.trigger().next(built, config.source(), Instant.now(), push.repository(), push.ref(),
+                job.commit(), built.name(), built.digest()));
+    }
+
+    /** Ends {@code job} as superseded by the announced {@code newer} commit. */
+    void superseded(BuildJob job, BuildLog log, String newer, Watchdog clock, String detail) {
+        clock.cancel();
+        String reason = "superseded by " + newer + " on " + job.branch() + detail;
+        log.accept("build " + job.buildId() + " " + reason);
+        finish(job, log, BuildOutcome.SUPERSEDED, reason, null, clock.elapsedNanos(), BuildJob.Disposition.ACK);
+    }
+
+    /**
+     * Ends {@code job} after {@code e}: timed out when the watchdog fired, failed for a build error, failed and
+     * dead-lettered for an infrastructure or unexpected error. A tag push not yet announced as queued is announced
+     * first. When the end cannot be announced the job is dead-lettered.
+     */
+    void failed(BuildJob job, BuildLog log, Exception e, Watchdog clock) {
+        clock.cancel();
+        Thread.interrupted(); // the watchdog's interrupt has done its job; announcing must not be interrupted
+        try {
+            if (!job.queuedAnnounced()) { // a tag push that failed before its build was decided: announced all the same
+                queued(job, log);
+            }
+            if (clock.fired()) {
+                String reason = "build exceeded its timeout of " + clock.limit() + " and was stopped";
+                log.accept(reason);
+                finish(job, log, BuildOutcome.TIMED_OUT, reason, null, clock.elapsedNanos(), BuildJob.Disposition.ACK);
+            } else if (e instanceof BuildFailedException) {
+                log.accept("build failed: " + e.getMessage());
+                finish(job, log, BuildOutcome.FAILURE, e.getMessage(), null, clock.elapsedNanos(),
+                        BuildJob.Disposition.ACK);
+            } else {
+                String reason = GitClient.redact(e instanceof InfrastructureException ? e.getMessage()
+                        : "unexpected error: " + e);
+                LOG.errorf("build %s failed: %s", job.buildId(), reason);
+                log.accept("build failed: " + reason);
+                finish(job, log, BuildOutcome.FAILURE, reason, null, clock.elapsedNanos(),
+                        BuildJob.Disposition.deadLetter(e));
+            }
+        } catch (RuntimeException publishing) {
+            LOG.errorf(publishing, "could not announce the end of build %s", job.buildId());
+            job.done().complete(BuildJob.Disposition.deadLetter(publishing));
+        }
+    }
+
+    /** Announces the end of a build that ran for {@code ranNanos} and completes the job. */
+    void finish(BuildJob job, BuildLog log, BuildOutcome outcome, String reason, String artifactId, long ranNanos,
+            BuildJob.Disposition disposition) {
+        long durationMs = TimeUnit.NANOSECONDS.toMillis(ranNanos);
+        reason = GitClient.redact(reason);
+        BuildFinished finished = new BuildFinished(job.buildId(), job.repository(), job.repository(), job.commit(),
+                job.branch(), outcome, durationMs, reason, log.tail(), artifactId);
+        Instant now = Instant.now();
+        publish(job.trigger().next(finished, config.source(), now, job.buildId(), outcome.wire()));
+        job.finish(outcome, reason, artifactId, now);
+        history.finished(job);
+        meters.counter("quayside.image-builder.builds", "outcome", outcome.wire()).increment();
+        meters.timer("quayside.image-builder.build.duration", "outcome", outcome.wire())
+                .record(durationMs, TimeUnit.MILLISECONDS);
+        LOG.infof("build %s of %s@%s: %s%s (%d ms)", job.buildId(), job.repository(), job.commit(), outcome.wire(),
+                reason == null ? "" : " (" + reason + ")", durationMs);
+        job.done().complete(disposition);
+    }
+
+    private void publish(EventEnvelope<?> envelope) {
+        publisher.send(envelope).await().atMost(PUBLISH_TIMEOUT);
+    }
+
+    /** {@code ImageBuilt} of {@code commit}, with the full ref (a branch and a tag of the same name differ). */
+    static ImageBuilt imageBuilt(CommitPushed push, String commit, String registry, BuildSettings settings,
+            String shaTag, String digest, Map<String, String> labels, boolean reused) {
+        return new ImageBuilt(push.repository(), push.repository(), commit, push.ref(), registry,
+                settings.image(), shaTag, settings.extraTags(), digest,
+                Purl.oci(registry, settings.image(), digest, shaTag), labels, reused);
+    }
+
+    /** The OCI labels an image of {@code commit} carries. */
+    static Map<String, String> labels(CommitPushed push, String commit, RepositoryCatalog.Source source,
+            String shaTag) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("org.opencontainers.image.revision", commit);
+        labels.put("org.opencontainers.image.source", source.remote().redacted());
+        labels.put("org.opencontainers.image.created", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        labels.put("org.opencontainers.image.version", shaTag);
+        labels.put("org.opencontainers.image.ref.name", push.refName());
+        return Map.copyOf(labels);
+    }
+}
