@@ -13,12 +13,9 @@ import dev.quayside.devstack.marathon.MarathonStandInResource;
 import dev.quayside.events.ConfigSynced;
 import dev.quayside.events.DeploymentFailed;
 import dev.quayside.events.EventEnvelope;
-import dev.quayside.events.IncomingEvent;
 import dev.quayside.events.PipelineEvent;
 import dev.quayside.events.ServiceDeployed;
 import dev.quayside.events.ServiceUpgraded;
-import dev.quayside.events.Topics;
-import dev.quayside.events.kafka.EventDeserializer;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -35,13 +32,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -104,21 +96,7 @@ class RedeliveryTest {
     void listenAndPointTheGateway() {
         GATEWAY.target = marathon;
         if (listener == null) {
-            Properties props = new Properties();
-            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            props.put(ConsumerConfig.GROUP_ID_CONFIG, "redelivery-test-" + UUID.randomUUID());
-            props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            listener = new Thread(() -> {
-                try (KafkaConsumer<String, IncomingEvent> consumer = new KafkaConsumer<>(props,
-                        new StringDeserializer(), new EventDeserializer())) {
-                    consumer.subscribe(List.of(Topics.DEPLOYED));
-                    while (listening) {
-                        consumer.poll(Duration.ofMillis(200)).forEach(r -> OUTCOMES.add(r.value().envelope()));
-                    }
-                }
-            }, "deployed-listener");
-            listener.setDaemon(true);
-            listener.start();
+            listener = DeployedTopic.listen(bootstrap, OUTCOMES, () -> listening);
         }
     }
 
