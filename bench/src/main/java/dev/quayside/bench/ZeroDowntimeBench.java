@@ -53,8 +53,9 @@ public final class ZeroDowntimeBench {
 
     /** A fixed-rate load of {@code GET /version} through HAProxy, each request timed out after 5 s. */
     static final class Load implements AutoCloseable {
+        private final java.util.concurrent.ExecutorService answers = Executors.newFixedThreadPool(4);
         private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(2)).executor(Executors.newFixedThreadPool(4)).build();
+                .connectTimeout(Duration.ofSeconds(2)).executor(answers).build();
         private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
         private final ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
         private final URI uri;
@@ -88,6 +89,7 @@ public final class ZeroDowntimeBench {
             ticker.shutdown();
             ticker.awaitTermination(5, TimeUnit.SECONDS);
             Thread.sleep(6_000); // the last requests' timeout
+            answers.shutdown(); // its threads are not daemons: left running, the bench never exited
         }
     }
 
