@@ -330,24 +330,35 @@ public final class FinalStateReader {
 
     /**
      * What HAProxy itself routes to, asked on its master CLI ({@code @1 show servers state}, the current worker):
-     * service → servers {@code address:port}; services are named by the {@code # service <name>:} line edge-router's
+     * service → servers {@code address:port}; services are named by the {@code # service <name>} line edge-router's
      * template writes above each backend of the live configuration. Empty when no HAProxy answers.
      */
-    static Map<String, List<String>> haproxy(Path socket, Path config) {
-        if (!Files.exists(socket) || !Files.isRegularFile(config)) {
-            return Map.of();
-        }
+    /**
+     * Backend (or listen section) → service, from the {@code # service <name>} comment edge-router's template writes
+     * above each ({@code # service <name>: ...} in templates before it). A reader that wanted the colon found no
+     * service in today's configuration and the checker reported every route missing.
+     */
+    static Map<String, String> servicesOfBackends(String config) {
         Map<String, String> serviceOfBackend = new LinkedHashMap<>();
         String service = null;
-        for (String line : read(config).split("\n")) {
+        for (String line : config.split("\n")) {
             String trimmed = line.trim();
-            if (trimmed.startsWith("# service ") && trimmed.contains(":")) {
-                service = trimmed.substring("# service ".length(), trimmed.indexOf(':'));
+            if (trimmed.startsWith("# service ")) {
+                String rest = trimmed.substring("# service ".length());
+                service = (rest.contains(":") ? rest.substring(0, rest.indexOf(':')) : rest).strip();
             } else if ((trimmed.startsWith("backend ") || trimmed.startsWith("listen ")) && service != null) {
                 serviceOfBackend.put(trimmed.split("\\s+")[1], service);
                 service = null;
             }
         }
+        return serviceOfBackend;
+    }
+
+    static Map<String, List<String>> haproxy(Path socket, Path config) {
+        if (!Files.exists(socket) || !Files.isRegularFile(config)) {
+            return Map.of();
+        }
+        Map<String, String> serviceOfBackend = servicesOfBackends(read(config));
         String answer = null;
         for (int attempt = 1; answer == null && attempt <= 3; attempt++) {
             try {
