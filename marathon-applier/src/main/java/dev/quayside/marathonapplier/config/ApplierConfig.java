@@ -44,6 +44,14 @@ public interface ApplierConfig {
     @WithDefault("60s")
     String driftInterval();
 
+    /**
+     * How long a definition may sit in KV, different from what runs and brought by no sync, before a drift pass applies
+     * it as a lost sync (a {@code ConfigSynced} that never came, or came as failed). Within it, the sync is taken to be
+     * on its way (config-syncer writes KV, then announces it) and nothing is reported.
+     */
+    @WithDefault("60s")
+    java.time.Duration lostSyncGrace();
+
     /** Where config-syncer mirrors the config repo in Consul KV: definitions are read below it. */
     @WithDefault("quayside/config")
     String kvPrefix();

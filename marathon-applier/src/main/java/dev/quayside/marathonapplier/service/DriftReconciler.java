@@ -20,7 +20,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Compares what runs on Marathon with the desired state in Consul KV. A difference is reported once as
+ * Compares what runs on Marathon with the desired state in Consul KV. A definition in KV that no sync brought
+ * ({@link AppliedDefinitions}) and that stays so for {@code lost-sync-grace} is applied: the backstop for a lost or
+ * failed {@code ConfigSynced}. Any other difference — what runs changed by hand — is reported once as
  * {@link DeploymentFailed} with reason {@code DRIFT} (and reported again only after it was resolved and came back),
  * or corrected when self-heal is on for the environment — except a definition that was rolled back
  * ({@link RolledBackDefinitions}): self-heal never re-applies it, it is reported as drift, until KV holds a different
@@ -35,16 +37,19 @@ public class DriftReconciler {
     private final ApplierConfig config;
     private final ApplyQueue queue;
     private final RolledBackDefinitions rolledBack;
+    private final AppliedDefinitions applied;
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
+    private volatile boolean started;
 
     DriftReconciler(ConsulKvClient consul, MarathonClient marathon, MarathonDeployer deployer, ApplierConfig config,
-            ApplyQueue queue, RolledBackDefinitions rolledBack) {
+            ApplyQueue queue, RolledBackDefinitions rolledBack, AppliedDefinitions applied) {
         this.consul = consul;
         this.marathon = marathon;
         this.deployer = deployer;
         this.config = config;
         this.queue = queue;
         this.rolledBack = rolledBack;
+        this.applied = applied;
     }
 
     /**
@@ -56,18 +61,23 @@ public class DriftReconciler {
     public List<EventEnvelope<?>> reconcile() {
         List<EventEnvelope<?>> events = new ArrayList<>();
         ApplyContext context = ApplyContext.drift();
+        boolean first = !started;
         for (Map.Entry<String, String> entry : consul.tree(config.kvPrefix()).entrySet()) {
             Optional<DefinitionKey> parsed = DefinitionKey.parse(entry.getKey());
             if (parsed.isEmpty() || parsed.get().target() != DeploymentTarget.MARATHON) {
                 continue;
             }
             DefinitionKey key = parsed.get();
+            if (first) { // what KV holds at the start counts as handled: the syncs in flight are delivered again
+                definition(entry.getValue()).ifPresent(d -> applied.known(key.key(), d));
+            }
             if (queue.busy(key.key())) {
                 Log.debugf("%s is being applied: drift is checked on the next pass", key.file());
             } else if (drifted(key, entry.getValue())) {
                 events.addAll(queue.enqueue(key.key(), () -> reconcile(key, consul.value(key.key()), context)).join());
             }
         }
+        started = true;
         return events;
     }
 
@@ -96,6 +106,15 @@ public class DriftReconciler {
         boolean selfHeal = Optional.ofNullable(config.environments().get(key.environment()))
                 .map(ApplierConfig.Environment::selfHeal).orElse(false);
         boolean wasRolledBack = rolledBack.holds(key.key(), wanted);
+        if (!applied.handled(key.key(), wanted)) {
+            if (!applied.unhandledFor(key.key(), wanted, config.lostSyncGrace(), java.time.Instant.now())) {
+                return List.of(); // its sync is probably on its way: the next pass looks again
+            }
+            Log.infof("%s holds a definition of %s that no sync brought within %s (a lost or failed sync): applying it",
+                    key.file(), appId, config.lostSyncGrace());
+            reported.remove(key.key());
+            return deployer.apply(key, wanted, context);
+        }
         if (selfHeal && !wasRolledBack) {
             Log.infof("drift on %s (%s): re-applying the desired definition", appId, key.file());
             reported.remove(key.key());

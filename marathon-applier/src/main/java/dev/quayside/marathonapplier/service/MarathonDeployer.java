@@ -39,16 +39,18 @@ public class MarathonDeployer {
     private final DefinitionValidator validator;
     private final ApplierConfig config;
     private final RolledBackDefinitions guard;
+    private final AppliedDefinitions applied;
 
     private final Timer syncToPut;
 
     MarathonDeployer(MarathonClient marathon, MarathonEventStream events, DefinitionValidator validator,
-            ApplierConfig config, MeterRegistry metrics, RolledBackDefinitions rolledBack) {
+            ApplierConfig config, MeterRegistry metrics, RolledBackDefinitions rolledBack, AppliedDefinitions applied) {
         this.marathon = marathon;
         this.events = events;
         this.validator = validator;
         this.config = config;
         this.guard = rolledBack;
+        this.applied = applied;
         this.syncToPut = Timer.builder("quayside.marathon-applier.sync-to-put")
                 .description("ConfigSynced received -> PUT /v2/apps sent (the benchmark's first-request figure)")
                 .publishPercentiles(0.5, 0.95, 0.99).register(metrics);
@@ -69,6 +71,7 @@ public class MarathonDeployer {
      */
     public List<EventEnvelope<?>> apply(DefinitionKey key, JsonNode file, ApplyContext context) {
         JsonNode definition = labelled(file, key);
+        applied.handling(key.key(), file);
         String appId = definition.path("id").asText("");
         Deployment planned = new Deployment(key.app(), key.environment(), DeploymentTarget.MARATHON, appId, null,
                 image(definition), null, 0);
@@ -129,6 +132,7 @@ public class MarathonDeployer {
             return events;
         } catch (RuntimeException e) {
             // Marathon stayed unavailable beyond the retries: the caller announces it (once) and dead-letters the sync
+            applied.notApplied(key.key(), file);
             throw new NotAppliedException(known, events, e);
         }
     }
