@@ -7,6 +7,8 @@ import dev.quayside.configsyncer.client.KvOp;
 import dev.quayside.configsyncer.config.ConfigSyncerConfig;
 import dev.quayside.events.ConfigSynced;
 import dev.quayside.events.EventEnvelope;
+import dev.quayside.events.EventIds;
+import dev.quayside.events.EventType;
 import dev.quayside.events.ImageBuilt;
 import dev.quayside.events.TagUpdated;
 import dev.quayside.kit.messaging.EventHandler;
@@ -120,7 +122,7 @@ public class ImageBuiltHandler implements EventHandler<ImageBuilt> {
             boolean pinned = tag.outcome() == TagUpdated.Outcome.UPDATED || tag.outcome() == TagUpdated.Outcome.UNCHANGED;
             if (pinned && settings.mirrorAfterWriteBack()) {
                 // a no-op (a redelivery after a crash) still finishes the chain: the pin goes into Consul and is announced
-                finishChain(mirror, in, in.chainId(), repo, repo.branch(), events, announced);
+                finishChain(mirror, in, in.chainId(), repo, repo.branch(), result.pinnedFiles(), events, announced);
             }
         }
         Outcome outcome = Outcome.of(events);
@@ -134,14 +136,17 @@ public class ImageBuiltHandler implements EventHandler<ImageBuilt> {
      * Makes sure {@code branch} as Git has it is in Consul and announced: mirrors it (its {@link ConfigSynced}
      * in chain {@code chainId}: {@code in}'s, or a chain of its own), or, when Consul already has it but its sync was
      * never announced (a crash between the Consul write and the event), announces that sync in the chain that made it.
+     * When another chain's sync brought the head to Consul (the config repository's push notification of this very
+     * write-back can get there first), chain {@code chainId} still hears of {@code files}: a {@link ConfigSynced} of
+     * their keys, so that their deployment's outcome ends this chain too.
      */
     static void finishChain(MirrorService mirror, EventEnvelope<?> in, String chainId, ConfigRepo repo, String branch,
-            List<EventEnvelope<?>> events, List<Runnable> announced) throws ConsulException, GitException {
+            List<String> files, List<EventEnvelope<?>> events, List<Runnable> announced)
+            throws ConsulException, GitException {
         Optional<ConfigSynced> synced = mirror.sync(repo, branch, chainId);
         if (synced.isPresent()) {
             ConfigSynced s = synced.get();
-            events.add(chainId.equals(in.chainId()) ? in.next(s, SOURCE, Instant.now(), MirrorReconciler.idParts(s))
-                    : MirrorReconciler.envelope(s, chainId));
+            events.add(envelope(in, chainId, s, MirrorReconciler.idParts(s)));
             if (s.outcome() == ConfigSynced.Outcome.SYNCED) {
                 announced.add(() -> mirror.announced(repo, s.branch(), s.toCommit()));
             }
@@ -155,6 +160,22 @@ public class ImageBuiltHandler implements EventHandler<ImageBuilt> {
             events.add(MirrorReconciler.envelope(s, pending.get().chainId()));
             announced.add(() -> mirror.announced(repo, s.branch(), s.toCommit()));
         }
+        Optional<ConfigSynced> elsewhere = mirror.syncedElsewhere(repo, branch, files, chainId);
+        if (elsewhere.isPresent()) {
+            ConfigSynced s = elsewhere.get();
+            LOG.infof("%s/%s@%s was synced in another chain: announcing %s in chain %s too", repo.name(), branch,
+                    s.toCommit(), s.filesChanged(), chainId);
+            List<String> parts = new ArrayList<>(List.of(MirrorReconciler.idParts(s)));
+            parts.addAll(List.of("for-chain", chainId));
+            events.add(envelope(in, chainId, s, parts.toArray(String[]::new)));
+        }
+    }
+
+    /** {@code s} in chain {@code chainId}: as {@code in}'s successor when that is {@code in}'s chain. */
+    private static EventEnvelope<ConfigSynced> envelope(EventEnvelope<?> in, String chainId, ConfigSynced s,
+            String[] idParts) {
+        return chainId.equals(in.chainId()) ? in.next(s, SOURCE, Instant.now(), idParts)
+                : EventEnvelope.of(s, SOURCE, EventIds.of(EventType.CONFIG_SYNCED, idParts), chainId, Instant.now());
     }
 
     /** What is pinned for {@code app}, per environment: one read of {@code <image-sources-prefix>/<app>/}. */

@@ -1,7 +1,5 @@
 package dev.quayside.configsyncer.service;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
 import dev.quayside.configsyncer.client.ConsulClient;
 import dev.quayside.configsyncer.client.ConsulException;
 import dev.quayside.configsyncer.client.GitClient;
@@ -9,24 +7,18 @@ import dev.quayside.configsyncer.client.GitException;
 import dev.quayside.configsyncer.client.GitWorkspace;
 import dev.quayside.configsyncer.client.KvOp;
 import dev.quayside.events.ConfigSynced;
-import dev.quayside.events.ConfigSynced.FileProblem;
 import dev.quayside.events.ConfigSynced.Outcome;
 import dev.quayside.kit.retry.Retrier;
 import io.smallrye.mutiny.Uni;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
-import org.eclipse.jgit.diff.DiffEntry;
 import org.eclipse.jgit.lib.ObjectId;
 import org.jboss.logging.Logger;
 
@@ -38,7 +30,6 @@ import org.jboss.logging.Logger;
 public class MirrorService {
 
     private static final Logger LOG = Logger.getLogger(MirrorService.class);
-    private static final JsonFactory JSON = new JsonFactory();
     /**
      * The key and file lists of one event together stay below this many characters, so the event fits Kafka's
      * default 1 MB record limit; past it a full resync's lists are cut (readers re-read the branch prefix).
@@ -148,15 +139,6 @@ public class MirrorService {
         ConfigSynced event;
     }
 
-    /** What one sync writes. */
-    private static final class Changes {
-        final List<KvOp> deletes = new ArrayList<>();
-        final Map<String, byte[]> puts = new LinkedHashMap<>();
-        final List<String> files = new ArrayList<>();
-        final List<FileProblem> invalid = new ArrayList<>();
-        final List<FileProblem> skipped = new ArrayList<>();
-    }
-
     private void attempt(GitWorkspace ws, ConfigRepo repo, String branch, ObjectId head, String chainId, Attempt a)
             throws GitException, ConsulException, TerminalSyncException {
         KeyLayout layout = repo.layout();
@@ -170,8 +152,9 @@ public class MirrorService {
             return;
         }
         boolean full = from == null || !ws.has(from) || !ws.isAncestor(from, head);
-        Properties common = commonProperties(ws, repo, head);
-        Changes changes = full ? fullResync(ws, repo, branch, head, common) : diff(ws, repo, branch, from, head, common);
+        Properties common = KvChanges.commonProperties(ws, repo, head);
+        KvChanges changes = full ? fullResync(ws, repo, branch, head, common)
+                : KvChanges.diff(ws, repo, branch, from, head, common);
 
         List<KvOp> ops = new ArrayList<>(changes.deletes);
         for (Map.Entry<String, byte[]> put : changes.puts.entrySet()) {
@@ -193,7 +176,7 @@ public class MirrorService {
         long index = 0;
         List<List<KvOp>> batches = plan.batches();
         // batches before the last may travel together when no two operations touch the same keys
-        int window = independent(changes) ? IN_FLIGHT : 1;
+        int window = changes.independent() ? IN_FLIGHT : 1;
         for (int i = 0; i < batches.size() - 1; i += window) {
             List<Uni<ConsulClient.TxnOutcome>> group = new ArrayList<>();
             for (int j = i; j < Math.min(i + window, batches.size() - 1); j++) {
@@ -264,18 +247,16 @@ public class MirrorService {
             if (!ws.has(commit)) {
                 ws.fetch(branch);
             }
-            Changes changes = new Changes();
+            KvChanges changes = new KvChanges();
             boolean full = record.fullResync();
             if (ws.has(commit)) {
-                Properties common = commonProperties(ws, repo, commit);
+                Properties common = KvChanges.commonProperties(ws, repo, commit);
                 ObjectId from = parseId(record.from());
                 if (!full && from != null && ws.has(from) && ws.isAncestor(from, commit)) {
-                    changes = diff(ws, repo, branch, from, commit, common);
+                    changes = KvChanges.diff(ws, repo, branch, from, commit, common);
                 } else {
                     full = true;
-                    for (Map.Entry<String, ObjectId> file : ws.files(commit, repo.mirror().sourceRoot()).entrySet()) {
-                        put(layout, branch, file.getKey(), ws.read(file.getValue()), null, common, changes);
-                    }
+                    changes = KvChanges.files(ws, repo, branch, commit, common);
                 }
             } else {
                 full = true; // the commit is gone from the remote: readers re-read the branch prefix
@@ -286,6 +267,46 @@ public class MirrorService {
                     cap(changes.deletes.stream().map(KvOp::key).toList(), budget), cap(changes.files, budget),
                     ref.get().modifyIndex(), full, changes.invalid, changes.skipped, Outcome.SYNCED, null);
             return Optional.of(new Unannounced(event, record.chainId()));
+        } finally {
+            ws.lock().unlock();
+        }
+    }
+
+    /**
+     * The sync that brought {@code paths} into Consul, for chain {@code chainId} to announce when another chain's sync
+     * (or the reconcile's) brought them there. A write-back's commit is mirrored by whichever path reaches Consul first:
+     * the write-back's own, or the config repository's push notification of that commit, in a chain of its own. The
+     * chain that wrote the commit must still hear that its definitions are in Consul, so that marathon-applier deploys
+     * them (or follows their deployment) in that chain. The event lists only the keys of {@code paths}, as the commit
+     * Consul holds has them, with the commits of the sync that brought it ({@code fromCommit} as that sync recorded it).
+     *
+     * @return empty when the last sync recorded was {@code chainId}'s own (it was, or is being, announced there), or
+     *         Consul holds no commit of the branch
+     */
+    public Optional<ConfigSynced> syncedElsewhere(ConfigRepo repo, String branch, List<String> paths, String chainId)
+            throws ConsulException, GitException {
+        KeyLayout layout = repo.layout();
+        SyncRecord record = consul.get(layout.syncKey(branch)).map(e -> SyncRecord.parse(e.value())).orElse(null);
+        Optional<ConsulClient.Entry> ref = consul.get(layout.refKey(branch));
+        ObjectId commit = ref.map(e -> parseId(e.value())).orElse(null);
+        if ((record != null && chainId.equals(record.chainId())) || commit == null || paths.isEmpty()) {
+            return Optional.empty();
+        }
+        GitWorkspace ws = git.workspace(repo.name(), repo.cloneUrl(), repo.username(), repo.password());
+        ws.lock().lock();
+        try {
+            if (!ws.has(commit)) {
+                ws.fetch(branch);
+            }
+            if (!ws.has(commit)) {
+                return Optional.empty(); // gone from the remote (a force push): its own sync is on its way
+            }
+            KvChanges changes = KvChanges.ofFiles(ws, repo, branch, commit, paths,
+                    KvChanges.commonProperties(ws, repo, commit));
+            String from = record != null && record.commit().equals(commit.name()) ? record.from() : null;
+            return Optional.of(new ConfigSynced(repo.name(), branch, from, commit.name(),
+                    new ArrayList<>(changes.puts.keySet()), List.of(), changes.files, ref.get().modifyIndex(), false,
+                    changes.invalid, changes.skipped, Outcome.SYNCED, null));
         } finally {
             ws.lock().unlock();
         }
@@ -323,13 +344,10 @@ public class MirrorService {
         return consul.get(repo.layout().refKey(branch)).map(e -> e.value().trim()).orElse(null);
     }
 
-    private Changes fullResync(GitWorkspace ws, ConfigRepo repo, String branch, ObjectId head, Properties common)
+    private KvChanges fullResync(GitWorkspace ws, ConfigRepo repo, String branch, ObjectId head, Properties common)
             throws GitException, ConsulException {
         KeyLayout layout = repo.layout();
-        Changes changes = new Changes();
-        for (Map.Entry<String, ObjectId> file : ws.files(head, repo.mirror().sourceRoot()).entrySet()) {
-            put(layout, branch, file.getKey(), ws.read(file.getValue()), null, common, changes);
-        }
+        KvChanges changes = KvChanges.files(ws, repo, branch, head, common);
         String prefix = layout.branchPrefix(branch);
         if (prefix.isEmpty()) {
             LOG.warnf("%s/%s has no key prefix (no mountpoint, repo or branch name): a full resync deletes nothing",
@@ -351,134 +369,6 @@ public class MirrorService {
         return changes;
     }
 
-    private Changes diff(GitWorkspace ws, ConfigRepo repo, String branch, ObjectId from, ObjectId head,
-            Properties common) throws GitException {
-        KeyLayout layout = repo.layout();
-        Changes changes = new Changes();
-        for (DiffEntry d : ws.diff(from, head)) {
-            switch (d.getChangeType()) {
-                case ADD, MODIFY, COPY -> {
-                    byte[] old = d.getChangeType() == DiffEntry.ChangeType.MODIFY ? ws.read(d.getOldId().toObjectId()) : null;
-                    put(layout, branch, d.getNewPath(), ws.read(d.getNewId().toObjectId()), old, common, changes);
-                }
-                case DELETE -> delete(layout, branch, d.getOldPath(), changes);
-                case RENAME -> {
-                    delete(layout, branch, d.getOldPath(), changes);
-                    put(layout, branch, d.getNewPath(), ws.read(d.getNewId().toObjectId()), null, common, changes);
-                }
-                default -> {
-                }
-            }
-        }
-        return changes;
-    }
-
-    /** Adds the writes for one added or modified file ({@code old} is its previous content when modified). */
-    private void put(KeyLayout layout, String branch, String path, byte[] content, byte[] old, Properties common,
-            Changes changes) {
-        Optional<String> fileKey = layout.fileKey(branch, path);
-        if (fileKey.isEmpty()) {
-            return;
-        }
-        String illegal = KeyLayout.illegalKeyReason(fileKey.get());
-        if (illegal != null) {
-            changes.skipped.add(new FileProblem(path, illegal));
-            return;
-        }
-        changes.files.add(path);
-        if (path.toLowerCase().endsWith(".json")) {
-            String invalid = jsonProblem(content);
-            if (invalid != null) {
-                changes.invalid.add(new FileProblem(path, "not valid JSON, mirrored as text: " + invalid));
-            }
-        }
-        MirrorOptions options = layout.options();
-        if (!options.expandKeys() || !KvExpander.expandable(path)) {
-            changes.puts.put(fileKey.get(), content);
-            return;
-        }
-        Map<String, String> leaves = expandOrWhole(fileKey.get(), path, content, common, changes, true);
-        if (old != null) {
-            Map<String, String> previous = expandOrWhole(fileKey.get(), path, old, common, changes, false);
-            for (String key : previous.keySet()) {
-                if (!leaves.containsKey(key)) {
-                    changes.deletes.add(KvOp.delete(key));
-                }
-            }
-            if (options.expandKeysDiff()) {
-                leaves.entrySet().removeIf(e -> e.getValue().equals(previous.get(e.getKey())));
-            }
-        }
-        for (Map.Entry<String, String> leaf : leaves.entrySet()) {
-            String reason = KeyLayout.illegalKeyReason(leaf.getKey());
-            if (reason != null) {
-                changes.skipped.add(new FileProblem(path, reason + ": " + leaf.getKey()));
-            } else {
-                changes.puts.put(leaf.getKey(), leaf.getValue().getBytes(StandardCharsets.UTF_8));
-            }
-        }
-    }
-
-    private static Map<String, String> expandOrWhole(String fileKey, String path, byte[] content, Properties common,
-            Changes changes, boolean report) {
-        try {
-            return new LinkedHashMap<>(KvExpander.expand(fileKey, path, content, common));
-        } catch (IllegalArgumentException e) {
-            if (report && !path.toLowerCase().endsWith(".json")) {
-                changes.invalid.add(new FileProblem(path, "not expanded, stored whole: " + e.getMessage()));
-            }
-            Map<String, String> whole = new LinkedHashMap<>();
-            whole.put(fileKey, new String(content, StandardCharsets.UTF_8));
-            return whole;
-        }
-    }
-
-    private void delete(KeyLayout layout, String branch, String path, Changes changes) {
-        Optional<String> fileKey = layout.fileKey(branch, path);
-        if (fileKey.isEmpty() || KeyLayout.illegalKeyReason(fileKey.get()) != null) {
-            return;
-        }
-        changes.files.add(path);
-        changes.deletes.add(KvOp.delete(fileKey.get()));
-        if (layout.options().expandKeys() && KvExpander.expandable(path)) {
-            changes.deletes.add(KvOp.deleteTree(fileKey.get() + "/"));
-        }
-    }
-
-    private static Properties commonProperties(GitWorkspace ws, ConfigRepo repo, ObjectId head) throws GitException {
-        String path = repo.mirror().commonProperties();
-        if (path == null || path.isBlank()) {
-            return null;
-        }
-        byte[] content = ws.readFile(head, path);
-        Properties p = new Properties();
-        if (content != null) {
-            try {
-                p.load(new StringReader(new String(content, StandardCharsets.UTF_8)));
-            } catch (IOException | IllegalArgumentException e) {
-                LOG.warnf("common properties %s unreadable: %s", path, e.getMessage());
-            }
-        }
-        return p;
-    }
-
-    /** Why {@code content} is not one valid JSON document, or null when it is. */
-    static String jsonProblem(byte[] content) {
-        try (JsonParser parser = JSON.createParser(content)) {
-            if (parser.nextToken() == null) {
-                return "empty file";
-            }
-            parser.skipChildren();
-            if (parser.nextToken() != null) {
-                return "more than one JSON value";
-            }
-            return null;
-        } catch (IOException e) {
-            String m = e.getMessage();
-            return m == null ? e.toString() : m.lines().findFirst().orElse(m);
-        }
-    }
-
     private static List<String> cap(List<String> list, int[] budget) {
         int n = 0;
         while (n < list.size() && budget[0] - list.get(n).length() - 3 >= 0) {
@@ -489,18 +379,6 @@ public class MirrorService {
             LOG.warnf("event lists cut at %d of %d entries to fit one Kafka record", n, list.size());
         }
         return n == list.size() ? list : List.copyOf(list.subList(0, n));
-    }
-
-    /** True when no delete touches a key (or tree) that a put writes, so the order of batches does not matter. */
-    private static boolean independent(Changes changes) {
-        Set<String> deleted = new java.util.HashSet<>();
-        for (KvOp op : changes.deletes) {
-            if (op.verb() == KvOp.Verb.DELETE_TREE) {
-                return false;
-            }
-            deleted.add(op.key());
-        }
-        return changes.puts.keySet().stream().noneMatch(deleted::contains);
     }
 
     private static ObjectId parseId(String value) {

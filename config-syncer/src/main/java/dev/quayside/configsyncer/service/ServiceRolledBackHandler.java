@@ -78,7 +78,8 @@ public class ServiceRolledBackHandler implements EventHandler<ServiceRolledBack>
         if (settings.mirrorAfterWriteBack()) {
             // the sync of the restoring commit, and marathon-applier's "unchanged" for it, go into a chain of their own
             // (its id is the TagUpdated's): the failed chain keeps one outcome, the rollback
-            ImageBuiltHandler.finishChain(mirror, in, written.id(), repo, rolledBack.branch(), events, announced);
+            ImageBuiltHandler.finishChain(mirror, in, written.id(), repo, rolledBack.branch(),
+                    List.of(rolledBack.file()), events, announced);
         }
         Outcome outcome = Outcome.of(events);
         for (Runnable r : announced) {

@@ -44,8 +44,9 @@ public class WriteBackService {
      * @param event        the {@link TagUpdated} to publish
      * @param pushed       the commit pushed, or null
      * @param environments the environments that follow the build and reference the image (for the image keys)
+     * @param pinnedFiles  the definitions pinned to the build after this write-back (edited, or already at it)
      */
-    public record Result(TagUpdated event, ObjectId pushed, List<String> environments) {
+    public record Result(TagUpdated event, ObjectId pushed, List<String> environments, List<String> pinnedFiles) {
     }
 
     private final GitClient git;
@@ -148,22 +149,23 @@ public class WriteBackService {
         long t2 = System.nanoTime();
         if (edit.referencing == 0) {
             return new Result(tagUpdated(repo, built, null, List.of(), Outcome.NO_MATCH,
-                    "no definition references " + built.imageRepository()), null, List.of());
+                    "no definition references " + built.imageRepository()), null, List.of(), List.of());
         }
         if (edit.following == 0) {
             return new Result(tagUpdated(repo, built, null, List.of(), Outcome.NO_MATCH,
                     "no environment follows " + built.branch() + " (" + edit.referencing
-                            + " definition(s) reference " + built.imageRepository() + ")"), null, List.of());
+                            + " definition(s) reference " + built.imageRepository() + ")"), null, List.of(), List.of());
         }
         List<String> environments = List.copyOf(edit.environments);
         String notes = edit.notes.isEmpty() ? null : String.join("; ", edit.notes);
         if (edit.files.isEmpty() && environments.isEmpty()) {
-            return new Result(tagUpdated(repo, built, null, List.of(), Outcome.SUPERSEDED, notes), null, List.of());
+            return new Result(tagUpdated(repo, built, null, List.of(), Outcome.SUPERSEDED, notes), null, List.of(),
+                    List.of());
         }
         if (edit.files.isEmpty()) {
             return new Result(tagUpdated(repo, built, null, List.of(), Outcome.UNCHANGED,
                     "already at " + pinned + " in " + edit.unchanged + " definition(s)"
-                            + (notes == null ? "" : "; " + notes)), null, environments);
+                            + (notes == null ? "" : "; " + notes)), null, environments, List.copyOf(edit.pinned));
         }
         PersonIdent author = new PersonIdent(repo.authorName(), repo.authorEmail());
         ObjectId commit = ws.commit(head, edit.files, author, message(repo, built, eventId, edit));
@@ -174,7 +176,7 @@ public class WriteBackService {
                 (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000);
         if (pushed == GitWorkspace.PushOutcome.PUSHED) {
             return new Result(tagUpdated(repo, built, commit.name(), edit.changes, Outcome.UPDATED, notes),
-                    commit, environments);
+                    commit, environments, List.copyOf(edit.pinned));
         }
         LOG.debugf("push of %s to %s/%s rejected: re-applying on the new head", built.app(), repo.name(),
                 repo.branch());
@@ -187,6 +189,8 @@ public class WriteBackService {
         int unchanged;
         /** The environments pinned to the build after this edit (edited or already at it). */
         final TreeSet<String> environments = new TreeSet<>();
+        /** The definitions pinned to the build after this edit (edited or already at it). */
+        final List<String> pinned = new ArrayList<>();
         final Map<String, byte[]> files = new LinkedHashMap<>();
         final List<FileChange> changes = new ArrayList<>();
         /** Why environments were left alone (older build, changed since). */
@@ -258,6 +262,7 @@ public class WriteBackService {
                 continue;
             }
             edit.environments.add(c.environment());
+            edit.pinned.add(c.path());
             if (at) {
                 edit.unchanged++;
                 continue;

@@ -1,5 +1,9 @@
 package dev.quayside.configsyncer.service;
 
+import java.util.ArrayList;
+import java.time.Instant;
+import dev.quayside.events.ImageBuilt;
+import dev.quayside.events.EventEnvelope;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quayside.configsyncer.client.ConsulClient;
@@ -170,6 +174,63 @@ class MirrorServiceTest {
         assertThat(third.fromCommit()).isEqualTo(c2.name());
         assertThat(kv("quayside/config/deploy/")).isEqualTo(Map.of(p + "marathon/prod/web.json", "{\"id\":\"/web\"}",
                 p + "test", "t", p + "README.md", "rewritten", "quayside/config/deploy/main.ref", c3.name()));
+    }
+
+    /**
+     * The race that left image chains silent: the config repository's push notification of a write-back (its own
+     * chain) mirrors the write-back's commit before the write-back's path does. The write-back's chain must still hear
+     * that its definitions are in Consul, once, with an id of its own; the chain that synced hears nothing twice.
+     */
+    @Test
+    void aWriteBackSyncedByAnotherChainIsStillAnnouncedInTheWriteBacksChain() throws Exception {
+        ConfigRepo config = ConfigRepo.of("deploy", repo.url(), MirrorOptions.defaults());
+        MirrorService mirror = mirror(SyncSettings.defaults());
+        String p = "quayside/config/deploy/main/";
+        RevCommit c1 = repo.commit("one", files("marathon/prod/web.json", "{\"id\":\"/web\",\"image\":\"r/web:1\"}",
+                "marathon/prod/api.json", "{\"id\":\"/api\"}"));
+        repo.push();
+        mirror.sync(config, "main", "chain-first").orElseThrow();
+        mirror.announced(config, "main", c1.name());
+        // the write-back of chain-image, mirrored first by the push notification's chain
+        RevCommit c2 = repo.commit("Deploy web r/web:2", files("marathon/prod/web.json",
+                "{\"id\":\"/web\",\"image\":\"r/web:2\"}"));
+        repo.push();
+        ConfigSynced byPush = mirror.sync(config, "main", "chain-push").orElseThrow();
+        assertThat(byPush.toCommit()).isEqualTo(c2.name());
+
+        ImageBuilt built = new ImageBuilt("web", "web", "a".repeat(40), "main", "127.0.0.1:5000", "web", "2",
+                List.of(), null, null, Map.of(), false);
+        EventEnvelope<ImageBuilt> in = EventEnvelope.of(built, "test", "image-built-1", "chain-image", Instant.now());
+        List<EventEnvelope<?>> events = new ArrayList<>();
+        List<Runnable> announced = new ArrayList<>();
+        ImageBuiltHandler.finishChain(mirror, in, in.chainId(), config, "main", List.of("marathon/prod/web.json"),
+                events, announced);
+        // the push's sync is not announced yet: it is announced in its own chain, and the write-back's in this one
+        assertThat(events).hasSize(2);
+        assertThat(events.get(0).chainId()).isEqualTo("chain-push");
+        EventEnvelope<?> ours = events.get(1);
+        assertThat(ours.chainId()).isEqualTo(in.chainId());
+        ConfigSynced s = (ConfigSynced) ours.data();
+        assertThat(s.outcome()).isEqualTo(ConfigSynced.Outcome.SYNCED);
+        assertThat(s.toCommit()).isEqualTo(c2.name());
+        assertThat(s.fromCommit()).isEqualTo(c1.name());
+        assertThat(s.keysPut()).containsExactly(p + "marathon/prod/web.json");
+        assertThat(s.consulIndex()).isPositive();
+        assertThat(ours.id()).isNotEqualTo(events.get(0).id());
+        announced.forEach(Runnable::run);
+
+        // a redelivery in the write-back's chain: the same event id (consumers take it as a redelivery)
+        List<EventEnvelope<?>> again = new ArrayList<>();
+        ImageBuiltHandler.finishChain(mirror, in, in.chainId(), config, "main", List.of("marathon/prod/web.json"),
+                again, new ArrayList<>());
+        assertThat(again).extracting(EventEnvelope::id).containsExactly(ours.id());
+
+        // the chain that synced it hears nothing more: its own announcement was its sync
+        List<EventEnvelope<?>> push = new ArrayList<>();
+        EventEnvelope<ImageBuilt> other = EventEnvelope.of(built, "test", "x", "chain-push", Instant.now());
+        ImageBuiltHandler.finishChain(mirror, other, "chain-push", config, "main", List.of("marathon/prod/web.json"),
+                push, new ArrayList<>());
+        assertThat(push).isEmpty();
     }
 
     @Test
