@@ -124,8 +124,8 @@ class OutageTest {
             assertThat(failed.deployment().environment()).isEqualTo("outage");
             assertThat(e.chainId()).isEqualTo(sync.chainId());
             assertThat(e.id()).as("deterministic per sync and definition, so a replay is recognised")
-                    .isEqualTo(EventIds.of(EventType.DEPLOYMENT_FAILED, "deploy/main", "o1", PREFIX + failed.file(),
-                            "error"));
+                    .isEqualTo(EventIds.of(EventType.DEPLOYMENT_FAILED, "deploy/main", "o1", sync.id(),
+                            PREFIX + failed.file(), "error"));
         });
         assertThat(failures).extracting(e -> ((DeploymentFailed) e.data()).file())
                 .containsExactlyInAnyOrder("marathon/outage/web.json", "chronos/outage/cleanup.json");

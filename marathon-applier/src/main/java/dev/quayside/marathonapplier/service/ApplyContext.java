@@ -21,13 +21,17 @@ public record ApplyContext(EventEnvelope<ConfigSynced> cause, long receivedNanos
         return new ApplyContext(null, System.nanoTime());
     }
 
-    /** The outcome event, in the cause's chain with an id that is the same when the same sync is redelivered. */
+    /**
+     * The outcome event, in the cause's chain with an id that is the same when the same sync is redelivered, and differs
+     * when another announcement of the sync (in another chain) is handled.
+     */
     public <E extends PipelineEvent> EventEnvelope<E> envelope(E event, String... idParts) {
         if (cause != null) {
-            String[] parts = new String[idParts.length + 2];
+            String[] parts = new String[idParts.length + 3];
             parts[0] = cause.data().configRepository() + "/" + cause.data().branch();
             parts[1] = cause.data().toCommit();
-            System.arraycopy(idParts, 0, parts, 2, idParts.length);
+            parts[2] = cause.id();
+            System.arraycopy(idParts, 0, parts, 3, idParts.length);
             return cause.next(event, SOURCE, Instant.now(), parts);
         }
         String id = dev.quayside.events.EventIds.of(dev.quayside.events.EventType.of(event.getClass()),
