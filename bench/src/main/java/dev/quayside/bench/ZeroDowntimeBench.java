@@ -212,11 +212,11 @@ public final class ZeroDowntimeBench {
         json.set("route_live_after_healthy", live);
         ObjectNode parts = json.putObject("route_live_parts");
         parts.set("registrator_stop_signal_to_maintenance", PipelineBench.serviceTimer(registratorMetrics,
-                "quayside_registrator_drain_latency_seconds"));
+                "registrator", "quayside_registrator_drain_latency_seconds"));
         parts.set("registrator_start_to_registered", PipelineBench.serviceTimer(registratorMetrics,
-                "quayside_registrator_start_latency_seconds"));
+                "registrator", "quayside_registrator_start_latency_seconds"));
         parts.set("edge_router_render", PipelineBench.serviceTimer(edgeRouterMetrics,
-                "quayside_edge_router_render_seconds"));
+                "edge-router", "quayside_edge_router_render_seconds"));
         return json;
     }
 
