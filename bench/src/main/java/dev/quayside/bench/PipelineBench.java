@@ -83,7 +83,7 @@ public final class PipelineBench {
                 + " goal p50 <= 10 s");
         json.set("commit_to_live", live);
         json.set("config_synced_to_first_marathon_request", serviceTimer(applierMetrics,
-                "quayside_marathon_applier_sync_to_put_seconds"));
+                "marathon-applier", "quayside_marathon_applier_sync_to_put_seconds"));
         ObjectNode perHop = json.putObject("per_hop");
         hops.forEach((hop, values) -> perHop.set(hop, stats(values, "ms")));
         ObjectNode footprint = json.putObject("footprint");
@@ -133,11 +133,11 @@ public final class PipelineBench {
         }
     }
 
-    /** A Micrometer timer's client-side percentiles and count, from a service's Prometheus page, in ms. */
-    static ObjectNode serviceTimer(String prometheus, String name) {
+    /** A Micrometer timer's client-side percentiles and count, from {@code service}'s Prometheus page, in ms. */
+    static ObjectNode serviceTimer(String prometheus, String service, String name) {
         ObjectNode node = EventCodec.mapper().createObjectNode();
         node.put("unit", "ms");
-        node.put("source", "marathon-applier /q/metrics " + name);
+        node.put("source", service + " /q/metrics " + name);
         if (prometheus == null) {
             return node;
         }

@@ -3,6 +3,7 @@ package dev.quayside.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quayside.devstack.docker.SampleApp;
+import dev.quayside.devstack.launcher.FixedRateLoad;
 import dev.quayside.devstack.launcher.LocalRun;
 import dev.quayside.devstack.launcher.PipelineWatch;
 import dev.quayside.events.EventCodec;
@@ -24,9 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
@@ -45,52 +43,6 @@ public final class ZeroDowntimeBench {
     private static final PrintStream OUT = System.out;
 
     private ZeroDowntimeBench() {
-    }
-
-    /** One request of the load: when it was sent, how long it took, and what came back. */
-    record Sample(long sentNanos, long latencyNanos, int status, String error, String body) {
-    }
-
-    /** A fixed-rate load of {@code GET /version} through HAProxy, each request timed out after 5 s. */
-    static final class Load implements AutoCloseable {
-        private final java.util.concurrent.ExecutorService answers = Executors.newFixedThreadPool(4);
-        private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(2)).executor(answers).build();
-        private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
-        private final ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
-        private final URI uri;
-
-        Load(int port, int rate) {
-            this.uri = URI.create("http://127.0.0.1:" + port + "/version");
-            ticker.scheduleAtFixedRate(this::send, 0, 1_000_000 / rate, TimeUnit.MICROSECONDS);
-        }
-
-        private void send() {
-            long sent = System.nanoTime();
-            http.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) -> {
-                        long latency = System.nanoTime() - sent;
-                        if (failure != null) {
-                            Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-                            samples.add(new Sample(sent, latency, 0, cause.getClass().getSimpleName(), null));
-                        } else {
-                            samples.add(new Sample(sent, latency, response.statusCode(), null,
-                                    response.body().strip()));
-                        }
-                    });
-        }
-
-        List<Sample> samples() {
-            return new ArrayList<>(samples);
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            ticker.shutdown();
-            ticker.awaitTermination(5, TimeUnit.SECONDS);
-            Thread.sleep(6_000); // the last requests' timeout
-            answers.shutdown(); // its threads are not daemons: left running, the bench never exited
-        }
     }
 
     /** Marathon's event stream: when each task was reported healthy (receive time, same clock as the load). */
@@ -152,7 +104,7 @@ public final class ZeroDowntimeBench {
         Path home = Files.createTempDirectory("quayside-zero-downtime-");
         List<Window> windows = new ArrayList<>();
         List<Double> routeLive = new ArrayList<>();
-        List<Sample> samples;
+        List<FixedRateLoad.Sample> samples;
         String registratorMetrics;
         String edgeRouterMetrics;
         try (LocalRun run = LocalRun.start(new LocalRun.Options(root, home, false, 0, Map.of(),
@@ -162,7 +114,8 @@ public final class ZeroDowntimeBench {
             run.installHooks();
             follow(run, "0.1." + System.currentTimeMillis());
             awaitSettled(run, 1);
-            Load load = new Load(run.frontendPort(), rate);
+            FixedRateLoad load = FixedRateLoad.start(URI.create("http://127.0.0.1:" + run.frontendPort() + "/version"),
+                    rate);
             try (HealthEvents health = new HealthEvents(run.stack().marathonUrl())) {
                 Thread.sleep(10_000); // a quiet stretch first: latency outside deploys
                 for (int i = 1; i <= upgrades; i++) {
@@ -200,7 +153,7 @@ public final class ZeroDowntimeBench {
                 windows.add(new Window("rollback", start, System.nanoTime()));
                 Thread.sleep(10_000);
             } finally {
-                load.close();
+                load.close(); // waits for the answers to the last requests
             }
             samples = load.samples();
             registratorMetrics = PipelineWatch.fetch(run.services().get("registrator").url() + "/q/metrics");
@@ -216,7 +169,7 @@ public final class ZeroDowntimeBench {
     /** After Marathon reports a deployment done, the old task's container drains and stops: a margin for it. */
     private static final long DRAIN_MARGIN_MILLIS = 4_000;
 
-    static ObjectNode report(Path root, int rate, List<Sample> samples, List<Window> windows, List<Double> routeLive,
+    static ObjectNode report(Path root, int rate, List<FixedRateLoad.Sample> samples, List<Window> windows, List<Double> routeLive,
             String registratorMetrics, String edgeRouterMetrics) {
         ObjectNode json = EventCodec.mapper().createObjectNode();
         json.put("machine", PipelineBench.machine());
@@ -227,7 +180,7 @@ public final class ZeroDowntimeBench {
         List<Double> during = new ArrayList<>();
         List<Double> outside = new ArrayList<>();
         int failed = 0;
-        for (Sample sample : samples) {
+        for (FixedRateLoad.Sample sample : samples) {
             boolean inDeploy = windows.stream().anyMatch(w -> w.contains(sample.sentNanos()));
             (inDeploy ? during : outside).add(sample.latencyNanos() / 1e6);
             if (sample.error() != null) {
@@ -259,16 +212,16 @@ public final class ZeroDowntimeBench {
         json.set("route_live_after_healthy", live);
         ObjectNode parts = json.putObject("route_live_parts");
         parts.set("registrator_stop_signal_to_maintenance", PipelineBench.serviceTimer(registratorMetrics,
-                "quayside_registrator_drain_latency_seconds"));
+                "registrator", "quayside_registrator_drain_latency_seconds"));
         parts.set("registrator_start_to_registered", PipelineBench.serviceTimer(registratorMetrics,
-                "quayside_registrator_start_latency_seconds"));
+                "registrator", "quayside_registrator_start_latency_seconds"));
         parts.set("edge_router_render", PipelineBench.serviceTimer(edgeRouterMetrics,
-                "quayside_edge_router_render_seconds"));
+                "edge-router", "quayside_edge_router_render_seconds"));
         return json;
     }
 
     /** When the load first got {@code version} back, at or after {@code sinceNanos}; null if never. */
-    static Long firstAnswer(List<Sample> samples, String version, long sinceNanos) {
+    static Long firstAnswer(List<FixedRateLoad.Sample> samples, String version, long sinceNanos) {
         return samples.stream().filter(s -> s.sentNanos() >= sinceNanos && version.equals(s.body()))
                 .map(s -> s.sentNanos() + s.latencyNanos()).min(Long::compare).orElse(null);
     }

@@ -4,25 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quayside.devstack.docker.DockerEngine;
+import dev.quayside.devstack.launcher.FixedRateLoad;
 import dev.quayside.devstack.launcher.LocalRun;
 import dev.quayside.devstack.launcher.PipelineWatch;
 import dev.quayside.events.EventCodec;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,42 +63,26 @@ class ZeroDowntimeTest {
         live("1.0.0");
         awaitOneHealthyTaskAndNoDeployment();
 
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(2)).build();
-        URI uri = URI.create("http://127.0.0.1:" + run.frontendPort() + "/version");
-        Queue<String> failures = new ConcurrentLinkedQueue<>();
-        Map<String, AtomicInteger> answers = new ConcurrentHashMap<>();
-        AtomicInteger sent = new AtomicInteger();
-        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
-        ticker.scheduleAtFixedRate(() -> {
-            sent.incrementAndGet();
-            http.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) -> {
-                        if (failure != null) {
-                            failures.add(String.valueOf(failure.getCause() != null ? failure.getCause() : failure));
-                        } else if (response.statusCode() != 200) {
-                            failures.add("HTTP " + response.statusCode() + ": " + response.body().strip());
-                        } else {
-                            answers.computeIfAbsent(response.body().strip(), v -> new AtomicInteger())
-                                    .incrementAndGet();
-                        }
-                    });
-        }, 0, 1000 / RATE_PER_SECOND, TimeUnit.MILLISECONDS);
+        FixedRateLoad load = FixedRateLoad.start(URI.create("http://127.0.0.1:" + run.frontendPort() + "/version"),
+                RATE_PER_SECOND);
         try {
             Thread.sleep(2_000);
             live("2.0.0");
             awaitOneHealthyTaskAndNoDeployment();
             Thread.sleep(5_000); // the old task drains (DRAIN_SECONDS) and stops; the load goes on past it
         } finally {
-            ticker.shutdown();
-            ticker.awaitTermination(5, TimeUnit.SECONDS);
-            Thread.sleep(6_000); // answers to the last requests
+            load.close(); // waits for the answers to the last requests
         }
-        out.printf("zero downtime: %d requests sent, answers %s, %d failed: %s%n", sent.get(), answers,
+        List<FixedRateLoad.Sample> samples = load.samples();
+        List<String> failures = samples.stream().filter(FixedRateLoad.Sample::failed)
+                .map(FixedRateLoad.Sample::describe).toList();
+        Map<String, Long> answers = samples.stream().filter(s -> !s.failed())
+                .collect(Collectors.groupingBy(FixedRateLoad.Sample::body, TreeMap::new, Collectors.counting()));
+        out.printf("zero downtime: %d requests sent, answers %s, %d failed: %s%n", load.sent(), answers,
                 failures.size(), failures);
         assertThat(failures).as("failed requests through one rolling upgrade").isEmpty();
         assertThat(answers.keySet()).as("both versions answered").containsExactlyInAnyOrder("1.0.0", "2.0.0");
-        assertThat(answers.values().stream().mapToInt(AtomicInteger::get).sum()).isEqualTo(sent.get());
+        assertThat(samples).as("every request sent ended").hasSize(load.sent());
     }
 
     private void live(String version) {

@@ -364,7 +364,7 @@ public class HaproxyClient {
         String path = backend + "/" + name;
         expect(runtime("add server " + path + " " + arguments), "New server registered", "add server " + path);
         if (checked) {
-            expect(runtime("enable health " + path), "", "enable health " + path);
+            resumeHealthCheck(backend, name);
         }
         expect(runtime("enable server " + path), "", "enable server " + path);
     }
@@ -390,7 +390,7 @@ public class HaproxyClient {
         expect(runtime("set server " + path + " health up"), "", "set server " + path + " health up");
     }
 
-    /** Turns a server's health check back on after {@link #pinUp}. */
+    /** Turns a server's health check on ({@code enable health}): after {@link #pinUp}, and for a new checked server. */
     public void resumeHealthCheck(String backend, String name) throws IOException {
         String path = backend + "/" + name;
         expect(runtime("enable health " + path), "", "enable health " + path);

@@ -93,7 +93,7 @@ public class RouteReconciler {
         this.listener = listener;
         this.registry = registry;
         this.renderTimer = Timer.builder("quayside.edge-router.render").description("catalog to live configuration")
-                .register(registry);
+                .publishPercentiles(0.5, 0.95, 0.99).register(registry);
         this.runtimeChanges = Counter.builder("quayside.edge-router.runtime.changes")
                 .description("renders applied through the runtime API without a reload").register(registry);
         this.state = RoutingState.initial(settings.instance());

@@ -1,5 +1,6 @@
 package dev.quayside.gitwatcher.support;
 
+import dev.quayside.devstack.git.SshGitServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.nio.file.Files;

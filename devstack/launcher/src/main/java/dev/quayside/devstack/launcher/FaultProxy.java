@@ -97,19 +97,30 @@ public final class FaultProxy implements AutoCloseable {
         return server == null;
     }
 
-    /** Makes the dependency unavailable: no listener any more, every open connection closed. */
-    public synchronized void cut() {
-        if (server == null) {
-            return;
+    /**
+     * Makes the dependency unavailable: no listener any more, every open connection closed. Returns once nothing more
+     * can be accepted (the accepting thread has left {@code accept}); that wait holds no lock, so a connection being
+     * set up meanwhile is dropped at once instead of waiting on the proxy.
+     */
+    public void cut() {
+        Future<?> loop;
+        boolean wasListening;
+        synchronized (this) {
+            wasListening = server != null;
+            if (wasListening) {
+                closeQuietly(server);
+                server = null; // from here connect() refuses whatever the accepting thread still hands it
+                for (SocketChannel channel : open) {
+                    closeQuietly(channel);
+                }
+                open.clear();
+            }
+            loop = acceptLoop;
         }
-        closeQuietly(server);
-        server = null;
-        awaitAcceptLoopEnd();
-        for (SocketChannel channel : open) {
-            closeQuietly(channel);
+        awaitAcceptLoopEnd(loop);
+        if (wasListening) {
+            LOG.info(() -> name + " proxy on " + address() + " cut");
         }
-        open.clear();
-        LOG.info(() -> name + " proxy on " + address() + " cut");
     }
 
     /** Listens again on the same port. */
@@ -141,9 +152,9 @@ public final class FaultProxy implements AutoCloseable {
      * {@code accept} keeps listening until that thread wakes up, so without the wait a connection made right after
      * {@link #cut()} could still be accepted (CI saw one).
      */
-    private void awaitAcceptLoopEnd() {
+    private void awaitAcceptLoopEnd(Future<?> loop) {
         try {
-            acceptLoop.get(5, TimeUnit.SECONDS);
+            loop.get(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
@@ -152,9 +163,11 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
+        synchronized (this) {
+            closed = true; // no heal() from here on
+        }
         cut();
-        closed = true;
         threads.shutdownNow();
     }
 

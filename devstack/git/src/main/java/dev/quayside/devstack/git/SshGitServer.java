@@ -1,4 +1,4 @@
-package dev.quayside.imagebuilder.support;
+package dev.quayside.devstack.git;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,7 +24,8 @@ import org.eclipse.jgit.transport.UploadPack;
 /**
  * A real SSH server on 127.0.0.1 (Apache MINA sshd) serving {@code git-upload-pack} of the bare repositories in one
  * folder, to one user with one key (made with {@code ssh-keygen}, as a user would), like {@code git-shell} behind
- * OpenSSH. Its host key is written to a known_hosts file for the client.
+ * OpenSSH. Its host key is written to a known_hosts file for the client. The one SSH Git remote of the tests
+ * (git-watcher polls it, image-builder fetches from it).
  */
 public final class SshGitServer implements AutoCloseable {
 
@@ -45,14 +46,14 @@ public final class SshGitServer implements AutoCloseable {
     public static SshGitServer start(Path repositories, Path keys) {
         try {
             Files.createDirectories(keys);
-            Path clientKey = keys.resolve("id_ed25519");
-            Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "image-builder-test",
-                    "-f", clientKey.toString()).redirectErrorStream(true).start();
+            Path clientKey = keys.resolve("id_ecdsa"); // ECDSA: the JDK reads it; Ed25519 needs an extra provider
+            Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", "", "-C",
+                    "quayside-test", "-f", clientKey.toString()).redirectErrorStream(true).start();
             String output = new String(keygen.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (keygen.waitFor() != 0) {
                 throw new IllegalStateException("ssh-keygen failed: " + output);
             }
-            PublicKey allowed = AuthorizedKeyEntry.readAuthorizedKeys(keys.resolve("id_ed25519.pub")).get(0)
+            PublicKey allowed = AuthorizedKeyEntry.readAuthorizedKeys(keys.resolve("id_ecdsa.pub")).get(0)
                     .resolvePublicKey(null, PublicKeyEntryResolver.FAILING);
             SshServer server = SshServer.setUpDefaultServer();
             server.setHost("127.0.0.1");
@@ -77,7 +78,12 @@ public final class SshGitServer implements AutoCloseable {
         }
     }
 
-    /** {@code ssh://<userInfo>@127.0.0.1:<port>/<name>.git} */
+    /** {@code ssh://git@127.0.0.1:<port>/<name>.git}: the served user, authenticated by {@link #clientKey()}. */
+    public String url(String repository) {
+        return url(USER, repository);
+    }
+
+    /** {@code ssh://<userInfo>@127.0.0.1:<port>/<name>.git}, e.g. with a password that must never be logged. */
     public String url(String userInfo, String repository) {
         return "ssh://" + userInfo + "@127.0.0.1:" + server.getPort() + "/" + repository + ".git";
     }
