@@ -17,6 +17,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -24,8 +25,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,58 +56,42 @@ class DurableGuardTest {
         }
     }
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-    @ConfigProperty(name = "quayside.consul.url")
-    String consul;
-    @ConfigProperty(name = "quayside.marathon.url")
-    String marathon;
+    @Inject
+    Stack stack;
     @ConfigProperty(name = "quayside.marathon-applier.lost-sync-grace")
     Duration grace;
 
-    static final Outcomes OUTCOMES = new Outcomes();
-
-    @BeforeAll
-    static void images() throws Exception {
-        Outcomes.images();
-    }
-
-    @AfterAll
-    static void stop() throws InterruptedException {
-        OUTCOMES.stop();
-    }
-
     @Test
     void aDefinitionAnotherInstanceRolledBackIsNeverReapplied() throws Exception {
-        OUTCOMES.listen(bootstrap);
-        ConfigSyncs.putKv(consul, FILE, MarathonApplierTest.app(APP, MarathonApplierTest.V1, 1, "/health"));
+        ConfigSyncs.putKv(stack.consul(), FILE, MarathonApplierTest.app(APP, MarathonApplierTest.V1, 1, "/health"));
         EventEnvelope<ConfigSynced> first = ConfigSyncs.of(null, "d1", List.of(ConfigSyncs.PREFIX + FILE), List.of());
-        ConfigSyncs.publish(bootstrap, first);
-        OUTCOMES.awaitOutcome(PipelineEvent.class, first);
+        ConfigSyncs.publish(stack.bootstrap(), first);
+        stack.outcomes().awaitOutcome(PipelineEvent.class, first);
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
-                .untilAsserted(() -> assertThat(DeployedTopic.version(marathon, APP)).isEqualTo("1.0.0"));
+                .untilAsserted(() -> assertThat(DeployedTopic.version(stack.marathon(), APP)).isEqualTo("1.0.0"));
         int versions = versions().size();
 
         // an instance rolled this definition back, recorded so, and was killed before the write-back reached KV
         String failing = MarathonApplierTest.app(APP, MarathonApplierTest.V2, 1, "/no-such-page");
         String key = ConfigSyncs.PREFIX + FILE;
-        try (CompactedTopicMap previous = CompactedTopicMaps.of(Map.of("bootstrap.servers", bootstrap))
+        try (CompactedTopicMap previous = CompactedTopicMaps.of(Map.of("bootstrap.servers", stack.bootstrap()))
                 .open(CompactedTopicMap.Options.of(TOPIC), null)) {
             previous.putAndAwait(key, key, "{\"sha256\":\"" + sha256(failing) + "\",\"outcome\":\"rolled-back\"}");
         }
-        ConfigSyncs.putKv(consul, FILE, failing);
+        ConfigSyncs.putKv(stack.consul(), FILE, failing);
 
         // more than three drift passes and the lost-sync grace: it is never sent to Marathon
         Duration watch = grace.plus(DRIFT_INTERVAL.multipliedBy(4));
         await().during(watch).atMost(watch.plus(DRIFT_INTERVAL.multipliedBy(2))).untilAsserted(() -> {
-            assertThat(DeployedTopic.deploymentsOf(marathon, APP)).as("deployments of " + APP).isEmpty();
+            assertThat(DeployedTopic.deploymentsOf(stack.marathon(), APP)).as("deployments of " + APP).isEmpty();
             assertThat(versions()).as("versions of " + APP).hasSize(versions);
         });
-        assertThat(DeployedTopic.version(marathon, APP)).isEqualTo("1.0.0");
-        DeploymentFailed drift = await().atMost(DRIFT_INTERVAL.multipliedBy(3)).until(() -> OUTCOMES.all().stream()
-                .map(EventEnvelope::data).filter(e -> e instanceof DeploymentFailed f
-                        && f.reason() == DeploymentFailed.Reason.DRIFT && APP.equals(f.deployment().targetId()))
-                .map(DeploymentFailed.class::cast).findFirst().orElse(null), java.util.Objects::nonNull);
+        assertThat(DeployedTopic.version(stack.marathon(), APP)).isEqualTo("1.0.0");
+        DeploymentFailed drift = await().atMost(DRIFT_INTERVAL.multipliedBy(3))
+                .until(() -> stack.outcomes().all().stream()
+                        .map(EventEnvelope::data).filter(e -> e instanceof DeploymentFailed f
+                                && f.reason() == DeploymentFailed.Reason.DRIFT && APP.equals(f.deployment().targetId()))
+                        .map(DeploymentFailed.class::cast).findFirst().orElse(null), java.util.Objects::nonNull);
         assertThat(drift.message()).contains("rolled back").contains("not re-applied");
     }
 
@@ -120,9 +103,6 @@ class DurableGuardTest {
     }
 
     List<String> versions() throws Exception {
-        List<String> out = new java.util.ArrayList<>();
-        DeployedTopic.JSON.readTree(DeployedTopic.get(marathon + "/v2/apps" + APP + "/versions").body())
-                .path("versions").forEach(v -> out.add(v.asText()));
-        return out;
+        return DeployedTopic.versions(stack.marathon(), APP);
     }
 }

@@ -9,21 +9,12 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/**
- * The outcome events one test class sees on {@code quayside.deployed}: a class holds one in a static field, calls
- * {@link #listen} in its test (the broker's address is known only then), {@link #images()} from its {@code @BeforeAll}
- * and {@link #stop()} from its {@code @AfterAll}.
- */
+/** The outcome events a test sees on {@code quayside.deployed}, followed from {@link #listen} until {@link #stop}. */
 final class Outcomes {
 
     private final List<EventEnvelope<?>> events = new CopyOnWriteArrayList<>();
     private volatile boolean listening = true;
     private Thread listener;
-
-    /** Builds the sample app's images the tests deploy. */
-    static void images() throws Exception {
-        MarathonApplierTest.buildImages();
-    }
 
     /** Starts following {@code quayside.deployed} from its beginning (once; later calls do nothing). */
     synchronized void listen(String bootstrap) {
