@@ -16,6 +16,7 @@ import dev.quayside.events.EventEnvelope;
 import dev.quayside.events.PipelineEvent;
 import dev.quayside.events.ServiceDeployed;
 import dev.quayside.events.ServiceUpgraded;
+import dev.quayside.marathonapplier.client.MarathonClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -67,6 +68,9 @@ class RedeliveryTest {
 
     @Inject
     Stack stack;
+
+    @Inject
+    MarathonClient client;
 
     @AfterAll
     static void stop() {
@@ -126,6 +130,29 @@ class RedeliveryTest {
         assertThat(versions.path("versions").size()).as("versions of the app in Marathon").isEqualTo(1);
     }
 
+    @Test
+    void aRollbackPutWhoseAnswerWasLostIsSentAgainWithoutReadingTheApp() throws Exception {
+        // an app with two versions, as after a deployment that is to be rolled back
+        String app = "/lossy/back";
+        for (String image : List.of(MarathonApplierTest.V1, MarathonApplierTest.V2)) {
+            client.put("lossy", app, JSON.readTree(MarathonApplierTest.app(app, image, 0, "/health")), true);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> DeployedTopic.deploymentsOf(stack.marathon(), app).isEmpty());
+        }
+        List<String> versions = DeployedTopic.versions(stack.marathon(), app);
+        assertThat(versions).hasSize(2);
+        int lost = GATEWAY.answersLost.get();
+        int puts = GATEWAY.puts.get();
+        int reads = GATEWAY.appReads.get();
+        GATEWAY.loseAnswers.set(1);
+
+        client.rollback("lossy", app, versions.get(versions.size() - 1), true);
+
+        assertThat(GATEWAY.answersLost.get() - lost).as("the gateway lost the rollback's first answer").isEqualTo(1);
+        assertThat(GATEWAY.puts.get() - puts).as("the rollback PUT, sent again after the lost answer").isEqualTo(2);
+        assertThat(GATEWAY.appReads.get() - reads).as("reads of the app before the retry").isZero();
+    }
+
     List<PipelineEvent> outcomesOf(String chainId) {
         return stack.outcomes().ofChain(chainId);
     }
@@ -144,6 +171,8 @@ class RedeliveryTest {
         final AtomicInteger loseAnswers = new AtomicInteger();
         final AtomicInteger answersLost = new AtomicInteger();
         final AtomicInteger puts = new AtomicInteger();
+        /** {@code GET /v2/apps/{id}} requests. */
+        final AtomicInteger appReads = new AtomicInteger();
 
         private Gateway(HttpServer server) {
             this.server = server;
@@ -164,6 +193,11 @@ class RedeliveryTest {
                         }
                         HttpResponse<byte[]> response = HTTP.send(request.build(),
                                 HttpResponse.BodyHandlers.ofByteArray());
+                        if (exchange.getRequestMethod().equals("GET")
+                                && exchange.getRequestURI().getPath().matches("/v2/apps/[^?]+")
+                                && !exchange.getRequestURI().getPath().endsWith("/versions")) {
+                            gateway.appReads.incrementAndGet();
+                        }
                         if (exchange.getRequestMethod().equals("PUT")) {
                             gateway.puts.incrementAndGet();
                             if (gateway.loseAnswers.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
