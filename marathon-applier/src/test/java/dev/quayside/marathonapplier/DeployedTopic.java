@@ -74,6 +74,14 @@ final class DeployedTopic {
         return ids;
     }
 
+    /** The versions Marathon keeps of {@code appId}. */
+    static List<String> versions(String marathon, String appId) throws Exception {
+        List<String> out = new ArrayList<>();
+        JSON.readTree(get(marathon + "/v2/apps" + appId + "/versions").body()).path("versions")
+                .forEach(v -> out.add(v.asText()));
+        return out;
+    }
+
     static HttpResponse<String> get(String url) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
                 HttpResponse.BodyHandlers.ofString());

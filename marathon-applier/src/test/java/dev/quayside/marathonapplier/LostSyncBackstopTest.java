@@ -14,13 +14,10 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,47 +44,27 @@ class LostSyncBackstopTest {
         }
     }
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-    @ConfigProperty(name = "quayside.consul.url")
-    String consul;
-    @ConfigProperty(name = "quayside.marathon.url")
-    String marathon;
-
-    static final List<EventEnvelope<?>> OUTCOMES = new CopyOnWriteArrayList<>();
-    static Thread listener;
-    static volatile boolean listening = true;
-
-    @BeforeAll
-    static void images() throws Exception {
-        MarathonApplierTest.buildImages();
-    }
-
-    @AfterAll
-    static void stopListening() throws InterruptedException {
-        listening = false;
-        if (listener != null) {
-            listener.join(5000);
-        }
-    }
+    @Inject
+    Stack stack;
 
     @Test
     void aDefinitionInKvThatNoSyncBroughtIsAppliedAfterTheGrace() throws Exception {
-        listener = DeployedTopic.listen(bootstrap, OUTCOMES, () -> listening);
-        ConfigSyncs.putKv(consul, FILE, MarathonApplierTest.app(APP, MarathonApplierTest.V1, 1, "/health"));
+        ConfigSyncs.putKv(stack.consul(), FILE, MarathonApplierTest.app(APP, MarathonApplierTest.V1, 1, "/health"));
         EventEnvelope<ConfigSynced> sync = ConfigSyncs.of("b1", List.of(ConfigSyncs.PREFIX + FILE), List.of());
-        ConfigSyncs.publish(bootstrap, sync);
-        await().atMost(Duration.ofSeconds(90)).alias("the sync's ServiceDeployed").until(() -> OUTCOMES.stream()
-                .anyMatch(e -> sync.chainId().equals(e.chainId()) && e.data() instanceof ServiceDeployed));
-        assertThat(DeployedTopic.version(marathon, APP)).isEqualTo("1.0.0");
+        ConfigSyncs.publish(stack.bootstrap(), sync);
+        await().atMost(Duration.ofSeconds(90)).alias("the sync's ServiceDeployed")
+                .until(() -> stack.outcomes().all().stream()
+                        .anyMatch(e -> sync.chainId().equals(e.chainId()) && e.data() instanceof ServiceDeployed));
+        assertThat(DeployedTopic.version(stack.marathon(), APP)).isEqualTo("1.0.0");
 
         // config-syncer wrote the new definition to KV, and its ConfigSynced never came
-        ConfigSyncs.putKv(consul, FILE, MarathonApplierTest.app(APP, MarathonApplierTest.V2, 1, "/health"));
+        ConfigSyncs.putKv(stack.consul(), FILE, MarathonApplierTest.app(APP, MarathonApplierTest.V2, 1, "/health"));
         await().atMost(Duration.ofSeconds(90)).ignoreExceptions().alias("the backstop deploys 2.0.0")
-                .untilAsserted(() -> assertThat(DeployedTopic.version(marathon, APP)).isEqualTo("2.0.0"));
-        await().atMost(Duration.ofSeconds(30)).alias("the backstop's ServiceUpgraded").until(() -> OUTCOMES.stream()
-                .anyMatch(e -> e.data() instanceof ServiceUpgraded u && !u.unchanged()
-                        && APP.equals(u.deployment().targetId())
-                        && MarathonApplierTest.V2.equals(u.deployment().image())));
+                .untilAsserted(() -> assertThat(DeployedTopic.version(stack.marathon(), APP)).isEqualTo("2.0.0"));
+        await().atMost(Duration.ofSeconds(30)).alias("the backstop's ServiceUpgraded")
+                .until(() -> stack.outcomes().all().stream()
+                        .anyMatch(e -> e.data() instanceof ServiceUpgraded u && !u.unchanged()
+                                && APP.equals(u.deployment().targetId())
+                                && MarathonApplierTest.V2.equals(u.deployment().image())));
     }
 }

@@ -16,11 +16,13 @@ import dev.quayside.events.EventEnvelope;
 import dev.quayside.events.PipelineEvent;
 import dev.quayside.events.ServiceDeployed;
 import dev.quayside.events.ServiceUpgraded;
+import dev.quayside.marathonapplier.client.MarathonClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -32,11 +34,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -67,37 +66,20 @@ class RedeliveryTest {
         }
     }
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-    @ConfigProperty(name = "quayside.consul.url")
-    String consul;
-    @ConfigProperty(name = "quayside.marathon.url")
-    String marathon;
+    @Inject
+    Stack stack;
 
-    static final List<EventEnvelope<?>> OUTCOMES = new CopyOnWriteArrayList<>();
-    static Thread listener;
-    static volatile boolean listening = true;
-
-    @BeforeAll
-    static void buildImages() throws Exception {
-        MarathonApplierTest.buildImages();
-    }
+    @Inject
+    MarathonClient client;
 
     @AfterAll
-    static void stop() throws InterruptedException {
-        listening = false;
-        if (listener != null) {
-            listener.join(5000);
-        }
+    static void stop() {
         GATEWAY.server.stop(0);
     }
 
     @BeforeEach
-    void listenAndPointTheGateway() {
-        GATEWAY.target = marathon;
-        if (listener == null) {
-            listener = DeployedTopic.listen(bootstrap, OUTCOMES, () -> listening);
-        }
+    void pointTheGateway() {
+        GATEWAY.target = stack.marathon();
     }
 
     @Test
@@ -108,14 +90,15 @@ class RedeliveryTest {
         String definition = MarathonApplierTest.app("/staging/inflight", MarathonApplierTest.V1, 1, "/no-such-page");
         ObjectNode sent = (ObjectNode) JSON.readTree(definition);
         sent.putObject("labels").put("quayside.file", file);
-        HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(marathon + "/v2/apps/staging/inflight"))
+        URI inflight = URI.create(stack.marathon() + "/v2/apps/staging/inflight");
+        HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(inflight)
                 .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(sent.toString()))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(put.statusCode()).as(put.body()).isBetween(200, 201);
 
-        ConfigSyncs.putKv(consul, file, definition);
+        ConfigSyncs.putKv(stack.consul(), file, definition);
         EventEnvelope<ConfigSynced> sync = ConfigSyncs.of("r1", List.of(ConfigSyncs.PREFIX + file), List.of());
-        ConfigSyncs.publish(bootstrap, sync);
+        ConfigSyncs.publish(stack.bootstrap(), sync);
 
         DeploymentFailed failed = await().atMost(Duration.ofSeconds(60))
                 .alias("the redelivered sync's DeploymentFailed")
@@ -128,27 +111,53 @@ class RedeliveryTest {
     @Test
     void aPutWhoseAnswerWasLostIsNotSentAgain() throws Exception {
         String file = "marathon/lossy/web.json";
-        ConfigSyncs.putKv(consul, file, MarathonApplierTest.app("/lossy/web", MarathonApplierTest.V1, 1, "/health"));
+        String definition = MarathonApplierTest.app("/lossy/web", MarathonApplierTest.V1, 1, "/health");
+        ConfigSyncs.putKv(stack.consul(), file, definition);
+        int lost = GATEWAY.answersLost.get();
+        int puts = GATEWAY.puts.get();
         GATEWAY.loseAnswers.set(1);
         EventEnvelope<ConfigSynced> sync = ConfigSyncs.of("r2", List.of(ConfigSyncs.PREFIX + file), List.of());
-        ConfigSyncs.publish(bootstrap, sync);
+        ConfigSyncs.publish(stack.bootstrap(), sync);
 
         ServiceDeployed deployed = await().atMost(Duration.ofSeconds(60))
                 .alias("the sync's ServiceDeployed")
                 .until(() -> first(sync.chainId(), ServiceDeployed.class), java.util.Objects::nonNull);
         assertThat(deployed.deployment().targetId()).isEqualTo("/lossy/web");
-        assertThat(GATEWAY.answersLost.get()).as("the gateway lost the first PUT's answer").isEqualTo(1);
-        assertThat(GATEWAY.puts.get()).as("PUTs that reached Marathon").isEqualTo(1);
-        JsonNode versions = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(marathon
+        assertThat(GATEWAY.answersLost.get() - lost).as("the gateway lost the first PUT's answer").isEqualTo(1);
+        assertThat(GATEWAY.puts.get() - puts).as("PUTs that reached Marathon").isEqualTo(1);
+        JsonNode versions = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(stack.marathon()
                 + "/v2/apps/lossy/web/versions")).build(), HttpResponse.BodyHandlers.ofString()).body());
         assertThat(versions.path("versions").size()).as("versions of the app in Marathon").isEqualTo(1);
     }
 
-    static List<PipelineEvent> outcomesOf(String chainId) {
-        return OUTCOMES.stream().filter(e -> chainId.equals(e.chainId())).map(e -> (PipelineEvent) e.data()).toList();
+    @Test
+    void aRollbackPutWhoseAnswerWasLostIsSentAgainWithoutReadingTheApp() throws Exception {
+        // an app with two versions, as after a deployment that is to be rolled back
+        String app = "/lossy/back";
+        for (String image : List.of(MarathonApplierTest.V1, MarathonApplierTest.V2)) {
+            client.put("lossy", app, JSON.readTree(MarathonApplierTest.app(app, image, 0, "/health")), true);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> DeployedTopic.deploymentsOf(stack.marathon(), app).isEmpty());
+        }
+        List<String> versions = DeployedTopic.versions(stack.marathon(), app);
+        assertThat(versions).hasSize(2);
+        int lost = GATEWAY.answersLost.get();
+        int puts = GATEWAY.puts.get();
+        int reads = GATEWAY.appReads.get();
+        GATEWAY.loseAnswers.set(1);
+
+        client.rollback("lossy", app, versions.get(versions.size() - 1), true);
+
+        assertThat(GATEWAY.answersLost.get() - lost).as("the gateway lost the rollback's first answer").isEqualTo(1);
+        assertThat(GATEWAY.puts.get() - puts).as("the rollback PUT, sent again after the lost answer").isEqualTo(2);
+        assertThat(GATEWAY.appReads.get() - reads).as("reads of the app before the retry").isZero();
     }
 
-    static <T> T first(String chainId, Class<T> type) {
+    List<PipelineEvent> outcomesOf(String chainId) {
+        return stack.outcomes().ofChain(chainId);
+    }
+
+    <T> T first(String chainId, Class<T> type) {
         return outcomesOf(chainId).stream().filter(type::isInstance).map(type::cast).findFirst().orElse(null);
     }
 
@@ -162,6 +171,8 @@ class RedeliveryTest {
         final AtomicInteger loseAnswers = new AtomicInteger();
         final AtomicInteger answersLost = new AtomicInteger();
         final AtomicInteger puts = new AtomicInteger();
+        /** {@code GET /v2/apps/{id}} requests. */
+        final AtomicInteger appReads = new AtomicInteger();
 
         private Gateway(HttpServer server) {
             this.server = server;
@@ -182,6 +193,11 @@ class RedeliveryTest {
                         }
                         HttpResponse<byte[]> response = HTTP.send(request.build(),
                                 HttpResponse.BodyHandlers.ofByteArray());
+                        if (exchange.getRequestMethod().equals("GET")
+                                && exchange.getRequestURI().getPath().matches("/v2/apps/[^?]+")
+                                && !exchange.getRequestURI().getPath().endsWith("/versions")) {
+                            gateway.appReads.incrementAndGet();
+                        }
                         if (exchange.getRequestMethod().equals("PUT")) {
                             gateway.puts.incrementAndGet();
                             if (gateway.loseAnswers.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {

@@ -16,13 +16,10 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -53,44 +50,23 @@ class SelfHealGuardTest {
         }
     }
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-    @ConfigProperty(name = "quayside.consul.url")
-    String consul;
-    @ConfigProperty(name = "quayside.marathon.url")
-    String marathon;
-
-    static final List<EventEnvelope<?>> OUTCOMES = new CopyOnWriteArrayList<>();
-    static Thread listener;
-    static volatile boolean listening = true;
-
-    @BeforeAll
-    static void images() throws Exception {
-        MarathonApplierTest.buildImages();
-    }
-
-    @AfterAll
-    static void stopListening() throws InterruptedException {
-        listening = false;
-        if (listener != null) {
-            listener.join(5000);
-        }
-    }
+    @Inject
+    Stack stack;
 
     @Test
     void aRolledBackDefinitionIsNeverReappliedUntilANewOneReplacesIt() throws Exception {
-        listen();
-        ConfigSyncs.putKv(consul, FILE, MarathonApplierTest.app(APP, MarathonApplierTest.V1, 1, "/health"));
+        ConfigSyncs.putKv(stack.consul(), FILE, MarathonApplierTest.app(APP, MarathonApplierTest.V1, 1, "/health"));
         // applied by the sync or, when a drift pass sees it first, by self-heal (the sync then finds it unchanged)
         EventEnvelope<ConfigSynced> first = sync(null, "h1");
-        awaitOutcome(PipelineEvent.class, first);
+        stack.outcomes().awaitOutcome(PipelineEvent.class, first);
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> assertThat(version()).isEqualTo("1.0.0"));
 
         String failing = MarathonApplierTest.app(APP, MarathonApplierTest.V2, 1, "/no-such-page");
-        ConfigSyncs.putKv(consul, FILE, failing);
+        ConfigSyncs.putKv(stack.consul(), FILE, failing);
         EventEnvelope<ConfigSynced> second = sync("h1", "h2");
-        assertThat(awaitOutcome(DeploymentFailed.class, second).reason()).isEqualTo(DeploymentFailed.Reason.HEALTH_CHECK);
-        ServiceRolledBack rolledBack = awaitOutcome(ServiceRolledBack.class, second);
+        assertThat(stack.outcomes().awaitOutcome(DeploymentFailed.class, second).reason())
+                .isEqualTo(DeploymentFailed.Reason.HEALTH_CHECK);
+        ServiceRolledBack rolledBack = stack.outcomes().awaitOutcome(ServiceRolledBack.class, second);
         await().atMost(Duration.ofSeconds(60)).until(() -> deployments().isEmpty());
         assertThat(version()).isEqualTo("1.0.0");
         int versions = versions().size();
@@ -102,10 +78,10 @@ class SelfHealGuardTest {
         });
         assertThat(version()).isEqualTo("1.0.0");
         // reported as drift, once
-        DeploymentFailed drift = OUTCOMES.stream().map(EventEnvelope::data)
+        DeploymentFailed drift = stack.outcomes().all().stream().map(EventEnvelope::data)
                 .filter(e -> e instanceof DeploymentFailed f && f.reason() == DeploymentFailed.Reason.DRIFT
                         && f.deployment().targetId().equals(APP)).map(DeploymentFailed.class::cast).findFirst()
-                .orElseThrow(() -> new AssertionError("no drift reported for " + APP + ": " + OUTCOMES));
+                .orElseThrow(() -> new AssertionError("no drift reported for " + APP + ": " + stack.outcomes().all()));
         assertThat(drift.message()).contains("rolled back").contains("not re-applied");
 
         // the rollback says where the failing definition came from, for config-syncer's write-back
@@ -117,38 +93,25 @@ class SelfHealGuardTest {
         assertThat(rolledBack.healthCheck()).contains("/no-such-page");
 
         // a new definition (a new commit) lifts the guard: the drift pass applies it
-        ConfigSyncs.putKv(consul, FILE, MarathonApplierTest.app(APP, MarathonApplierTest.V2, 1, "/health"));
+        ConfigSyncs.putKv(stack.consul(), FILE, MarathonApplierTest.app(APP, MarathonApplierTest.V2, 1, "/health"));
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> assertThat(version()).isEqualTo("2.0.0"));
     }
 
     EventEnvelope<ConfigSynced> sync(String from, String commit) throws Exception {
         EventEnvelope<ConfigSynced> sync = ConfigSyncs.of(from, commit, List.of(ConfigSyncs.PREFIX + FILE), List.of());
-        ConfigSyncs.publish(bootstrap, sync);
+        ConfigSyncs.publish(stack.bootstrap(), sync);
         return sync;
     }
 
-    static <T extends PipelineEvent> T awaitOutcome(Class<T> type, EventEnvelope<ConfigSynced> sync) {
-        return await().atMost(Duration.ofSeconds(90)).until(() -> OUTCOMES.stream()
-                .filter(e -> sync.chainId().equals(e.chainId()) && type.isInstance(e.data()))
-                .map(e -> type.cast(e.data())).findFirst().orElse(null), java.util.Objects::nonNull);
-    }
-
-    void listen() {
-        listener = DeployedTopic.listen(bootstrap, OUTCOMES, () -> listening);
-    }
-
     String version() throws Exception {
-        return DeployedTopic.version(marathon, APP);
+        return DeployedTopic.version(stack.marathon(), APP);
     }
 
     List<String> deployments() throws Exception {
-        return DeployedTopic.deploymentsOf(marathon, APP);
+        return DeployedTopic.deploymentsOf(stack.marathon(), APP);
     }
 
     List<String> versions() throws Exception {
-        List<String> out = new java.util.ArrayList<>();
-        DeployedTopic.JSON.readTree(DeployedTopic.get(marathon + "/v2/apps" + APP + "/versions").body())
-                .path("versions").forEach(v -> out.add(v.asText()));
-        return out;
+        return DeployedTopic.versions(stack.marathon(), APP);
     }
 }

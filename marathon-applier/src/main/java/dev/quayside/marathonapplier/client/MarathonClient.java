@@ -79,9 +79,12 @@ public class MarathonClient {
         });
     }
 
-    /** Creates or updates an app. A 409 (locked by a deployment) is a {@link LockedException} naming the deployments. */
+    /**
+     * Creates or updates an app; a retry (the previous attempt got no answer) sends it again without reading the app
+     * first. A 409 (locked by a deployment) is a {@link LockedException} naming the deployments.
+     */
     public PutResult put(String environment, String appId, JsonNode definition, boolean force) {
-        return put(environment, appId, definition, force, app -> false);
+        return send(environment, appId, definition, force, null);
     }
 
     /**
@@ -91,9 +94,15 @@ public class MarathonClient {
      * and version instead of starting a second deployment of the same definition.
      */
     public PutResult put(String environment, String appId, JsonNode definition, boolean force, Predicate<JsonNode> sent) {
+        return send(environment, appId, definition, force, java.util.Objects.requireNonNull(sent, "sent"));
+    }
+
+    /** {@code PUT /v2/apps/{id}}, retried; before a retry, checks {@code sent} against the app unless it is null. */
+    private PutResult send(String environment, String appId, JsonNode definition, boolean force,
+            Predicate<JsonNode> sent) {
         java.util.concurrent.atomic.AtomicBoolean retrying = new java.util.concurrent.atomic.AtomicBoolean();
         return call(environment, "put", () -> {
-            if (retrying.getAndSet(true)) {
+            if (retrying.getAndSet(true) && sent != null) {
                 Optional<PutResult> landed = landed(environment, appId, sent);
                 if (landed.isPresent()) {
                     return landed.get();

@@ -52,6 +52,13 @@ public interface ApplierConfig {
     @WithDefault("60s")
     java.time.Duration lostSyncGrace();
 
+    /**
+     * The durable record, per definition key, of the definition last handled and whether it was rolled back, kept in a
+     * compacted Kafka topic that every instance reads back (self-heal never re-applies a rolled-back definition, also
+     * after a restart or on another instance).
+     */
+    Ledger ledger();
+
     /** Where config-syncer mirrors the config repo in Consul KV: definitions are read below it. */
     @WithDefault("quayside/config")
     String kvPrefix();
@@ -63,6 +70,26 @@ public interface ApplierConfig {
      * message saying how many attempts were made) and the sync is dead-lettered.
      */
     RetryPolicy retry();
+
+    /** Where the handled and rolled-back definitions are recorded. */
+    interface Ledger {
+
+        /** The compacted topic: one record per definition key. */
+        @WithDefault("quayside.marathon-applier.definitions")
+        String topic();
+
+        /** Partitions of the topic when marathon-applier creates it. */
+        @WithDefault("1")
+        int partitions();
+
+        /** Replication factor of the topic when marathon-applier creates it. */
+        @WithDefault("1")
+        short replicationFactor();
+
+        /** How long recording an outcome waits for Kafka before it gives up (and logs that it could not). */
+        @WithDefault("5s")
+        Duration timeout();
+    }
 
     /** Per-environment settings; every field falls back to {@link #defaults()} or a safe default. */
     interface Environment {

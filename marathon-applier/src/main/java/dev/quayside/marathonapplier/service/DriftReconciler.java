@@ -25,8 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * failed {@code ConfigSynced}. Any other difference — what runs changed by hand — is reported once as
  * {@link DeploymentFailed} with reason {@code DRIFT} (and reported again only after it was resolved and came back),
  * or corrected when self-heal is on for the environment — except a definition that was rolled back
- * ({@link RolledBackDefinitions}): self-heal never re-applies it, it is reported as drift, until KV holds a different
- * definition.
+ * ({@link AppliedDefinitions#wasRolledBack}, kept durably): self-heal never re-applies it, it is reported as drift,
+ * until KV holds a different definition. No pass runs before the durable record has been read.
  */
 @ApplicationScoped
 public class DriftReconciler {
@@ -36,19 +36,17 @@ public class DriftReconciler {
     private final MarathonDeployer deployer;
     private final ApplierConfig config;
     private final ApplyQueue queue;
-    private final RolledBackDefinitions rolledBack;
     private final AppliedDefinitions applied;
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
     private volatile boolean started;
 
     DriftReconciler(ConsulKvClient consul, MarathonClient marathon, MarathonDeployer deployer, ApplierConfig config,
-            ApplyQueue queue, RolledBackDefinitions rolledBack, AppliedDefinitions applied) {
+            ApplyQueue queue, AppliedDefinitions applied) {
         this.consul = consul;
         this.marathon = marathon;
         this.deployer = deployer;
         this.config = config;
         this.queue = queue;
-        this.rolledBack = rolledBack;
         this.applied = applied;
     }
 
@@ -59,6 +57,10 @@ public class DriftReconciler {
      * the same app.
      */
     public List<EventEnvelope<?>> reconcile() {
+        if (!applied.ready()) {
+            Log.infof("the record of handled and rolled-back definitions is not read yet: drift is checked later");
+            return List.of();
+        }
         List<EventEnvelope<?>> events = new ArrayList<>();
         ApplyContext context = ApplyContext.drift();
         boolean first = !started;
@@ -105,7 +107,7 @@ public class DriftReconciler {
         String appId = wanted.path("id").asText();
         boolean selfHeal = Optional.ofNullable(config.environments().get(key.environment()))
                 .map(ApplierConfig.Environment::selfHeal).orElse(false);
-        boolean wasRolledBack = rolledBack.holds(key.key(), wanted);
+        boolean wasRolledBack = applied.wasRolledBack(key.key(), wanted);
         if (!applied.handled(key.key(), wanted)) {
             if (!applied.unhandledFor(key.key(), wanted, config.lostSyncGrace(), java.time.Instant.now())) {
                 return List.of(); // its sync is probably on its way: the next pass looks again

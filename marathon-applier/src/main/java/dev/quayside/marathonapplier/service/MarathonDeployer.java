@@ -38,18 +38,16 @@ public class MarathonDeployer {
     private final MarathonEventStream events;
     private final DefinitionValidator validator;
     private final ApplierConfig config;
-    private final RolledBackDefinitions guard;
     private final AppliedDefinitions applied;
 
     private final Timer syncToPut;
 
     MarathonDeployer(MarathonClient marathon, MarathonEventStream events, DefinitionValidator validator,
-            ApplierConfig config, MeterRegistry metrics, RolledBackDefinitions rolledBack, AppliedDefinitions applied) {
+            ApplierConfig config, MeterRegistry metrics, AppliedDefinitions applied) {
         this.marathon = marathon;
         this.events = events;
         this.validator = validator;
         this.config = config;
-        this.guard = rolledBack;
         this.applied = applied;
         this.syncToPut = Timer.builder("quayside.marathon-applier.sync-to-put")
                 .description("ConfigSynced received -> PUT /v2/apps sent (the benchmark's first-request figure)")
@@ -127,7 +125,7 @@ public class MarathonDeployer {
                     key.file(), null), key.key(), put.version(), "failed"));
             if (rollbackEnabled(environment) && previousVersion != null) {
                 events.add(rollback(key, definition, previousVersion, deployment, outcome, context));
-                guard.rolledBack(key.key(), file);
+                applied.rolledBack(key.key(), file);
             }
             return events;
         } catch (RuntimeException e) {

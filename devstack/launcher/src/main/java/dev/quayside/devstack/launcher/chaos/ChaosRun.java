@@ -46,7 +46,8 @@ public final class ChaosRun {
     public static final List<String> CHANNELS = List.of("ops-a", "ops-b");
 
     /** The services' compacted state topics (helm-free-deploy/topics.txt). */
-    static final List<String> COMPACTED_TOPICS = List.of("quayside.git-watcher.deliveries", "quayside.notifier.sent");
+    static final List<String> COMPACTED_TOPICS = List.of("quayside.git-watcher.deliveries", "quayside.notifier.sent",
+            "quayside.marathon-applier.definitions");
 
     /**
      * How to run.
