@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * Self-heal never re-applies a definition that was rolled back: in the {@code healing} environment (rollback and
  * self-heal on, a drift pass every 2 s) a definition whose health check never passes is rolled back, is then reported
  * as drift at most — never sent to Marathon again — over more than three drift passes, and a new definition in KV
- * lifts the guard. Real Kafka broker, Consul and Marathon stand-ins, real containers of the sample app.
+ * lifts the guard; the same sync announced again is not applied either. Real Kafka broker, Consul and Marathon
+ * stand-ins, real containers of the sample app.
  */
 @QuarkusTest
 @TestProfile(SelfHealGuardTest.Healing.class)
@@ -70,6 +71,16 @@ class SelfHealGuardTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> deployments().isEmpty());
         assertThat(version()).isEqualTo("1.0.0");
         int versions = versions().size();
+
+        // the same sync announced again in another chain (config-syncer announces a write-back's sync in the
+        // write-back's chain when another chain mirrored it first), or redelivered: the rolled-back definition is not
+        // sent again, and that chain ends with why
+        EventEnvelope<ConfigSynced> again = sync("h1", "h2");
+        DeploymentFailed refused = stack.outcomes().awaitOutcome(DeploymentFailed.class, again);
+        assertThat(refused.reason()).isEqualTo(DeploymentFailed.Reason.ERROR);
+        assertThat(refused.message()).contains("rolled back").contains("not applied");
+        assertThat(refused.deployment().targetId()).isEqualTo(APP);
+        assertThat(versions()).as("versions of " + APP + " after the second announcement").hasSize(versions);
 
         // KV still holds the failing definition: more than three drift passes, and it is never sent again
         await().during(DRIFT_INTERVAL.multipliedBy(4)).atMost(DRIFT_INTERVAL.multipliedBy(6)).untilAsserted(() -> {

@@ -69,10 +69,17 @@ public class MarathonDeployer {
      */
     public List<EventEnvelope<?>> apply(DefinitionKey key, JsonNode file, ApplyContext context) {
         JsonNode definition = labelled(file, key);
-        applied.handling(key.key(), file);
         String appId = definition.path("id").asText("");
         Deployment planned = new Deployment(key.app(), key.environment(), DeploymentTarget.MARATHON, appId, null,
                 image(definition), null, 0);
+        if (applied.wasRolledBack(key.key(), file)) {
+            // the sync again (redelivered, or announced in a second chain) after its definition failed and was rolled
+            // back: deploying it once more would fail once more; a commit that changes the definition lifts this
+            return List.of(context.envelope(new DeploymentFailed(planned, DeploymentFailed.Reason.ERROR,
+                    "not applied: this definition failed and was rolled back; it is applied again once a commit "
+                            + "changes it", key.file(), null), key.key(), "rolled-back-before"));
+        }
+        applied.handling(key.key(), file);
         List<Violation> violations = validator.validateMarathon(file);
         if (!violations.isEmpty()) {
             return List.of(context.envelope(new DeploymentFailed(planned, DeploymentFailed.Reason.INVALID,
