@@ -150,6 +150,34 @@ class NotifierTest {
         assertThat(html).contains("<h2").contains("href=\"" + commitUrl + "\"").contains("make: *** [all] Error 2");
     }
 
+    /**
+     * A build's log tail is opt-in per channel ({@code include-log-tail}): mail, Mattermost, Teams and Google Chat
+     * have it set and show the tail; Slack and the generic webhook do not, and get the failure without it.
+     */
+    @Test
+    void theBuildLogTailReachesOnlyTheChannelsThatOptIn() throws Exception {
+        String sha = TestEvents.sha();
+        String shortSha = sha.substring(0, 7);
+        EventEnvelope<BuildFinished> build = TestEvents.single(TestEvents.buildFailed("shop", sha));
+        events.publish(build);
+        await().atMost(WAIT).until(() -> receivers.at(SLACK, shortSha).size() == 1
+                && receivers.at(TEAMS, shortSha).size() == 1 && receivers.at(GCHAT, shortSha).size() == 1
+                && receivers.at(MATTERMOST, shortSha).size() == 1 && receivers.at("/hook", build.id()).size() == 1
+                && mails(shortSha).size() == 2);
+        String tail = "step 3/5 : RUN make";
+        assertThat(receivers.at(SLACK, shortSha).get(0).body()).contains("RUN make failed with exit code 2")
+                .doesNotContain(tail, "Last log lines");
+        assertThat(receivers.at("/hook", build.id()).get(0).body()).contains("RUN make failed with exit code 2")
+                .doesNotContain(tail, "Last log lines");
+        for (String with : List.of(MATTERMOST, TEAMS, GCHAT)) {
+            assertThat(receivers.at(with, shortSha).get(0).body()).as(with).contains("Last log lines", tail);
+        }
+        Multipart mail = (Multipart) mails(shortSha).get(0).getContent();
+        for (int i = 0; i < mail.getCount(); i++) {
+            assertThat((String) mail.getBodyPart(i).getContent()).contains(tail);
+        }
+    }
+
     /** What a pusher writes (commit message, author, log lines) reaches every chat escaped for its markup. */
     @Test
     void untrustedTextReachesEveryChatEscaped() {

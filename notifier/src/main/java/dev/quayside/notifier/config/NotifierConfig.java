@@ -63,6 +63,14 @@ public interface NotifierConfig {
         /** Prefix of e-mail subjects. */
         @WithDefault("[quayside]")
         String subjectPrefix();
+
+        /**
+         * Whether this channel's failed-build notifications show the build's log tail ({@code BuildFinished.logTail},
+         * the template value {@code detail} of {@code build-finished}). Off by default: a log tail may quote build
+         * arguments, paths or output the pusher controls, and chat rooms are read more widely than the board.
+         */
+        @WithDefault("false")
+        boolean includeLogTail();
     }
 
     /** A routing rule from configuration: every list is optional; an empty list matches anything. */

@@ -86,7 +86,9 @@ public class NotificationService {
         }
         Notification n;
         try {
-            n = templates.render(facts, chain, route.template());
+            boolean logTail = Optional.ofNullable(config.channels().get(route.channel()))
+                    .map(NotifierConfig.ChannelConfig::includeLogTail).orElse(false);
+            n = templates.render(logTail ? facts : facts.withoutLogTail(), chain, route.template());
         } catch (RuntimeException e) {
             sentLog.release(key);
             count("failed", route.channel());

@@ -3,10 +3,7 @@ package dev.quayside.notifier.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quayside.kit.retry.RetryPolicy;
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
+import dev.quayside.notifier.support.Configs;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,10 +12,7 @@ import org.junit.jupiter.api.Test;
 class NotifierConfigTest {
 
     static NotifierConfig config(Map<String, String> properties) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(NotifierConfig.class)
-                .withConverter(Duration.class, 100, new DurationConverter()) // Quarkus' "60s" form
-                .withSources(new PropertiesConfigSource(properties, "test", 100)).build();
-        return config.getConfigMapping(NotifierConfig.class);
+        return Configs.notifier(properties);
     }
 
     @Test

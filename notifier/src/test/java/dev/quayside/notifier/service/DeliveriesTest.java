@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quayside.notifier.config.ChannelType;
 import dev.quayside.notifier.config.NotifierConfig.ChannelConfig;
-import java.net.URI;
+import dev.quayside.notifier.support.Configs;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** What each badly configured channel gets: a message naming the channel and the key, never the URL or secret. */
@@ -34,31 +33,17 @@ class DeliveriesTest {
     }
 
     static ChannelConfig channel(ChannelType type, String url, String secret, List<String> to) {
-        return new ChannelConfig() {
-            @Override
-            public ChannelType type() {
-                return type;
-            }
-
-            @Override
-            public Optional<URI> url() {
-                return Optional.ofNullable(url).map(URI::create);
-            }
-
-            @Override
-            public Optional<String> secret() {
-                return Optional.ofNullable(secret);
-            }
-
-            @Override
-            public Optional<List<String>> to() {
-                return Optional.ofNullable(to);
-            }
-
-            @Override
-            public String subjectPrefix() {
-                return "[quayside]";
-            }
-        };
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("quayside.notifier.channels.c.type", type.name().toLowerCase().replace('_', '-'));
+        if (url != null) {
+            properties.put("quayside.notifier.channels.c.url", url);
+        }
+        if (secret != null) {
+            properties.put("quayside.notifier.channels.c.secret", secret);
+        }
+        if (to != null && !to.isEmpty()) {
+            properties.put("quayside.notifier.channels.c.to", String.join(",", to));
+        }
+        return Configs.notifier(properties).channels().get("c");
     }
 }

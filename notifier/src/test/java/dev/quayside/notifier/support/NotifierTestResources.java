@@ -51,6 +51,11 @@ public class NotifierTestResources implements QuarkusTestResourceLifecycleManage
         channel(config, "rejects", "mattermost", receivers.url("/rejects"));
         config.put("quayside.notifier.channels.mail.type", "email");
         config.put("quayside.notifier.channels.mail.to", "oncall@example.org,shop-team@example.org");
+        // log tails are opt-in per channel: these four show them, slack and hook do not
+        config.put("quayside.notifier.channels.gchat.include-log-tail", "true");
+        config.put("quayside.notifier.channels.mail.include-log-tail", "true");
+        config.put("quayside.notifier.channels.mattermost.include-log-tail", "true");
+        config.put("quayside.notifier.channels.teams.include-log-tail", "true");
         config.put("quayside.notifier.rules-file", "src/test/resources/notifier-rules.yaml");
         config.put("quayside.notifier.templates-dir", "src/test/resources/templates-override");
         config.put("quayside.notifier.digest.window", "2s");
