@@ -15,13 +15,12 @@ import dev.quayside.events.ServiceRolledBack;
 import dev.quayside.notifier.client.KafkaSentLog;
 import dev.quayside.notifier.client.SentLogClient;
 import dev.quayside.notifier.support.DeadLetters;
+import dev.quayside.notifier.support.EventsTestBase;
 import dev.quayside.notifier.support.LoopbackReceivers;
 import dev.quayside.notifier.support.LoopbackReceivers.Request;
 import dev.quayside.notifier.support.NotifierTestResources;
 import dev.quayside.notifier.support.PayloadShapes;
 import dev.quayside.notifier.support.TestEvents;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -38,16 +37,13 @@ import java.util.List;
 import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The notifier end to end: real Kafka, GreenMail as the SMTP server, loopback chat receivers. */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(NotifierTestResources.class)
-class NotifierTest {
+class NotifierTest extends EventsTestBase {
 
     static final String SLACK = "/slack/T000/B000/XXXX";
     static final String TEAMS = "/teams/workflows/abc";
@@ -59,25 +55,7 @@ class NotifierTest {
     LoopbackReceivers receivers;
 
     @Inject
-    MeterRegistry registry;
-
-    @Inject
     SentLogClient sentLog;
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
-
-    TestEvents events;
-
-    @BeforeEach
-    void producer() {
-        events = new TestEvents(bootstrapServers);
-    }
-
-    @AfterEach
-    void close() {
-        events.close();
-    }
 
     @Test
     void buildFailureReachesEveryChannelInTheShapeEachServiceDocuments() throws Exception {
@@ -345,11 +323,6 @@ class NotifierTest {
         await().atMost(WAIT).until(() -> count("unrouted", "none") > before);
     }
 
-    private double count(String result, String channel) {
-        Counter counter = registry.find("quayside.notifier.notifications").tags("result", result, "channel", channel)
-                .counter();
-        return counter == null ? 0 : counter.count();
-    }
 
     private List<MimeMessage> mails(String text) {
         return Arrays.stream(greenMail.getReceivedMessages()).filter(m -> {

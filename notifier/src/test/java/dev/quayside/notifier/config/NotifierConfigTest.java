@@ -1,6 +1,7 @@
 package dev.quayside.notifier.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quayside.kit.retry.RetryPolicy;
 import dev.quayside.notifier.support.Configs;
@@ -45,5 +46,16 @@ class NotifierConfigTest {
                 "quayside.notifier.retry.max-backoff", "2s")).retry().policy();
         assertThat(policy.initialDelay()).isEqualTo(Duration.ofMillis(250));
         assertThat(policy.maxDelay()).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void anUnknownGitHostStopsTheConfigurationNamingTheKeyAndTheHosts() {
+        assertThatThrownBy(() -> config(Map.of("quayside.notifier.channels.git.type", "commit-status",
+                "quayside.notifier.channels.git.url", "https://git.example.org",
+                "quayside.notifier.channels.git.token", "t",
+                "quayside.notifier.channels.git.host", "sourceforge")).channels().get("git").host())
+                .hasStackTraceContaining("quayside.notifier.channels.git.host")
+                .hasStackTraceContaining("sourceforge")
+                .hasStackTraceContaining("github").hasStackTraceContaining("bitbucket-server");
     }
 }
