@@ -15,13 +15,12 @@ import dev.quayside.events.ServiceRolledBack;
 import dev.quayside.notifier.client.KafkaSentLog;
 import dev.quayside.notifier.client.SentLogClient;
 import dev.quayside.notifier.support.DeadLetters;
+import dev.quayside.notifier.support.EventsTestBase;
 import dev.quayside.notifier.support.LoopbackReceivers;
 import dev.quayside.notifier.support.LoopbackReceivers.Request;
 import dev.quayside.notifier.support.NotifierTestResources;
 import dev.quayside.notifier.support.PayloadShapes;
 import dev.quayside.notifier.support.TestEvents;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -38,16 +37,13 @@ import java.util.List;
 import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The notifier end to end: real Kafka, GreenMail as the SMTP server, loopback chat receivers. */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(NotifierTestResources.class)
-class NotifierTest {
+class NotifierTest extends EventsTestBase {
 
     static final String SLACK = "/slack/T000/B000/XXXX";
     static final String TEAMS = "/teams/workflows/abc";
@@ -59,25 +55,7 @@ class NotifierTest {
     LoopbackReceivers receivers;
 
     @Inject
-    MeterRegistry registry;
-
-    @Inject
     SentLogClient sentLog;
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
-
-    TestEvents events;
-
-    @BeforeEach
-    void producer() {
-        events = new TestEvents(bootstrapServers);
-    }
-
-    @AfterEach
-    void close() {
-        events.close();
-    }
 
     @Test
     void buildFailureReachesEveryChannelInTheShapeEachServiceDocuments() throws Exception {
@@ -148,6 +126,34 @@ class NotifierTest {
         }
         assertThat(plain).contains("RUN make failed with exit code 2").contains(chain).contains(commitUrl);
         assertThat(html).contains("<h2").contains("href=\"" + commitUrl + "\"").contains("make: *** [all] Error 2");
+    }
+
+    /**
+     * A build's log tail is opt-in per channel ({@code include-log-tail}): mail, Mattermost, Teams and Google Chat
+     * have it set and show the tail; Slack and the generic webhook do not, and get the failure without it.
+     */
+    @Test
+    void theBuildLogTailReachesOnlyTheChannelsThatOptIn() throws Exception {
+        String sha = TestEvents.sha();
+        String shortSha = sha.substring(0, 7);
+        EventEnvelope<BuildFinished> build = TestEvents.single(TestEvents.buildFailed("shop", sha));
+        events.publish(build);
+        await().atMost(WAIT).until(() -> receivers.at(SLACK, shortSha).size() == 1
+                && receivers.at(TEAMS, shortSha).size() == 1 && receivers.at(GCHAT, shortSha).size() == 1
+                && receivers.at(MATTERMOST, shortSha).size() == 1 && receivers.at("/hook", build.id()).size() == 1
+                && mails(shortSha).size() == 2);
+        String tail = "step 3/5 : RUN make";
+        assertThat(receivers.at(SLACK, shortSha).get(0).body()).contains("RUN make failed with exit code 2")
+                .doesNotContain(tail, "Last log lines");
+        assertThat(receivers.at("/hook", build.id()).get(0).body()).contains("RUN make failed with exit code 2")
+                .doesNotContain(tail, "Last log lines");
+        for (String with : List.of(MATTERMOST, TEAMS, GCHAT)) {
+            assertThat(receivers.at(with, shortSha).get(0).body()).as(with).contains("Last log lines", tail);
+        }
+        Multipart mail = (Multipart) mails(shortSha).get(0).getContent();
+        for (int i = 0; i < mail.getCount(); i++) {
+            assertThat((String) mail.getBodyPart(i).getContent()).contains(tail);
+        }
     }
 
     /** What a pusher writes (commit message, author, log lines) reaches every chat escaped for its markup. */
@@ -317,11 +323,6 @@ class NotifierTest {
         await().atMost(WAIT).until(() -> count("unrouted", "none") > before);
     }
 
-    private double count(String result, String channel) {
-        Counter counter = registry.find("quayside.notifier.notifications").tags("result", result, "channel", channel)
-                .counter();
-        return counter == null ? 0 : counter.count();
-    }
 
     private List<MimeMessage> mails(String text) {
         return Arrays.stream(greenMail.getReceivedMessages()).filter(m -> {

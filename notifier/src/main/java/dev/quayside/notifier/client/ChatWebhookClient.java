@@ -50,7 +50,7 @@ public class ChatWebhookClient {
                                 .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                         if (failure != null) {
                             return Uni.createFrom().failure(new DeliveryException(
-                                    "channel '" + channel + "': " + describe(failure), failure));
+                                    "channel '" + channel + "': " + DeliveryException.describe(failure), failure));
                         }
                         return check(channel, response);
                     });
@@ -73,25 +73,7 @@ public class ChatWebhookClient {
         } finally {
             response.close();
         }
-        if (body.length() > 200) {
-            body = body.substring(0, 200) + "…";
-        }
-        boolean retryable = status >= 500 || status == 429 || status == 408;
-        return Uni.createFrom().failure(new DeliveryException("channel '" + channel + "': HTTP " + status
-                + (body.isBlank() ? "" : " " + body.strip()), retryable));
-    }
-
-    private static String describe(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + stripUrls(root.getMessage()));
-    }
-
-    /** Connection errors may quote the URL, and webhook URLs are secrets. */
-    static String stripUrls(String message) {
-        return message.replaceAll("https?://\\S+", "<url>");
+        return Uni.createFrom().failure(DeliveryException.ofStatus(channel, status, body));
     }
 
     private WebhookApi build(URI url) {

@@ -13,5 +13,7 @@ public enum ChannelType {
     /** Any HTTP endpoint: Quayside's JSON, signed with HMAC-SHA256. */
     WEBHOOK,
     /** SMTP through Quarkus Mailer, HTML and plain-text parts. */
-    EMAIL
+    EMAIL,
+    /** A commit status on the chain's source commit at the Git host ({@code host}: GitHub, GitLab, Gitea, Bitbucket). */
+    COMMIT_STATUS
 }

@@ -48,11 +48,52 @@ public interface NotifierConfig {
     /** One destination. */
     interface ChannelConfig {
 
-        /** slack, mattermost, teams, google-chat, webhook (generic, HMAC-signed) or email. */
+        /** slack, mattermost, teams, google-chat, webhook (generic, HMAC-signed), email or commit-status. */
         ChannelType type();
 
-        /** The incoming-webhook URL (all types but email). It usually embeds a secret: it is never logged. */
+        /**
+         * The incoming-webhook URL (all types but email). It usually embeds a secret: it is never logged. For
+         * {@code commit-status}, the Git host's API base: {@code https://api.github.com} (GitHub Enterprise
+         * {@code https://<host>/api/v3}), {@code https://gitlab.example.com}, {@code https://gitea.example.com},
+         * {@code https://api.bitbucket.org}, {@code https://bitbucket.example.com}; the host's path follows it.
+         */
         Optional<URI> url();
+
+        /** commit-status: which Git host's API {@code url} is: github, gitlab, gitea (Forgejo too), bitbucket-cloud, bitbucket-server. */
+        Optional<GitHost> host();
+
+        /**
+         * commit-status: the API token (GitHub {@code Authorization: Bearer}, GitLab {@code PRIVATE-TOKEN}, Gitea
+         * {@code Authorization: token}, Bitbucket bearer, or basic with {@code username}). A secret, never logged;
+         * {@code ${file::/run/secrets/token}} reads it from a file.
+         */
+        Optional<String> token();
+
+        /** commit-status, Bitbucket Cloud: a user name (or e-mail) to send with the token as basic auth (an app password or API token); without it the token is a bearer token. */
+        Optional<String> username();
+
+        /**
+         * commit-status: the repository on the host, a template: {@code {path}} (the path of the chain's clone URL
+         * without {@code .git}, e.g. {@code team/shop}; GitLab subgroups included), {@code {repository}} (the name
+         * Quayside watches it under), {@code {app}}. For Bitbucket Cloud it is {@code <workspace>/<repo_slug>}; Bitbucket
+         * Server's build status needs none.
+         */
+        @WithDefault("{path}")
+        String repository();
+
+        /**
+         * commit-status: the prefix of each status's context (GitLab {@code name}, Bitbucket {@code key}): the build's
+         * status is {@code <context>/build}, an environment's {@code <context>/deploy/<environment>}.
+         */
+        @WithDefault("quayside")
+        String context();
+
+        /**
+         * commit-status: the status's link ({@code target_url}, Bitbucket {@code url}), a template with {@code {chainId}
+         * {commit} {repository} {app} {environment}}, e.g. the board's {@code https://board.example/api/chains/{chainId}}.
+         * Required for Bitbucket (its {@code url} is mandatory); no link otherwise.
+         */
+        Optional<String> targetUrl();
 
         /** HMAC-SHA256 key of the generic webhook (header {@code X-Quayside-Signature-256}). */
         Optional<String> secret();
@@ -63,6 +104,14 @@ public interface NotifierConfig {
         /** Prefix of e-mail subjects. */
         @WithDefault("[quayside]")
         String subjectPrefix();
+
+        /**
+         * Whether this channel's failed-build notifications show the build's log tail ({@code BuildFinished.logTail},
+         * the template value {@code detail} of {@code build-finished}). Off by default: a log tail may quote build
+         * arguments, paths or output the pusher controls, and chat rooms are read more widely than the board.
+         */
+        @WithDefault("false")
+        boolean includeLogTail();
     }
 
     /** A routing rule from configuration: every list is optional; an empty list matches anything. */

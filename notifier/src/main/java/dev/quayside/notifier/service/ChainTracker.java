@@ -20,8 +20,17 @@ public class ChainTracker {
 
     static final int MAX_CHAINS = 10_000;
 
-    /** What is known of one chain. */
-    public record Chain(String commit, String author, String repositoryUrl, String image, Instant startedAt) {
+    /**
+     * What is known of one chain.
+     *
+     * @param commit         the source commit (the pushed one, or the one an image was built from)
+     * @param repository     the source repository's name as Quayside watches it
+     * @param repositoryPath the path of its clone URL without {@code .git}, e.g. {@code team/shop}; null when unknown
+     */
+    public record Chain(String commit, String author, String repositoryUrl, String image, Instant startedAt,
+            String repository, String repositoryPath) {
+
+        static final Chain UNKNOWN = new Chain(null, null, null, null, null, null, null);
     }
 
     private final Map<String, Chain> chains = new LinkedHashMap<>(256, 0.75f, true) {
@@ -35,17 +44,19 @@ public class ChainTracker {
     public synchronized Chain observe(EventEnvelope<?> envelope) {
         String chainId = envelope.chainId();
         if (chainId == null) {
-            return new Chain(null, null, null, null, null);
+            return Chain.UNKNOWN;
         }
-        Chain chain = chains.getOrDefault(chainId, new Chain(null, null, null, null, null));
+        Chain chain = chains.getOrDefault(chainId, Chain.UNKNOWN);
         if (envelope.data() instanceof CommitPushed e) {
             String author = e.commits() != null && !e.commits().isEmpty() && e.commits().get(e.commits().size() - 1)
                     .author() != null ? e.commits().get(e.commits().size() - 1).author().name()
                     : e.pusher() == null ? null : e.pusher().name();
-            chain = new Chain(e.after(), author, webUrl(e.cloneUrl()), chain.image(), envelope.context().timestamp());
+            chain = new Chain(e.after(), author, webUrl(e.cloneUrl()), chain.image(), envelope.context().timestamp(),
+                    e.repository(), path(e.cloneUrl()));
         } else if (envelope.data() instanceof ImageBuilt e) {
             chain = new Chain(chain.commit() == null ? e.commit() : chain.commit(), chain.author(),
-                    chain.repositoryUrl(), e.name() + ":" + e.tag(), chain.startedAt());
+                    chain.repositoryUrl(), e.name() + ":" + e.tag(), chain.startedAt(),
+                    chain.repository() == null ? e.repository() : chain.repository(), chain.repositoryPath());
         }
         chains.put(chainId, chain);
         return chain;
@@ -106,6 +117,31 @@ public class ChainTracker {
             s.append(" → ");
         }
         s.append(part);
+    }
+
+    /**
+     * The repository's path on its host from a clone URL: {@code https://host/team/shop.git},
+     * {@code ssh://git@host:22/team/shop.git} and {@code git@host:team/shop.git} give {@code team/shop}; null when
+     * there is none (a local path, {@code file://}).
+     */
+    static String path(String cloneUrl) {
+        if (cloneUrl == null || cloneUrl.startsWith("file:") || cloneUrl.startsWith("/")) {
+            return null;
+        }
+        String path;
+        int scheme = cloneUrl.indexOf("://");
+        if (scheme >= 0) {
+            int slash = cloneUrl.indexOf('/', scheme + 3);
+            path = slash < 0 ? "" : cloneUrl.substring(slash + 1);
+        } else {
+            int colon = cloneUrl.indexOf(':');
+            path = colon < 0 ? "" : cloneUrl.substring(colon + 1);
+        }
+        int query = path.indexOf('?');
+        path = query < 0 ? path : path.substring(0, query);
+        path = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        path = path.endsWith(".git") ? path.substring(0, path.length() - 4) : path;
+        return path.isEmpty() ? null : path;
     }
 
     /** {@code https://user:token@host/org/repo.git} → {@code https://host/org/repo}; ssh and file URLs give null. */

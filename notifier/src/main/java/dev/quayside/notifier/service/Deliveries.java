@@ -3,8 +3,10 @@ package dev.quayside.notifier.service;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quayside.notifier.client.ChatPayloads;
 import dev.quayside.notifier.client.ChatWebhookClient;
+import dev.quayside.notifier.client.GitHostClient;
 import dev.quayside.notifier.client.SmtpClient;
 import dev.quayside.notifier.config.ChannelType;
+import dev.quayside.notifier.config.GitHost;
 import dev.quayside.notifier.config.NotifierConfig;
 import dev.quayside.notifier.config.NotifierConfig.ChannelConfig;
 import io.quarkus.qute.Engine;
@@ -12,11 +14,16 @@ import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
-/** Carries a {@link Notification} to one named channel in that channel's format; checks the channels at startup. */
+/**
+ * Carries a {@link Notification} to one named channel in that channel's format, or an event's {@link CommitStatus}es to
+ * a {@code commit-status} channel; checks the channels at startup.
+ */
 @Startup
 @ApplicationScoped
 public class Deliveries {
@@ -24,11 +31,14 @@ public class Deliveries {
     private final NotifierConfig config;
     private final ChatWebhookClient webhooks;
     private final SmtpClient smtp;
+    private final GitHostClient gitHosts;
     private final Engine engine;
 
-    Deliveries(NotifierConfig config, ChatWebhookClient webhooks, SmtpClient smtp, Engine engine) {
+    Deliveries(NotifierConfig config, ChatWebhookClient webhooks, SmtpClient smtp, GitHostClient gitHosts,
+            Engine engine) {
         this.config = config;
         this.webhooks = webhooks;
+        this.gitHosts = gitHosts;
         this.smtp = smtp;
         this.engine = engine;
         List<String> problems = problems(config.channels());
@@ -41,6 +51,9 @@ public class Deliveries {
     static List<String> problems(Map<String, ChannelConfig> channels) {
         List<String> problems = new ArrayList<>();
         channels.forEach((name, c) -> {
+            if (c.type() == ChannelType.COMMIT_STATUS) {
+                commitStatusProblems(name, c, problems);
+            }
             if (c.type() == ChannelType.EMAIL) {
                 if (c.to().map(List::isEmpty).orElse(true)) {
                     problems.add("channel '" + name + "' (email) needs quayside.notifier.channels." + name + ".to");
@@ -57,6 +70,38 @@ public class Deliveries {
             }
         });
         return problems;
+    }
+
+    private static void commitStatusProblems(String name, ChannelConfig c, List<String> problems) {
+        String key = "quayside.notifier.channels." + name + ".";
+        if (c.host().isEmpty()) {
+            problems.add("channel '" + name + "' (commit-status) needs " + key + "host: one of "
+                    + Arrays.stream(GitHost.values()).map(h -> h.name().toLowerCase().replace('_', '-'))
+                            .collect(Collectors.joining(", ")));
+        }
+        if (c.token().map(String::isBlank).orElse(true)) {
+            problems.add("channel '" + name + "' (commit-status) needs " + key + "token, the Git host's API token "
+                    + "(${file::<path>} reads it from a file)");
+        }
+        boolean bitbucket = c.host().map(h -> h == GitHost.BITBUCKET_CLOUD || h == GitHost.BITBUCKET_SERVER)
+                .orElse(false);
+        if (bitbucket && c.targetUrl().map(String::isBlank).orElse(true)) {
+            problems.add("channel '" + name + "' (" + c.host().get().name().toLowerCase().replace('_', '-')
+                    + ") needs " + key + "target-url: Bitbucket requires each build status to link somewhere");
+        }
+    }
+
+    /** Posts the commit statuses of one event, one after the other, through a {@code commit-status} channel. */
+    public Uni<Void> send(String channel, List<CommitStatus> statuses) {
+        ChannelConfig c = config.channels().get(channel);
+        if (c == null) {
+            return Uni.createFrom().failure(new IllegalStateException("no channel '" + channel + "'"));
+        }
+        Uni<Void> all = Uni.createFrom().voidItem();
+        for (CommitStatus status : statuses) {
+            all = all.chain(() -> gitHosts.post(channel, c, status));
+        }
+        return all;
     }
 
     public Uni<Void> send(String channel, Notification n) {

@@ -49,6 +49,18 @@ public record EventFacts(String eventId, String chainId, EventType type, String 
         return type.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
+    /**
+     * These facts without the build's log tail (a {@code build-finished} event's {@code detail}), for a channel that
+     * has not opted in ({@code include-log-tail}); other events' details (changed files, commits) stay.
+     */
+    public EventFacts withoutLogTail() {
+        if (type != EventType.BUILD_FINISHED || detail.isEmpty()) {
+            return this;
+        }
+        return new EventFacts(eventId, chainId, type, typeKey, outcome, app, environment, repository, commit, branch,
+                image, targetId, deploymentId, durationMs, reason, List.of(), timestamp, subject);
+    }
+
     public String shortCommit() {
         return commit == null ? null : commit.substring(0, Math.min(7, commit.length()));
     }

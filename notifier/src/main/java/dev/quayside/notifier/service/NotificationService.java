@@ -3,6 +3,7 @@ package dev.quayside.notifier.service;
 import dev.quayside.events.EventEnvelope;
 import dev.quayside.notifier.client.KafkaSentLog;
 import dev.quayside.notifier.client.SentLogClient;
+import dev.quayside.notifier.config.ChannelType;
 import dev.quayside.notifier.config.NotifierConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
@@ -71,37 +73,69 @@ public class NotificationService {
             count("unrouted", "none");
             return Uni.createFrom().item(List.of());
         }
-        List<Uni<Optional<String>>> each = routes.stream().map(r -> deliver(facts, chain, r)).toList();
+        List<Uni<Optional<String>>> each = routes.stream().map(r -> deliver(envelope, facts, chain, r)).toList();
         return Uni.combine().all().unis(each).with(results -> results.stream()
                 .map(o -> (Optional<?>) o).filter(Optional::isPresent).map(o -> (String) o.get())
                 .collect(Collectors.toList()));
     }
 
-    private Uni<Optional<String>> deliver(EventFacts facts, ChainTracker.Chain chain, Router.Route route) {
+    private Uni<Optional<String>> deliver(EventEnvelope<?> envelope, EventFacts facts, ChainTracker.Chain chain,
+            Router.Route route) {
+        NotifierConfig.ChannelConfig channel = config.channels().get(route.channel());
+        if (channel != null && channel.type() == ChannelType.COMMIT_STATUS) {
+            List<CommitStatus> statuses = CommitStatuses.of(channel, envelope, facts, chain);
+            if (statuses.isEmpty()) {
+                count("skipped", route.channel());
+                LOG.debugf("event %s means no commit status for channel %s", facts.eventId(), route.channel());
+                return Uni.createFrom().item(Optional.empty());
+            }
+            return once(facts, route, () -> deliveries.send(route.channel(), statuses));
+        }
+        return once(facts, route, () -> {
+            Notification n;
+            try {
+                boolean logTail = channel != null && channel.includeLogTail();
+                n = templates.render(logTail ? facts : facts.withoutLogTail(), chain, route.template());
+            } catch (RuntimeException e) {
+                return Uni.createFrom().failure(new TemplateFailure("channel '" + route.channel() + "': template "
+                        + (route.template() == null ? facts.typeKey() : route.template()) + " failed: "
+                        + e.getMessage()));
+            }
+            Duration quiet = facts.isFailure() ? config.digest().remindEvery() : config.digest().window();
+            Folder.Decision decision = folder.offer(Folder.groupKey(route.channel(), facts), route.channel(), quiet,
+                    facts.isFailure(), n);
+            if (decision == Folder.Decision.FOLD) {
+                return null;
+            }
+            return deliveries.send(route.channel(), n);
+        });
+    }
+
+    /** A template that does not render: the channel fails for this event, without retries. */
+    private static final class TemplateFailure extends RuntimeException {
+        TemplateFailure(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Claims the event for the channel in the sent log, runs {@code send} (null: folded into a digest) and records the
+     * effect; on failure releases the claim and gives the reason.
+     */
+    private Uni<Optional<String>> once(EventFacts facts, Router.Route route, Supplier<Uni<Void>> send) {
         String key = KafkaSentLog.key(facts.eventId(), route.channel());
         if (!sentLog.claim(key)) {
             count("duplicate", route.channel());
             LOG.debugf("event %s already handled for channel %s", facts.eventId(), route.channel());
             return Uni.createFrom().item(Optional.empty());
         }
-        Notification n;
-        try {
-            n = templates.render(facts, chain, route.template());
-        } catch (RuntimeException e) {
-            sentLog.release(key);
-            count("failed", route.channel());
-            return Uni.createFrom().item(Optional.of("channel '" + route.channel() + "': template "
-                    + (route.template() == null ? facts.typeKey() : route.template()) + " failed: " + e.getMessage()));
-        }
-        Duration quiet = facts.isFailure() ? config.digest().remindEvery() : config.digest().window();
-        Folder.Decision decision = folder.offer(Folder.groupKey(route.channel(), facts), route.channel(), quiet,
-                facts.isFailure(), n);
-        if (decision == Folder.Decision.FOLD) {
+        Uni<Void> sending = send.get();
+        if (sending == null) {
             count("folded", route.channel());
             return Uni.createFrom().completionStage(sentLog.record(key, KafkaSentLog.FOLDED))
                     .replaceWith(Optional.<String>empty());
         }
-        return deliveries.send(route.channel(), n)
+        return sending
                 .chain(() -> Uni.createFrom().completionStage(sentLog.record(key, KafkaSentLog.SENT)))
                 .invoke(() -> {
                     count("sent", route.channel());
@@ -111,8 +145,10 @@ public class NotificationService {
                 .onFailure().recoverWithItem(e -> {
                     sentLog.release(key);
                     count("failed", route.channel());
-                    LOG.warnf("notification of event %s to channel %s failed: %s", facts.eventId(), route.channel(),
-                            e.getMessage());
+                    if (!(e instanceof TemplateFailure)) {
+                        LOG.warnf("notification of event %s to channel %s failed: %s", facts.eventId(),
+                                route.channel(), e.getMessage());
+                    }
                     return Optional.of(e.getMessage());
                 });
     }

@@ -147,17 +147,25 @@ public class Templates {
     }
 
     private static void add(List<Notification.Link> links, String label, String template, Map<String, String> values) {
-        String url = template;
+        String url = fill(template, values);
+        if (url != null) { // a link with a hole is worse than none
+            links.add(new Notification.Link(label, url));
+        }
+    }
+
+    /** {@code template} with its {@code {name}} placeholders filled from {@code values}; null when one it uses has none. */
+    static String fill(String template, Map<String, String> values) {
+        String s = template;
         for (Map.Entry<String, String> v : values.entrySet()) {
             String placeholder = "{" + v.getKey() + "}";
-            if (url.contains(placeholder)) {
+            if (s.contains(placeholder)) {
                 if (v.getValue() == null) {
-                    return; // a link with a hole is worse than none
+                    return null;
                 }
-                url = url.replace(placeholder, v.getValue());
+                s = s.replace(placeholder, v.getValue());
             }
         }
-        links.add(new Notification.Link(label, url));
+        return s;
     }
 
     private static List<Notification.Field> fields(EventFacts f) {

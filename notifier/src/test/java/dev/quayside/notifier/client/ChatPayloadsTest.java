@@ -141,7 +141,7 @@ class ChatPayloadsTest {
 
     @Test
     void urlsAreStrippedFromConnectionErrors() {
-        assertThat(ChatWebhookClient.stripUrls("Connection refused: https://hooks.slack.com/services/T/B/SECRET x"))
+        assertThat(DeliveryException.stripUrls("Connection refused: https://hooks.slack.com/services/T/B/SECRET x"))
                 .isEqualTo("Connection refused: <url> x");
     }
 }

@@ -1,12 +1,10 @@
 package dev.quayside.notifier.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quayside.kit.retry.RetryPolicy;
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
+import dev.quayside.notifier.support.Configs;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,10 +13,7 @@ import org.junit.jupiter.api.Test;
 class NotifierConfigTest {
 
     static NotifierConfig config(Map<String, String> properties) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(NotifierConfig.class)
-                .withConverter(Duration.class, 100, new DurationConverter()) // Quarkus' "60s" form
-                .withSources(new PropertiesConfigSource(properties, "test", 100)).build();
-        return config.getConfigMapping(NotifierConfig.class);
+        return Configs.notifier(properties);
     }
 
     @Test
@@ -51,5 +46,16 @@ class NotifierConfigTest {
                 "quayside.notifier.retry.max-backoff", "2s")).retry().policy();
         assertThat(policy.initialDelay()).isEqualTo(Duration.ofMillis(250));
         assertThat(policy.maxDelay()).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void anUnknownGitHostStopsTheConfigurationNamingTheKeyAndTheHosts() {
+        assertThatThrownBy(() -> config(Map.of("quayside.notifier.channels.git.type", "commit-status",
+                "quayside.notifier.channels.git.url", "https://git.example.org",
+                "quayside.notifier.channels.git.token", "t",
+                "quayside.notifier.channels.git.host", "sourceforge")).channels().get("git").host())
+                .hasStackTraceContaining("quayside.notifier.channels.git.host")
+                .hasStackTraceContaining("sourceforge")
+                .hasStackTraceContaining("github").hasStackTraceContaining("bitbucket-server");
     }
 }

@@ -20,8 +20,9 @@ import java.util.stream.Collectors;
  */
 public final class LoopbackReceivers implements AutoCloseable {
 
-    /** One received request. */
-    public record Request(String path, Map<String, String> headers, String body, long receivedAtNanos) {
+    /** One received request ({@code path} decoded, {@code rawPath} as sent; header names in lower case). */
+    public record Request(String method, String path, String rawPath, Map<String, String> headers, String body,
+            long receivedAtNanos) {
     }
 
     private final HttpServer server;
@@ -41,8 +42,10 @@ public final class LoopbackReceivers implements AutoCloseable {
             Map<String, String> headers = exchange.getRequestHeaders().entrySet().stream()
                     .collect(Collectors.toMap(e -> e.getKey().toLowerCase(), e -> String.join(",", e.getValue()),
                             (a, b) -> a));
-            requests.add(new Request(path, headers, new String(body, StandardCharsets.UTF_8), System.nanoTime()));
-            int status = statusByPath.getOrDefault(path, path.startsWith("/teams") ? 202 : 200);
+            requests.add(new Request(exchange.getRequestMethod(), path, exchange.getRequestURI().getRawPath(), headers,
+                    new String(body, StandardCharsets.UTF_8), System.nanoTime()));
+            int status = statusByPath.entrySet().stream().filter(e -> path.startsWith(e.getKey()))
+                    .map(Map.Entry::getValue).findFirst().orElse(path.startsWith("/teams") ? 202 : 200);
             byte[] answer = (status >= 400 ? "unavailable" : "ok").getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(status, answer.length);
             exchange.getResponseBody().write(answer);
@@ -55,13 +58,18 @@ public final class LoopbackReceivers implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
     }
 
-    /** Answers every request to {@code path} with {@code status}. */
+    /** Answers every request to {@code path} (and below it) with {@code status}. */
     public void answer(String path, int status) {
         statusByPath.put(path, status);
     }
 
     public List<Request> at(String path) {
         return requests.stream().filter(r -> r.path().equals(path)).toList();
+    }
+
+    /** Requests to paths that start with {@code prefix}. */
+    public List<Request> under(String prefix) {
+        return requests.stream().filter(r -> r.path().startsWith(prefix)).toList();
     }
 
     /** Requests to {@code path} whose body contains {@code text}. */

@@ -51,6 +51,24 @@ public class NotifierTestResources implements QuarkusTestResourceLifecycleManage
         channel(config, "rejects", "mattermost", receivers.url("/rejects"));
         config.put("quayside.notifier.channels.mail.type", "email");
         config.put("quayside.notifier.channels.mail.to", "oncall@example.org,shop-team@example.org");
+        // log tails are opt-in per channel: these four show them, slack and hook do not
+        config.put("quayside.notifier.channels.gchat.include-log-tail", "true");
+        config.put("quayside.notifier.channels.mail.include-log-tail", "true");
+        config.put("quayside.notifier.channels.mattermost.include-log-tail", "true");
+        config.put("quayside.notifier.channels.teams.include-log-tail", "true");
+        // commit statuses: one channel per Git host, and two that fail (503, then 422)
+        receivers.answer("/status-down", 503);
+        receivers.answer("/status-rejects", 422);
+        commitStatus(config, "github", "github", receivers.url("/github"));
+        commitStatus(config, "gitlab", "gitlab", receivers.url("/gitlab"));
+        commitStatus(config, "gitea", "gitea", receivers.url("/gitea"));
+        commitStatus(config, "bitbucket-cloud", "bitbucket-cloud", receivers.url("/bitbucket-cloud"));
+        config.put("quayside.notifier.channels.bitbucket-cloud.username", "quayside-bot");
+        commitStatus(config, "bitbucket-server", "bitbucket-server", receivers.url("/bitbucket-server"));
+        commitStatus(config, "status-down", "github", receivers.url("/status-down"));
+        config.put("quayside.notifier.channels.status-down.repository", "team/{repository}");
+        commitStatus(config, "status-rejects", "gitlab", receivers.url("/status-rejects"));
+        config.put("quayside.notifier.channels.status-rejects.repository", "team/{repository}");
         config.put("quayside.notifier.rules-file", "src/test/resources/notifier-rules.yaml");
         config.put("quayside.notifier.templates-dir", "src/test/resources/templates-override");
         config.put("quayside.notifier.digest.window", "2s");
@@ -62,6 +80,19 @@ public class NotifierTestResources implements QuarkusTestResourceLifecycleManage
         config.put("quayside.notifier.links.image", "http://127.0.0.1:5000/v2/{app}/tags/list");
         config.put("quayside.notifier.links.deployment", "http://127.0.0.1:8080/ui/#/apps/{targetId}");
         return config;
+    }
+
+    private static void commitStatus(Map<String, String> config, String name, String host, String url) {
+        channel(config, name, "commit-status", url);
+        config.put("quayside.notifier.channels." + name + ".host", host);
+        config.put("quayside.notifier.channels." + name + ".token", tokenOf(name));
+        config.put("quayside.notifier.channels." + name + ".context", "quayside");
+        config.put("quayside.notifier.channels." + name + ".target-url", "http://127.0.0.1:8088/api/chains/{chainId}");
+    }
+
+    /** The API token the commit-status channel {@code name} is configured with. */
+    public static String tokenOf(String name) {
+        return "token-of-" + name;
     }
 
     private static void channel(Map<String, String> config, String name, String type, String url) {
