@@ -38,7 +38,8 @@ import org.eclipse.jgit.util.io.DisabledOutputStream;
 
 /**
  * JGit access to watched repositories, always by their configured clone URL: {@code ls-remote} for polling, and a
- * fetch into a local bare cache to list the commits of {@code before..after} (only when the cache lacks the commit).
+ * fetch into a local bare cache to list the commits of {@code before..after} and to tell whether one commit is an
+ * ancestor of another (only when the cache lacks a commit).
  * Errors never carry the remote's credentials. Metrics: {@code quayside.git-watcher.git{operation, repository}}.
  */
 @ApplicationScoped
@@ -99,6 +100,36 @@ public class GitClient {
                 return walk(local, ref, before, after, max);
             } catch (IOException | GitAPIException | RuntimeException e) {
                 throw e instanceof GitException known ? known : failed("fetch", remote, e);
+            }
+        }
+    }
+
+    /**
+     * Whether commit {@code ancestor} is {@code descendant} or one of its ancestors, from the local cache (fetched
+     * once when it lacks either). False when either is on neither the cache nor the remote (rewritten history, gone:
+     * nothing shows it is an ancestor) or is not a commit.
+     */
+    public boolean isAncestor(GitRemote remote, String ancestor, String descendant) {
+        synchronized (locks.computeIfAbsent(remote.name(), n -> new Object())) {
+            long start = System.nanoTime();
+            try (Git git = cache(remote.name())) {
+                Repository local = git.getRepository();
+                if (!has(local, ancestor) || !has(local, descendant)) {
+                    fetch(git, remote);
+                    if (!has(local, ancestor) || !has(local, descendant)) {
+                        return false;
+                    }
+                }
+                try (RevWalk walk = new RevWalk(local)) {
+                    RevObject older = walk.peel(walk.parseAny(ObjectId.fromString(ancestor)));
+                    RevObject newer = walk.peel(walk.parseAny(ObjectId.fromString(descendant)));
+                    return older instanceof RevCommit && newer instanceof RevCommit
+                            && walk.isMergedInto((RevCommit) older, (RevCommit) newer);
+                }
+            } catch (IOException | GitAPIException | RuntimeException e) {
+                throw failed("ancestry check", remote, e);
+            } finally {
+                timer("ancestry", remote).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
             }
         }
     }
