@@ -39,8 +39,7 @@ import java.util.stream.Collectors;
  * </ul>
  * A webhook or a poll makes one call: {@link #record} or {@link #poll}; the caller's {@link Steps} say what each ref
  * update is (given the ref's last announced head, from memory: no extra round-trip) and publish its event when this
- * instance won it. Every decision is read back from the log, never taken
- * from memory alone, so all instances agree.
+ * instance won it. Every decision is read back from the log, never taken from memory alone, so all instances agree.
  */
 public class DeliveryLog implements AutoCloseable {
 
@@ -294,7 +293,8 @@ public class DeliveryLog implements AutoCloseable {
                 update = new Update(update.ref(), lastSeen, update.after());
             }
             Map<String, Announced> refs = announced.get(repository);
-            results.add(handle(repository, update, steps.plan(i, update, refs == null ? null : refs.get(update.ref()))));
+            Announced last = refs == null ? null : refs.get(update.ref());
+            results.add(handle(repository, update, steps.plan(i, update, last)));
         }
         return results;
     }

@@ -105,20 +105,31 @@ public class GitClient {
     }
 
     /**
-     * Whether commit {@code ancestor} is {@code descendant} or one of its ancestors, from the local cache (fetched
-     * once when it lacks either). False when either is on neither the cache nor the remote (rewritten history, gone:
-     * nothing shows it is an ancestor) or is not a commit.
+     * Whether commit {@code ancestor} is {@code descendant} or one of its ancestors, from the local cache. The cache
+     * holds the whole history of every commit in it, so an ancestor of a cached commit is cached too. When the cache
+     * lacks {@code descendant} it is fetched if {@code fetch} (else: false, nothing shows it); false too when
+     * {@code descendant} is not on the remote either (rewritten history, gone) or either is not a commit. Without
+     * {@code fetch} and without a cache yet, nothing is touched on disk.
      */
-    public boolean isAncestor(GitRemote remote, String ancestor, String descendant) {
+    public boolean isAncestor(GitRemote remote, String ancestor, String descendant, boolean fetch) {
         synchronized (locks.computeIfAbsent(remote.name(), n -> new Object())) {
+            if (!fetch && !Files.isDirectory(cacheDir(remote.name()).resolve("objects"))) {
+                return false;
+            }
             long start = System.nanoTime();
             try (Git git = cache(remote.name())) {
                 Repository local = git.getRepository();
-                if (!has(local, ancestor) || !has(local, descendant)) {
-                    fetch(git, remote);
-                    if (!has(local, ancestor) || !has(local, descendant)) {
+                if (!has(local, descendant)) {
+                    if (!fetch) {
                         return false;
                     }
+                    fetch(git, remote);
+                    if (!has(local, descendant)) {
+                        return false;
+                    }
+                }
+                if (!has(local, ancestor)) {
+                    return false;
                 }
                 try (RevWalk walk = new RevWalk(local)) {
                     RevObject older = walk.peel(walk.parseAny(ObjectId.fromString(ancestor)));
@@ -139,8 +150,12 @@ public class GitClient {
         return new GitException(operation + " of " + remote.name() + " failed: " + remote.redact(e.getMessage()));
     }
 
+    private Path cacheDir(String name) {
+        return config.workDir().resolve(name.replaceAll("[^A-Za-z0-9._-]", "_") + ".git");
+    }
+
     private Git cache(String name) throws IOException, GitAPIException {
-        Path dir = config.workDir().resolve(name.replaceAll("[^A-Za-z0-9._-]", "_") + ".git");
+        Path dir = cacheDir(name);
         if (Files.isDirectory(dir.resolve("objects"))) {
             return Git.open(dir.toFile());
         }

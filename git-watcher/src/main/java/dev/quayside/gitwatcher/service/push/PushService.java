@@ -147,12 +147,14 @@ public class PushService {
     }
 
     /**
-     * Why a branch's new head is already announced, or null: it is the head of the last push announced for the ref,
-     * or — for a report that does not start from that head (a late one, e.g. a hook's retry after a restart whose
-     * poll announced a newer head) — an ancestor of it, so its commits were in an announced push. A report that
-     * starts from the announced head is a real move (a reset to an older commit included) and is announced, as is a
-     * head that is not an ancestor of it (a newer head, a force push that rewrote history). One ancestry check in the
-     * local Git cache, made only for such a late report.
+     * Why a branch's new head is already announced by an earlier push, or null: for a report that does not start from
+     * the ref's last announced head (a late one, e.g. a hook's retry after a restart whose poll announced a newer
+     * head), its new head is an ancestor of that head, so its commits were in an announced push. (The announced head
+     * itself is the log's {@code emitted} record's to answer, "already emitted".) A report that starts from the
+     * announced head is a real move (a reset to an older commit included) and is announced, as is a head that is not
+     * an ancestor of it (a newer head, a force push that rewrote history). The ancestry check runs in the local Git
+     * cache, only for such a late report; it fetches only for a report whose commits are fetched anyway (generic hook,
+     * Bitbucket Server, poll) — for one that lists its commits, a head the cache lacks counts as new.
      */
     private String coveredBy(WatchedRepository repository, PushedRef pushed, RefChange change,
             DeliveryLog.Announced announced) {
@@ -160,10 +162,8 @@ public class PushService {
             return null;
         }
         String head = announced.head();
-        if (pushed.after().equals(head)) {
-            return "its head was already announced (event " + announced.eventId() + ")";
-        }
-        if (!pushed.before().equals(head) && git.isAncestor(repository.remote(), pushed.after(), head)) {
+        if (!pushed.after().equals(head) && !pushed.before().equals(head)
+                && git.isAncestor(repository.remote(), pushed.after(), head, !pushed.commitsComplete())) {
             return "it is an ancestor of " + abbreviate(head) + ", already announced (event " + announced.eventId()
                     + ")";
         }
