@@ -32,11 +32,14 @@ import java.util.stream.Collectors;
  * retention).</li>
  * <li>{@code head|<repo>|<ref>} → the last emitted (or baseline) head of a ref, for polling and
  * {@code GET /repositories}.</li>
+ * <li>{@code announced|<repo>|<ref>} → {@code <head> <eventId>}: the head of the last push emitted for a ref (never a
+ * baseline's), handed to {@link Steps#plan} so that a late report of that head or of an ancestor of it is a
+ * duplicate.</li>
  * <li>{@code baseline|<repo>} → the first poll of a repository has recorded its heads.</li>
  * </ul>
  * A webhook or a poll makes one call: {@link #record} or {@link #poll}; the caller's {@link Steps} say what each ref
- * update is and publish its event when this instance won it. Every decision is read back from the log, never taken
- * from memory alone, so all instances agree.
+ * update is (given the ref's last announced head, from memory: no extra round-trip) and publish its event when this
+ * instance won it. Every decision is read back from the log, never taken from memory alone, so all instances agree.
  */
 public class DeliveryLog implements AutoCloseable {
 
@@ -45,6 +48,7 @@ public class DeliveryLog implements AutoCloseable {
     private static final String DELIVERY = "delivery|";
     private static final String HEAD = "head|";
     private static final String BASELINE = "baseline|";
+    private static final String ANNOUNCED = "announced|";
     private static final String ZERO = "0000000000000000000000000000000000000000";
     /** Nonces of claims this instance gave up on (a write that timed out may still land): at most this many. */
     private static final int ABANDONED_KEPT = 1000;
@@ -79,32 +83,51 @@ public class DeliveryLog implements AutoCloseable {
     }
 
     /**
+     * The head of the last push emitted for a ref, and that push's event id.
+     *
+     * @param head    the ref's head after the push
+     * @param eventId the id of the push's event
+     */
+    public record Announced(String head, String eventId) {
+    }
+
+    /**
      * What git-watcher does with a ref update, called by {@link #record} and {@link #poll} between their steps.
      */
     @FunctionalInterface
     public interface Steps {
 
-        /** What update {@code index} (its previous head resolved) is: a push to announce, or one to skip. */
-        Plan plan(int index, Update update);
+        /**
+         * What update {@code index} (its previous head resolved) is: a push to announce, one already announced, or one
+         * to skip. {@code announced} is the ref's last announced head as the log has it, or null (none, or only a
+         * baseline).
+         */
+        Plan plan(int index, Update update, Announced announced);
     }
 
     /**
      * What a ref update is.
      *
-     * @param skipped  why it produces no event, or null
-     * @param push     its de-duplication key (repository, ref, new head …)
-     * @param eventId  the id its event has
-     * @param prepare  readies the event (e.g. fetches the commits; only for a push not emitted yet) and returns what
-     *                 publishes it, returning once Kafka has it
+     * @param skipped   why it produces no event, or null
+     * @param duplicate why it is already announced (by another push), or null
+     * @param push      its de-duplication key (repository, ref, new head …)
+     * @param eventId   the id its event has (for a duplicate: the event that announced it)
+     * @param prepare   readies the event (e.g. fetches the commits; only for a push not emitted yet) and returns what
+     *                  publishes it, returning once Kafka has it
      */
-    public record Plan(String skipped, String push, String eventId, Supplier<Runnable> prepare) {
+    public record Plan(String skipped, String duplicate, String push, String eventId, Supplier<Runnable> prepare) {
 
         public static Plan skip(String reason) {
-            return new Plan(reason, null, null, null);
+            return new Plan(reason, null, null, null, null);
+        }
+
+        /** An update already announced by the push whose event is {@code eventId}. */
+        public static Plan duplicate(String eventId, String reason) {
+            return new Plan(null, reason, null, eventId, null);
         }
 
         public static Plan announce(String push, String eventId, Supplier<Runnable> prepare) {
-            return new Plan(null, push, eventId, prepare);
+            return new Plan(null, null, push, eventId, prepare);
         }
     }
 
@@ -137,6 +160,7 @@ public class DeliveryLog implements AutoCloseable {
     private final CompactedTopicMap map;
     private final Map<String, ClaimState> claims = new ConcurrentHashMap<>();
     private final Map<String, Map<String, String>> heads = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Announced>> announced = new ConcurrentHashMap<>();
     private final Set<String> baselines = ConcurrentHashMap.newKeySet();
     /** Delivery ids written by this instance and not yet read back (so a quick redelivery sees them). */
     private final Map<String, String> pendingDeliveries = new ConcurrentHashMap<>();
@@ -268,7 +292,9 @@ public class DeliveryLog implements AutoCloseable {
                 }
                 update = new Update(update.ref(), lastSeen, update.after());
             }
-            results.add(handle(repository, update, steps.plan(i, update)));
+            Map<String, Announced> refs = announced.get(repository);
+            Announced last = refs == null ? null : refs.get(update.ref());
+            results.add(handle(repository, update, steps.plan(i, update, last)));
         }
         return results;
     }
@@ -276,6 +302,9 @@ public class DeliveryLog implements AutoCloseable {
     private Result handle(String repository, Update update, Plan plan) {
         if (plan.skipped() != null) {
             return new Result(Status.SKIPPED, update, null, plan.skipped());
+        }
+        if (plan.duplicate() != null) {
+            return new Result(Status.DUPLICATE, update, plan.eventId(), plan.duplicate());
         }
         if (map.get(EMITTED + plan.push()).isPresent()) {
             return new Result(Status.DUPLICATE, update, plan.eventId(), "already emitted");
@@ -329,15 +358,21 @@ public class DeliveryLog implements AutoCloseable {
         }
     }
 
-    /** Records that the push's event is in Kafka, with the ref's new head; waits until Kafka has it. */
+    /**
+     * Records that the push's event is in Kafka, with the ref's new head (also as its last announced one); waits until
+     * Kafka has it.
+     */
     void markEmitted(String push, String eventId, String repository, String ref, String head) {
         CompletableFuture<CompactedTopicMap.Written> emitted = map.put(push, EMITTED + push, eventId);
         map.remove(push, CLAIM + push);
-        String headKey = HEAD + repository + "|" + ref;
-        CompletableFuture<CompactedTopicMap.Written> headWritten = isZero(head)
-                ? map.remove(repository + "|" + ref, headKey) : map.put(repository + "|" + ref, headKey, head);
+        String refKey = repository + "|" + ref;
+        CompletableFuture<CompactedTopicMap.Written> headWritten = isZero(head) ? map.remove(refKey, HEAD + refKey)
+                : map.put(refKey, HEAD + refKey, head);
+        CompletableFuture<CompactedTopicMap.Written> announcedWritten = isZero(head)
+                ? map.remove(refKey, ANNOUNCED + refKey) : map.put(refKey, ANNOUNCED + refKey, head + " " + eventId);
         map.await(emitted);
         map.await(headWritten);
+        map.await(announcedWritten);
     }
 
     /** Records the heads of a repository's first poll (no events for them). */
@@ -411,6 +446,21 @@ public class DeliveryLog implements AutoCloseable {
                     refs.remove(rest.substring(bar + 1));
                 } else {
                     refs.put(rest.substring(bar + 1), entry.value());
+                }
+            }
+        } else if (key.startsWith(ANNOUNCED)) {
+            String rest = key.substring(ANNOUNCED.length());
+            int bar = rest.indexOf('|');
+            String value = entry == null ? null : entry.value();
+            int space = value == null ? -1 : value.indexOf(' ');
+            if (bar > 0) {
+                Map<String, Announced> refs = announced.computeIfAbsent(rest.substring(0, bar),
+                        r -> new ConcurrentHashMap<>());
+                if (space < 0) {
+                    refs.remove(rest.substring(bar + 1));
+                } else {
+                    refs.put(rest.substring(bar + 1),
+                            new Announced(value.substring(0, space), value.substring(space + 1)));
                 }
             }
         } else if (key.startsWith(BASELINE)) {

@@ -38,7 +38,8 @@ import org.eclipse.jgit.util.io.DisabledOutputStream;
 
 /**
  * JGit access to watched repositories, always by their configured clone URL: {@code ls-remote} for polling, and a
- * fetch into a local bare cache to list the commits of {@code before..after} (only when the cache lacks the commit).
+ * fetch into a local bare cache to list the commits of {@code before..after} and to tell whether one commit is an
+ * ancestor of another (only when the cache lacks a commit).
  * Errors never carry the remote's credentials. Metrics: {@code quayside.git-watcher.git{operation, repository}}.
  */
 @ApplicationScoped
@@ -103,13 +104,58 @@ public class GitClient {
         }
     }
 
+    /**
+     * Whether commit {@code ancestor} is {@code descendant} or one of its ancestors, from the local cache. The cache
+     * holds the whole history of every commit in it, so an ancestor of a cached commit is cached too. When the cache
+     * lacks {@code descendant} it is fetched if {@code fetch} (else: false, nothing shows it); false too when
+     * {@code descendant} is not on the remote either (rewritten history, gone) or either is not a commit. Without
+     * {@code fetch} and without a cache yet, nothing is touched on disk.
+     */
+    public boolean isAncestor(GitRemote remote, String ancestor, String descendant, boolean fetch) {
+        synchronized (locks.computeIfAbsent(remote.name(), n -> new Object())) {
+            if (!fetch && !Files.isDirectory(cacheDir(remote.name()).resolve("objects"))) {
+                return false;
+            }
+            long start = System.nanoTime();
+            try (Git git = cache(remote.name())) {
+                Repository local = git.getRepository();
+                if (!has(local, descendant)) {
+                    if (!fetch) {
+                        return false;
+                    }
+                    fetch(git, remote);
+                    if (!has(local, descendant)) {
+                        return false;
+                    }
+                }
+                if (!has(local, ancestor)) {
+                    return false;
+                }
+                try (RevWalk walk = new RevWalk(local)) {
+                    RevObject older = walk.peel(walk.parseAny(ObjectId.fromString(ancestor)));
+                    RevObject newer = walk.peel(walk.parseAny(ObjectId.fromString(descendant)));
+                    return older instanceof RevCommit && newer instanceof RevCommit
+                            && walk.isMergedInto((RevCommit) older, (RevCommit) newer);
+                }
+            } catch (IOException | GitAPIException | RuntimeException e) {
+                throw failed("ancestry check", remote, e);
+            } finally {
+                timer("ancestry", remote).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+            }
+        }
+    }
+
     /** A failure of {@code operation}, its message cleaned of the remote's credentials (and no cause that has them). */
     private static GitException failed(String operation, GitRemote remote, Exception e) {
         return new GitException(operation + " of " + remote.name() + " failed: " + remote.redact(e.getMessage()));
     }
 
+    private Path cacheDir(String name) {
+        return config.workDir().resolve(name.replaceAll("[^A-Za-z0-9._-]", "_") + ".git");
+    }
+
     private Git cache(String name) throws IOException, GitAPIException {
-        Path dir = config.workDir().resolve(name.replaceAll("[^A-Za-z0-9._-]", "_") + ".git");
+        Path dir = cacheDir(name);
         if (Files.isDirectory(dir.resolve("objects"))) {
             return Git.open(dir.toFile());
         }

@@ -77,6 +77,51 @@ class DeliveryLogTest {
     }
 
     @Test
+    void theLastAnnouncedHeadOfARefIsHandedToThePlanAcrossRestartsButNeverABaselineHead(String bootstrapServers) {
+        String topic = freshTopic();
+        String zero = "0000000000000000000000000000000000000000";
+        String a = "a".repeat(40);
+        String b = "b".repeat(40);
+        String c = "c".repeat(40);
+        List<DeliveryLog.Announced> seen = new ArrayList<>();
+        DeliveryLog.Steps announce = (index, update, announced) -> {
+            seen.add(announced);
+            return DeliveryLog.Plan.announce("app|" + update.ref() + "|" + update.after(), "event-" + update.after()
+                    .charAt(0), () -> () -> { });
+        };
+        // each step in a new instance: what it is handed comes from the topic, read back at start
+        try (DeliveryLog log = open(bootstrapServers, topic, Duration.ofSeconds(30))) {
+            log.poll("app", Map.of("refs/heads/main", a), announce); // the baseline: no event, nothing announced
+            log.record("generic", "d-1", "app", List.of(new DeliveryLog.Update("refs/heads/main", a, b)), announce);
+        }
+        assertThat(seen).containsExactly((DeliveryLog.Announced) null);
+        try (DeliveryLog log = open(bootstrapServers, topic, Duration.ofSeconds(30))) {
+            log.record("generic", "d-2", "app", List.of(new DeliveryLog.Update("refs/heads/main", b, c),
+                    new DeliveryLog.Update("refs/heads/other", zero, c)), announce);
+        }
+        assertThat(seen).containsExactly(null, new DeliveryLog.Announced(b, "event-b"), null);
+        try (DeliveryLog log = open(bootstrapServers, topic, Duration.ofSeconds(30))) {
+            DeliveryLog.Recorded late = log.record("generic", "d-3", "app",
+                    List.of(new DeliveryLog.Update("refs/heads/main", a, b)),
+                    (index, update, announced) -> DeliveryLog.Plan.duplicate(announced.eventId(), "covered by "
+                            + announced.head()));
+            assertThat(late.results()).singleElement().satisfies(r -> {
+                assertThat(r.status()).isEqualTo(DeliveryLog.Status.DUPLICATE);
+                assertThat(r.eventId()).isEqualTo("event-c");
+                assertThat(r.reason()).isEqualTo("covered by " + c);
+            });
+            assertThat(log.heads("app")).containsEntry("refs/heads/main", c);
+            log.record("generic", "d-4", "app", List.of(new DeliveryLog.Update("refs/heads/other", c, zero)),
+                    announce);
+        }
+        try (DeliveryLog log = open(bootstrapServers, topic, Duration.ofSeconds(30))) { // a deleted branch forgets it
+            log.record("generic", "d-5", "app", List.of(new DeliveryLog.Update("refs/heads/other", zero, a)),
+                    announce);
+        }
+        assertThat(seen.subList(3, 5)).containsExactly(new DeliveryLog.Announced(c, "event-c"), null);
+    }
+
+    @Test
     void aClaimWithoutEmitIsTakenOverAfterTheLease(String bootstrapServers) throws Exception {
         String topic = freshTopic();
         try (DeliveryLog a = open(bootstrapServers, topic, Duration.ofMillis(500));

@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * The repositories every Quarkus test of git-watcher watches: the repositories of the real webhook samples (by their
  * URLs, never fetched), and real bare repositories on disk — {@code hooked} (with the shipped post-receive hook),
- * {@code polled} (polled every 2 s) and {@code over-ssh} (served by a real SSH server, polled on request).
+ * {@code polled} (polled every 2 s), {@code redelivered} (polled on request) and {@code over-ssh} (served by a real SSH server, polled on request).
  */
 public class WatchedReposResource implements QuarkusTestResourceLifecycleManager {
 
@@ -34,6 +34,7 @@ public class WatchedReposResource implements QuarkusTestResourceLifecycleManager
         }
         Path hooked = Git.bare(root, "hooked");
         Path polled = Git.bare(root, "polled");
+        Path redelivered = Git.bare(root, "redelivered");
         Map<String, String> config = new HashMap<>();
         config.put(ROOT_PROPERTY, root.toString());
         config.put("quayside.git-watcher.default-secret", DEFAULT_SECRET);
@@ -59,6 +60,10 @@ public class WatchedReposResource implements QuarkusTestResourceLifecycleManager
         repo(config, "polled", polled.toUri().toString());
         config.put("quayside.git-watcher.repositories.polled.secret", POLL_SECRET);
         config.put("quayside.git-watcher.repositories.polled.poll-interval", "2s");
+        // polled only when asked, and sent generic webhooks by hand: late (retried) reports of older pushes
+        repo(config, "redelivered", redelivered.toUri().toString());
+        config.put("quayside.git-watcher.repositories.redelivered.secret", POLL_SECRET);
+        config.put("quayside.git-watcher.repositories.redelivered.poll-interval", "0s");
         // polled over SSH (a real SSH server, key authentication, host key checked against known_hosts); polled only
         // when asked (POST /repositories/{name}/sync), so the other tests never wait for it
         Git.bare(root, "over-ssh");

@@ -88,8 +88,8 @@ public class PushService {
         List<DeliveryLog.Update> reported = updates.stream()
                 .map(u -> new DeliveryLog.Update(u.ref(), u.before(), u.after())).collect(Collectors.toList());
         DeliveryLog.Recorded recorded = log.record(host.wireName(), deliveryId, repository.name(), reported,
-                (index, update) -> plan(repository, updates.get(index).withBefore(update.before()), host,
-                        deliveryId));
+                (index, update, announced) -> plan(repository, updates.get(index).withBefore(update.before()),
+                        announced, host, deliveryId));
         return outcomes(recorded, host);
     }
 
@@ -97,9 +97,9 @@ public class PushService {
     public Pushes poll(WatchedRepository repository, Map<String, String> remote) {
         String pollId = "poll-" + Instant.now();
         RepositoryIdentity identity = new RepositoryIdentity(repository.name(), List.of());
-        DeliveryLog.Recorded recorded = log.poll(repository.name(), remote, (index, update) -> plan(repository,
-                new PushedRef(identity, update.ref(), update.before(), update.after(), List.of(),
-                        PushedRef.isZero(update.after()), null), HostKind.POLL, pollId));
+        DeliveryLog.Recorded recorded = log.poll(repository.name(), remote, (index, update, announced) -> plan(
+                repository, new PushedRef(identity, update.ref(), update.before(), update.after(), List.of(),
+                        PushedRef.isZero(update.after()), null), announced, HostKind.POLL, pollId));
         return outcomes(recorded, HostKind.POLL);
     }
 
@@ -116,13 +116,20 @@ public class PushService {
         return new Pushes(recorded.seenDelivery(), recorded.baseline(), outcomes);
     }
 
-    /** What one ref update is: skipped (with the reason), or a push to announce. */
-    private DeliveryLog.Plan plan(WatchedRepository repository, PushedRef pushed, HostKind host, String deliveryId) {
+    /** What one ref update is: skipped (with the reason), already announced (with the reason), or a push to announce. */
+    private DeliveryLog.Plan plan(WatchedRepository repository, PushedRef pushed, DeliveryLog.Announced announced,
+            HostKind host, String deliveryId) {
         String ref = pushed.ref();
         RefChange change = change(ref, pushed.before(), pushed.after());
         String skipped = skipReason(repository, ref, change, pushed);
         if (skipped != null) {
             return DeliveryLog.Plan.skip(skipped);
+        }
+        String covered = coveredBy(repository, pushed, change, announced);
+        if (covered != null) {
+            LOG.infof("%s %s %s %s → %s not announced: %s (from %s)", repository.name(), change, ref,
+                    abbreviate(pushed.before()), abbreviate(pushed.after()), covered, host.wireName());
+            return DeliveryLog.Plan.duplicate(announced.eventId(), covered);
         }
         String[] identity = identity(repository.name(), ref, pushed.before(), pushed.after());
         String eventId = EventIds.of(EventType.COMMIT_PUSHED, identity);
@@ -137,6 +144,30 @@ public class PushService {
                         abbreviate(pushed.before()), abbreviate(pushed.after()), eventId, host.wireName());
             };
         });
+    }
+
+    /**
+     * Why a branch's new head is already announced by an earlier push, or null: for a report that does not start from
+     * the ref's last announced head (a late one, e.g. a hook's retry after a restart whose poll announced a newer
+     * head), its new head is an ancestor of that head, so its commits were in an announced push. (The announced head
+     * itself is the log's {@code emitted} record's to answer, "already emitted".) A report that starts from the
+     * announced head is a real move (a reset to an older commit included) and is announced, as is a head that is not
+     * an ancestor of it (a newer head, a force push that rewrote history). The ancestry check runs in the local Git
+     * cache, only for such a late report; it fetches only for a report whose commits are fetched anyway (generic hook,
+     * Bitbucket Server, poll) — for one that lists its commits, a head the cache lacks counts as new.
+     */
+    private String coveredBy(WatchedRepository repository, PushedRef pushed, RefChange change,
+            DeliveryLog.Announced announced) {
+        if (announced == null || (change != RefChange.BRANCH_UPDATED && change != RefChange.BRANCH_CREATED)) {
+            return null;
+        }
+        String head = announced.head();
+        if (!pushed.after().equals(head) && !pushed.before().equals(head)
+                && git.isAncestor(repository.remote(), pushed.after(), head, !pushed.commitsComplete())) {
+            return "it is an ancestor of " + abbreviate(head) + ", already announced (event " + announced.eventId()
+                    + ")";
+        }
+        return null;
     }
 
     /** The commits of the push: the payload's (at most {@code max-commits}, the newest), else fetched. */
