@@ -124,7 +124,7 @@ class OutageTest {
             assertThat(failed.deployment().environment()).isEqualTo("outage");
             assertThat(e.chainId()).isEqualTo(sync.chainId());
             assertThat(e.id()).as("deterministic per sync and definition, so a replay is recognised")
-                    .isEqualTo(EventIds.of(EventType.DEPLOYMENT_FAILED, "deploy/main", "o1", sync.id(),
+                    .isEqualTo(EventIds.of(EventType.DEPLOYMENT_FAILED, "deploy/main", sync.id(),
                             PREFIX + failed.file(), "error"));
         });
         assertThat(failures).extracting(e -> ((DeploymentFailed) e.data()).file())

@@ -165,8 +165,10 @@ public class ImageBuiltHandler implements EventHandler<ImageBuilt> {
             ConfigSynced s = elsewhere.get();
             LOG.infof("%s/%s@%s was synced in another chain: announcing %s in chain %s too", repo.name(), branch,
                     s.toCommit(), s.filesChanged(), chainId);
-            List<String> parts = new ArrayList<>(List.of(MirrorReconciler.idParts(s)));
-            parts.addAll(List.of("for-chain", chainId));
+            // the id names the chain and its files, not the commit Consul holds: a redelivery after another sync
+            // moved the ref announces the same event again, which consumers take as a redelivery
+            List<String> parts = new ArrayList<>(List.of(repo.name(), branch, "for-chain", chainId));
+            parts.addAll(files.stream().sorted().toList());
             events.add(envelope(in, chainId, s, parts.toArray(String[]::new)));
         }
     }

@@ -27,11 +27,11 @@ public record ApplyContext(EventEnvelope<ConfigSynced> cause, long receivedNanos
      */
     public <E extends PipelineEvent> EventEnvelope<E> envelope(E event, String... idParts) {
         if (cause != null) {
-            String[] parts = new String[idParts.length + 3];
+            // the cause's id names the sync (and, for an announcement in a write-back's chain, that chain)
+            String[] parts = new String[idParts.length + 2];
             parts[0] = cause.data().configRepository() + "/" + cause.data().branch();
-            parts[1] = cause.data().toCommit();
-            parts[2] = cause.id();
-            System.arraycopy(idParts, 0, parts, 3, idParts.length);
+            parts[1] = cause.id();
+            System.arraycopy(idParts, 0, parts, 2, idParts.length);
             return cause.next(event, SOURCE, Instant.now(), parts);
         }
         String id = dev.quayside.events.EventIds.of(dev.quayside.events.EventType.of(event.getClass()),
