@@ -1,9 +1,12 @@
 package dev.quayside.edgerouter.client;
 
-import dev.quayside.edgerouter.config.ConsulConfig;
 import dev.quayside.edgerouter.config.EdgeRouterConfig;
 import dev.quayside.edgerouter.service.CatalogSnapshot;
 import dev.quayside.edgerouter.service.ServiceInstance;
+import dev.quayside.kit.consul.ConsulConnection;
+import dev.quayside.kit.retry.Retrier;
+import dev.quayside.kit.retry.RetryPolicy;
+import dev.quayside.kit.security.Secret;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.consul.BlockingQueryOptions;
@@ -15,7 +18,6 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.ext.consul.ConsulClient;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -33,23 +35,25 @@ import org.jboss.logging.Logger;
  * The Consul catalog and health, followed through blocking queries: one query on {@code /v1/catalog/services} for the
  * service list (Vert.x Consul client) and one on {@code /v1/health/service/<name>} (all instances, with their checks)
  * per service, read as JSON with the Vert.x web client because the Consul client drops each instance's
- * {@code CreateIndex}, which says which service claimed a virtual host first. Each query loops with the last {@code X-Consul-Index}; an index that goes backwards (a
- * Consul restart, a snapshot restore) resets the loop to 0, which Vert.x's own {@code Watch} does not do, and failures
- * back off exponentially up to a bound.
+ * {@code CreateIndex}, which says which service claimed a virtual host first. Both clients come from the kit's
+ * {@link ConsulConnection} ({@code quayside.consul.*}: address, token or token file, TLS, {@code blocking-wait}). Each
+ * query loops with the last {@code X-Consul-Index}; an index that goes backwards (a Consul restart, a snapshot restore)
+ * resets the loop to 0, which Vert.x's own {@code Watch} does not do. A failed query is retried with the kit's
+ * {@link Retrier} (jittered exponential back-off from {@code watch.min-backoff} to {@code watch.max-backoff}, without
+ * a budget: it retries until the client stops); each answer starts the next query at the shortest back-off again.
  */
 @ApplicationScoped
 public class ConsulCatalogClient {
 
     private static final Logger LOG = Logger.getLogger(ConsulCatalogClient.class);
 
-    private final Vertx vertx;
     private final ConsulClient client;
     private final io.vertx.mutiny.ext.web.client.WebClient web;
     private final Optional<String> token;
     private final long requestTimeoutMillis;
-    private final Duration minBackoff;
-    private final Duration maxBackoff;
     private final String wait;
+    private final RetryPolicy backoff;
+    private final Retrier catalogRetry;
     private final Map<String, List<ServiceInstance>> services = new ConcurrentHashMap<>();
     private final Map<String, ServiceQuery> queries = new ConcurrentHashMap<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
@@ -59,37 +63,27 @@ public class ConsulCatalogClient {
     private volatile String lastError;
 
     @jakarta.inject.Inject
-    ConsulCatalogClient(Vertx vertx, ConsulConfig consul, EdgeRouterConfig config, MeterRegistry registry) {
-        this(vertx, consul.url(), consul.token(), config.watch().blockingWait(), config.watch().minBackoff(),
-                config.watch().maxBackoff(), registry);
+    ConsulCatalogClient(Vertx vertx, ConsulConnection consul, EdgeRouterConfig config, MeterRegistry registry) {
+        this(vertx, consul, config.watch().minBackoff(), config.watch().maxBackoff(), registry);
     }
 
     /**
-     * @param url          Consul's HTTP API
-     * @param token        ACL token, if any
-     * @param blockingWait the {@code wait} of each blocking query
-     * @param minBackoff   first retry delay after a failure
-     * @param maxBackoff   longest retry delay
+     * @param consul     where Consul is and how to reach it; its {@code blocking-wait} is each query's {@code wait}
+     * @param minBackoff first retry delay after a failure
+     * @param maxBackoff longest retry delay
      */
-    public ConsulCatalogClient(Vertx vertx, URI url, Optional<String> token, Duration blockingWait,
-            Duration minBackoff, Duration maxBackoff, MeterRegistry registry) {
-        this.vertx = vertx;
-        this.minBackoff = minBackoff;
-        this.maxBackoff = maxBackoff;
-        this.wait = blockingWait.toMillis() + "ms";
-        ConsulClientOptions options = new ConsulClientOptions().setHost(url.getHost())
-                .setPort(url.getPort() > 0 ? url.getPort() : 8500).setSsl("https".equals(url.getScheme()))
-                // Consul answers a blocking query at most wait + wait/16 later
-                .setTimeout(blockingWait.plus(blockingWait.dividedBy(16)).plusSeconds(10).toMillis())
-                .setMaxPoolSize(1024).setTcpKeepAlive(true);
-        token.ifPresent(options::setAclToken);
+    public ConsulCatalogClient(Vertx vertx, ConsulConnection consul, Duration minBackoff, Duration maxBackoff,
+            MeterRegistry registry) {
+        this.wait = consul.blockingWait().toMillis() + "ms";
+        // the kit's blocking options: kept-alive connections, a pool for one query per service, and a request timeout
+        // of wait + wait/16 + a margin; the web client sends the token with each request
+        ConsulClientOptions options = consul.blockingOptions();
         this.client = ConsulClient.create(vertx, options);
-        this.token = token.filter(t -> !t.isBlank());
+        this.web = io.vertx.mutiny.ext.web.client.WebClient.create(vertx, options);
+        this.token = consul.token().map(Secret::reveal);
         this.requestTimeoutMillis = options.getTimeout();
-        this.web = io.vertx.mutiny.ext.web.client.WebClient.create(vertx,
-                new io.vertx.ext.web.client.WebClientOptions().setDefaultHost(options.getHost())
-                        .setDefaultPort(options.getPort()).setSsl(options.isSsl()).setMaxPoolSize(1024)
-                        .setTcpKeepAlive(true));
+        this.backoff = RetryPolicy.of(minBackoff, 2, maxBackoff, Duration.ZERO, -1, 0.2);
+        this.catalogRetry = retry("catalog services");
         this.failures = registry.gauge("quayside.edge-router.consul.failures", new AtomicLong());
         registry.gauge("quayside.edge-router.consul.services", services, Map::size);
     }
@@ -123,7 +117,7 @@ public class ConsulCatalogClient {
             return;
         }
         running = true;
-        watchCatalog(0, minBackoff);
+        watchCatalog(0);
     }
 
     @PreDestroy
@@ -135,21 +129,19 @@ public class ConsulCatalogClient {
         web.close();
     }
 
-    private void watchCatalog(long index, Duration backoff) {
-        if (!running) {
-            return;
-        }
-        client.catalogServicesWithOptions(new BlockingQueryOptions().setIndex(index).setWait(wait))
+    private void watchCatalog(long index) {
+        catalogRetry.uni(() -> running
+                ? client.catalogServicesWithOptions(new BlockingQueryOptions().setIndex(index).setWait(wait))
+                : Uni.createFrom().failure(new Stopped()))
                 .subscribe().with(list -> {
                     LOG.debugf("catalog services at index %d (asked %d): %d service(s)", list.getIndex(), index,
                             list.getList().size());
                     onServiceList(list);
                     lastError = null;
-                    watchCatalog(nextIndex(index, list.getIndex()), minBackoff);
-                }, failure -> {
-                    failed("catalog services", failure);
-                    vertx.setTimer(backoff.toMillis(), id -> watchCatalog(index, longer(backoff)));
-                });
+                    if (running) {
+                        watchCatalog(nextIndex(index, list.getIndex()));
+                    }
+                }, failure -> stoppedOr("catalog services", failure));
     }
 
     private synchronized void onServiceList(ServiceList list) {
@@ -163,7 +155,7 @@ public class ConsulCatalogClient {
             if (!queries.containsKey(name)) {
                 ServiceQuery query = new ServiceQuery(name);
                 queries.put(name, query);
-                query.run(0, minBackoff);
+                query.run(0);
             }
         }
         for (String name : List.copyOf(queries.keySet())) {
@@ -181,54 +173,79 @@ public class ConsulCatalogClient {
     /** The blocking-query loop of one service's health. */
     private final class ServiceQuery {
         private final String name;
+        private final Retrier retry;
         private volatile boolean stopped;
         private volatile boolean seen;
 
         ServiceQuery(String name) {
             this.name = name;
+            this.retry = retry("health of " + name);
         }
 
-        void run(long index, Duration backoff) {
+        void run(long index) {
+            retry.uni(() -> query(index)).subscribe().with(answer -> {
+                seen = true;
+                LOG.debugf("health of %s at index %d (asked %d): %d instance(s)", name, answer.index(), index,
+                        answer.instances().size());
+                List<ServiceInstance> previous = answer.instances().isEmpty() ? services.remove(name)
+                        : services.put(name, answer.instances());
+                if (!answer.instances().equals(previous == null ? List.of() : previous)) {
+                    fire();
+                }
+                if (!stopped && running) {
+                    run(nextIndex(index, answer.index()));
+                }
+            }, failure -> stoppedOr("health of " + name, failure));
+        }
+
+        /** One blocking query; a non-200 answer or one without a valid index fails it. */
+        private Uni<HealthAnswer> query(long index) {
             if (stopped || !running) {
-                return;
+                return Uni.createFrom().failure(new Stopped());
             }
             io.vertx.mutiny.ext.web.client.HttpRequest<io.vertx.mutiny.core.buffer.Buffer> request = web
                     .get("/v1/health/service/" + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8)
                             .replace("+", "%20"))
                     .addQueryParam("index", Long.toString(index)).addQueryParam("wait", wait)
                     .timeout(requestTimeoutMillis);
-            token.ifPresent(t -> request.putHeader("X-Consul-Token", t));
-            request.send().subscribe().with(response -> {
+            token.ifPresent(t -> request.putHeader(ConsulConnection.TOKEN_HEADER, t));
+            return request.send().map(response -> {
                 if (stopped) {
-                    return;
+                    throw new Stopped();
                 }
-                long returned;
-                List<ServiceInstance> instances;
-                try {
-                    if (response.statusCode() != 200) {
-                        throw new IllegalStateException("Consul answered " + response.statusCode() + ": "
-                                + response.bodyAsString());
-                    }
-                    returned = Long.parseLong(String.valueOf(response.getHeader("X-Consul-Index")).trim());
-                    instances = toInstances(response.bodyAsJsonArray());
-                } catch (RuntimeException e) {
-                    failed("health of " + name, e);
-                    vertx.setTimer(backoff.toMillis(), id -> run(index, longer(backoff)));
-                    return;
+                if (response.statusCode() != 200) {
+                    throw new IllegalStateException("Consul answered " + response.statusCode() + ": "
+                            + response.bodyAsString());
                 }
-                seen = true;
-                LOG.debugf("health of %s at index %d (asked %d): %d instance(s)", name, returned, index,
-                        instances.size());
-                List<ServiceInstance> previous = instances.isEmpty() ? services.remove(name)
-                        : services.put(name, instances);
-                if (!instances.equals(previous == null ? List.of() : previous)) {
-                    fire();
-                }
-                run(nextIndex(index, returned), minBackoff);
-            }, failure -> {
-                failed("health of " + name, failure);
-                vertx.setTimer(backoff.toMillis(), id -> run(index, longer(backoff)));
+                long returned = Long.parseLong(String.valueOf(response.getHeader("X-Consul-Index")).trim());
+                return new HealthAnswer(returned, toInstances(response.bodyAsJsonArray()));
             });
+        }
+    }
+
+    /** One answer of {@code /v1/health/service/<name>}: Consul's index and the instances. */
+    private record HealthAnswer(long index, List<ServiceInstance> instances) {
+    }
+
+    /** Ends a query loop: the client or the query was stopped. */
+    private static final class Stopped extends RuntimeException {
+        Stopped() {
+            super("stopped", null, false, false);
+        }
+    }
+
+    /** The retry of one query loop: until stopped, each failed attempt counted, kept as the last error and logged. */
+    private Retrier retry(String what) {
+        return Retrier.of(backoff).named(what)
+                .retryOn(e -> !(e instanceof Stopped))
+                .onFailedAttempt(attempt -> failed(attempt.what(), attempt.failure()))
+                .build();
+    }
+
+    /** A loop's end: quietly when stopped; anything else cannot happen with a retry without a budget, but is said. */
+    private void stoppedOr(String what, Throwable failure) {
+        if (!(failure instanceof Stopped)) {
+            LOG.errorf(failure, "Consul query for %s gave up", what);
         }
     }
 
@@ -315,11 +332,6 @@ public class ConsulCatalogClient {
             return 1;
         }
         return returned;
-    }
-
-    private Duration longer(Duration backoff) {
-        Duration doubled = backoff.multipliedBy(2);
-        return doubled.compareTo(maxBackoff) > 0 ? maxBackoff : doubled;
     }
 
     private void failed(String what, Throwable failure) {

@@ -128,16 +128,13 @@ public interface EdgeRouterConfig {
         Duration sweepInterval();
     }
 
-    /** Consul blocking queries. */
+    /** Consul blocking queries (their {@code wait} is the kit's {@code quayside.consul.blocking-wait}). */
     interface Watch {
-        /** The {@code wait} of each blocking query (Consul caps it at 10m). */
-        @WithDefault("5m")
-        Duration blockingWait();
-
-        /** First delay before retrying a failed query; doubles up to {@code max-backoff}. */
+        /** First delay before retrying a failed query; doubles (±20 % jitter) up to {@code max-backoff}. */
         @WithDefault("200ms")
         Duration minBackoff();
 
+        /** Longest delay between two attempts of a failed query. */
         @WithDefault("10s")
         Duration maxBackoff();
     }

@@ -15,6 +15,7 @@ import dev.quayside.edgerouter.support.ConsulAgent;
 import dev.quayside.edgerouter.support.FreePorts;
 import dev.quayside.edgerouter.support.Http;
 import dev.quayside.edgerouter.support.TestHaproxy;
+import dev.quayside.kit.consul.ConsulConnection;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.mutiny.core.Vertx;
 import java.net.URI;
@@ -102,8 +103,9 @@ public final class EdgeRouterBench {
         HaproxyClient haproxy = new HaproxyClient(TestHaproxy.settings(dir));
         try (ConsulStandIn consul = ConsulStandIn.start(); Backend backend = Backend.start("bench")) {
             ConsulAgent agent = new ConsulAgent(consul.url());
-            ConsulCatalogClient catalog = new ConsulCatalogClient(vertx, URI.create(consul.url()), Optional.empty(),
-                    Duration.ofMinutes(5), Duration.ofMillis(100), Duration.ofSeconds(2), new SimpleMeterRegistry());
+            ConsulCatalogClient catalog = new ConsulCatalogClient(vertx,
+                    ConsulConnection.of(vertx, URI.create(consul.url()), null, Duration.ofSeconds(10)),
+                    Duration.ofMillis(100), Duration.ofSeconds(2), new SimpleMeterRegistry());
             RouteReconciler reconciler = new RouteReconciler(settings(httpPort),
                     new ConfigRenderer(Catalogs.engine(), Optional.empty()), haproxy, s -> {
                     }, new SimpleMeterRegistry());
@@ -159,8 +161,9 @@ public final class EdgeRouterBench {
         List<Backend> backends = new ArrayList<>();
         try (ConsulStandIn consul = ConsulStandIn.start()) {
             ConsulAgent agent = new ConsulAgent(consul.url());
-            ConsulCatalogClient catalog = new ConsulCatalogClient(vertx, URI.create(consul.url()), Optional.empty(),
-                    Duration.ofMinutes(5), Duration.ofMillis(100), Duration.ofSeconds(2), new SimpleMeterRegistry());
+            ConsulCatalogClient catalog = new ConsulCatalogClient(vertx,
+                    ConsulConnection.of(vertx, URI.create(consul.url()), null, Duration.ofSeconds(10)),
+                    Duration.ofMillis(100), Duration.ofSeconds(2), new SimpleMeterRegistry());
             RouteReconciler.Settings base = settings(httpPort);
             RouteReconciler reconciler = new RouteReconciler(new RouteReconciler.Settings(base.instance(),
                     base.rules(), base.global(), base.frontend(), null, Duration.ofSeconds(5), runtimeApi),

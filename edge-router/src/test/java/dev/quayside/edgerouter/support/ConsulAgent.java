@@ -12,9 +12,16 @@ public final class ConsulAgent {
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
     private final String url;
+    private final String token;
 
     public ConsulAgent(String url) {
+        this(url, null);
+    }
+
+    /** An agent client sending {@code token} as {@code X-Consul-Token} (Consul with ACLs on). */
+    public ConsulAgent(String url, String token) {
         this.url = url;
+        this.token = token;
     }
 
     /** Registers an instance on 127.0.0.1 with a TTL check {@code <id>-ttl} that starts passing. */
@@ -38,9 +45,12 @@ public final class ConsulAgent {
     }
 
     private void put(String path, String body) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url + path))
-                .timeout(Duration.ofSeconds(5)).PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path))
+                .timeout(Duration.ofSeconds(5)).PUT(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("X-Consul-Token", token);
+        }
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IOException("PUT " + path + " answered " + response.statusCode() + ": " + response.body());
         }

@@ -1,6 +1,6 @@
 package dev.quayside.registrator.client;
 
-import dev.quayside.registrator.config.ConsulConfig;
+import dev.quayside.kit.consul.ConsulConnection;
 import dev.quayside.registrator.config.RegistratorConfig;
 import dev.quayside.registrator.service.ServiceCheck;
 import dev.quayside.registrator.service.ServiceRegistration;
@@ -10,10 +10,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.consul.CheckOptions;
 import io.vertx.ext.consul.CheckStatus;
-import io.vertx.ext.consul.ConsulClientOptions;
 import io.vertx.ext.consul.ServiceOptions;
-import io.vertx.ext.web.client.WebClientOptions;
-import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.ext.web.client.HttpRequest;
 import io.vertx.mutiny.ext.web.client.HttpResponse;
@@ -30,8 +27,9 @@ import java.util.Set;
 /**
  * The local Consul agent: service registration, deregistration and listing through the Vert.x Consul client, and a
  * raw {@code PUT /v1/agent/service/register} for checks carrying fields the client's {@code CheckOptions} lacks
- * ({@code Timeout}, {@code Method}, an unusual initial status). Every call is bounded by a timeout and retried
- * {@code quayside.registrator.retry-attempts} times.
+ * ({@code Timeout}, {@code Method}, an unusual initial status). Both clients come from the kit's
+ * {@link ConsulConnection} ({@code quayside.consul.*}: address, token or token file, TLS). Every call is bounded by
+ * {@code quayside.consul.timeout} and retried {@code quayside.registrator.retry-attempts} times.
  */
 @ApplicationScoped
 public class ConsulClient {
@@ -41,27 +39,16 @@ public class ConsulClient {
     private final io.vertx.mutiny.ext.consul.ConsulClient consul;
     private final WebClient web;
     private final URI base;
-    private final String token;
     private final Duration timeout;
     private final int attempts;
     private final Duration retryInterval;
     private final MeterRegistry meters;
 
-    public ConsulClient(Vertx vertx, ConsulConfig config, RegistratorConfig registrator, MeterRegistry meters) {
-        this.base = URI.create(config.url().replaceAll("/+$", ""));
-        boolean ssl = "https".equalsIgnoreCase(base.getScheme());
-        int port = base.getPort() > 0 ? base.getPort() : ssl ? 443 : 80;
-        this.token = config.token().filter(t -> !t.isBlank()).orElse(null);
-        this.timeout = config.timeout();
-        ConsulClientOptions options = new ConsulClientOptions()
-                .setHost(base.getHost()).setPort(port).setSsl(ssl)
-                .setTimeout(timeout.toMillis());
-        if (token != null) {
-            options.setAclToken(token);
-        }
-        this.consul = io.vertx.mutiny.ext.consul.ConsulClient.create(vertx, options);
-        this.web = WebClient.create(vertx, new WebClientOptions().setDefaultHost(base.getHost())
-                .setDefaultPort(port).setSsl(ssl));
+    public ConsulClient(ConsulConnection connection, RegistratorConfig registrator, MeterRegistry meters) {
+        this.base = connection.url();
+        this.timeout = connection.timeout();
+        this.consul = connection.newClient();
+        this.web = connection.newWebClient();
         this.attempts = Math.max(1, registrator.retryAttempts());
         this.retryInterval = registrator.retryInterval();
         this.meters = meters;
@@ -69,7 +56,7 @@ public class ConsulClient {
 
     /** The agent's URL. */
     public String url() {
-        return base.toString();
+        return base.toString().replaceAll("/+$", "");
     }
 
     /** Registers (or re-registers: Consul replaces by id) one service. */
@@ -220,11 +207,8 @@ public class ConsulClient {
     }
 
     private Uni<Void> raw(ServiceRegistration service) {
-        HttpRequest<Buffer> request = web.put(base.getPath() + "/v1/agent/service/register")
+        HttpRequest<Buffer> request = web.put(base.getPath().replaceAll("/+$", "") + "/v1/agent/service/register")
                 .timeout(timeout.toMillis());
-        if (token != null) {
-            request.putHeader("X-Consul-Token", token);
-        }
         return request.sendJsonObject(registrationJson(service)).onItem().transformToUni(this::expectOk);
     }
 

@@ -1,13 +1,14 @@
 package dev.quayside.registrator.service;
 
 import dev.quayside.events.EventEnvelope;
+import dev.quayside.kit.consul.ConsulConnection;
 import dev.quayside.registrator.client.ConsulClient;
 import dev.quayside.registrator.client.DockerEngineClient;
-import dev.quayside.registrator.config.ConsulConfig;
 import dev.quayside.registrator.config.RegistratorConfig;
 import dev.quayside.registrator.messaging.ContainerEventsEmitter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.mutiny.core.Vertx;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -34,7 +35,8 @@ final class Harness {
     Harness(Vertx vertx, String dockerHost, String consulUrl, Settings settings) {
         this.docker = new DockerEngineClient(Optional.ofNullable(dockerHost), Duration.ofSeconds(10),
                 Optional.of(settings.label()), meters);
-        this.consul = new ConsulClient(vertx, consulConfig(consulUrl), settings, meters);
+        this.consul = new ConsulClient(ConsulConnection.of(vertx, URI.create(consulUrl), null, Duration.ofSeconds(5)),
+                settings, meters);
         ContainerEventsEmitter emitter = new ContainerEventsEmitter(new RecordingEmitter(events));
         this.registrar = new Registrar(docker, consul, emitter, new RegistratorSettings(settings), meters);
         this.follower = new EventStreamFollower(docker, registrar, settings, meters);
@@ -46,25 +48,6 @@ final class Harness {
         follower.onStop(null);
         registrar.stop();
         docker.close();
-    }
-
-    static ConsulConfig consulConfig(String url) {
-        return new ConsulConfig() {
-            @Override
-            public String url() {
-                return url;
-            }
-
-            @Override
-            public Optional<String> token() {
-                return Optional.empty();
-            }
-
-            @Override
-            public Duration timeout() {
-                return Duration.ofSeconds(5);
-            }
-        };
     }
 
     /** Registrator options for tests: a unique host name, only this run's containers. */
