@@ -7,8 +7,6 @@ import dev.quayside.configsyncer.client.KvOp;
 import dev.quayside.configsyncer.config.ConfigSyncerConfig;
 import dev.quayside.events.ConfigSynced;
 import dev.quayside.events.EventEnvelope;
-import dev.quayside.events.EventIds;
-import dev.quayside.events.EventType;
 import dev.quayside.events.ImageBuilt;
 import dev.quayside.events.TagUpdated;
 import dev.quayside.kit.messaging.EventHandler;
@@ -177,7 +175,7 @@ public class ImageBuiltHandler implements EventHandler<ImageBuilt> {
     private static EventEnvelope<ConfigSynced> envelope(EventEnvelope<?> in, String chainId, ConfigSynced s,
             String[] idParts) {
         return chainId.equals(in.chainId()) ? in.next(s, SOURCE, Instant.now(), idParts)
-                : EventEnvelope.of(s, SOURCE, EventIds.of(EventType.CONFIG_SYNCED, idParts), chainId, Instant.now());
+                : MirrorReconciler.envelope(s, chainId, idParts);
     }
 
     /** What is pinned for {@code app}, per environment: one read of {@code <image-sources-prefix>/<app>/}. */

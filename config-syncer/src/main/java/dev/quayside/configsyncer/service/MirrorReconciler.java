@@ -101,7 +101,12 @@ public class MirrorReconciler {
 
     /** The envelope of a sync announced without an incoming event: the same id as {@code incoming.next(...)} gives. */
     static EventEnvelope<ConfigSynced> envelope(ConfigSynced s, String chainId) {
-        String id = EventIds.of(EventType.CONFIG_SYNCED, idParts(s));
+        return envelope(s, chainId, idParts(s));
+    }
+
+    /** The envelope of a sync announced in chain {@code chainId} without an incoming event, its id made of {@code idParts}. */
+    static EventEnvelope<ConfigSynced> envelope(ConfigSynced s, String chainId, String... idParts) {
+        String id = EventIds.of(EventType.CONFIG_SYNCED, idParts);
         return EventEnvelope.of(s, ImageBuiltHandler.SOURCE, id, chainId, Instant.now());
     }
 

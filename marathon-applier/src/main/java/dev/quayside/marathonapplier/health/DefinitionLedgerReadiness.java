@@ -1,6 +1,6 @@
 package dev.quayside.marathonapplier.health;
 
-import dev.quayside.kit.kafka.CompactedTopicMap;
+import dev.quayside.kit.health.CompactedTopicReadiness;
 import dev.quayside.marathonapplier.client.DefinitionLedger;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -23,13 +23,6 @@ class DefinitionLedgerReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        CompactedTopicMap.Health health = ledger.health();
-        return HealthCheckResponse.named("marathon-applier-definition-ledger")
-                .status(health.ready())
-                .withData("topic", ledger.topic())
-                .withData("caughtUp", health.caughtUp())
-                .withData("kafkaReachable", health.reachable())
-                .withData("problem", health.problem().orElse("none"))
-                .build();
+        return CompactedTopicReadiness.response("marathon-applier-definition-ledger", ledger.topic(), ledger.health());
     }
 }
