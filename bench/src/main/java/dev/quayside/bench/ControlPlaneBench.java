@@ -31,7 +31,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,8 +42,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Control-plane overhead, measured exactly: <b>webhook accepted</b> (the {@code CommitPushed} event's own timestamp,
@@ -478,9 +475,7 @@ public final class ControlPlaneBench {
             String body = "{\"repository\":\"" + c.app() + "\",\"ref\":\"refs/heads/main\",\"before\":\"" + c.before()
                     + "\",\"after\":\"" + c.after() + "\",\"pusher\":{\"name\":\"bench\"}}";
             try {
-                Mac mac = Mac.getInstance("HmacSHA256");
-                mac.init(new SecretKeySpec(local.webhookSecret().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-                String signature = HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+                String signature = ThroughputBench.hmac(local.webhookSecret(), body.getBytes(StandardCharsets.UTF_8));
                 HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(
                         local.services().get("git-watcher").url() + "/webhooks/generic"))
                         .header("Content-Type", "application/json").header("X-Quayside-Event", "push")
@@ -497,8 +492,6 @@ public final class ControlPlaneBench {
                 return -1;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            } catch (java.security.GeneralSecurityException e) {
                 throw new IllegalStateException(e);
             }
         }
