@@ -382,6 +382,10 @@ class DeploymentArtifactsTest {
                         volume.path("hostPath").asText() + ":" + volume.path("containerPath").asText()));
                 assertThat(mounts).as(module + " reads the same settings file as in compose")
                         .contains("/etc/quayside/config/" + module + ".properties:/deployments/config/application.properties");
+                definition.path("env").fieldNames().forEachRemaining(name -> assertThat(name)
+                        .as(module + ": secrets come from files in the secrets mount, never from env (Marathon shows env"
+                                + " to anyone who can read the app)")
+                        .doesNotContain("TOKEN").doesNotContain("PASSWORD").doesNotContain("SECRET"));
                 if (KIT_SERVICES.contains(module)) {
                     assertThat(mounts).as(module + "'s secret files").contains("/etc/quayside/secrets:" + SECRETS);
                     assertThat(definition.path("env").has("QUAYSIDE_CONSUL_TOKEN")

@@ -1,1 +1,0 @@
-# git-watcher does not use Consul: an empty policy (its token can do nothing).

@@ -1,1 +1,0 @@
-# image-builder does not use Consul: an empty policy (its token can do nothing).

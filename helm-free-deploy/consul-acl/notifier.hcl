@@ -1,1 +1,0 @@
-# notifier does not use Consul: an empty policy (its token can do nothing).
