@@ -316,7 +316,7 @@ public class DeliveryLog implements AutoCloseable {
         if (deliveryId != null && delivery(host, deliveryId).isPresent()) {
             return new Recorded(true, false, updates, List.of());
         }
-        List<Result> results = handle(repository, updates, steps);
+        List<Result> results = handle(repository, updates, steps, false);
         if (deliveryId != null) {
             markDelivery(host, deliveryId, results.stream().map(Result::eventId).filter(id -> id != null)
                     .collect(Collectors.joining(",")));
@@ -349,12 +349,16 @@ public class DeliveryLog implements AutoCloseable {
                 updates.add(new Update(ref, head, ZERO));
             }
         });
-        List<Result> results = handle(repository, updates, steps);
+        List<Result> results = handle(repository, updates, steps, true);
         map.awaitOwnWrites();
         return new Recorded(false, false, updates, results);
     }
 
-    private List<Result> handle(String repository, List<Update> updates, Steps steps) {
+    /**
+     * Handles the updates in turn; a poll's ({@code polled}) start from the ref's head as it is when the update's turn
+     * comes, which a webhook handled since the poll listed the heads may have moved.
+     */
+    private List<Result> handle(String repository, List<Update> updates, Steps steps, boolean polled) {
         List<Result> results = new ArrayList<>(updates.size());
         for (int i = 0; i < updates.size(); i++) {
             Update update = updates.get(i);
@@ -372,6 +376,10 @@ public class DeliveryLog implements AutoCloseable {
             // a webhook of one branch handled together never both announce its commits
             synchronized (refLocks.computeIfAbsent(repository + "|" + update.ref(), k -> new Object())) {
                 map.awaitOwnWrites();
+                if (polled) {
+                    update = new Update(update.ref(), heads(repository).getOrDefault(update.ref(), ZERO),
+                            update.after());
+                }
                 Map<String, Announced> refs = announced.get(repository);
                 Announced ranges = refs == null ? null : refs.get(update.ref());
                 results.add(handle(repository, update, steps.plan(i, update, ranges)));

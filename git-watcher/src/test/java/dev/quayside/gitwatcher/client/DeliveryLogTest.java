@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -140,6 +141,37 @@ class DeliveryLogTest {
         }
         assertThat(seen).containsExactly(null, announced(range(B, C, "event-c")),
                 announced(range(A, C, "event-c")));
+    }
+
+    @Test
+    void aPollPlansEachRefFromItsHeadAsItIsWhenItsTurnComesNotAsItWasWhenThePollListedIt(String bootstrapServers)
+            throws Exception {
+        String topic = freshTopic();
+        ExecutorService webhooks = Executors.newSingleThreadExecutor();
+        try (DeliveryLog log = open(bootstrapServers, topic, Duration.ofSeconds(30))) {
+            List<DeliveryLog.Announced> seen = new ArrayList<>();
+            log.poll("app", Map.of("refs/heads/a", A, "refs/heads/main", A), announcing(seen)); // the baseline
+            List<DeliveryLog.Update> planned = new ArrayList<>();
+            DeliveryLog.Steps poll = (index, update, announced) -> {
+                planned.add(update);
+                if (update.ref().equals("refs/heads/a")) { // meanwhile, a webhook announces main's push A → B
+                    try {
+                        webhooks.submit(() -> log.record("generic", "d-1", "app",
+                                List.of(new DeliveryLog.Update("refs/heads/main", A, B)), announcing(seen)))
+                                .get(20, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+                return announcing(seen).plan(index, update, announced);
+            };
+            log.poll("app", new TreeMap<>(Map.of("refs/heads/a", C, "refs/heads/main", D)), poll);
+            // main's push is B → D: the poll's A → D would announce B a second time
+            assertThat(planned).containsExactly(new DeliveryLog.Update("refs/heads/a", A, C),
+                    new DeliveryLog.Update("refs/heads/main", B, D));
+        } finally {
+            webhooks.shutdownNow();
+        }
     }
 
     @Test
