@@ -32,9 +32,12 @@ import java.util.stream.Collectors;
  * retention).</li>
  * <li>{@code head|<repo>|<ref>} → the last emitted (or baseline) head of a ref, for polling and
  * {@code GET /repositories}.</li>
- * <li>{@code announced|<repo>|<ref>} → {@code <head> <eventId>}: the head of the last push emitted for a ref (never a
- * baseline's), handed to {@link Steps#plan} so that a late report of that head or of an ancestor of it is a
- * duplicate.</li>
+ * <li>{@code announced|<repo>|<ref>} → {@code <head> <eventId> <before>[;<head> <eventId> <before>…]}: the ranges
+ * {@code (before, head]} of the pushes emitted for a ref (never a baseline's), contiguous ones merged, the most recently
+ * changed first, at most {@value #RANGES_KEPT}; handed to {@link Steps#plan} so that a late report of a head inside one
+ * of them is a duplicate. A record of an older version, {@code <head> <eventId>}, reads as the empty range
+ * {@code (head, head]}: it covers nothing (a late report is announced rather than risk refusing an unannounced
+ * commit), but a push from or to that head still merges with it.</li>
  * <li>{@code baseline|<repo>} → the first poll of a repository has recorded its heads.</li>
  * </ul>
  * A webhook or a poll makes one call: {@link #record} or {@link #poll}; the caller's {@link Steps} say what each ref
@@ -52,6 +55,15 @@ public class DeliveryLog implements AutoCloseable {
     private static final String ZERO = "0000000000000000000000000000000000000000";
     /** Nonces of claims this instance gave up on (a write that timed out may still land): at most this many. */
     private static final int ABANDONED_KEPT = 1000;
+    /**
+     * Disjoint announced ranges kept per ref. Ranges only come apart when a ref's reports arrive out of order (a hook's
+     * retries after a restart, a poll between them) or history is rewritten; a gap closes, merging its two sides, as
+     * soon as its push is announced. So a ref has one range nearly always, and a few while retries of a handful of
+     * pushes are in flight; 8 leaves room for that many interleaved gaps while the record stays under a kilobyte. When
+     * more are open, the range changed longest ago is forgotten: a late report inside it is announced again (a
+     * duplicate chain at worst, never a lost commit).
+     */
+    static final int RANGES_KEPT = 8;
 
     /**
      * How the log is kept.
@@ -83,12 +95,74 @@ public class DeliveryLog implements AutoCloseable {
     }
 
     /**
-     * The head of the last push emitted for a ref, and that push's event id.
+     * The commits of emitted pushes of a ref, contiguous pushes merged: those reachable from {@code head} and not from
+     * {@code before}.
      *
-     * @param head    the ref's head after the push
-     * @param eventId the id of the push's event
+     * @param before  the ref's head before the range's first push (forty zeros when it created the ref: everything
+     *                reachable from {@code head})
+     * @param head    the ref's head after the range's last push
+     * @param eventId the id of the event of the push that moved the ref to {@code head}
      */
-    public record Announced(String head, String eventId) {
+    public record Range(String before, String head, String eventId) {
+    }
+
+    /**
+     * The announced ranges of a ref, the most recently changed first (at most {@value #RANGES_KEPT}, disjoint as far as
+     * their ends tell).
+     */
+    public record Announced(List<Range> ranges) {
+
+        public Announced {
+            ranges = List.copyOf(ranges);
+        }
+
+        /** The ranges after emitting the push {@code (before, head]}: merged with those it continues, first. */
+        Announced with(Range pushed) {
+            Range merged = pushed;
+            List<Range> rest = new ArrayList<>(ranges);
+            boolean changed = true;
+            while (changed) {
+                changed = false;
+                for (var it = rest.iterator(); it.hasNext();) {
+                    Range range = it.next();
+                    if (range.head().equals(merged.before())) { // the push continues the range
+                        merged = new Range(range.before(), merged.head(), merged.eventId());
+                    } else if (range.before().equals(merged.head())) { // an older push, reported late
+                        merged = new Range(merged.before(), range.head(), range.eventId());
+                    } else {
+                        continue;
+                    }
+                    it.remove();
+                    changed = true;
+                }
+            }
+            rest.add(0, merged);
+            return new Announced(rest.subList(0, Math.min(rest.size(), RANGES_KEPT)));
+        }
+
+        /** Whether an announced push moved the ref on from {@code head} (so it is not the ref's head any more). */
+        boolean movedOnFrom(String head) {
+            return ranges.stream().anyMatch(r -> r.before().equals(head) && !r.head().equals(head));
+        }
+
+        String encode() {
+            return ranges.stream().map(r -> r.head() + " " + r.eventId() + " " + r.before())
+                    .collect(Collectors.joining(";"));
+        }
+
+        /** The ranges of a record's value; null when it holds none. */
+        static Announced decode(String value) {
+            List<Range> ranges = new ArrayList<>();
+            for (String range : value.split(";")) {
+                String[] parts = range.trim().split(" ");
+                if (parts.length == 2) { // written by an older version: the head alone
+                    ranges.add(new Range(parts[0], parts[0], parts[1]));
+                } else if (parts.length == 3) {
+                    ranges.add(new Range(parts[2], parts[0], parts[1]));
+                }
+            }
+            return ranges.isEmpty() ? null : new Announced(ranges);
+        }
     }
 
     /**
@@ -99,7 +173,7 @@ public class DeliveryLog implements AutoCloseable {
 
         /**
          * What update {@code index} (its previous head resolved) is: a push to announce, one already announced, or one
-         * to skip. {@code announced} is the ref's last announced head as the log has it, or null (none, or only a
+         * to skip. {@code announced} is the ref's announced ranges as the log has them, or null (none, or only a
          * baseline).
          */
         Plan plan(int index, Update update, Announced announced);
@@ -162,6 +236,8 @@ public class DeliveryLog implements AutoCloseable {
     private final Map<String, Map<String, String>> heads = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Announced>> announced = new ConcurrentHashMap<>();
     private final Set<String> baselines = ConcurrentHashMap.newKeySet();
+    /** A lock per {@code <repo>|<ref>}: this instance handles one update of a ref at a time. */
+    private final Map<String, Object> refLocks = new ConcurrentHashMap<>();
     /** Delivery ids written by this instance and not yet read back (so a quick redelivery sees them). */
     private final Map<String, String> pendingDeliveries = new ConcurrentHashMap<>();
     private final Set<String> abandoned = Collections.synchronizedSet(Collections.newSetFromMap(
@@ -240,7 +316,7 @@ public class DeliveryLog implements AutoCloseable {
         if (deliveryId != null && delivery(host, deliveryId).isPresent()) {
             return new Recorded(true, false, updates, List.of());
         }
-        List<Result> results = handle(repository, updates, steps);
+        List<Result> results = handle(repository, updates, steps, false);
         if (deliveryId != null) {
             markDelivery(host, deliveryId, results.stream().map(Result::eventId).filter(id -> id != null)
                     .collect(Collectors.joining(",")));
@@ -273,12 +349,16 @@ public class DeliveryLog implements AutoCloseable {
                 updates.add(new Update(ref, head, ZERO));
             }
         });
-        List<Result> results = handle(repository, updates, steps);
+        List<Result> results = handle(repository, updates, steps, true);
         map.awaitOwnWrites();
         return new Recorded(false, false, updates, results);
     }
 
-    private List<Result> handle(String repository, List<Update> updates, Steps steps) {
+    /**
+     * Handles the updates in turn; a poll's ({@code polled}) start from the ref's head as it is when the update's turn
+     * comes, which a webhook handled since the poll listed the heads may have moved.
+     */
+    private List<Result> handle(String repository, List<Update> updates, Steps steps, boolean polled) {
         List<Result> results = new ArrayList<>(updates.size());
         for (int i = 0; i < updates.size(); i++) {
             Update update = updates.get(i);
@@ -292,9 +372,18 @@ public class DeliveryLog implements AutoCloseable {
                 }
                 update = new Update(update.ref(), lastSeen, update.after());
             }
-            Map<String, Announced> refs = announced.get(repository);
-            Announced last = refs == null ? null : refs.get(update.ref());
-            results.add(handle(repository, update, steps.plan(i, update, last)));
+            // one update of a ref at a time in this instance, planned on the ranges its last emit wrote: so a poll and
+            // a webhook of one branch handled together never both announce its commits
+            synchronized (refLocks.computeIfAbsent(repository + "|" + update.ref(), k -> new Object())) {
+                map.awaitOwnWrites();
+                if (polled) {
+                    update = new Update(update.ref(), heads(repository).getOrDefault(update.ref(), ZERO),
+                            update.after());
+                }
+                Map<String, Announced> refs = announced.get(repository);
+                Announced ranges = refs == null ? null : refs.get(update.ref());
+                results.add(handle(repository, update, steps.plan(i, update, ranges)));
+            }
         }
         return results;
     }
@@ -323,7 +412,7 @@ public class DeliveryLog implements AutoCloseable {
         }
         publish.run();
         long recordStart = System.nanoTime();
-        markEmitted(plan.push(), plan.eventId(), repository, update.ref(), update.after());
+        markEmitted(plan.push(), plan.eventId(), repository, update.ref(), update.before(), update.after());
         recordTimer.record(System.nanoTime() - recordStart, TimeUnit.NANOSECONDS);
         return new Result(Status.EMITTED, update, plan.eventId(), null);
     }
@@ -359,17 +448,30 @@ public class DeliveryLog implements AutoCloseable {
     }
 
     /**
-     * Records that the push's event is in Kafka, with the ref's new head (also as its last announced one); waits until
-     * Kafka has it.
+     * Records that the push {@code before → head}'s event is in Kafka, with its range among the ref's announced ones
+     * and {@code head} as the ref's head — unless an announced push already moved the ref on from it (a late report of
+     * an older push); waits until Kafka has it. The ranges are read, merged and written back by this instance alone:
+     * when two instances announce pushes of one ref at once, one's range may be lost, so that a late report inside it
+     * is announced again — a duplicate at worst, never a refused commit.
      */
-    void markEmitted(String push, String eventId, String repository, String ref, String head) {
+    void markEmitted(String push, String eventId, String repository, String ref, String before, String head) {
         CompletableFuture<CompactedTopicMap.Written> emitted = map.put(push, EMITTED + push, eventId);
         map.remove(push, CLAIM + push);
         String refKey = repository + "|" + ref;
-        CompletableFuture<CompactedTopicMap.Written> headWritten = isZero(head) ? map.remove(refKey, HEAD + refKey)
-                : map.put(refKey, HEAD + refKey, head);
-        CompletableFuture<CompactedTopicMap.Written> announcedWritten = isZero(head)
-                ? map.remove(refKey, ANNOUNCED + refKey) : map.put(refKey, ANNOUNCED + refKey, head + " " + eventId);
+        Map<String, Announced> refs = announced.get(repository);
+        Announced known = refs == null ? null : refs.get(ref);
+        CompletableFuture<CompactedTopicMap.Written> headWritten;
+        CompletableFuture<CompactedTopicMap.Written> announcedWritten;
+        if (isZero(head)) {
+            headWritten = map.remove(refKey, HEAD + refKey);
+            announcedWritten = map.remove(refKey, ANNOUNCED + refKey);
+        } else {
+            headWritten = known != null && known.movedOnFrom(head) ? CompletableFuture.completedFuture(null)
+                    : map.put(refKey, HEAD + refKey, head);
+            Announced ranges = (known == null ? new Announced(List.of()) : known)
+                    .with(new Range(before, head, eventId));
+            announcedWritten = map.put(refKey, ANNOUNCED + refKey, ranges.encode());
+        }
         map.await(emitted);
         map.await(headWritten);
         map.await(announcedWritten);
@@ -451,16 +553,14 @@ public class DeliveryLog implements AutoCloseable {
         } else if (key.startsWith(ANNOUNCED)) {
             String rest = key.substring(ANNOUNCED.length());
             int bar = rest.indexOf('|');
-            String value = entry == null ? null : entry.value();
-            int space = value == null ? -1 : value.indexOf(' ');
+            Announced ranges = entry == null ? null : Announced.decode(entry.value());
             if (bar > 0) {
                 Map<String, Announced> refs = announced.computeIfAbsent(rest.substring(0, bar),
                         r -> new ConcurrentHashMap<>());
-                if (space < 0) {
+                if (ranges == null) {
                     refs.remove(rest.substring(bar + 1));
                 } else {
-                    refs.put(rest.substring(bar + 1),
-                            new Announced(value.substring(0, space), value.substring(space + 1)));
+                    refs.put(rest.substring(bar + 1), ranges);
                 }
             }
         } else if (key.startsWith(BASELINE)) {

@@ -105,13 +105,15 @@ public class GitClient {
     }
 
     /**
-     * Whether commit {@code ancestor} is {@code descendant} or one of its ancestors, from the local cache. The cache
-     * holds the whole history of every commit in it, so an ancestor of a cached commit is cached too. When the cache
-     * lacks {@code descendant} it is fetched if {@code fetch} (else: false, nothing shows it); false too when
-     * {@code descendant} is not on the remote either (rewritten history, gone) or either is not a commit. Without
-     * {@code fetch} and without a cache yet, nothing is touched on disk.
+     * Whether {@code commit} lies in the range {@code (before, head]} of a push, from the local cache: it is
+     * {@code head} or an ancestor of it, and not {@code before} nor an ancestor of it (a {@code before} of zeros — a
+     * created ref — excludes nothing). The cache holds the whole history of every commit in it, so an ancestor of a
+     * cached commit is cached too. When the cache lacks {@code head} it is fetched if {@code fetch} (else: false,
+     * nothing shows it); false too when {@code head} is not on the remote either (rewritten history, gone), when the
+     * cache lacks {@code before} (nothing shows that {@code commit} is not behind it) or when one is not a commit.
+     * Without {@code fetch} and without a cache yet, nothing is touched on disk.
      */
-    public boolean isAncestor(GitRemote remote, String ancestor, String descendant, boolean fetch) {
+    public boolean inRange(GitRemote remote, String commit, String before, String head, boolean fetch) {
         synchronized (locks.computeIfAbsent(remote.name(), n -> new Object())) {
             if (!fetch && !Files.isDirectory(cacheDir(remote.name()).resolve("objects"))) {
                 return false;
@@ -119,23 +121,31 @@ public class GitClient {
             long start = System.nanoTime();
             try (Git git = cache(remote.name())) {
                 Repository local = git.getRepository();
-                if (!has(local, descendant)) {
+                if (!has(local, head)) {
                     if (!fetch) {
                         return false;
                     }
                     fetch(git, remote);
-                    if (!has(local, descendant)) {
+                    if (!has(local, head)) {
                         return false;
                     }
                 }
-                if (!has(local, ancestor)) {
+                boolean created = before.chars().allMatch(c -> c == '0');
+                if (!has(local, commit) || (!created && !has(local, before))) {
                     return false;
                 }
                 try (RevWalk walk = new RevWalk(local)) {
-                    RevObject older = walk.peel(walk.parseAny(ObjectId.fromString(ancestor)));
-                    RevObject newer = walk.peel(walk.parseAny(ObjectId.fromString(descendant)));
-                    return older instanceof RevCommit && newer instanceof RevCommit
-                            && walk.isMergedInto((RevCommit) older, (RevCommit) newer);
+                    RevCommit inside = commitOf(walk, commit);
+                    RevCommit newest = commitOf(walk, head);
+                    if (inside == null || newest == null || !walk.isMergedInto(inside, newest)) {
+                        return false;
+                    }
+                    if (created) {
+                        return true;
+                    }
+                    RevCommit oldest = commitOf(walk, before);
+                    walk.reset();
+                    return oldest != null && !walk.isMergedInto(inside, oldest);
                 }
             } catch (IOException | GitAPIException | RuntimeException e) {
                 throw failed("ancestry check", remote, e);
@@ -143,6 +153,12 @@ public class GitClient {
                 timer("ancestry", remote).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
             }
         }
+    }
+
+    /** The commit {@code sha} names (a tag peeled), or null when it names something else. */
+    private static RevCommit commitOf(RevWalk walk, String sha) throws IOException {
+        RevObject object = walk.peel(walk.parseAny(ObjectId.fromString(sha)));
+        return object instanceof RevCommit commit ? commit : null;
     }
 
     /** A failure of {@code operation}, its message cleaned of the remote's credentials (and no cause that has them). */

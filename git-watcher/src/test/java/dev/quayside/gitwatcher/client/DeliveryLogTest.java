@@ -3,12 +3,14 @@ package dev.quayside.gitwatcher.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quayside.devstack.kafka.KafkaBrokerExtension;
+import dev.quayside.kit.kafka.CompactedTopicMap;
 import dev.quayside.kit.kafka.CompactedTopicMaps;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,6 +22,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** The claim protocol against the real broker: two instances, restarts, leases. */
 @ExtendWith(KafkaBrokerExtension.class)
 class DeliveryLogTest {
+
+    private static final String ZERO = "0000000000000000000000000000000000000000";
+    private static final String A = "a".repeat(40);
+    private static final String B = "b".repeat(40);
+    private static final String C = "c".repeat(40);
+    private static final String D = "d".repeat(40);
 
     private static String freshTopic() {
         return "quayside.git-watcher.deliveries-test-" + UUID.randomUUID();
@@ -64,7 +72,7 @@ class DeliveryLogTest {
         String topic = freshTopic();
         try (DeliveryLog first = open(bootstrapServers, topic, Duration.ofSeconds(30))) {
             assertThat(first.claim("app|refs/heads/main|abc")).isEqualTo(DeliveryLog.ClaimResult.WON);
-            first.markEmitted("app|refs/heads/main|abc", "event-1", "app", "refs/heads/main", "abc");
+            first.markEmitted("app|refs/heads/main|abc", "event-1", "app", "refs/heads/main", ZERO, "abc");
             first.markDelivery("github", "delivery-1", "event-1");
         }
         try (DeliveryLog restarted = open(bootstrapServers, topic, Duration.ofSeconds(30))) {
@@ -77,18 +85,14 @@ class DeliveryLogTest {
     }
 
     @Test
-    void theLastAnnouncedHeadOfARefIsHandedToThePlanAcrossRestartsButNeverABaselineHead(String bootstrapServers) {
+    void theAnnouncedRangesOfARefAreHandedToThePlanAcrossRestartsButNeverABaselineHead(String bootstrapServers) {
         String topic = freshTopic();
-        String zero = "0000000000000000000000000000000000000000";
+        String zero = ZERO;
         String a = "a".repeat(40);
         String b = "b".repeat(40);
         String c = "c".repeat(40);
         List<DeliveryLog.Announced> seen = new ArrayList<>();
-        DeliveryLog.Steps announce = (index, update, announced) -> {
-            seen.add(announced);
-            return DeliveryLog.Plan.announce("app|" + update.ref() + "|" + update.after(), "event-" + update.after()
-                    .charAt(0), () -> () -> { });
-        };
+        DeliveryLog.Steps announce = announcing(seen);
         // each step in a new instance: what it is handed comes from the topic, read back at start
         try (DeliveryLog log = open(bootstrapServers, topic, Duration.ofSeconds(30))) {
             log.poll("app", Map.of("refs/heads/main", a), announce); // the baseline: no event, nothing announced
@@ -99,16 +103,16 @@ class DeliveryLogTest {
             log.record("generic", "d-2", "app", List.of(new DeliveryLog.Update("refs/heads/main", b, c),
                     new DeliveryLog.Update("refs/heads/other", zero, c)), announce);
         }
-        assertThat(seen).containsExactly(null, new DeliveryLog.Announced(b, "event-b"), null);
+        assertThat(seen).containsExactly(null, announced(range(a, b, "event-b")), null);
         try (DeliveryLog log = open(bootstrapServers, topic, Duration.ofSeconds(30))) {
             DeliveryLog.Recorded late = log.record("generic", "d-3", "app",
                     List.of(new DeliveryLog.Update("refs/heads/main", a, b)),
-                    (index, update, announced) -> DeliveryLog.Plan.duplicate(announced.eventId(), "covered by "
-                            + announced.head()));
+                    (index, update, announced) -> DeliveryLog.Plan.duplicate(announced.ranges().get(0).eventId(),
+                            "covered by " + announced.ranges()));
             assertThat(late.results()).singleElement().satisfies(r -> {
                 assertThat(r.status()).isEqualTo(DeliveryLog.Status.DUPLICATE);
                 assertThat(r.eventId()).isEqualTo("event-c");
-                assertThat(r.reason()).isEqualTo("covered by " + c);
+                assertThat(r.reason()).isEqualTo("covered by " + List.of(range(a, c, "event-c"))); // merged
             });
             assertThat(log.heads("app")).containsEntry("refs/heads/main", c);
             log.record("generic", "d-4", "app", List.of(new DeliveryLog.Update("refs/heads/other", c, zero)),
@@ -118,7 +122,123 @@ class DeliveryLogTest {
             log.record("generic", "d-5", "app", List.of(new DeliveryLog.Update("refs/heads/other", zero, a)),
                     announce);
         }
-        assertThat(seen.subList(3, 5)).containsExactly(new DeliveryLog.Announced(c, "event-c"), null);
+        assertThat(seen.subList(3, 5)).containsExactly(announced(range(zero, c, "event-c")), null);
+    }
+
+    @Test
+    void aLatePushReportedOutOfOrderIsRememberedBesideTheNewerOneAndLeavesTheHeadAlone(String bootstrapServers) {
+        String topic = freshTopic();
+        List<DeliveryLog.Announced> seen = new ArrayList<>();
+        DeliveryLog.Steps announce = announcing(seen);
+        try (DeliveryLog log = open(bootstrapServers, topic, Duration.ofSeconds(30))) {
+            log.poll("app", Map.of("refs/heads/main", A), announce);
+            log.record("generic", "d-1", "app", List.of(new DeliveryLog.Update("refs/heads/main", B, C)), announce);
+            log.record("generic", "d-2", "app", List.of(new DeliveryLog.Update("refs/heads/main", A, B)), announce);
+        }
+        try (DeliveryLog log = open(bootstrapServers, topic, Duration.ofSeconds(30))) {
+            assertThat(log.heads("app")).containsEntry("refs/heads/main", C); // not moved back to b
+            log.record("generic", "d-3", "app", List.of(new DeliveryLog.Update("refs/heads/main", A, B)), announce);
+        }
+        assertThat(seen).containsExactly(null, announced(range(B, C, "event-c")),
+                announced(range(A, C, "event-c")));
+    }
+
+    @Test
+    void aPollPlansEachRefFromItsHeadAsItIsWhenItsTurnComesNotAsItWasWhenThePollListedIt(String bootstrapServers)
+            throws Exception {
+        String topic = freshTopic();
+        ExecutorService webhooks = Executors.newSingleThreadExecutor();
+        try (DeliveryLog log = open(bootstrapServers, topic, Duration.ofSeconds(30))) {
+            List<DeliveryLog.Announced> seen = new ArrayList<>();
+            log.poll("app", Map.of("refs/heads/a", A, "refs/heads/main", A), announcing(seen)); // the baseline
+            List<DeliveryLog.Update> planned = new ArrayList<>();
+            DeliveryLog.Steps poll = (index, update, announced) -> {
+                planned.add(update);
+                if (update.ref().equals("refs/heads/a")) { // meanwhile, a webhook announces main's push A → B
+                    try {
+                        webhooks.submit(() -> log.record("generic", "d-1", "app",
+                                List.of(new DeliveryLog.Update("refs/heads/main", A, B)), announcing(seen)))
+                                .get(20, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+                return announcing(seen).plan(index, update, announced);
+            };
+            log.poll("app", new TreeMap<>(Map.of("refs/heads/a", C, "refs/heads/main", D)), poll);
+            // main's push is B → D: the poll's A → D would announce B a second time
+            assertThat(planned).containsExactly(new DeliveryLog.Update("refs/heads/a", A, C),
+                    new DeliveryLog.Update("refs/heads/main", B, D));
+        } finally {
+            webhooks.shutdownNow();
+        }
+    }
+
+    @Test
+    void anAnnouncedRecordOfTheOlderVersionCoversNothingButStillMerges(String bootstrapServers) {
+        String topic = freshTopic();
+        try (DeliveryLog log = open(bootstrapServers, topic, Duration.ofSeconds(30));
+                CompactedTopicMap raw = CompactedTopicMaps.of(Map.of("bootstrap.servers", bootstrapServers))
+                        .open(CompactedTopicMap.Options.of(topic).withPartitions(3, (short) 1), (k, e) -> { })) {
+            raw.await(raw.put("app|refs/heads/main", "announced|app|refs/heads/main", C + " event-c"));
+        }
+        List<DeliveryLog.Announced> seen = new ArrayList<>();
+        DeliveryLog.Steps announce = announcing(seen);
+        try (DeliveryLog log = open(bootstrapServers, topic, Duration.ofSeconds(30))) {
+            log.record("generic", "d-1", "app", List.of(new DeliveryLog.Update("refs/heads/main", C, D)), announce);
+        }
+        try (DeliveryLog log = open(bootstrapServers, topic, Duration.ofSeconds(30))) {
+            log.record("generic", "d-2", "app", List.of(new DeliveryLog.Update("refs/heads/main", B, C)), announce);
+        }
+        assertThat(seen).containsExactly(announced(range(C, C, "event-c")), announced(range(C, D, "event-d")));
+    }
+
+    @Test
+    void rangesMergeWhenContiguousAndAtMostEightDisjointOnesAreKept() {
+        String[] s = new String[22];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = String.format("%040d", i + 1);
+        }
+        DeliveryLog.Announced ranges = announced(range(s[2], s[3], "e3"))
+                .with(range(s[0], s[1], "e1")) // a gap (s1, s2] between them
+                .with(range(s[4], s[5], "e5"));
+        assertThat(ranges.ranges()).containsExactly(range(s[4], s[5], "e5"), range(s[0], s[1], "e1"),
+                range(s[2], s[3], "e3"));
+        // the push that fills the gap joins both sides; the one after (s3, s4] all of them
+        ranges = ranges.with(range(s[1], s[2], "e2"));
+        assertThat(ranges.ranges()).containsExactly(range(s[0], s[3], "e3"), range(s[4], s[5], "e5"));
+        ranges = ranges.with(range(s[3], s[4], "e4"));
+        assertThat(ranges.ranges()).containsExactly(range(s[0], s[5], "e5"));
+        // disjoint pushes (e.g. force pushes): the eight most recent are kept
+        for (int i = 7; i < 19; i += 2) {
+            ranges = ranges.with(range(s[i], s[i + 1], "e" + i));
+        }
+        assertThat(ranges.ranges()).hasSize(7);
+        ranges = ranges.with(range(ZERO, s[6], "e6"));
+        assertThat(ranges.ranges()).hasSize(DeliveryLog.RANGES_KEPT);
+        ranges = ranges.with(range(s[19], s[0], "e0")); // an older push before (s0, s5]: merged, moved first
+        assertThat(ranges.ranges()).hasSize(DeliveryLog.RANGES_KEPT).first().isEqualTo(range(s[19], s[5], "e5"));
+        ranges = ranges.with(range(s[20], s[21], "e20")); // a ninth: the range changed longest ago is forgotten
+        assertThat(ranges.ranges()).hasSize(DeliveryLog.RANGES_KEPT).first().isEqualTo(range(s[20], s[21], "e20"));
+        assertThat(ranges.ranges()).extracting(DeliveryLog.Range::head).doesNotContain(s[8]).contains(s[10], s[5]);
+        assertThat(DeliveryLog.Announced.decode(ranges.encode())).isEqualTo(ranges);
+    }
+
+    /** Steps that announce every update (event id: "event-" and its head's first character), noting what they saw. */
+    private static DeliveryLog.Steps announcing(List<DeliveryLog.Announced> seen) {
+        return (index, update, announced) -> {
+            seen.add(announced);
+            return DeliveryLog.Plan.announce("app|" + update.ref() + "|" + update.after(), "event-" + update.after()
+                    .charAt(0), () -> () -> { });
+        };
+    }
+
+    private static DeliveryLog.Range range(String before, String head, String eventId) {
+        return new DeliveryLog.Range(before, head, eventId);
+    }
+
+    private static DeliveryLog.Announced announced(DeliveryLog.Range... ranges) {
+        return new DeliveryLog.Announced(List.of(ranges));
     }
 
     @Test
@@ -130,7 +250,7 @@ class DeliveryLogTest {
             assertThat(b.claim("app|refs/heads/main|x")).isEqualTo(DeliveryLog.ClaimResult.CLAIMED_ELSEWHERE);
             Thread.sleep(700); // a "dies" before emitting
             assertThat(b.claim("app|refs/heads/main|x")).isEqualTo(DeliveryLog.ClaimResult.WON);
-            b.markEmitted("app|refs/heads/main|x", "event-x", "app", "refs/heads/main", "x");
+            b.markEmitted("app|refs/heads/main|x", "event-x", "app", "refs/heads/main", ZERO, "x");
             assertThat(a.claim("app|refs/heads/main|x")).isEqualTo(DeliveryLog.ClaimResult.ALREADY_EMITTED);
         }
     }

@@ -29,12 +29,18 @@ import org.junit.jupiter.api.Test;
 class RedeliveredPushTest {
 
     private static final String REPO = "redelivered";
+    /** Its own repository, so that its announced ranges start empty. */
+    private static final String OUT_OF_ORDER = "out-of-order";
 
     private final CommitPushedTopic topic = CommitPushedTopic.shared();
 
-    /** A generic webhook of {@code before → after} on main, with a fresh delivery id (as a retry after a 503 has). */
     private static ValidatableResponse webhook(String before, String after) {
-        byte[] body = ("{\"repository\":\"" + REPO + "\",\"ref\":\"refs/heads/main\",\"before\":\"" + before
+        return webhook(REPO, before, after);
+    }
+
+    /** A generic webhook of {@code before → after} on main, with a fresh delivery id (as a retry after a 503 has). */
+    private static ValidatableResponse webhook(String repo, String before, String after) {
+        byte[] body = ("{\"repository\":\"" + repo + "\",\"ref\":\"refs/heads/main\",\"before\":\"" + before
                 + "\",\"after\":\"" + after + "\",\"pusher\":{\"name\":\"ada\"}}").getBytes();
         return given().contentType("application/json").header("X-Quayside-Event", "push")
                 .header("X-Quayside-Delivery", UUID.randomUUID().toString())
@@ -44,12 +50,25 @@ class RedeliveredPushTest {
     }
 
     private static ValidatableResponse sync() {
-        return given().header("Authorization", "Bearer test-operator-token").post("/repositories/" + REPO + "/sync")
+        return sync(REPO);
+    }
+
+    private static ValidatableResponse sync(String repo) {
+        return given().header("Authorization", "Bearer test-operator-token").post("/repositories/" + repo + "/sync")
                 .then().statusCode(200);
     }
 
     private CommitPushed announced(String after) {
-        return topic.await(e -> e.repository().equals(REPO) && e.after().equals(after)).get(0).event().data();
+        return announced(REPO, after);
+    }
+
+    private CommitPushed announced(String repo, String after) {
+        return topic.await(e -> e.repository().equals(repo) && e.after().equals(after)).get(0).event().data();
+    }
+
+    /** Commits a file named after the commit (not pushed yet). */
+    private static String commit(Path work, String name) {
+        return Git.commitFile(work, name + ".txt", name + "\n", name);
     }
 
     @Test
@@ -101,5 +120,73 @@ class RedeliveredPushTest {
         assertThat(topic.matching(ev -> ev.repository().equals(REPO) && ev.after().equals(c))).hasSize(1);
         assertThat(topic.matching(ev -> ev.repository().equals(REPO))).extracting(r -> r.event().data().after())
                 .containsExactly(c, d, e);
+    }
+
+    /**
+     * The hook's retried webhooks of one branch arrive out of order after a restart: a late report whose head is the
+     * {@code before} of an announced push is announced (no announced push contains it), and only a head inside an
+     * announced push's range is a duplicate ({@code chaos kill-git-watcher} at {@code a12291f}: 3 commits never
+     * announced).
+     */
+    @Test
+    void aLateWebhookWhoseHeadIsTheBeforeOfAnAnnouncedPushIsAnnouncedAndOnlyHeadsInsideAnnouncedRangesAreDuplicates() {
+        String repo = OUT_OF_ORDER;
+        Path root = Path.of(ConfigProvider.getConfig().getValue(WatchedReposResource.ROOT_PROPERTY, String.class));
+        Path work = Git.cloneWithFirstCommit(root.resolve(repo + ".git"), root.resolve(repo + "-work"));
+        String a = Git.run(work, "rev-parse", "HEAD").trim();
+        sync(repo).body("heads.'refs/heads/main'", equalTo(a)); // the first poll: a baseline, no event
+
+        // two pushes, A → B2 (commits B1, B2) and B2 → C2 (commits C1, C2), while git-watcher was down
+        String b1 = commit(work, "B1");
+        String b2 = commit(work, "B2");
+        Git.run(work, "push", "-q", "origin", "main");
+        String c1 = commit(work, "C1");
+        String c2 = commit(work, "C2");
+        Git.run(work, "push", "-q", "origin", "main");
+
+        // the hook's retries arrive out of order: B2 → C2 first, announced
+        emitted(repo, b2, c2);
+        CommitPushed newer = announced(repo, c2);
+        assertThat(newer.before()).isEqualTo(b2);
+        assertThat(newer.commits()).extracting(CommitPushed.Commit::id).containsExactly(c1, c2);
+
+        // then the older A → B2: B2 is only the before of the announced push, no announced push contains it
+        emitted(repo, a, b2);
+        CommitPushed older = announced(repo, b2);
+        assertThat(older.before()).isEqualTo(a);
+        assertThat(older.commits()).extracting(CommitPushed.Commit::id).containsExactly(b1, b2);
+
+        // (A, C2] is announced now: a report of a head inside it is a duplicate, whichever push announced it
+        duplicate(repo, a, b2);
+        duplicate(repo, a, b1).body("refs[0].reason", containsString(c2.substring(0, 12)));
+        duplicate(repo, b1, c1).body("refs[0].reason", containsString(a.substring(0, 12)));
+        // the ref's head stays the newest announced one: a poll finds nothing new
+        sync(repo).body("heads.'refs/heads/main'", equalTo(c2)).body("lastPoll.outcomes.size()", equalTo(0));
+
+        // a new commit: announced
+        String d = commit(work, "D");
+        Git.run(work, "push", "-q", "origin", "main");
+        emitted(repo, c2, d);
+        assertThat(announced(repo, d).commits()).extracting(CommitPushed.Commit::id).containsExactly(d);
+
+        // a force push to E, which does not descend from D: announced
+        Git.run(work, "reset", "-q", "--hard", c1);
+        String e = commit(work, "E");
+        Git.run(work, "push", "-q", "-f", "origin", "main");
+        emitted(repo, d, e);
+        assertThat(announced(repo, e).before()).isEqualTo(d);
+
+        assertThat(topic.matching(ev -> ev.repository().equals(repo))).extracting(r -> r.event().data().after())
+                .containsExactly(c2, b2, d, e);
+    }
+
+    private static ValidatableResponse emitted(String repo, String before, String after) {
+        return webhook(repo, before, after).statusCode(200).body("status", equalTo("accepted"))
+                .body("refs[0].status", equalTo("EMITTED"));
+    }
+
+    private static ValidatableResponse duplicate(String repo, String before, String after) {
+        return webhook(repo, before, after).statusCode(200).body("status", equalTo("duplicate"))
+                .body("refs[0].status", equalTo("DUPLICATE"));
     }
 }

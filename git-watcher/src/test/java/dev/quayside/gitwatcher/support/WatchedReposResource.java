@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * The repositories every Quarkus test of git-watcher watches: the repositories of the real webhook samples (by their
  * URLs, never fetched), and real bare repositories on disk — {@code hooked} (with the shipped post-receive hook),
- * {@code polled} (polled every 2 s), {@code redelivered} (polled on request) and {@code over-ssh} (served by a real SSH server, polled on request).
+ * {@code polled} (polled every 2 s), {@code redelivered} and {@code out-of-order} (polled on
+ * request) and {@code over-ssh} (served by a real SSH server, polled on request).
  */
 public class WatchedReposResource implements QuarkusTestResourceLifecycleManager {
 
@@ -35,6 +36,7 @@ public class WatchedReposResource implements QuarkusTestResourceLifecycleManager
         Path hooked = Git.bare(root, "hooked");
         Path polled = Git.bare(root, "polled");
         Path redelivered = Git.bare(root, "redelivered");
+        Path outOfOrder = Git.bare(root, "out-of-order");
         Map<String, String> config = new HashMap<>();
         config.put(ROOT_PROPERTY, root.toString());
         config.put("quayside.git-watcher.default-secret", DEFAULT_SECRET);
@@ -64,6 +66,10 @@ public class WatchedReposResource implements QuarkusTestResourceLifecycleManager
         repo(config, "redelivered", redelivered.toUri().toString());
         config.put("quayside.git-watcher.repositories.redelivered.secret", POLL_SECRET);
         config.put("quayside.git-watcher.repositories.redelivered.poll-interval", "0s");
+        // the same, for webhooks of one branch that arrive out of order
+        repo(config, "out-of-order", outOfOrder.toUri().toString());
+        config.put("quayside.git-watcher.repositories.out-of-order.secret", POLL_SECRET);
+        config.put("quayside.git-watcher.repositories.out-of-order.poll-interval", "0s");
         // polled over SSH (a real SSH server, key authentication, host key checked against known_hosts); polled only
         // when asked (POST /repositories/{name}/sync), so the other tests never wait for it
         Git.bare(root, "over-ssh");

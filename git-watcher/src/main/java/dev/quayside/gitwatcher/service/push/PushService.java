@@ -125,11 +125,13 @@ public class PushService {
         if (skipped != null) {
             return DeliveryLog.Plan.skip(skipped);
         }
-        String covered = coveredBy(repository, pushed, change, announced);
-        if (covered != null) {
+        DeliveryLog.Range covering = coveredBy(repository, pushed, change, announced);
+        if (covering != null) {
+            String covered = "it is inside the announced range (" + abbreviate(covering.before()) + ", "
+                    + abbreviate(covering.head()) + "] (event " + covering.eventId() + ")";
             LOG.infof("%s %s %s %s → %s not announced: %s (from %s)", repository.name(), change, ref,
                     abbreviate(pushed.before()), abbreviate(pushed.after()), covered, host.wireName());
-            return DeliveryLog.Plan.duplicate(announced.eventId(), covered);
+            return DeliveryLog.Plan.duplicate(covering.eventId(), covered);
         }
         String[] identity = identity(repository.name(), ref, pushed.before(), pushed.after());
         String eventId = EventIds.of(EventType.COMMIT_PUSHED, identity);
@@ -147,25 +149,33 @@ public class PushService {
     }
 
     /**
-     * Why a branch's new head is already announced by an earlier push, or null: for a report that does not start from
-     * the ref's last announced head (a late one, e.g. a hook's retry after a restart whose poll announced a newer
-     * head), its new head is an ancestor of that head, so its commits were in an announced push. (The announced head
-     * itself is the log's {@code emitted} record's to answer, "already emitted".) A report that starts from the
-     * announced head is a real move (a reset to an older commit included) and is announced, as is a head that is not
-     * an ancestor of it (a newer head, a force push that rewrote history). The ancestry check runs in the local Git
-     * cache, only for such a late report; it fetches only for a report whose commits are fetched anyway (generic hook,
-     * Bitbucket Server, poll) — for one that lists its commits, a head the cache lacks counts as new.
+     * The announced range a branch's new head lies inside, or null: a report of a head that an announced push already
+     * carried (a late one, e.g. a hook's retry after a restart, while a poll or a retry of a newer push announced a
+     * range that contains it) is a duplicate. Inside means: the range's head or an ancestor of it, and neither the
+     * range's {@code before} nor an ancestor of that (a range whose {@code before} is zero, a created branch, contains
+     * everything reachable from its head). So a late {@code A → B} after {@code B → C} was announced is announced: B
+     * is only the {@code before} of that range. A range's head itself is the log's {@code emitted} record's to answer
+     * ("already emitted"); a report that starts from a range's head is a real move (a reset to an older commit
+     * included) and is announced, as is a head in no range (a newer head, a force push that rewrote history). The
+     * ancestry checks run in the local Git cache, only for such a late report; they fetch only for a report whose
+     * commits are fetched anyway (generic hook, Bitbucket Server, poll) — for one that lists its commits, a head the
+     * cache lacks counts as new.
      */
-    private String coveredBy(WatchedRepository repository, PushedRef pushed, RefChange change,
+    private DeliveryLog.Range coveredBy(WatchedRepository repository, PushedRef pushed, RefChange change,
             DeliveryLog.Announced announced) {
         if (announced == null || (change != RefChange.BRANCH_UPDATED && change != RefChange.BRANCH_CREATED)) {
             return null;
         }
-        String head = announced.head();
-        if (!pushed.after().equals(head) && !pushed.before().equals(head)
-                && git.isAncestor(repository.remote(), pushed.after(), head, !pushed.commitsComplete())) {
-            return "it is an ancestor of " + abbreviate(head) + ", already announced (event " + announced.eventId()
-                    + ")";
+        for (DeliveryLog.Range range : announced.ranges()) {
+            if (pushed.after().equals(range.head()) || pushed.before().equals(range.head())) {
+                return null;
+            }
+        }
+        for (DeliveryLog.Range range : announced.ranges()) {
+            if (git.inRange(repository.remote(), pushed.after(), range.before(), range.head(),
+                    !pushed.commitsComplete())) {
+                return range;
+            }
         }
         return null;
     }
