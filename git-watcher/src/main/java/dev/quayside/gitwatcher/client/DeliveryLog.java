@@ -291,6 +291,11 @@ public class DeliveryLog implements AutoCloseable {
         return map.health();
     }
 
+    /** The compacted topic the log is kept in. */
+    public String topic() {
+        return map.topic();
+    }
+
     /** Fetches the topic's metadata now, so the first webhook does not wait for it. */
     public void primeWriter() {
         map.primeWriter();

@@ -1,7 +1,7 @@
 package dev.quayside.gitwatcher.health;
 
 import dev.quayside.gitwatcher.client.DeliveryLog;
-import dev.quayside.kit.kafka.CompactedTopicMap;
+import dev.quayside.kit.health.CompactedTopicReadiness;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -23,12 +23,6 @@ class DeliveryLogReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        CompactedTopicMap.Health health = log.health();
-        return HealthCheckResponse.named("git-watcher-delivery-log")
-                .status(health.ready())
-                .withData("caughtUp", health.caughtUp())
-                .withData("kafkaReachable", health.reachable())
-                .withData("problem", health.problem().orElse("none"))
-                .build();
+        return CompactedTopicReadiness.response("git-watcher-delivery-log", log.topic(), log.health());
     }
 }
