@@ -5,7 +5,7 @@ import dev.quayside.events.CommitPushed;
 import dev.quayside.events.IncomingEvent;
 import dev.quayside.events.Topics;
 import dev.quayside.events.kafka.EventDeserializer;
-import dev.quayside.gitwatcher.service.webhook.Signatures;
+import dev.quayside.kit.security.Hmac;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -253,7 +253,7 @@ public final class GitWatcherBench {
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + ROUTE))
                     .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
                     .header("X-GitHub-Event", "push").header("X-GitHub-Delivery", runId + "-" + i)
-                    .header("X-Hub-Signature-256", "sha256=" + Signatures.hmacSha256Hex(SECRET, body))
+                    .header("X-Hub-Signature-256", Hmac.sha256Header(SECRET, body))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
             long sent = System.nanoTime();
             int index = i;

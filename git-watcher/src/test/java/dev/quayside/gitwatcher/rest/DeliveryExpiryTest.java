@@ -3,11 +3,11 @@ package dev.quayside.gitwatcher.rest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-import dev.quayside.gitwatcher.service.webhook.Signatures;
 import dev.quayside.gitwatcher.support.GitWatcherTest;
 import dev.quayside.gitwatcher.support.HardenedProfile;
 import dev.quayside.kit.kafka.CompactedTopicMap;
 import dev.quayside.kit.kafka.CompactedTopicMaps;
+import dev.quayside.kit.security.Hmac;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import java.time.Duration;
@@ -33,7 +33,7 @@ class DeliveryExpiryTest {
         String delivery = UUID.randomUUID().toString();
         byte[] body = SecretsTest.pushTo("acme", "creds", SecretsTest.freshHead());
         Map<String, String> headers = Map.of("X-GitHub-Event", "push", "X-GitHub-Delivery", delivery,
-                "X-Hub-Signature-256", "sha256=" + Signatures.hmacSha256Hex(HardenedProfile.CREDS_SECRET, body));
+                "X-Hub-Signature-256", Hmac.sha256Header(HardenedProfile.CREDS_SECRET, body));
         WebhookResourceTest.post("github", headers, body).statusCode(200).body("status", equalTo("accepted"));
         // (that a redelivery within the retention is answered "already handled" is WebhookResourceTest's; here a
         // machine under load may take longer than this short retention between two requests)

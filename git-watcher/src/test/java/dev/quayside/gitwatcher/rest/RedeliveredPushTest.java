@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
-import dev.quayside.events.CommitPushed;
 import dev.quayside.events.CommitPushed.RefChange;
-import dev.quayside.gitwatcher.service.webhook.Signatures;
+import dev.quayside.events.CommitPushed;
 import dev.quayside.gitwatcher.support.CommitPushedTopic;
 import dev.quayside.gitwatcher.support.Git;
 import dev.quayside.gitwatcher.support.GitWatcherTest;
 import dev.quayside.gitwatcher.support.WatchedReposResource;
+import dev.quayside.kit.security.Hmac;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 import java.nio.file.Path;
@@ -44,7 +44,7 @@ class RedeliveredPushTest {
                 + "\",\"after\":\"" + after + "\",\"pusher\":{\"name\":\"ada\"}}").getBytes();
         return given().contentType("application/json").header("X-Quayside-Event", "push")
                 .header("X-Quayside-Delivery", UUID.randomUUID().toString())
-                .header("X-Quayside-Signature-256", "sha256=" + Signatures.hmacSha256Hex(
+                .header("X-Quayside-Signature-256", Hmac.sha256Header(
                         WatchedReposResource.POLL_SECRET, body))
                 .body(body).post("/webhooks/generic").then();
     }

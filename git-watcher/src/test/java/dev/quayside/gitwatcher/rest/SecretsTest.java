@@ -6,12 +6,12 @@ import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.quayside.gitwatcher.service.webhook.Signatures;
 import dev.quayside.gitwatcher.support.CapturedLogs;
 import dev.quayside.gitwatcher.support.CommitPushedTopic;
 import dev.quayside.gitwatcher.support.Fixtures;
 import dev.quayside.gitwatcher.support.GitWatcherTest;
 import dev.quayside.gitwatcher.support.HardenedProfile;
+import dev.quayside.kit.security.Hmac;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +55,7 @@ class SecretsTest {
             String head = freshHead();
             byte[] body = pushTo("acme", "creds", head);
             WebhookResourceTest.post("github", Map.of("X-GitHub-Event", "push", "X-Hub-Signature-256",
-                    "sha256=" + Signatures.hmacSha256Hex(HardenedProfile.CREDS_SECRET, body)), body).statusCode(200)
+                    Hmac.sha256Header(HardenedProfile.CREDS_SECRET, body)), body).statusCode(200)
                     .body("refs[0].status", equalTo("EMITTED"));
             CommitPushedTopic.Received received = topic.await(e -> e.after().equals(head)).get(0);
             assertThat(received.event().data().cloneUrl()).isEqualTo("https://github.example/acme/creds.git");
@@ -85,10 +85,10 @@ class SecretsTest {
         String head = freshHead();
         byte[] body = pushTo("acme", "filed", head);
         WebhookResourceTest.post("github", Map.of("X-GitHub-Event", "push", "X-Hub-Signature-256",
-                "sha256=" + Signatures.hmacSha256Hex(HardenedProfile.FILED_SECRET + "\n", body)), body)
+                Hmac.sha256Header(HardenedProfile.FILED_SECRET + "\n", body)), body)
                 .statusCode(401);
         WebhookResourceTest.post("github/filed", Map.of("X-GitHub-Event", "push", "X-Hub-Signature-256",
-                "sha256=" + Signatures.hmacSha256Hex(HardenedProfile.FILED_SECRET, body)), body).statusCode(200)
+                Hmac.sha256Header(HardenedProfile.FILED_SECRET, body)), body).statusCode(200)
                 .body("refs[0].status", equalTo("EMITTED"));
         assertThat(topic.await(e -> e.after().equals(head))).singleElement()
                 .satisfies(r -> assertThat(r.event().data().repository()).isEqualTo("filed"));

@@ -3,10 +3,10 @@ package dev.quayside.gitwatcher.rest;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.quayside.gitwatcher.service.webhook.Signatures;
 import dev.quayside.gitwatcher.support.Fixtures;
 import dev.quayside.gitwatcher.support.GitWatcherTest;
 import dev.quayside.gitwatcher.support.WatchedReposResource;
+import dev.quayside.kit.security.Hmac;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
@@ -75,7 +75,7 @@ class WebhookFuzzTest {
                             : random.nextInt(256));
                 }
                 String signature = target.prefix() == null ? target.secret()
-                        : target.prefix() + Signatures.hmacSha256Hex(target.secret(), body);
+                        : target.prefix() + Hmac.sha256Hex(target.secret(), body);
                 for (String path : new String[] {target.path(), target.path() + "/" + target.repository()}) {
                     int status = post(target, path, signature, body).statusCode();
                     statuses.merge(status, 1, Integer::sum);
@@ -85,7 +85,7 @@ class WebhookFuzzTest {
                 // the signature first: with the original body's signature (or a wrong token), the mutant is never read
                 if (target.prefix() == null || !Arrays.equals(body, original.getBytes(StandardCharsets.UTF_8))) {
                     String stale = target.prefix() == null ? "not-" + target.secret() : target.prefix()
-                            + Signatures.hmacSha256Hex(target.secret(), original.getBytes(StandardCharsets.UTF_8));
+                            + Hmac.sha256Hex(target.secret(), original.getBytes(StandardCharsets.UTF_8));
                     ExtractableResponse<Response> refused = post(target, target.path() + "/" + target.repository(),
                             stale, body);
                     staleRefused++;

@@ -3,11 +3,11 @@ package dev.quayside.gitwatcher.rest;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.quayside.gitwatcher.service.webhook.Signatures;
 import dev.quayside.gitwatcher.support.Fixtures;
 import dev.quayside.gitwatcher.support.GitWatcherTest;
 import dev.quayside.gitwatcher.support.HardenedProfile;
 import dev.quayside.gitwatcher.support.WatchedReposResource;
+import dev.quayside.kit.security.Hmac;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.ExtractableResponse;
@@ -28,7 +28,7 @@ class WebhookProbingTest {
 
     private static ExtractableResponse<Response> github(String path, byte[] body, String secret) {
         return given().contentType("application/json").headers(Map.of("X-GitHub-Event", "push",
-                "X-GitHub-Delivery", "probe", "X-Hub-Signature-256", "sha256=" + Signatures.hmacSha256Hex(secret,
+                "X-GitHub-Delivery", "probe", "X-Hub-Signature-256", Hmac.sha256Header(secret,
                         body))).body(body).post("/webhooks/" + path).then().extract();
     }
 
@@ -57,7 +57,7 @@ class WebhookProbingTest {
         // a ping names no repository an outsider could learn about either
         byte[] ping = Fixtures.webhook("github/ping.payload.json");
         ExtractableResponse<Response> pong = given().contentType("application/json").headers(Map.of(
-                "X-GitHub-Event", "ping", "X-Hub-Signature-256", "sha256=" + Signatures.hmacSha256Hex("guessed", ping)))
+                "X-GitHub-Event", "ping", "X-Hub-Signature-256", Hmac.sha256Header("guessed", ping)))
                 .body(ping).post("/webhooks/github").then().extract();
         sameAnswer(badSignature, pong, "ping");
     }

@@ -7,15 +7,15 @@ import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.quayside.events.CommitPushed;
 import dev.quayside.events.CommitPushed.RefChange;
+import dev.quayside.events.CommitPushed;
 import dev.quayside.events.EventIds;
 import dev.quayside.events.EventType;
-import dev.quayside.gitwatcher.service.webhook.Signatures;
 import dev.quayside.gitwatcher.support.CommitPushedTopic;
 import dev.quayside.gitwatcher.support.Fixtures;
 import dev.quayside.gitwatcher.support.GitWatcherTest;
 import dev.quayside.gitwatcher.support.WatchedReposResource;
+import dev.quayside.kit.security.Hmac;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 import java.time.Duration;
@@ -39,7 +39,7 @@ class WebhookResourceTest {
 
     static ValidatableResponse github(String event, String secret, byte[] body, String delivery) {
         return post("github", Map.of("X-GitHub-Event", event, "X-GitHub-Delivery", delivery,
-                "X-Hub-Signature-256", "sha256=" + Signatures.hmacSha256Hex(secret, body)), body);
+                "X-Hub-Signature-256", Hmac.sha256Header(secret, body)), body);
     }
 
     private static void settle() throws InterruptedException {
@@ -230,25 +230,25 @@ class WebhookResourceTest {
     void giteaForgejoAndBitbucket() throws Exception {
         byte[] gitea = Fixtures.webhook("gitea/push.json");
         post("gitea", Map.of("X-Gitea-Event", "push", "X-Gitea-Delivery", UUID.randomUUID().toString(),
-                "X-Gitea-Signature", Signatures.hmacSha256Hex(WatchedReposResource.DEFAULT_SECRET, gitea)), gitea)
+                "X-Gitea-Signature", Hmac.sha256Hex(WatchedReposResource.DEFAULT_SECRET, gitea)), gitea)
                 .statusCode(200).body("refs[0].change", equalTo("BRANCH_UPDATED"));
         byte[] forgejo = Fixtures.webhook("gitea/push-event.go-playground.json");
         post("gitea", Map.of("X-Forgejo-Event", "push", "X-Forgejo-Signature",
-                Signatures.hmacSha256Hex(WatchedReposResource.DEFAULT_SECRET, forgejo)), forgejo)
+                Hmac.sha256Hex(WatchedReposResource.DEFAULT_SECRET, forgejo)), forgejo)
                 .statusCode(200).body("refs[0].change", equalTo("BRANCH_CREATED"));
         post("gitea", Map.of("X-Gogs-Event", "push", "X-Gogs-Signature", "00"), forgejo).statusCode(401);
 
         byte[] cloud = Fixtures.webhook("bitbucket/cloud-repo-push.json");
         post("bitbucket", Map.of("X-Event-Key", "repo:push", "X-Request-UUID", UUID.randomUUID().toString(),
-                "X-Hub-Signature", "sha256=" + Signatures.hmacSha256Hex(WatchedReposResource.DEFAULT_SECRET, cloud)),
+                "X-Hub-Signature", Hmac.sha256Header(WatchedReposResource.DEFAULT_SECRET, cloud)),
                 cloud).statusCode(200).body("refs[0].status", equalTo("EMITTED"));
 
         byte[] server = Fixtures.webhook("bitbucket/server-repo-refs-changed.json");
         post("bitbucket-server", Map.of("X-Event-Key", "repo:refs_changed", "X-Hub-Signature",
-                "sha256=" + Signatures.hmacSha256Hex(WatchedReposResource.DEFAULT_SECRET, server)), server)
+                Hmac.sha256Header(WatchedReposResource.DEFAULT_SECRET, server)), server)
                 .statusCode(200).body("refs[0].change", equalTo("BRANCH_DELETED"));
         post("bitbucket-server", Map.of("X-Event-Key", "diagnostics:ping", "X-Hub-Signature",
-                "sha256=" + Signatures.hmacSha256Hex(WatchedReposResource.DEFAULT_SECRET, "{}".getBytes())),
+                Hmac.sha256Header(WatchedReposResource.DEFAULT_SECRET, "{}".getBytes())),
                 "{}".getBytes()).statusCode(200).body("status", equalTo("pong"));
 
         assertThat(topic.await(e -> e.repository().equals("gitea-webhooks")
@@ -268,7 +268,7 @@ class WebhookResourceTest {
     static ValidatableResponse gitea(String event, ObjectNode payload) throws Exception {
         byte[] body = MAPPER.writeValueAsBytes(payload);
         return post("gitea", Map.of("X-Gitea-Event", event, "X-Gitea-Delivery", UUID.randomUUID().toString(),
-                "X-Gitea-Signature", Signatures.hmacSha256Hex(WatchedReposResource.DEFAULT_SECRET, body)), body);
+                "X-Gitea-Signature", Hmac.sha256Hex(WatchedReposResource.DEFAULT_SECRET, body)), body);
     }
 
     /** Gitea's {@code delete} event (its DeletePayload: short ref name, ref_type, no commit ids). */

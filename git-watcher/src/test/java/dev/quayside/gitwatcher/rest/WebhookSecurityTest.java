@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
-import dev.quayside.gitwatcher.service.webhook.Signatures;
 import dev.quayside.gitwatcher.support.CommitPushedTopic;
 import dev.quayside.gitwatcher.support.Fixtures;
 import dev.quayside.gitwatcher.support.GitWatcherTest;
 import dev.quayside.gitwatcher.support.WatchedReposResource;
+import dev.quayside.kit.security.Hmac;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.response.ExtractableResponse;
@@ -98,11 +98,11 @@ class WebhookSecurityTest {
         byte[] notJson = "{\"ref\": refs/heads/main".getBytes(StandardCharsets.UTF_8);
         // not JSON, wrong signature: refused for the signature, the body never parsed
         WebhookResourceTest.post("github/sample-app", Map.of("X-GitHub-Event", "push",
-                "X-Hub-Signature-256", "sha256=" + Signatures.hmacSha256Hex("guessed", notJson)), notJson)
+                "X-Hub-Signature-256", Hmac.sha256Header("guessed", notJson)), notJson)
                 .statusCode(401).body("reason", equalTo("signature missing or wrong"));
         // not JSON, signed: now it is read, and refused for what it is
         WebhookResourceTest.post("github/sample-app", Map.of("X-GitHub-Event", "push",
-                "X-Hub-Signature-256", "sha256=" + Signatures.hmacSha256Hex(WatchedReposResource.DEFAULT_SECRET,
+                "X-Hub-Signature-256", Hmac.sha256Header(WatchedReposResource.DEFAULT_SECRET,
                         notJson)), notJson)
                 .statusCode(400).body("reason", containsString("not JSON"));
 
@@ -110,7 +110,7 @@ class WebhookSecurityTest {
         byte[] push = Fixtures.webhook("github/push.with-new-branch.payload.json");
         String after = "6113728f27ae82c7b1a177c8d03f9e96e0adf246";
         WebhookResourceTest.post("github/hello-world", Map.of("X-GitHub-Event", "push", "X-GitHub-Delivery",
-                UUID.randomUUID().toString(), "X-Hub-Signature-256", "sha256=" + Signatures.hmacSha256Hex(
+                UUID.randomUUID().toString(), "X-Hub-Signature-256", Hmac.sha256Header(
                         WatchedReposResource.GITHUB_SECRET, push)), push).statusCode(200)
                 .body("refs[0].status", org.hamcrest.Matchers.oneOf("EMITTED", "DUPLICATE"));
         assertThat(topic.await(e -> e.repository().equals("hello-world") && e.after().equals(after))).hasSize(1);
@@ -118,22 +118,22 @@ class WebhookSecurityTest {
         // signed for sample-app, but the payload names another watched repository: refused, nothing emitted
         byte[] other = Fixtures.webhook("github/push.branch-update.argo-cd.json");
         WebhookResourceTest.post("github/sample-app", Map.of("X-GitHub-Event", "push", "X-Hub-Signature-256",
-                "sha256=" + Signatures.hmacSha256Hex(WatchedReposResource.DEFAULT_SECRET, other)), other)
+                Hmac.sha256Header(WatchedReposResource.DEFAULT_SECRET, other)), other)
                 .statusCode(400).body("reason", containsString("not sample-app"));
 
         // the generic hook's URL per repository, signed with that repository's secret
         byte[] generic = ("{\"repository\":\"hooked\",\"ref\":\"refs/heads/x\",\"before\":\"" + "0".repeat(40)
                 + "\",\"after\":\"" + "0".repeat(40) + "\"}").getBytes(StandardCharsets.UTF_8);
         WebhookResourceTest.post("generic/hooked", Map.of("X-Quayside-Event", "ping", "X-Quayside-Signature-256",
-                "sha256=" + Signatures.hmacSha256Hex(WatchedReposResource.HOOK_SECRET, generic)), generic)
+                Hmac.sha256Header(WatchedReposResource.HOOK_SECRET, generic)), generic)
                 .statusCode(200).body("status", equalTo("pong"));
     }
 
     @Test
     void anUnknownRepositoryIsAnsweredExactlyLikeABadSignature() {
         byte[] push = Fixtures.webhook("github/push.branch-update.go-playground.json");
-        String wrong = "sha256=" + Signatures.hmacSha256Hex("guessed", push);
-        String right = "sha256=" + Signatures.hmacSha256Hex(WatchedReposResource.DEFAULT_SECRET, push);
+        String wrong = Hmac.sha256Header("guessed", push);
+        String right = Hmac.sha256Header(WatchedReposResource.DEFAULT_SECRET, push);
         ExtractableResponse<Response> badSignature = given().contentType("application/json")
                 .headers(Map.of("X-GitHub-Event", "push", "X-Hub-Signature-256", wrong)).body(push)
                 .post("/webhooks/github/sample-app").then().extract();

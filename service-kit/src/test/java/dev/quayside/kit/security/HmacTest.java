@@ -80,4 +80,20 @@ class HmacTest {
         assertThat(Hmac.tokenMatches("abc", null)).isFalse();
         assertThat(Hmac.tokenMatches(null, "abc")).isFalse();
     }
+
+    /** GitHub's documented example: secret "It's a Secret to Everybody", payload "Hello, World!". */
+    @Test
+    void githubsDocumentedExampleInEveryFormGitHubSends() {
+        byte[] hello = ascii("Hello, World!");
+        String secret = "It's a Secret to Everybody";
+        String expected = "757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
+        assertThat(Hmac.sha256Hex(secret, hello)).isEqualTo(expected);
+        assertThat(Hmac.sha256Header(secret, hello)).isEqualTo("sha256=" + expected);
+        assertThat(Hmac.verifyHex(secret, hello, expected)).as("bare hex").isTrue();
+        assertThat(Hmac.verifyHex(secret, hello, "SHA256=" + expected.toUpperCase())).as("any case").isTrue();
+        assertThat(Hmac.verifyHex("another secret", hello, "sha256=" + expected)).isFalse();
+        assertThat(Hmac.verifyHex(secret, ascii("Hello, World?"), "sha256=" + expected)).isFalse();
+        assertThat(Hmac.verifyHex(secret, hello, "")).isFalse();
+        assertThat(Hmac.verifyHex(secret, hello, "sha1=" + expected)).as("another algorithm's prefix").isFalse();
+    }
 }

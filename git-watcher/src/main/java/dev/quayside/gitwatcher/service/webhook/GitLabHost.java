@@ -14,6 +14,7 @@ import dev.quayside.events.Person;
 import dev.quayside.gitwatcher.service.HostKind;
 import dev.quayside.gitwatcher.service.RepositoryIdentity;
 import dev.quayside.gitwatcher.service.push.PushedRef;
+import dev.quayside.kit.security.Hmac;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -43,7 +44,7 @@ public class GitLabHost extends WebhookHost {
     /** GitLab sends the secret itself, not a signature of the body. */
     @Override
     public boolean verify(Headers headers, byte[] body, String secret) {
-        return Signatures.tokenMatches(secret, signature(headers));
+        return Hmac.tokenMatches(secret, signature(headers));
     }
 
     @Override

@@ -15,6 +15,7 @@ import dev.quayside.gitwatcher.messaging.CommitPushedPublisher;
 import dev.quayside.gitwatcher.service.push.PushOutcome;
 import dev.quayside.gitwatcher.service.push.PushService;
 import dev.quayside.gitwatcher.service.push.PushedRef;
+import dev.quayside.kit.security.Hmac;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -100,7 +101,7 @@ public class WarmUp {
         try (EventSerializer serializer = new EventSerializer()) {
             for (; round < rounds && System.nanoTime() < deadline; round++) {
                 byte[] body = syntheticPush(round);
-                String signature = "sha256=" + Signatures.hmacSha256Hex(SECRET, body);
+                String signature = Hmac.sha256Header(SECRET, body);
                 Map<String, String> headers = Map.of("x-github-event", "push", "x-hub-signature-256", signature);
                 WebhookHost.Headers lookup = name -> headers.get(name.toLowerCase(java.util.Locale.ROOT));
                 WebhookDelivery delivery = host.parse(host.event(lookup), WebhookService.MAPPER.readTree(body));

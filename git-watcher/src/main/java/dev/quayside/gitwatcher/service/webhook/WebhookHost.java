@@ -2,6 +2,7 @@ package dev.quayside.gitwatcher.service.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quayside.gitwatcher.service.HostKind;
+import dev.quayside.kit.security.Hmac;
 import java.util.function.UnaryOperator;
 
 /**
@@ -30,7 +31,7 @@ public abstract class WebhookHost {
      * body, compared in constant time.
      */
     public boolean verify(Headers headers, byte[] body, String secret) {
-        return Signatures.hmacSha256Matches(secret, body, signature(headers));
+        return Hmac.verifyHex(secret, body, signature(headers));
     }
 
     /**
