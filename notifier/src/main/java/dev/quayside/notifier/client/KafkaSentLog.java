@@ -35,12 +35,21 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * startup, so a redelivered event does not notify twice across restarts; in between, lookups are in memory. Its admin
  * client, reader and writer connect with the service's {@code kafka.*} client properties (the kit's
  * {@link KafkaClientProperties}): SASL/SCRAM and TLS included, never {@code bootstrap.servers} alone.
+ *
+ * <p>The log also keeps the notifier's <b>baseline</b> under the reserved key {@value #BASELINE_KEY} (value
+ * {@code baseline <instant>}): the time from which events are notified. The first load that finds none records the
+ * current time, so a first install does not post the topics' history while a restart (or another instance) keeps the
+ * recorded one and skips nothing new. The record is written again at every load and by {@link #refreshBaseline}, so the
+ * topic's time-based retention never removes it.
  */
 public final class KafkaSentLog implements AutoCloseable {
 
     public static final String SENT = "sent";
     public static final String FOLDED = "folded";
     private static final String CLAIMED = "claimed";
+    /** The reserved key of the baseline record; no delivery key ({@code <eventId>|<channel>}) ends with the bar. */
+    public static final String BASELINE_KEY = "baseline|";
+    private static final String BASELINE = "baseline";
 
     private final Map<String, ?> kafka;
     private final String bootstrapServers;
@@ -49,6 +58,7 @@ public final class KafkaSentLog implements AutoCloseable {
     private final Map<String, String> states = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> loaded = new CompletableFuture<>();
     private volatile KafkaProducer<String, String> producer;
+    private volatile Instant baseline;
 
     /**
      * @param kafka the service's Kafka client properties (Quarkus' {@code default-kafka-broker} map: every
@@ -73,8 +83,9 @@ public final class KafkaSentLog implements AutoCloseable {
     }
 
     /**
-     * Creates the compacted topic when missing, then reads it from the beginning to its end. A failure (Kafka not
-     * reachable) throws and leaves the log unloaded, so the caller may try again.
+     * Creates the compacted topic when missing, reads it from the beginning to its end, then records the baseline (the
+     * current time when none was recorded, the recorded one again otherwise) and waits for the broker's ack. A failure
+     * (Kafka not reachable) throws and leaves the log unloaded, so the caller may try again.
      */
     public void load(Duration timeout) {
         ensureTopic(timeout);
@@ -84,6 +95,7 @@ public final class KafkaSentLog implements AutoCloseable {
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"));
         int records = 0;
+        Instant recorded = null;
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
@@ -95,6 +107,10 @@ public final class KafkaSentLog implements AutoCloseable {
                     throw new IllegalStateException("could not read " + topic + " to its end within " + timeout);
                 }
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (BASELINE_KEY.equals(record.key())) {
+                        recorded = earlier(recorded, baselineOf(record.value()));
+                        continue;
+                    }
                     records++;
                     if (record.value() == null) {
                         states.remove(record.key());
@@ -109,14 +125,75 @@ public final class KafkaSentLog implements AutoCloseable {
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, "2"));
-        producer = new KafkaProducer<>(producerProps);
+        KafkaProducer<String, String> writer = new KafkaProducer<>(producerProps);
+        Instant from = recorded != null ? recorded : Instant.now();
+        try {
+            writeBaseline(writer, from).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            writer.close(Duration.ZERO);
+            throw new IllegalStateException("interrupted while recording the baseline in " + topic, e);
+        } catch (ExecutionException | TimeoutException e) {
+            writer.close(Duration.ZERO);
+            throw new IllegalStateException("could not record the baseline in " + topic + ": " + e, e);
+        }
+        producer = writer;
+        baseline = from;
         lastLoadCount = records;
         loaded.complete(null);
     }
 
+    /** The time from which events are notified, once the log has been loaded. */
+    public Optional<Instant> baseline() {
+        return Optional.ofNullable(baseline);
+    }
+
+    /** Writes the baseline record again (keeps it younger than the topic's retention); completes on the broker's ack. */
+    public CompletionStage<Void> refreshBaseline() {
+        if (baseline == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException(topic + " is not loaded yet"));
+        }
+        return writeBaseline(producer, baseline);
+    }
+
+    private CompletableFuture<Void> writeBaseline(KafkaProducer<String, String> writer, Instant from) {
+        return send(writer, BASELINE_KEY, BASELINE + " " + from);
+    }
+
+    private CompletableFuture<Void> send(KafkaProducer<String, String> writer, String key, String value) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        writer.send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
+            if (error != null) {
+                done.completeExceptionally(error);
+            } else {
+                done.complete(null);
+            }
+        });
+        return done;
+    }
+
+    private static Instant baselineOf(String value) {
+        if (value == null) {
+            return null;
+        }
+        int space = value.indexOf(' ');
+        try {
+            return Instant.parse(value.substring(space + 1).trim());
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private static Instant earlier(Instant a, Instant b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null || a.isBefore(b) ? a : b;
+    }
+
     private volatile int lastLoadCount;
 
-    /** How many records the last {@link #load} read. */
+    /** How many delivery records the last {@link #load} read (the baseline record not counted). */
     public int loadedRecords() {
         return lastLoadCount;
     }
@@ -148,15 +225,7 @@ public final class KafkaSentLog implements AutoCloseable {
     /** Makes {@code key} durable with {@code state}; completes when the broker has it. */
     public CompletionStage<Void> record(String key, String state) {
         states.put(key, state);
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        producer.send(new ProducerRecord<>(topic, key, state + " " + Instant.now()), (metadata, error) -> {
-            if (error != null) {
-                done.completeExceptionally(error);
-            } else {
-                done.complete(null);
-            }
-        });
-        return done;
+        return send(producer, key, state + " " + Instant.now());
     }
 
     public int size() {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.quayside.devstack.kafka.KafkaBroker;
 import dev.quayside.devstack.kafka.KafkaBrokerExtension;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -42,6 +43,28 @@ class KafkaSentLogTest {
             assertThat(restarted.claim(sent)).isFalse();
             assertThat(restarted.claim(folded)).isFalse();
             assertThat(restarted.claim(failed)).as("a failed delivery may be tried again").isTrue();
+        }
+    }
+
+    /** The first load records the baseline; a restart keeps that one (and its record), so nothing new is skipped. */
+    @Test
+    void theBaselineOfTheFirstStartSurvivesRestarts(String bootstrapServers) throws Exception {
+        String topic = "quayside.notifier.sent.test-" + UUID.randomUUID();
+        Instant before = Instant.now();
+        Instant first;
+        try (KafkaSentLog log = new KafkaSentLog(bootstrapServers, topic, Duration.ofDays(7))) {
+            assertThat(log.baseline()).as("before the first load").isEmpty();
+            log.load(Duration.ofSeconds(30));
+            first = log.baseline().orElseThrow();
+            assertThat(first).isBetween(before, Instant.now());
+            log.refreshBaseline().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+        Thread.sleep(20);
+        try (KafkaSentLog restarted = new KafkaSentLog(bootstrapServers, topic, Duration.ofDays(7))) {
+            restarted.load(Duration.ofSeconds(30));
+            assertThat(restarted.baseline()).contains(first);
+            assertThat(restarted.loadedRecords()).as("the baseline is no delivery").isZero();
+            assertThat(restarted.claim(KafkaSentLog.BASELINE_KEY.substring(0, 8) + "|slack")).isTrue();
         }
     }
 
