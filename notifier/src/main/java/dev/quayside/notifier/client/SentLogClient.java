@@ -1,5 +1,6 @@
 package dev.quayside.notifier.client;
 
+import dev.quayside.kit.kafka.CompactedTopicMaps;
 import dev.quayside.notifier.config.NotifierConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -33,9 +34,11 @@ public class SentLogClient {
     });
 
     /** {@code kafka}: every {@code kafka.*} key of the service's configuration, as its channels use them. */
-    SentLogClient(NotifierConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafka) {
+    SentLogClient(NotifierConfig config, CompactedTopicMaps maps,
+            @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         this.config = config;
-        this.log = new KafkaSentLog(kafka, config.sentLog().topic(), config.sentLog().retention());
+        this.log = new KafkaSentLog(maps, String.valueOf(kafka.get("bootstrap.servers")), config.sentLog().topic(),
+                config.sentLog().retention());
     }
 
     void onStart(@Observes StartupEvent start) {
