@@ -54,13 +54,18 @@ public class NotificationHandler implements AsyncEventHandler<PipelineEvent> {
     public CompletionStage<Outcome> handle(EventEnvelope<PipelineEvent> event, Delivery delivery) {
         return sentLog.whenLoaded().thenCompose(loaded -> {
             Instant baseline = sentLog.baseline();
-            if (event.context().timestamp().isBefore(baseline)) {
+            if (beforeBaseline(event.context().timestamp(), baseline)) {
                 skip(event, delivery, baseline);
                 return CompletableFuture.completedFuture(Outcome.nothing());
             }
             return service.handle(event).subscribeAsCompletionStage()
                     .thenApply(failures -> outcome(event, failures, shutdown.stopping()));
         });
+    }
+
+    /** Whether an event of this {@code time} is older than the baseline; an event without a time is notified. */
+    static boolean beforeBaseline(Instant time, Instant baseline) {
+        return time != null && time.isBefore(baseline);
     }
 
     /** Acknowledged without notifying: counted, and logged once per partition. */
