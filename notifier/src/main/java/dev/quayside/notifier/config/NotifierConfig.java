@@ -6,6 +6,7 @@ import io.smallrye.config.WithDefault;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,6 +42,13 @@ public interface NotifierConfig {
 
     /** The durable record of what was sent (idempotency across restarts). */
     SentLog sentLog();
+
+    /**
+     * Notify events from this time on (ISO-8601, e.g. {@code 2026-12-01T00:00:00Z}); older ones are acknowledged without
+     * notifying. Empty (the default): the baseline the sent log recorded at the notifier's very first start. Set it to
+     * replay history on purpose (an earlier time) or to skip a backlog (a later one); it is not written to the log.
+     */
+    Optional<Instant> baseline();
 
     /** Link templates; placeholders {@code {repositoryUrl} {repository} {commit} {app} {environment} {image} ...}. */
     Links links();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.quayside.devstack.kafka.KafkaBroker;
 import dev.quayside.devstack.kafka.KafkaBrokerExtension;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -45,6 +46,28 @@ class KafkaSentLogTest {
         }
     }
 
+    /** The first load records the baseline; a restart keeps that one (and its record), so nothing new is skipped. */
+    @Test
+    void theBaselineOfTheFirstStartSurvivesRestarts(String bootstrapServers) throws Exception {
+        String topic = "quayside.notifier.sent.test-" + UUID.randomUUID();
+        Instant before = Instant.now();
+        Instant first;
+        try (KafkaSentLog log = new KafkaSentLog(bootstrapServers, topic, Duration.ofDays(7))) {
+            assertThat(log.baseline()).as("before the first load").isEmpty();
+            log.load(Duration.ofSeconds(30));
+            first = log.baseline().orElseThrow();
+            assertThat(first).isBetween(before, Instant.now());
+            log.refreshBaseline().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+        Thread.sleep(20);
+        try (KafkaSentLog restarted = new KafkaSentLog(bootstrapServers, topic, Duration.ofDays(7))) {
+            restarted.load(Duration.ofSeconds(30));
+            assertThat(restarted.baseline()).contains(first);
+            assertThat(restarted.loadedRecords()).as("the baseline is no delivery").isZero();
+            assertThat(restarted.claim(KafkaSentLog.BASELINE_KEY.substring(0, 8) + "|slack")).isTrue();
+        }
+    }
+
     /** A broker that lets only a SCRAM user in, as a production cluster is reached: the log uses every kafka.* key. */
     @Test
     void theLogRecordsAndReadsBackThroughAScramListener() throws Exception {
@@ -81,24 +104,36 @@ class KafkaSentLogTest {
             org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(30), () ->
                     org.assertj.core.api.Assertions.assertThatThrownBy(() -> log.load(Duration.ofSeconds(2)))
                             .isInstanceOf(IllegalStateException.class)
-                            .hasMessageContaining("could not list topics on 127.0.0.1:1"));
+                            .hasMessageContaining("could not read quayside.notifier.sent on 127.0.0.1:1"));
             assertThat(log.isLoaded()).isFalse();
             assertThat(log.whenLoaded().toCompletableFuture().isDone()).isFalse();
         }
     }
 
+    /** The kit's map: a compacted topic, and a key forgotten after the retention (the baseline never). */
     @Test
-    void theTopicIsCompacted(String bootstrapServers) throws Exception {
+    void theTopicIsCompactedAndSentKeysExpireButNotTheBaseline(String bootstrapServers) throws Exception {
         String topic = "quayside.notifier.sent.test-" + UUID.randomUUID();
-        try (KafkaSentLog log = new KafkaSentLog(bootstrapServers, topic, Duration.ofHours(1));
+        String key = KafkaSentLog.key("event-1", "slack");
+        try (KafkaSentLog log = new KafkaSentLog(bootstrapServers, topic, Duration.ofSeconds(2));
                 org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
                         java.util.Map.of("bootstrap.servers", bootstrapServers))) {
             log.load(Duration.ofSeconds(30));
             org.apache.kafka.common.config.ConfigResource resource = new org.apache.kafka.common.config.ConfigResource(
                     org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
             var config = admin.describeConfigs(java.util.List.of(resource)).all().get().get(resource);
-            assertThat(config.get("cleanup.policy").value()).isEqualTo("compact,delete");
-            assertThat(config.get("retention.ms").value()).isEqualTo("3600000");
+            assertThat(config.get("cleanup.policy").value()).isEqualTo("compact");
+            assertThat(log.claim(key)).isTrue();
+            log.record(key, KafkaSentLog.SENT).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> log.state(key).isEmpty());
+            assertThat(log.claim(key)).as("a key older than the retention").isTrue();
+            Thread.sleep(2500);
+            assertThat(log.baseline()).isPresent();
+        }
+        try (KafkaSentLog restarted = new KafkaSentLog(bootstrapServers, topic, Duration.ofSeconds(2))) {
+            Instant restart = Instant.now();
+            restarted.load(Duration.ofSeconds(30));
+            assertThat(restarted.baseline().orElseThrow()).as("the first start's baseline, kept").isBefore(restart);
         }
     }
 }

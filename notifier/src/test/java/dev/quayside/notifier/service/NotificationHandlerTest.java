@@ -7,6 +7,7 @@ import dev.quayside.events.EventEnvelope;
 import dev.quayside.events.ServiceDeployed;
 import dev.quayside.kit.messaging.Outcome;
 import dev.quayside.notifier.support.TestEvents;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import org.junit.jupiter.api.Test;
@@ -36,5 +37,14 @@ class NotificationHandlerTest {
     void aFailureWhileStoppingLeavesTheRecordToComeAgain() {
         assertThatThrownBy(() -> NotificationHandler.outcome(EVENT, List.of("channel 'a': connection closed"), true))
                 .isInstanceOf(CancellationException.class).hasMessageContaining("channel 'a'");
+    }
+
+    @Test
+    void onlyAnEventDatedBeforeTheBaselineIsSkipped() {
+        Instant baseline = Instant.parse("2026-12-05T12:00:00Z");
+        assertThat(NotificationHandler.beforeBaseline(baseline.minusMillis(1), baseline)).isTrue();
+        assertThat(NotificationHandler.beforeBaseline(baseline, baseline)).as("at the baseline").isFalse();
+        assertThat(NotificationHandler.beforeBaseline(baseline.plusSeconds(1), baseline)).isFalse();
+        assertThat(NotificationHandler.beforeBaseline(null, baseline)).as("an event without a time").isFalse();
     }
 }
