@@ -18,6 +18,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -110,13 +113,19 @@ public final class KafkaProbe implements AutoCloseable {
         }
     }
 
-    /** The offset image-builder's consumer group committed on {@code partition} of the commit-pushed topic, or -1. */
+    /**
+     * The offset image-builder's consumer group committed on {@code partition} of the commit-pushed topic, or -1 (none
+     * yet, or the broker did not say within 5 s: ask again).
+     */
     public long committed(int partition) {
         try {
             OffsetAndMetadata offset = admin.listConsumerGroupOffsets("image-builder").partitionsToOffsetAndMetadata()
-                    .get().get(new TopicPartition(Topics.COMMIT_PUSHED, partition));
+                    .get(5, TimeUnit.SECONDS).get(new TopicPartition(Topics.COMMIT_PUSHED, partition));
             return offset == null ? -1 : offset.offset();
-        } catch (Exception e) {
+        } catch (TimeoutException | ExecutionException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
     }
