@@ -48,7 +48,7 @@ class DeploymentArtifactsTest {
             "registrator", "edge-router", "notifier");
     /** The compacted state topics (git-watcher's delivery log, notifier's sent log; their config defaults). */
     static final List<String> STATE_TOPICS = List.of("quayside.git-watcher.deliveries", "quayside.notifier.sent",
-            "quayside.marathon-applier.definitions");
+            "quayside.marathon-applier.definitions", "quayside.image-builder.announced");
     /** Where the compose file mounts the secret files, and the Quayside services that read some. */
     static final String SECRETS = "/run/secrets/quayside";
     static final List<String> KIT_SERVICES = List.of("git-watcher", "config-syncer", "marathon-applier", "registrator",

@@ -213,15 +213,22 @@ class ImageBuilderTest {
     }
 
     @Test
-    void aRedeliveredEventNeverBuildsTwice() {
+    void aRedeliveredEventNeverBuildsTwice() throws InterruptedException {
         Commits repo = Commits.sampleApp(repos, "redelivered", "1.0.0");
         EventEnvelope<CommitPushed> event = repo.pushed(repo.head());
         kafka.send(event);
         BuildFinished first = awaitFinished(repo, repo.head());
         assertThat(first.outcome()).as(first.reason()).isEqualTo(BuildOutcome.SUCCESS);
 
-        kafka.send(event);
+        // the same record again (a restart or rebalance): its outcome was announced, so nothing more is
+        var again = kafka.sendAt(event);
+        await().atMost(BUILD).until(() -> kafka.committed(again.partition()) > again.offset());
+        Thread.sleep(2000); // the probe reads whatever else was published for it
+        assertThat(kafka.finished(repo.name(), repo.head())).hasSize(1);
+        assertThat(kafka.imagesBuilt(repo.name(), repo.head())).hasSize(1);
 
+        // another push of the same commit (a new event): answered from the registry, never built again
+        kafka.send(repo.pushed(repo.head()));
         await().atMost(BUILD).until(() -> kafka.finished(repo.name(), repo.head()).size() == 2);
         BuildFinished second = kafka.finished(repo.name(), repo.head()).get(1);
         assertThat(second.outcome()).isEqualTo(BuildOutcome.SKIPPED);
@@ -231,7 +238,6 @@ class ImageBuilderTest {
         assertThat(images).hasSize(2);
         assertThat(images.get(1).data().reused()).isTrue();
         assertThat(images.get(1).data().digest()).isEqualTo(images.get(0).data().digest());
-        assertThat(images.get(1).id()).as("same effect, same event id").isEqualTo(images.get(0).id());
         assertThat(awaitLog(first.buildId(), second)).anyMatch(l -> l.contains("already in the registry"));
     }
 

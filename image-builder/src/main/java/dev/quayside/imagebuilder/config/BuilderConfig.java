@@ -141,6 +141,48 @@ public interface BuilderConfig {
         Optional<Path> knownHosts();
     }
 
+    /**
+     * The longest wait for Kafka's acknowledgement of one event image-builder announces. Longer than the producer's
+     * own {@code delivery.timeout.ms} (2 min by default), so that a send still in flight (the broker briefly down) is
+     * never given up while the producer may still deliver it. An event not acknowledged in time is not a build
+     * failure: the record is handled again later (see {@code docs/image-builder.md}).
+     */
+    @WithDefault("3m")
+    Duration publishTimeout();
+
+    /** The shared, durable memory of the pushes whose outcome was announced. */
+    Announced announced();
+
+    /**
+     * Which pushes ({@code CommitPushed} event ids) had their outcome announced, kept in a compacted Kafka topic every
+     * instance reads: a redelivered push (after a restart or a rebalance) is acknowledged without building it again.
+     */
+    interface Announced {
+
+        /** The compacted topic. */
+        @WithDefault("quayside.image-builder.announced")
+        String topic();
+
+        /** Partitions when image-builder creates the topic. */
+        @WithDefault("6")
+        int partitions();
+
+        /** Replication factor when image-builder creates the topic ({@code -1}: the broker's default). */
+        @WithDefault("-1")
+        short replicationFactor();
+
+        /** The longest wait for Kafka of one write. */
+        @WithDefault("5s")
+        Duration timeout();
+
+        /**
+         * How long a push is remembered: as long as {@code quayside.commit-pushed} keeps its records (30 days), so
+         * every record that can still be delivered again is recognised.
+         */
+        @WithDefault("720h")
+        Duration retention();
+    }
+
     /** Back-off for engine, registry and Git remote outages. */
     Retry retry();
 

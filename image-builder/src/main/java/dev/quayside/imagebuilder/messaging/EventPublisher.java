@@ -6,6 +6,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -40,6 +41,19 @@ public class EventPublisher {
             default -> Uni.createFrom().failure(new IllegalArgumentException(
                     "image-builder does not publish " + envelope.type() + " (topic " + envelope.topic() + ")"));
         };
+    }
+
+    /**
+     * Sends {@code envelope} and waits up to {@code timeout} for Kafka's acknowledgement.
+     *
+     * @throws EventNotPublishedException when Kafka refused it or did not acknowledge it in time
+     */
+    public void publish(EventEnvelope<?> envelope, Duration timeout) {
+        try {
+            send(envelope).await().atMost(timeout);
+        } catch (RuntimeException e) {
+            throw new EventNotPublishedException(envelope, e);
+        }
     }
 
     /** Sends one build log line (fire and forget: the log is a stream, not an effect). */

@@ -7,13 +7,14 @@ import dev.quayside.events.CommitPushed;
 import dev.quayside.events.EventEnvelope;
 import dev.quayside.events.ImageBuilt;
 import dev.quayside.events.Purl;
+import dev.quayside.imagebuilder.client.AnnouncedPushes;
 import dev.quayside.imagebuilder.client.BuildFailedException;
 import dev.quayside.imagebuilder.client.GitClient;
 import dev.quayside.imagebuilder.client.InfrastructureException;
 import dev.quayside.imagebuilder.config.BuilderConfig;
+import dev.quayside.imagebuilder.messaging.EventNotPublishedException;
 import dev.quayside.imagebuilder.messaging.EventPublisher;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
@@ -29,18 +30,20 @@ import org.jboss.logging.Logger;
 final class BuildAnnouncer {
 
     private static final Logger LOG = Logger.getLogger(BuildRunner.class);
-    private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(30);
 
     private final BuilderConfig config;
     private final EventPublisher publisher;
     private final BuildHistory history;
     private final MeterRegistry meters;
+    private final AnnouncedPushes announced;
 
-    BuildAnnouncer(BuilderConfig config, EventPublisher publisher, BuildHistory history, MeterRegistry meters) {
+    BuildAnnouncer(BuilderConfig config, EventPublisher publisher, BuildHistory history, MeterRegistry meters,
+            AnnouncedPushes announced) {
         this.config = config;
         this.publisher = publisher;
         this.history = history;
         this.meters = meters;
+        this.announced = announced;
     }
 
     /** The log of {@code job}: the one its look-up began, else a new one. */
@@ -68,8 +71,10 @@ final class BuildAnnouncer {
     /** Sends the {@code ImageBuilt} of {@code job}, keyed by its repository and ref. */
     void imageBuilt(BuildJob job, ImageBuilt built) {
         CommitPushed push = job.trigger().data();
-        publish(job.trigger().next(built, config.source(), Instant.now(), push.repository(), push.ref(),
-                job.commit(), built.name(), built.digest()));
+        EventEnvelope<ImageBuilt> event = job.trigger().next(built, config.source(), Instant.now(), push.repository(),
+                push.ref(), job.commit(), built.name(), built.digest());
+        publish(event);
+        remember(job, event.type() + " " + event.id());
     }
 
     /** Ends {@code job} as superseded by the announced {@code newer} commit. */
@@ -88,6 +93,10 @@ final class BuildAnnouncer {
     void failed(BuildJob job, BuildLog log, Exception e, Watchdog clock) {
         clock.cancel();
         Thread.interrupted(); // the watchdog's interrupt has done its job; announcing must not be interrupted
+        if (e instanceof EventNotPublishedException notPublished) {
+            notPublished(job, log, notPublished);
+            return;
+        }
         try {
             if (!job.queuedAnnounced()) { // a tag push that failed before its build was decided: announced all the same
                 queued(job, log);
@@ -108,10 +117,25 @@ final class BuildAnnouncer {
                 finish(job, log, BuildOutcome.FAILURE, reason, null, clock.elapsedNanos(),
                         BuildJob.Disposition.deadLetter(e));
             }
+        } catch (EventNotPublishedException publishing) {
+            notPublished(job, log, publishing);
         } catch (RuntimeException publishing) {
             LOG.errorf(publishing, "could not announce the end of build %s", job.buildId());
             job.done().complete(BuildJob.Disposition.deadLetter(publishing));
         }
+    }
+
+    /**
+     * Ends {@code job} without announcing anything more when one of its events was not acknowledged by Kafka: not a
+     * build failure (the event may well be on Kafka); its push is handled again later, and recognised if its outcome
+     * turns out to have been announced.
+     */
+    void notPublished(BuildJob job, BuildLog log, EventNotPublishedException e) {
+        LOG.warnf("build %s: %s; not announced as a failure, its push is handled again", job.buildId(),
+                e.getMessage());
+        log.accept("could not announce: " + e.getMessage() + "; the push is handled again");
+        meters.counter("quayside.image-builder.events.not-published").increment();
+        job.done().complete(BuildJob.Disposition.redeliver(e));
     }
 
     /** Announces the end of a build that ran for {@code ranNanos} and completes the job. */
@@ -122,7 +146,10 @@ final class BuildAnnouncer {
         BuildFinished finished = new BuildFinished(job.buildId(), job.repository(), job.repository(), job.commit(),
                 job.branch(), outcome, durationMs, reason, log.tail(), artifactId);
         Instant now = Instant.now();
-        publish(job.trigger().next(finished, config.source(), now, job.buildId(), outcome.wire()));
+        EventEnvelope<BuildFinished> event = job.trigger().next(finished, config.source(), now, job.buildId(),
+                outcome.wire());
+        publish(event);
+        remember(job, event.type() + " " + event.id() + " " + outcome.wire());
         job.finish(outcome, reason, artifactId, now);
         history.finished(job);
         meters.counter("quayside.image-builder.builds", "outcome", outcome.wire()).increment();
@@ -134,7 +161,22 @@ final class BuildAnnouncer {
     }
 
     private void publish(EventEnvelope<?> envelope) {
-        publisher.send(envelope).await().atMost(PUBLISH_TIMEOUT);
+        publisher.publish(envelope, config.publishTimeout());
+    }
+
+    /**
+     * Records, for every instance, that {@code outcome} was announced for the push that asked for {@code job}, so a
+     * redelivery of it is acknowledged without building. Kafka just took the outcome event: should it not take this
+     * record, the push is still acknowledged (its offset committed soon after), and only a redelivery before that
+     * commit would build it again.
+     */
+    private void remember(BuildJob job, String outcome) {
+        try {
+            announced.record(job.trigger().id(), outcome);
+        } catch (RuntimeException e) {
+            LOG.warnf("build %s: could not record in %s that %s was announced: %s", job.buildId(), announced.topic(),
+                    outcome, e.getMessage());
+        }
     }
 
     /** {@code ImageBuilt} of {@code commit}, with the full ref (a branch and a tag of the same name differ). */

@@ -18,15 +18,20 @@ public final class BuildJob {
     }
 
     /**
-     * What to do with the event(s) that asked for this build once it ends: acknowledge them, or dead-letter them
-     * (terminal infrastructure failure) after the failure was announced.
+     * What to do with the event(s) that asked for this build once it ends: acknowledge them, dead-letter them
+     * (terminal infrastructure failure) after the failure was announced, or handle them again later ({@code redeliver}:
+     * an event announcing the build could not be published, so nothing is known to have been announced for sure).
      */
-    public record Disposition(boolean deadLetter, Throwable cause) {
+    public record Disposition(boolean deadLetter, boolean redeliver, Throwable cause) {
 
-        static final Disposition ACK = new Disposition(false, null);
+        static final Disposition ACK = new Disposition(false, false, null);
 
         static Disposition deadLetter(Throwable cause) {
-            return new Disposition(true, cause);
+            return new Disposition(true, false, cause);
+        }
+
+        static Disposition redeliver(Throwable cause) {
+            return new Disposition(false, true, cause);
         }
     }
 

@@ -3,11 +3,13 @@ package dev.quayside.imagebuilder.service;
 import dev.quayside.events.BuildOutcome;
 import dev.quayside.events.CommitPushed;
 import dev.quayside.events.ImageBuilt;
+import dev.quayside.imagebuilder.client.AnnouncedPushes;
 import dev.quayside.imagebuilder.client.DockerEngineClient;
 import dev.quayside.imagebuilder.client.GitClient;
 import dev.quayside.imagebuilder.client.InfrastructureException;
 import dev.quayside.imagebuilder.client.RegistryClient;
 import dev.quayside.imagebuilder.config.BuilderConfig;
+import dev.quayside.imagebuilder.messaging.EventNotPublishedException;
 import dev.quayside.imagebuilder.messaging.EventPublisher;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -64,14 +66,15 @@ public class BuildRunner {
     });
 
     BuildRunner(BuilderConfig config, GitClient git, RegistryClient registry, DockerEngineClient docker,
-            EventPublisher publisher, BuildHistory history, RepositoryCatalog repositories, MeterRegistry meters) {
+            EventPublisher publisher, BuildHistory history, RepositoryCatalog repositories, MeterRegistry meters,
+            AnnouncedPushes announced) {
         this.config = config;
         this.git = git;
         this.registry = registry;
         this.docker = docker;
         this.repositories = repositories;
         this.settingsLoader = new BuildSettingsLoader(config, repositories);
-        this.announcer = new BuildAnnouncer(config, publisher, history, meters);
+        this.announcer = new BuildAnnouncer(config, publisher, history, meters, announced);
         this.announcements = new RefAnnouncements(git);
         this.meters = meters;
         this.startOverhead = Timer.builder("quayside.image-builder.overhead.start")
@@ -267,5 +270,10 @@ public class BuildRunner {
     /** The log of {@code job}: the one its look-up began, else a new one. */
     BuildLog logFor(BuildJob job) {
         return announcer.logFor(job);
+    }
+
+    /** Ends {@code job} unannounced: one of its events was not acknowledged by Kafka, so it is handled again. */
+    void notPublished(BuildJob job, BuildLog log, EventNotPublishedException e) {
+        announcer.notPublished(job, log, e);
     }
 }

@@ -4,7 +4,9 @@ import dev.quayside.events.BuildOutcome;
 import dev.quayside.events.CommitPushed;
 import dev.quayside.events.EventEnvelope;
 import dev.quayside.events.MalformedEventException;
+import dev.quayside.imagebuilder.client.AnnouncedPushes;
 import dev.quayside.imagebuilder.config.BuilderConfig;
+import dev.quayside.imagebuilder.messaging.EventNotPublishedException;
 import dev.quayside.imagebuilder.messaging.EventPublisher;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -48,6 +50,7 @@ public class CommitPushedHandler {
     private final EventPublisher publisher;
     private final BuildRunner runner;
     private final MeterRegistry meters;
+    private final AnnouncedPushes announced;
     private final BuildScheduler scheduler;
     private final ExecutorService lookUpWorkers;
     private final ExecutorService buildWorkers;
@@ -57,8 +60,10 @@ public class CommitPushedHandler {
         return t;
     });
 
-    CommitPushedHandler(BuilderConfig config, EventPublisher publisher, BuildRunner runner, MeterRegistry meters) {
+    CommitPushedHandler(BuilderConfig config, EventPublisher publisher, BuildRunner runner, MeterRegistry meters,
+            AnnouncedPushes announced) {
         this.config = config;
+        this.announced = announced;
         this.publisher = publisher;
         this.runner = runner;
         this.meters = meters;
@@ -101,7 +106,8 @@ public class CommitPushedHandler {
 
     /**
      * Accepts one event. {@code queued} completes once {@code BuildQueued} is on Kafka (immediately for ignored
-     * events); {@code done} when the event may be acknowledged or must be dead-lettered.
+     * events); {@code done} when the event may be acknowledged, must be dead-lettered or handled again. A push whose
+     * outcome was announced already (by this or another instance: a redelivery) is acknowledged without building.
      *
      * @throws MalformedEventException when the event cannot describe a build (bad commit id or ref name)
      */
@@ -122,6 +128,14 @@ public class CommitPushedHandler {
                     + " is not a valid Git ref name");
         }
         String buildId = buildId(push);
+        Optional<String> outcome = announced.announced(event.id());
+        if (outcome.isPresent()) {
+            LOG.infof("event %s (%s %s @ %s) delivered again: its outcome was announced already (%s); acknowledged "
+                    + "without building", event.id(), push.repository(), push.ref(), push.after(), outcome.get());
+            meters.counter("quayside.image-builder.events.ignored", "reason", "already-announced").increment();
+            return new Accepted(Optional.of(buildId), Uni.createFrom().voidItem(),
+                    CompletableFuture.completedFuture(BuildJob.Disposition.ACK));
+        }
         BuildJob job = new BuildJob(buildId, event, receivedNanos, Instant.now());
         Optional<BuildJob> running = scheduler.active(buildId);
         if (running.isPresent()) {
@@ -193,6 +207,8 @@ public class CommitPushedHandler {
             try {
                 runner.finish(older, log, BuildOutcome.SUPERSEDED, reason, null,
                         System.nanoTime() - older.receivedNanos(), BuildJob.Disposition.ACK);
+            } catch (EventNotPublishedException e) {
+                runner.notPublished(older, log, e);
             } catch (RuntimeException e) {
                 LOG.errorf(e, "could not announce that build %s was superseded", older.buildId());
                 older.done().complete(BuildJob.Disposition.deadLetter(e));

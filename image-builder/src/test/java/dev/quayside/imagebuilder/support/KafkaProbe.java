@@ -18,13 +18,21 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -49,6 +57,7 @@ public final class KafkaProbe implements AutoCloseable {
 
     private final KafkaProducer<String, EventEnvelope<?>> events;
     private final KafkaProducer<String, byte[]> raw;
+    private final Admin admin;
     private final KafkaConsumer<String, byte[]> consumer;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Thread poller;
@@ -59,6 +68,7 @@ public final class KafkaProbe implements AutoCloseable {
         producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         producer.put(ProducerConfig.ACKS_CONFIG, "all");
         events = new KafkaProducer<>(producer, new StringSerializer(), new EventSerializer());
+        admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
         raw = new KafkaProducer<>(producer, new StringSerializer(), new ByteArraySerializer());
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -90,6 +100,32 @@ public final class KafkaProbe implements AutoCloseable {
         try {
             events.send(new ProducerRecord<>(Topics.COMMIT_PUSHED, event.key(), event)).get();
         } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Sends {@code event} and returns where it landed (a second send of the same envelope is a redelivery). */
+    public RecordMetadata sendAt(EventEnvelope<CommitPushed> event) {
+        try {
+            return events.send(new ProducerRecord<>(Topics.COMMIT_PUSHED, event.key(), event)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The offset image-builder's consumer group committed on {@code partition} of the commit-pushed topic, or -1 (none
+     * yet, or the broker did not say within 5 s: ask again).
+     */
+    public long committed(int partition) {
+        try {
+            OffsetAndMetadata offset = admin.listConsumerGroupOffsets("image-builder").partitionsToOffsetAndMetadata()
+                    .get(5, TimeUnit.SECONDS).get(new TopicPartition(Topics.COMMIT_PUSHED, partition));
+            return offset == null ? -1 : offset.offset();
+        } catch (TimeoutException | ExecutionException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
     }
@@ -155,5 +191,6 @@ public final class KafkaProbe implements AutoCloseable {
         poller.join(5000);
         events.close(Duration.ofSeconds(5));
         raw.close(Duration.ofSeconds(5));
+        admin.close(Duration.ofSeconds(5));
     }
 }

@@ -47,7 +47,7 @@ public final class ChaosRun {
 
     /** The services' compacted state topics (helm-free-deploy/topics.txt). */
     static final List<String> COMPACTED_TOPICS = List.of("quayside.git-watcher.deliveries", "quayside.notifier.sent",
-            "quayside.marathon-applier.definitions");
+            "quayside.marathon-applier.definitions", "quayside.image-builder.announced");
 
     /**
      * How to run.

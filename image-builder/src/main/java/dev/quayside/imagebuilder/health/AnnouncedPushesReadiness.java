@@ -1,0 +1,35 @@
+package dev.quayside.imagebuilder.health;
+
+import dev.quayside.imagebuilder.client.AnnouncedPushes;
+import dev.quayside.kit.kafka.CompactedTopicMap;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * Ready once the memory of announced pushes has been read to its end (before that, no push is handled: a redelivered
+ * one could not be recognised), and only while the broker answers.
+ */
+@Readiness
+@ApplicationScoped
+class AnnouncedPushesReadiness implements HealthCheck {
+
+    private final AnnouncedPushes announced;
+
+    AnnouncedPushesReadiness(AnnouncedPushes announced) {
+        this.announced = announced;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        CompactedTopicMap.Health health = announced.health();
+        return HealthCheckResponse.named("image-builder-announced-pushes")
+                .status(health.ready())
+                .withData("topic", announced.topic())
+                .withData("caughtUp", health.caughtUp())
+                .withData("kafkaReachable", health.reachable())
+                .withData("problem", health.problem().orElse("none"))
+                .build();
+    }
+}
