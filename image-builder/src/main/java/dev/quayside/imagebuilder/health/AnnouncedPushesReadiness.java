@@ -1,7 +1,7 @@
 package dev.quayside.imagebuilder.health;
 
 import dev.quayside.imagebuilder.client.AnnouncedPushes;
-import dev.quayside.kit.kafka.CompactedTopicMap;
+import dev.quayside.kit.health.CompactedTopicReadiness;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -23,13 +23,6 @@ class AnnouncedPushesReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        CompactedTopicMap.Health health = announced.health();
-        return HealthCheckResponse.named("image-builder-announced-pushes")
-                .status(health.ready())
-                .withData("topic", announced.topic())
-                .withData("caughtUp", health.caughtUp())
-                .withData("kafkaReachable", health.reachable())
-                .withData("problem", health.problem().orElse("none"))
-                .build();
+        return CompactedTopicReadiness.response("image-builder-announced-pushes", announced.topic(), announced.health());
     }
 }
