@@ -1,5 +1,6 @@
 package dev.quayside.imagebuilder.service;
 
+import dev.quayside.events.CommitPushed;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -56,22 +57,49 @@ public final class BuildScheduler {
      */
     public BuildJob submit(BuildJob job) {
         List<BuildJob> superseded = new ArrayList<>();
+        BuildJob newer;
         synchronized (this) {
             BuildJob existing = active.get(job.buildId());
             if (existing != null) {
                 return existing;
             }
-            for (Lane lane : List.of(lookUps, builds)) {
-                lane.removeWaiting(job.repository(), job.ref(), superseded);
+            newer = newest.get(branchKey(job));
+            if (newer == null || !precedes(job, newer)) {
+                newer = null;
+                for (Lane lane : List.of(lookUps, builds)) {
+                    lane.removeWaiting(job.repository(), job.ref(), superseded);
+                }
+                superseded.forEach(old -> active.remove(old.buildId()));
+                newest.put(branchKey(job), job);
+                active.put(job.buildId(), job);
+                lookUps.enqueue(job);
             }
-            superseded.forEach(old -> active.remove(old.buildId()));
-            newest.put(branchKey(job), job);
-            active.put(job.buildId(), job);
-            lookUps.enqueue(job);
+        }
+        if (newer != null) {
+            // a late push of an older commit (webhooks out of order after an outage): it never replaces the newer
+            // job of its ref, it is replaced by it
+            onSuperseded.accept(job, newer);
+            return job;
         }
         superseded.forEach(old -> onSuperseded.accept(old, job));
         dispatch(lookUps);
         return job;
+    }
+
+    /**
+     * True when the pushes themselves say that {@code older}'s commit comes before {@code newer}'s on their ref: it is
+     * the {@code before} of {@code newer}'s push, or one of that push's commits. Without such evidence jobs are taken
+     * in the order they arrive (and image-builder's announcement, which checks ancestry in Git, keeps an older image
+     * from being announced over a newer one).
+     */
+    static boolean precedes(BuildJob older, BuildJob newer) {
+        String commit = older.commit();
+        CommitPushed push = newer.trigger().data();
+        if (commit == null || commit.equals(push.after())) {
+            return false;
+        }
+        return commit.equals(push.before())
+                || push.commits() != null && push.commits().stream().anyMatch(c -> commit.equals(c.id()));
     }
 
     /** A queued or running job. */

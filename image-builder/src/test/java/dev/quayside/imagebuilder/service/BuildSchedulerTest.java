@@ -80,8 +80,13 @@ class BuildSchedulerTest {
     }
 
     private static BuildJob job(String repository, String branch, String commit) {
+        return job(repository, branch, CommitPushed.ZERO_SHA, commit);
+    }
+
+    /** The job of a push that moved {@code branch} from {@code before} to {@code commit}. */
+    private static BuildJob job(String repository, String branch, String before, String commit) {
         CommitPushed push = new CommitPushed(repository, "app", "/tmp/" + repository, "refs/heads/" + branch,
-                CommitPushed.RefChange.BRANCH_UPDATED, CommitPushed.ZERO_SHA, commit, List.of(),
+                CommitPushed.RefChange.BRANCH_UPDATED, before, commit, List.of(),
                 new Person("a", "a@b", "a"), "d", "generic");
         EventEnvelope<CommitPushed> event = EventEnvelope.startChain(push, "/test", UUID.randomUUID().toString(),
                 Instant.now());
@@ -213,6 +218,27 @@ class BuildSchedulerTest {
         assertThat(superseded).containsExactly("app/main@c1 by app/main@e2");
         assertThat(scheduler.queued()).isZero();
         assertThat(scheduler.activeJobs()).extracting(BuildJob::buildId).containsExactly("slow/main@s1");
+    }
+
+    /**
+     * Webhooks of one branch can arrive out of order (a hook's retries after an outage): the push {@code c1 → c2}
+     * arrives while the later push {@code c2 → c3} is being looked up. The late one is older by the pushes themselves
+     * (its commit is the later push's {@code before}), so it never supersedes the newer job: it is superseded by it.
+     */
+    @Test
+    void aLatePushOfAnOlderCommitNeverSupersedesTheNewerOne() {
+        BuildScheduler scheduler = scheduler(2, 1);
+        CountDownLatch newer = holdLookUp("app/main@c3");
+        scheduler.submit(job("app", "main", "c2", "c3"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> lookedUp.contains("app/main@c3"));
+        scheduler.submit(job("app", "main", "c1", "c2"));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> superseded.size() == 1);
+        assertThat(superseded).containsExactly("app/main@c2 by app/main@c3");
+        newer.countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> started.contains("app/main@c3"));
+        assertThat(superseded).as("the newer commit is built").containsExactly("app/main@c2 by app/main@c3");
+        assertThat(lookedUp).doesNotContain("app/main@c2");
     }
 
     @Test
