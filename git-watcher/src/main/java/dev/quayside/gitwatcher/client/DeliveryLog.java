@@ -17,7 +17,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -34,8 +33,8 @@ import java.util.stream.Collectors;
  * {@code GET /repositories}.</li>
  * <li>{@code announced|<repo>|<ref>} → {@code <head> <eventId> <before>[;<head> <eventId> <before>…]}: the ranges
  * {@code (before, head]} of the pushes emitted for a ref (never a baseline's), contiguous ones merged, the most recently
- * changed first, at most {@value #RANGES_KEPT}; handed to {@link Steps#plan} so that a late report of a head inside one
- * of them is a duplicate. A record of an older version, {@code <head> <eventId>}, reads as the empty range
+ * changed first, at most {@value AnnouncedRanges#KEPT}; handed to {@link Steps#plan} so that a late report of a
+ * head inside one of them is a duplicate. A record of an older version, {@code <head> <eventId>}, reads as the empty range
  * {@code (head, head]}: it covers nothing (a late report is announced rather than risk refusing an unannounced
  * commit), but a push from or to that head still merges with it.</li>
  * <li>{@code baseline|<repo>} → the first poll of a repository has recorded its heads.</li>
@@ -55,16 +54,6 @@ public class DeliveryLog implements AutoCloseable {
     private static final String ZERO = "0000000000000000000000000000000000000000";
     /** Nonces of claims this instance gave up on (a write that timed out may still land): at most this many. */
     private static final int ABANDONED_KEPT = 1000;
-    /**
-     * Disjoint announced ranges kept per ref. Ranges only come apart when a ref's reports arrive out of order (a hook's
-     * retries after a restart, a poll between them) or history is rewritten; a gap closes, merging its two sides, as
-     * soon as its push is announced. So a ref has one range nearly always, and a few while retries of a handful of
-     * pushes are in flight; 8 leaves room for that many interleaved gaps while the record stays under a kilobyte. When
-     * more are open, the range changed longest ago is forgotten: a late report inside it is announced again (a
-     * duplicate chain at worst, never a lost commit).
-     */
-    static final int RANGES_KEPT = 8;
-
     /**
      * How the log is kept.
      *
@@ -95,77 +84,6 @@ public class DeliveryLog implements AutoCloseable {
     }
 
     /**
-     * The commits of emitted pushes of a ref, contiguous pushes merged: those reachable from {@code head} and not from
-     * {@code before}.
-     *
-     * @param before  the ref's head before the range's first push (forty zeros when it created the ref: everything
-     *                reachable from {@code head})
-     * @param head    the ref's head after the range's last push
-     * @param eventId the id of the event of the push that moved the ref to {@code head}
-     */
-    public record Range(String before, String head, String eventId) {
-    }
-
-    /**
-     * The announced ranges of a ref, the most recently changed first (at most {@value #RANGES_KEPT}, disjoint as far as
-     * their ends tell).
-     */
-    public record Announced(List<Range> ranges) {
-
-        public Announced {
-            ranges = List.copyOf(ranges);
-        }
-
-        /** The ranges after emitting the push {@code (before, head]}: merged with those it continues, first. */
-        Announced with(Range pushed) {
-            Range merged = pushed;
-            List<Range> rest = new ArrayList<>(ranges);
-            boolean changed = true;
-            while (changed) {
-                changed = false;
-                for (var it = rest.iterator(); it.hasNext();) {
-                    Range range = it.next();
-                    if (range.head().equals(merged.before())) { // the push continues the range
-                        merged = new Range(range.before(), merged.head(), merged.eventId());
-                    } else if (range.before().equals(merged.head())) { // an older push, reported late
-                        merged = new Range(merged.before(), range.head(), range.eventId());
-                    } else {
-                        continue;
-                    }
-                    it.remove();
-                    changed = true;
-                }
-            }
-            rest.add(0, merged);
-            return new Announced(rest.subList(0, Math.min(rest.size(), RANGES_KEPT)));
-        }
-
-        /** Whether an announced push moved the ref on from {@code head} (so it is not the ref's head any more). */
-        boolean movedOnFrom(String head) {
-            return ranges.stream().anyMatch(r -> r.before().equals(head) && !r.head().equals(head));
-        }
-
-        String encode() {
-            return ranges.stream().map(r -> r.head() + " " + r.eventId() + " " + r.before())
-                    .collect(Collectors.joining(";"));
-        }
-
-        /** The ranges of a record's value; null when it holds none. */
-        static Announced decode(String value) {
-            List<Range> ranges = new ArrayList<>();
-            for (String range : value.split(";")) {
-                String[] parts = range.trim().split(" ");
-                if (parts.length == 2) { // written by an older version: the head alone
-                    ranges.add(new Range(parts[0], parts[0], parts[1]));
-                } else if (parts.length == 3) {
-                    ranges.add(new Range(parts[2], parts[0], parts[1]));
-                }
-            }
-            return ranges.isEmpty() ? null : new Announced(ranges);
-        }
-    }
-
-    /**
      * What git-watcher does with a ref update, called by {@link #record} and {@link #poll} between their steps.
      */
     @FunctionalInterface
@@ -176,33 +94,7 @@ public class DeliveryLog implements AutoCloseable {
          * to skip. {@code announced} is the ref's announced ranges as the log has them, or null (none, or only a
          * baseline).
          */
-        Plan plan(int index, Update update, Announced announced);
-    }
-
-    /**
-     * What a ref update is.
-     *
-     * @param skipped   why it produces no event, or null
-     * @param duplicate why it is already announced (by another push), or null
-     * @param push      its de-duplication key (repository, ref, new head …)
-     * @param eventId   the id its event has (for a duplicate: the event that announced it)
-     * @param prepare   readies the event (e.g. fetches the commits; only for a push not emitted yet) and returns what
-     *                  publishes it, returning once Kafka has it
-     */
-    public record Plan(String skipped, String duplicate, String push, String eventId, Supplier<Runnable> prepare) {
-
-        public static Plan skip(String reason) {
-            return new Plan(reason, null, null, null, null);
-        }
-
-        /** An update already announced by the push whose event is {@code eventId}. */
-        public static Plan duplicate(String eventId, String reason) {
-            return new Plan(null, reason, null, eventId, null);
-        }
-
-        public static Plan announce(String push, String eventId, Supplier<Runnable> prepare) {
-            return new Plan(null, null, push, eventId, prepare);
-        }
+        RefUpdatePlan plan(int index, Update update, AnnouncedRanges announced);
     }
 
     /** The fate of an update. */
@@ -234,7 +126,7 @@ public class DeliveryLog implements AutoCloseable {
     private final CompactedTopicMap map;
     private final Map<String, ClaimState> claims = new ConcurrentHashMap<>();
     private final Map<String, Map<String, String>> heads = new ConcurrentHashMap<>();
-    private final Map<String, Map<String, Announced>> announced = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, AnnouncedRanges>> announced = new ConcurrentHashMap<>();
     private final Set<String> baselines = ConcurrentHashMap.newKeySet();
     /** A lock per {@code <repo>|<ref>}: this instance handles one update of a ref at a time. */
     private final Map<String, Object> refLocks = new ConcurrentHashMap<>();
@@ -385,15 +277,15 @@ public class DeliveryLog implements AutoCloseable {
                     update = new Update(update.ref(), heads(repository).getOrDefault(update.ref(), ZERO),
                             update.after());
                 }
-                Map<String, Announced> refs = announced.get(repository);
-                Announced ranges = refs == null ? null : refs.get(update.ref());
+                Map<String, AnnouncedRanges> refs = announced.get(repository);
+                AnnouncedRanges ranges = refs == null ? null : refs.get(update.ref());
                 results.add(handle(repository, update, steps.plan(i, update, ranges)));
             }
         }
         return results;
     }
 
-    private Result handle(String repository, Update update, Plan plan) {
+    private Result handle(String repository, Update update, RefUpdatePlan plan) {
         if (plan.skipped() != null) {
             return new Result(Status.SKIPPED, update, null, plan.skipped());
         }
@@ -463,8 +355,8 @@ public class DeliveryLog implements AutoCloseable {
         CompletableFuture<CompactedTopicMap.Written> emitted = map.put(push, EMITTED + push, eventId);
         map.remove(push, CLAIM + push);
         String refKey = repository + "|" + ref;
-        Map<String, Announced> refs = announced.get(repository);
-        Announced known = refs == null ? null : refs.get(ref);
+        Map<String, AnnouncedRanges> refs = announced.get(repository);
+        AnnouncedRanges known = refs == null ? null : refs.get(ref);
         CompletableFuture<CompactedTopicMap.Written> headWritten;
         CompletableFuture<CompactedTopicMap.Written> announcedWritten;
         if (isZero(head)) {
@@ -473,8 +365,8 @@ public class DeliveryLog implements AutoCloseable {
         } else {
             headWritten = known != null && known.movedOnFrom(head) ? CompletableFuture.completedFuture(null)
                     : map.put(refKey, HEAD + refKey, head);
-            Announced ranges = (known == null ? new Announced(List.of()) : known)
-                    .with(new Range(before, head, eventId));
+            AnnouncedRanges ranges = (known == null ? new AnnouncedRanges(List.of()) : known)
+                    .with(new AnnouncedRanges.Range(before, head, eventId));
             announcedWritten = map.put(refKey, ANNOUNCED + refKey, ranges.encode());
         }
         map.await(emitted);
@@ -558,9 +450,9 @@ public class DeliveryLog implements AutoCloseable {
         } else if (key.startsWith(ANNOUNCED)) {
             String rest = key.substring(ANNOUNCED.length());
             int bar = rest.indexOf('|');
-            Announced ranges = entry == null ? null : Announced.decode(entry.value());
+            AnnouncedRanges ranges = entry == null ? null : AnnouncedRanges.decode(entry.value());
             if (bar > 0) {
-                Map<String, Announced> refs = announced.computeIfAbsent(rest.substring(0, bar),
+                Map<String, AnnouncedRanges> refs = announced.computeIfAbsent(rest.substring(0, bar),
                         r -> new ConcurrentHashMap<>());
                 if (ranges == null) {
                     refs.remove(rest.substring(bar + 1));

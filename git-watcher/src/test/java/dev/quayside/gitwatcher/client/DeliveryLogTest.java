@@ -91,14 +91,14 @@ class DeliveryLogTest {
         String a = "a".repeat(40);
         String b = "b".repeat(40);
         String c = "c".repeat(40);
-        List<DeliveryLog.Announced> seen = new ArrayList<>();
+        List<AnnouncedRanges> seen = new ArrayList<>();
         DeliveryLog.Steps announce = announcing(seen);
         // each step in a new instance: what it is handed comes from the topic, read back at start
         try (DeliveryLog log = open(bootstrapServers, topic, Duration.ofSeconds(30))) {
             log.poll("app", Map.of("refs/heads/main", a), announce); // the baseline: no event, nothing announced
             log.record("generic", "d-1", "app", List.of(new DeliveryLog.Update("refs/heads/main", a, b)), announce);
         }
-        assertThat(seen).containsExactly((DeliveryLog.Announced) null);
+        assertThat(seen).containsExactly((AnnouncedRanges) null);
         try (DeliveryLog log = open(bootstrapServers, topic, Duration.ofSeconds(30))) {
             log.record("generic", "d-2", "app", List.of(new DeliveryLog.Update("refs/heads/main", b, c),
                     new DeliveryLog.Update("refs/heads/other", zero, c)), announce);
@@ -107,7 +107,7 @@ class DeliveryLogTest {
         try (DeliveryLog log = open(bootstrapServers, topic, Duration.ofSeconds(30))) {
             DeliveryLog.Recorded late = log.record("generic", "d-3", "app",
                     List.of(new DeliveryLog.Update("refs/heads/main", a, b)),
-                    (index, update, announced) -> DeliveryLog.Plan.duplicate(announced.ranges().get(0).eventId(),
+                    (index, update, announced) -> RefUpdatePlan.duplicate(announced.ranges().get(0).eventId(),
                             "covered by " + announced.ranges()));
             assertThat(late.results()).singleElement().satisfies(r -> {
                 assertThat(r.status()).isEqualTo(DeliveryLog.Status.DUPLICATE);
@@ -128,7 +128,7 @@ class DeliveryLogTest {
     @Test
     void aLatePushReportedOutOfOrderIsRememberedBesideTheNewerOneAndLeavesTheHeadAlone(String bootstrapServers) {
         String topic = freshTopic();
-        List<DeliveryLog.Announced> seen = new ArrayList<>();
+        List<AnnouncedRanges> seen = new ArrayList<>();
         DeliveryLog.Steps announce = announcing(seen);
         try (DeliveryLog log = open(bootstrapServers, topic, Duration.ofSeconds(30))) {
             log.poll("app", Map.of("refs/heads/main", A), announce);
@@ -149,7 +149,7 @@ class DeliveryLogTest {
         String topic = freshTopic();
         ExecutorService webhooks = Executors.newSingleThreadExecutor();
         try (DeliveryLog log = open(bootstrapServers, topic, Duration.ofSeconds(30))) {
-            List<DeliveryLog.Announced> seen = new ArrayList<>();
+            List<AnnouncedRanges> seen = new ArrayList<>();
             log.poll("app", Map.of("refs/heads/a", A, "refs/heads/main", A), announcing(seen)); // the baseline
             List<DeliveryLog.Update> planned = new ArrayList<>();
             DeliveryLog.Steps poll = (index, update, announced) -> {
@@ -182,7 +182,7 @@ class DeliveryLogTest {
                         .open(CompactedTopicMap.Options.of(topic).withPartitions(3, (short) 1), (k, e) -> { })) {
             raw.await(raw.put("app|refs/heads/main", "announced|app|refs/heads/main", C + " event-c"));
         }
-        List<DeliveryLog.Announced> seen = new ArrayList<>();
+        List<AnnouncedRanges> seen = new ArrayList<>();
         DeliveryLog.Steps announce = announcing(seen);
         try (DeliveryLog log = open(bootstrapServers, topic, Duration.ofSeconds(30))) {
             log.record("generic", "d-1", "app", List.of(new DeliveryLog.Update("refs/heads/main", C, D)), announce);
@@ -199,7 +199,7 @@ class DeliveryLogTest {
         for (int i = 0; i < s.length; i++) {
             s[i] = String.format("%040d", i + 1);
         }
-        DeliveryLog.Announced ranges = announced(range(s[2], s[3], "e3"))
+        AnnouncedRanges ranges = announced(range(s[2], s[3], "e3"))
                 .with(range(s[0], s[1], "e1")) // a gap (s1, s2] between them
                 .with(range(s[4], s[5], "e5"));
         assertThat(ranges.ranges()).containsExactly(range(s[4], s[5], "e5"), range(s[0], s[1], "e1"),
@@ -215,30 +215,30 @@ class DeliveryLogTest {
         }
         assertThat(ranges.ranges()).hasSize(7);
         ranges = ranges.with(range(ZERO, s[6], "e6"));
-        assertThat(ranges.ranges()).hasSize(DeliveryLog.RANGES_KEPT);
+        assertThat(ranges.ranges()).hasSize(AnnouncedRanges.KEPT);
         ranges = ranges.with(range(s[19], s[0], "e0")); // an older push before (s0, s5]: merged, moved first
-        assertThat(ranges.ranges()).hasSize(DeliveryLog.RANGES_KEPT).first().isEqualTo(range(s[19], s[5], "e5"));
+        assertThat(ranges.ranges()).hasSize(AnnouncedRanges.KEPT).first().isEqualTo(range(s[19], s[5], "e5"));
         ranges = ranges.with(range(s[20], s[21], "e20")); // a ninth: the range changed longest ago is forgotten
-        assertThat(ranges.ranges()).hasSize(DeliveryLog.RANGES_KEPT).first().isEqualTo(range(s[20], s[21], "e20"));
-        assertThat(ranges.ranges()).extracting(DeliveryLog.Range::head).doesNotContain(s[8]).contains(s[10], s[5]);
-        assertThat(DeliveryLog.Announced.decode(ranges.encode())).isEqualTo(ranges);
+        assertThat(ranges.ranges()).hasSize(AnnouncedRanges.KEPT).first().isEqualTo(range(s[20], s[21], "e20"));
+        assertThat(ranges.ranges()).extracting(AnnouncedRanges.Range::head).doesNotContain(s[8]).contains(s[10], s[5]);
+        assertThat(AnnouncedRanges.decode(ranges.encode())).isEqualTo(ranges);
     }
 
     /** Steps that announce every update (event id: "event-" and its head's first character), noting what they saw. */
-    private static DeliveryLog.Steps announcing(List<DeliveryLog.Announced> seen) {
+    private static DeliveryLog.Steps announcing(List<AnnouncedRanges> seen) {
         return (index, update, announced) -> {
             seen.add(announced);
-            return DeliveryLog.Plan.announce("app|" + update.ref() + "|" + update.after(), "event-" + update.after()
+            return RefUpdatePlan.announce("app|" + update.ref() + "|" + update.after(), "event-" + update.after()
                     .charAt(0), () -> () -> { });
         };
     }
 
-    private static DeliveryLog.Range range(String before, String head, String eventId) {
-        return new DeliveryLog.Range(before, head, eventId);
+    private static AnnouncedRanges.Range range(String before, String head, String eventId) {
+        return new AnnouncedRanges.Range(before, head, eventId);
     }
 
-    private static DeliveryLog.Announced announced(DeliveryLog.Range... ranges) {
-        return new DeliveryLog.Announced(List.of(ranges));
+    private static AnnouncedRanges announced(AnnouncedRanges.Range... ranges) {
+        return new AnnouncedRanges(List.of(ranges));
     }
 
     @Test

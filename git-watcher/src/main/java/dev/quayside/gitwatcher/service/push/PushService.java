@@ -6,9 +6,11 @@ import dev.quayside.events.CommitPushed;
 import dev.quayside.events.EventEnvelope;
 import dev.quayside.events.EventIds;
 import dev.quayside.events.EventType;
+import dev.quayside.gitwatcher.client.AnnouncedRanges;
 import dev.quayside.gitwatcher.client.DeliveryLog;
 import dev.quayside.gitwatcher.client.GitClient;
 import dev.quayside.gitwatcher.client.KafkaUnavailableException;
+import dev.quayside.gitwatcher.client.RefUpdatePlan;
 import dev.quayside.gitwatcher.config.GitWatcherConfig;
 import dev.quayside.gitwatcher.messaging.CommitPushedPublisher;
 import dev.quayside.gitwatcher.service.HostKind;
@@ -117,25 +119,25 @@ public class PushService {
     }
 
     /** What one ref update is: skipped (with the reason), already announced (with the reason), or a push to announce. */
-    private DeliveryLog.Plan plan(WatchedRepository repository, PushedRef pushed, DeliveryLog.Announced announced,
+    private RefUpdatePlan plan(WatchedRepository repository, PushedRef pushed, AnnouncedRanges announced,
             HostKind host, String deliveryId) {
         String ref = pushed.ref();
         RefChange change = change(ref, pushed.before(), pushed.after());
         String skipped = skipReason(repository, ref, change, pushed);
         if (skipped != null) {
-            return DeliveryLog.Plan.skip(skipped);
+            return RefUpdatePlan.skip(skipped);
         }
-        DeliveryLog.Range covering = coveredBy(repository, pushed, change, announced);
+        AnnouncedRanges.Range covering = coveredBy(repository, pushed, change, announced);
         if (covering != null) {
             String covered = "it is inside the announced range (" + abbreviate(covering.before()) + ", "
                     + abbreviate(covering.head()) + "] (event " + covering.eventId() + ")";
             LOG.infof("%s %s %s %s → %s not announced: %s (from %s)", repository.name(), change, ref,
                     abbreviate(pushed.before()), abbreviate(pushed.after()), covered, host.wireName());
-            return DeliveryLog.Plan.duplicate(covering.eventId(), covered);
+            return RefUpdatePlan.duplicate(covering.eventId(), covered);
         }
         String[] identity = identity(repository.name(), ref, pushed.before(), pushed.after());
         String eventId = EventIds.of(EventType.COMMIT_PUSHED, identity);
-        return DeliveryLog.Plan.announce(String.join("|", identity), eventId, () -> {
+        return RefUpdatePlan.announce(String.join("|", identity), eventId, () -> {
             List<Commit> commits = commits(repository, pushed);
             CommitPushed event = new CommitPushed(repository.name(), repository.config().kind().wireName(),
                     repository.cloneUrl(), ref, change, pushed.before(), pushed.after(), commits, pushed.pusher(),
@@ -161,17 +163,17 @@ public class PushService {
      * commits are fetched anyway (generic hook, Bitbucket Server, poll) — for one that lists its commits, a head the
      * cache lacks counts as new.
      */
-    private DeliveryLog.Range coveredBy(WatchedRepository repository, PushedRef pushed, RefChange change,
-            DeliveryLog.Announced announced) {
+    private AnnouncedRanges.Range coveredBy(WatchedRepository repository, PushedRef pushed, RefChange change,
+            AnnouncedRanges announced) {
         if (announced == null || (change != RefChange.BRANCH_UPDATED && change != RefChange.BRANCH_CREATED)) {
             return null;
         }
-        for (DeliveryLog.Range range : announced.ranges()) {
+        for (AnnouncedRanges.Range range : announced.ranges()) {
             if (pushed.after().equals(range.head()) || pushed.before().equals(range.head())) {
                 return null;
             }
         }
-        for (DeliveryLog.Range range : announced.ranges()) {
+        for (AnnouncedRanges.Range range : announced.ranges()) {
             if (git.inRange(repository.remote(), pushed.after(), range.before(), range.head(),
                     !pushed.commitsComplete())) {
                 return range;
