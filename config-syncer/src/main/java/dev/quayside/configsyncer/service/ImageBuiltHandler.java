@@ -168,6 +168,7 @@ public class ImageBuiltHandler implements EventHandler<ImageBuilt> {
             List<String> parts = new ArrayList<>(List.of(repo.name(), branch, "for-chain", chainId));
             parts.addAll(files.stream().sorted().toList());
             events.add(envelope(in, chainId, s, parts.toArray(String[]::new)));
+            announced.add(() -> mirror.announcedInChain(repo, branch, chainId));
         }
     }
 

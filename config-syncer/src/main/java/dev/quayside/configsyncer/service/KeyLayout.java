@@ -1,6 +1,7 @@
 package dev.quayside.configsyncer.service;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -41,6 +42,19 @@ final class KeyLayout {
      */
     String syncKey(String branch) {
         return join(options.mountpoint(), options.ignoreRepoName() ? null : repo, null) + branch + ".sync";
+    }
+
+    /**
+     * Where the chains whose definitions were announced for {@code branch} are listed ({@link AnnouncedChains}):
+     * {@code [mountpoint/][repo/]<branch>.chains}, outside the branch's tree.
+     */
+    String announcedChainsKey(String branch) {
+        return join(options.mountpoint(), options.ignoreRepoName() ? null : repo, null) + branch + ".chains";
+    }
+
+    /** The keys the mirror keeps for {@code branch} beside its tree: its ref, sync record and announced chains. */
+    List<String> bookkeepingKeys(String branch) {
+        return List.of(refKey(branch), syncKey(branch), announcedChainsKey(branch));
     }
 
     /** The key of a repository file, or empty when the file is outside {@code source_root}. */

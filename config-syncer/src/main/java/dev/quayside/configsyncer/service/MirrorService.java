@@ -289,7 +289,8 @@ public class MirrorService {
         SyncRecord record = consul.get(layout.syncKey(branch)).map(e -> SyncRecord.parse(e.value())).orElse(null);
         Optional<ConsulClient.Entry> ref = consul.get(layout.refKey(branch));
         ObjectId commit = ref.map(e -> parseId(e.value())).orElse(null);
-        if ((record != null && chainId.equals(record.chainId())) || commit == null || paths.isEmpty()) {
+        if ((record != null && chainId.equals(record.chainId())) || commit == null || paths.isEmpty()
+                || announcedChains(repo, branch).contains(chainId)) {
             return Optional.empty();
         }
         GitWorkspace ws = git.workspace(repo.name(), repo.cloneUrl(), repo.username(), repo.password());
@@ -317,8 +318,9 @@ public class MirrorService {
     }
 
     /**
-     * Records that the sync of {@code commit} to {@code branch} was announced, unless a later sync replaced its record.
-     * A failure is logged: the sync is then announced again later (a duplicate with the same event id).
+     * Records that the sync of {@code commit} to {@code branch} was announced, unless a later sync replaced its record,
+     * and adds its chain to the branch's {@link AnnouncedChains}, in one transaction. A failure is logged: the sync is
+     * then announced again later (a duplicate with the same event id).
      */
     public void announced(ConfigRepo repo, String branch, String commit) {
         String key = repo.layout().syncKey(branch);
@@ -328,8 +330,12 @@ public class MirrorService {
             if (record == null || record.announced() || !record.commit().equals(commit)) {
                 return;
             }
-            ConsulClient.TxnOutcome outcome = consul.txn(List.of(KvOp.checkIndex(key, entry.get().modifyIndex()),
+            List<KvOp> ops = new ArrayList<>(List.of(KvOp.checkIndex(key, entry.get().modifyIndex()),
                     KvOp.set(key, record.markAnnounced().toJson())));
+            if (record.chainId() != null) {
+                ops.addAll(addChain(repo, branch, record.chainId()));
+            }
+            ConsulClient.TxnOutcome outcome = consul.txn(ops);
             if (!outcome.committed()) {
                 LOG.debugf("%s changed while marking %s announced: %s", key, commit, outcome.errors());
             }
@@ -337,6 +343,38 @@ public class MirrorService {
             LOG.warnf("could not record that the sync of %s/%s@%s was announced (it will be announced again): %s",
                     repo.name(), branch, commit, e.getMessage());
         }
+    }
+
+    /**
+     * Records that chain {@code chainId} was told its definitions of {@code branch} are in Consul (a sync announced in
+     * it that was not the branch's last, {@link #syncedElsewhere}), so that a redelivery of its event announces
+     * nothing more. A failure is logged: a redelivery then announces it again, with the same event id.
+     */
+    public void announcedInChain(ConfigRepo repo, String branch, String chainId) {
+        try {
+            ConsulClient.TxnOutcome outcome = consul.txn(addChain(repo, branch, chainId));
+            if (!outcome.committed()) {
+                LOG.debugf("the chains announced for %s/%s changed while adding %s: %s", repo.name(), branch, chainId,
+                        outcome.errors());
+            }
+        } catch (ConsulException e) {
+            LOG.warnf("could not record that chain %s heard of %s/%s (a redelivery announces it again): %s", chainId,
+                    repo.name(), branch, e.getMessage());
+        }
+    }
+
+    /** The operations that add {@code chainId} to the branch's announced chains, guarded by the list's index. */
+    private List<KvOp> addChain(ConfigRepo repo, String branch, String chainId) throws ConsulException {
+        String key = repo.layout().announcedChainsKey(branch);
+        Optional<ConsulClient.Entry> entry = consul.get(key);
+        AnnouncedChains chains = entry.map(e -> AnnouncedChains.parse(e.value())).orElse(AnnouncedChains.NONE);
+        return List.of(entry.isPresent() ? KvOp.checkIndex(key, entry.get().modifyIndex()) : KvOp.checkNotExists(key),
+                KvOp.set(key, chains.with(chainId).toJson()));
+    }
+
+    private AnnouncedChains announcedChains(ConfigRepo repo, String branch) throws ConsulException {
+        return consul.get(repo.layout().announcedChainsKey(branch)).map(e -> AnnouncedChains.parse(e.value()))
+                .orElse(AnnouncedChains.NONE);
     }
 
     /** The commit Consul's ref key of {@code branch} holds, or null. */
@@ -356,11 +394,9 @@ public class MirrorService {
         }
         Set<String> keep = new LinkedHashSet<>(changes.puts.keySet());
         for (String b : repo.branches()) {
-            keep.add(layout.refKey(b));
-            keep.add(layout.syncKey(b));
+            keep.addAll(layout.bookkeepingKeys(b));
         }
-        keep.add(layout.refKey(branch));
-        keep.add(layout.syncKey(branch));
+        keep.addAll(layout.bookkeepingKeys(branch));
         for (String existing : consul.keys(prefix)) {
             if (!keep.contains(existing)) {
                 changes.deletes.add(KvOp.delete(existing));

@@ -186,15 +186,9 @@ class MirrorServiceTest {
         ConfigRepo config = ConfigRepo.of("deploy", repo.url(), MirrorOptions.defaults());
         MirrorService mirror = mirror(SyncSettings.defaults());
         String p = "quayside/config/deploy/main/";
-        RevCommit c1 = repo.commit("one", files("marathon/prod/web.json", "{\"id\":\"/web\",\"image\":\"r/web:1\"}",
-                "marathon/prod/api.json", "{\"id\":\"/api\"}"));
-        repo.push();
-        mirror.sync(config, "main", "chain-first").orElseThrow();
-        mirror.announced(config, "main", c1.name());
+        RevCommit c1 = webAndApiSyncedAndAnnounced(config, mirror);
         // the write-back of chain-image, mirrored first by the push notification's chain
-        RevCommit c2 = repo.commit("Deploy web r/web:2", files("marathon/prod/web.json",
-                "{\"id\":\"/web\",\"image\":\"r/web:2\"}"));
-        repo.push();
+        RevCommit c2 = writeBackWeb2();
         ConfigSynced byPush = mirror.sync(config, "main", "chain-push").orElseThrow();
         assertThat(byPush.toCommit()).isEqualTo(c2.name());
 
@@ -217,7 +211,8 @@ class MirrorServiceTest {
         assertThat(s.keysPut()).containsExactly(p + "marathon/prod/web.json");
         assertThat(s.consulIndex()).isPositive();
         assertThat(ours.id()).isNotEqualTo(events.get(0).id());
-        announced.forEach(Runnable::run);
+        assertThat(announced).hasSize(2); // the push's sync marked announced, then chain-image recorded as told
+        announced.get(0).run();
 
         // the chain that synced it hears nothing more: its own announcement was its sync
         List<EventEnvelope<?>> push = new ArrayList<>();
@@ -237,6 +232,50 @@ class MirrorServiceTest {
                 again, new ArrayList<>());
         assertThat(again).extracting(EventEnvelope::id).containsExactly(ours.id());
         assertThat(((ConfigSynced) again.get(0).data()).toCommit()).isEqualTo(other.toCommit());
+
+        // once its announcement is recorded, a redelivery in the write-back's chain announces nothing more
+        announced.get(1).run();
+        List<EventEnvelope<?>> recorded = new ArrayList<>();
+        ImageBuiltHandler.finishChain(mirror, in, in.chainId(), config, "main", List.of("marathon/prod/web.json"),
+                recorded, new ArrayList<>());
+        assertThat(recorded).isEmpty();
+    }
+
+    /**
+     * Found by the chaos harness at full workload ({@code kill-config-syncer}): config-syncer killed after mirroring a
+     * write-back, before announcing it. After the restart the reconcile announced that sync in the image's chain; a
+     * later sync of another chain replaced the branch's sync record; then the redelivered {@code ImageBuilt} found
+     * its image pinned and announced the same definitions in the same chain again ("synced elsewhere", another id):
+     * marathon-applier reported a second deployment. Once a chain's sync is announced, its redelivery adds nothing.
+     */
+    @Test
+    void aSyncTheReconcileAnnouncedIsNotAnnouncedAgainByItsRedeliveredImage() throws Exception {
+        ConfigRepo config = ConfigRepo.of("deploy", repo.url(), MirrorOptions.defaults());
+        MirrorService mirror = mirror(SyncSettings.defaults());
+        webAndApiSyncedAndAnnounced(config, mirror);
+        // chain-image writes back web:2 and mirrors it, then dies before announcing the sync
+        RevCommit c2 = writeBackWeb2();
+        mirror.sync(config, "main", "chain-image").orElseThrow();
+        // after the restart, the reconcile announces it in chain-image and records that
+        MirrorService.Unannounced pending = mirror.unannounced(config, "main", java.time.Duration.ZERO).orElseThrow();
+        assertThat(pending.chainId()).isEqualTo("chain-image");
+        mirror.announced(config, "main", c2.name());
+        // another chain's sync replaces the branch's sync record
+        repo.commit("another app", files("marathon/prod/api.json", "{\"id\":\"/api\",\"instances\":2}"));
+        repo.push();
+        ConfigSynced other = mirror.sync(config, "main", "chain-other").orElseThrow();
+        mirror.announced(config, "main", other.toCommit());
+
+        // the redelivered ImageBuilt of chain-image (UNCHANGED: web:2 is pinned) finishes its chain: nothing to add
+        ImageBuilt built = new ImageBuilt("web", "web", "a".repeat(40), "main", "127.0.0.1:5000", "web", "2",
+                List.of(), null, null, Map.of(), false);
+        EventEnvelope<ImageBuilt> in = EventEnvelope.of(built, "test", "image-built-2", "chain-image", Instant.now());
+        List<EventEnvelope<?>> events = new ArrayList<>();
+        ImageBuiltHandler.finishChain(mirror, in, in.chainId(), config, "main", List.of("marathon/prod/web.json"),
+                events, new ArrayList<>());
+        assertThat(events).isEmpty();
+        assertThat(new JsonObject(syncRecord("quayside/config/deploy/main.chains")).getJsonArray("chains"))
+                .containsExactly("chain-first", "chain-image", "chain-other");
     }
 
     @Test
@@ -356,5 +395,23 @@ class MirrorServiceTest {
         Optional<ConfigSynced> again = mirror(SyncSettings.defaults()).sync(config, "main");
         assertThat(again).get().extracting(ConfigSynced::outcome).isEqualTo(ConfigSynced.Outcome.FAILED);
         assertThat(List.of(again.get().fromCommit())).containsExactly(c1.name());
+    }
+
+    /** The config repo's first commit (web:1 and api), synced in chain-first and announced. */
+    private RevCommit webAndApiSyncedAndAnnounced(ConfigRepo config, MirrorService mirror) throws Exception {
+        RevCommit c1 = repo.commit("one", files("marathon/prod/web.json", "{\"id\":\"/web\",\"image\":\"r/web:1\"}",
+                "marathon/prod/api.json", "{\"id\":\"/api\"}"));
+        repo.push();
+        mirror.sync(config, "main", "chain-first").orElseThrow();
+        mirror.announced(config, "main", c1.name());
+        return c1;
+    }
+
+    /** A write-back of web:2, pushed. */
+    private RevCommit writeBackWeb2() throws Exception {
+        RevCommit c2 = repo.commit("Deploy web r/web:2", files("marathon/prod/web.json",
+                "{\"id\":\"/web\",\"image\":\"r/web:2\"}"));
+        repo.push();
+        return c2;
     }
 }
