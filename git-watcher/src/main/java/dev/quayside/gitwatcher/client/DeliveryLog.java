@@ -132,6 +132,8 @@ public class DeliveryLog implements AutoCloseable {
     private final Map<String, Object> refLocks = new ConcurrentHashMap<>();
     /** Delivery ids written by this instance and not yet read back (so a quick redelivery sees them). */
     private final Map<String, String> pendingDeliveries = new ConcurrentHashMap<>();
+    /** Pushes published whose record failed, by push: recorded before the next webhook or poll is handled. */
+    private final Map<String, Unrecorded> unrecorded = new ConcurrentHashMap<>();
     private final Set<String> abandoned = Collections.synchronizedSet(Collections.newSetFromMap(
             new LinkedHashMap<String, Boolean>() {
                 @Override
@@ -210,6 +212,7 @@ public class DeliveryLog implements AutoCloseable {
      */
     public Recorded record(String host, String deliveryId, String repository, List<Update> updates, Steps steps) {
         map.awaitCaughtUp();
+        recordUnrecorded();
         if (deliveryId != null && delivery(host, deliveryId).isPresent()) {
             return new Recorded(true, false, updates, List.of());
         }
@@ -228,6 +231,7 @@ public class DeliveryLog implements AutoCloseable {
      */
     public Recorded poll(String repository, Map<String, String> remote, Steps steps) {
         map.awaitCaughtUp();
+        recordUnrecorded();
         if (!baselines.contains(repository)) {
             markBaseline(repository, remote);
             map.awaitOwnWrites();
@@ -309,9 +313,42 @@ public class DeliveryLog implements AutoCloseable {
         }
         publish.run();
         long recordStart = System.nanoTime();
-        markEmitted(plan.push(), plan.eventId(), repository, update.ref(), update.before(), update.after());
+        Unrecorded emitted = new Unrecorded(plan.push(), plan.eventId(), repository, update.ref(), update.before(),
+                update.after());
+        try {
+            emitted.record(this);
+        } catch (RuntimeException e) {
+            // the event is in Kafka but the log does not say so (the broker went away between the two): kept until it
+            // is recorded, before anything else is planned, so that no poll plans the ref from its older head
+            unrecorded.put(plan.push(), emitted);
+            throw e;
+        }
         recordTimer.record(System.nanoTime() - recordStart, TimeUnit.NANOSECONDS);
         return new Result(Status.EMITTED, update, plan.eventId(), null);
+    }
+
+    /** A push whose event was published, to be recorded as emitted ({@link #markEmitted}). */
+    private record Unrecorded(String push, String eventId, String repository, String ref, String before,
+            String head) {
+
+        void record(DeliveryLog log) {
+            log.markEmitted(push, eventId, repository, ref, before, head);
+        }
+    }
+
+    /**
+     * Records the pushes published while their record could not be written, and waits until the reader has them; a
+     * failure is thrown (nothing is planned from a log that misses a published push).
+     */
+    private void recordUnrecorded() {
+        if (unrecorded.isEmpty()) {
+            return;
+        }
+        for (Unrecorded pending : List.copyOf(unrecorded.values())) {
+            pending.record(this);
+            unrecorded.remove(pending.push(), pending);
+        }
+        map.awaitOwnWrites();
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.quayside.gitwatcher.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quayside.devstack.kafka.KafkaBroker;
 import dev.quayside.devstack.kafka.KafkaBrokerExtension;
 import dev.quayside.kit.kafka.CompactedTopicMap;
 import dev.quayside.kit.kafka.CompactedTopicMaps;
@@ -171,6 +172,46 @@ class DeliveryLogTest {
                     new DeliveryLog.Update("refs/heads/main", B, D));
         } finally {
             webhooks.shutdownNow();
+        }
+    }
+
+    /**
+     * Seen once in {@code bin/quayside chaos kafka-outage}: a webhook's event was published just before the broker
+     * stopped, and its record could not be written; after the outage the poll planned the ref from the head before
+     * that push, announcing its commit a second time in another chain. The published push is recorded before anything
+     * else is planned.
+     */
+    @Test
+    void aPushPublishedButNotRecordedBeforeTheBrokerStoppedIsRecordedBeforeThePollPlansTheRef() throws Exception {
+        java.nio.file.Path dataDir = java.nio.file.Files.createTempDirectory("quayside-kafka-outage-");
+        KafkaBroker broker = KafkaBroker.start(new KafkaBroker.Options(0, dataDir, 1, true));
+        int port = Integer.parseInt(broker.bootstrapServers().substring(broker.bootstrapServers().lastIndexOf(':') + 1));
+        String topic = freshTopic();
+        DeliveryLog log = new DeliveryLog(CompactedTopicMaps.of(Map.of("bootstrap.servers", broker.bootstrapServers())),
+                new DeliveryLog.Settings(topic, 1, (short) 1, Duration.ofSeconds(30), Duration.ofSeconds(3),
+                        Duration.ofDays(3), Duration.ofDays(30)), new SimpleMeterRegistry());
+        try {
+            log.awaitCaughtUp();
+            log.poll("app", Map.of("refs/heads/main", A), announcing(new ArrayList<>())); // the baseline
+            KafkaBroker running = broker;
+            DeliveryLog.Steps publishThenStop = (index, update, announced) -> RefUpdatePlan.announce(
+                    "app|" + update.ref() + "|" + update.after(), "event-b", () -> running::close);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> log.record("generic", "d-1", "app",
+                    List.of(new DeliveryLog.Update("refs/heads/main", A, B)), publishThenStop))
+                    .isInstanceOf(RuntimeException.class);
+
+            broker = KafkaBroker.start(new KafkaBroker.Options(port, dataDir, 1, true));
+            List<DeliveryLog.Update> planned = new ArrayList<>();
+            log.poll("app", Map.of("refs/heads/main", C), (index, update, announced) -> {
+                planned.add(update);
+                return announcing(new ArrayList<>()).plan(index, update, announced);
+            });
+            // A → C would announce B, already published, in a second chain
+            assertThat(planned).containsExactly(new DeliveryLog.Update("refs/heads/main", B, C));
+            assertThat(log.emittedEventId("app|refs/heads/main|" + B)).contains("event-b");
+        } finally {
+            log.close();
+            broker.close();
         }
     }
 
