@@ -120,6 +120,8 @@ public class DeliveryLog implements AutoCloseable {
     private static final class ClaimState {
         String owner;
         long claimedAt;
+        /** The ref's head the claimed push starts from, or null (a claim written by an earlier version). */
+        String before;
     }
 
     private final Settings settings;
@@ -280,13 +282,59 @@ public class DeliveryLog implements AutoCloseable {
                 if (polled) {
                     update = new Update(update.ref(), heads(repository).getOrDefault(update.ref(), ZERO),
                             update.after());
+                    Update inFlight = inFlight(repository, update);
+                    if (inFlight != null) {
+                        // a push from this head was claimed and never recorded: it is finished first (its own event
+                        // id again), else the poll leaves the ref alone — planning from this head would announce
+                        // the push's commits a second time, in a chain of their own
+                        Result first = handle(repository, inFlight, steps.plan(i, inFlight, ranges(repository,
+                                update.ref())));
+                        results.add(first);
+                        if (first.status() != Status.EMITTED) {
+                            continue;
+                        }
+                        map.awaitOwnWrites();
+                        update = new Update(update.ref(), heads(repository).getOrDefault(update.ref(), ZERO),
+                                update.after());
+                        if (update.before().equals(update.after())) {
+                            continue;
+                        }
+                    }
                 }
-                Map<String, AnnouncedRanges> refs = announced.get(repository);
-                AnnouncedRanges ranges = refs == null ? null : refs.get(update.ref());
-                results.add(handle(repository, update, steps.plan(i, update, ranges)));
+                results.add(handle(repository, update, steps.plan(i, update, ranges(repository, update.ref()))));
             }
         }
         return results;
+    }
+
+    private AnnouncedRanges ranges(String repository, String ref) {
+        Map<String, AnnouncedRanges> refs = announced.get(repository);
+        return refs == null ? null : refs.get(ref);
+    }
+
+    /**
+     * A push of {@code update}'s ref from its head {@code update.before()} to another head than the poll's, claimed
+     * (by any instance, this one before a restart included) and not recorded as emitted: its event may be in Kafka
+     * (an instance killed between the broker's acknowledgement and the record) or being published right now. Null
+     * when there is none.
+     */
+    private Update inFlight(String repository, Update update) {
+        String prefix = repository + "|" + update.ref() + "|";
+        for (Map.Entry<String, ClaimState> claim : claims.entrySet()) {
+            String push = claim.getKey();
+            if (!push.startsWith(prefix) || map.get(EMITTED + push).isPresent()) {
+                continue;
+            }
+            String head = push.substring(prefix.length());
+            String before;
+            synchronized (claim.getValue()) {
+                before = claim.getValue().before;
+            }
+            if (update.before().equals(before) && !head.contains("|") && !head.equals(update.after())) {
+                return new Update(update.ref(), before, head);
+            }
+        }
+        return null;
     }
 
     private Result handle(String repository, Update update, RefUpdatePlan plan) {
@@ -301,7 +349,7 @@ public class DeliveryLog implements AutoCloseable {
         }
         Runnable publish = plan.prepare().get();
         long claimStart = System.nanoTime();
-        ClaimResult claim = claim(plan.push());
+        ClaimResult claim = claim(plan.push(), update.before());
         claimTimer.record(System.nanoTime() - claimStart, TimeUnit.NANOSECONDS);
         switch (claim) {
             case ALREADY_EMITTED:
@@ -357,13 +405,19 @@ public class DeliveryLog implements AutoCloseable {
      * this instance's: nothing was published under it.
      */
     ClaimResult claim(String push) {
+        return claim(push, null);
+    }
+
+    /** {@link #claim(String)}, recording the head {@code before} the push starts from (see {@link #inFlight}). */
+    ClaimResult claim(String push, String before) {
         map.awaitCaughtUp();
         if (map.get(EMITTED + push).isPresent()) {
             return ClaimResult.ALREADY_EMITTED;
         }
         String nonce = UUID.randomUUID().toString();
         try {
-            map.awaitApplied(map.await(map.put(push, CLAIM + push, nonce + " " + System.currentTimeMillis())));
+            map.awaitApplied(map.await(map.put(push, CLAIM + push, nonce + " " + System.currentTimeMillis()
+                    + (before == null ? "" : " " + before))));
         } catch (RuntimeException e) {
             abandoned.add(nonce);
             throw e;
@@ -457,17 +511,17 @@ public class DeliveryLog implements AutoCloseable {
                 claims.remove(push);
                 return;
             }
-            String value = entry.value();
-            int space = value.indexOf(' ');
-            if (space < 0) {
+            String[] fields = entry.value().split(" "); // <nonce> <epochMillis> [<before>]
+            if (fields.length < 2) {
                 return;
             }
-            long at = parseLong(value.substring(space + 1));
+            long at = parseLong(fields[1]);
             ClaimState state = claims.computeIfAbsent(push, k -> new ClaimState());
             synchronized (state) {
                 if (state.owner == null || at - state.claimedAt > settings.lease().toMillis()) {
-                    state.owner = value.substring(0, space);
+                    state.owner = fields[0];
                     state.claimedAt = at;
+                    state.before = fields.length > 2 ? fields[2] : null;
                 }
             }
         } else if (key.startsWith(DELIVERY)) {

@@ -215,6 +215,58 @@ class DeliveryLogTest {
         }
     }
 
+    /**
+     * {@code kill -9} of git-watcher between the broker's acknowledgement of a push's event and its record: the claim
+     * is in the log, the record is not. The restarted instance's poll must not plan the ref from the head before that
+     * push (announcing its commits in a second chain): while the claim's lease runs the ref is left alone (the claimer
+     * may be alive and publishing), then the push is taken over and announced again with its own event id — a
+     * redelivery to consumers — and the poll goes on from its head.
+     */
+    @Test
+    void aPushClaimedAndPublishedButNeverRecordedIsFinishedBeforeThePollPlansTheRef(String bootstrapServers)
+            throws Exception {
+        String topic = freshTopic();
+        Duration lease = Duration.ofSeconds(3);
+        List<String> published = new ArrayList<>();
+        DeliveryLog.Steps announce = (index, update, announced) -> RefUpdatePlan.announce(
+                "app|" + update.ref() + "|" + update.after(), "event-" + update.after().charAt(0),
+                () -> () -> published.add("event-" + update.after().charAt(0)));
+        try (DeliveryLog dying = open(bootstrapServers, topic, lease)) {
+            dying.poll("app", Map.of("refs/heads/main", A), announce); // the baseline
+            DeliveryLog.Steps killedAfterPublishing = (index, update, announced) -> RefUpdatePlan.announce(
+                    "app|" + update.ref() + "|" + update.after(), "event-b", () -> () -> {
+                        published.add("event-b");
+                        throw new IllegalStateException("killed before the record");
+                    });
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> dying.record("generic", "d-1", "app",
+                    List.of(new DeliveryLog.Update("refs/heads/main", A, B)), killedAfterPublishing))
+                    .hasMessageContaining("killed");
+        }
+        try (DeliveryLog restarted = open(bootstrapServers, topic, lease)) {
+            List<DeliveryLog.Update> planned = new ArrayList<>();
+            DeliveryLog.Steps poll = (index, update, announced) -> {
+                planned.add(update);
+                return announce.plan(index, update, announced);
+            };
+            // within the lease: the claimer may be publishing it; the ref waits for the next poll
+            DeliveryLog.Recorded early = restarted.poll("app", Map.of("refs/heads/main", C), poll);
+            assertThat(early.results()).extracting(DeliveryLog.Result::status)
+                    .containsExactly(DeliveryLog.Status.DUPLICATE);
+            assertThat(planned).containsExactly(new DeliveryLog.Update("refs/heads/main", A, B));
+            assertThat(published).containsExactly("event-b");
+
+            Thread.sleep(lease.toMillis() + 500);
+            planned.clear();
+            DeliveryLog.Recorded later = restarted.poll("app", Map.of("refs/heads/main", C), poll);
+            // A → C would announce B in a second chain: B's push is announced again with its own id, then B → C
+            assertThat(planned).containsExactly(new DeliveryLog.Update("refs/heads/main", A, B),
+                    new DeliveryLog.Update("refs/heads/main", B, C));
+            assertThat(later.results()).extracting(DeliveryLog.Result::eventId).containsExactly("event-b", "event-c");
+            assertThat(published).containsExactly("event-b", "event-b", "event-c");
+            assertThat(restarted.heads("app")).containsEntry("refs/heads/main", C);
+        }
+    }
+
     @Test
     void anAnnouncedRecordOfTheOlderVersionCoversNothingButStillMerges(String bootstrapServers) {
         String topic = freshTopic();
