@@ -54,6 +54,30 @@ public interface GitWatcherConfig {
     /** Durable de-duplication through Kafka. */
     Dedup dedup();
 
+    /** Each caller's budget of refused webhooks. */
+    RefusedWebhooks refusedWebhooks();
+
+    /**
+     * {@code quayside.git-watcher.refused-webhooks.*}: a caller (its address: the peer's, or the forwarded one when
+     * {@code quarkus.http.proxy.*} trusts a proxy) whose webhooks keep being refused — a wrong signature, an unknown
+     * repository, a malformed request — is answered 429 before its requests are read, until the period ends. Webhooks
+     * that are accepted are never limited: a Git host's volume is its users' pushes.
+     */
+    interface RefusedWebhooks {
+
+        /** Refused webhook requests one caller may send per {@link #period()}. */
+        @WithDefault("60")
+        int perCaller();
+
+        /** How often the budgets are refilled. */
+        @WithDefault("1m")
+        Duration period();
+
+        /** Callers remembered at once (the least recently seen forgotten). */
+        @WithDefault("10000")
+        int remembered();
+    }
+
     /** One watched repository. */
     interface Repository {
 

@@ -1,5 +1,8 @@
 package dev.quayside.kit.security;
 
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -18,6 +21,8 @@ import org.jboss.logging.Logger;
  * <li>no token configured → 403, saying how to set one (an unprotected state-changing endpoint is never served);</li>
  * <li>no or a wrong {@code Authorization: Bearer} → 401 with {@code WWW-Authenticate: Bearer} (compared in constant
  * time);</li>
+ * <li>a caller (its address) over its budget — {@code per-caller.refusals} refused calls, checked before the token, or
+ * {@code per-caller.calls} accepted ones per {@code per-caller.period} → 429 with {@code Retry-After};</li>
  * <li>{@code max-concurrent} operator calls already running → 429 with {@code Retry-After}, so looping callers cannot
  * hold the service's worker threads.</li>
  * </ul>
@@ -32,9 +37,11 @@ public class OperatorActionFilter implements ContainerRequestFilter, ContainerRe
     private static final Logger LOG = Logger.getLogger(OperatorActionFilter.class);
 
     private final OperatorGuard guard;
+    private final CurrentVertxRequest vertxRequest;
 
-    OperatorActionFilter(OperatorGuard guard) {
+    OperatorActionFilter(OperatorGuard guard, CurrentVertxRequest request) {
         this.guard = guard;
+        this.vertxRequest = request;
     }
 
     @Override
@@ -45,12 +52,26 @@ public class OperatorActionFilter implements ContainerRequestFilter, ContainerRe
                     + "or QUAYSIDE_OPERATOR_TOKEN_FILE) and call with 'Authorization: Bearer <token>'").build());
             return;
         }
+        String caller = caller();
+        if (guard.refusals().spent(caller)) {
+            LOG.debugf("operator call %s %s from %s refused unread: too many refused calls", request.getMethod(),
+                    request.getUriInfo().getPath(), caller);
+            request.abortWith(tooMany("too many refused operator calls from " + caller + "; try again in "
+                    + guard.refusals().retryAfterSeconds() + " s", guard.refusals().retryAfterSeconds()));
+            return;
+        }
         String given = bearer(request.getHeaderString(HttpHeaders.AUTHORIZATION));
         if (given == null || !guard.accepts(given)) {
-            LOG.debugf("operator call %s %s refused: %s", request.getMethod(), request.getUriInfo().getPath(),
-                    given == null ? "no bearer token" : "wrong token");
+            guard.refusals().take(caller);
+            LOG.debugf("operator call %s %s from %s refused: %s", request.getMethod(), request.getUriInfo().getPath(),
+                    caller, given == null ? "no bearer token" : "wrong token");
             request.abortWith(text(Response.Status.UNAUTHORIZED, "an operator token is required: "
                     + "'Authorization: Bearer <token>'").header(HttpHeaders.WWW_AUTHENTICATE, REALM).build());
+            return;
+        }
+        if (!guard.calls().take(caller)) {
+            request.abortWith(tooMany("too many operator calls from " + caller + "; try again in "
+                    + guard.calls().retryAfterSeconds() + " s", guard.calls().retryAfterSeconds()));
             return;
         }
         if (!guard.enter()) {
@@ -76,6 +97,18 @@ public class OperatorActionFilter implements ContainerRequestFilter, ContainerRe
         }
         String value = header.substring(7).trim();
         return value.isEmpty() ? null : value;
+    }
+
+    /** The caller's address: the peer's, or the forwarded one when {@code quarkus.http.proxy.*} trusts a proxy. */
+    private String caller() {
+        RoutingContext current = vertxRequest.getCurrent();
+        SocketAddress address = current == null ? null : current.request().remoteAddress();
+        return address == null ? "unknown" : address.hostAddress();
+    }
+
+    private static Response tooMany(String message, long retryAfterSeconds) {
+        return text(Response.Status.TOO_MANY_REQUESTS, message).header(HttpHeaders.RETRY_AFTER, retryAfterSeconds)
+                .build();
     }
 
     private static Response.ResponseBuilder text(Response.Status status, String message) {

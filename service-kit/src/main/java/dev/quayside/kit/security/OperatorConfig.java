@@ -23,7 +23,36 @@ public interface OperatorConfig {
     @WithDefault("2")
     int maxConcurrent();
 
-    /** The {@code Retry-After} of a 429. */
+    /** The {@code Retry-After} of a 429 for the concurrency bound. */
     @WithDefault("5s")
     Duration retryAfter();
+
+    /**
+     * Each caller's budget, by its address (the peer's, or the forwarded one when {@code quarkus.http.proxy.*} trusts a
+     * proxy): so that one caller — with the token, or guessing it — cannot take every operator call of the service.
+     */
+    PerCaller perCaller();
+
+    /** {@code quayside.operator.per-caller.*}. */
+    interface PerCaller {
+
+        /** Operator calls with the token one caller may make per {@link #period()}; beyond, 429. */
+        @WithDefault("60")
+        int calls();
+
+        /**
+         * Refused calls (no or a wrong token) one caller may make per {@link #period()}; beyond, its calls are answered
+         * 429 before the token is even compared, until the period ends.
+         */
+        @WithDefault("10")
+        int refusals();
+
+        /** How often the budgets are refilled. */
+        @WithDefault("1m")
+        Duration period();
+
+        /** Callers remembered at once (the least recently seen forgotten). */
+        @WithDefault("10000")
+        int remembered();
+    }
 }

@@ -16,11 +16,27 @@ public class OperatorGuard {
     private final Optional<Secret> token;
     private final Semaphore slots;
     private final long retryAfterSeconds;
+    private final CallerBudgets calls;
+    private final CallerBudgets refusals;
 
     OperatorGuard(OperatorConfig config) {
         this.token = Secrets.fromValueOrFile("quayside.operator.token", config.token(), config.tokenFile());
         this.slots = new Semaphore(Math.max(1, config.maxConcurrent()));
         this.retryAfterSeconds = Math.max(1, (config.retryAfter().toMillis() + 999) / 1000);
+        OperatorConfig.PerCaller perCaller = config.perCaller();
+        this.calls = new CallerBudgets("operator-calls", perCaller.calls(), perCaller.period(), perCaller.remembered());
+        this.refusals = new CallerBudgets("operator-refusals", perCaller.refusals(), perCaller.period(),
+                perCaller.remembered());
+    }
+
+    /** Each caller's budget of accepted operator calls. */
+    CallerBudgets calls() {
+        return calls;
+    }
+
+    /** Each caller's budget of refused operator calls (no or a wrong token). */
+    CallerBudgets refusals() {
+        return refusals;
     }
 
     /** Whether a token is configured (without one, operator endpoints are refused). */
