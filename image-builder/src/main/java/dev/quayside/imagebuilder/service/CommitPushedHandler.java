@@ -124,12 +124,11 @@ public class CommitPushedHandler implements AsyncEventHandler<CommitPushed> {
      */
     @Override
     public CompletionStage<Outcome> handle(EventEnvelope<CommitPushed> event, Delivery delivery) {
-        long received = System.nanoTime();
         if (!announced.isCaughtUp()) {
             LOG.infof("%s waits until %s is read", delivery.position(), announced.topic());
             announced.whenCaughtUp().toCompletableFuture().join();
         }
-        Accepted accepted = handle(event, received);
+        Accepted accepted = handle(event, System.nanoTime());
         try {
             accepted.queued().await().indefinitely(); // bounded by the publisher's ack timeout
         } catch (EventNotPublishedException e) {
