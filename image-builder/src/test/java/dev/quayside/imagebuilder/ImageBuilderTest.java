@@ -12,7 +12,6 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import dev.quayside.devstack.docker.DockerEngine;
 import dev.quayside.devstack.docker.LocalRegistry;
 import dev.quayside.devstack.docker.SampleApp;
-import dev.quayside.devstack.kafka.KafkaBrokerResource;
 import dev.quayside.events.BuildFinished;
 import dev.quayside.events.BuildOutcome;
 import dev.quayside.events.BuildQueued;
@@ -22,7 +21,7 @@ import dev.quayside.events.ImageBuilt;
 import dev.quayside.events.Purl;
 import dev.quayside.imagebuilder.support.Commits;
 import dev.quayside.imagebuilder.support.GitReposResource;
-import dev.quayside.imagebuilder.support.KafkaProbe;
+import dev.quayside.imagebuilder.support.KafkaProbedTest;
 import dev.quayside.imagebuilder.support.RestartableRegistryResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -34,7 +33,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.eclipse.microprofile.config.ConfigProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Inject;
@@ -48,14 +46,12 @@ import org.junit.jupiter.api.Test;
  * registry. Each test uses its own repository (and so its own image name).
  */
 @QuarkusTest
-@QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = RestartableRegistryResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = GitReposResource.class, restrictToAnnotatedClass = true)
-class ImageBuilderTest {
+class ImageBuilderTest extends KafkaProbedTest {
 
     private static final Duration BUILD = Duration.ofSeconds(120);
 
-    private static KafkaProbe kafka;
     private static DockerClient docker;
     private static Path repos;
     private static String figures = "";
@@ -65,14 +61,12 @@ class ImageBuilderTest {
 
     @BeforeAll
     static void start() throws IOException {
-        kafka = new KafkaProbe(ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
         docker = DockerEngine.requireRunning();
         repos = GitReposResource.dir();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        kafka.close();
         System.out.println("image-builder overhead figures from this run (not assertions):\n" + figures);
     }
 

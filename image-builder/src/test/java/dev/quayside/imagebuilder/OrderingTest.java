@@ -6,14 +6,13 @@ import static org.awaitility.Awaitility.await;
 import dev.quayside.devstack.docker.DockerEngine;
 import dev.quayside.devstack.docker.LocalRegistry;
 import dev.quayside.devstack.docker.SampleApp;
-import dev.quayside.devstack.kafka.KafkaBrokerResource;
 import dev.quayside.events.BuildFinished;
 import dev.quayside.events.BuildOutcome;
 import dev.quayside.events.ImageBuilt;
 import dev.quayside.imagebuilder.service.CommitPushedHandler;
 import dev.quayside.imagebuilder.support.Commits;
 import dev.quayside.imagebuilder.support.GitReposResource;
-import dev.quayside.imagebuilder.support.KafkaProbe;
+import dev.quayside.imagebuilder.support.KafkaProbedTest;
 import dev.quayside.imagebuilder.support.RestartableRegistryResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -22,8 +21,6 @@ import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Map;
-import org.eclipse.microprofile.config.ConfigProvider;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -33,10 +30,9 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(OrderingTest.TwoSlots.class)
-@QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = RestartableRegistryResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = GitReposResource.class, restrictToAnnotatedClass = true)
-class OrderingTest {
+class OrderingTest extends KafkaProbedTest {
 
     private static final Duration BUILD = Duration.ofSeconds(120);
 
@@ -49,20 +45,12 @@ class OrderingTest {
         }
     }
 
-    private static KafkaProbe kafka;
-
     @Inject
     CommitPushedHandler handler;
 
     @BeforeAll
     static void start() {
-        kafka = new KafkaProbe(ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
         DockerEngine.requireRunning();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        kafka.close();
     }
 
     @Test

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.hasItem;
 
-import dev.quayside.devstack.kafka.KafkaBrokerResource;
 import dev.quayside.events.BuildFinished;
 import dev.quayside.events.BuildOutcome;
 import dev.quayside.events.CommitPushed;
@@ -17,7 +16,7 @@ import dev.quayside.imagebuilder.client.DockerEngineClient;
 import dev.quayside.imagebuilder.client.InfrastructureException;
 import dev.quayside.imagebuilder.support.Commits;
 import dev.quayside.imagebuilder.support.GitReposResource;
-import dev.quayside.imagebuilder.support.KafkaProbe;
+import dev.quayside.imagebuilder.support.KafkaProbedTest;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -35,8 +34,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.eclipse.microprofile.config.ConfigProvider;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -46,9 +43,8 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(OutageTest.NothingAnswers.class)
-@QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = GitReposResource.class, restrictToAnnotatedClass = true)
-class OutageTest {
+class OutageTest extends KafkaProbedTest {
 
     static final int CLOSED_PORT = closedPort();
 
@@ -68,21 +64,14 @@ class OutageTest {
         }
     }
 
-    private static KafkaProbe kafka;
     private static Path repos;
 
     @Inject
     DockerEngineClient docker;
 
     @BeforeAll
-    static void start() throws IOException {
-        kafka = new KafkaProbe(ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
+    static void start() {
         repos = GitReposResource.dir();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        kafka.close();
     }
 
     @Test

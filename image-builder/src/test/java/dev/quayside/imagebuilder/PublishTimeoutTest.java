@@ -3,7 +3,7 @@ package dev.quayside.imagebuilder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.quayside.devstack.kafka.KafkaBrokerResource;
+import dev.quayside.devstack.docker.LocalRegistryResource;
 import dev.quayside.events.BuildFinished;
 import dev.quayside.events.BuildOutcome;
 import dev.quayside.events.CommitPushed;
@@ -11,19 +11,17 @@ import dev.quayside.events.EventEnvelope;
 import dev.quayside.imagebuilder.messaging.FlakyPublisher;
 import dev.quayside.imagebuilder.support.Commits;
 import dev.quayside.imagebuilder.support.GitReposResource;
-import dev.quayside.imagebuilder.support.KafkaProbe;
-import dev.quayside.imagebuilder.support.RegistryOnlyResource;
+import dev.quayside.imagebuilder.support.KafkaProbedTest;
+import dev.quayside.imagebuilder.support.RegistryImages;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.eclipse.microprofile.config.ConfigProvider;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -35,10 +33,10 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(PublishTimeoutTest.Flaky.class)
-@QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = RegistryOnlyResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = LocalRegistryResource.class, restrictToAnnotatedClass = true,
+        initArgs = @ResourceArg(name = LocalRegistryResource.REQUIRE_DOCKER_ENGINE, value = "false"))
 @QuarkusTestResource(value = GitReposResource.class, restrictToAnnotatedClass = true)
-class PublishTimeoutTest {
+class PublishTimeoutTest extends KafkaProbedTest {
 
     /** The publisher with faults. */
     public static class Flaky implements QuarkusTestProfile {
@@ -49,18 +47,11 @@ class PublishTimeoutTest {
         }
     }
 
-    private static KafkaProbe kafka;
     private static Path repos;
 
     @BeforeAll
-    static void start() throws IOException {
-        kafka = new KafkaProbe(ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
+    static void start() {
         repos = GitReposResource.dir();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        kafka.close();
     }
 
     @Test
@@ -79,7 +70,7 @@ class PublishTimeoutTest {
 
     private static void endsOnceWithoutFailure(Commits repo, Duration within) throws InterruptedException {
         String commit = repo.head();
-        RegistryOnlyResource.image(repo.name(), commit.substring(0, 12));
+        RegistryImages.put(repo.name(), commit.substring(0, 12));
         EventEnvelope<CommitPushed> event = repo.pushed(commit);
 
         RecordMetadata sent = kafka.sendAt(event);

@@ -3,7 +3,7 @@ package dev.quayside.imagebuilder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.quayside.devstack.kafka.KafkaBrokerResource;
+import dev.quayside.devstack.docker.LocalRegistryResource;
 import dev.quayside.events.BuildFinished;
 import dev.quayside.events.BuildOutcome;
 import dev.quayside.events.CommitPushed;
@@ -11,18 +11,17 @@ import dev.quayside.events.EventEnvelope;
 import dev.quayside.imagebuilder.client.AnnouncedPushes;
 import dev.quayside.imagebuilder.support.Commits;
 import dev.quayside.imagebuilder.support.GitReposResource;
-import dev.quayside.imagebuilder.support.KafkaProbe;
-import dev.quayside.imagebuilder.support.RegistryOnlyResource;
+import dev.quayside.imagebuilder.support.KafkaProbedTest;
+import dev.quayside.imagebuilder.support.RegistryImages;
 import dev.quayside.kit.kafka.CompactedTopicMaps;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.eclipse.microprofile.config.ConfigProvider;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -32,23 +31,16 @@ import org.junit.jupiter.api.Test;
  * {@code ImageBuilt}, one {@code BuildFinished} per push. The image is in the registry already (no Docker engine needed).
  */
 @QuarkusTest
-@QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = RegistryOnlyResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = LocalRegistryResource.class, restrictToAnnotatedClass = true,
+        initArgs = @ResourceArg(name = LocalRegistryResource.REQUIRE_DOCKER_ENGINE, value = "false"))
 @QuarkusTestResource(value = GitReposResource.class, restrictToAnnotatedClass = true)
-class RedeliveryTest {
+class RedeliveryTest extends KafkaProbedTest {
 
-    private static KafkaProbe kafka;
     private static Path repos;
 
     @BeforeAll
-    static void start() throws IOException {
-        kafka = new KafkaProbe(ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
+    static void start() {
         repos = GitReposResource.dir();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        kafka.close();
     }
 
     @Test
@@ -56,7 +48,7 @@ class RedeliveryTest {
             throws InterruptedException {
         Commits repo = Commits.sampleApp(repos, "redelivered", "1.0.0");
         String commit = repo.head();
-        RegistryOnlyResource.image(repo.name(), commit.substring(0, 12)); // the image-exists path: no Docker engine
+        RegistryImages.put(repo.name(), commit.substring(0, 12)); // the image-exists path: no Docker engine
         EventEnvelope<CommitPushed> event = repo.pushed(commit);
 
         kafka.sendAt(event);

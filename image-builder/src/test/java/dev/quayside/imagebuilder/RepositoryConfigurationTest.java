@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.quayside.devstack.docker.DockerEngine;
-import dev.quayside.devstack.kafka.KafkaBrokerResource;
 import dev.quayside.events.BuildFinished;
 import dev.quayside.events.BuildOutcome;
 import dev.quayside.events.CommitPushed;
 import dev.quayside.events.EventEnvelope;
 import dev.quayside.imagebuilder.support.Commits;
-import dev.quayside.imagebuilder.support.KafkaProbe;
+import dev.quayside.imagebuilder.support.KafkaProbedTest;
 import dev.quayside.imagebuilder.support.RestartableRegistryResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -26,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.config.ConfigProvider;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -37,9 +35,8 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(RepositoryConfigurationTest.ListedRepositories.class)
-@QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = RestartableRegistryResource.class, restrictToAnnotatedClass = true)
-class RepositoryConfigurationTest {
+class RepositoryConfigurationTest extends KafkaProbedTest {
 
     private static final Duration BUILD = Duration.ofSeconds(120);
     static final Path DIR = Path.of(shared("dir", () -> {
@@ -80,23 +77,16 @@ class RepositoryConfigurationTest {
         }
     }
 
-    private static KafkaProbe kafka;
     private static Commits listed;
     private static Commits owned;
     private static Commits plain;
 
     @BeforeAll
     static void start() {
-        kafka = new KafkaProbe(ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
         DockerEngine.requireRunning();
         listed = Commits.named(DIR, LISTED, "1.0.0");
         owned = Commits.named(DIR, OWNED, "1.0.0");
         plain = Commits.named(DIR, PLAIN, "1.0.0");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        kafka.close();
     }
 
     @Test

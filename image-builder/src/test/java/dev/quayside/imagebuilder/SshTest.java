@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.quayside.devstack.docker.DockerEngine;
-import dev.quayside.devstack.kafka.KafkaBrokerResource;
 import dev.quayside.events.BuildFinished;
 import dev.quayside.events.BuildOutcome;
 import dev.quayside.events.ImageBuilt;
 import dev.quayside.imagebuilder.support.Commits;
-import dev.quayside.imagebuilder.support.KafkaProbe;
+import dev.quayside.imagebuilder.support.KafkaProbedTest;
 import dev.quayside.imagebuilder.support.RestartableRegistryResource;
 import dev.quayside.imagebuilder.support.SshGitServerResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -21,7 +20,6 @@ import java.time.Duration;
 import java.util.Map;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -32,10 +30,9 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(SshTest.ShortRetries.class)
-@QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = RestartableRegistryResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = SshGitServerResource.class, restrictToAnnotatedClass = true)
-class SshTest {
+class SshTest extends KafkaProbedTest {
 
     private static final Duration BUILD = Duration.ofSeconds(120);
 
@@ -48,19 +45,12 @@ class SshTest {
         }
     }
 
-    private static KafkaProbe kafka;
     private static Path dir;
 
     @BeforeAll
     static void start() {
-        kafka = new KafkaProbe(ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
         DockerEngine.requireRunning();
         dir = Path.of(ConfigProvider.getConfig().getValue("image-builder.test.ssh.dir", String.class));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        kafka.close();
     }
 
     @Test

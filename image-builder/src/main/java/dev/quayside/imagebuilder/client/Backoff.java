@@ -1,65 +1,51 @@
 package dev.quayside.imagebuilder.client;
 
 import dev.quayside.imagebuilder.config.BuilderConfig;
-import io.smallrye.faulttolerance.api.Guard;
+import dev.quayside.kit.retry.FailedAttempt;
+import dev.quayside.kit.retry.Retrier;
+import dev.quayside.kit.retry.RetryPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * The bounded exponential back-off every client applies to {@link InfrastructureException}s (SmallRye Fault
- * Tolerance's programmatic {@link Guard}, configured from {@code quayside.builder.retry.*}).
+ * The one retry policy of image-builder ({@code quayside.builder.retry.*}, delays doubling): the kit's
+ * {@link Retrier} for every client's {@link InfrastructureException}s, each failed attempt written to the build's log.
  */
 @ApplicationScoped
 public class Backoff {
 
-    private final Guard guard;
+    private final RetryPolicy policy;
 
     Backoff(BuilderConfig config) {
         BuilderConfig.Retry retry = config.retry();
-        this.guard = Guard.create()
-                .withDescription("image-builder external systems")
-                .withRetry()
-                .maxRetries(retry.maxRetries())
-                .delay(retry.initialDelay().toMillis(), ChronoUnit.MILLIS)
-                .maxDuration(retry.maxDuration().toMillis(), ChronoUnit.MILLIS)
-                .jitter(0, ChronoUnit.MILLIS)
-                .retryOn(InfrastructureException.class)
-                .withExponentialBackoff()
-                .factor(2)
-                .maxDelay(retry.maxDelay().toMillis(), ChronoUnit.MILLIS)
-                .done()
-                .done()
-                .build();
+        this.policy = RetryPolicy.of(retry.initialDelay(), 2, retry.maxDelay(), retry.maxDuration(),
+                retry.maxRetries(), retry.jitter());
+    }
+
+    /** The policy, for what is tried again outside a client (a push whose events Kafka did not take). */
+    public RetryPolicy policy() {
+        return policy;
     }
 
     /**
      * Runs {@code action}, retrying it while it throws {@link InfrastructureException}; each failed attempt is
      * reported to {@code log} (the build log). After the last attempt the exception propagates.
      */
-    @SuppressWarnings("unchecked")
     public <T> T call(String what, Consumer<String> log, Callable<T> action) {
-        AtomicInteger attempt = new AtomicInteger();
-        Callable<T> reporting = () -> {
-            int n = attempt.incrementAndGet();
-            try {
-                return action.call();
-            } catch (InfrastructureException e) {
-                log.accept(what + " failed (attempt " + n + "): " + e.getMessage());
-                throw e;
-            }
-        };
+        // one name for Fault Tolerance's metrics (a per-call one would make a meter per image and remote)
+        Retrier retrier = Retrier.of(policy).named("image-builder external systems")
+                .retryOn(InfrastructureException.class::isInstance)
+                .onFailedAttempt(failed -> log.accept(new FailedAttempt(what, failed.attempt(), failed.failure())
+                        .describe()))
+                .build();
         try {
-            return guard.call(reporting, (Class<T>) (Class<?>) Object.class);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InfrastructureException(what + " interrupted", e);
-        } catch (Exception e) {
-            throw new IllegalStateException(what + " failed", e);
+            return retrier.call(action);
+        } catch (Retrier.RetryFailedException e) {
+            if (e.getCause() instanceof InterruptedException) {
+                throw new InfrastructureException(what + " interrupted", e.getCause());
+            }
+            throw new IllegalStateException(what + " failed", e.getCause());
         }
     }
 }

@@ -145,7 +145,8 @@ public interface BuilderConfig {
      * The longest wait for Kafka's acknowledgement of one event image-builder announces. Longer than the producer's
      * own {@code delivery.timeout.ms} (2 min by default), so that a send still in flight (the broker briefly down) is
      * never given up while the producer may still deliver it. An event not acknowledged in time is not a build
-     * failure: the record is handled again later (see {@code docs/image-builder.md}).
+     * failure: the record is handled again later (see {@code docs/image-builder.md}). The kit's publisher applies it:
+     * {@code application.properties} sets {@code quayside.messaging.ack-timeout} from it.
      */
     @WithDefault("3m")
     Duration publishTimeout();
@@ -183,10 +184,16 @@ public interface BuilderConfig {
         Duration retention();
     }
 
-    /** Back-off for engine, registry and Git remote outages. */
+    /**
+     * Back-off for engine, registry and Git remote outages, and for handling a push again whose events Kafka did not
+     * take.
+     */
     Retry retry();
 
-    /** Retries with exponential back-off; after them the build ends as {@code failure} with the reason. */
+    /**
+     * Retries with exponential back-off and jitter (the kit's {@link dev.quayside.kit.retry.Retrier}); after them the
+     * build ends as {@code failure} with the reason.
+     */
     interface Retry {
 
         /** Attempts after the first one. */
@@ -204,5 +211,9 @@ public interface BuilderConfig {
         /** Longest time spent retrying one step. */
         @WithDefault("3m")
         Duration maxDuration();
+
+        /** Each delay is moved at random by up to this fraction of itself, either way (0.2 = ±20 %); 0 turns it off. */
+        @WithDefault("0.2")
+        double jitter();
     }
 }

@@ -12,12 +12,14 @@ import dev.quayside.imagebuilder.client.BuildFailedException;
 import dev.quayside.imagebuilder.client.GitClient;
 import dev.quayside.imagebuilder.client.InfrastructureException;
 import dev.quayside.imagebuilder.config.BuilderConfig;
-import dev.quayside.imagebuilder.messaging.EventNotPublishedException;
-import dev.quayside.imagebuilder.messaging.EventPublisher;
+import dev.quayside.imagebuilder.messaging.BuildLogStream;
+import dev.quayside.kit.messaging.EventNotPublishedException;
+import dev.quayside.kit.messaging.EventPublisher;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
@@ -33,14 +35,16 @@ final class BuildAnnouncer {
 
     private final BuilderConfig config;
     private final EventPublisher publisher;
+    private final BuildLogStream logs;
     private final BuildHistory history;
     private final MeterRegistry meters;
     private final AnnouncedPushes announced;
 
-    BuildAnnouncer(BuilderConfig config, EventPublisher publisher, BuildHistory history, MeterRegistry meters,
-            AnnouncedPushes announced) {
+    BuildAnnouncer(BuilderConfig config, EventPublisher publisher, BuildLogStream logs, BuildHistory history,
+            MeterRegistry meters, AnnouncedPushes announced) {
         this.config = config;
         this.publisher = publisher;
+        this.logs = logs;
         this.history = history;
         this.meters = meters;
         this.announced = announced;
@@ -50,7 +54,7 @@ final class BuildAnnouncer {
     BuildLog logFor(BuildJob job) {
         BuildRunner.LookedUp lookedUp = job.lookedUp();
         return lookedUp != null ? lookedUp.log()
-                : new BuildLog(job.buildId(), config.logTailLines(), line -> publisher.log(job.buildId(), line),
+                : new BuildLog(job.buildId(), config.logTailLines(), line -> logs.log(job.buildId(), line),
                         !job.queuedAnnounced());
     }
 
@@ -160,8 +164,12 @@ final class BuildAnnouncer {
         job.done().complete(disposition);
     }
 
+    /**
+     * Publishes {@code envelope} and waits for the broker's ack, at most {@code quayside.messaging.ack-timeout} (set
+     * from {@code quayside.builder.publish-timeout}); the job's trace is the current OpenTelemetry context.
+     */
     private void publish(EventEnvelope<?> envelope) {
-        publisher.publish(envelope, config.publishTimeout());
+        publisher.publish(List.of(envelope));
     }
 
     /**

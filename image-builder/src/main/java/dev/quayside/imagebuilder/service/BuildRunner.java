@@ -9,8 +9,9 @@ import dev.quayside.imagebuilder.client.GitClient;
 import dev.quayside.imagebuilder.client.InfrastructureException;
 import dev.quayside.imagebuilder.client.RegistryClient;
 import dev.quayside.imagebuilder.config.BuilderConfig;
-import dev.quayside.imagebuilder.messaging.EventNotPublishedException;
-import dev.quayside.imagebuilder.messaging.EventPublisher;
+import dev.quayside.imagebuilder.messaging.BuildLogStream;
+import dev.quayside.kit.messaging.EventNotPublishedException;
+import dev.quayside.kit.messaging.EventPublisher;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -66,15 +67,15 @@ public class BuildRunner {
     });
 
     BuildRunner(BuilderConfig config, GitClient git, RegistryClient registry, DockerEngineClient docker,
-            EventPublisher publisher, BuildHistory history, RepositoryCatalog repositories, MeterRegistry meters,
-            AnnouncedPushes announced) {
+            EventPublisher publisher, BuildLogStream logs, BuildHistory history, RepositoryCatalog repositories,
+            MeterRegistry meters, AnnouncedPushes announced) {
         this.config = config;
         this.git = git;
         this.registry = registry;
         this.docker = docker;
         this.repositories = repositories;
         this.settingsLoader = new BuildSettingsLoader(config, repositories);
-        this.announcer = new BuildAnnouncer(config, publisher, history, meters, announced);
+        this.announcer = new BuildAnnouncer(config, publisher, logs, history, meters, announced);
         this.announcements = new RefAnnouncements(git);
         this.meters = meters;
         this.startOverhead = Timer.builder("quayside.image-builder.overhead.start")

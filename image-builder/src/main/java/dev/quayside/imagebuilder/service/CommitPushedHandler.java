@@ -6,8 +6,11 @@ import dev.quayside.events.EventEnvelope;
 import dev.quayside.events.MalformedEventException;
 import dev.quayside.imagebuilder.client.AnnouncedPushes;
 import dev.quayside.imagebuilder.config.BuilderConfig;
-import dev.quayside.imagebuilder.messaging.EventNotPublishedException;
-import dev.quayside.imagebuilder.messaging.EventPublisher;
+import dev.quayside.kit.messaging.AsyncEventHandler;
+import dev.quayside.kit.messaging.Delivery;
+import dev.quayside.kit.messaging.EventNotPublishedException;
+import dev.quayside.kit.messaging.EventPublisher;
+import dev.quayside.kit.messaging.Outcome;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.context.Scope;
@@ -20,6 +23,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -35,15 +39,20 @@ import org.jboss.logging.Logger;
  * build per commit and ref (a redelivered event joins the queued or running build of its commit), and supersedes
  * older queued builds of the same ref. A build is looked up first in the look-up lane (an image that already exists
  * never waits for a build slot), and takes a build slot only when its image is missing.
+ *
+ * <p>As the kit's {@link AsyncEventHandler}, a push's stage completes when its build has ended and been announced:
+ * with nothing more to publish (acknowledged), with a terminal outcome (a build that ended on an infrastructure failure,
+ * announced as {@code failure}: dead-lettered), or failing with {@link EventNotPublishedException} when Kafka did not
+ * take one of its events — not a build failure: the consumer shell handles the push again.
  */
 @ApplicationScoped
-public class CommitPushedHandler {
+public class CommitPushedHandler implements AsyncEventHandler<CommitPushed> {
 
     private static final Logger LOG = Logger.getLogger(CommitPushedHandler.class);
     private static final Pattern SHA = Pattern.compile("[0-9a-f]{40}");
 
     /** What became of one event. */
-    public record Accepted(Optional<String> buildId, Uni<Void> queued, CompletableFuture<BuildJob.Disposition> done) {
+    record Accepted(Optional<String> buildId, Uni<Void> queued, CompletableFuture<BuildJob.Disposition> done) {
     }
 
     private final BuilderConfig config;
@@ -104,6 +113,40 @@ public class CommitPushedHandler {
         };
     }
 
+    @Override
+    public Class<CommitPushed> eventType() {
+        return CommitPushed.class;
+    }
+
+    /**
+     * Queues the build of {@code event} and returns once its {@code BuildQueued} is on Kafka (so builds are queued in
+     * record order); no push is handled before the memory of announced pushes ({@link AnnouncedPushes}) is read.
+     */
+    @Override
+    public CompletionStage<Outcome> handle(EventEnvelope<CommitPushed> event, Delivery delivery) {
+        if (!announced.isCaughtUp()) {
+            LOG.infof("%s waits until %s is read", delivery.position(), announced.topic());
+            announced.whenCaughtUp().toCompletableFuture().join();
+        }
+        Accepted accepted = handle(event, System.nanoTime());
+        try {
+            accepted.queued().await().indefinitely(); // bounded by the publisher's ack timeout
+        } catch (EventNotPublishedException e) {
+            LOG.errorf("could not announce that the build of %s is queued: %s", delivery.position(), e.getMessage());
+            return CompletableFuture.failedFuture(e);
+        }
+        return accepted.done().thenCompose(CommitPushedHandler::outcome);
+    }
+
+    /** How the record of a build that ended with {@code disposition} is settled. */
+    private static CompletionStage<Outcome> outcome(BuildJob.Disposition disposition) {
+        if (disposition.redeliver()) {
+            return CompletableFuture.failedFuture(disposition.cause());
+        }
+        return CompletableFuture.completedFuture(disposition.deadLetter()
+                ? Outcome.terminal(Outcome.reason(disposition.cause())) : Outcome.nothing());
+    }
+
     /**
      * Accepts one event. {@code queued} completes once {@code BuildQueued} is on Kafka (immediately for ignored
      * events); {@code done} when the event may be acknowledged, must be dead-lettered or handled again. A push whose
@@ -111,7 +154,7 @@ public class CommitPushedHandler {
      *
      * @throws MalformedEventException when the event cannot describe a build (bad commit id or ref name)
      */
-    public Accepted handle(EventEnvelope<CommitPushed> event, long receivedNanos) {
+    Accepted handle(EventEnvelope<CommitPushed> event, long receivedNanos) {
         CommitPushed push = event.data();
         String ignored = ignoreReason(push);
         if (ignored != null) {
@@ -144,7 +187,8 @@ public class CommitPushedHandler {
         }
         // a tag push is announced once its look-up found that its settings build it
         job.queuedAnnounced(!job.isTag());
-        Uni<Void> queued = job.isTag() ? Uni.createFrom().voidItem() : publisher.send(job.queuedEvent(config.source()));
+        Uni<Void> queued = job.isTag() ? Uni.createFrom().voidItem()
+                : publisher.send(job.queuedEvent(config.source()), Optional.empty());
         Uni<Void> submitted = queued.invoke(() -> {
             BuildJob accepted = scheduler.submit(job);
             if (accepted != job) {

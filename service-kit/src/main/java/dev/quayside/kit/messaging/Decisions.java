@@ -6,6 +6,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Predicate;
 
 /** The consumer shell's decisions, apart from Kafka so that they can be tested alone. */
 final class Decisions {
@@ -27,7 +28,20 @@ final class Decisions {
         /** Nack: it goes to the dead-letter topic with its reason. */
         DEAD_LETTER,
         /** Neither: the service is shutting down; the record is delivered again after the restart. */
-        LEAVE
+        LEAVE,
+        /**
+         * Handle the record again after a back-off: its events were not published (they may or may not be on Kafka),
+         * and its consumer chose {@link WhenNotPublished#HANDLE_AGAIN}.
+         */
+        AGAIN
+    }
+
+    /** What a consumer does with a record whose events could not be published. */
+    enum WhenNotPublished {
+        /** Dead-letter it with that reason (every consumer's default). */
+        DEAD_LETTER,
+        /** Handle it again later: failing to announce an outcome is not a failure of the work. */
+        HANDLE_AGAIN
     }
 
     private Decisions() {
@@ -42,22 +56,52 @@ final class Decisions {
 
     /** After the handler's work failed with {@code failure} (announce the failure and dead-letter, or leave it). */
     static Settle afterFailure(Throwable failure, boolean stopping) {
-        return stopping || interrupted(failure) ? Settle.LEAVE : Settle.DEAD_LETTER;
+        return afterFailure(failure, stopping, WhenNotPublished.DEAD_LETTER);
+    }
+
+    /**
+     * After the handler's work failed with {@code failure}; when it failed because an event it published itself was
+     * not acknowledged ({@link EventNotPublishedException}), {@code whenNotPublished} decides.
+     */
+    static Settle afterFailure(Throwable failure, boolean stopping, WhenNotPublished whenNotPublished) {
+        if (stopping || interrupted(failure)) {
+            return Settle.LEAVE;
+        }
+        return whenNotPublished == WhenNotPublished.HANDLE_AGAIN && notPublished(failure) ? Settle.AGAIN
+                : Settle.DEAD_LETTER;
     }
 
     /** After the outcome's events were published ({@code published}) or not. */
     static Settle afterPublishing(Outcome outcome, boolean published, boolean stopping) {
+        return afterPublishing(outcome, published, stopping, WhenNotPublished.DEAD_LETTER);
+    }
+
+    /** After the outcome's events were published ({@code published}) or not, for a consumer that chose what then. */
+    static Settle afterPublishing(Outcome outcome, boolean published, boolean stopping,
+            WhenNotPublished whenNotPublished) {
         if (!published) {
-            return stopping ? Settle.LEAVE : Settle.DEAD_LETTER;
+            if (stopping) {
+                return Settle.LEAVE;
+            }
+            return whenNotPublished == WhenNotPublished.HANDLE_AGAIN ? Settle.AGAIN : Settle.DEAD_LETTER;
         }
         return outcome.isTerminal() ? Settle.DEAD_LETTER : Settle.ACK;
     }
 
+    /** Whether {@code failure} is (or wraps) an event the broker did not take. */
+    static boolean notPublished(Throwable failure) {
+        return causedBy(failure, t -> t instanceof EventNotPublishedException);
+    }
+
     /** Whether {@code failure} is the work being stopped (interrupted, cancelled, refused by a closed pool). */
     static boolean interrupted(Throwable failure) {
+        return causedBy(failure, t -> t instanceof InterruptedException || t instanceof CancellationException
+                || t instanceof RejectedExecutionException);
+    }
+
+    private static boolean causedBy(Throwable failure, Predicate<Throwable> kind) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof InterruptedException || t instanceof CancellationException
-                    || t instanceof RejectedExecutionException) {
+            if (kind.test(t)) {
                 return true;
             }
         }

@@ -9,7 +9,8 @@ public class EventNotPublishedException extends RuntimeException {
         super(describe(event, why));
     }
 
-    EventNotPublishedException(EventEnvelope<?> event, String why, Throwable cause) {
+    /** Public so that a publisher with faults in a service's tests fails as the real one does. */
+    public EventNotPublishedException(EventEnvelope<?> event, String why, Throwable cause) {
         super(describe(event, why), cause);
     }
 

@@ -33,7 +33,8 @@ public class EventPublisher {
     private final MutinyEmitter<EventEnvelope<?>> emitter;
     private final Duration ackTimeout;
 
-    EventPublisher(@Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
+    /** Protected so that a service's tests can put a publisher with faults in its place (an {@code @Alternative}). */
+    protected EventPublisher(@Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
             MutinyEmitter<EventEnvelope<?>> emitter, MessagingConfig config) {
         this.emitter = emitter;
         this.ackTimeout = config.ackTimeout();

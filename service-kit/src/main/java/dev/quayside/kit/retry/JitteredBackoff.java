@@ -1,6 +1,8 @@
 package dev.quayside.kit.retry;
 
 import io.smallrye.faulttolerance.api.CustomBackoffStrategy;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -9,8 +11,16 @@ import java.util.function.LongSupplier;
  * The waits of one retried call (one instance per call, as Fault Tolerance asks of a custom strategy): the initial
  * delay times {@code factor^n}, at most the max delay, moved by up to ±jitter of itself, and never past the budget's
  * end, so that the last attempt still happens when the budget runs out instead of being skipped by a long sleep.
+ *
+ * <p>{@link Retrier} uses it inside Fault Tolerance; code that tries again later by itself (the consumer shell handling
+ * a record again) takes the same waits from {@link #start} and {@link #next}:
+ *
+ * <pre>{@code
+ * JitteredBackoff waits = JitteredBackoff.start(policy);    // the budget starts now
+ * Optional<Duration> wait = waits.next();                   // empty: retries or budget used up
+ * }</pre>
  */
-final class JitteredBackoff implements CustomBackoffStrategy {
+public final class JitteredBackoff implements CustomBackoffStrategy {
 
     private final RetryPolicy policy;
     private final Random random;
@@ -23,6 +33,30 @@ final class JitteredBackoff implements CustomBackoffStrategy {
         this.random = random;
         this.nanoClock = nanoClock;
         this.deadline = budgetEnd();
+    }
+
+    /** The waits of one caller that retries by itself, following {@code policy}; its budget starts now. */
+    public static JitteredBackoff start(RetryPolicy policy) {
+        return new JitteredBackoff(policy, new Random(), System::nanoTime);
+    }
+
+    /**
+     * The wait before the next retry, or empty when {@link RetryPolicy#maxRetries()} retries were made already or the
+     * budget is used up.
+     */
+    public Optional<Duration> next() {
+        if (policy.maxRetries() >= 0 && retries >= policy.maxRetries()) {
+            return Optional.empty();
+        }
+        if (deadline != Long.MAX_VALUE && nanoClock.getAsLong() - deadline >= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(Duration.ofMillis(nextDelayInMillis(null)));
+    }
+
+    /** The retries whose wait was given so far. */
+    public int retries() {
+        return retries;
     }
 
     @Override

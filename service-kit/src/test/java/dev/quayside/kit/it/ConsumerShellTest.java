@@ -12,8 +12,13 @@ import dev.quayside.events.IncomingEvent;
 import dev.quayside.events.TagUpdated;
 import dev.quayside.events.Topics;
 import dev.quayside.events.kafka.EventSerializer;
+import dev.quayside.kit.messaging.AsyncEventHandler;
+import dev.quayside.kit.messaging.Delivery;
 import dev.quayside.kit.messaging.EventConsumer;
+import dev.quayside.kit.messaging.EventNotPublishedException;
 import dev.quayside.kit.messaging.EventPublisher;
+import dev.quayside.kit.messaging.Outcome;
+import dev.quayside.kit.retry.RetryPolicy;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -22,6 +27,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -149,17 +157,11 @@ class ConsumerShellTest {
     @Test
     void aConcurrentHandlerReturnsAtOnceAndIsAcknowledgedWhenItsWorkIsDone() throws Exception {
         EventEnvelope<ImageBuilt> image = TestEvents.image("slow-app");
-        CompletableFuture<Void> acked = new CompletableFuture<>();
-        CompletableFuture<Throwable> nacked = new CompletableFuture<>();
-        Message<IncomingEvent> message = Message.of(IncomingEvent.decoded(image, new byte[0]))
-                .withAck(() -> {
-                    acked.complete(null);
-                    return CompletableFuture.completedFuture(null);
-                }).withNack(failure -> {
-                    nacked.complete(failure);
-                    return CompletableFuture.completedFuture(null);
-                });
-        CompletableFuture.supplyAsync(() -> consumer.consume(message, images)).get().toCompletableFuture().get();
+        Settled settled = Settled.of(image);
+        CompletableFuture<Void> acked = settled.acked();
+        CompletableFuture<Throwable> nacked = settled.nacked();
+        CompletableFuture.supplyAsync(() -> consumer.consume(settled.message(), images)).get().toCompletableFuture()
+                .get();
         // the work published its first event through the delivery, and is waiting: not acknowledged yet
         await().atMost(Duration.ofSeconds(30)).until(() -> !records.events(Topics.TAG_UPDATED, image.chainId()).isEmpty());
         assertThat(acked).isNotDone();
@@ -186,5 +188,94 @@ class ConsumerShellTest {
         EventEnvelope<ConfigSynced> synced = TestEvents.synced(push, "direct");
         publisher.publish(List.of(synced), Optional.empty());
         await().atMost(Duration.ofSeconds(10)).until(() -> !records.withKey(Topics.CONFIG_SYNCED, synced.key()).isEmpty());
+    }
+
+    /** Fails its first {@code failures} attempts as work whose own event the broker did not take, then is done. */
+    static final class NotPublishedAtFirst implements AsyncEventHandler<ImageBuilt> {
+        final AtomicInteger attempts = new AtomicInteger();
+        private final int failures;
+
+        NotPublishedAtFirst(int failures) {
+            this.failures = failures;
+        }
+
+        @Override
+        public Class<ImageBuilt> eventType() {
+            return ImageBuilt.class;
+        }
+
+        @Override
+        public CompletionStage<Outcome> handle(EventEnvelope<ImageBuilt> event, Delivery delivery) {
+            if (attempts.incrementAndGet() <= failures) {
+                return CompletableFuture.failedFuture(new EventNotPublishedException(event, "no ack (simulated)",
+                        new IllegalStateException("broker away")));
+            }
+            return CompletableFuture.completedFuture(Outcome.of(TestEvents.tag(event, "again",
+                    TagUpdated.Outcome.UPDATED, null)));
+        }
+    }
+
+    /** The record's ack and nack, as futures. */
+    record Settled(Message<IncomingEvent> message, CompletableFuture<Void> acked,
+            CompletableFuture<Throwable> nacked) {
+
+        static Settled of(EventEnvelope<?> event) {
+            CompletableFuture<Void> acked = new CompletableFuture<>();
+            CompletableFuture<Throwable> nacked = new CompletableFuture<>();
+            Message<IncomingEvent> message = Message.of(IncomingEvent.decoded(event, new byte[0]))
+                    .withAck(() -> {
+                        acked.complete(null);
+                        return CompletableFuture.completedFuture(null);
+                    }).withNack(failure -> {
+                        nacked.complete(failure);
+                        return CompletableFuture.completedFuture(null);
+                    });
+            return new Settled(message, acked, nacked);
+        }
+    }
+
+    @Test
+    void aConsumerThatChoseToHandleAgainHandlesARecordWhoseEventsWereNotPublishedAgainAndAcknowledgesIt()
+            throws Exception {
+        EventEnvelope<ImageBuilt> image = TestEvents.image("again-app");
+        NotPublishedAtFirst handler = new NotPublishedAtFirst(2);
+        Settled settled = Settled.of(image);
+        RetryPolicy quick = RetryPolicy.of(Duration.ofMillis(100), 2, Duration.ofSeconds(1), Duration.ofSeconds(30), 5,
+                0);
+        consumer.consume(settled.message(), handler, quick).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        settled.acked().get(30, TimeUnit.SECONDS);
+        assertThat(handler.attempts).as("two attempts whose events were not published, then one that was").hasValue(3);
+        assertThat(settled.nacked()).as("neither dead-lettered nor announced as failed").isNotDone();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !records.events(Topics.TAG_UPDATED, image.chainId())
+                .isEmpty());
+        assertThat(records.events(Topics.TAG_UPDATED, image.chainId())).singleElement()
+                .satisfies(e -> assertThat(((TagUpdated) e.data()).outcome()).isEqualTo(TagUpdated.Outcome.UPDATED));
+    }
+
+    @Test
+    void aConsumerThatChoseToHandleAgainLeavesTheRecordUnacknowledgedOnceItsRetriesAreUsedUp() throws Exception {
+        EventEnvelope<ImageBuilt> image = TestEvents.image("again-never-app");
+        NotPublishedAtFirst handler = new NotPublishedAtFirst(Integer.MAX_VALUE);
+        Settled settled = Settled.of(image);
+        RetryPolicy twice = RetryPolicy.of(Duration.ofMillis(50), 2, Duration.ofSeconds(1), Duration.ofSeconds(30), 2, 0);
+        consumer.consume(settled.message(), handler, twice).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> handler.attempts.get() == 3);
+        Thread.sleep(1000); // no fourth attempt, no settling
+        assertThat(handler.attempts).hasValue(3);
+        assertThat(settled.acked()).isNotDone();
+        assertThat(settled.nacked()).as("delivered again after a restart or a rebalance, not dead-lettered")
+                .isNotDone();
+    }
+
+    @Test
+    void everyOtherConsumerDeadLettersARecordWhoseWorksEventsWereNotPublished() throws Exception {
+        EventEnvelope<ImageBuilt> image = TestEvents.image("no-again-app");
+        NotPublishedAtFirst handler = new NotPublishedAtFirst(1);
+        Settled settled = Settled.of(image);
+        consumer.consume(settled.message(), handler).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        Throwable reason = settled.nacked().get(30, TimeUnit.SECONDS);
+        assertThat(reason).hasMessageContaining("no ack (simulated)");
+        assertThat(handler.attempts).hasValue(1);
+        assertThat(settled.acked()).isNotDone();
     }
 }

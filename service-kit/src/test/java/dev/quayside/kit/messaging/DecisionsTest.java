@@ -62,6 +62,39 @@ class DecisionsTest {
     }
 
     @Test
+    void aConsumerThatChoseToHandleAgainHandlesARecordWhoseEventsWereNotPublishedAgain() {
+        Decisions.WhenNotPublished again = Decisions.WhenNotPublished.HANDLE_AGAIN;
+        Outcome handled = Outcome.of(List.of());
+        assertThat(Decisions.afterPublishing(handled, false, false, again)).as("the outcome's events not published")
+                .isEqualTo(Decisions.Settle.AGAIN);
+        assertThat(Decisions.afterPublishing(Outcome.terminal("refused"), false, false, again))
+                .as("nothing is known to be announced: handled again, not dead-lettered")
+                .isEqualTo(Decisions.Settle.AGAIN);
+        assertThat(Decisions.afterPublishing(handled, false, true, again)).as("stopping")
+                .isEqualTo(Decisions.Settle.LEAVE);
+        assertThat(Decisions.afterPublishing(handled, true, false, again)).isEqualTo(Decisions.Settle.ACK);
+        assertThat(Decisions.afterPublishing(Outcome.terminal("refused"), true, false, again))
+                .as("a terminal outcome that was announced").isEqualTo(Decisions.Settle.DEAD_LETTER);
+
+        RuntimeException notPublished = new CompletionException(new EventNotPublishedException(push(), "no ack"));
+        assertThat(Decisions.afterFailure(notPublished, false, again)).as("an event the work published itself")
+                .isEqualTo(Decisions.Settle.AGAIN);
+        assertThat(Decisions.afterFailure(notPublished, true, again)).isEqualTo(Decisions.Settle.LEAVE);
+        assertThat(Decisions.afterFailure(new IllegalStateException("boom"), false, again))
+                .as("any other failure is still a failure").isEqualTo(Decisions.Settle.DEAD_LETTER);
+    }
+
+    @Test
+    void everyOtherConsumerDeadLettersARecordWhoseEventsWereNotPublished() {
+        Decisions.WhenNotPublished deadLetter = Decisions.WhenNotPublished.DEAD_LETTER;
+        RuntimeException notPublished = new EventNotPublishedException(push(), "no ack");
+        assertThat(Decisions.afterPublishing(Outcome.nothing(), false, false, deadLetter))
+                .isEqualTo(Decisions.Settle.DEAD_LETTER);
+        assertThat(Decisions.afterFailure(notPublished, false, deadLetter)).isEqualTo(Decisions.Settle.DEAD_LETTER);
+        assertThat(Decisions.afterFailure(notPublished, false)).as("the default").isEqualTo(Decisions.Settle.DEAD_LETTER);
+    }
+
+    @Test
     void stageWrappersAreTakenOff() {
         IllegalStateException cause = new IllegalStateException("x");
         assertThat(Decisions.unwrap(new CompletionException(cause))).isSameAs(cause);

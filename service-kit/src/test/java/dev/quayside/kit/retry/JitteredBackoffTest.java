@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -53,9 +54,7 @@ class JitteredBackoffTest {
     @Test
     void noWaitReachesPastTheBudgetSoTheLastAttemptHappensAtItsEnd() {
         AtomicLong now = new AtomicLong();
-        RetryPolicy policy = RetryPolicy.of(Duration.ofSeconds(1), 2, Duration.ofSeconds(30), Duration.ofSeconds(10), -1,
-                0);
-        JitteredBackoff backoff = new JitteredBackoff(policy, new Random(), now::get);
+        JitteredBackoff backoff = doublingFromOneSecond(Duration.ofSeconds(10), now);
         backoff.init(1000);
         long total = 0;
         List<Long> waits = new ArrayList<>();
@@ -72,12 +71,40 @@ class JitteredBackoffTest {
     @Test
     void theBudgetStartsWithEachCall() {
         AtomicLong now = new AtomicLong();
-        RetryPolicy policy = RetryPolicy.of(Duration.ofSeconds(1), 2, Duration.ofSeconds(30), Duration.ofSeconds(3), -1,
-                0);
-        JitteredBackoff backoff = new JitteredBackoff(policy, new Random(), now::get);
+        JitteredBackoff backoff = doublingFromOneSecond(Duration.ofSeconds(3), now);
         now.set(Duration.ofHours(1).toNanos());
         backoff.init(1000);
         assertThat(backoff.nextDelayInMillis(FAILURE)).isEqualTo(1000);
         assertThat(backoff.nextDelayInMillis(FAILURE)).isEqualTo(2000);
+    }
+
+    @Test
+    void aCallerThatRetriesByItselfGetsTheSameWaitsUntilItsRetriesRunOut() {
+        RetryPolicy policy = RetryPolicy.of(Duration.ofMillis(200), 2, Duration.ofSeconds(1), Duration.ZERO, 4, 0);
+        JitteredBackoff waits = JitteredBackoff.start(policy);
+        List<Duration> given = new ArrayList<>();
+        for (Optional<Duration> wait = waits.next(); wait.isPresent(); wait = waits.next()) {
+            given.add(wait.get());
+        }
+        assertThat(given).containsExactly(Duration.ofMillis(200), Duration.ofMillis(400), Duration.ofMillis(800),
+                Duration.ofSeconds(1));
+        assertThat(waits.retries()).isEqualTo(4);
+    }
+
+    @Test
+    void aCallerThatRetriesByItselfStopsWhenTheBudgetIsUsedUp() {
+        AtomicLong now = new AtomicLong();
+        JitteredBackoff waits = doublingFromOneSecond(Duration.ofSeconds(3), now);
+        assertThat(waits.next()).hasValue(Duration.ofSeconds(1));
+        now.addAndGet(Duration.ofSeconds(1).toNanos());
+        assertThat(waits.next()).as("cut at the budget's end").hasValue(Duration.ofSeconds(2));
+        now.addAndGet(Duration.ofSeconds(2).toNanos());
+        assertThat(waits.next()).isEmpty();
+    }
+
+    /** Waits from 1 s, doubling, up to 30 s, within {@code budget}, on the fake clock {@code now}. */
+    private static JitteredBackoff doublingFromOneSecond(Duration budget, AtomicLong now) {
+        RetryPolicy policy = RetryPolicy.of(Duration.ofSeconds(1), 2, Duration.ofSeconds(30), budget, -1, 0);
+        return new JitteredBackoff(policy, new Random(), now::get);
     }
 }

@@ -1,7 +1,5 @@
 package dev.quayside.imagebuilder.support;
 
-import dev.quayside.devstack.docker.LocalRegistry;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -12,35 +10,24 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.zip.GZIPOutputStream;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
- * A real registry ({@link LocalRegistry}) without a Docker engine, for tests of the image-exists path: {@link #image}
- * puts a minimal image (a config blob, one empty layer, a schema-2 manifest) under a tag through the registry's API,
- * as a push would.
+ * Images put into the test's registry ({@code quayside.registry.address}, e.g. devstack's {@code LocalRegistryResource}
+ * without a Docker engine) through the registry's API, as a push would, for tests of the image-exists path: a minimal
+ * image (a config blob, one empty layer, a schema-2 manifest) under a tag.
  */
-public class RegistryOnlyResource implements QuarkusTestResourceLifecycleManager {
+public final class RegistryImages {
 
     private static final String MANIFEST_V2 = "application/vnd.docker.distribution.manifest.v2+json";
-    private static LocalRegistry registry;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    @Override
-    public Map<String, String> start() {
-        registry = LocalRegistry.start(0, null);
-        return Map.of("quayside.registry.address", registry.address());
-    }
-
-    @Override
-    public void stop() {
-        if (registry != null) {
-            registry.close();
-        }
+    private RegistryImages() {
     }
 
     /** Puts a minimal image at {@code <name>:<tag>} and returns its manifest digest. */
-    public static String image(String name, String tag) {
+    public static String put(String name, String tag) {
         try {
             byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{},\"rootfs\":{\"type\":\"layers\","
                     + "\"diff_ids\":[]}}").getBytes(StandardCharsets.UTF_8);
@@ -96,6 +83,7 @@ public class RegistryOnlyResource implements QuarkusTestResourceLifecycleManager
     }
 
     private static URI uri(String path) {
-        return URI.create("http://" + registry.address() + path);
+        return URI.create("http://" + ConfigProvider.getConfig().getValue("quayside.registry.address", String.class)
+                + path);
     }
 }
