@@ -170,6 +170,22 @@ public final class GitWorkspace implements AutoCloseable {
         }
     }
 
+    /**
+     * The values of trailer {@code key} ({@code Key: value} lines of the message's last paragraph) of the newest commit
+     * reachable from {@code head} that changed {@code path}; empty when no commit did or it has no such trailer.
+     */
+    public List<String> lastTrailerOf(ObjectId head, String path, String key) throws GitException {
+        try (Git git = new Git(repository)) {
+            for (RevCommit commit : git.log().add(head).addPath(path).setMaxCount(1).call()) {
+                return commit.getFooterLines(key);
+            }
+            return List.of();
+        } catch (IOException | GitAPIException e) {
+            throw new GitException("cannot read the history of " + path + " at " + head.name() + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
     public byte[] read(ObjectId blob) throws GitException {
         try {
             return repository.open(blob, Constants.OBJ_BLOB).getBytes();

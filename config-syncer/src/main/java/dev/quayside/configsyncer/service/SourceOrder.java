@@ -40,10 +40,24 @@ public final class SourceOrder {
     /** Decides per environment; one instance per build. */
     @FunctionalInterface
     public interface Ordering {
-        Decision decide(String environment) throws GitException;
+
+        /**
+         * The verdict in {@code environment}, whose definition in Git holds {@code image} now; {@code writtenBack} says,
+         * when asked, which build the config repository's last write-back of that definition pinned.
+         */
+        Decision decide(String environment, String image, WrittenBack writtenBack) throws GitException;
 
         /** Every build is pinned (no record of earlier pins): tests and tools. */
-        Ordering ALWAYS = environment -> Decision.PIN;
+        Ordering ALWAYS = (environment, image, writtenBack) -> Decision.PIN;
+    }
+
+    /**
+     * The build the config repository's last commit that changed a definition pinned (its {@code Quayside-Source}
+     * trailer), or null when that commit has none (a rollback, a person's edit, a template without the trailer).
+     */
+    @FunctionalInterface
+    public interface WrittenBack {
+        PinnedSource source() throws GitException;
     }
 
     private final GitClient git;
@@ -54,14 +68,26 @@ public final class SourceOrder {
         this.sources = sources;
     }
 
-    /** The ordering of {@code built} against {@code pinned} (per environment, as read from Consul). */
+    /**
+     * The ordering of {@code built} against {@code pinned} (per environment, as read from Consul). Consul's record is
+     * written after the write-back's push, so a crash between the two leaves it behind Git: when the definition's image
+     * in Git is not the one Consul recorded, the build that Git's last write-back of it pinned is what counts (when
+     * that commit says: its {@code Quayside-Source} trailer).
+     */
     public Ordering of(ImageBuilt built, Map<String, PinnedSource> pinned) {
         Map<String, Decision> decided = new HashMap<>();
         GitWorkspace[] fetched = {null};
-        return environment -> {
+        return (environment, image, writtenBack) -> {
             Decision known = decided.get(environment);
             if (known == null) {
-                known = decide(built, pinned.get(environment), environment, fetched);
+                PinnedSource recorded = pinned.get(environment);
+                if (recorded != null && image != null && !image.equals(recorded.image())) {
+                    PinnedSource inGit = writtenBack.source();
+                    if (inGit != null && image.equals(inGit.image())) {
+                        recorded = inGit;
+                    }
+                }
+                known = decide(built, recorded, environment, fetched);
                 decided.put(environment, known);
             }
             return known;
@@ -100,7 +126,8 @@ public final class SourceOrder {
         }
         String ref = Policies.fullRef(built.branch());
         String older = built.repository() + "@" + abbreviate(built.commit()) + " (" + ref
-                + ") is older than " + abbreviate(pinned.commit()) + " (" + pinned.ref() + ") pinned in " + environment;
+                + ") is older than " + abbreviate(pinned.commit()) + (pinned.ref() == null ? "" : " (" + pinned.ref() + ")")
+                + " pinned in " + environment;
         if (!ws.has(candidate)) {
             return new Decision(Verdict.OLDER, built.repository() + "@" + abbreviate(built.commit())
                     + " is on no branch or tag of the repository any more; " + abbreviate(pinned.commit())

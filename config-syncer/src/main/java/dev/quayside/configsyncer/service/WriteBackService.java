@@ -250,7 +250,8 @@ public class WriteBackService {
                     + String.join(", ", refused) + ": nothing written");
         }
         for (Candidate c : candidates) {
-            SourceOrder.Decision decision = ordering.decide(c.environment());
+            SourceOrder.Decision decision = ordering.decide(c.environment(), c.image().value(),
+                    () -> writtenBack(ws, head, c.path(), c.image().value()));
             boolean at = c.image().value().equals(pinned);
             if (decision.verdict() == SourceOrder.Verdict.OLDER) {
                 note(edit, "superseded in " + c.environment() + ": " + decision.reason());
@@ -271,6 +272,27 @@ public class WriteBackService {
             edit.changes.add(new FileChange(c.path(), c.environment(), c.image().value(), pinned));
         }
         return edit;
+    }
+
+    /** The trailer every write-back commit carries (the default message template's): the build it pinned. */
+    static final String SOURCE_TRAILER = "Quayside-Source";
+
+    /**
+     * The build that the last commit changing {@code path} pinned, as its {@code Quayside-Source: <repo>@<commit>}
+     * trailer says (that commit left the definition at {@code image}), or null when it has no such trailer.
+     */
+    private static PinnedSource writtenBack(GitWorkspace ws, ObjectId head, String path, String image)
+            throws GitException {
+        List<String> sources = ws.lastTrailerOf(head, path, SOURCE_TRAILER);
+        if (sources.size() != 1) {
+            return null;
+        }
+        String source = sources.get(0).trim();
+        int at = source.lastIndexOf('@');
+        if (at <= 0 || at == source.length() - 1) {
+            return null;
+        }
+        return new PinnedSource(source.substring(0, at), null, source.substring(at + 1), image);
     }
 
     private static void note(Edit edit, String note) {

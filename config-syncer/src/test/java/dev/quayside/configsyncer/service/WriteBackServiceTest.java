@@ -278,6 +278,45 @@ class WriteBackServiceTest {
         assertThat(staleResult.event().reason()).contains("no longer on refs/heads/main");
     }
 
+    /**
+     * Found by {@code bin/quayside chaos kill-config-syncer} at the full workload: config-syncer killed after a
+     * write-back's push and before Consul recorded which build it pinned; after the restart a redelivered build of an
+     * older commit was ordered against Consul's stale record, pinned over the newer one, and the older image went live.
+     * Git's last write-back of the definition (its {@code Quayside-Source} trailer) is what counts when Consul's record
+     * does not match what Git holds.
+     */
+    @Test
+    void aBuildIsOrderedAgainstWhatGitPinsWhenConsulsRecordWasLostToACrash() throws Exception {
+        repo.commit("initial", Map.of("marathon/prod/web.json", marathon("web", REGISTRY + "/web:old")));
+        repo.push();
+        TestRepo app = TestRepo.create(dir.resolve("app"));
+        String c1 = app.commit("one", Map.of("v", "1")).name();
+        String c2 = app.commit("two", Map.of("v", "2")).name();
+        String c3 = app.commit("three", Map.of("v", "3")).name();
+        app.push();
+        SourceOrder order = new SourceOrder(new GitClient(dir.resolve("syncer")),
+                SourceRepositories.fromTemplate(dir.resolve("app").toUri() + "remote.git", true));
+        WriteBackService service = service(dir.resolve("syncer"));
+        Map<String, PinnedSource> pinned = new java.util.HashMap<>();
+        ImageBuilt one = build("web", c1);
+        assertThat(service.apply(config, one, "e1", order.of(one, pinned)).event().outcome())
+                .isEqualTo(TagUpdated.Outcome.UPDATED);
+        pinned.put("prod", new PinnedSource("web", "refs/heads/main", c1, one.pinnedReference()));
+        // c3 is written back and pushed; the kill comes before Consul records it: the record still says c1
+        ImageBuilt three = build("web", c3);
+        assertThat(service.apply(config, three, "e3", order.of(three, pinned)).event().outcome())
+                .isEqualTo(TagUpdated.Outcome.UPDATED);
+
+        // after the restart, the redelivered build of c2 (older than c3) arrives
+        ImageBuilt two = build("web", c2);
+        ObjectId head = repo.remoteHead();
+        WriteBackService.Result late = service.apply(config, two, "e2", order.of(two, pinned));
+        assertThat(late.event().outcome()).isEqualTo(TagUpdated.Outcome.SUPERSEDED);
+        assertThat(late.event().reason()).contains("superseded in prod").contains("an ancestor of it");
+        assertThat(repo.remoteHead()).isEqualTo(head);
+        assertThat(repo.remoteText("marathon/prod/web.json")).contains(three.pinnedReference());
+    }
+
     @Test
     void aBuildThatCannotBeOrderedIsRefused() throws Exception {
         repo.commit("initial", Map.of("marathon/prod/web.json", marathon("web", REGISTRY + "/web:old")));
