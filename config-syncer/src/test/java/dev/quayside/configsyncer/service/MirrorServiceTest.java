@@ -81,14 +81,16 @@ class MirrorServiceTest {
         return r.body();
     }
 
-    Map<String, String> kv(String prefix) throws Exception {
+    /** The stand-in's entries under {@code prefix} (Key, Value, ModifyIndex, ...). */
+    JsonArray entries(String prefix) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(consul.url() + "/v1/kv/" + prefix
                 + "?recurse")).build(), HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() == 404 ? new JsonArray() : new JsonArray(r.body());
+    }
+
+    Map<String, String> kv(String prefix) throws Exception {
         Map<String, String> out = new TreeMap<>();
-        if (r.statusCode() == 404) {
-            return out;
-        }
-        JsonArray entries = new JsonArray(r.body());
+        JsonArray entries = entries(prefix);
         for (int i = 0; i < entries.size(); i++) {
             JsonObject e = entries.getJsonObject(i);
             String v = e.getString("Value");
@@ -178,15 +180,8 @@ class MirrorServiceTest {
 
     /** The ModifyIndex of every key under {@code prefix}. */
     Map<String, Long> modifyIndexes(String prefix) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(consul.url() + "/v1/kv/" + prefix
-                + "?recurse")).build(), HttpResponse.BodyHandlers.ofString());
         Map<String, Long> out = new TreeMap<>();
-        if (r.statusCode() == 200) {
-            JsonArray entries = new JsonArray(r.body());
-            for (int i = 0; i < entries.size(); i++) {
-                out.put(entries.getJsonObject(i).getString("Key"), entries.getJsonObject(i).getLong("ModifyIndex"));
-            }
-        }
+        entries(prefix).forEach(e -> out.put(((JsonObject) e).getString("Key"), ((JsonObject) e).getLong("ModifyIndex")));
         return out;
     }
 
