@@ -74,12 +74,12 @@ class SuspendedSyncTest {
 
     @Test
     void aSuspendedDefinitionIsNeitherAppliedNorRemovedAndItsChainEndsOnceSuspended() throws Exception {
-        String web = "marathon/frozen/web.json";
-        String job = "chronos/frozen/web.json";
-        String gone = "marathon/frozen/old.json";
-        ConfigSyncs.putKey(consul, "quayside/suspended/web/frozen", "c1");
-        ConfigSyncs.putKey(consul, "quayside/suspended/old/frozen", "c0");
-        ConfigSyncs.putKv(consul, web, MarathonApplierTest.app("/frozen/web", MarathonApplierTest.V2, 1, "/health"));
+        String web = "marathon/paused/web.json";
+        String job = "chronos/paused/web.json";
+        String gone = "marathon/paused/old.json";
+        ConfigSyncs.putKey(consul, "quayside/suspended/web/paused", "c1");
+        ConfigSyncs.putKey(consul, "quayside/suspended/old/paused", "c0");
+        ConfigSyncs.putKv(consul, web, MarathonApplierTest.app("/paused/web", MarathonApplierTest.V2, 1, "/health"));
         ConfigSyncs.putKv(consul, job, "{\"name\":\"web-job\",\"schedule\":\"R/2026-01-01T00:00:00Z/PT1H\","
                 + "\"container\":{\"type\":\"DOCKER\",\"image\":\"r/web:2\"},\"command\":\"run\"}");
         EventEnvelope<ConfigSynced> sync = ConfigSyncs.of("c0", "c1", List.of(ConfigSyncs.PREFIX + web,
@@ -95,13 +95,13 @@ class SuspendedSyncTest {
         assertThat(ends).extracting(DeploymentFailed::reason).containsOnly(DeploymentFailed.Reason.SUSPENDED);
         assertThat(ends).extracting(DeploymentFailed::file).containsExactlyInAnyOrder(web, job, gone);
         assertThat(ends).extracting(DeploymentFailed::message).containsExactlyInAnyOrder(
-                "not applied: web is suspended in frozen (quayside.yml, since c1)",
-                "not applied: web is suspended in frozen (quayside.yml, since c1)",
-                "not removed: old is suspended in frozen (quayside.yml, since c0)");
+                "not applied: web is suspended in paused (quayside.yml, since c1)",
+                "not applied: web is suspended in paused (quayside.yml, since c1)",
+                "not removed: old is suspended in paused (quayside.yml, since c0)");
         DeploymentFailed marathon = ends.stream().filter(e -> e.file().equals(web)).findFirst().orElseThrow();
-        assertThat(marathon.deployment().targetId()).isEqualTo("/frozen/web");
+        assertThat(marathon.deployment().targetId()).isEqualTo("/paused/web");
         assertThat(marathon.deployment().image()).isEqualTo(MarathonApplierTest.V2);
-        assertThat(marathon.deployment().environment()).isEqualTo("frozen");
+        assertThat(marathon.deployment().environment()).isEqualTo("paused");
         DeploymentFailed chronos = ends.stream().filter(e -> e.file().equals(job)).findFirst().orElseThrow();
         assertThat(chronos.deployment().targetId()).isEqualTo("web-job");
         assertThat(chronos.deployment().image()).isEqualTo("r/web:2");

@@ -83,7 +83,8 @@ class SuspensionTest {
         assertThat(DeployedTopic.version(stack.marathon(), APP)).isEqualTo("1.0.0");
         assertThat(stack.outcomes().ofChain(suspended.chainId())).as("the chain ends once, suspended")
                 .containsExactly(refused);
-        // the drift pass reports it as suspended, once, and never as drift
+        // the drift pass reports it as suspended, once, and never as drift (the broker may be shared with other
+        // test classes: only this class's environment counts)
         List<DeploymentFailed> reports = stack.outcomes().all().stream().filter(e -> e.chainId() == null
                 || !e.chainId().equals(suspended.chainId())).map(EventEnvelope::data)
                 .filter(e -> e instanceof DeploymentFailed f && APP.equals(f.deployment().targetId()))
