@@ -23,7 +23,13 @@ public record DeploymentFailed(Deployment deployment, Reason reason, String mess
         /** What runs differs from the desired state. */
         DRIFT,
         /** Anything else, after retries. */
-        ERROR
+        ERROR,
+        /**
+         * Automation of the app is suspended in the environment (the config repo's {@code quayside.yml},
+         * {@code environments.<env>.suspended}): the definition was not applied (or not removed), or what runs differs
+         * from it and is not corrected. Not a failure of the definition; it ends the chain.
+         */
+        SUSPENDED
     }
 
     @Override

@@ -57,13 +57,22 @@ final class ConfigSyncs {
 
     /** Writes {@code value} as config-syncer mirrors {@code file} of the config repo. */
     static void putKv(String consul, String file, String value) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(consul + "/v1/kv/" + PREFIX + file))
+        putKey(consul, PREFIX + file, value);
+    }
+
+    static void deleteKv(String consul, String file) throws Exception {
+        deleteKey(consul, PREFIX + file);
+    }
+
+    /** Writes {@code value} at Consul key {@code key}. */
+    static void putKey(String consul, String key, String value) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(consul + "/v1/kv/" + key))
                 .PUT(HttpRequest.BodyPublishers.ofString(value)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.body()).isEqualTo("true");
     }
 
-    static void deleteKv(String consul, String file) throws Exception {
-        HTTP.send(HttpRequest.newBuilder(URI.create(consul + "/v1/kv/" + PREFIX + file)).DELETE().build(),
+    static void deleteKey(String consul, String key) throws Exception {
+        HTTP.send(HttpRequest.newBuilder(URI.create(consul + "/v1/kv/" + key)).DELETE().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -24,6 +24,14 @@ public interface ConfigSyncerConfig {
     @WithDefault("quayside/images")
     String imagesPrefix();
 
+    /**
+     * Consul KV prefix of the suspension keys {@code <prefix>/<app>/<environment>} (value: the config commit that
+     * suspended it), written by the mirror of each repository's write-back branch from its {@code quayside.yml}
+     * ({@code environments.<env>.suspended}); marathon-applier reads them.
+     */
+    @WithDefault("quayside/suspended")
+    String suspendedPrefix();
+
     /** Push attempts of one write-back; a non-fast-forward rejection fetches, re-applies and pushes again. */
     @WithDefault("10")
     int pushAttempts();

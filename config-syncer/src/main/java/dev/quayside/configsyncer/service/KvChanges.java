@@ -83,6 +83,18 @@ final class KvChanges {
         return changes;
     }
 
+    /** Adds {@code other}'s writes of files this change does not write already. */
+    void addAll(KvChanges other) {
+        for (String file : other.files) {
+            if (!files.contains(file)) {
+                files.add(file);
+            }
+        }
+        other.puts.forEach(puts::putIfAbsent);
+        other.invalid.stream().filter(p -> !invalid.contains(p)).forEach(invalid::add);
+        other.skipped.stream().filter(p -> !skipped.contains(p)).forEach(skipped::add);
+    }
+
     /** Adds the writes for one added or modified file ({@code old} is its previous content when modified). */
     private void put(KeyLayout layout, String branch, String path, byte[] content, byte[] old, Properties common) {
         Optional<String> fileKey = layout.fileKey(branch, path);

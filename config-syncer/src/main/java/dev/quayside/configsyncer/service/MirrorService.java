@@ -155,6 +155,12 @@ public class MirrorService {
         Properties common = KvChanges.commonProperties(ws, repo, head);
         KvChanges changes = full ? fullResync(ws, repo, branch, head, common)
                 : KvChanges.diff(ws, repo, branch, from, head, common);
+        // the write-back branch's quayside.yml says which apps are suspended where: its keys commit with the ref
+        Suspensions.Plan suspensions = branch.equals(repo.branch())
+                ? Suspensions.plan(ws, consul, settings.suspendedPrefix(), head) : Suspensions.Plan.NONE;
+        if (!suspensions.resumed().isEmpty()) { // resumed: what Git holds now is applied
+            changes.addAll(KvChanges.ofFiles(ws, repo, branch, head, suspensions.resumed(), common));
+        }
 
         List<KvOp> ops = new ArrayList<>(changes.deletes);
         for (Map.Entry<String, byte[]> put : changes.puts.entrySet()) {
@@ -167,8 +173,16 @@ public class MirrorService {
         KvOp guard = ref.isPresent() ? KvOp.checkIndex(refKey, ref.get().modifyIndex()) : KvOp.checkNotExists(refKey);
         // the ref and the record of this sync (not yet announced) commit together, in the last transaction
         SyncRecord record = new SyncRecord(head.name(), a.from, full, false, chainId, System.currentTimeMillis());
-        TxnPlanner.Plan plan = TxnPlanner.plan(ops, guard, List.of(KvOp.set(refKey, head.name()),
-                KvOp.set(layout.syncKey(branch), record.toJson())), settings.txnMaxOperations(), settings.txnMaxBytes());
+        List<KvOp> finals = new ArrayList<>(List.of(KvOp.set(refKey, head.name()),
+                KvOp.set(layout.syncKey(branch), record.toJson())));
+        if (finals.size() + suspensions.ops().size() + 2 <= settings.txnMaxOperations()) {
+            finals.addAll(0, suspensions.ops());
+        } else { // more than a transaction holds: written before the ref, idempotent like every other write
+            LOG.warnf("%d suspension changes do not fit the last transaction of %s/%s: written in earlier ones",
+                    suspensions.ops().size(), repo.name(), branch);
+            ops.addAll(suspensions.ops());
+        }
+        TxnPlanner.Plan plan = TxnPlanner.plan(ops, guard, finals, settings.txnMaxOperations(), settings.txnMaxBytes());
         for (KvOp big : plan.oversized()) {
             consul.put(big.key(), big.value());
         }
@@ -206,10 +220,14 @@ public class MirrorService {
                     + batches.size() + ": " + last.errors());
         }
         index = Math.max(index, last.index());
-        List<String> deleted = changes.deletes.stream().map(KvOp::key).toList();
+        List<String> deleted = new ArrayList<>(changes.deletes.stream().map(KvOp::key).toList());
+        List<String> put = new ArrayList<>(changes.puts.keySet());
+        for (KvOp op : suspensions.ops()) {
+            (op.verb() == KvOp.Verb.SET ? put : deleted).add(op.key());
+        }
         int[] budget = {MAX_LISTED_CHARS};
         a.event = new ConfigSynced(repo.name(), branch, a.from, head.name(),
-                cap(new ArrayList<>(changes.puts.keySet()), budget), cap(deleted, budget), cap(changes.files, budget),
+                cap(put, budget), cap(deleted, budget), cap(changes.files, budget),
                 index, full, changes.invalid, changes.skipped, Outcome.SYNCED, null);
         long done = System.nanoTime();
         LOG.infof("synced %s/%s %s..%s: %d put, %d deleted in %d transaction(s)%s (read and plan %d ms, write %d ms)",
@@ -254,6 +272,10 @@ public class MirrorService {
                 ObjectId from = parseId(record.from());
                 if (!full && from != null && ws.has(from) && ws.isAncestor(from, commit)) {
                     changes = KvChanges.diff(ws, repo, branch, from, commit, common);
+                    if (branch.equals(repo.branch())) {
+                        changes.addAll(KvChanges.ofFiles(ws, repo, branch, commit,
+                                Suspensions.resumedBetween(ws, from, commit), common));
+                    }
                 } else {
                     full = true;
                     changes = KvChanges.files(ws, repo, branch, commit, common);

@@ -11,25 +11,30 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * The config repository's {@code quayside.yml}: which environments follow which source branches (glob patterns) and
- * which release tags (a semver range), and which source repositories may update which app. An environment not named
- * in the file, or a repository without the file, follows {@code main} only; an app not named may be updated by the
- * source repository named like the app or like its image.
+ * which release tags (a semver range), which apps are suspended there (neither updated nor applied nor self-healed),
+ * and which source repositories may update which app. An environment not named in the file, or a repository without
+ * the file, follows {@code main} only and suspends nothing; an app not named may be updated by the source repository
+ * named like the app or like its image.
  *
  * <pre>
  * environments:
  *   dev:     { branches: [main, "feature/*"] }
  *   staging: { branches: [main] }
- *   prod:    { branches: [], tags: "&gt;=1.0.0 &lt;2.0.0" }
+ *   prod:    { branches: [], tags: "&gt;=1.0.0 &lt;2.0.0", suspended: [web] }
  * apps:
  *   web-cleanup: { sources: [web] }
  * </pre>
@@ -40,8 +45,12 @@ final class Policies {
     static final List<String> DEFAULT_BRANCHES = List.of("main");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-    /** One environment's policy. */
-    record Policy(List<String> branches, SemverRange tags) {
+    /**
+     * One environment's policy.
+     *
+     * @param suspended the apps (definition file names without {@code .json}) whose automation is suspended here
+     */
+    record Policy(List<String> branches, SemverRange tags, Set<String> suspended) {
 
         /**
          * Whether a build of {@code sourceRef} is followed: {@code refs/heads/<name>} against the branch patterns,
@@ -82,7 +91,7 @@ final class Policies {
         }
     }
 
-    private static final Policy DEFAULT = new Policy(DEFAULT_BRANCHES, null);
+    private static final Policy DEFAULT = new Policy(DEFAULT_BRANCHES, null, Set.of());
 
     private final Map<String, Policy> environments;
     /** Per app (a definition's file name without {@code .json}): the source repositories that may update it. */
@@ -129,7 +138,7 @@ final class Policies {
             JsonNode node = env.getValue();
             String where = "environments." + env.getKey();
             if (!node.isObject() && !node.isNull()) {
-                throw refused(where + " must be a map with 'branches' and 'tags'");
+                throw refused(where + " must be a map with 'branches', 'tags' and 'suspended'");
             }
             List<String> branches = new ArrayList<>();
             JsonNode b = node.path("branches");
@@ -166,9 +175,31 @@ final class Policies {
                     throw refused(where + ".tags: " + e.getMessage());
                 }
             }
-            environments.put(env.getKey(), new Policy(List.copyOf(branches), tags));
+            environments.put(env.getKey(), new Policy(List.copyOf(branches), tags, suspended(node, where)));
         }
         return new Policies(environments, owners(root.path("apps")));
+    }
+
+    /** {@code <where>.suspended}: a list of app names (a definition's file name without {@code .json}), or none. */
+    private static Set<String> suspended(JsonNode environment, String where) {
+        JsonNode list = environment.path("suspended");
+        if (list.isMissingNode() || list.isNull()) {
+            return Set.of();
+        }
+        String shape = where + ".suspended must be a list of app names (definition file names without .json)";
+        if (!list.isArray()) {
+            throw refused(shape);
+        }
+        Set<String> apps = new TreeSet<>();
+        for (JsonNode n : list) {
+            String app = n.isTextual() ? n.asText() : "";
+            if (app.isBlank() || !app.strip().equals(app) || app.contains("/") || app.equals(".") || app.equals("..")
+                    || app.endsWith(".json")) {
+                throw refused(shape + ", not " + (n.isTextual() ? "'" + app + "'" : n.getNodeType().name().toLowerCase()));
+            }
+            apps.add(app);
+        }
+        return Collections.unmodifiableSet(apps);
     }
 
     private static Map<String, List<String>> owners(JsonNode apps) {
@@ -262,6 +293,22 @@ final class Policies {
 
     Policy policy(String environment) {
         return environments.getOrDefault(environment, DEFAULT);
+    }
+
+    /** True when automation of {@code app} is suspended in {@code environment} ({@code environments.<env>.suspended}). */
+    boolean suspended(String app, String environment) {
+        return policy(environment).suspended().contains(app);
+    }
+
+    /** Per environment named in the file, the apps suspended there (environments without any are left out). */
+    Map<String, Set<String>> suspensions() {
+        Map<String, Set<String>> suspended = new TreeMap<>();
+        environments.forEach((env, policy) -> {
+            if (!policy.suspended().isEmpty()) {
+                suspended.put(env, policy.suspended());
+            }
+        });
+        return suspended;
     }
 
     /** True when {@code environment} follows builds of {@code sourceRef} (a branch or tag name, or a full ref). */

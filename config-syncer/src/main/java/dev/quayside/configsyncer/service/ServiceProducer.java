@@ -19,7 +19,7 @@ class ServiceProducer {
                 .orElse(config.retry());
         return new SyncSettings(config.imagesPrefix(), config.pushAttempts(), config.retryDelay(), retry,
                 config.txn().maxOperations(), config.txn().maxBytes(), config.txn().maxValueBytes(),
-                config.mirrorAfterWriteBack());
+                config.mirrorAfterWriteBack(), config.suspendedPrefix());
     }
 
     @Produces

@@ -14,24 +14,26 @@ import java.time.Duration;
  * @param txnMaxBytes          request bytes per Consul transaction
  * @param maxValueBytes        largest value Consul takes
  * @param mirrorAfterWriteBack mirror right after a write-back's push
+ * @param suspendedPrefix      Consul prefix of the suspension keys {@code <prefix>/<app>/<environment>}
  */
 public record SyncSettings(String imagesPrefix, int pushAttempts, Duration pushPause, RetryPolicy retry,
-        int txnMaxOperations, int txnMaxBytes, int maxValueBytes, boolean mirrorAfterWriteBack) {
+        int txnMaxOperations, int txnMaxBytes, int maxValueBytes, boolean mirrorAfterWriteBack,
+        String suspendedPrefix) {
 
     public static SyncSettings defaults() {
         return new SyncSettings("quayside/images", 10, Duration.ofMillis(50), RetryPolicy.defaults(), 64, 524288, 524288,
-                true);
+                true, "quayside/suspended");
     }
 
     /** These settings with {@code attempts} attempts of one mirror run (and of one write-back) at most. */
     public SyncSettings withSyncAttempts(int attempts) {
         return new SyncSettings(imagesPrefix, pushAttempts, pushPause, retry.withMaxRetries(Math.max(0, attempts - 1)),
-                txnMaxOperations, txnMaxBytes, maxValueBytes, mirrorAfterWriteBack);
+                txnMaxOperations, txnMaxBytes, maxValueBytes, mirrorAfterWriteBack, suspendedPrefix);
     }
 
     public SyncSettings withTxnMaxOperations(int operations) {
         return new SyncSettings(imagesPrefix, pushAttempts, pushPause, retry, operations, txnMaxBytes, maxValueBytes,
-                mirrorAfterWriteBack);
+                mirrorAfterWriteBack, suspendedPrefix);
     }
 
     /**

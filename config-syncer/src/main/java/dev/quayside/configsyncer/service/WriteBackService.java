@@ -156,6 +156,11 @@ public class WriteBackService {
                     "no environment follows " + built.branch() + " (" + edit.referencing
                             + " definition(s) reference " + built.imageRepository() + ")"), null, List.of(), List.of());
         }
+        if (edit.pinned.isEmpty() && edit.notes.isEmpty() && !edit.suspended.isEmpty()) {
+            return new Result(tagUpdated(repo, built, null, List.of(), Outcome.NO_MATCH,
+                    String.join("; ", edit.suspended)), null, List.of(), List.of());
+        }
+        edit.suspended.forEach(s -> note(edit, s + ": not pinned there"));
         List<String> environments = List.copyOf(edit.environments);
         String notes = edit.notes.isEmpty() ? null : String.join("; ", edit.notes);
         if (edit.files.isEmpty() && environments.isEmpty()) {
@@ -195,6 +200,8 @@ public class WriteBackService {
         final List<FileChange> changes = new ArrayList<>();
         /** Why environments were left alone (older build, changed since). */
         final List<String> notes = new ArrayList<>();
+        /** "{@code <app> is suspended in <environment>}" for each following definition left alone for that. */
+        final TreeSet<String> suspended = new TreeSet<>();
     }
 
     /** A definition that references the built image, in an environment that follows the build. */
@@ -241,6 +248,10 @@ public class WriteBackService {
             String app = app(file.getKey());
             if (!policies.mayUpdate(app, built.repository(), built.name())) {
                 refused.add(app + " (" + file.getKey() + "; " + policies.ownersOf(app) + ")");
+                continue;
+            }
+            if (policies.suspended(app, environment)) {
+                edit.suspended.add(app + " is suspended in " + environment);
                 continue;
             }
             candidates.add(new Candidate(file.getKey(), environment, text, image.get()));

@@ -81,14 +81,16 @@ class MirrorServiceTest {
         return r.body();
     }
 
-    Map<String, String> kv(String prefix) throws Exception {
+    /** The stand-in's entries under {@code prefix} (Key, Value, ModifyIndex, ...). */
+    JsonArray entries(String prefix) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(consul.url() + "/v1/kv/" + prefix
                 + "?recurse")).build(), HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() == 404 ? new JsonArray() : new JsonArray(r.body());
+    }
+
+    Map<String, String> kv(String prefix) throws Exception {
         Map<String, String> out = new TreeMap<>();
-        if (r.statusCode() == 404) {
-            return out;
-        }
-        JsonArray entries = new JsonArray(r.body());
+        JsonArray entries = entries(prefix);
         for (int i = 0; i < entries.size(); i++) {
             JsonObject e = entries.getJsonObject(i);
             String v = e.getString("Value");
@@ -174,6 +176,82 @@ class MirrorServiceTest {
         assertThat(third.fromCommit()).isEqualTo(c2.name());
         assertThat(kv("quayside/config/deploy/")).isEqualTo(Map.of(p + "marathon/prod/web.json", "{\"id\":\"/web\"}",
                 p + "test", "t", p + "README.md", "rewritten", "quayside/config/deploy/main.ref", c3.name()));
+    }
+
+    /** The ModifyIndex of every key under {@code prefix}. */
+    Map<String, Long> modifyIndexes(String prefix) throws Exception {
+        Map<String, Long> out = new TreeMap<>();
+        entries(prefix).forEach(e -> out.put(((JsonObject) e).getString("Key"), ((JsonObject) e).getLong("ModifyIndex")));
+        return out;
+    }
+
+    @Test
+    void suspensionKeysAreWrittenAndDeletedInTheSyncsTransactionAndAResumeListsTheDefinitions() throws Exception {
+        ConfigRepo config = ConfigRepo.of("deploy", repo.url(), MirrorOptions.defaults());
+        MirrorService mirror = mirror(SyncSettings.defaults());
+        String p = "quayside/config/deploy/main/";
+        repo.commit("one", files("marathon/prod/web.json", "{\"id\":\"/web\"}", "marathon/dev/web.json",
+                "{\"id\":\"/web\"}", "chronos/prod/web.json", "{\"name\":\"web\"}", "marathon/prod/api.json",
+                "{\"id\":\"/api\"}"));
+        repo.push();
+        mirror.sync(config, "main").orElseThrow();
+        assertThat(kv("quayside/suspended/")).isEmpty();
+
+        RevCommit suspend = repo.commit("suspend web and api in prod", files("quayside.yml",
+                "environments:\n  prod:\n    suspended: [web, api]\n"));
+        repo.push();
+        ConfigSynced suspended = mirror.sync(config, "main").orElseThrow();
+        assertThat(kv("quayside/suspended/")).isEqualTo(Map.of("quayside/suspended/web/prod", suspend.name(),
+                "quayside/suspended/api/prod", suspend.name()));
+        // one transaction: the keys were modified at the index that moved the ref
+        long refIndex = modifyIndexes("quayside/config/deploy/main.ref").get("quayside/config/deploy/main.ref");
+        assertThat(modifyIndexes("quayside/suspended/")).containsOnly(
+                Map.entry("quayside/suspended/web/prod", refIndex), Map.entry("quayside/suspended/api/prod", refIndex));
+        assertThat(suspended.keysPut()).containsExactlyInAnyOrder(p + "quayside.yml", "quayside/suspended/web/prod",
+                "quayside/suspended/api/prod");
+        assertThat(suspended.filesChanged()).containsExactly("quayside.yml");
+
+        // a later commit leaves the suspension as it was: the key keeps the commit that suspended the app
+        repo.commit("api: two instances", files("marathon/prod/api.json", "{\"id\":\"/api\",\"instances\":2}"));
+        repo.push();
+        ConfigSynced later = mirror.sync(config, "main").orElseThrow();
+        assertThat(later.keysPut()).containsExactly(p + "marathon/prod/api.json");
+        assertThat(kv("quayside/suspended/")).containsEntry("quayside/suspended/web/prod", suspend.name());
+
+        // resume web: its key goes in the sync's transaction, and its prod definitions are listed to be applied
+        repo.commit("resume web in prod", files("quayside.yml", "environments:\n  prod:\n    suspended: [api]\n"));
+        repo.push();
+        ConfigSynced resumed = mirror.sync(config, "main").orElseThrow();
+        assertThat(kv("quayside/suspended/")).isEqualTo(Map.of("quayside/suspended/api/prod", suspend.name()));
+        assertThat(resumed.keysDeleted()).containsExactly("quayside/suspended/web/prod");
+        assertThat(resumed.keysPut()).containsExactlyInAnyOrder(p + "quayside.yml", p + "marathon/prod/web.json",
+                p + "chronos/prod/web.json");
+        assertThat(resumed.filesChanged()).containsExactlyInAnyOrder("quayside.yml", "marathon/prod/web.json",
+                "chronos/prod/web.json");
+        // announced late (the announcement was lost): the rebuilt event lists the resumed definitions too
+        assertThat(mirror.unannounced(config, "main", Duration.ZERO)).hasValueSatisfying(u -> assertThat(
+                u.event().filesChanged()).containsExactlyInAnyOrder("quayside.yml", "marathon/prod/web.json",
+                "chronos/prod/web.json"));
+
+        // a quayside.yml that does not parse changes no suspension
+        repo.commit("broken", files("quayside.yml", "environments:\n  prod:\n    suspended: web\n"));
+        repo.push();
+        assertThat(mirror.sync(config, "main").orElseThrow().outcome()).isEqualTo(ConfigSynced.Outcome.SYNCED);
+        assertThat(kv("quayside/suspended/")).isEqualTo(Map.of("quayside/suspended/api/prod", suspend.name()));
+
+        // a failed transaction writes neither the ref nor the suspension
+        RevCommit failing = repo.commit("suspend web in dev", files("quayside.yml",
+                "environments:\n  prod:\n    suspended: [api]\n  dev:\n    suspended: [web]\n"));
+        repo.push();
+        consul.failRequests("PUT", "/v1/txn", 0, 1, 500);
+        ConfigSynced failed = mirror(SyncSettings.defaults().withSyncAttempts(1)).sync(config, "main").orElseThrow();
+        assertThat(failed.outcome()).isEqualTo(ConfigSynced.Outcome.FAILED);
+        assertThat(kv("quayside/suspended/")).doesNotContainKey("quayside/suspended/web/dev");
+        assertThat(kv("quayside/config/deploy/main.ref").get("quayside/config/deploy/main.ref"))
+                .isNotEqualTo(failing.name());
+        consul.clearFailures();
+        mirror.sync(config, "main").orElseThrow();
+        assertThat(kv("quayside/suspended/")).containsEntry("quayside/suspended/web/dev", failing.name());
     }
 
     /**

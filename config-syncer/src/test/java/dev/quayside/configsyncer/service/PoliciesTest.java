@@ -81,4 +81,33 @@ class PoliciesTest {
         assertThatThrownBy(() -> Policies.parse("environments: {a: [\n".getBytes(StandardCharsets.UTF_8)))
                 .hasMessageContaining("not valid YAML");
     }
+
+    @Test
+    void suspendedAppsPerEnvironment() {
+        Policies p = Policies.parse(("environments:\n  prod:\n    suspended: [web, api]\n  dev:\n    suspended: []\n"
+                + "  staging: {}\n").getBytes(StandardCharsets.UTF_8));
+        assertThat(p.suspended("web", "prod")).isTrue();
+        assertThat(p.suspended("api", "prod")).isTrue();
+        assertThat(p.suspended("web", "dev")).isFalse();
+        assertThat(p.suspended("web", "staging")).isFalse();
+        assertThat(p.suspended("web", "qa")).as("an environment the file does not name").isFalse();
+        assertThat(p.accepts("prod", "main")).as("suspension does not change what the environment follows").isTrue();
+        assertThat(p.suspensions()).containsOnlyKeys("prod");
+        assertThat(p.suspensions().get("prod")).containsExactly("api", "web");
+        assertThat(Policies.defaults().suspensions()).isEmpty();
+    }
+
+    @Test
+    void aSuspendedListOfTheWrongShapeIsRefusedInOneLine() {
+        for (String bad : new String[] {"suspended: web", "suspended: {web: true}", "suspended: [[web]]",
+                "suspended: [{app: web}]", "suspended: [1]", "suspended: [true]", "suspended: [\"\"]",
+                "suspended: [\" web\"]", "suspended: [a/web]", "suspended: [web.json]", "suspended: [null]",
+                "suspended: [\"..\"]"}) {
+            assertThatThrownBy(() -> Policies.parse(("environments:\n  prod:\n    " + bad + "\n")
+                    .getBytes(StandardCharsets.UTF_8)))
+                    .as(bad).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("quayside.yml: environments.prod.suspended must be a list of app names")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        }
+    }
 }

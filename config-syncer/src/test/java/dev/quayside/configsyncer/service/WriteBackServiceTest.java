@@ -127,6 +127,48 @@ class WriteBackServiceTest {
     }
 
     @Test
+    void aSuspendedEnvironmentIsNotPinnedAndTheOthersAre() throws Exception {
+        Map<String, String> files = new LinkedHashMap<>();
+        for (String env : List.of("dev", "prod")) {
+            files.put("marathon/" + env + "/web.json", marathon("web", REGISTRY + "/web:old1"));
+            files.put("marathon/" + env + "/api.json", marathon("api", REGISTRY + "/api:old1"));
+        }
+        files.put("quayside.yml", "environments:\n  prod:\n    suspended: [web]\n");
+        repo.commit("initial", files);
+        repo.push();
+
+        ImageBuilt b = built("web", "main", "abc1234");
+        WriteBackService.Result result = service(dir.resolve("syncer")).apply(config, b, "event-1");
+        assertThat(result.event().outcome()).isEqualTo(TagUpdated.Outcome.UPDATED);
+        assertThat(result.event().changes()).extracting(TagUpdated.FileChange::path)
+                .containsExactly("marathon/dev/web.json");
+        assertThat(result.event().reason()).isEqualTo("web is suspended in prod: not pinned there");
+        assertThat(result.environments()).as("the image keys are written for dev only").containsExactly("dev");
+        assertThat(repo.remoteText("marathon/prod/web.json")).isEqualTo(files.get("marathon/prod/web.json"));
+        assertThat(repo.remoteText("marathon/dev/web.json")).contains(b.pinnedReference());
+
+        // another app is not suspended in prod: pinned there
+        ImageBuilt api = built("api", "main", "def5678");
+        assertThat(service(dir.resolve("syncer")).apply(config, api, "event-2").event().changes())
+                .extracting(TagUpdated.FileChange::path)
+                .containsExactlyInAnyOrder("marathon/dev/api.json", "marathon/prod/api.json");
+
+        // suspended everywhere it is followed: nothing written, NO_MATCH saying why
+        repo.pull();
+        repo.commit("suspend web in dev too", Map.of("quayside.yml",
+                "environments:\n  prod:\n    suspended: [web]\n  dev:\n    suspended: [web]\n"));
+        repo.push();
+        ObjectId head = repo.remoteHead();
+        WriteBackService.Result none = service(dir.resolve("syncer")).apply(config, built("web", "main", "bbb2222"),
+                "event-3");
+        assertThat(none.event().outcome()).isEqualTo(TagUpdated.Outcome.NO_MATCH);
+        assertThat(none.event().reason()).isEqualTo("web is suspended in dev; web is suspended in prod");
+        assertThat(none.pushed()).isNull();
+        assertThat(none.environments()).isEmpty();
+        assertThat(repo.remoteHead()).isEqualTo(head);
+    }
+
+    @Test
     void noReferencingDefinitionEndsTheChainWithNoMatch() throws Exception {
         repo.commit("initial", Map.of("marathon/dev/other.json", marathon("other", "nginx:1")));
         repo.push();

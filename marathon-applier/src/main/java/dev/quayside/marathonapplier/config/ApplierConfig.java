@@ -64,6 +64,14 @@ public interface ApplierConfig {
     String kvPrefix();
 
     /**
+     * Where config-syncer records suspended automation, one key {@code <prefix>/<app>/<environment>} per app and
+     * environment that the config repo's {@code quayside.yml} suspends: such a definition is neither applied nor
+     * removed nor self-healed, and its drift is reported as suspended.
+     */
+    @WithDefault("quayside/suspended")
+    String suspendedPrefix();
+
+    /**
      * How one call to Marathon, Chronos or Consul that got no answer or a 5xx is retried (a 4xx never is): the kit's
      * {@link RetryPolicy}, by default from 500 ms doubling to 30 s with ±20 % jitter for up to 5 minutes. When the
      * retries are used up the definition is reported as failed ({@code DeploymentFailed} reason {@code ERROR}, its

@@ -41,11 +41,13 @@ public class ConfigSyncedHandler implements AsyncEventHandler<ConfigSynced> {
     private final ChronosDeployer chronos;
     private final MeterRegistry metrics;
     private final ApplyQueue queue;
+    private final Suspensions suspensions;
     private final Semaphore inFlight;
 
     ConfigSyncedHandler(ConsulKvClient consul, MarathonDeployer marathon, ChronosDeployer chronos, ApplyQueue queue,
-            ApplierConfig config, MeterRegistry metrics) {
+            Suspensions suspensions, ApplierConfig config, MeterRegistry metrics) {
         this.consul = consul;
+        this.suspensions = suspensions;
         this.marathon = marathon;
         this.chronos = chronos;
         this.metrics = metrics;
@@ -117,7 +119,9 @@ public class ConfigSyncedHandler implements AsyncEventHandler<ConfigSynced> {
         List<EventEnvelope<?>> outcomes;
         RuntimeException failure = null;
         try {
-            outcomes = put ? apply(definition, context) : remove(definition, context);
+            Optional<String> suspendedBy = suspensions.of(definition);
+            outcomes = suspendedBy.isPresent() ? suspended(definition, put, suspendedBy.get(), context)
+                    : put ? apply(definition, context) : remove(definition, context);
         } catch (RuntimeException e) {
             if (queue.stopping()) {
                 throw e;
@@ -160,6 +164,18 @@ public class ConfigSyncedHandler implements AsyncEventHandler<ConfigSynced> {
         events.add(context.envelope(new DeploymentFailed(deployment, DeploymentFailed.Reason.ERROR,
                 what + error.getMessage(), key.file(), null), key.key(), "error"));
         return events;
+    }
+
+    /**
+     * The one outcome of a definition whose app is suspended in its environment: neither applied nor removed, ended
+     * with {@code DeploymentFailed} reason {@code SUSPENDED}.
+     */
+    private List<EventEnvelope<?>> suspended(DefinitionKey key, boolean put, String commit, ApplyContext context) {
+        Log.infof("%s: %s is suspended in %s: %s", key.file(), key.app(), key.environment(),
+                put ? "not applied" : "not removed");
+        Optional<String> text = put ? consul.value(key.key()) : Optional.empty();
+        return List.of(Suspensions.event(key, text, commit, put ? "not applied" : "not removed", context, key.key(),
+                "suspended"));
     }
 
     /** Reads a definition from Consul and applies it to its target. */

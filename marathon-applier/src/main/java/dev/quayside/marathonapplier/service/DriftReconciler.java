@@ -26,7 +26,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link DeploymentFailed} with reason {@code DRIFT} (and reported again only after it was resolved and came back),
  * or corrected when self-heal is on for the environment — except a definition that was rolled back
  * ({@link AppliedDefinitions#wasRolledBack}, kept durably): self-heal never re-applies it, it is reported as drift,
- * until KV holds a different definition. No pass runs before the durable record has been read.
+ * until KV holds a different definition. A definition whose app is suspended in its environment ({@link Suspensions})
+ * is never applied, neither as a lost sync nor by self-heal: a difference is reported once as {@code SUSPENDED}, not as
+ * drift. No pass runs before the durable record has been read.
  */
 @ApplicationScoped
 public class DriftReconciler {
@@ -37,11 +39,15 @@ public class DriftReconciler {
     private final ApplierConfig config;
     private final ApplyQueue queue;
     private final AppliedDefinitions applied;
+    private final Suspensions suspensions;
+    /** Prefix of the {@link #reported} entries of suspended definitions (reported as suspended, not as drift). */
+    private static final String SUSPENDED = "suspended:";
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
     private volatile boolean started;
 
     DriftReconciler(ConsulKvClient consul, MarathonClient marathon, MarathonDeployer deployer, ApplierConfig config,
-            ApplyQueue queue, AppliedDefinitions applied) {
+            ApplyQueue queue, AppliedDefinitions applied, Suspensions suspensions) {
+        this.suspensions = suspensions;
         this.consul = consul;
         this.marathon = marathon;
         this.deployer = deployer;
@@ -64,6 +70,7 @@ public class DriftReconciler {
         List<EventEnvelope<?>> events = new ArrayList<>();
         ApplyContext context = ApplyContext.drift();
         boolean first = !started;
+        Map<String, String> suspended = suspensions.all();
         for (Map.Entry<String, String> entry : consul.tree(config.kvPrefix()).entrySet()) {
             Optional<DefinitionKey> parsed = DefinitionKey.parse(entry.getKey());
             if (parsed.isEmpty() || parsed.get().target() != DeploymentTarget.MARATHON) {
@@ -73,7 +80,12 @@ public class DriftReconciler {
             if (first) { // what KV holds at the start counts as handled: the syncs in flight are delivered again
                 definition(entry.getValue()).ifPresent(d -> applied.known(key.key(), d));
             }
-            if (queue.busy(key.key())) {
+            String suspendedBy = Suspensions.in(suspended, key);
+            if (suspendedBy != null) { // never applied or self-healed: a difference is reported as suspended, once
+                if (!queue.busy(key.key()) && drifted(key, entry.getValue()) && reported.add(SUSPENDED + key.key())) {
+                    events.add(suspendedDrift(key, entry.getValue(), suspendedBy, context));
+                }
+            } else if (queue.busy(key.key())) {
                 Log.debugf("%s is being applied: drift is checked on the next pass", key.file());
             } else if (drifted(key, entry.getValue())) {
                 events.addAll(queue.enqueue(key.key(), () -> reconcile(key, consul.value(key.key()), context)).join());
@@ -93,6 +105,7 @@ public class DriftReconciler {
         boolean drifted = running.isEmpty() || !DefinitionMatcher.runs(wanted.get(), running.get());
         if (!drifted) {
             reported.remove(key.key());
+            reported.remove(SUSPENDED + key.key());
         }
         return drifted;
     }
@@ -102,6 +115,9 @@ public class DriftReconciler {
         Optional<JsonNode> parsed = text.flatMap(DriftReconciler::definition);
         if (parsed.isEmpty() || !drifted(key, text.get())) {
             return List.of();
+        }
+        if (suspensions.of(key).isPresent()) {
+            return List.of(); // suspended since the pass looked: the next pass reports it as suspended
         }
         JsonNode wanted = parsed.get();
         String appId = wanted.path("id").asText();
@@ -136,6 +152,17 @@ public class DriftReconciler {
                 running.map(a -> a.path("version").asText(null)).orElse(null), MarathonDeployer.image(wanted), null, 0);
         return List.of(context.envelope(new DeploymentFailed(deployment, DeploymentFailed.Reason.DRIFT, what,
                 key.file(), null), key.key(), "drift"));
+    }
+
+    /** The report of a suspended definition that differs from what runs: suspended, not drift, and not corrected. */
+    private EventEnvelope<?> suspendedDrift(DefinitionKey key, String text, String commit, ApplyContext context) {
+        String appId = definition(text).map(d -> d.path("id").asText()).orElse("");
+        String what = marathon.app(key.environment(), appId).isEmpty() ? "the app is not running on Marathon"
+                : "what runs differs from " + key.file();
+        Log.infof("drift on %s (%s) not corrected: %s is suspended in %s", appId, key.file(), key.app(),
+                key.environment());
+        return Suspensions.event(key, Optional.of(text), commit, what + ", not corrected", context, key.key(),
+                "suspended-drift");
     }
 
     /** The definition, or empty when it is not valid JSON or has no id (invalid ones are reported when synced). */
