@@ -45,7 +45,9 @@ public class ChronosDeployer {
         try {
             current = chronos.job(key.environment(), name);
             if (current.isPresent() && DefinitionMatcher.matches(job, current.get())) {
-                return List.of(context.envelope(new ServiceUpgraded(planned, true), key.key(), "unchanged"));
+                // the id of the apply's outcome: a sync redelivered after it was applied announces the same event again
+                return List.of(context.envelope(new ServiceUpgraded(planned, true), key.key(), "applied",
+                        job.toString()));
             }
             chronos.put(key.environment(), job);
         } catch (PlatformException e) {

@@ -98,7 +98,10 @@ public class MarathonDeployer {
                 String inFlight = MarathonClient.deploymentInFlight(current.get());
                 if (inFlight == null) {
                     Deployment same = withVersion(planned, previousVersion, null, start);
-                    return List.of(context.envelope(new ServiceUpgraded(same, true), key.key(), "unchanged"));
+                    // the id names the version that runs, as the deployment's outcome did: a sync redelivered after
+                    // its deployment ended announces the same event again, which consumers take as a redelivery
+                    return List.of(context.envelope(new ServiceUpgraded(same, true), key.key(),
+                            previousVersion == null ? "unchanged" : previousVersion));
                 }
                 // a redelivered sync whose PUT went out before a crash (or a lost answer): follow that deployment to
                 // its end, with the outcome the first delivery would have announced
