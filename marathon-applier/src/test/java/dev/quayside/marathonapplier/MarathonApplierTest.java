@@ -139,6 +139,18 @@ class MarathonApplierTest {
         assertThat(deploymentsOf("/staging/web")).isEmpty();
         assertThat(outcomeIds(sync.chainId(), ServiceUpgraded.class)).hasSize(2).containsOnly(
                 outcomeIds(sync.chainId(), ServiceUpgraded.class).get(0));
+
+        // a newer sync of the same definition is deployed, then the first one is redelivered (a kill -9 of the
+        // applier before its offset was committed, full-workload chaos kill-marathon-applier): it finds the newer
+        // version running and must still announce under its first outcome's id, not a second terminal event
+        putKv("marathon/staging/web.json", app("/staging/web", V2, 2, "/health"));
+        EventEnvelope<ConfigSynced> newer = sync("c2b", List.of(PREFIX + "marathon/staging/web.json"), List.of());
+        awaitOutcome(ServiceUpgraded.class, newer.chainId(), "/staging/web");
+        int beforeLate = OUTCOMES.size();
+        publish(sync);
+        awaitOutcome(ServiceUpgraded.class, sync.chainId(), "/staging/web", beforeLate);
+        assertThat(outcomeIds(sync.chainId(), ServiceUpgraded.class)).hasSize(3).containsOnly(
+                outcomeIds(sync.chainId(), ServiceUpgraded.class).get(0));
     }
 
     private static List<String> outcomeIds(String chainId, Class<?> type) {

@@ -125,7 +125,7 @@ class OutageTest {
             assertThat(e.chainId()).isEqualTo(sync.chainId());
             assertThat(e.id()).as("deterministic per sync and definition, so a replay is recognised")
                     .isEqualTo(EventIds.of(EventType.DEPLOYMENT_FAILED, "deploy/main", sync.id(),
-                            PREFIX + failed.file(), "error"));
+                            PREFIX + failed.file(), "outcome"));
         });
         assertThat(failures).extracting(e -> ((DeploymentFailed) e.data()).file())
                 .containsExactlyInAnyOrder("marathon/outage/web.json", "chronos/outage/cleanup.json");

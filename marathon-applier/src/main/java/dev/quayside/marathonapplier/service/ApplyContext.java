@@ -22,6 +22,21 @@ public record ApplyContext(EventEnvelope<ConfigSynced> cause, long receivedNanos
     }
 
     /**
+     * The one outcome of the cause for {@code key}: whatever it turns out to be (deployed, upgraded, unchanged, failed,
+     * removed, suspended), its id names only the sync and the definition — never a version, which a redelivery after a
+     * newer sync of the same definition finds changed — so that announcing it again is a redelivery, not a second end
+     * of the chain.
+     */
+    public <E extends PipelineEvent> EventEnvelope<E> outcome(E event, DefinitionKey key) {
+        return envelope(event, key.key(), "outcome");
+    }
+
+    /** The rollback that followed the failed outcome of the cause for {@code key}. */
+    public <E extends PipelineEvent> EventEnvelope<E> rollback(E event, DefinitionKey key) {
+        return envelope(event, key.key(), "rollback");
+    }
+
+    /**
      * The outcome event, in the cause's chain with an id that is the same when the same sync is redelivered, and differs
      * when another announcement of the sync (in another chain) is handled.
      */

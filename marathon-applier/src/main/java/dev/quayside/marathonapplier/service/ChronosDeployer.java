@@ -38,16 +38,15 @@ public class ChronosDeployer {
         Deployment planned = deployment(key, name, job, start);
         List<Violation> violations = validator.validateChronos(job);
         if (!violations.isEmpty()) {
-            return List.of(context.envelope(new DeploymentFailed(planned, DeploymentFailed.Reason.INVALID,
-                    "invalid job: " + violations, key.file(), violations.get(0).path()), key.key(), "invalid"));
+            return List.of(context.outcome(new DeploymentFailed(planned, DeploymentFailed.Reason.INVALID,
+                    "invalid job: " + violations, key.file(), violations.get(0).path()), key));
         }
         Optional<JsonNode> current;
         try {
             current = chronos.job(key.environment(), name);
             if (current.isPresent() && DefinitionMatcher.matches(job, current.get())) {
-                // the id of the apply's outcome: a sync redelivered after it was applied announces the same event again
-                return List.of(context.envelope(new ServiceUpgraded(planned, true), key.key(), "applied",
-                        job.toString()));
+                // the apply's outcome id: a sync redelivered after it was applied announces the same event again
+                return List.of(context.outcome(new ServiceUpgraded(planned, true), key));
             }
             chronos.put(key.environment(), job);
         } catch (PlatformException e) {
@@ -55,12 +54,12 @@ public class ChronosDeployer {
                 // Chronos stayed unavailable beyond the retries: announced once by the caller, the sync dead-lettered
                 throw new NotAppliedException(planned, List.of(), e);
             }
-            return List.of(context.envelope(new DeploymentFailed(planned, DeploymentFailed.Reason.REJECTED,
-                    e.getMessage(), key.file(), null), key.key(), "rejected"));
+            return List.of(context.outcome(new DeploymentFailed(planned, DeploymentFailed.Reason.REJECTED,
+                    e.getMessage(), key.file(), null), key));
         }
         Deployment done = deployment(key, name, job, start);
-        return List.of(context.envelope(current.isPresent() ? new ServiceUpgraded(done, false) : new ServiceDeployed(done),
-                key.key(), "applied", job.toString()));
+        return List.of(context.outcome(current.isPresent() ? new ServiceUpgraded(done, false) : new ServiceDeployed(done),
+                key));
     }
 
     public Optional<EventEnvelope<?>> remove(DefinitionKey key, ApplyContext context) {
@@ -74,9 +73,9 @@ public class ChronosDeployer {
         if (!chronos.delete(key.environment(), key.app())) {
             return Optional.empty();
         }
-        return Optional.of(context.envelope(new ServiceRemoved(new Deployment(key.app(), key.environment(),
+        return Optional.of(context.outcome(new ServiceRemoved(new Deployment(key.app(), key.environment(),
                 DeploymentTarget.CHRONOS, key.app(), null, null, null, Duration.between(start, Instant.now()).toMillis())),
-                key.key(), "removed"));
+                key));
     }
 
     private static Deployment deployment(DefinitionKey key, String name, JsonNode job, Instant start) {

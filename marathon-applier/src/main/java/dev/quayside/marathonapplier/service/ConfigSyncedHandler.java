@@ -161,8 +161,8 @@ public class ConfigSyncedHandler implements AsyncEventHandler<ConfigSynced> {
             deployment = notApplied.deployment();
         }
         String what = put ? "not applied: " : "not removed: ";
-        events.add(context.envelope(new DeploymentFailed(deployment, DeploymentFailed.Reason.ERROR,
-                what + error.getMessage(), key.file(), null), key.key(), "error"));
+        events.add(context.outcome(new DeploymentFailed(deployment, DeploymentFailed.Reason.ERROR,
+                what + error.getMessage(), key.file(), null), key));
         return events;
     }
 
@@ -174,8 +174,7 @@ public class ConfigSyncedHandler implements AsyncEventHandler<ConfigSynced> {
         Log.infof("%s: %s is suspended in %s: %s", key.file(), key.app(), key.environment(),
                 put ? "not applied" : "not removed");
         Optional<String> text = put ? consul.value(key.key()) : Optional.empty();
-        return List.of(Suspensions.event(key, text, commit, put ? "not applied" : "not removed", context, key.key(),
-                "suspended"));
+        return List.of(context.outcome(Suspensions.event(key, text, commit, put ? "not applied" : "not removed"), key));
     }
 
     /** Reads a definition from Consul and applies it to its target. */
@@ -190,8 +189,8 @@ public class ConfigSyncedHandler implements AsyncEventHandler<ConfigSynced> {
             definition = EventCodec.mapper().readTree(text.get());
         } catch (IOException e) {
             Deployment planned = new Deployment(key.app(), key.environment(), key.target(), null, null, null, null, 0);
-            return List.of(context.envelope(new DeploymentFailed(planned, DeploymentFailed.Reason.INVALID,
-                    "not valid JSON: " + e.getMessage(), key.file(), "/"), key.key(), "invalid-json"));
+            return List.of(context.outcome(new DeploymentFailed(planned, DeploymentFailed.Reason.INVALID,
+                    "not valid JSON: " + e.getMessage(), key.file(), "/"), key));
         }
         return key.target() == DeploymentTarget.MARATHON ? marathon.apply(key, definition, context)
                 : chronos.apply(key, definition, context);

@@ -161,7 +161,7 @@ public class DriftReconciler {
                 : "what runs differs from " + key.file();
         Log.infof("drift on %s (%s) not corrected: %s is suspended in %s", appId, key.file(), key.app(),
                 key.environment());
-        return Suspensions.event(key, Optional.of(text), commit, what + ", not corrected", context, key.key(),
+        return context.envelope(Suspensions.event(key, Optional.of(text), commit, what + ", not corrected"), key.key(),
                 "suspended-drift");
     }
 

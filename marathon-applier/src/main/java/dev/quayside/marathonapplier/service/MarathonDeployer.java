@@ -75,15 +75,15 @@ public class MarathonDeployer {
         if (applied.wasRolledBack(key.key(), file)) {
             // the sync again (redelivered, or announced in a second chain) after its definition failed and was rolled
             // back: deploying it once more would fail once more; a commit that changes the definition lifts this
-            return List.of(context.envelope(new DeploymentFailed(planned, DeploymentFailed.Reason.ERROR,
+            return List.of(context.outcome(new DeploymentFailed(planned, DeploymentFailed.Reason.ERROR,
                     "not applied: this definition failed and was rolled back; it is applied again once a commit "
-                            + "changes it", key.file(), null), key.key(), "rolled-back-before"));
+                            + "changes it", key.file(), null), key));
         }
         applied.handling(key.key(), file);
         List<Violation> violations = validator.validateMarathon(file);
         if (!violations.isEmpty()) {
-            return List.of(context.envelope(new DeploymentFailed(planned, DeploymentFailed.Reason.INVALID,
-                    "invalid definition: " + violations, key.file(), violations.get(0).path()), key.key(), "invalid"));
+            return List.of(context.outcome(new DeploymentFailed(planned, DeploymentFailed.Reason.INVALID,
+                    "invalid definition: " + violations, key.file(), violations.get(0).path()), key));
         }
         Instant start = Instant.now();
         String environment = key.environment();
@@ -98,10 +98,9 @@ public class MarathonDeployer {
                 String inFlight = MarathonClient.deploymentInFlight(current.get());
                 if (inFlight == null) {
                     Deployment same = withVersion(planned, previousVersion, null, start);
-                    // the id names the version that runs, as the deployment's outcome did: a sync redelivered after
-                    // its deployment ended announces the same event again, which consumers take as a redelivery
-                    return List.of(context.envelope(new ServiceUpgraded(same, true), key.key(),
-                            previousVersion == null ? "unchanged" : previousVersion));
+                    // the outcome's id as the deployment's was: a sync redelivered after its deployment ended (even
+                    // after a newer sync's) announces the same event again, which consumers take as a redelivery
+                    return List.of(context.outcome(new ServiceUpgraded(same, true), key));
                 }
                 // a redelivered sync whose PUT went out before a crash (or a lost answer): follow that deployment to
                 // its end, with the outcome the first delivery would have announced
@@ -120,19 +119,19 @@ public class MarathonDeployer {
                     if (e.isRetryable()) {
                         throw e;
                     }
-                    return List.of(context.envelope(new DeploymentFailed(planned, DeploymentFailed.Reason.REJECTED,
-                            e.getMessage(), key.file(), null), key.key(), "rejected"));
+                    return List.of(context.outcome(new DeploymentFailed(planned, DeploymentFailed.Reason.REJECTED,
+                            e.getMessage(), key.file(), null), key));
                 }
             }
             known = withVersion(planned, put.version(), put.deploymentId(), start);
             Outcome outcome = follow(environment, appId, put, definition);
             Deployment deployment = withVersion(planned, put.version(), put.deploymentId(), start);
             if (outcome.success()) {
-                return List.of(context.envelope(existed ? new ServiceUpgraded(deployment, false)
-                        : new ServiceDeployed(deployment), key.key(), put.version()));
+                return List.of(context.outcome(existed ? new ServiceUpgraded(deployment, false)
+                        : new ServiceDeployed(deployment), key));
             }
-            events.add(context.envelope(new DeploymentFailed(deployment, outcome.reason(), outcome.message(),
-                    key.file(), null), key.key(), put.version(), "failed"));
+            events.add(context.outcome(new DeploymentFailed(deployment, outcome.reason(), outcome.message(),
+                    key.file(), null), key));
             if (rollbackEnabled(environment) && previousVersion != null) {
                 events.add(rollback(key, definition, previousVersion, deployment, outcome, context));
                 applied.rolledBack(key.key(), file);
@@ -163,7 +162,7 @@ public class MarathonDeployer {
         String deploymentId = marathon.delete(key.environment(), appId);
         Deployment deployment = new Deployment(key.app(), key.environment(), DeploymentTarget.MARATHON, appId, null,
                 null, deploymentId, Duration.between(start, Instant.now()).toMillis());
-        return Optional.of(context.envelope(new ServiceRemoved(deployment), key.key(), "removed"));
+        return Optional.of(context.outcome(new ServiceRemoved(deployment), key));
     }
 
     private EventEnvelope<?> rollback(DefinitionKey key, JsonNode definition, String previousVersion, Deployment failed,
@@ -174,9 +173,8 @@ public class MarathonDeployer {
         if (versionNow.equals(previousVersion)) {
             Deployment already = new Deployment(key.app(), key.environment(), DeploymentTarget.MARATHON, appId,
                     previousVersion, failed.image(), failed.deploymentId(), Duration.between(start, Instant.now()).toMillis());
-            return context.envelope(rolledBack(already, previousVersion, outcome.message()
-                    + "; Marathon had already gone back to the previous version", key, definition, outcome, context), key.key(),
-                    failed.version(), "rollback");
+            return context.rollback(rolledBack(already, previousVersion, outcome.message()
+                    + "; Marathon had already gone back to the previous version", key, definition, outcome, context), key);
         }
         boolean stillRunning = marathon.runningDeployments(key.environment()).contains(failed.deploymentId());
         PutResult put = marathon.rollback(key.environment(), appId, previousVersion, stillRunning);
@@ -184,8 +182,7 @@ public class MarathonDeployer {
         Deployment rolledBack = new Deployment(key.app(), key.environment(), DeploymentTarget.MARATHON, appId,
                 put.version(), failed.image(), put.deploymentId(), Duration.between(start, Instant.now()).toMillis());
         String reason = outcome.message() + (back.success() ? "" : "; the rollback did not converge either: " + back.message());
-        return context.envelope(rolledBack(rolledBack, previousVersion, reason, key, definition, outcome, context), key.key(),
-                failed.version(), "rollback");
+        return context.rollback(rolledBack(rolledBack, previousVersion, reason, key, definition, outcome, context), key);
     }
 
     /** The newest version Marathon keeps of the app that is older than {@code version}, or null (a new app). */

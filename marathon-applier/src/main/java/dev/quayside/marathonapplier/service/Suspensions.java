@@ -5,7 +5,6 @@ import dev.quayside.events.Deployment;
 import dev.quayside.events.DeploymentFailed;
 import dev.quayside.events.DeploymentTarget;
 import dev.quayside.events.EventCodec;
-import dev.quayside.events.EventEnvelope;
 import dev.quayside.marathonapplier.client.ConsulKvClient;
 import dev.quayside.marathonapplier.config.ApplierConfig;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -54,8 +53,7 @@ public class Suspensions {
      *
      * @param text the definition as KV holds it (for the app id and image; may be empty or not JSON)
      */
-    static EventEnvelope<DeploymentFailed> event(DefinitionKey key, Optional<String> text, String commit, String what,
-            ApplyContext context, String... idParts) {
+    static DeploymentFailed event(DefinitionKey key, Optional<String> text, String commit, String what) {
         JsonNode definition = text.map(Suspensions::parse).orElse(null);
         String targetId = null;
         String image = null;
@@ -66,8 +64,7 @@ public class Suspensions {
         Deployment deployment = new Deployment(key.app(), key.environment(), key.target(), targetId, null, image, null, 0);
         String message = what + ": " + key.app() + " is suspended in " + key.environment() + " (quayside.yml"
                 + (commit == null || commit.isBlank() ? "" : ", since " + commit) + ")";
-        return context.envelope(new DeploymentFailed(deployment, DeploymentFailed.Reason.SUSPENDED, message, key.file(),
-                null), idParts);
+        return new DeploymentFailed(deployment, DeploymentFailed.Reason.SUSPENDED, message, key.file(), null);
     }
 
     private static JsonNode parse(String text) {
