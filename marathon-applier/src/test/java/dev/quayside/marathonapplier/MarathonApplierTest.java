@@ -153,6 +153,16 @@ class MarathonApplierTest {
                 outcomeIds(sync.chainId(), ServiceUpgraded.class).get(0));
     }
 
+    private static String gitHashObject(String content) throws Exception {
+        Process git = new ProcessBuilder("git", "hash-object", "--stdin").redirectErrorStream(true).start();
+        try (var in = git.getOutputStream()) {
+            in.write(content.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        String id = new String(git.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        assertThat(git.waitFor()).as("git hash-object: " + id).isZero();
+        return id;
+    }
+
     private static List<String> outcomeIds(String chainId, Class<?> type) {
         return OUTCOMES.stream().filter(e -> chainId.equals(e.chainId()) && type.isInstance(e.data()))
                 .map(EventEnvelope::id).toList();
@@ -161,12 +171,16 @@ class MarathonApplierTest {
     @Test
     @Order(3)
     void aHealthCheckThatNeverPassesFailsAndIsRolledBack() throws Exception {
-        putKv("marathon/staging/web.json", app("/staging/web", V1, 1, "/no-such-page"));
+        String failing = app("/staging/web", V1, 1, "/no-such-page");
+        putKv("marathon/staging/web.json", failing);
         EventEnvelope<ConfigSynced> sync = sync("c3", List.of(PREFIX + "marathon/staging/web.json"), List.of());
         DeploymentFailed failed = awaitOutcome(DeploymentFailed.class, sync.chainId(), "/staging/web");
         assertThat(failed.reason()).isEqualTo(DeploymentFailed.Reason.HEALTH_CHECK);
         ServiceRolledBack rolledBack = awaitOutcome(ServiceRolledBack.class, sync.chainId(), "/staging/web");
         assertThat(rolledBack.reason()).isNotBlank();
+        // the failing definition named as Git names the file's content, so config-syncer finds it whichever commit
+        // brought it (real git computes the expected id)
+        assertThat(rolledBack.definitionBlob()).isEqualTo(gitHashObject(failing));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(version("/staging/web")).isEqualTo("2.0.0"));
     }
 

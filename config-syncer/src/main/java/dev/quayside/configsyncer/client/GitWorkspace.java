@@ -175,11 +175,17 @@ public final class GitWorkspace implements AutoCloseable {
      * reachable from {@code head} that changed {@code path}; empty when no commit did or it has no such trailer.
      */
     public List<String> lastTrailerOf(ObjectId head, String path, String key) throws GitException {
+        RevCommit last = lastChangeOf(head, path);
+        return last == null ? List.of() : last.getFooterLines(key);
+    }
+
+    /** The newest commit reachable from {@code head} that changed {@code path}, or null. */
+    public RevCommit lastChangeOf(ObjectId head, String path) throws GitException {
         try (Git git = new Git(repository)) {
             for (RevCommit commit : git.log().add(head).addPath(path).setMaxCount(1).call()) {
-                return commit.getFooterLines(key);
+                return commit;
             }
-            return List.of();
+            return null;
         } catch (IOException | GitAPIException e) {
             throw new GitException("cannot read the history of " + path + " at " + head.name() + ": " + e.getMessage(),
                     e);

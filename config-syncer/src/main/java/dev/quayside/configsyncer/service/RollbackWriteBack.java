@@ -9,14 +9,18 @@ import dev.quayside.events.TagUpdated.Outcome;
 import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
+import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.jboss.logging.Logger;
 
 /**
  * Writes an automatic rollback back into the config repository: one commit on the rolled-back definition's branch that
  * restores the file's content as of the restore commit (the last good definition) — only while the branch's file
- * still holds the failing content. A file that a newer commit changed is left alone (a human fixed it), and a file
+ * still holds the failing content. The failing content is the one whose blob id the event names (what the applier
+ * applied, which may be a newer commit's than the sync's when KV had moved on before the sync was handled), else the
+ * file at the failed commit. A file that a newer commit changed is left alone (a human fixed it), and a file
  * that already holds the restored content is not written again (a redelivery). The commit goes through
  * {@link WriteBackService#write}: the same workspace lock and the same retry when the push is rejected.
  */
@@ -96,22 +100,25 @@ public class RollbackWriteBack {
             throw new WriteBackService.RefusedException("branch " + r.branch() + " does not exist in "
                     + r.repo().name() + ": nothing written");
         }
-        byte[] failing = read(ws, r.failed(), r, "failed commit");
+        byte[] atFailedCommit = read(ws, r.failed(), r, "failed commit");
         byte[] good = read(ws, r.restore(), r, "restore commit");
         byte[] current = ws.readFile(head, r.file());
         if (Arrays.equals(current, good)) {
             return unchanged(r, r.file() + " already holds the definition of " + r.restore().name()
                     + ": the rollback is written back");
         }
-        if (!Arrays.equals(current, failing)) {
+        if (!failed(current, atFailedCommit, r)) {
             return unchanged(r, r.file() + (current == null ? " was deleted" : " was changed") + " by a newer commit since "
                     + r.failed().name() + " (a human fixed it): left as it is");
         }
-        String failingImage = image(failing, r);
+        // the commit that brought the failing content: the sync's, or the newer one whose content KV already held
+        ObjectId failedBy = Arrays.equals(current, atFailedCommit) ? r.failed()
+                : java.util.Objects.requireNonNullElse(ws.lastChangeOf(head, r.file()), r.failed());
+        String failingImage = image(current, r);
         String restoredImage = image(good, r);
         PersonIdent author = new PersonIdent(r.repo().authorName(), r.repo().authorEmail());
         ObjectId commit = ws.commit(head, java.util.Map.of(r.file(), good), author,
-                message(r, failingImage, restoredImage));
+                message(r, failedBy, failingImage, restoredImage));
         if (ws.push(commit, r.branch()) != GitWorkspace.PushOutcome.PUSHED) {
             LOG.debugf("push of the rollback of %s to %s/%s rejected: re-applying on the new head", r.file(),
                     r.repo().name(), r.branch());
@@ -120,9 +127,22 @@ public class RollbackWriteBack {
         }
         TagUpdated tag = new TagUpdated(app(r), r.repo().name(), r.branch(), commit.name(), restoredImage,
                 List.of(new FileChange(r.file(), r.environment(), failingImage, restoredImage)), Outcome.UPDATED,
-                "rollback of " + r.failed().name() + " written back: " + r.file() + " restored as of "
+                "rollback of " + failedBy.name() + " written back: " + r.file() + " restored as of "
                         + r.restore().name());
         return new Result(tag, commit);
+    }
+
+    /**
+     * Whether {@code current} (the branch's file) is the definition that failed: the content whose blob id the event
+     * names, or — for an event without it — the file as of the failed commit.
+     */
+    private static boolean failed(byte[] current, byte[] atFailedCommit, Restore r) {
+        String blob = r.event().definitionBlob();
+        if (current == null || blob == null || blob.isBlank()) {
+            return Arrays.equals(current, atFailedCommit);
+        }
+        return new ObjectInserter.Formatter().idFor(Constants.OBJ_BLOB, current).name()
+                .equals(blob.trim().toLowerCase(java.util.Locale.ROOT));
     }
 
     private static byte[] read(GitWorkspace ws, ObjectId commit, Restore r, String what) throws GitException {
@@ -161,17 +181,17 @@ public class RollbackWriteBack {
         }
     }
 
-    private static String message(Restore r, String failingImage, String restoredImage) {
+    private static String message(Restore r, ObjectId failedBy, String failingImage, String restoredImage) {
         ServiceRolledBack e = r.event();
         String failing = failingImage != null ? failingImage
                 : e.deployment() == null ? null : e.deployment().image();
         String check = e.healthCheck() != null ? e.healthCheck() : e.reason();
         return "Roll back " + app(r) + " in " + r.environment() + " to " + (restoredImage == null ? r.restore().name()
                 : restoredImage) + "\n\n"
-                + "The deployment of " + nn(failing) + " (" + r.file() + " at " + r.failed().name() + ") failed"
+                + "The deployment of " + nn(failing) + " (" + r.file() + " at " + failedBy.name() + ") failed"
                 + (e.healthCheck() != null ? " its health check" : "") + " and was rolled back automatically;\n"
                 + "this commit restores the definition as of " + r.restore().name() + ".\n\n"
-                + "Quayside-Rollback-Of: " + r.failed().name() + "\n"
+                + "Quayside-Rollback-Of: " + failedBy.name() + "\n"
                 + "Quayside-Restores: " + r.restore().name() + "\n"
                 + "Quayside-Chain: " + line(r.chainId()) + "\n"
                 + "Quayside-Failing-Image: " + line(failing) + "\n"

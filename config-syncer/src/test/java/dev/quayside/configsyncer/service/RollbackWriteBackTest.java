@@ -120,6 +120,48 @@ class RollbackWriteBackTest {
     }
 
     @Test
+    void theDefinitionThatFailedIsRecognisedByItsBlobWhenANewerCommitThanTheSyncBroughtIt() throws Exception {
+        // chaos kill-config-syncer at full workload: the sync of 'bad' was applied after a newer commit had already put
+        // its definition in KV, so the definition that failed is the newer commit's; the rollback names the sync's
+        // commit. Git must still be written back, or Marathon runs GOOD while Git and KV keep NEWER (and the applier
+        // refuses NEWER as the definition that failed): the failing content is named by its blob id.
+        String newerImage = WriteBackServiceTest.REGISTRY + "/web@sha256:" + "4".repeat(64);
+        String newer = WriteBackServiceTest.marathon("prod/web", newerImage);
+        RevCommit newerCommit = repo.commit("web at a newer build", Map.of(FILE, newer));
+        repo.push();
+        ServiceRolledBack event = rolledBack(bad.name(), good.name(), FILE);
+        ServiceRolledBack applied = new ServiceRolledBack(new Deployment("web", "prod", DeploymentTarget.MARATHON,
+                "/prod/web", "2026-12-05T10:00:00Z", newerImage, "dep-1", 1200), event.toVersion(), event.reason(),
+                event.configRepository(), event.branch(), FILE, bad.name(), good.name(), CHECK, blobOf(newer));
+
+        RollbackWriteBack.Result result = service().apply(config, applied, "chain-1", "event-1");
+
+        assertThat(result.event().outcome()).isEqualTo(TagUpdated.Outcome.UPDATED);
+        assertThat(result.event().changes()).containsExactly(new TagUpdated.FileChange(FILE, "prod", newerImage, GOOD));
+        assertThat(repo.remoteText(FILE)).isEqualTo(WriteBackServiceTest.marathon("prod/web", GOOD));
+        try (Git g = Git.open(repo.bare.toFile())) {
+            RevCommit head = g.log().add(repo.remoteHead()).setMaxCount(1).call().iterator().next();
+            assertThat(head.getFullMessage()).contains("Quayside-Rollback-Of: " + newerCommit.name() + "\n")
+                    .contains("Quayside-Failing-Image: " + newerImage + "\n");
+        }
+
+        // a human's newer fix is still left alone when the blob names another content
+        String fixed = WriteBackServiceTest.marathon("prod/web", newerImage).replace("\"cpus\": 0.1", "\"cpus\": 0.2");
+        repo.pull();
+        repo.commit("a human fixes web", Map.of(FILE, fixed));
+        repo.push();
+        RollbackWriteBack.Result again = service().apply(config, applied, "chain-1", "event-1");
+        assertThat(again.event().outcome()).isEqualTo(TagUpdated.Outcome.UNCHANGED);
+        assertThat(again.event().reason()).contains("changed by a newer commit");
+        assertThat(repo.remoteText(FILE)).isEqualTo(fixed);
+    }
+
+    static String blobOf(String content) {
+        return new org.eclipse.jgit.lib.ObjectInserter.Formatter().idFor(org.eclipse.jgit.lib.Constants.OBJ_BLOB,
+                content.getBytes(java.nio.charset.StandardCharsets.UTF_8)).name();
+    }
+
+    @Test
     void aNewerCommitOfOtherFilesKeepsItsChangesAndTheRollbackGoesOnTop() throws Exception {
         RevCommit other = repo.commit("scale other", Map.of("marathon/prod/other.json",
                 WriteBackServiceTest.marathon("prod/other", "nginx:1.26")));

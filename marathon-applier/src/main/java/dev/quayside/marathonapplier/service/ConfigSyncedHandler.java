@@ -192,7 +192,7 @@ public class ConfigSyncedHandler implements AsyncEventHandler<ConfigSynced> {
             return List.of(context.outcome(new DeploymentFailed(planned, DeploymentFailed.Reason.INVALID,
                     "not valid JSON: " + e.getMessage(), key.file(), "/"), key));
         }
-        return key.target() == DeploymentTarget.MARATHON ? marathon.apply(key, definition, context)
+        return key.target() == DeploymentTarget.MARATHON ? marathon.apply(key, definition, text.get(), context)
                 : chronos.apply(key, definition, context);
     }
 

@@ -68,6 +68,14 @@ public class MarathonDeployer {
      * beyond the client's retries, throws {@link NotAppliedException} with the events decided so far.
      */
     public List<EventEnvelope<?>> apply(DefinitionKey key, JsonNode file, ApplyContext context) {
+        return apply(key, file, null, context);
+    }
+
+    /**
+     * {@link #apply(DefinitionKey, JsonNode, ApplyContext)} of {@code file} parsed from {@code text}, KV's value: a
+     * rollback then names the failing definition by the Git blob id of {@code text}.
+     */
+    public List<EventEnvelope<?>> apply(DefinitionKey key, JsonNode file, String text, ApplyContext context) {
         JsonNode definition = labelled(file, key);
         String appId = definition.path("id").asText("");
         Deployment planned = new Deployment(key.app(), key.environment(), DeploymentTarget.MARATHON, appId, null,
@@ -133,7 +141,7 @@ public class MarathonDeployer {
             events.add(context.outcome(new DeploymentFailed(deployment, outcome.reason(), outcome.message(),
                     key.file(), null), key));
             if (rollbackEnabled(environment) && previousVersion != null) {
-                events.add(rollback(key, definition, previousVersion, deployment, outcome, context));
+                events.add(rollback(key, definition, text, previousVersion, deployment, outcome, context));
                 applied.rolledBack(key.key(), file);
             }
             return events;
@@ -165,8 +173,8 @@ public class MarathonDeployer {
         return Optional.of(context.outcome(new ServiceRemoved(deployment), key));
     }
 
-    private EventEnvelope<?> rollback(DefinitionKey key, JsonNode definition, String previousVersion, Deployment failed,
-            Outcome outcome, ApplyContext context) {
+    private EventEnvelope<?> rollback(DefinitionKey key, JsonNode definition, String text, String previousVersion,
+            Deployment failed, Outcome outcome, ApplyContext context) {
         String appId = definition.path("id").asText("");
         Instant start = Instant.now();
         String versionNow = marathon.app(key.environment(), appId).map(a -> a.path("version").asText("")).orElse("");
@@ -174,7 +182,8 @@ public class MarathonDeployer {
             Deployment already = new Deployment(key.app(), key.environment(), DeploymentTarget.MARATHON, appId,
                     previousVersion, failed.image(), failed.deploymentId(), Duration.between(start, Instant.now()).toMillis());
             return context.rollback(rolledBack(already, previousVersion, outcome.message()
-                    + "; Marathon had already gone back to the previous version", key, definition, outcome, context), key);
+                    + "; Marathon had already gone back to the previous version", key, definition, text, outcome,
+                    context), key);
         }
         boolean stillRunning = marathon.runningDeployments(key.environment()).contains(failed.deploymentId());
         PutResult put = marathon.rollback(key.environment(), appId, previousVersion, stillRunning);
@@ -182,7 +191,8 @@ public class MarathonDeployer {
         Deployment rolledBack = new Deployment(key.app(), key.environment(), DeploymentTarget.MARATHON, appId,
                 put.version(), failed.image(), put.deploymentId(), Duration.between(start, Instant.now()).toMillis());
         String reason = outcome.message() + (back.success() ? "" : "; the rollback did not converge either: " + back.message());
-        return context.rollback(rolledBack(rolledBack, previousVersion, reason, key, definition, outcome, context), key);
+        return context.rollback(rolledBack(rolledBack, previousVersion, reason, key, definition, text, outcome, context),
+                key);
     }
 
     /** The newest version Marathon keeps of the app that is older than {@code version}, or null (a new app). */
@@ -196,7 +206,7 @@ public class MarathonDeployer {
      * branch and commit, the commit synced before it as the one to restore) so that config-syncer can write it back.
      */
     private static ServiceRolledBack rolledBack(Deployment deployment, String toVersion, String reason,
-            DefinitionKey key, JsonNode definition, Outcome outcome, ApplyContext context) {
+            DefinitionKey key, JsonNode definition, String text, Outcome outcome, ApplyContext context) {
         String healthCheck = null;
         if (outcome.reason() == DeploymentFailed.Reason.HEALTH_CHECK) {
             String checks = healthChecks(definition);
@@ -208,7 +218,22 @@ public class MarathonDeployer {
         }
         ConfigSynced sync = context.cause().data();
         return new ServiceRolledBack(deployment, toVersion, reason, sync.configRepository(), sync.branch(), key.file(),
-                sync.toCommit(), sync.fromCommit(), healthCheck);
+                sync.toCommit(), sync.fromCommit(), healthCheck, text == null ? null : gitBlobId(text));
+    }
+
+    /**
+     * Git's blob id of a definition as KV holds it (the mirror copies files byte for byte): the SHA-1 of
+     * {@code "blob <length>\0"} and the bytes, which config-syncer compares with the file in the config repository.
+     */
+    static String gitBlobId(String text) {
+        byte[] content = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            java.security.MessageDigest sha1 = java.security.MessageDigest.getInstance("SHA-1");
+            sha1.update(("blob " + content.length + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return java.util.HexFormat.of().formatHex(sha1.digest(content));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-1", e);
+        }
     }
 
     /** A definition's health checks as {@code HTTP /health}, {@code TCP}, {@code COMMAND <command>}, comma-separated. */
