@@ -144,7 +144,8 @@ public class DeliveryLog implements AutoCloseable {
         if (key.startsWith(DELIVERY)) {
             return settings.deliveryRetention();
         }
-        return key.startsWith(PushClaims.EMITTED) || key.startsWith(PushClaims.CLAIM) ? settings.pushRetention() : null;
+        return key.startsWith(PushClaims.EMITTED) || key.startsWith(PushClaims.CLAIM) ? settings.pushRetention()
+                : null;
     }
 
     /** Whether the log can be relied on: read to its end, and the broker answering. */
@@ -265,7 +266,8 @@ public class DeliveryLog implements AutoCloseable {
                         }
                     }
                 }
-                results.add(handle(repository, update, steps.plan(i, update, refHeads.ranges(repository, update.ref()))));
+                results.add(handle(repository, update, steps.plan(i, update, refHeads.ranges(repository,
+                        update.ref()))));
             }
         }
         return results;
@@ -295,8 +297,8 @@ public class DeliveryLog implements AutoCloseable {
         }
         publish.run();
         long recordStart = System.nanoTime();
-        unrecorded.record(this::markEmitted, new UnrecordedPushes.Push(plan.push(), plan.eventId(), repository, update.ref(),
-                update.before(), update.after()));
+        unrecorded.record(this::markEmitted, new UnrecordedPushes.Push(plan.push(), plan.eventId(), repository,
+                update.ref(), update.before(), update.after()));
         recordTimer.record(System.nanoTime() - recordStart, TimeUnit.NANOSECONDS);
         return new Result(Status.EMITTED, update, plan.eventId(), null);
     }
@@ -334,8 +336,8 @@ public class DeliveryLog implements AutoCloseable {
      */
     void markEmitted(String push, String eventId, String repository, String ref, String before, String head) {
         CompletableFuture<CompactedTopicMap.Written> emitted = claims.markEmitted(map, push, eventId);
-        List<CompletableFuture<CompactedTopicMap.Written>> refWrites = refHeads.markEmitted(map, eventId, repository, ref,
-                before, head);
+        List<CompletableFuture<CompactedTopicMap.Written>> refWrites = refHeads.markEmitted(map, eventId,
+                repository, ref, before, head);
         map.await(emitted);
         refWrites.forEach(map::await);
     }

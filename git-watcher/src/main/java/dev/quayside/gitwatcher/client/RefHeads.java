@@ -59,8 +59,8 @@ final class RefHeads {
      * range may be lost, so that a late report inside it is announced again — a duplicate at worst, never a refused
      * commit. Returns the writes, for the caller to await.
      */
-    List<CompletableFuture<CompactedTopicMap.Written>> markEmitted(CompactedTopicMap map, String eventId, String repository, String ref,
-            String before, String head) {
+    List<CompletableFuture<CompactedTopicMap.Written>> markEmitted(CompactedTopicMap map, String eventId,
+            String repository, String ref, String before, String head) {
         String refKey = repository + "|" + ref;
         AnnouncedRanges known = ranges(repository, ref);
         if (isZero(head)) {
