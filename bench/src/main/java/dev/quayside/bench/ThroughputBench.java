@@ -10,10 +10,6 @@ import dev.quayside.devstack.launcher.ServiceProcess;
 import dev.quayside.events.EventCodec;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,16 +19,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -55,7 +43,6 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class ThroughputBench {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
     private final Path root;
     private final int seconds;
@@ -204,7 +191,7 @@ public final class ThroughputBench {
             }
             long allReadyMs = Duration.between(servicesStart, Instant.now()).toMillis();
             out.println("all " + 4 * n + " ready after " + allReadyMs + " ms");
-            Sender sender = new Sender(stack, tracker, images);
+            WebhookSender sender = new WebhookSender(apps, stack, tracker, images);
             try {
                 out.println("warm-up: one commit per app");
                 List<Commit> warm = sender.step(0, Math.min(2, rates[0] * 2), apps.size());
@@ -333,222 +320,6 @@ public final class ThroughputBench {
         return new StepResult(commits, rate, tracker);
     }
 
-    /** The figures of one step. */
-    private static final class StepResult {
-        final double rate;
-        final int total;
-        final int completed;
-        final int lost;
-        final double sentRate;
-        final double completedRate;
-        final ObjectNode latency;
-        final ObjectNode stages;
-        final Map<String, Integer> lostBy = new TreeMap<>();
-        final boolean passed;
-        final double load = loadAverage();
-
-        int superseded;
-        int attempt = 1;
-
-        StepResult(List<Commit> commits, double rate, ThroughputTracker tracker) {
-            this.rate = rate;
-            this.total = commits.size();
-            List<Double> latencies = new ArrayList<>();
-            List<Instant> sent = new ArrayList<>();
-            List<Instant> done = new ArrayList<>();
-            for (Commit commit : commits) {
-                if (commit.sent != null) {
-                    sent.add(commit.sent);
-                }
-                if (commit.deployed != null && commit.sent != null) {
-                    latencies.add((double) Duration.between(commit.sent, commit.deployed).toMillis());
-                    done.add(commit.deployed);
-                } else {
-                    String where = commit.stoppedAt();
-                    if (tracker.newerDeployed(commit)) {
-                        superseded++;
-                        where = "superseded (" + where + "; a newer commit of the app was deployed)";
-                    }
-                    lostBy.merge(where, 1, Integer::sum);
-                }
-            }
-            this.completed = done.size();
-            this.lost = total - completed;
-            this.sentRate = perSecond(sent);
-            this.completedRate = perSecond(done);
-            this.latency = PipelineBench.stats(latencies, "ms");
-            this.stages = EventCodec.mapper().createObjectNode();
-            stage(commits, "webhook->commit_pushed", c -> c.pushed);
-            stage(commits, "webhook->image_built", c -> c.built);
-            stage(commits, "webhook->tag_updated", c -> c.tagged);
-            stage(commits, "webhook->deployed", c -> c.deployed);
-            this.passed = lost == 0 && total > 0 && (total == 1 || completedRate >= 0.9 * rate);
-        }
-
-        private void stage(List<Commit> commits, String name, Function<Commit, Instant> at) {
-            List<Double> values = new ArrayList<>();
-            for (Commit commit : commits) {
-                Instant instant = at.apply(commit);
-                if (commit.sent != null && instant != null) {
-                    values.add((double) Duration.between(commit.sent, instant).toMillis());
-                }
-            }
-            if (!values.isEmpty()) {
-                values.sort(Double::compare);
-                stages.put(name, PipelineBench.percentile(values, 50));
-            }
-        }
-
-        /** Events per second between the first and the last of them. */
-        private static double perSecond(List<Instant> instants) {
-            if (instants.size() < 2) {
-                return instants.size();
-            }
-            List<Instant> sorted = new ArrayList<>(instants);
-            sorted.sort(null);
-            double span = Duration.between(sorted.get(0), sorted.get(sorted.size() - 1)).toMillis() / 1000.0;
-            return span <= 0 ? 0 : (sorted.size() - 1) / span;
-        }
-    }
-
-    /**
-     * Offers commits at a fixed rate (open loop): the pacing thread assigns each commit to the next app in turn; each
-     * app's commits are prepared in order on that app's own thread (tag the image, move the branch), and the signed
-     * webhook is then posted from a shared pool, so a slow answer never holds back the next commit.
-     */
-    private final class Sender implements AutoCloseable {
-        private final ThroughputStack stack;
-        private final ThroughputTracker tracker;
-        private final RegistryImages images;
-        private final List<String> urls;
-        private final Map<String, ExecutorService> threads = new LinkedHashMap<>();
-        private final Map<String, Integer> next = new LinkedHashMap<>();
-        private final Map<String, String> heads = new java.util.concurrent.ConcurrentHashMap<>();
-        private final AtomicInteger webhooks = new AtomicInteger();
-        private final ExecutorService posters = Executors.newFixedThreadPool(32, r -> {
-            Thread thread = new Thread(r, "webhook");
-            thread.setDaemon(true);
-            return thread;
-        });
-        private int turn;
-
-        Sender(ThroughputStack stack, ThroughputTracker tracker, RegistryImages images) {
-            this.stack = stack;
-            this.tracker = tracker;
-            this.images = images;
-            this.urls = stack.webhookUrls();
-            for (String app : apps) {
-                threads.put(app, Executors.newSingleThreadExecutor(r -> {
-                    Thread thread = new Thread(r, "send-" + app);
-                    thread.setDaemon(true);
-                    return thread;
-                }));
-                next.put(app, 1);
-                heads.put(app, stack.commits.get(app).get(0));
-            }
-        }
-
-        List<Commit> step(int stepNo, double rate, int count) {
-            List<Commit> commits = new ArrayList<>();
-            long start = System.nanoTime();
-            for (int k = 0; k < count; k++) {
-                long due = start + (long) (k * 1_000_000_000L / rate);
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                }
-                String app = apps.get(turn++ % apps.size());
-                int index = next.get(app);
-                List<String> shas = stack.commits.get(app);
-                if (index >= shas.size()) {
-                    throw new IllegalStateException("out of prepared commits for " + app);
-                }
-                next.put(app, index + 1);
-                Commit commit = new Commit(app, shas.get(index), stepNo, index);
-                tracker.register(commit);
-                commits.add(commit);
-                threads.get(app).submit(() -> send(commit));
-            }
-            return commits;
-        }
-
-        /** On the app's own thread: tag the image and move the branch, in commit order; then post the webhook. */
-        private void send(Commit commit) {
-            try {
-                images.tag(commit.app, commit.tag);
-                String before = heads.get(commit.app);
-                stack.moveBranch(commit.app, commit.sha);
-                heads.put(commit.app, commit.sha);
-                ObjectNode body = EventCodec.mapper().createObjectNode();
-                body.put("repository", commit.app);
-                body.put("ref", "refs/heads/main");
-                body.put("before", before);
-                body.put("after", commit.sha);
-                body.putObject("pusher").put("name", "throughput-bench");
-                byte[] bytes = EventCodec.mapper().writeValueAsBytes(body);
-                String url = urls.get(webhooks.getAndIncrement() % urls.size());
-                posters.submit(() -> post(commit, url, bytes));
-            } catch (RuntimeException | IOException e) {
-                commit.sendError = e.toString();
-            }
-        }
-
-        /** Posts a signed generic webhook like git-watcher's post-receive hook (retries 5xx and I/O errors). */
-        private void post(Commit commit, String url, byte[] bytes) {
-            String signature = "sha256=" + hmac(stack.secret, bytes);
-            String delivery = UUID.randomUUID().toString();
-            commit.sent = Instant.now();
-            try {
-                for (int attempt = 1; ; attempt++) {
-                    HttpResponse<String> response = null;
-                    String error;
-                    try {
-                        response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-                                .timeout(Duration.ofSeconds(15))
-                                .header("Content-Type", "application/json")
-                                .header("X-Quayside-Event", "push")
-                                .header("X-Quayside-Delivery", delivery)
-                                .header("X-Quayside-Signature-256", signature)
-                                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(),
-                                HttpResponse.BodyHandlers.ofString());
-                        commit.httpStatus = response.statusCode();
-                        if (response.statusCode() == 200) {
-                            return;
-                        }
-                        error = "HTTP " + response.statusCode();
-                    } catch (IOException e) {
-                        error = e.getClass().getSimpleName();
-                    }
-                    if (attempt >= 3 || (response != null && response.statusCode() < 500)) {
-                        commit.sendError = error + (response != null ? " " + response.body() : "");
-                        return;
-                    }
-                    sleep(500L * attempt, 0);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                commit.sendError = "interrupted";
-            } catch (RuntimeException e) {
-                commit.sendError = e.toString();
-            }
-        }
-
-        @Override
-        public void close() {
-            threads.values().forEach(ExecutorService::shutdownNow);
-            posters.shutdownNow();
-            List<ExecutorService> all = new ArrayList<>(threads.values());
-            all.add(posters);
-            for (ExecutorService executor : all) {
-                try {
-                    executor.awaitTermination(20, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
-    }
-
     /** The machine's 1-minute load average (other work on this shared machine shows here), or -1. */
     static double loadAverage() {
         try {
@@ -568,11 +339,11 @@ public final class ThroughputBench {
         }
     }
 
-    private static void sleep(long millis) {
+    static void sleep(long millis) {
         sleep(millis, 0);
     }
 
-    private static void sleep(long millis, int nanos) {
+    static void sleep(long millis, int nanos) {
         try {
             Thread.sleep(millis, nanos);
         } catch (InterruptedException e) {

@@ -6,14 +6,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -21,23 +16,15 @@ import java.util.stream.Collectors;
 
 /**
  * git-watcher's durable memory of what it announced, and the protocol by which its instances agree who announces a
- * push (see {@code docs/adr/0002-git-watcher-dedup.md}). It keeps, in the compacted topic of a
- * {@link CompactedTopicMap} that every instance reads back:
+ * push (see {@code docs/adr/0002-git-watcher-dedup.md}): a facade over one {@link CompactedTopicMap} that every
+ * instance reads back, whose records belong to three pieces:
  * <ul>
- * <li>{@code claim|<push>} → {@code <nonce> <epochMillis>}: an instance wants to emit the push. In each partition's
- * order, the first claim wins; a later claim takes over only when the winner has not emitted within the lease.</li>
- * <li>{@code emitted|<push>} → the event id: the push's event is in Kafka; every later claim loses.</li>
- * <li>{@code delivery|<host>|<id>} → event ids: a webhook delivery already handled (expires after the delivery
- * retention).</li>
- * <li>{@code head|<repo>|<ref>} → the last emitted (or baseline) head of a ref, for polling and
- * {@code GET /repositories}.</li>
- * <li>{@code announced|<repo>|<ref>} → {@code <head> <eventId> <before>[;<head> <eventId> <before>…]}: the ranges
- * {@code (before, head]} of the pushes emitted for a ref (never a baseline's), contiguous ones merged, the most recently
- * changed first, at most {@value AnnouncedRanges#KEPT}; handed to {@link Steps#plan} so that a late report of a
- * head inside one of them is a duplicate. A record of an older version, {@code <head> <eventId>}, reads as the empty range
- * {@code (head, head]}: it covers nothing (a late report is announced rather than risk refusing an unannounced
- * commit), but a push from or to that head still merges with it.</li>
- * <li>{@code baseline|<repo>} → the first poll of a repository has recorded its heads.</li>
+ * <li>{@link PushClaims}: {@code claim|<push>} and {@code emitted|<push>}, who emits a push and whether it was;</li>
+ * <li>{@link RefHeads}: {@code head|}, {@code announced|} (the {@link AnnouncedRanges} handed to {@link Steps#plan}, so
+ * that a late report of a head inside one is a duplicate) and {@code baseline|}, for polling and
+ * {@code GET /repositories};</li>
+ * <li>here: {@code delivery|<host>|<id>} → event ids: a webhook delivery already handled (expires after the delivery
+ * retention), and the pushes published whose record failed ({@link UnrecordedPushes}).</li>
  * </ul>
  * A webhook or a poll makes one call: {@link #record} or {@link #poll}; the caller's {@link Steps} say what each ref
  * update is (given the ref's last announced head, from memory: no extra round-trip) and publish its event when this
@@ -45,15 +32,8 @@ import java.util.stream.Collectors;
  */
 public class DeliveryLog implements AutoCloseable {
 
-    private static final String CLAIM = "claim|";
-    private static final String EMITTED = "emitted|";
     private static final String DELIVERY = "delivery|";
-    private static final String HEAD = "head|";
-    private static final String BASELINE = "baseline|";
-    private static final String ANNOUNCED = "announced|";
-    private static final String ZERO = "0000000000000000000000000000000000000000";
-    /** Nonces of claims this instance gave up on (a write that timed out may still land): at most this many. */
-    private static final int ABANDONED_KEPT = 1000;
+    private static final String ZERO = RefHeads.ZERO;
     /**
      * How the log is kept.
      *
@@ -117,38 +97,23 @@ public class DeliveryLog implements AutoCloseable {
     public record Recorded(boolean seenDelivery, boolean baseline, List<Update> updates, List<Result> results) {
     }
 
-    private static final class ClaimState {
-        String owner;
-        long claimedAt;
-        /** The ref's head the claimed push starts from, or null (a claim written by an earlier version). */
-        String before;
-    }
-
     private final Settings settings;
     private final CompactedTopicMap map;
-    private final Map<String, ClaimState> claims = new ConcurrentHashMap<>();
-    private final Map<String, Map<String, String>> heads = new ConcurrentHashMap<>();
-    private final Map<String, Map<String, AnnouncedRanges>> announced = new ConcurrentHashMap<>();
-    private final Set<String> baselines = ConcurrentHashMap.newKeySet();
+    private final PushClaims claims;
+    private final RefHeads refHeads = new RefHeads();
     /** A lock per {@code <repo>|<ref>}: this instance handles one update of a ref at a time. */
     private final Map<String, Object> refLocks = new ConcurrentHashMap<>();
     /** Delivery ids written by this instance and not yet read back (so a quick redelivery sees them). */
     private final Map<String, String> pendingDeliveries = new ConcurrentHashMap<>();
-    /** Pushes published whose record failed, by push: recorded before the next webhook or poll is handled. */
-    private final Map<String, Unrecorded> unrecorded = new ConcurrentHashMap<>();
-    private final Set<String> abandoned = Collections.synchronizedSet(Collections.newSetFromMap(
-            new LinkedHashMap<String, Boolean>() {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-                    return size() > ABANDONED_KEPT;
-                }
-            }));
+    /** Pushes published whose record failed: recorded before the next webhook or poll is handled. */
+    private final UnrecordedPushes unrecorded = new UnrecordedPushes();
     private final Timer claimTimer;
     private final Timer recordTimer;
 
     /** Opens the log (its reader starts reading the topic at once; nothing here waits for Kafka). */
     public DeliveryLog(CompactedTopicMaps maps, Settings settings, MeterRegistry meters) {
         this.settings = settings;
+        this.claims = new PushClaims(settings.lease());
         this.claimTimer = phaseTimer(meters, "claim");
         this.recordTimer = phaseTimer(meters, "record");
         Duration shortest = settings.deliveryRetention().compareTo(settings.pushRetention()) < 0
@@ -179,7 +144,8 @@ public class DeliveryLog implements AutoCloseable {
         if (key.startsWith(DELIVERY)) {
             return settings.deliveryRetention();
         }
-        return key.startsWith(EMITTED) || key.startsWith(CLAIM) ? settings.pushRetention() : null;
+        return key.startsWith(PushClaims.EMITTED) || key.startsWith(PushClaims.CLAIM) ? settings.pushRetention()
+                : null;
     }
 
     /** Whether the log can be relied on: read to its end, and the broker answering. */
@@ -204,8 +170,7 @@ public class DeliveryLog implements AutoCloseable {
 
     /** Last emitted or baseline heads of a repository, ref → commit. */
     public Map<String, String> heads(String repository) {
-        Map<String, String> refs = heads.get(repository);
-        return refs == null ? Map.of() : new TreeMap<>(refs);
+        return refHeads.heads(repository);
     }
 
     /**
@@ -234,8 +199,8 @@ public class DeliveryLog implements AutoCloseable {
     public Recorded poll(String repository, Map<String, String> remote, Steps steps) {
         map.awaitCaughtUp();
         recordUnrecorded();
-        if (!baselines.contains(repository)) {
-            markBaseline(repository, remote);
+        if (!refHeads.hasBaseline(repository)) {
+            refHeads.markBaseline(map, repository, remote);
             map.awaitOwnWrites();
             return new Recorded(false, true, List.of(), List.of());
         }
@@ -282,12 +247,12 @@ public class DeliveryLog implements AutoCloseable {
                 if (polled) {
                     update = new Update(update.ref(), heads(repository).getOrDefault(update.ref(), ZERO),
                             update.after());
-                    Update inFlight = inFlight(repository, update);
+                    Update inFlight = claims.inFlight(map, repository, update);
                     if (inFlight != null) {
                         // a push from this head was claimed and never recorded: it is finished first (its own event
                         // id again), else the poll leaves the ref alone — planning from this head would announce
                         // the push's commits a second time, in a chain of their own
-                        Result first = handle(repository, inFlight, steps.plan(i, inFlight, ranges(repository,
+                        Result first = handle(repository, inFlight, steps.plan(i, inFlight, refHeads.ranges(repository,
                                 update.ref())));
                         results.add(first);
                         if (first.status() != Status.EMITTED) {
@@ -301,40 +266,11 @@ public class DeliveryLog implements AutoCloseable {
                         }
                     }
                 }
-                results.add(handle(repository, update, steps.plan(i, update, ranges(repository, update.ref()))));
+                results.add(handle(repository, update, steps.plan(i, update, refHeads.ranges(repository,
+                        update.ref()))));
             }
         }
         return results;
-    }
-
-    private AnnouncedRanges ranges(String repository, String ref) {
-        Map<String, AnnouncedRanges> refs = announced.get(repository);
-        return refs == null ? null : refs.get(ref);
-    }
-
-    /**
-     * A push of {@code update}'s ref from its head {@code update.before()} to another head than the poll's, claimed
-     * (by any instance, this one before a restart included) and not recorded as emitted: its event may be in Kafka
-     * (an instance killed between the broker's acknowledgement and the record) or being published right now. Null
-     * when there is none.
-     */
-    private Update inFlight(String repository, Update update) {
-        String prefix = repository + "|" + update.ref() + "|";
-        for (Map.Entry<String, ClaimState> claim : claims.entrySet()) {
-            String push = claim.getKey();
-            if (!push.startsWith(prefix) || map.get(EMITTED + push).isPresent()) {
-                continue;
-            }
-            String head = push.substring(prefix.length());
-            String before;
-            synchronized (claim.getValue()) {
-                before = claim.getValue().before;
-            }
-            if (update.before().equals(before) && !head.contains("|") && !head.equals(update.after())) {
-                return new Update(update.ref(), before, head);
-            }
-        }
-        return null;
     }
 
     private Result handle(String repository, Update update, RefUpdatePlan plan) {
@@ -344,7 +280,7 @@ public class DeliveryLog implements AutoCloseable {
         if (plan.duplicate() != null) {
             return new Result(Status.DUPLICATE, update, plan.eventId(), plan.duplicate());
         }
-        if (map.get(EMITTED + plan.push()).isPresent()) {
+        if (claims.emitted(map, plan.push())) {
             return new Result(Status.DUPLICATE, update, plan.eventId(), "already emitted");
         }
         Runnable publish = plan.prepare().get();
@@ -361,27 +297,10 @@ public class DeliveryLog implements AutoCloseable {
         }
         publish.run();
         long recordStart = System.nanoTime();
-        Unrecorded emitted = new Unrecorded(plan.push(), plan.eventId(), repository, update.ref(), update.before(),
-                update.after());
-        try {
-            emitted.record(this);
-        } catch (RuntimeException e) {
-            // the event is in Kafka but the log does not say so (the broker went away between the two): kept until it
-            // is recorded, before anything else is planned, so that no poll plans the ref from its older head
-            unrecorded.put(plan.push(), emitted);
-            throw e;
-        }
+        unrecorded.record(this::markEmitted, new UnrecordedPushes.Push(plan.push(), plan.eventId(), repository,
+                update.ref(), update.before(), update.after()));
         recordTimer.record(System.nanoTime() - recordStart, TimeUnit.NANOSECONDS);
         return new Result(Status.EMITTED, update, plan.eventId(), null);
-    }
-
-    /** A push whose event was published, to be recorded as emitted ({@link #markEmitted}). */
-    private record Unrecorded(String push, String eventId, String repository, String ref, String before,
-            String head) {
-
-        void record(DeliveryLog log) {
-            log.markEmitted(push, eventId, repository, ref, before, head);
-        }
     }
 
     /**
@@ -389,14 +308,9 @@ public class DeliveryLog implements AutoCloseable {
      * failure is thrown (nothing is planned from a log that misses a published push).
      */
     private void recordUnrecorded() {
-        if (unrecorded.isEmpty()) {
-            return;
+        if (unrecorded.recordAll(this::markEmitted)) {
+            map.awaitOwnWrites();
         }
-        for (Unrecorded pending : List.copyOf(unrecorded.values())) {
-            pending.record(this);
-            unrecorded.remove(pending.push(), pending);
-        }
-        map.awaitOwnWrites();
     }
 
     /**
@@ -408,31 +322,9 @@ public class DeliveryLog implements AutoCloseable {
         return claim(push, null);
     }
 
-    /** {@link #claim(String)}, recording the head {@code before} the push starts from (see {@link #inFlight}). */
+    /** {@link #claim(String)}, recording the head {@code before} the push starts from (see {@link PushClaims}). */
     ClaimResult claim(String push, String before) {
-        map.awaitCaughtUp();
-        if (map.get(EMITTED + push).isPresent()) {
-            return ClaimResult.ALREADY_EMITTED;
-        }
-        String nonce = UUID.randomUUID().toString();
-        try {
-            map.awaitApplied(map.await(map.put(push, CLAIM + push, nonce + " " + System.currentTimeMillis()
-                    + (before == null ? "" : " " + before))));
-        } catch (RuntimeException e) {
-            abandoned.add(nonce);
-            throw e;
-        }
-        if (map.get(EMITTED + push).isPresent()) {
-            return ClaimResult.ALREADY_EMITTED;
-        }
-        ClaimState state = claims.get(push);
-        if (state == null) {
-            throw new IllegalStateException("claim of " + push + " read back without state");
-        }
-        synchronized (state) {
-            return nonce.equals(state.owner) || abandoned.contains(state.owner) ? ClaimResult.WON
-                    : ClaimResult.CLAIMED_ELSEWHERE;
-        }
+        return claims.claim(map, push, before);
     }
 
     /**
@@ -443,34 +335,11 @@ public class DeliveryLog implements AutoCloseable {
      * is announced again — a duplicate at worst, never a refused commit.
      */
     void markEmitted(String push, String eventId, String repository, String ref, String before, String head) {
-        CompletableFuture<CompactedTopicMap.Written> emitted = map.put(push, EMITTED + push, eventId);
-        map.remove(push, CLAIM + push);
-        String refKey = repository + "|" + ref;
-        Map<String, AnnouncedRanges> refs = announced.get(repository);
-        AnnouncedRanges known = refs == null ? null : refs.get(ref);
-        CompletableFuture<CompactedTopicMap.Written> headWritten;
-        CompletableFuture<CompactedTopicMap.Written> announcedWritten;
-        if (isZero(head)) {
-            headWritten = map.remove(refKey, HEAD + refKey);
-            announcedWritten = map.remove(refKey, ANNOUNCED + refKey);
-        } else {
-            headWritten = known != null && known.movedOnFrom(head) ? CompletableFuture.completedFuture(null)
-                    : map.put(refKey, HEAD + refKey, head);
-            AnnouncedRanges ranges = (known == null ? new AnnouncedRanges(List.of()) : known)
-                    .with(new AnnouncedRanges.Range(before, head, eventId));
-            announcedWritten = map.put(refKey, ANNOUNCED + refKey, ranges.encode());
-        }
+        CompletableFuture<CompactedTopicMap.Written> emitted = claims.markEmitted(map, push, eventId);
+        List<CompletableFuture<CompactedTopicMap.Written>> refWrites = refHeads.markEmitted(map, eventId,
+                repository, ref, before, head);
         map.await(emitted);
-        map.await(headWritten);
-        map.await(announcedWritten);
-    }
-
-    /** Records the heads of a repository's first poll (no events for them). */
-    void markBaseline(String repository, Map<String, String> refs) {
-        List<CompletableFuture<CompactedTopicMap.Written>> writes = new ArrayList<>();
-        refs.forEach((ref, sha) -> writes.add(map.put(repository + "|" + ref, HEAD + repository + "|" + ref, sha)));
-        writes.add(map.put(repository, BASELINE + repository, Long.toString(System.currentTimeMillis())));
-        writes.forEach(map::await);
+        refWrites.forEach(map::await);
     }
 
     /**
@@ -495,7 +364,7 @@ public class DeliveryLog implements AutoCloseable {
 
     /** The event id, if the push's event is known to be emitted. */
     Optional<String> emittedEventId(String push) {
-        return map.value(EMITTED + push);
+        return claims.emittedEventId(map, push);
     }
 
     @Override
@@ -505,70 +374,10 @@ public class DeliveryLog implements AutoCloseable {
 
     /** Applies each record of the topic, in log order, to the claims, heads and baselines. */
     private void applied(String key, CompactedTopicMap.Entry entry) {
-        if (key.startsWith(CLAIM)) {
-            String push = key.substring(CLAIM.length());
-            if (entry == null) { // after emitting (the emitted record decides from then on), or expired
-                claims.remove(push);
-                return;
-            }
-            String[] fields = entry.value().split(" "); // <nonce> <epochMillis> [<before>]
-            if (fields.length < 2) {
-                return;
-            }
-            long at = parseLong(fields[1]);
-            ClaimState state = claims.computeIfAbsent(push, k -> new ClaimState());
-            synchronized (state) {
-                if (state.owner == null || at - state.claimedAt > settings.lease().toMillis()) {
-                    state.owner = fields[0];
-                    state.claimedAt = at;
-                    state.before = fields.length > 2 ? fields[2] : null;
-                }
-            }
-        } else if (key.startsWith(DELIVERY)) {
+        if (key.startsWith(DELIVERY)) {
             pendingDeliveries.remove(key);
-        } else if (key.startsWith(HEAD)) {
-            String rest = key.substring(HEAD.length());
-            int bar = rest.indexOf('|');
-            if (bar > 0) {
-                Map<String, String> refs = heads.computeIfAbsent(rest.substring(0, bar),
-                        r -> new ConcurrentHashMap<>());
-                if (entry == null || isZero(entry.value())) {
-                    refs.remove(rest.substring(bar + 1));
-                } else {
-                    refs.put(rest.substring(bar + 1), entry.value());
-                }
-            }
-        } else if (key.startsWith(ANNOUNCED)) {
-            String rest = key.substring(ANNOUNCED.length());
-            int bar = rest.indexOf('|');
-            AnnouncedRanges ranges = entry == null ? null : AnnouncedRanges.decode(entry.value());
-            if (bar > 0) {
-                Map<String, AnnouncedRanges> refs = announced.computeIfAbsent(rest.substring(0, bar),
-                        r -> new ConcurrentHashMap<>());
-                if (ranges == null) {
-                    refs.remove(rest.substring(bar + 1));
-                } else {
-                    refs.put(rest.substring(bar + 1), ranges);
-                }
-            }
-        } else if (key.startsWith(BASELINE)) {
-            if (entry == null) {
-                baselines.remove(key.substring(BASELINE.length()));
-            } else {
-                baselines.add(key.substring(BASELINE.length()));
-            }
-        }
-    }
-
-    private static boolean isZero(String sha) {
-        return sha.chars().allMatch(c -> c == '0');
-    }
-
-    private static long parseLong(String value) {
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            return 0L;
+        } else if (!claims.apply(key, entry)) {
+            refHeads.apply(key, entry);
         }
     }
 }

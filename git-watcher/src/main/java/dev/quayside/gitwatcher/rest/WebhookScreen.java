@@ -6,7 +6,6 @@ import dev.quayside.gitwatcher.service.webhook.WebhookResult;
 import dev.quayside.gitwatcher.service.webhook.WebhookService;
 import dev.quayside.kit.security.CallerBudgets;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.SocketAddress;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -67,7 +66,6 @@ class WebhookScreen {
     }
 
     private static String caller(HttpServerRequest http) {
-        SocketAddress address = http == null ? null : http.remoteAddress();
-        return address == null ? "unknown" : address.hostAddress();
+        return CallerBudgets.callerOf(http == null ? null : http.remoteAddress());
     }
 }

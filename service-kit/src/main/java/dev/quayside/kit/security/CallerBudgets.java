@@ -2,6 +2,7 @@ package dev.quayside.kit.security;
 
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.vertx.core.net.SocketAddress;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,6 +19,14 @@ public final class CallerBudgets {
     private final RateLimiterConfig config;
     private final Duration period;
     private final Map<String, RateLimiter> callers;
+
+    /**
+     * The caller a budget is kept for: the host of a request's {@code remoteAddress()} (the peer's, or the forwarded
+     * one when {@code quarkus.http.proxy.*} trusts a proxy), or {@code unknown} when there is none.
+     */
+    public static String callerOf(SocketAddress address) {
+        return address == null ? "unknown" : address.hostAddress();
+    }
 
     /**
      * @param name       what the budget is of, for the limiters' names (e.g. {@code operator-calls})

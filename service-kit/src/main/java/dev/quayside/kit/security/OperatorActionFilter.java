@@ -1,7 +1,6 @@
 package dev.quayside.kit.security;
 
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
@@ -102,8 +101,7 @@ public class OperatorActionFilter implements ContainerRequestFilter, ContainerRe
     /** The caller's address: the peer's, or the forwarded one when {@code quarkus.http.proxy.*} trusts a proxy. */
     private String caller() {
         RoutingContext current = vertxRequest.getCurrent();
-        SocketAddress address = current == null ? null : current.request().remoteAddress();
-        return address == null ? "unknown" : address.hostAddress();
+        return CallerBudgets.callerOf(current == null ? null : current.request().remoteAddress());
     }
 
     private static Response tooMany(String message, long retryAfterSeconds) {

@@ -1,7 +1,6 @@
 package dev.quayside.devstack.launcher;
 
 import dev.quayside.devstack.common.FreePorts;
-import dev.quayside.devstack.mesos.DockerTasks;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -151,16 +150,11 @@ public final class PipelineStack implements AutoCloseable {
             String pollInterval) {
     }
 
-    /** Longest Unix socket path HAProxy binds (108 bytes with its temporary suffix), with a margin. */
-    static final int MAX_SOCKET_PATH = 80;
-
     private final Spec spec;
     private final LocalStack parts;
     private final int frontendPort;
-    private Path haproxySocket;
-    private final List<WatchedRepository> watched = new ArrayList<>();
-    private final Map<String, String[]> configRepositories = new LinkedHashMap<>();
-    private final Map<String, Map<String, String>> environments = new LinkedHashMap<>();
+    private final HaproxySocket haproxySocket;
+    private final ServiceConfigs configs;
     private final Map<String, List<ServiceProcess>> running = new LinkedHashMap<>();
     private final Map<String, Duration> readyAfter = new LinkedHashMap<>();
     private final String operatorToken = newOperatorToken();
@@ -170,6 +164,9 @@ public final class PipelineStack implements AutoCloseable {
         this.spec = spec;
         this.parts = parts;
         this.frontendPort = frontendPort;
+        this.haproxySocket = new HaproxySocket(spec.home);
+        this.configs = new ServiceConfigs(new ServiceConfigs.Stack(spec.home, parts, spec.fixedServicePorts,
+                frontendPort, operatorToken, spec.extraProperties));
     }
 
     /** Starts the devstack parts; name the repositories, then {@link #startServices(Path, Duration)}. */
@@ -181,19 +178,19 @@ public final class PipelineStack implements AutoCloseable {
 
     /** Has git-watcher watch {@code repository}. */
     public PipelineStack watch(WatchedRepository repository) {
-        watched.add(repository);
+        configs.watch(repository);
         return this;
     }
 
     /** Has config-syncer write back to and mirror {@code branch} of the config repository {@code name}. */
     public PipelineStack configRepository(String name, String cloneUrl, String branch) {
-        configRepositories.put(name, new String[] {cloneUrl, branch});
+        configs.configRepository(name, cloneUrl, branch);
         return this;
     }
 
     /** marathon-applier's settings of one environment, e.g. {@code rollback} → {@code true}. */
     public PipelineStack environment(String environment, Map<String, String> settings) {
-        environments.put(environment, Map.copyOf(settings));
+        configs.environment(environment, settings);
         return this;
     }
 
@@ -229,7 +226,7 @@ public final class PipelineStack implements AutoCloseable {
             }
             ports.put(service, list);
         }
-        Map<String, Map<String, String>> configs = serviceProperties();
+        Map<String, Map<String, String>> built = serviceProperties();
         List<ServiceProcess> all = new ArrayList<>();
         for (String service : SERVICES.keySet()) {
             int count = spec.instances(service);
@@ -237,11 +234,7 @@ public final class PipelineStack implements AutoCloseable {
             running.put(service, list);
             for (int i = 0; i < count; i++) {
                 int port = ports.get(service).get(i);
-                Map<String, String> properties = properties(service, configs);
-                String work = "quayside." + workDirKey(service);
-                if (properties.containsKey(work) && count > 1) {
-                    properties.put(work, properties.get(work) + "-" + (i + 1));
-                }
+                Map<String, String> properties = configs.forInstance(service, i, count, built);
                 Path logDir = count > 1 ? logs().resolve(service + "-" + (i + 1)) : logs();
                 ServiceProcess process = ServiceProcess.start(servicesRoot, service, port, properties, logDir,
                         spec.classArchive);
@@ -369,117 +362,9 @@ public final class PipelineStack implements AutoCloseable {
         return spec.home.resolve("logs");
     }
 
-    private static String workDirKey(String service) {
-        return switch (service) {
-            case "git-watcher" -> "git-watcher.work-dir";
-            case "image-builder" -> "builder.work-dir";
-            case "config-syncer" -> "config-syncer.work-dir";
-            case "edge-router" -> "edge-router.haproxy.work-dir";
-            default -> "-";
-        };
-    }
-
-    /** A service's system properties: its configuration for this stack and the spec's extra properties. */
-    private Map<String, String> properties(String service, Map<String, Map<String, String>> configs) {
-        Map<String, String> properties = new LinkedHashMap<>(configs.get(service));
-        spec.extraProperties.forEach((key, value) -> {
-            String prefix = service + ":";
-            if (key.startsWith(prefix)) {
-                properties.put(key.substring(prefix.length()), value);
-            } else if (!key.contains(":")) {
-                properties.put(key, value);
-            }
-        });
-        return properties;
-    }
-
     /** Each service's configuration for this stack (system properties). */
     Map<String, Map<String, String>> serviceProperties() {
-        Path work = spec.home.resolve("work");
-        Map<String, Map<String, String>> all = new LinkedHashMap<>();
-
-        Map<String, String> watcher = common();
-        for (WatchedRepository repository : watched) {
-            String prefix = "quayside.git-watcher.repositories." + repository.name() + ".";
-            watcher.put(prefix + "clone-url", repository.cloneUrl());
-            watcher.put(prefix + "kind", repository.kind());
-            watcher.put(prefix + "secret", repository.secret());
-            watcher.put(prefix + "branches", repository.branches());
-            if (repository.pollInterval() != null) {
-                watcher.put(prefix + "poll-interval", repository.pollInterval());
-            }
-        }
-        watcher.put("quayside.git-watcher.work-dir", work.resolve("git-watcher").toString());
-        all.put("git-watcher", watcher);
-
-        Map<String, String> builder = common();
-        builder.put("quayside.registry.address", parts.registryAddress());
-        builder.put("quayside.builder.work-dir", work.resolve("image-builder").toString());
-        // image-builder fetches only URLs of its own configuration, never the event's; local paths only when allowed
-        builder.put("quayside.builder.allow-local-remotes", "true");
-        for (WatchedRepository repository : watched) {
-            if ("app".equals(repository.kind())) {
-                builder.put("quayside.builder.repositories.\"" + repository.name() + "\".url", repository.cloneUrl());
-            }
-        }
-        docker(builder);
-        all.put("image-builder", builder);
-
-        Map<String, String> syncer = common();
-        syncer.put("quayside.config-syncer.work-dir", work.resolve("config-syncer").toString());
-        configRepositories.forEach((name, repository) -> {
-            syncer.put("quayside.config-syncer.repositories." + name + ".clone-url", repository[0]);
-            syncer.put("quayside.config-syncer.repositories." + name + ".branch", repository[1]);
-        });
-        // to order builds by ancestry config-syncer fetches the app repositories, from its own configuration only
-        syncer.put("quayside.config-syncer.allow-local-sources", "true");
-        for (WatchedRepository repository : watched) {
-            if ("app".equals(repository.kind())) {
-                syncer.put("quayside.config-syncer.sources.\"" + repository.name() + "\".url", repository.cloneUrl());
-            }
-        }
-        all.put("config-syncer", syncer);
-
-        Map<String, String> applier = common();
-        applier.put("quayside.marathon-applier.defaults.marathon-url", parts.marathonUrl());
-        applier.put("quayside.marathon-applier.defaults.chronos-url", parts.chronosUrl());
-        environments.forEach((environment, settings) -> settings.forEach((key, value) -> applier.put(
-                "quayside.marathon-applier.environments." + environment + "." + key, value)));
-        all.put("marathon-applier", applier);
-
-        Map<String, String> registrator = common();
-        registrator.put("quayside.registrator.address", "127.0.0.1");
-        if (!spec.fixedServicePorts) {
-            // a stack on free ports shares the Docker engine with other work (tests, benches): its registrator sees
-            // only its own Marathon stand-in's tasks, or another test's sample-app containers join its routes
-            registrator.put("quayside.registrator.container-label",
-                    DockerTasks.LABEL_STAND_IN + "=" + parts.marathonStandInId());
-        }
-        docker(registrator);
-        all.put("registrator", registrator);
-
-        Map<String, String> router = common();
-        router.put("quayside.edge-router.frontend.http-port", String.valueOf(frontendPort));
-        router.put("quayside.edge-router.frontend.bind-address", "127.0.0.1");
-        router.put("quayside.edge-router.haproxy.work-dir", work.resolve("edge-router").toString());
-        router.put("quayside.edge-router.haproxy.master-socket", haproxyMasterSocket().toString());
-        router.put("quayside.edge-router.wait-period.min", "200ms");
-        router.put("quayside.edge-router.wait-period.max", "1s");
-        all.put("edge-router", router);
-
-        all.put("notifier", common());
-
-        Map<String, String> board = new LinkedHashMap<>();
-        board.put("kafka.bootstrap.servers", parts.kafkaBootstrap());
-        board.put("quayside.board.marathon.url", parts.marathonUrl());
-        List<Integer> watchers = ports.getOrDefault("git-watcher", List.of());
-        if (!watchers.isEmpty()) {
-            board.put("quayside.board.git-watcher.url", "http://127.0.0.1:" + watchers.get(0));
-        }
-        all.put("board", board);
-        // operator endpoints (POST /api/sync/..., /registrations/sync, ...) take the stack's bearer token
-        all.values().forEach(properties -> properties.put("quayside.operator.token", operatorToken));
-        return all;
+        return configs.build(ports, haproxyMasterSocket());
     }
 
     /**
@@ -520,32 +405,8 @@ public final class PipelineStack implements AutoCloseable {
      * HAProxy's master CLI socket: in edge-router's work directory, unless that path is too long for a Unix socket
      * (a deep temporary folder), then in a short folder of its own under {@code java.io.tmpdir}.
      */
-    public synchronized Path haproxyMasterSocket() {
-        if (haproxySocket == null) {
-            Path socket = spec.home.resolve("work/edge-router/master.sock").toAbsolutePath();
-            if (socket.toString().length() > MAX_SOCKET_PATH) {
-                try {
-                    socket = java.nio.file.Files.createTempDirectory("qs-haproxy-").resolve("master.sock");
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }
-            haproxySocket = socket;
-        }
-        return haproxySocket;
-    }
-
-    private Map<String, String> common() {
-        Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("kafka.bootstrap.servers", parts.kafkaBootstrap());
-        properties.put("quayside.consul.url", parts.consulUrl());
-        return properties;
-    }
-
-    private void docker(Map<String, String> properties) {
-        if (parts.dockerHost() != null) {
-            properties.put("quayside.docker.host", parts.dockerHost());
-        }
+    public Path haproxyMasterSocket() {
+        return haproxySocket.path();
     }
 
     /**
@@ -570,34 +431,7 @@ public final class PipelineStack implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        stopLeftOverHaproxy();
-        if (haproxySocket != null && haproxySocket.getParent().getFileName().toString().startsWith("qs-haproxy-")) {
-            try (var files = java.nio.file.Files.list(haproxySocket.getParent())) {
-                for (Path file : files.toList()) {
-                    java.nio.file.Files.deleteIfExists(file);
-                }
-                java.nio.file.Files.deleteIfExists(haproxySocket.getParent());
-            } catch (java.io.IOException e) {
-                System.out.println("could not remove " + haproxySocket.getParent() + ": " + e);
-            }
-        }
+        haproxySocket.cleanUp();
         parts.close();
-    }
-
-    private void stopLeftOverHaproxy() {
-        if (haproxySocket == null) {
-            return;
-        }
-        String socket = haproxySocket.toString();
-        List<ProcessHandle> left = ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
-                .map(line -> line.contains("haproxy") && line.contains(" -S " + socket)).orElse(false)).toList();
-        left.forEach(ProcessHandle::destroy);
-        for (ProcessHandle process : left) {
-            try {
-                process.onExit().get(10, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                process.destroyForcibly();
-            }
-        }
     }
 }

@@ -21,7 +21,6 @@ final class AppDefinitions {
     private static final Pattern ID_SEGMENT = Pattern.compile(ID_SEGMENT_REGEX);
     static final String CMD_ARGS_CONTAINER = "AppDefinition must either contain one of 'cmd' or 'args', and/or a 'container'.";
     static final String VERSION_ONLY_WITH_ID = "The 'version' field may only be combined with the 'id' field.";
-    private static final List<String> READINESS_PROTOCOLS = List.of("HTTP", "HTTPS");
     private static final Set<String> HEALTH_PROTOCOLS = Set.of("HTTP", "HTTPS", "TCP", "COMMAND", "MESOS_HTTP",
             "MESOS_HTTPS", "MESOS_TCP");
     /** Fields Marathon returns but never reads back from a definition. */
@@ -264,89 +263,13 @@ final class AppDefinitions {
                 }
             }
         }
-        validateReadinessChecks(app, errors);
+        ReadinessChecks.validate(app, errors);
         if (!errors.isEmpty()) {
             JsonArray details = new JsonArray();
             errors.forEach((path, list) -> details.add(new JsonObject().put("path", path)
                     .put("errors", new JsonArray(new ArrayList<>(list)))));
             throw ApiException.notValid(details);
         }
-    }
-
-    /**
-     * Marathon's {@code ReadinessCheck.readinessCheckValidator}: name, path and port name not empty, the port name one
-     * of the app's port names, {@code 0 < timeoutSeconds < intervalSeconds}, some status code for ready. Checked on
-     * the definition with {@link #withDefaults}' values where a field is absent.
-     */
-    private static void validateReadinessChecks(JsonObject app, Map<String, List<String>> errors) {
-        JsonArray checks = app.getJsonArray("readinessChecks");
-        if (checks == null) {
-            return;
-        }
-        List<String> ports = portNames(app).stream().filter(n -> n != null).toList();
-        for (int i = 0; i < checks.size(); i++) {
-            String path = "/readinessChecks(" + i + ")";
-            JsonObject check = readinessDefaults(checks.getJsonObject(i));
-            for (String field : List.of("name", "protocol", "path", "portName")) {
-                if (!(check.getValue(field) instanceof String)) {
-                    throw ApiException.invalidJson(path + "/" + field, "error.expected.jsstring");
-                }
-            }
-            for (String field : List.of("intervalSeconds", "timeoutSeconds")) {
-                Object value = check.getValue(field);
-                if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
-                    throw ApiException.invalidJson(path + "/" + field, "error.expected.int");
-                }
-            }
-            if (!(check.getValue("httpStatusCodesForReady") instanceof JsonArray codes)) {
-                throw ApiException.invalidJson(path + "/httpStatusCodesForReady", "error.expected.jsarray");
-            }
-            for (int c = 0; c < codes.size(); c++) {
-                if (!(codes.getValue(c) instanceof Integer)) {
-                    throw ApiException.invalidJson(path + "/httpStatusCodesForReady(" + c + ")", "error.expected.int");
-                }
-            }
-            if (!(check.getValue("preserveLastResponse") instanceof Boolean)) {
-                throw ApiException.invalidJson(path + "/preserveLastResponse", "error.expected.jsboolean");
-            }
-            if (!READINESS_PROTOCOLS.contains(check.getString("protocol"))) {
-                add(errors, path + "/protocol", "is not one of (" + String.join(",", READINESS_PROTOCOLS) + ")");
-            }
-            for (String field : List.of("name", "path", "portName")) {
-                if (check.getString(field).isEmpty()) {
-                    add(errors, path + "/" + field, "must not be empty");
-                }
-            }
-            String portName = check.getString("portName");
-            if (!portName.isEmpty() && !ports.contains(portName)) {
-                add(errors, path + "/portName", "is not one of (" + String.join(",", ports) + ")");
-            }
-            long interval = check.getLong("intervalSeconds");
-            long timeout = check.getLong("timeoutSeconds");
-            if (timeout >= interval) {
-                add(errors, path + "/timeoutSeconds", "got " + timeout + ", expected less than " + interval);
-            }
-            if (timeout <= 0) {
-                add(errors, path + "/timeoutSeconds", "got " + timeout + ", expected more than 0");
-            }
-            if (codes.isEmpty()) {
-                add(errors, path + "/httpStatusCodesForReady", "must not be empty");
-            }
-        }
-    }
-
-    /** A readiness check with Marathon's defaults ({@code ReadinessCheck}'s) where a field is absent. */
-    static JsonObject readinessDefaults(JsonObject check) {
-        JsonObject c = check.copy();
-        putIfAbsent(c, "name", "readinessCheck");
-        putIfAbsent(c, "protocol", "HTTP");
-        putIfAbsent(c, "path", "/");
-        putIfAbsent(c, "portName", "http-api");
-        putIfAbsent(c, "intervalSeconds", 30);
-        putIfAbsent(c, "timeoutSeconds", 10);
-        putIfAbsent(c, "httpStatusCodesForReady", new JsonArray().add(200));
-        putIfAbsent(c, "preserveLastResponse", false);
-        return c;
     }
 
     static void validateId(String id, String path, Map<String, List<String>> errors) {
@@ -385,7 +308,8 @@ final class AppDefinitions {
         }
     }
 
-    private static void add(Map<String, List<String>> errors, String path, String error) {
+    /** Adds a 422 problem at {@code path}. */
+    static void add(Map<String, List<String>> errors, String path, String error) {
         errors.computeIfAbsent(path, k -> new ArrayList<>()).add(error);
     }
 
@@ -501,13 +425,13 @@ final class AppDefinitions {
         d.put("healthChecks", filled);
         if (d.getJsonArray("readinessChecks") != null) {
             JsonArray readiness = new JsonArray();
-            d.getJsonArray("readinessChecks").forEach(c -> readiness.add(readinessDefaults((JsonObject) c)));
+            d.getJsonArray("readinessChecks").forEach(c -> readiness.add(ReadinessChecks.withDefaults((JsonObject) c)));
             d.put("readinessChecks", readiness);
         }
         return d;
     }
 
-    private static void putIfAbsent(JsonObject o, String key, Object value) {
+    static void putIfAbsent(JsonObject o, String key, Object value) {
         if (o.getValue(key) == null) {
             o.put(key, value);
         }

@@ -240,8 +240,8 @@ public final class ChaosRun {
             if (idle.compareTo(options.quiet()) < 0) {
                 continue;
             }
-            boolean terminal = FinalStateChecker.chains(workload.pushed(), events.events()).stream()
-                    .allMatch(FinalStateChecker.ChainStatus::terminal);
+            boolean terminal = ChainOutcomes.of(workload.pushed(), events.events()).stream()
+                    .allMatch(ChainOutcomes.ChainStatus::terminal);
             boolean deploying;
             try {
                 deploying = FinalStateReader.json(stack.parts().marathonUrl() + "/v2/deployments", false).size() > 0;

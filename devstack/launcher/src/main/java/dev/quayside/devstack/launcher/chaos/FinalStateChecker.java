@@ -1,31 +1,20 @@
 package dev.quayside.devstack.launcher.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.quayside.devstack.launcher.chaos.ChainOutcomes.ChainStatus;
 import dev.quayside.devstack.launcher.chaos.FinalState.App;
-import dev.quayside.devstack.launcher.chaos.FinalState.CatalogEntry;
 import dev.quayside.devstack.launcher.chaos.FinalState.MarathonApp;
 import dev.quayside.devstack.launcher.chaos.FinalState.Pin;
 import dev.quayside.devstack.launcher.chaos.FinalState.Pushed;
 import dev.quayside.devstack.launcher.chaos.FinalState.RegistryRepository;
-import dev.quayside.events.BuildFinished;
-import dev.quayside.events.CommitPushed;
-import dev.quayside.events.ConfigSynced;
-import dev.quayside.events.Deployment;
-import dev.quayside.events.DeploymentFailed;
 import dev.quayside.events.EventCodec;
 import dev.quayside.events.EventEnvelope;
 import dev.quayside.events.ImageBuilt;
 import dev.quayside.events.ImageReference;
-import dev.quayside.events.PipelineEvent;
-import dev.quayside.events.ServiceDeployed;
-import dev.quayside.events.ServiceRolledBack;
-import dev.quayside.events.ServiceUpgraded;
-import dev.quayside.events.TagUpdated;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,15 +87,6 @@ public final class FinalStateChecker {
         }
     }
 
-    /** The outcome of one pushed commit's chain(s). */
-    public record ChainStatus(Pushed commit, List<String> chains, List<String> terminals, int redelivered,
-            String lastEvent) {
-
-        public boolean terminal() {
-            return !terminals.isEmpty();
-        }
-    }
-
     private final List<Finding> findings = new ArrayList<>();
     private final Map<String, Integer> duplicated = new TreeMap<>();
 
@@ -119,7 +99,7 @@ public final class FinalStateChecker {
     }
 
     private Report run(FinalState state) {
-        List<ChainStatus> chains = chains(state.pushed(), state.events());
+        List<ChainStatus> chains = ChainOutcomes.of(state.pushed(), state.events());
         int terminal = 0;
         int silent = 0;
         int redelivered = 0;
@@ -157,104 +137,6 @@ public final class FinalStateChecker {
         checkNotifications(state);
         return new Report(List.copyOf(findings), state.pushed().size(), terminal, silent, lost, duplicated,
                 redelivered, stoppedAt);
-    }
-
-    // ---- 1. chains ------------------------------------------------------------------------------------------------
-
-    /** The chain(s) of each pushed commit and their terminal events (also used to decide quiescence). */
-    public static List<ChainStatus> chains(List<Pushed> pushed, List<EventEnvelope<?>> events) {
-        Map<String, List<EventEnvelope<?>>> byChain = new HashMap<>();
-        Map<String, EventEnvelope<?>> pushes = new LinkedHashMap<>();
-        for (EventEnvelope<?> event : events) {
-            byChain.computeIfAbsent(event.chainId(), k -> new ArrayList<>()).add(event);
-            if (event.data() instanceof CommitPushed) {
-                pushes.putIfAbsent(event.id(), event);
-            }
-        }
-        List<ChainStatus> statuses = new ArrayList<>();
-        for (Pushed commit : pushed) {
-            List<String> chains = new ArrayList<>();
-            for (EventEnvelope<?> push : pushes.values()) {
-                CommitPushed data = (CommitPushed) push.data();
-                if (data.repository().equals(commit.repository()) && (commit.commit().equals(data.after())
-                        || data.commits().stream().anyMatch(c -> c.id().equals(commit.commit())))) {
-                    chains.add(push.id());
-                }
-            }
-            Map<String, String> terminals = new LinkedHashMap<>();
-            int seen = 0;
-            String last = "commit-pushed";
-            for (String chain : chains) {
-                boolean rolledBack = byChain.get(chain).stream().anyMatch(e -> e.data() instanceof ServiceRolledBack r
-                        && r.deployment().app().equals(commit.repository()));
-                for (EventEnvelope<?> event : byChain.get(chain)) {
-                    last = event.type().name().toLowerCase().replace('_', '-');
-                    String outcome = terminal(event.data(), commit, rolledBack);
-                    if (outcome != null) {
-                        seen++;
-                        terminals.putIfAbsent(event.id(), outcome + " [" + shortId(event.id()) + "]");
-                    }
-                }
-            }
-            statuses.add(new ChainStatus(commit, chains, List.copyOf(terminals.values()), seen - terminals.size(),
-                    last));
-        }
-        return statuses;
-    }
-
-    /** The outcome {@code data} ends the chain of {@code commit} with, or null when it does not end it. */
-    static String terminal(PipelineEvent data, Pushed commit, boolean rolledBack) {
-        if (commit.kind().equals("config")) {
-            return data instanceof ConfigSynced synced ? "config " + synced.outcome().name().toLowerCase() : null;
-        }
-        if (data instanceof BuildFinished build) {
-            return switch (build.outcome()) {
-                case FAILURE, TIMED_OUT -> "build " + build.outcome().wire() + ": " + build.reason();
-                case SUPERSEDED -> "superseded (build)";
-                default -> null;
-            };
-        }
-        if (data instanceof TagUpdated tag && tag.app().equals(commit.repository())) {
-            String outcome = tag.outcome().name();
-            if (outcome.equals("FAILED") || outcome.equals("NO_MATCH")) {
-                return "write-back " + outcome.toLowerCase() + ": " + tag.reason();
-            }
-            return outcome.equals("SUPERSEDED") ? "superseded (write-back)" : null;
-        }
-        if (data instanceof ConfigSynced synced && synced.outcome() == ConfigSynced.Outcome.FAILED) {
-            return "sync failed: " + synced.reason();
-        }
-        Deployment deployment = deploymentOf(data);
-        if (deployment == null || !deployment.app().equals(commit.repository())) {
-            return null;
-        }
-        if (data instanceof ServiceDeployed || data instanceof ServiceUpgraded) {
-            return "deployed";
-        }
-        if (data instanceof ServiceRolledBack) {
-            return "rolled back";
-        }
-        if (data instanceof DeploymentFailed failed && failed.reason() != DeploymentFailed.Reason.DRIFT
-                && !rolledBack) {
-            return "deployment failed (" + failed.reason() + ")";
-        }
-        return null;
-    }
-
-    static Deployment deploymentOf(PipelineEvent data) {
-        if (data instanceof ServiceDeployed e) {
-            return e.deployment();
-        }
-        if (data instanceof ServiceUpgraded e) {
-            return e.deployment();
-        }
-        if (data instanceof ServiceRolledBack e) {
-            return e.deployment();
-        }
-        if (data instanceof DeploymentFailed e) {
-            return e.deployment();
-        }
-        return null;
     }
 
     // ---- 2. builds ------------------------------------------------------------------------------------------------
@@ -457,7 +339,7 @@ public final class FinalStateChecker {
         });
         state.chronos().keySet().stream().filter(name -> !jobs.containsKey(name))
                 .forEach(name -> finding(5, "job-not-in-kv", name, "on Chronos, no definition in KV"));
-        checkCatalogAndRoutes(state);
+        findings.addAll(CatalogAndRoutes.check(state));
     }
 
     /** Marathon versions: a new version into the same image twice is the same definition deployed twice. */
@@ -476,62 +358,6 @@ public final class FinalStateChecker {
                 finding(5, "duplicate-deployment", app.id(), image + " deployed " + count + " times (Marathon's versions)");
             }
         });
-    }
-
-    private void checkCatalogAndRoutes(FinalState state) {
-        if (state.haproxyMasters().size() > 1) {
-            finding(5, "stale-haproxy", "edge-router", state.haproxyMasters().size() + " HAProxy masters run on its"
-                    + " configuration (pids " + state.haproxyMasters() + "): the older ones keep serving the front end"
-                    + " with what they last loaded");
-        }
-        Map<String, MarathonApp> byService = new TreeMap<>();
-        state.marathon().values().stream().filter(a -> a.serviceName() != null)
-                .forEach(a -> byService.put(a.serviceName(), a));
-        Set<String> services = new TreeSet<>(byService.keySet());
-        state.catalog().keySet().stream().filter(s -> !s.equals("consul")).forEach(services::add);
-        for (String service : services) {
-            MarathonApp app = byService.get(service);
-            Set<Integer> tasks = new TreeSet<>();
-            if (app != null) {
-                app.tasks().forEach(t -> tasks.addAll(t.ports()));
-            }
-            List<CatalogEntry> entries = state.catalog().getOrDefault(service, List.of());
-            Map<Integer, Long> registered = entries.stream().collect(Collectors.groupingBy(CatalogEntry::port,
-                    TreeMap::new, Collectors.counting()));
-            for (Integer port : tasks) {
-                if (!registered.containsKey(port)) {
-                    finding(5, "registration-missing", service, "task port " + port + " is not in the catalog");
-                }
-            }
-            registered.forEach((port, count) -> {
-                if (!tasks.contains(port)) {
-                    finding(5, "stale-registration", service, "127.0.0.1:" + port + " is in the catalog, no task has it");
-                } else if (count > 1) {
-                    finding(5, "duplicate-registration", service, "port " + port + " registered " + count + " times");
-                }
-            });
-            if (state.haproxy() == null || app == null || !app.routed()) {
-                continue;
-            }
-            Set<String> wanted = new TreeSet<>();
-            entries.stream().filter(e -> e.passing() && tasks.contains(e.port()))
-                    .forEach(e -> wanted.add(e.address() + ":" + e.port()));
-            List<String> servers = state.haproxy().get(service);
-            if (servers == null) {
-                finding(5, "route-missing", service, "HAProxy has no backend for it");
-                continue;
-            }
-            Set<String> routed = new TreeSet<>(servers);
-            if (!routed.equals(wanted)) {
-                Set<String> missing = new TreeSet<>(wanted);
-                missing.removeAll(routed);
-                Set<String> stale = new TreeSet<>(routed);
-                stale.removeAll(wanted);
-                finding(5, "route-differs", service, "HAProxy routes to " + routed + " instead of the passing"
-                        + " registered tasks " + wanted + (missing.isEmpty() ? "" : "; missing " + missing)
-                        + (stale.isEmpty() ? "" : "; stale " + stale));
-            }
-        }
     }
 
     // ---- 6. notifications -----------------------------------------------------------------------------------------
@@ -593,10 +419,6 @@ public final class FinalStateChecker {
 
     static String shortSha(String sha) {
         return sha == null ? "?" : sha.substring(0, Math.min(7, sha.length()));
-    }
-
-    private static String shortId(String id) {
-        return id.length() <= 12 ? id : id.substring(0, 12);
     }
 
     /** Findings sorted by property, kind and subject, for printing. */
