@@ -10,6 +10,7 @@ import dev.quayside.events.CommitPushed;
 import dev.quayside.events.EventCodec;
 import dev.quayside.events.EventType;
 import dev.quayside.events.ImageBuilt;
+import dev.quayside.kit.security.Hmac;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -353,7 +354,7 @@ final class ControlPlaneRun implements AutoCloseable {
         String body = "{\"repository\":\"" + c.app() + "\",\"ref\":\"refs/heads/main\",\"before\":\"" + c.before()
                 + "\",\"after\":\"" + c.after() + "\",\"pusher\":{\"name\":\"bench\"}}";
         try {
-            String signature = ThroughputBench.hmac(local.webhookSecret(), body.getBytes(StandardCharsets.UTF_8));
+            String signature = Hmac.sha256Hex(local.webhookSecret(), body.getBytes(StandardCharsets.UTF_8));
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(
                     local.services().get("git-watcher").url() + "/webhooks/generic"))
                     .header("Content-Type", "application/json").header("X-Quayside-Event", "push")

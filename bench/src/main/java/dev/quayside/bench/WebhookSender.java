@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quayside.bench.ThroughputTracker.Commit;
 import dev.quayside.devstack.launcher.RegistryImages;
 import dev.quayside.events.EventCodec;
+import dev.quayside.kit.security.Hmac;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -112,7 +113,7 @@ final class WebhookSender implements AutoCloseable {
 
     /** Posts a signed generic webhook like git-watcher's post-receive hook (retries 5xx and I/O errors). */
     private void post(Commit commit, String url, byte[] bytes) {
-        String signature = "sha256=" + ThroughputBench.hmac(stack.secret, bytes);
+        String signature = "sha256=" + Hmac.sha256Hex(stack.secret, bytes);
         String delivery = UUID.randomUUID().toString();
         commit.sent = Instant.now();
         try {
