@@ -103,7 +103,8 @@ public final class ChaosBench {
             + " every chain terminal and no Marathon deployment running, or 120 s quiet while chains are open; at most"
             + " 8 min), then FinalStateChecker (issue #20's six properties). silent = pushed commits whose chain has"
             + " no terminal event; lost = apps whose newest commit is not what the config repo pins, KV holds and"
-            + " Marathon runs; duplicated = doubled effects by kind; recover = heal -> last event or notification.";
+            + " Marathon runs (not counting rolled_back: the newest commit's deployment failed, was rolled back and the"
+            + " rollback written back, Git, KV and Marathon agreeing); duplicated = doubled effects by kind; recover = heal -> last event or notification.";
 
     static ObjectNode row(ChaosRun.Result result, long seed) {
         ObjectNode row = EventCodec.mapper().createObjectNode();
@@ -122,6 +123,7 @@ public final class ChaosBench {
         row.put("chains_terminal", report.chainsTerminal());
         row.put("silent", report.silent());
         row.put("lost", report.lost());
+        row.put("rolled_back", report.rolledBack());
         ObjectNode duplicated = row.putObject("duplicated");
         report.duplicated().forEach(duplicated::put);
         row.put("duplicated_total", report.duplicatedTotal());

@@ -25,7 +25,7 @@ class ChaosBenchTest {
     Path dir;
 
     static ChaosRun.Result result(String scenario, List<Finding> findings, Map<String, Integer> duplicated) {
-        FinalStateChecker.Report report = new FinalStateChecker.Report(findings, 100, 97, 3, 1, duplicated, 2,
+        FinalStateChecker.Report report = new FinalStateChecker.Report(findings, 100, 97, 3, 1, 0, duplicated, 2,
                 Map.of("config-synced", 3));
         return new ChaosRun.Result(scenario, "kill -9 of config-syncer", 42, 37, "kill -9 of pid 1 at commit 37", report,
                 12.34, true, 20, 300, Instant.parse("2026-12-05T10:00:00Z"), null);

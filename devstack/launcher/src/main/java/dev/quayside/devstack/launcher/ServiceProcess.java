@@ -238,7 +238,9 @@ public final class ServiceProcess implements AutoCloseable {
         }
         process.destroy();
         try {
-            if (!process.waitFor(recording ? 60 : 15, TimeUnit.SECONDS)) {
+            // writing a class-data archive at exit took over 60 s for eight JVMs on a machine at load 13 (the
+            // training run then found no archive): a recording process gets three minutes
+            if (!process.waitFor(recording ? 180 : 15, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {

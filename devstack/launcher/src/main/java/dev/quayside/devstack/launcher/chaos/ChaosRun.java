@@ -294,7 +294,7 @@ public final class ChaosRun {
     private static void writeReport(Path home, Report report) {
         List<String> lines = new ArrayList<>();
         lines.add("commits sent " + report.commitsSent() + ", terminal " + report.chainsTerminal() + ", silent "
-                + report.silent() + ", lost " + report.lost() + ", duplicated " + report.duplicated() + ", redelivered "
+                + report.silent() + ", lost " + report.lost() + ", rolled back " + report.rolledBack() + ", duplicated " + report.duplicated() + ", redelivered "
                 + report.redelivered());
         FinalStateChecker.sorted(report.findings()).forEach(f -> lines.add(f.toString()));
         try {
@@ -310,9 +310,9 @@ public final class ChaosRun {
             return result.scenario() + ": did not run to the end: " + result.error();
         }
         Report report = result.report();
-        return String.format("%s: %d commits, %d terminal, %d silent, %d lost, duplicated %s, recovered in %.1f s%s;"
-                + " findings %s", result.scenario(), report.commitsSent(), report.chainsTerminal(), report.silent(),
-                report.lost(), report.duplicated(), result.recoverSeconds(), result.quiet() ? "" : " (NOT quiet)",
+        return String.format("%s: %d commits, %d terminal, %d silent, %d lost, %d rolled back, duplicated %s,"
+                + " recovered in %.1f s%s; findings %s", result.scenario(), report.commitsSent(), report.chainsTerminal(),
+                report.silent(), report.lost(), report.rolledBack(), report.duplicated(), result.recoverSeconds(), result.quiet() ? "" : " (NOT quiet)",
                 report.byKind());
     }
 

@@ -66,8 +66,17 @@ public record FinalState(Map<String, App> apps, List<Pushed> pushed, List<EventE
             Map<String, List<Pin>> history) {
     }
 
-    /** A config commit and the image a definition pins at it. */
-    public record Pin(String commit, String image) {
+    /**
+     * A config commit and the image a definition pins at it.
+     *
+     * @param rollback whether the commit is config-syncer's write-back of an automatic rollback (trailer
+     *                 {@code Quayside-Rollback-Of})
+     */
+    public record Pin(String commit, String image, boolean rollback) {
+
+        public Pin(String commit, String image) {
+            this(commit, image, false);
+        }
     }
 
     /**

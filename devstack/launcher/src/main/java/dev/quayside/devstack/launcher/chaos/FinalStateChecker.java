@@ -61,7 +61,12 @@ public final class FinalStateChecker {
      * @param commitsSent    commits the workload pushed
      * @param chainsTerminal pushed commits whose chain reached exactly one terminal outcome (or several, all redeliveries)
      * @param silent         pushed commits without a terminal event (never announced, or their chain stopped)
-     * @param lost           apps whose newest pushed commit is not what the config repo pins, KV holds and Marathon runs
+     * @param lost           apps whose newest pushed commit is not what the config repo pins, KV holds and Marathon
+     *                       runs — except those counted in {@code rolledBack}
+     * @param rolledBack     apps whose newest commit's deployment failed and was rolled back, the rollback written
+     *                       back to Git, and Git, KV and Marathon agreeing on the restored image: Git is what runs, so
+     *                       not lost (on an overloaded machine a health check that does not pass in time does this;
+     *                       each is also a finding)
      * @param duplicated     doubled effects by kind ({@code build}, {@code write-back}, {@code deployment},
      *                       {@code terminal-event}, {@code commit-pushed}, {@code notification})
      * @param redelivered    terminal events seen more than once with the same id (at-least-once redeliveries that a
@@ -69,7 +74,7 @@ public final class FinalStateChecker {
      * @param stoppedAt      where silent chains stopped: the last event type seen, and how many
      */
     public record Report(List<Finding> findings, int commitsSent, int chainsTerminal, int silent, int lost,
-            Map<String, Integer> duplicated, int redelivered, Map<String, Integer> stoppedAt) {
+            int rolledBack, Map<String, Integer> duplicated, int redelivered, Map<String, Integer> stoppedAt) {
 
         public boolean clean() {
             return findings.isEmpty();
@@ -89,6 +94,7 @@ public final class FinalStateChecker {
 
     private final List<Finding> findings = new ArrayList<>();
     private final Map<String, Integer> duplicated = new TreeMap<>();
+    private int rolledBack;
 
     private FinalStateChecker() {
     }
@@ -135,8 +141,8 @@ public final class FinalStateChecker {
         checkKeyValues(state);
         checkRunning(state);
         checkNotifications(state);
-        return new Report(List.copyOf(findings), state.pushed().size(), terminal, silent, lost, duplicated,
-                redelivered, stoppedAt);
+        return new Report(List.copyOf(findings), state.pushed().size(), terminal, silent, lost, rolledBack,
+                duplicated, redelivered, stoppedAt);
     }
 
     // ---- 2. builds ------------------------------------------------------------------------------------------------
@@ -182,7 +188,10 @@ public final class FinalStateChecker {
 
     // ---- 3. config repository -------------------------------------------------------------------------------------
 
-    /** Returns the number of apps whose newest commit is not live (pinned, mirrored and running). */
+    /**
+     * Returns the number of apps whose newest commit is not live (pinned, mirrored and running) and was not rolled back
+     * with Git, KV and Marathon agreeing (those are counted in {@link #rolledBack}).
+     */
     private int checkConfigRepository(FinalState state) {
         int lost = 0;
         for (App app : state.apps().values()) {
@@ -192,6 +201,10 @@ public final class FinalStateChecker {
             String inKv = imageOf(state.kv().files().get(app.definition()));
             MarathonApp running = state.marathon().get(app.marathonId());
             String live = running == null ? null : running.image();
+            List<Pin> history = state.config().history().getOrDefault(app.definition(), List.of());
+            Pin last = history.isEmpty() ? null : history.get(history.size() - 1);
+            // the head's last change of the definition is config-syncer's write-back of an automatic rollback
+            boolean restored = last != null && last.rollback() && pinned != null && pinned.equals(last.image());
             if (!commits.isEmpty()) {
                 String newest = commits.get(commits.size() - 1);
                 String wanted = tagOf(newest);
@@ -200,9 +213,11 @@ public final class FinalStateChecker {
                     finding(3, "definition-missing", app.definition(), "no definition (or no image) at the head");
                 } else if (!wanted.equals(ImageReference.parse(pinned).tag())) {
                     int index = indexOfTag(commits, ImageReference.parse(pinned).tag());
-                    finding(3, index >= 0 ? "older-image-pinned" : "foreign-image-pinned", subject, "the head pins "
-                            + pinned + (index >= 0 ? ", the image of commit " + (index + 1) + " of " + commits.size()
-                            + ", not the newest" : ""));
+                    if (!restored) {
+                        finding(3, index >= 0 ? "older-image-pinned" : "foreign-image-pinned", subject, "the head pins "
+                                + pinned + (index >= 0 ? ", the image of commit " + (index + 1) + " of "
+                                + commits.size() + ", not the newest" : ""));
+                    }
                 } else {
                     String digest = ImageReference.parse(pinned).digest();
                     RegistryRepository repository = state.registry().get(app.name());
@@ -214,10 +229,16 @@ public final class FinalStateChecker {
                 }
                 if (pinned == null || !pinned.equals(inKv) || !pinned.equals(live)
                         || !wanted.equals(ImageReference.parse(pinned).tag())) {
-                    lost++;
+                    if (restored && pinned.equals(inKv) && pinned.equals(live)) {
+                        rolledBack++;
+                        finding(3, "rolled-back", subject, "its deployment failed and was rolled back (config commit "
+                                + shortSha(last.commit()) + "): Git, KV and Marathon agree on " + pinned);
+                    } else {
+                        lost++;
+                    }
                 }
             }
-            checkHistory(app, commits, state.config().history().getOrDefault(app.definition(), List.of()));
+            checkHistory(app, commits, history);
         }
         return lost;
     }
@@ -227,6 +248,11 @@ public final class FinalStateChecker {
         String previous = null;
         int newestSoFar = -1;
         for (Pin pin : history) {
+            if (pin.rollback()) {
+                // a rollback restores an earlier pin on purpose: neither a regression nor a second write-back
+                previous = pin.image();
+                continue;
+            }
             if (pin.image() != null && !pin.image().equals(previous)) {
                 writes.computeIfAbsent(pin.image(), k -> new ArrayList<>()).add(shortSha(pin.commit()));
                 String tag = ImageReference.parse(pin.image()).tag();

@@ -121,6 +121,9 @@ public final class FinalStateReader {
             syncedTree = syncedRef.equals(head) ? headTree : tree(bare, syncedRef);
         }
         Map<String, List<Pin>> history = new TreeMap<>();
+        // config-syncer's rollback write-backs (docs/config-syncer.md, "Rollback write-back")
+        Set<String> rollbacks = Stream.of(git(bare, "log", "--format=%H", "-E", "--grep=^Quayside-Rollback-Of: ", head)
+                .split("\n")).filter(s -> !s.isBlank()).collect(java.util.stream.Collectors.toSet());
         for (App app : apps.values()) {
             List<String> commits = List.of(git(bare, "log", "--reverse", "--format=%H", head, "--",
                     app.definition()).split("\n")).stream().filter(s -> !s.isBlank()).toList();
@@ -130,7 +133,8 @@ public final class FinalStateReader {
             for (int i = 0; i < commits.size(); i++) {
                 byte[] content = contents.get(i);
                 pins.add(new Pin(commits.get(i), content == null ? null
-                        : FinalStateChecker.imageOf(new String(content, StandardCharsets.ISO_8859_1))));
+                        : FinalStateChecker.imageOf(new String(content, StandardCharsets.ISO_8859_1)),
+                        rollbacks.contains(commits.get(i))));
             }
             history.put(app.definition(), pins);
         }

@@ -143,6 +143,30 @@ class FinalStateCheckerTest {
     }
 
     @Test
+    void aRollbackWrittenBackIsRolledBackNotLostAndItsRestoredPinIsNoRegression() {
+        // alpha's newest commit failed its health check on an overloaded machine; marathon-applier rolled it back and
+        // config-syncer wrote the rollback back: Git, KV and Marathon agree on commit 1's image — Git is what runs
+        String older = imageOf("alpha", 1);
+        tree.put(definition("alpha"), definitionText("alpha", older));
+        kv.put(definition("alpha"), definitionText("alpha", older));
+        marathon.put("/chaos/alpha", withImage(marathon.get("/chaos/alpha"), older));
+        history.get(definition("alpha")).add(new Pin("c0ffee00000000000000000000000000000000b1", older, true));
+
+        Report report = FinalStateChecker.check(state());
+
+        assertThat(report.lost()).isZero();
+        assertThat(report.rolledBack()).isEqualTo(1);
+        assertThat(kinds(report)).containsExactly("3 rolled-back alpha@" + sha("alpha", 2).substring(0, 7));
+        assertThat(report.duplicatedTotal()).isZero();
+
+        // a rollback that KV or Marathon do not follow is still lost
+        marathon.put("/chaos/alpha", withImage(marathon.get("/chaos/alpha"), imageOf("alpha", 2)));
+        Report diverged = FinalStateChecker.check(state());
+        assertThat(diverged.lost()).isEqualTo(1);
+        assertThat(diverged.rolledBack()).isZero();
+    }
+
+    @Test
     void aDuplicateNotificationIsReported() {
         notifications.get("ops-hook").add("event-2");
 
