@@ -107,8 +107,8 @@ public class RollbackWriteBack {
             return unchanged(r, r.file() + (current == null ? " was deleted" : " was changed") + " by a newer commit since "
                     + r.failed().name() + " (a human fixed it): left as it is");
         }
-        String failingImage = image(failing, r);
-        String restoredImage = image(good, r);
+        String failingImage = ImageEditor.imageOf(failing, r.imagePath());
+        String restoredImage = ImageEditor.imageOf(good, r.imagePath());
         PersonIdent author = new PersonIdent(r.repo().authorName(), r.repo().authorEmail());
         ObjectId commit = ws.commit(head, java.util.Map.of(r.file(), good), author,
                 message(r, failingImage, restoredImage));
@@ -148,19 +148,6 @@ public class RollbackWriteBack {
                 : WriteBackService.app(r.file());
     }
 
-    /** The image a definition names, or null (not UTF-8, not valid JSON, no image). */
-    private static String image(byte[] definition, Restore r) {
-        String text = WriteBackService.utf8(definition);
-        if (text == null) {
-            return null;
-        }
-        try {
-            return ImageEditor.locate(text, r.imagePath()).map(ImageEditor.Located::value).orElse(null);
-        } catch (ImageEditor.InvalidJsonException e) {
-            return null;
-        }
-    }
-
     private static String message(Restore r, String failingImage, String restoredImage) {
         ServiceRolledBack e = r.event();
         String failing = failingImage != null ? failingImage
@@ -180,7 +167,7 @@ public class RollbackWriteBack {
     }
 
     /** A trailer's value: one line. */
-    private static String line(String value) {
+    static String line(String value) {
         return value == null ? "" : value.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
     }
 

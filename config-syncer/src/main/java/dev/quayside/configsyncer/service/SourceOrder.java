@@ -75,6 +75,15 @@ public final class SourceOrder {
      * that commit says: its {@code Quayside-Source} trailer).
      */
     public Ordering of(ImageBuilt built, Map<String, PinnedSource> pinned) {
+        return of(new PinnedSource(built.repository(), built.branch(), built.commit(), built.pinnedReference()), pinned);
+    }
+
+    /**
+     * The ordering of {@code candidate} (a build about to be pinned: its source repository, ref — a full or bare name,
+     * or null when not known — and commit) against {@code pinned}, as {@link #of(ImageBuilt, Map)} decides it for a
+     * build. A promotion orders the build that ran in the environment it promotes from this way.
+     */
+    public Ordering of(PinnedSource candidate, Map<String, PinnedSource> pinned) {
         Map<String, Decision> decided = new HashMap<>();
         GitWorkspace[] fetched = {null};
         return (environment, image, writtenBack) -> {
@@ -87,14 +96,14 @@ public final class SourceOrder {
                         recorded = inGit;
                     }
                 }
-                known = decide(built, recorded, environment, fetched);
+                known = decide(candidate, recorded, environment, fetched);
                 decided.put(environment, known);
             }
             return known;
         };
     }
 
-    private Decision decide(ImageBuilt built, PinnedSource pinned, String environment, GitWorkspace[] fetched)
+    private Decision decide(PinnedSource built, PinnedSource pinned, String environment, GitWorkspace[] fetched)
             throws GitException {
         if (pinned == null || built.commit() == null || !built.repository().equals(pinned.repository())) {
             return Decision.PIN; // nothing of this repository pinned: builds of two repositories have no order
@@ -124,9 +133,9 @@ public final class SourceOrder {
         } catch (IllegalArgumentException e) {
             throw new UnorderableException("'" + built.commit() + "' is not a commit id");
         }
-        String ref = Policies.fullRef(built.branch());
-        String older = built.repository() + "@" + abbreviate(built.commit()) + " (" + ref
-                + ") is older than " + abbreviate(pinned.commit()) + (pinned.ref() == null ? "" : " (" + pinned.ref() + ")")
+        String ref = built.ref() == null ? null : Policies.fullRef(built.ref());
+        String older = built.repository() + "@" + abbreviate(built.commit()) + (ref == null ? "" : " (" + ref + ")")
+                + " is older than " + abbreviate(pinned.commit()) + (pinned.ref() == null ? "" : " (" + pinned.ref() + ")")
                 + " pinned in " + environment;
         if (!ws.has(candidate)) {
             return new Decision(Verdict.OLDER, built.repository() + "@" + abbreviate(built.commit())
@@ -140,7 +149,7 @@ public final class SourceOrder {
             return new Decision(Verdict.OLDER, older + " (an ancestor of it)");
         }
         // diverged histories
-        if (ref.equals(pinned.ref())) {
+        if (ref != null && ref.equals(pinned.ref())) {
             ObjectId head = ws.fetched(ref);
             boolean pinnedOnRef = head != null && ws.isAncestor(now, head);
             boolean candidateOnRef = head != null && ws.isAncestor(candidate, head);
