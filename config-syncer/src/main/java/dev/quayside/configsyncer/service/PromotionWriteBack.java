@@ -39,19 +39,20 @@ public class PromotionWriteBack {
     /**
      * What happened in one environment that promotes from {@code E}.
      *
-     * @param environment the environment ({@code F}); null for a refusal of the whole repository (its policy)
+     * @param environment the environment ({@code F})
      * @param commit      the promotion commit: pushed now ({@code written}), or found (a redelivery of the same event);
      *                    null when nothing was promoted
      * @param files       the definitions it pins
      * @param written     true when this call pushed {@code commit}
      * @param refused     why nothing was written, or null
      * @param reason      the refusal (or the no-op) in one line, or null
+     * @param source      the build that ran in {@code E} (for the image keys of {@code F}), or null when unknown
      */
     public record Target(String environment, ObjectId commit, List<String> files, boolean written, Reason refused,
-            String reason) {
+            String reason, PinnedSource source) {
 
         static Target refused(String environment, Reason why, String reason) {
-            return new Target(environment, null, List.of(), false, why, reason);
+            return new Target(environment, null, List.of(), false, why, reason, null);
         }
 
         /** A promotion commit exists for this event (written now or before): its sync and deployment are announced. */
@@ -61,14 +62,14 @@ public class PromotionWriteBack {
     }
 
     /**
-     * What one promotion did in one config repository.
+     * Which environments of one config repository promote from {@code E} (none when the repository has no definition
+     * of the app in {@code E}, or no environment promotes from it), or why that cannot be read.
      *
-     * @param targets one entry per environment promoting from {@code E} (none when the repository has no definition of
-     *                the app in {@code E}, or no environment promotes from it)
-     * @param source  the build that ran in {@code E} (for the image keys of the environments it was pinned in), or null
+     * @param environments the environments {@code F}, in the order of {@code quayside.yml}
+     * @param refusal      {@code quayside.yml} does not parse ({@link Reason#INVALID_POLICY}, no environment), or null
      */
-    public record Result(List<Target> targets, PinnedSource source) {
-        static final Result NONE = new Result(List.of(), null);
+    public record Plan(List<String> environments, Target refusal) {
+        static final Plan NONE = new Plan(List.of(), null);
     }
 
     private final WriteBackService writer;
@@ -79,15 +80,34 @@ public class PromotionWriteBack {
         this.order = order;
     }
 
+    /** The environments of {@code repo} that {@code deployed} (a success in {@code deployed.environment()}) goes to. */
+    public Plan plan(ConfigRepo repo, Deployment deployed) throws GitException {
+        Request r = new Request(repo, deployed, Map.of(), null, null);
+        return writer.write(repo, ws -> {
+            ObjectId head = ws.fetch(repo.branch());
+            if (head == null || definitions(ws.files(head, null), r, r.from()).isEmpty()) {
+                return Plan.NONE; // the app is not this repository's in E
+            }
+            Policies policies;
+            try {
+                policies = policies(ws, head);
+            } catch (IllegalArgumentException e) {
+                return new Plan(List.of(), Target.refused(null, Reason.INVALID_POLICY, e.getMessage()));
+            }
+            return new Plan(policies.promotedFrom(r.from()), null);
+        });
+    }
+
     /**
-     * Promotes {@code deployed} (a deployment that succeeded in {@code deployed.environment()}) in {@code repo};
-     * {@code pinned} is what the image keys record per environment for the app, {@code chainId} and {@code eventId} the
-     * successful deployment's chain and event (commit trailers).
+     * Promotes {@code deployed} into {@code to} in {@code repo}: one commit, pushed on its own (so that its sync and
+     * deployment are {@code to}'s alone); {@code pinned} is what the image keys record per environment for the app,
+     * {@code chainId} and {@code eventId} the successful deployment's chain and event (commit trailers). Everything is
+     * read again at the branch's head, as each retry after a rejected push does.
      */
-    public Result apply(ConfigRepo repo, Deployment deployed, Map<String, PinnedSource> pinned, String chainId,
-            String eventId) throws GitException {
+    public Target apply(ConfigRepo repo, Deployment deployed, String to, Map<String, PinnedSource> pinned,
+            String chainId, String eventId) throws GitException {
         Request r = new Request(repo, deployed, pinned, chainId, eventId);
-        return writer.write(repo, ws -> attempt(ws, r));
+        return writer.write(repo, ws -> attempt(ws, r, to));
     }
 
     private record Request(ConfigRepo repo, Deployment deployed, Map<String, PinnedSource> pinned, String chainId,
@@ -118,50 +138,48 @@ public class PromotionWriteBack {
     private record Source(PinnedSource pinned, Reason refused, String reason) {
     }
 
-    private Result attempt(GitWorkspace ws, Request r) throws GitException {
+    private static Policies policies(GitWorkspace ws, ObjectId head) throws GitException {
+        byte[] policyFile = ws.readFile(head, Policies.FILE);
+        return policyFile == null ? Policies.defaults() : Policies.parse(policyFile);
+    }
+
+    private Target attempt(GitWorkspace ws, Request r, String to) throws GitException {
         ObjectId head = ws.fetch(r.repo().branch());
         if (head == null) {
-            return Result.NONE;
+            return Target.refused(to, Reason.WRITE_FAILED, "branch " + r.repo().branch() + " does not exist in "
+                    + r.repo().name());
         }
         Map<String, ObjectId> files = ws.files(head, null);
         List<String> fromDefinitions = definitions(files, r, r.from());
         if (fromDefinitions.isEmpty()) {
-            return Result.NONE; // the app is not this repository's in E
+            return Target.refused(to, Reason.SOURCE_MOVED_ON, r.app() + " has no definition in " + r.from()
+                    + " any more: nothing promoted");
         }
-        byte[] policyFile = ws.readFile(head, Policies.FILE);
         Policies policies;
         try {
-            policies = policyFile == null ? Policies.defaults() : Policies.parse(policyFile);
+            policies = policies(ws, head);
         } catch (IllegalArgumentException e) {
-            return new Result(List.of(Target.refused(null, Reason.INVALID_POLICY, e.getMessage())), null);
+            return Target.refused(to, Reason.INVALID_POLICY, e.getMessage());
         }
-        List<String> environments = policies.promotedFrom(r.from());
-        if (environments.isEmpty()) {
-            return Result.NONE;
+        if (!policies.promoteFrom(to).equals(Optional.of(r.from()))) {
+            return new Target(to, null, List.of(), false, null, to + " no longer promotes from " + r.from()
+                    + ": nothing written", null);
         }
-        Source source = source(ws, head, files, fromDefinitions, r);
+        Source source = source(ws, head, fromDefinitions, r);
         SourceOrder.Ordering ordering = source.pinned() == null ? null : order.of(source.pinned(), r.pinned());
-        List<Target> targets = new ArrayList<>();
-        ObjectId tip = head;
-        for (String to : environments) {
-            Target target = promote(ws, head, tip, files, r, to, policies, source, ordering);
-            if (target.written()) {
-                tip = target.commit();
-            }
-            targets.add(target);
-        }
-        if (!tip.equals(head) && ws.push(tip, r.repo().branch()) != GitWorkspace.PushOutcome.PUSHED) {
-            LOG.debugf("push of the promotion of %s from %s to %s/%s rejected: re-applying on the new head", r.app(),
-                    r.from(), r.repo().name(), r.repo().branch());
+        Target target = promote(ws, head, files, r, to, policies, source, ordering);
+        if (target.written() && ws.push(target.commit(), r.repo().branch()) != GitWorkspace.PushOutcome.PUSHED) {
+            LOG.debugf("push of the promotion of %s from %s to %s in %s/%s rejected: re-applying on the new head",
+                    r.app(), r.from(), to, r.repo().name(), r.repo().branch());
             throw WriteBackService.branchMoved("push of the promotion of " + r.app() + " from " + r.from() + " to "
-                    + r.repo().name() + "/" + r.repo().branch());
+                    + to + " in " + r.repo().name() + "/" + r.repo().branch());
         }
-        return new Result(targets, source.pinned());
+        return target;
     }
 
-    /** Promotes into {@code to}: a commit on top of {@code tip} (the head, or the previous environment's commit). */
-    private Target promote(GitWorkspace ws, ObjectId head, ObjectId tip, Map<String, ObjectId> files, Request r,
-            String to, Policies policies, Source source, SourceOrder.Ordering ordering) throws GitException {
+    /** Promotes into {@code to}: a commit on top of {@code head}, not pushed yet. */
+    private Target promote(GitWorkspace ws, ObjectId head, Map<String, ObjectId> files, Request r, String to,
+            Policies policies, Source source, SourceOrder.Ordering ordering) throws GitException {
         List<String> definitions = definitions(files, r, to);
         if (definitions.isEmpty()) {
             return Target.refused(to, Reason.NO_DEFINITION, "no " + r.kind() + "/" + to + "/…/" + r.app()
@@ -196,7 +214,7 @@ public class PromotionWriteBack {
         }
         List<String> behind = definitions.stream().filter(p -> !images.get(p).value().equals(r.image())).toList();
         if (behind.isEmpty()) {
-            return already(ws, head, definitions, r, to);
+            return already(ws, head, definitions, r, to, source.pinned());
         }
         String first = behind.get(0);
         SourceOrder.Decision decision;
@@ -220,23 +238,24 @@ public class PromotionWriteBack {
                     .getBytes(StandardCharsets.UTF_8));
         }
         PersonIdent author = new PersonIdent(r.repo().authorName(), r.repo().authorEmail());
-        ObjectId commit = ws.commit(tip, edits, author, message(r, to, behind, source.pinned()));
-        return new Target(to, commit, behind, true, null, null);
+        ObjectId commit = ws.commit(head, edits, author, message(r, to, behind, source.pinned()));
+        return new Target(to, commit, behind, true, null, null, source.pinned());
     }
 
     /**
      * Every definition in {@code to} pins the image already: nothing is written. When the last commit that changed
      * them is this very event's promotion (a redelivery after the push), that commit is the promotion, announced again.
      */
-    private static Target already(GitWorkspace ws, ObjectId head, List<String> definitions, Request r, String to)
-            throws GitException {
+    private static Target already(GitWorkspace ws, ObjectId head, List<String> definitions, Request r, String to,
+            PinnedSource source) throws GitException {
         List<GitWorkspace.Stamped> last = ws.history(head, definitions.get(0), 1);
         if (!last.isEmpty() && last.get(0).trailer(EVENT_TRAILER).contains(r.eventId())
                 && last.get(0).trailer(PROMOTED_FROM_TRAILER).contains(r.from())) {
             return new Target(to, last.get(0).commit(), definitions, false, null,
-                    "promoted by this event before (" + last.get(0).commit().name() + ")");
+                    "promoted by this event before (" + last.get(0).commit().name() + ")", source);
         }
-        return new Target(to, null, definitions, false, null, to + " pins " + r.image() + " already: nothing written");
+        return new Target(to, null, definitions, false, null, to + " pins " + r.image() + " already: nothing written",
+                source);
     }
 
     /**
@@ -244,8 +263,8 @@ public class PromotionWriteBack {
      * into {@code E}'s definition (the newest commit of its history that carries one while the file holds the image),
      * with its ref when the image keys record the same build.
      */
-    private static Source source(GitWorkspace ws, ObjectId head, Map<String, ObjectId> files,
-            List<String> fromDefinitions, Request r) throws GitException {
+    private static Source source(GitWorkspace ws, ObjectId head, List<String> fromDefinitions, Request r)
+            throws GitException {
         String image = r.image();
         ImageReference reference;
         try {

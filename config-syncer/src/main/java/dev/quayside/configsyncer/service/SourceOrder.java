@@ -71,8 +71,8 @@ public final class SourceOrder {
     /**
      * The ordering of {@code built} against {@code pinned} (per environment, as read from Consul). Consul's record is
      * written after the write-back's push, so a crash between the two leaves it behind Git: when the definition's image
-     * in Git is not the one Consul recorded, the build that Git's last write-back of it pinned is what counts (when
-     * that commit says: its {@code Quayside-Source} trailer).
+     * in Git is not the one Consul recorded, or Consul has no record, the build that Git's last write-back of it
+     * pinned is what counts (when that commit says: its {@code Quayside-Source} trailer).
      */
     public Ordering of(ImageBuilt built, Map<String, PinnedSource> pinned) {
         return of(new PinnedSource(built.repository(), built.branch(), built.commit(), built.pinnedReference()), pinned);
@@ -90,7 +90,11 @@ public final class SourceOrder {
             Decision known = decided.get(environment);
             if (known == null) {
                 PinnedSource recorded = pinned.get(environment);
-                if (recorded != null && image != null && !image.equals(recorded.image())) {
+                if (recorded == null && image != null) {
+                    // no record (a crash before Consul recorded the last pin): Git's last write-back of it says
+                    PinnedSource inGit = writtenBack.source();
+                    recorded = inGit != null && image.equals(inGit.image()) ? inGit : null;
+                } else if (recorded != null && image != null && !image.equals(recorded.image())) {
                     PinnedSource inGit = writtenBack.source();
                     if (inGit != null && image.equals(inGit.image())) {
                         recorded = inGit;

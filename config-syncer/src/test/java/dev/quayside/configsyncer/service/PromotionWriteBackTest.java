@@ -29,7 +29,7 @@ class PromotionWriteBackTest {
 
     static final String POLICY = "environments:\n  dev: {branches: [main]}\n  staging: {promote-from: dev}\n"
             + "  prod: {promote-from: staging}\n  qa: {promote-from: dev, suspended: [web]}\n"
-            + "  perf: {promote-from: dev}\n";
+            + "  perf: {promote-from: dev}\n  uat: {promote-from: dev}\n";
     static final String OLD = REGISTRY + "/web:old";
 
     @TempDir
@@ -51,7 +51,7 @@ class PromotionWriteBackTest {
         config = ConfigRepo.of("deploy", repo.url(), MirrorOptions.defaults());
         Map<String, String> files = new LinkedHashMap<>();
         files.put(Policies.FILE, POLICY);
-        for (String env : List.of("dev", "staging", "prod", "qa")) {
+        for (String env : List.of("dev", "staging", "prod", "qa", "uat")) {
             files.put("marathon/" + env + "/web.json", marathon(env + "/web", OLD));
         }
         files.put("marathon/perf/other.json", marathon("perf/other", "nginx:1"));
@@ -85,9 +85,17 @@ class PromotionWriteBackTest {
                 "dep-1", 1000);
     }
 
-    private static Map<String, PromotionWriteBack.Target> byEnvironment(PromotionWriteBack.Result result) {
+    /** What the handler does: the plan, then one promotion (one push) per environment. */
+    private Map<String, PromotionWriteBack.Target> promote(Deployment deployed, String chain, String event)
+            throws Exception {
+        PromotionWriteBack.Plan plan = promotions.plan(config, deployed);
         Map<String, PromotionWriteBack.Target> targets = new LinkedHashMap<>();
-        result.targets().forEach(t -> targets.put(t.environment(), t));
+        if (plan.refusal() != null) {
+            targets.put(null, plan.refusal());
+        }
+        for (String to : plan.environments()) {
+            targets.put(to, promotions.apply(config, deployed, to, pinned, chain, event));
+        }
         return targets;
     }
 
@@ -103,11 +111,9 @@ class PromotionWriteBackTest {
         writeBack(two);
         ObjectId writtenBack = repo.remoteHead();
 
-        PromotionWriteBack.Result result = promotions.apply(config, ran("dev", two.pinnedReference()), pinned,
-                "chain-1", "deployed-1");
-
-        Map<String, PromotionWriteBack.Target> targets = byEnvironment(result);
-        assertThat(targets.keySet()).containsExactly("staging", "qa", "perf");
+        Map<String, PromotionWriteBack.Target> targets = promote(ran("dev", two.pinnedReference()), "chain-1",
+                "deployed-1");
+        assertThat(targets.keySet()).containsExactly("staging", "qa", "perf", "uat");
         PromotionWriteBack.Target staging = targets.get("staging");
         assertThat(staging.written()).isTrue();
         assertThat(staging.promoted()).isTrue();
@@ -115,10 +121,17 @@ class PromotionWriteBackTest {
         assertThat(targets.get("qa").refused()).isEqualTo(Reason.SUSPENDED);
         assertThat(targets.get("qa").reason()).isEqualTo("web is suspended in qa: not promoted there");
         assertThat(targets.get("perf").refused()).isEqualTo(Reason.NO_DEFINITION);
-        assertThat(result.source()).isEqualTo(new PinnedSource("web", "refs/heads/main", c2, two.pinnedReference()));
+        assertThat(staging.source()).isEqualTo(new PinnedSource("web", "refs/heads/main", c2, two.pinnedReference()));
 
         // exactly the digest that ran in dev, every other byte as it was; prod (promoted from staging) untouched
-        assertThat(repo.remoteHead()).isEqualTo(staging.commit());
+        // one commit per environment: uat's on top of staging's, each changing its own definition only
+        PromotionWriteBack.Target uat = targets.get("uat");
+        assertThat(uat.written()).isTrue();
+        assertThat(uat.files()).containsExactly("marathon/uat/web.json");
+        assertThat(remoteCommit(uat.commit()).getParent(0).getId()).isEqualTo(staging.commit());
+        assertThat(remoteCommit(uat.commit()).getFooterLines("Quayside-Promoted-From")).containsExactly("dev");
+        assertThat(repo.remoteHead()).isEqualTo(uat.commit());
+        assertThat(repo.remoteText("marathon/uat/web.json")).contains(two.pinnedReference());
         assertThat(repo.remoteText("marathon/staging/web.json"))
                 .isEqualTo(marathon("staging/web", OLD).replace(OLD, two.pinnedReference()));
         assertThat(repo.remoteText("marathon/prod/web.json")).contains(OLD);
@@ -133,52 +146,71 @@ class PromotionWriteBackTest {
         assertThat(commit.getShortMessage()).isEqualTo("Promote web to staging: " + two.pinnedReference());
 
         // redelivered: nothing written, the same commit is named again (its sync is announced in the same chain)
-        PromotionWriteBack.Target again = byEnvironment(promotions.apply(config, ran("dev", two.pinnedReference()),
-                pinned, "chain-1", "deployed-1")).get("staging");
+        PromotionWriteBack.Target again = promote(ran("dev", two.pinnedReference()), "chain-1", "deployed-1").get("staging");
         assertThat(again.written()).isFalse();
         assertThat(again.commit()).isEqualTo(staging.commit());
-        assertThat(repo.remoteHead()).isEqualTo(staging.commit());
+        assertThat(repo.remoteHead()).isEqualTo(uat.commit());
         // another success of the same image in dev (another event): nothing written, nothing to announce
-        PromotionWriteBack.Target other = byEnvironment(promotions.apply(config, ran("dev", two.pinnedReference()),
-                pinned, "chain-2", "deployed-2")).get("staging");
+        PromotionWriteBack.Target other = promote(ran("dev", two.pinnedReference()), "chain-2", "deployed-2").get("staging");
         assertThat(other.written()).isFalse();
         assertThat(other.promoted()).isFalse();
         assertThat(other.refused()).isNull();
-        assertThat(repo.remoteHead()).isEqualTo(staging.commit());
+        assertThat(repo.remoteHead()).isEqualTo(uat.commit());
 
         // the success in staging goes on to prod, with the same source as the commit that pinned it in staging
-        pinned.put("staging", result.source());
-        PromotionWriteBack.Target prod = byEnvironment(promotions.apply(config, ran("staging", two.pinnedReference()),
-                pinned, "chain-3", "deployed-3")).get("prod");
+        pinned.put("staging", staging.source());
+        PromotionWriteBack.Target prod = promote(ran("staging", two.pinnedReference()), "chain-3", "deployed-3").get("prod");
         assertThat(prod.written()).isTrue();
         assertThat(repo.remoteText("marathon/prod/web.json")).contains(two.pinnedReference());
         RevCommit toProd = remoteCommit(prod.commit());
         assertThat(toProd.getFooterLines("Quayside-Source")).containsExactly("web@" + c2);
         assertThat(toProd.getFooterLines("Quayside-Promoted-From")).containsExactly("staging");
-        assertThat(toProd.getParent(0).getId()).isEqualTo(staging.commit());
+        assertThat(toProd.getParent(0).getId()).isEqualTo(uat.commit());
     }
 
     @Test
     void anOlderImageNeverReplacesANewerOneInTheNextEnvironment() throws Exception {
         ImageBuilt two = build("web", c2);
         writeBack(two);
-        PromotionWriteBack.Result first = promotions.apply(config, ran("dev", two.pinnedReference()), pinned, "chain-2",
-                "deployed-2");
-        assertThat(byEnvironment(first).get("staging").written()).isTrue();
+        PromotionWriteBack.Target first = promote(ran("dev", two.pinnedReference()), "chain-2", "deployed-2")
+                .get("staging");
+        assertThat(first.written()).isTrue();
         pinned.put("staging", first.source());
+        pinned.put("uat", first.source());
         // c1 (an ancestor of c2) lands in dev late, by hand or by an older write-back, and runs there successfully
         ImageBuilt one = build("web", c1);
         writeBack(one);
         ObjectId head = repo.remoteHead();
 
-        PromotionWriteBack.Target staging = byEnvironment(promotions.apply(config, ran("dev", one.pinnedReference()),
-                pinned, "chain-1", "deployed-1")).get("staging");
+        PromotionWriteBack.Target staging = promote(ran("dev", one.pinnedReference()), "chain-1", "deployed-1").get("staging");
 
         assertThat(staging.refused()).isEqualTo(Reason.OLDER);
         assertThat(staging.reason()).contains("is older than").contains("pinned in staging")
                 .contains("an ancestor of it");
         assertThat(repo.remoteHead()).isEqualTo(head);
         assertThat(repo.remoteText("marathon/staging/web.json")).contains(two.pinnedReference());
+    }
+
+    /**
+     * A crash between a promotion's push and the image keys leaves Consul without a record of what the next
+     * environment pins: Git's {@code Quayside-Source} trailer of that definition orders the build then.
+     */
+    @Test
+    void anOlderImageNeverReplacesANewerOneWhenConsulHasNoRecordOfIt() throws Exception {
+        ImageBuilt two = build("web", c2);
+        writeBack(two);
+        assertThat(promote(ran("dev", two.pinnedReference()), "chain-2", "deployed-2").get("staging").written())
+                .isTrue();
+        ImageBuilt one = build("web", c1);
+        writeBack(one);
+        ObjectId head = repo.remoteHead();
+
+        Map<String, PromotionWriteBack.Target> targets = promote(ran("dev", one.pinnedReference()), "chain-1",
+                "deployed-1");
+
+        assertThat(targets.get("staging").refused()).isEqualTo(Reason.OLDER);
+        assertThat(targets.get("uat").refused()).isEqualTo(Reason.OLDER);
+        assertThat(repo.remoteHead()).isEqualTo(head);
     }
 
     @Test
@@ -188,12 +220,11 @@ class PromotionWriteBackTest {
         ObjectId head = repo.remoteHead();
 
         // not pinned by digest: another image could run under the same tag
-        assertThat(byEnvironment(promotions.apply(config, ran("dev", REGISTRY + "/web:latest"), pinned, "c", "e"))
+        assertThat(promote(ran("dev", REGISTRY + "/web:latest"), "c", "e")
                 .get("staging").refused()).isEqualTo(Reason.NOT_PINNED);
         // dev moved on since: the deployed image is not what dev's definition pins now
         String elsewhere = REGISTRY + "/web@sha256:" + "9".repeat(64);
-        PromotionWriteBack.Target movedOn = byEnvironment(promotions.apply(config, ran("dev", elsewhere), pinned, "c",
-                "e")).get("staging");
+        PromotionWriteBack.Target movedOn = promote(ran("dev", elsewhere), "c", "e").get("staging");
         assertThat(movedOn.refused()).isEqualTo(Reason.SOURCE_MOVED_ON);
         assertThat(movedOn.reason()).contains("marathon/dev/web.json pins " + two.pinnedReference());
         assertThat(repo.remoteHead()).isEqualTo(head);
@@ -202,14 +233,14 @@ class PromotionWriteBackTest {
         repo.pull();
         repo.commit("broken", Map.of("marathon/staging/web.json", "{\"id\": "));
         repo.push();
-        PromotionWriteBack.Target broken = byEnvironment(promotions.apply(config, ran("dev", two.pinnedReference()),
-                pinned, "c", "e")).get("staging");
+        PromotionWriteBack.Target broken = promote(ran("dev", two.pinnedReference()), "c", "e").get("staging");
         assertThat(broken.refused()).isEqualTo(Reason.INVALID_DEFINITION);
         assertThat(broken.reason()).startsWith("marathon/staging/web.json is not valid JSON");
+        repo.pull(); // uat was promoted meanwhile
         repo.commit("broken policy", Map.of(Policies.FILE, "environments:\n  staging: {promote-from: staging}\n"));
         repo.push();
         head = repo.remoteHead();
-        assertThat(promotions.apply(config, ran("dev", two.pinnedReference()), pinned, "c", "e").targets())
+        assertThat(promote(ran("dev", two.pinnedReference()), "c", "e").values())
                 .singleElement().satisfies(t -> {
                     assertThat(t.refused()).isEqualTo(Reason.INVALID_POLICY);
                     assertThat(t.environment()).isNull();
@@ -222,13 +253,12 @@ class PromotionWriteBackTest {
                 "marathon/staging/web.json", marathon("staging/web", OLD)));
         repo.push();
         head = repo.remoteHead();
-        PromotionWriteBack.Target byHand = byEnvironment(promotions.apply(config, ran("dev", elsewhere), pinned, "c",
-                "e")).get("staging");
+        PromotionWriteBack.Target byHand = promote(ran("dev", elsewhere), "c", "e").get("staging");
         assertThat(byHand.refused()).isEqualTo(Reason.UNORDERABLE);
         assertThat(byHand.reason()).contains("no Quayside-Source trailer");
         assertThat(repo.remoteHead()).isEqualTo(head);
         // an app that has no definition in dev in this repository: not this repository's business
-        assertThat(promotions.apply(config, new Deployment("nope", "dev", DeploymentTarget.MARATHON, "/dev/nope", "v",
-                two.pinnedReference(), null, 1), pinned, "c", "e").targets()).isEmpty();
+        assertThat(promote(new Deployment("nope", "dev", DeploymentTarget.MARATHON, "/dev/nope", "v",
+                two.pinnedReference(), null, 1), "c", "e")).isEmpty();
     }
 }
