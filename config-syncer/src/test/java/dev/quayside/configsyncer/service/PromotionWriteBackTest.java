@@ -214,6 +214,26 @@ class PromotionWriteBackTest {
     }
 
     @Test
+    void aChronosJobIsPromotedIntoTheNextEnvironmentsJobOnly() throws Exception {
+        repo.pull();
+        repo.commit("jobs", Map.of("chronos/dev/web.json", WriteBackServiceTest.chronos("web", OLD),
+                "chronos/staging/web.json", WriteBackServiceTest.chronos("web", OLD)));
+        repo.push();
+        ImageBuilt two = build("web", c2);
+        writeBack(two);
+        Deployment job = new Deployment("web", "dev", DeploymentTarget.CHRONOS, "web", null, two.pinnedReference(),
+                null, 300);
+
+        PromotionWriteBack.Target staging = promote(job, "chain-j", "job-1").get("staging");
+
+        assertThat(staging.written()).isTrue();
+        assertThat(staging.files()).containsExactly("chronos/staging/web.json");
+        assertThat(repo.remoteText("chronos/staging/web.json"))
+                .isEqualTo(WriteBackServiceTest.chronos("web", two.pinnedReference()));
+        assertThat(repo.remoteText("marathon/staging/web.json")).as("the Marathon app is not the job").contains(OLD);
+    }
+
+    @Test
     void whatCannotBePromotedIsRefusedWithAReasonAndNothingIsWritten() throws Exception {
         ImageBuilt two = build("web", c2);
         writeBack(two);

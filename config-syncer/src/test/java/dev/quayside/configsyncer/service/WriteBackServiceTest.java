@@ -359,6 +359,34 @@ class WriteBackServiceTest {
         assertThat(repo.remoteText("marathon/prod/web.json")).contains(three.pinnedReference());
     }
 
+    /**
+     * The first write-back of an environment is pushed and the kill comes before Consul records it at all: no record,
+     * and Git's {@code Quayside-Source} of the definition is what the next build is ordered against.
+     */
+    @Test
+    void aBuildIsOrderedAgainstWhatGitPinsWhenConsulHasNoRecordAtAll() throws Exception {
+        repo.commit("initial", Map.of("marathon/prod/web.json", marathon("web", REGISTRY + "/web:old")));
+        repo.push();
+        TestRepo app = TestRepo.create(dir.resolve("app"));
+        String c1 = app.commit("one", Map.of("v", "1")).name();
+        String c2 = app.commit("two", Map.of("v", "2")).name();
+        app.push();
+        SourceOrder order = new SourceOrder(new GitClient(dir.resolve("syncer")),
+                SourceRepositories.fromTemplate(dir.resolve("app").toUri() + "remote.git", true));
+        WriteBackService service = service(dir.resolve("syncer"));
+        ImageBuilt two = build("web", c2);
+        assertThat(service.apply(config, two, "e2", order.of(two, Map.of())).event().outcome())
+                .isEqualTo(TagUpdated.Outcome.UPDATED);
+
+        ImageBuilt one = build("web", c1);
+        ObjectId head = repo.remoteHead();
+        WriteBackService.Result late = service.apply(config, one, "e1", order.of(one, Map.of()));
+        assertThat(late.event().outcome()).isEqualTo(TagUpdated.Outcome.SUPERSEDED);
+        assertThat(late.event().reason()).contains("an ancestor of it");
+        assertThat(repo.remoteHead()).isEqualTo(head);
+        app.close();
+    }
+
     @Test
     void aBuildThatCannotBeOrderedIsRefused() throws Exception {
         repo.commit("initial", Map.of("marathon/prod/web.json", marathon("web", REGISTRY + "/web:old")));
