@@ -15,6 +15,8 @@ public enum EventType {
     IMAGE_BUILT("dev.cdevents.artifact.published.0.3.0", Topics.IMAGE_BUILT, ImageBuilt.class),
     TAG_UPDATED("dev.cdeventsx.quayside-tag.updated.0.1.0", Topics.TAG_UPDATED, TagUpdated.class),
     CONFIG_SYNCED("dev.cdeventsx.quayside-config.synced.0.1.0", Topics.CONFIG_SYNCED, ConfigSynced.class),
+    PROMOTED("dev.cdeventsx.quayside-promotion.promoted.0.1.0", Topics.TAG_UPDATED, Promoted.class),
+    PROMOTION_FAILED("dev.cdeventsx.quayside-promotion.failed.0.1.0", Topics.TAG_UPDATED, PromotionFailed.class),
     SERVICE_DEPLOYED("dev.cdevents.service.deployed.0.3.0", Topics.DEPLOYED, ServiceDeployed.class),
     SERVICE_UPGRADED("dev.cdevents.service.upgraded.0.3.0", Topics.DEPLOYED, ServiceUpgraded.class),
     SERVICE_ROLLED_BACK("dev.cdevents.service.rolledback.0.3.0", Topics.DEPLOYED, ServiceRolledBack.class),

@@ -13,7 +13,7 @@ public final class Topics {
     public static final String BUILDS = "quayside.builds";
     /** {@link ImageBuilt}, keyed by app. */
     public static final String IMAGE_BUILT = "quayside.image-built";
-    /** {@link TagUpdated}, keyed by app. */
+    /** {@link TagUpdated}, {@link Promoted}, {@link PromotionFailed}: what the config repository pins; keyed by app. */
     public static final String TAG_UPDATED = "quayside.tag-updated";
     /** {@link ConfigSynced}, keyed by config repository and branch. */
     public static final String CONFIG_SYNCED = "quayside.config-synced";

@@ -39,7 +39,9 @@ final class AsyncApiDocument {
         CHANNELS.put(Topics.IMAGE_BUILT, new String[] {"imageBuilt", "the app",
                 "An image for a commit is in the registry (with its digest), from image-builder."});
         CHANNELS.put(Topics.TAG_UPDATED, new String[] {"tagUpdated", "the app",
-                "The config repository pins a new image (or says why not), from config-syncer."});
+                "The config repository pins a new image (or says why not), from config-syncer: a build's write-back"
+                        + " (TagUpdated) or a promotion from the previous environment of the chain (Promoted,"
+                        + " PromotionFailed)."});
         CHANNELS.put(Topics.CONFIG_SYNCED, new String[] {"configSynced", "config repository + '/' + branch",
                 "The config repository is mirrored into Consul KV, from config-syncer."});
         CHANNELS.put(Topics.DEPLOYED, new String[] {"deployed", "the app",

@@ -192,6 +192,36 @@ public final class GitWorkspace implements AutoCloseable {
         }
     }
 
+    /**
+     * One commit of a file's history and the trailers of its message ({@code Key: value} lines of the last paragraph,
+     * in order; a key may repeat).
+     */
+    public record Stamped(ObjectId commit, List<Map.Entry<String, String>> trailers) {
+
+        /** The values of trailer {@code key} (case-insensitive, as Git compares trailer keys). */
+        public List<String> trailer(String key) {
+            return trailers.stream().filter(t -> t.getKey().equalsIgnoreCase(key)).map(Map.Entry::getValue).toList();
+        }
+    }
+
+    /**
+     * The newest {@code max} commits reachable from {@code head} that changed {@code path}, newest first, each with its
+     * trailers.
+     */
+    public List<Stamped> history(ObjectId head, String path, int max) throws GitException {
+        try (Git git = new Git(repository)) {
+            List<Stamped> commits = new ArrayList<>();
+            for (RevCommit commit : git.log().add(head).addPath(path).setMaxCount(max).call()) {
+                commits.add(new Stamped(commit.copy(), commit.getFooterLines().stream()
+                        .map(f -> Map.entry(f.getKey(), f.getValue())).toList()));
+            }
+            return commits;
+        } catch (IOException | GitAPIException e) {
+            throw new GitException("cannot read the history of " + path + " at " + head.name() + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
     public byte[] read(ObjectId blob) throws GitException {
         try {
             return repository.open(blob, Constants.OBJ_BLOB).getBytes();

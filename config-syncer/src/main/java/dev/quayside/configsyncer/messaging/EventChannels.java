@@ -2,7 +2,7 @@ package dev.quayside.configsyncer.messaging;
 
 import dev.quayside.configsyncer.service.CommitPushedHandler;
 import dev.quayside.configsyncer.service.ImageBuiltHandler;
-import dev.quayside.configsyncer.service.ServiceRolledBackHandler;
+import dev.quayside.configsyncer.service.DeployedHandler;
 import dev.quayside.events.IncomingEvent;
 import dev.quayside.kit.messaging.EventConsumer;
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -14,7 +14,8 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 /**
  * config-syncer's channel methods, in order and blocking: {@code quayside.image-built} → the tag write-back,
  * {@code quayside.commit-pushed} → the mirror of config repositories into Consul, {@code quayside.deployed} → the
- * rollback write-back (its {@code ServiceRolledBack} events; the topic's other events are skipped).
+ * rollback write-back ({@code ServiceRolledBack}) and promotion (successes: {@code ServiceDeployed}, a redeploying
+ * {@code ServiceUpgraded}); the topic's other events are skipped.
  */
 @ApplicationScoped
 class EventChannels {
@@ -22,14 +23,14 @@ class EventChannels {
     private final EventConsumer consumer;
     private final ImageBuiltHandler imageBuilt;
     private final CommitPushedHandler commitPushed;
-    private final ServiceRolledBackHandler rolledBack;
+    private final DeployedHandler deployed;
 
     EventChannels(EventConsumer consumer, ImageBuiltHandler imageBuilt, CommitPushedHandler commitPushed,
-            ServiceRolledBackHandler rolledBack) {
+            DeployedHandler deployed) {
         this.consumer = consumer;
         this.imageBuilt = imageBuilt;
         this.commitPushed = commitPushed;
-        this.rolledBack = rolledBack;
+        this.deployed = deployed;
     }
 
     @Incoming(Channels.IMAGE_BUILT)
@@ -47,6 +48,6 @@ class EventChannels {
     @Incoming(Channels.DEPLOYED)
     @Blocking
     CompletionStage<Void> onDeployed(Message<IncomingEvent> message) {
-        return consumer.consume(message, rolledBack);
+        return consumer.consume(message, deployed);
     }
 }

@@ -1,10 +1,7 @@
 package dev.quayside.configsyncer.service;
 
-import dev.quayside.configsyncer.client.ConsulClient;
 import dev.quayside.configsyncer.client.ConsulException;
 import dev.quayside.configsyncer.client.GitException;
-import dev.quayside.configsyncer.client.KvOp;
-import dev.quayside.configsyncer.config.ConfigSyncerConfig;
 import dev.quayside.events.ConfigSynced;
 import dev.quayside.events.EventEnvelope;
 import dev.quayside.events.ImageBuilt;
@@ -18,9 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -37,22 +32,20 @@ public class ImageBuiltHandler implements EventHandler<ImageBuilt> {
     private final Repositories repositories;
     private final WriteBackService writeBack;
     private final MirrorService mirror;
-    private final ConsulClient consul;
+    private final ImageKeys keys;
     private final SyncSettings settings;
     private final SourceOrder order;
-    private final String sourcesPrefix;
     private final MeterRegistry registry;
     private final Retrier retry;
 
-    ImageBuiltHandler(Repositories repositories, WriteBackService writeBack, MirrorService mirror, ConsulClient consul,
-            SyncSettings settings, SourceOrder order, ConfigSyncerConfig config, MeterRegistry registry) {
+    ImageBuiltHandler(Repositories repositories, WriteBackService writeBack, MirrorService mirror, ImageKeys keys,
+            SyncSettings settings, SourceOrder order, MeterRegistry registry) {
         this.repositories = repositories;
         this.writeBack = writeBack;
         this.mirror = mirror;
-        this.consul = consul;
+        this.keys = keys;
         this.settings = settings;
         this.order = order;
-        this.sourcesPrefix = config.imageSourcesPrefix();
         this.registry = registry;
         this.retry = writeRetry(settings, "write-back");
     }
@@ -100,7 +93,7 @@ public class ImageBuiltHandler implements EventHandler<ImageBuilt> {
 
     private Outcome writeBack(EventEnvelope<ImageBuilt> in) throws GitException, ConsulException {
         ImageBuilt built = in.data();
-        SourceOrder.Ordering ordering = order.of(built, pinned(built.app()));
+        SourceOrder.Ordering ordering = order.of(built, keys.pinned(built.app()));
         List<EventEnvelope<?>> events = new ArrayList<>();
         List<Runnable> announced = new ArrayList<>();
         for (ConfigRepo repo : repositories.all()) {
@@ -108,7 +101,8 @@ public class ImageBuiltHandler implements EventHandler<ImageBuilt> {
             WriteBackService.Result result = writeBack.apply(repo, built, in.id(), ordering);
             TagUpdated tag = result.event();
             sample.stop(registry.timer("quayside.config-syncer.write-back", "outcome", tag.outcome().name()));
-            String keysProblem = writeImageKeys(built, result.environments());
+            String keysProblem = keys.write(built.app(), new PinnedSource(built.repository(),
+                    Policies.fullRef(built.branch()), built.commit(), built.pinnedReference()), result.environments());
             if (keysProblem != null) {
                 tag = new TagUpdated(tag.app(), tag.configRepository(), tag.branch(), tag.commitWritten(),
                         tag.newImage(), tag.changes(), tag.outcome(), tag.reason() == null ? keysProblem
@@ -179,19 +173,6 @@ public class ImageBuiltHandler implements EventHandler<ImageBuilt> {
                 : MirrorReconciler.envelope(s, chainId, idParts);
     }
 
-    /** What is pinned for {@code app}, per environment: one read of {@code <image-sources-prefix>/<app>/}. */
-    private Map<String, PinnedSource> pinned(String app) throws ConsulException {
-        String prefix = sourcesPrefix + "/" + app + "/";
-        Map<String, PinnedSource> pinned = new HashMap<>();
-        consul.values(prefix).forEach((key, value) -> {
-            PinnedSource p = PinnedSource.parse(value);
-            if (p != null && key.length() > prefix.length()) {
-                pinned.put(key.substring(prefix.length()), p);
-            }
-        });
-        return pinned;
-    }
-
     /** The FAILED {@link TagUpdated} per repository for an input that could not be handled. */
     @Override
     public Outcome failed(EventEnvelope<ImageBuilt> in, Throwable failure) {
@@ -204,29 +185,5 @@ public class ImageBuiltHandler implements EventHandler<ImageBuilt> {
             events.add(in.next(tag, SOURCE, Instant.now(), repo.name(), built.artifactId(), "FAILED"));
         }
         return Outcome.terminal(events, reason);
-    }
-
-    /**
-     * Records the image at {@code <imagesPrefix>/<app>/<environment>} and, in the same transaction, which build it is
-     * at {@code <image-sources-prefix>/<app>/<environment>}; returns what went wrong, or null.
-     */
-    private String writeImageKeys(ImageBuilt built, List<String> environments) {
-        if (environments.isEmpty()) {
-            return null;
-        }
-        List<KvOp> ops = new ArrayList<>();
-        PinnedSource source = new PinnedSource(built.repository(), Policies.fullRef(built.branch()), built.commit(),
-                built.pinnedReference());
-        for (String env : environments) {
-            ops.add(KvOp.set(settings.imagesPrefix() + "/" + built.app() + "/" + env, built.pinnedReference()));
-            ops.add(KvOp.set(sourcesPrefix + "/" + built.app() + "/" + env, source.toJson()));
-        }
-        try {
-            ConsulClient.TxnOutcome outcome = consul.txn(ops);
-            return outcome.committed() ? null : "image keys not written: " + outcome.errors();
-        } catch (ConsulException e) {
-            LOG.warnf("image keys of %s not written: %s", built.app(), e.getMessage());
-            return "image keys not written: " + e.getMessage();
-        }
     }
 }

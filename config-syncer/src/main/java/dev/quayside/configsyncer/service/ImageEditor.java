@@ -72,6 +72,19 @@ final class ImageEditor {
         }
     }
 
+    /** The image string at {@code path} of a definition's bytes, or null (absent, not UTF-8, not valid JSON, no image). */
+    static String imageOf(byte[] definition, List<String> path) {
+        String text = definition == null ? null : WriteBackService.utf8(definition);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return locate(text, path).map(Located::value).orElse(null);
+        } catch (InvalidJsonException e) {
+            return null;
+        }
+    }
+
     /** {@code json} with the string token at {@code located} replaced by {@code newValue} (JSON-escaped). */
     static String replace(String json, Located located, String newValue) {
         char[] escaped = JsonStringEncoder.getInstance().quoteAsString(newValue);

@@ -26,14 +26,15 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 /**
  * The config repository's {@code quayside.yml}: which environments follow which source branches (glob patterns) and
  * which release tags (a semver range), which apps are suspended there (neither updated nor applied nor self-healed),
- * and which source repositories may update which app. An environment not named in the file, or a repository without
- * the file, follows {@code main} only and suspends nothing; an app not named may be updated by the source repository
- * named like the app or like its image.
+ * which environment's successful deployments are promoted into which ({@code promote-from}: such an environment follows
+ * no branch unless it lists {@code branches} or {@code tags}), and which source repositories may update which app. An
+ * environment not named in the file, or a repository without the file, follows {@code main} only and suspends nothing;
+ * an app not named may be updated by the source repository named like the app or like its image.
  *
  * <pre>
  * environments:
  *   dev:     { branches: [main, "feature/*"] }
- *   staging: { branches: [main] }
+ *   staging: { promote-from: dev }
  *   prod:    { branches: [], tags: "&gt;=1.0.0 &lt;2.0.0", suspended: [web] }
  * apps:
  *   web-cleanup: { sources: [web] }
@@ -48,9 +49,10 @@ final class Policies {
     /**
      * One environment's policy.
      *
-     * @param suspended the apps (definition file names without {@code .json}) whose automation is suspended here
+     * @param suspended   the apps (definition file names without {@code .json}) whose automation is suspended here
+     * @param promoteFrom the environment whose successful deployments are promoted here, or null
      */
-    record Policy(List<String> branches, SemverRange tags, Set<String> suspended) {
+    record Policy(List<String> branches, SemverRange tags, Set<String> suspended, String promoteFrom) {
 
         /**
          * Whether a build of {@code sourceRef} is followed: {@code refs/heads/<name>} against the branch patterns,
@@ -91,7 +93,7 @@ final class Policies {
         }
     }
 
-    private static final Policy DEFAULT = new Policy(DEFAULT_BRANCHES, null, Set.of());
+    private static final Policy DEFAULT = new Policy(DEFAULT_BRANCHES, null, Set.of(), null);
 
     private final Map<String, Policy> environments;
     /** Per app (a definition's file name without {@code .json}): the source repositories that may update it. */
@@ -138,12 +140,15 @@ final class Policies {
             JsonNode node = env.getValue();
             String where = "environments." + env.getKey();
             if (!node.isObject() && !node.isNull()) {
-                throw refused(where + " must be a map with 'branches', 'tags' and 'suspended'");
+                throw refused(where + " must be a map with 'branches', 'tags', 'suspended' and 'promote-from'");
             }
+            String promoteFrom = promoteFrom(node, where);
             List<String> branches = new ArrayList<>();
             JsonNode b = node.path("branches");
             if (b.isMissingNode() || b.isNull()) {
-                branches.addAll(DEFAULT_BRANCHES);
+                if (promoteFrom == null) {
+                    branches.addAll(DEFAULT_BRANCHES); // a promoted environment follows no branch unless it lists some
+                }
             } else if (b.isTextual()) {
                 branches.add(b.asText());
             } else if (b.isArray()) {
@@ -175,9 +180,59 @@ final class Policies {
                     throw refused(where + ".tags: " + e.getMessage());
                 }
             }
-            environments.put(env.getKey(), new Policy(List.copyOf(branches), tags, suspended(node, where)));
+            environments.put(env.getKey(), new Policy(List.copyOf(branches), tags, suspended(node, where),
+                    promoteFrom));
         }
+        checkChain(environments);
         return new Policies(environments, owners(root.path("apps")));
+    }
+
+    /** {@code <where>.promote-from}: one environment name, or none. */
+    private static String promoteFrom(JsonNode environment, String where) {
+        JsonNode from = environment.path("promote-from");
+        if (from.isMissingNode() || from.isNull()) {
+            return null;
+        }
+        String name = from.isTextual() ? from.asText() : "";
+        if (name.isBlank() || !name.strip().equals(name)) {
+            throw refused(where + ".promote-from must be one environment name, not "
+                    + (from.isTextual() ? "'" + name + "'" : from.getNodeType().name().toLowerCase()));
+        }
+        return name;
+    }
+
+    /**
+     * Every {@code promote-from} names another environment of the file, and following them never comes back to where
+     * it started: {@code dev <- staging <- dev} is refused.
+     */
+    private static void checkChain(Map<String, Policy> environments) {
+        environments.forEach((env, policy) -> {
+            String from = policy.promoteFrom();
+            if (from == null) {
+                return;
+            }
+            String where = "environments." + env + ".promote-from";
+            if (from.equals(env)) {
+                throw refused(where + ": an environment cannot promote from itself");
+            }
+            if (!environments.containsKey(from)) {
+                throw refused(where + ": '" + from + "' is not an environment of " + FILE
+                        + " (name it under 'environments')");
+            }
+        });
+        for (String start : environments.keySet()) {
+            List<String> path = new ArrayList<>(List.of(start));
+            for (String at = environments.get(start).promoteFrom(); at != null;
+                    at = environments.get(at).promoteFrom()) {
+                path.add(at);
+                if (at.equals(start)) {
+                    throw refused("environments: promotion cycle " + String.join(" <- ", path));
+                }
+                if (path.size() > environments.size() + 1) {
+                    break; // a cycle that does not pass through start: found when starting from one of its members
+                }
+            }
+        }
     }
 
     /** {@code <where>.suspended}: a list of app names (a definition's file name without {@code .json}), or none. */
@@ -309,6 +364,22 @@ final class Policies {
             }
         });
         return suspended;
+    }
+
+    /** The environment whose successful deployments are promoted into {@code environment} ({@code promote-from}). */
+    Optional<String> promoteFrom(String environment) {
+        return Optional.ofNullable(policy(environment).promoteFrom());
+    }
+
+    /** The environments that say {@code promote-from: <environment>}, in the file's order. */
+    List<String> promotedFrom(String environment) {
+        List<String> targets = new ArrayList<>();
+        environments.forEach((env, policy) -> {
+            if (environment.equals(policy.promoteFrom())) {
+                targets.add(env);
+            }
+        });
+        return targets;
     }
 
     /** True when {@code environment} follows builds of {@code sourceRef} (a branch or tag name, or a full ref). */

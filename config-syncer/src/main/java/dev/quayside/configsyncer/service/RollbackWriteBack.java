@@ -114,8 +114,8 @@ public class RollbackWriteBack {
         // the commit that brought the failing content: the sync's, or the newer one whose content KV already held
         ObjectId failedBy = Arrays.equals(current, atFailedCommit) ? r.failed()
                 : java.util.Objects.requireNonNullElse(ws.lastChangeOf(head, r.file()), r.failed());
-        String failingImage = image(current, r);
-        String restoredImage = image(good, r);
+        String failingImage = ImageEditor.imageOf(current, r.imagePath());
+        String restoredImage = ImageEditor.imageOf(good, r.imagePath());
         PersonIdent author = new PersonIdent(r.repo().authorName(), r.repo().authorEmail());
         ObjectId commit = ws.commit(head, java.util.Map.of(r.file(), good), author,
                 message(r, failedBy, failingImage, restoredImage));
@@ -168,19 +168,6 @@ public class RollbackWriteBack {
                 : WriteBackService.app(r.file());
     }
 
-    /** The image a definition names, or null (not UTF-8, not valid JSON, no image). */
-    private static String image(byte[] definition, Restore r) {
-        String text = WriteBackService.utf8(definition);
-        if (text == null) {
-            return null;
-        }
-        try {
-            return ImageEditor.locate(text, r.imagePath()).map(ImageEditor.Located::value).orElse(null);
-        } catch (ImageEditor.InvalidJsonException e) {
-            return null;
-        }
-    }
-
     private static String message(Restore r, ObjectId failedBy, String failingImage, String restoredImage) {
         ServiceRolledBack e = r.event();
         String failing = failingImage != null ? failingImage
@@ -200,7 +187,7 @@ public class RollbackWriteBack {
     }
 
     /** A trailer's value: one line. */
-    private static String line(String value) {
+    static String line(String value) {
         return value == null ? "" : value.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
     }
 

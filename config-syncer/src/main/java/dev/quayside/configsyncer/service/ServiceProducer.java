@@ -36,6 +36,12 @@ class ServiceProducer {
 
     @Produces
     @Singleton
+    PromotionWriteBack promotionWriteBack(WriteBackService writeBack, SourceOrder order) {
+        return new PromotionWriteBack(writeBack, order);
+    }
+
+    @Produces
+    @Singleton
     SourceOrder sourceOrder(GitClient git, SourceRepositories sources) {
         return new SourceOrder(git, sources);
     }

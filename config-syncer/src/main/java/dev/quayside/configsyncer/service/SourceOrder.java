@@ -71,30 +71,43 @@ public final class SourceOrder {
     /**
      * The ordering of {@code built} against {@code pinned} (per environment, as read from Consul). Consul's record is
      * written after the write-back's push, so a crash between the two leaves it behind Git: when the definition's image
-     * in Git is not the one Consul recorded, the build that Git's last write-back of it pinned is what counts (when
-     * that commit says: its {@code Quayside-Source} trailer).
+     * in Git is not the one Consul recorded, or Consul has no record, the build that Git's last write-back of it
+     * pinned is what counts (when that commit says: its {@code Quayside-Source} trailer).
      */
     public Ordering of(ImageBuilt built, Map<String, PinnedSource> pinned) {
+        return of(new PinnedSource(built.repository(), built.branch(), built.commit(), built.pinnedReference()), pinned);
+    }
+
+    /**
+     * The ordering of {@code candidate} (a build about to be pinned: its source repository, ref — a full or bare name,
+     * or null when not known — and commit) against {@code pinned}, as {@link #of(ImageBuilt, Map)} decides it for a
+     * build. A promotion orders the build that ran in the environment it promotes from this way.
+     */
+    public Ordering of(PinnedSource candidate, Map<String, PinnedSource> pinned) {
         Map<String, Decision> decided = new HashMap<>();
         GitWorkspace[] fetched = {null};
         return (environment, image, writtenBack) -> {
             Decision known = decided.get(environment);
             if (known == null) {
                 PinnedSource recorded = pinned.get(environment);
-                if (recorded != null && image != null && !image.equals(recorded.image())) {
+                if (recorded == null && image != null) {
+                    // no record (a crash before Consul recorded the last pin): Git's last write-back of it says
+                    PinnedSource inGit = writtenBack.source();
+                    recorded = inGit != null && image.equals(inGit.image()) ? inGit : null;
+                } else if (recorded != null && image != null && !image.equals(recorded.image())) {
                     PinnedSource inGit = writtenBack.source();
                     if (inGit != null && image.equals(inGit.image())) {
                         recorded = inGit;
                     }
                 }
-                known = decide(built, recorded, environment, fetched);
+                known = decide(candidate, recorded, environment, fetched);
                 decided.put(environment, known);
             }
             return known;
         };
     }
 
-    private Decision decide(ImageBuilt built, PinnedSource pinned, String environment, GitWorkspace[] fetched)
+    private Decision decide(PinnedSource built, PinnedSource pinned, String environment, GitWorkspace[] fetched)
             throws GitException {
         if (pinned == null || built.commit() == null || !built.repository().equals(pinned.repository())) {
             return Decision.PIN; // nothing of this repository pinned: builds of two repositories have no order
@@ -124,9 +137,9 @@ public final class SourceOrder {
         } catch (IllegalArgumentException e) {
             throw new UnorderableException("'" + built.commit() + "' is not a commit id");
         }
-        String ref = Policies.fullRef(built.branch());
-        String older = built.repository() + "@" + abbreviate(built.commit()) + " (" + ref
-                + ") is older than " + abbreviate(pinned.commit()) + (pinned.ref() == null ? "" : " (" + pinned.ref() + ")")
+        String ref = built.ref() == null ? null : Policies.fullRef(built.ref());
+        String older = built.repository() + "@" + abbreviate(built.commit()) + (ref == null ? "" : " (" + ref + ")")
+                + " is older than " + abbreviate(pinned.commit()) + (pinned.ref() == null ? "" : " (" + pinned.ref() + ")")
                 + " pinned in " + environment;
         if (!ws.has(candidate)) {
             return new Decision(Verdict.OLDER, built.repository() + "@" + abbreviate(built.commit())
@@ -140,7 +153,7 @@ public final class SourceOrder {
             return new Decision(Verdict.OLDER, older + " (an ancestor of it)");
         }
         // diverged histories
-        if (ref.equals(pinned.ref())) {
+        if (ref != null && ref.equals(pinned.ref())) {
             ObjectId head = ws.fetched(ref);
             boolean pinnedOnRef = head != null && ws.isAncestor(now, head);
             boolean candidateOnRef = head != null && ws.isAncestor(candidate, head);

@@ -292,7 +292,7 @@ public class WriteBackService {
      * The build that the last commit changing {@code path} pinned, as its {@code Quayside-Source: <repo>@<commit>}
      * trailer says (that commit left the definition at {@code image}), or null when it has no such trailer.
      */
-    private static PinnedSource writtenBack(GitWorkspace ws, ObjectId head, String path, String image)
+    static PinnedSource writtenBack(GitWorkspace ws, ObjectId head, String path, String image)
             throws GitException {
         List<String> sources = ws.lastTrailerOf(head, path, SOURCE_TRAILER);
         if (sources.size() != 1) {

@@ -12,6 +12,9 @@ import dev.quayside.events.EventEnvelope;
 import dev.quayside.events.ImageBuilt;
 import dev.quayside.events.IncomingEvent;
 import dev.quayside.events.Person;
+import dev.quayside.events.Promoted;
+import dev.quayside.events.PromotionFailed;
+import dev.quayside.events.ServiceDeployed;
 import dev.quayside.events.ServiceRolledBack;
 import dev.quayside.events.TagUpdated;
 import dev.quayside.events.Topics;
@@ -293,5 +296,83 @@ class ConfigSyncerServiceTest {
                 assertThat(t.outcome()).isEqualTo(TagUpdated.Outcome.FAILED)).extracting(TagUpdated::reason)
                 .anySatisfy(r -> assertThat(r).contains("no restore commit"))
                 .anySatisfy(r -> assertThat(r).contains("'nowhere' is not a configured config repository"));
+    }
+
+    @Test
+    @Order(6)
+    void aSuccessInDevIsPromotedWithTheSameDigestMirroredInAChainOfItsOwnAndARedeliveryWritesNothing()
+            throws Exception {
+        String image = ConfigRepoResource.REGISTRY + "/promo:1a2b3c4@sha256:" + "e".repeat(64);
+        String definition = "{\"id\":\"/%s/promo\",\"container\":{\"docker\":{\"image\":\"%s\"}}}\n";
+        ConfigRepoResource.pull();
+        ConfigRepoResource.write("quayside.yml", "environments:\n  dev: {}\n  qa: {promote-from: dev}\n"
+                + "  uat: {promote-from: dev, suspended: [promo]}\n  perf: {promote-from: dev}\n");
+        ConfigRepoResource.write("marathon/qa/promo.json", definition.formatted("qa", "127.0.0.1:5000/promo:old"));
+        ConfigRepoResource.write("marathon/uat/promo.json", definition.formatted("uat", "127.0.0.1:5000/promo:old"));
+        ConfigRepoResource.commitAndPush("promo's environments");
+        ConfigRepoResource.write("marathon/dev/promo.json", definition.formatted("dev", image));
+        String source = "promo@" + "1a2b3c4".repeat(5) + "12345";
+        String pinnedInDev = ConfigRepoResource.commitAndPush("Deploy promo to dev\n\nQuayside-Source: " + source + "\n");
+        Deployment ran = new Deployment("promo", "dev", DeploymentTarget.MARATHON, "/dev/promo", "v1", image, "dep-9",
+                1500);
+        EventEnvelope<CommitPushed> start = push("promo", "app", "1a2b3c4".repeat(5) + "12345");
+        EventEnvelope<ServiceDeployed> in = start.next(new ServiceDeployed(ran), "/test", Instant.now(), "deployed");
+        send(in);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> chain(start.id()).size() >= 3);
+        EventEnvelope<?> written = chain(start.id()).stream().filter(e -> e.data() instanceof Promoted).findFirst()
+                .orElseThrow();
+        Promoted promoted = (Promoted) written.data();
+        assertThat(promoted.toEnvironment()).isEqualTo("qa");
+        assertThat(promoted.fromEnvironment()).isEqualTo("dev");
+        assertThat(promoted.image()).isEqualTo(image);
+        assertThat(promoted.source()).isEqualTo(source);
+        assertThat(promoted.files()).containsExactly("marathon/qa/promo.json");
+        assertThat(promoted.chain()).isEqualTo(written.id());
+        assertThat(chain(start.id()).stream().filter(e -> e.data() instanceof PromotionFailed)
+                .map(e -> (PromotionFailed) e.data()).toList())
+                .extracting(PromotionFailed::toEnvironment, PromotionFailed::reason)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("uat", PromotionFailed.Reason.SUSPENDED),
+                        org.assertj.core.groups.Tuple.tuple("perf", PromotionFailed.Reason.NO_DEFINITION));
+        assertThat(chain(start.id())).as("the successful chain gets no sync of its own")
+                .noneMatch(e -> e.data() instanceof ConfigSynced);
+
+        // the commit: exactly the digest, the trailers naming the chain, the event and the environment it came from
+        ConfigRepoResource.pull();
+        org.eclipse.jgit.revwalk.RevCommit commit;
+        try (org.eclipse.jgit.revwalk.RevWalk walk = new org.eclipse.jgit.revwalk.RevWalk(
+                ConfigRepoResource.human.getRepository())) {
+            commit = walk.parseCommit(ConfigRepoResource.human.getRepository().resolve("HEAD"));
+        }
+        assertThat(commit.name()).isEqualTo(promoted.configCommit());
+        assertThat(commit.getParent(0).name()).isEqualTo(pinnedInDev);
+        assertThat(commit.getFooterLines("Quayside-Source")).containsExactly(source);
+        assertThat(commit.getFooterLines("Quayside-Promoted-From")).containsExactly("dev");
+        assertThat(commit.getFooterLines("Quayside-Chain")).containsExactly(start.id());
+        assertThat(commit.getFooterLines("Quayside-Event")).containsExactly(in.id());
+        assertThat(java.nio.file.Files.readString(ConfigRepoResource.dir.resolve("human/marathon/qa/promo.json")))
+                .isEqualTo(definition.formatted("qa", image));
+        assertThat(java.nio.file.Files.readString(ConfigRepoResource.dir.resolve("human/marathon/uat/promo.json")))
+                .contains("promo:old");
+
+        // mirrored in the promotion's own chain; the image keys say which build qa runs
+        await().atMost(Duration.ofSeconds(30)).until(() -> !chain(written.id()).isEmpty());
+        assertThat(chain(written.id())).singleElement().satisfies(e -> assertThat(e.data())
+                .isInstanceOfSatisfying(ConfigSynced.class, s -> {
+                    assertThat(s.toCommit()).isEqualTo(promoted.configCommit());
+                    assertThat(s.keysPut()).contains("quayside/config/deploy/main/marathon/qa/promo.json");
+                }));
+        assertThat(kv("quayside/config/deploy/main/marathon/qa/promo.json")).contains(image);
+        assertThat(kv("quayside/images/promo/qa")).isEqualTo(image);
+        assertThat(kv("quayside/image-sources/promo/qa")).contains(source.substring("promo@".length()));
+
+        // redelivered: nothing written; the same Promoted (same id) is announced again, no second sync
+        int seen = received.size();
+        send(in);
+        await().atMost(Duration.ofSeconds(30)).until(() -> received.stream().skip(seen)
+                .anyMatch(e -> e.id().equals(written.id())));
+        ConfigRepoResource.pull();
+        assertThat(ConfigRepoResource.human.getRepository().resolve("HEAD").name()).isEqualTo(promoted.configCommit());
+        assertThat(chain(written.id()).stream().map(EventEnvelope::id).distinct()).hasSize(1);
     }
 }

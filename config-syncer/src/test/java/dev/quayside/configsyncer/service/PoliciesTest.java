@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class PoliciesTest {
@@ -109,5 +111,50 @@ class PoliciesTest {
                     .hasMessageStartingWith("quayside.yml: environments.prod.suspended must be a list of app names")
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
         }
+    }
+
+    private static Policies parse(String yaml) {
+        return Policies.parse(yaml.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void anEnvironmentPromotedFromAnotherFollowsNoBranchUnlessItSaysSo() {
+        Policies p = parse("environments:\n  dev: {branches: [main]}\n  staging: {promote-from: dev}\n"
+                + "  prod:\n    promote-from: staging\n    tags: \">=1.0.0\"\n"
+                + "  qa: {promote-from: dev, branches: [\"qa/*\"]}\n");
+        assertThat(p.promoteFrom("staging")).contains("dev");
+        assertThat(p.promoteFrom("prod")).contains("staging");
+        assertThat(p.promoteFrom("dev")).isEmpty();
+        assertThat(p.promoteFrom("unnamed")).as("an environment the file does not name").isEmpty();
+        assertThat(p.promotedFrom("dev")).containsExactly("staging", "qa");
+        assertThat(p.promotedFrom("staging")).containsExactly("prod");
+        assertThat(p.promotedFrom("prod")).isEmpty();
+        assertThat(p.accepts("staging", "main")).as("promoted only: follows no branch").isFalse();
+        assertThat(p.accepts("prod", "main")).isFalse();
+        assertThat(p.accepts("prod", "refs/tags/v1.2.0")).as("tags listed explicitly still count").isTrue();
+        assertThat(p.accepts("qa", "qa/x")).as("branches listed explicitly still count").isTrue();
+        assertThat(p.accepts("qa", "main")).isFalse();
+        assertThat(p.accepts("dev", "main")).isTrue();
+        assertThat(Policies.defaults().promotedFrom("dev")).isEmpty();
+    }
+
+    @Test
+    void aBadPromotionChainIsRefusedInOneLine() {
+        Map<String, String> bad = new LinkedHashMap<>();
+        bad.put("environments:\n  staging: {promote-from: qa}\n",
+                "quayside.yml: environments.staging.promote-from: 'qa' is not an environment of quayside.yml");
+        bad.put("environments:\n  dev: {promote-from: dev}\n",
+                "quayside.yml: environments.dev.promote-from: an environment cannot promote from itself");
+        bad.put("environments:\n  dev: {promote-from: staging}\n  staging: {promote-from: dev}\n",
+                "quayside.yml: environments: promotion cycle dev <- staging <- dev");
+        bad.put("environments:\n  a: {promote-from: c}\n  b: {promote-from: a}\n  c: {promote-from: b}\n  d: {}\n",
+                "quayside.yml: environments: promotion cycle a <- c <- b <- a");
+        for (String shape : new String[] {"[dev]", "{env: dev}", "\"\"", "\" dev\"", "1", "true"}) {
+            bad.put("environments:\n  dev: {}\n  staging: {promote-from: " + shape + "}\n",
+                    "quayside.yml: environments.staging.promote-from must be one environment name");
+        }
+        bad.forEach((yaml, reason) -> assertThatThrownBy(() -> parse(yaml)).as(yaml)
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith(reason)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n")));
     }
 }

@@ -329,15 +329,11 @@ class WriteBackServiceTest {
      */
     @Test
     void aBuildIsOrderedAgainstWhatGitPinsWhenConsulsRecordWasLostToACrash() throws Exception {
-        repo.commit("initial", Map.of("marathon/prod/web.json", marathon("web", REGISTRY + "/web:old")));
-        repo.push();
-        TestRepo app = TestRepo.create(dir.resolve("app"));
-        String c1 = app.commit("one", Map.of("v", "1")).name();
-        String c2 = app.commit("two", Map.of("v", "2")).name();
-        String c3 = app.commit("three", Map.of("v", "3")).name();
-        app.push();
-        SourceOrder order = new SourceOrder(new GitClient(dir.resolve("syncer")),
-                SourceRepositories.fromTemplate(dir.resolve("app").toUri() + "remote.git", true));
+        List<String> commits = webInProdAndItsHistory(3);
+        String c1 = commits.get(0);
+        String c2 = commits.get(1);
+        String c3 = commits.get(2);
+        SourceOrder order = appOrder();
         WriteBackService service = service(dir.resolve("syncer"));
         Map<String, PinnedSource> pinned = new java.util.HashMap<>();
         ImageBuilt one = build("web", c1);
@@ -357,6 +353,49 @@ class WriteBackServiceTest {
         assertThat(late.event().reason()).contains("superseded in prod").contains("an ancestor of it");
         assertThat(repo.remoteHead()).isEqualTo(head);
         assertThat(repo.remoteText("marathon/prod/web.json")).contains(three.pinnedReference());
+    }
+
+    /**
+     * The first write-back of an environment is pushed and the kill comes before Consul records it at all: no record,
+     * and Git's {@code Quayside-Source} of the definition is what the next build is ordered against.
+     */
+    @Test
+    void aBuildIsOrderedAgainstWhatGitPinsWhenConsulHasNoRecordAtAll() throws Exception {
+        List<String> commits = webInProdAndItsHistory(2);
+        String c1 = commits.get(0);
+        String c2 = commits.get(1);
+        SourceOrder order = appOrder();
+        WriteBackService service = service(dir.resolve("syncer"));
+        ImageBuilt two = build("web", c2);
+        assertThat(service.apply(config, two, "e2", order.of(two, Map.of())).event().outcome())
+                .isEqualTo(TagUpdated.Outcome.UPDATED);
+
+        ImageBuilt one = build("web", c1);
+        ObjectId head = repo.remoteHead();
+        WriteBackService.Result late = service.apply(config, one, "e1", order.of(one, Map.of()));
+        assertThat(late.event().outcome()).isEqualTo(TagUpdated.Outcome.SUPERSEDED);
+        assertThat(late.event().reason()).contains("an ancestor of it");
+        assertThat(repo.remoteHead()).isEqualTo(head);
+    }
+
+    /** marathon/prod/web.json at web:old, and the app's source repository with {@code n} commits on main (oldest first). */
+    private List<String> webInProdAndItsHistory(int n) throws Exception {
+        repo.commit("initial", Map.of("marathon/prod/web.json", marathon("web", REGISTRY + "/web:old")));
+        repo.push();
+        List<String> commits = new java.util.ArrayList<>();
+        try (TestRepo app = TestRepo.create(dir.resolve("app"))) {
+            for (int i = 1; i <= n; i++) {
+                commits.add(app.commit("commit " + i, Map.of("v", String.valueOf(i))).name());
+            }
+            app.push();
+        }
+        return commits;
+    }
+
+    /** The ordering of builds by the app's source repository ({@code dir/app}). */
+    private SourceOrder appOrder() {
+        return new SourceOrder(new GitClient(dir.resolve("syncer")),
+                SourceRepositories.fromTemplate(dir.resolve("app").toUri() + "remote.git", true));
     }
 
     @Test

@@ -1,0 +1,123 @@
+package dev.quayside.configsyncer.service;
+
+import dev.quayside.configsyncer.client.ConsulException;
+import dev.quayside.configsyncer.client.GitException;
+import dev.quayside.events.Deployment;
+import dev.quayside.events.EventEnvelope;
+import dev.quayside.events.EventIds;
+import dev.quayside.events.EventType;
+import dev.quayside.events.Promoted;
+import dev.quayside.events.PromotionFailed;
+import dev.quayside.kit.messaging.Outcome;
+import dev.quayside.kit.retry.Retrier;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * Promotes a deployment that succeeded in environment {@code E} into every environment that says
+ * {@code promote-from: E}, in every config repository that has the app in {@code E} ({@link PromotionWriteBack}: one
+ * commit and one push per environment), records the pinned build in the image keys, and mirrors each commit in a chain
+ * of its own whose id is its {@link Promoted} event's: the successful chain keeps its one outcome, and the promoted
+ * deployment's outcome ends the new chain. {@link PromotionFailed} says why an environment got nothing.
+ */
+@ApplicationScoped
+public class PromotionHandler {
+
+    private static final Logger LOG = Logger.getLogger(PromotionHandler.class);
+
+    private final Repositories repositories;
+    private final PromotionWriteBack promotions;
+    private final MirrorService mirror;
+    private final ImageKeys keys;
+    private final SyncSettings settings;
+    private final Retrier retry;
+
+    PromotionHandler(Repositories repositories, PromotionWriteBack promotions, MirrorService mirror, ImageKeys keys,
+            SyncSettings settings) {
+        this.repositories = repositories;
+        this.promotions = promotions;
+        this.mirror = mirror;
+        this.keys = keys;
+        this.settings = settings;
+        this.retry = ImageBuiltHandler.writeRetry(settings, "promotion");
+    }
+
+    /** Git and Consul failures are retried here (as the write-back's); what is left is thrown, then {@link #failed}. */
+    public Outcome handle(EventEnvelope<?> in, Deployment deployed) throws GitException, ConsulException {
+        return ImageBuiltHandler.retried(retry, () -> promote(in, deployed));
+    }
+
+    private Outcome promote(EventEnvelope<?> in, Deployment deployed) throws GitException, ConsulException {
+        Map<String, PinnedSource> pinned = keys.pinned(deployed.app());
+        List<EventEnvelope<?>> events = new ArrayList<>();
+        List<Runnable> announced = new ArrayList<>();
+        for (ConfigRepo repo : repositories.all()) {
+            PromotionWriteBack.Plan plan = promotions.plan(repo, deployed);
+            if (plan.refusal() != null) {
+                events.add(refused(in, repo, deployed, plan.refusal()));
+            }
+            for (String to : plan.environments()) {
+                PromotionWriteBack.Target target = promotions.apply(repo, deployed, to, pinned, in.chainId(), in.id());
+                if (target.refused() != null) {
+                    events.add(refused(in, repo, deployed, target));
+                    continue;
+                }
+                if (target.source() != null && !target.files().isEmpty()) {
+                    String problem = keys.write(deployed.app(), target.source(), List.of(to));
+                    if (problem != null) {
+                        LOG.warnf("promotion of %s to %s: %s", deployed.app(), to, problem);
+                    }
+                }
+                if (!target.promoted()) {
+                    LOG.infof("%s %s from %s to %s in %s: %s", deployed.app(), deployed.image(), deployed.environment(),
+                            to, repo.name(), target.reason());
+                    continue;
+                }
+                String[] parts = {"promotion", repo.name(), to, in.id()};
+                String chain = EventIds.of(EventType.PROMOTED, parts);
+                Promoted promoted = new Promoted(deployed.app(), repo.name(), repo.branch(), deployed.environment(), to,
+                        deployed.image(), target.commit().name(), target.source() == null ? null
+                                : target.source().repository() + "@" + target.source().commit(), target.files(), chain);
+                EventEnvelope<Promoted> written = in.next(promoted, ImageBuiltHandler.SOURCE, Instant.now(), parts);
+                events.add(written);
+                LOG.infof("%s %s promoted from %s to %s in %s: %s%s", deployed.app(), deployed.image(),
+                        deployed.environment(), to, repo.name(), target.commit().name(),
+                        target.written() ? "" : " (" + target.reason() + ")");
+                if (settings.mirrorAfterWriteBack()) {
+                    // the promotion's sync, and its deployment in `to`, go into a chain of their own (its id is the
+                    // Promoted event's): the chain that succeeded in the previous environment keeps its one outcome
+                    ImageBuiltHandler.finishChain(mirror, in, written.id(), repo, repo.branch(), target.files(), events,
+                            announced);
+                }
+            }
+        }
+        Outcome outcome = Outcome.of(events);
+        for (Runnable r : announced) {
+            outcome = outcome.onceAnnounced(r);
+        }
+        return outcome;
+    }
+
+    private static EventEnvelope<PromotionFailed> refused(EventEnvelope<?> in, ConfigRepo repo, Deployment deployed,
+            PromotionWriteBack.Target target) {
+        LOG.infof("%s %s not promoted from %s to %s in %s: %s (%s)", deployed.app(), deployed.image(),
+                deployed.environment(), target.environment(), repo.name(), target.refused(), target.reason());
+        return in.next(new PromotionFailed(deployed.app(), repo.name(), repo.branch(), deployed.environment(),
+                target.environment(), deployed.image(), target.refused(), Policies.printable(target.reason())),
+                ImageBuiltHandler.SOURCE, Instant.now(), "promotion", repo.name(), String.valueOf(target.environment()),
+                in.id(), "refused");
+    }
+
+    /** The {@link PromotionFailed} ({@code WRITE_FAILED}) for a promotion that failed after its retries. */
+    public Outcome failed(EventEnvelope<?> in, Deployment deployed, Throwable failure) {
+        String reason = "promotion not written: " + Outcome.reason(failure);
+        PromotionFailed event = new PromotionFailed(deployed.app(), null, null, deployed.environment(), null,
+                deployed.image(), PromotionFailed.Reason.WRITE_FAILED, Policies.printable(reason));
+        return Outcome.terminal(List.of(in.next(event, ImageBuiltHandler.SOURCE, Instant.now(), "promotion", in.id(),
+                "FAILED")), reason);
+    }
+}
