@@ -95,7 +95,7 @@ ls /lib/x86_64-linux-gnu/libgcc_s.so.1 >> "$WORK/jre.libs" 2>/dev/null || true
 copy_host "$ROOT" $(sort -u "$WORK/jre.libs")
 cp -L /etc/ssl/certs/ca-certificates.crt "$ROOT/etc/ssl/certs/ca-certificates.crt"
 cp "$BUSYBOX" "$ROOT/bin/busybox"
-for applet in sh ash wget id ls cat env ps sleep kill mkdir rm cp mv ln grep sed tr head tail cut wc chmod date \
+for applet in sh ash wget timeout id ls cat env ps sleep kill mkdir rm cp mv ln grep sed tr head tail cut wc chmod date \
     hostname nslookup netstat top free df du find xargs vi less; do
   ln -s busybox "$ROOT/bin/$applet"
 done
