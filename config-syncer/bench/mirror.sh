@@ -14,4 +14,4 @@ cd "$root"
 exec java -Xmx1g -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
   -Dquayside.root="$root" -Dquayside.shared.dir="${QUAYSIDE_SHARED_DIR:-$root/../shared}" "$@" \
   -cp "$module/target/test-classes:$module/target/classes:$(cat "$module/target/bench.classpath")" \
-  dev.quayside.configsyncer.service.MirrorBench
+  dev.quayside.configsyncer.mirror.MirrorBench

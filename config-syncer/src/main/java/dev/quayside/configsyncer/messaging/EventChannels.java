@@ -1,8 +1,8 @@
 package dev.quayside.configsyncer.messaging;
 
 import dev.quayside.configsyncer.service.CommitPushedHandler;
-import dev.quayside.configsyncer.service.ImageBuiltHandler;
 import dev.quayside.configsyncer.service.DeployedHandler;
+import dev.quayside.configsyncer.service.ImageBuiltHandler;
 import dev.quayside.events.IncomingEvent;
 import dev.quayside.kit.messaging.EventConsumer;
 import io.smallrye.reactive.messaging.annotations.Blocking;

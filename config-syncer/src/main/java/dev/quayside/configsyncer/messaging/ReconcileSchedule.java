@@ -1,14 +1,14 @@
 package dev.quayside.configsyncer.messaging;
 
-import dev.quayside.configsyncer.service.MirrorReconciler;
+import dev.quayside.configsyncer.config.ConfigSyncerConfig;
+import dev.quayside.configsyncer.mirror.MirrorReconciler;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import dev.quayside.configsyncer.config.ConfigSyncerConfig;
-import io.quarkus.runtime.configuration.DurationConverter;
 
 /**
  * Runs the mirror's backstop ({@link MirrorReconciler}) once when the service starts — announcing at once what a crash

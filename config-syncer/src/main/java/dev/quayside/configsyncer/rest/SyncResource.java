@@ -1,7 +1,7 @@
 package dev.quayside.configsyncer.rest;
 
+import dev.quayside.configsyncer.mirror.MirrorReconciler;
 import dev.quayside.configsyncer.service.ConfigRepo;
-import dev.quayside.configsyncer.service.MirrorReconciler;
 import dev.quayside.configsyncer.service.Repositories;
 import dev.quayside.events.ConfigSynced;
 import dev.quayside.kit.security.OperatorAction;

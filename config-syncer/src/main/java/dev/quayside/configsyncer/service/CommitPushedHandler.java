@@ -1,5 +1,7 @@
 package dev.quayside.configsyncer.service;
 
+import dev.quayside.configsyncer.mirror.MirrorReconciler;
+import dev.quayside.configsyncer.mirror.MirrorService;
 import dev.quayside.events.CommitPushed;
 import dev.quayside.events.ConfigSynced;
 import dev.quayside.events.EventEnvelope;

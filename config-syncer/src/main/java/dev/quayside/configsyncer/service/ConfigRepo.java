@@ -1,5 +1,7 @@
 package dev.quayside.configsyncer.service;
 
+import dev.quayside.configsyncer.mirror.KeyLayout;
+import dev.quayside.configsyncer.mirror.MirrorOptions;
 import java.util.List;
 
 /**
@@ -28,7 +30,7 @@ public record ConfigRepo(String name, String cloneUrl, String branch, List<Strin
                 DEFAULT_MESSAGE, mirror);
     }
 
-    KeyLayout layout() {
+    public KeyLayout layout() {
         return new KeyLayout(name, mirror);
     }
 }

@@ -2,6 +2,13 @@ package dev.quayside.configsyncer.service;
 
 import dev.quayside.configsyncer.client.ConsulException;
 import dev.quayside.configsyncer.client.GitException;
+import dev.quayside.configsyncer.mirror.MirrorReconciler;
+import dev.quayside.configsyncer.mirror.MirrorService;
+import dev.quayside.configsyncer.policy.Policies;
+import dev.quayside.configsyncer.writeback.ImageKeys;
+import dev.quayside.configsyncer.writeback.PinnedSource;
+import dev.quayside.configsyncer.writeback.SourceOrder;
+import dev.quayside.configsyncer.writeback.WriteBackService;
 import dev.quayside.events.ConfigSynced;
 import dev.quayside.events.EventEnvelope;
 import dev.quayside.events.ImageBuilt;
@@ -26,7 +33,7 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class ImageBuiltHandler implements EventHandler<ImageBuilt> {
 
-    static final String SOURCE = "/quayside/config-syncer";
+    public static final String SOURCE = "/quayside/config-syncer";
     private static final Logger LOG = Logger.getLogger(ImageBuiltHandler.class);
 
     private final Repositories repositories;
@@ -132,7 +139,7 @@ public class ImageBuiltHandler implements EventHandler<ImageBuilt> {
      * write-back can get there first), chain {@code chainId} still hears of {@code files}: a {@link ConfigSynced} of
      * their keys, so that their deployment's outcome ends this chain too.
      */
-    static void finishChain(MirrorService mirror, EventEnvelope<?> in, String chainId, ConfigRepo repo, String branch,
+    public static void finishChain(MirrorService mirror, EventEnvelope<?> in, String chainId, ConfigRepo repo, String branch,
             List<String> files, List<EventEnvelope<?>> events, List<Runnable> announced)
             throws ConsulException, GitException {
         Optional<ConfigSynced> synced = mirror.sync(repo, branch, chainId);

@@ -2,6 +2,11 @@ package dev.quayside.configsyncer.service;
 
 import dev.quayside.configsyncer.client.ConsulException;
 import dev.quayside.configsyncer.client.GitException;
+import dev.quayside.configsyncer.mirror.MirrorService;
+import dev.quayside.configsyncer.policy.Policies;
+import dev.quayside.configsyncer.writeback.ImageKeys;
+import dev.quayside.configsyncer.writeback.PinnedSource;
+import dev.quayside.configsyncer.writeback.PromotionWriteBack;
 import dev.quayside.events.Deployment;
 import dev.quayside.events.EventEnvelope;
 import dev.quayside.events.EventIds;

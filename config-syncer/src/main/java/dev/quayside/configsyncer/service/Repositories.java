@@ -1,6 +1,7 @@
 package dev.quayside.configsyncer.service;
 
 import dev.quayside.configsyncer.config.ConfigSyncerConfig;
+import dev.quayside.configsyncer.mirror.MirrorOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -3,10 +3,16 @@ package dev.quayside.configsyncer.service;
 import dev.quayside.configsyncer.client.ConsulClient;
 import dev.quayside.configsyncer.client.GitClient;
 import dev.quayside.configsyncer.config.ConfigSyncerConfig;
+import dev.quayside.configsyncer.mirror.MirrorService;
+import dev.quayside.configsyncer.writeback.PromotionWriteBack;
+import dev.quayside.configsyncer.writeback.RollbackWriteBack;
+import dev.quayside.configsyncer.writeback.SourceOrder;
+import dev.quayside.configsyncer.writeback.SourceRepositories;
+import dev.quayside.configsyncer.writeback.WriteBackService;
 import dev.quayside.kit.retry.RetryPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Singleton;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 
 /** Builds the plain-Java write-back and mirror services from the typed configuration. */
 @ApplicationScoped

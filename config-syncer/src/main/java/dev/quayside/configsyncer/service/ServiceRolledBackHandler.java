@@ -2,6 +2,9 @@ package dev.quayside.configsyncer.service;
 
 import dev.quayside.configsyncer.client.ConsulException;
 import dev.quayside.configsyncer.client.GitException;
+import dev.quayside.configsyncer.mirror.MirrorService;
+import dev.quayside.configsyncer.writeback.RollbackWriteBack;
+import dev.quayside.configsyncer.writeback.WriteBackService;
 import dev.quayside.events.EventEnvelope;
 import dev.quayside.events.ServiceRolledBack;
 import dev.quayside.events.TagUpdated;

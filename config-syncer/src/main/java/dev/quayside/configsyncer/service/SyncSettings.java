@@ -40,7 +40,7 @@ public record SyncSettings(String imagesPrefix, int pushAttempts, Duration pushP
      * The waits between push attempts on a moving branch: short (another writer just pushed), growing and jittered so
      * that competing syncers spread out; bounded by the number of attempts, not by time.
      */
-    RetryPolicy pushContention() {
+    public RetryPolicy pushContention() {
         return RetryPolicy.of(pushPause, 1.5, pushPause.multipliedBy(20), Duration.ZERO, Math.max(0, pushAttempts - 1),
                 0.5);
     }

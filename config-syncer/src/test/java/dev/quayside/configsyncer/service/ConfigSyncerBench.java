@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quayside.configsyncer.client.ConsulClient;
 import dev.quayside.configsyncer.client.GitClient;
+import dev.quayside.configsyncer.mirror.MirrorOptions;
+import dev.quayside.configsyncer.mirror.MirrorService;
+import dev.quayside.configsyncer.writeback.WriteBackService;
+import dev.quayside.configsyncer.writeback.WriteBackServiceTest;
 import dev.quayside.devstack.consul.ConsulStandIn;
 import dev.quayside.events.ConfigSynced;
 import dev.quayside.events.TagUpdated;
@@ -34,13 +38,13 @@ import org.junit.jupiter.api.io.TempDir;
  * Benchmarks of issue #7's figures (not part of {@code verify}: the class name matches no Surefire include). Run:
  * {@code ./mvnw -B -pl config-syncer test -Dtest=ConfigSyncerBench}. Prints one {@code BENCH} line per figure.
  */
-class ConfigSyncerBench {
+public class ConfigSyncerBench {
 
     @TempDir
     Path dir;
 
     /** Commits {@code files} straight into the bare repository's main (no working tree), on top of {@code parent}. */
-    static ObjectId commit(Repository repo, ObjectId parent, Map<String, String> files) throws Exception {
+    public static ObjectId commit(Repository repo, ObjectId parent, Map<String, String> files) throws Exception {
         try (ObjectInserter ins = repo.newObjectInserter()) {
             DirCache index = DirCache.newInCore();
             DirCacheBuilder b = index.builder();

@@ -13,11 +13,11 @@ import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.transport.RefSpec;
 
 /** A real bare "remote" repository and a human's working clone of it, for tests. */
-final class TestRepo implements AutoCloseable {
+public final class TestRepo implements AutoCloseable {
 
-    final Path bare;
+    public final Path bare;
     final Path work;
-    final Git human;
+    public final Git human;
 
     private TestRepo(Path bare, Path work, Git human) {
         this.bare = bare;
@@ -30,7 +30,7 @@ final class TestRepo implements AutoCloseable {
         org.eclipse.jgit.util.FS.FileStoreAttributes.setBackground(true);
     }
 
-    static TestRepo create(Path dir) throws Exception {
+    public static TestRepo create(Path dir) throws Exception {
         Path bare = dir.resolve("remote.git");
         Git.init().setBare(true).setInitialBranch("main").setDirectory(bare.toFile()).call().close();
         Path work = dir.resolve("human");
@@ -40,12 +40,12 @@ final class TestRepo implements AutoCloseable {
         return new TestRepo(bare, work, human);
     }
 
-    String url() {
+    public String url() {
         return bare.toUri().toString();
     }
 
     /** Writes (or with a null value, deletes) files, commits as a human and pushes to {@code branch}. */
-    RevCommit commit(String message, Map<String, String> files) throws IOException, GitAPIException {
+    public RevCommit commit(String message, Map<String, String> files) throws IOException, GitAPIException {
         for (Map.Entry<String, String> f : files.entrySet()) {
             Path p = work.resolve(f.getKey());
             if (f.getValue() == null) {
@@ -63,21 +63,21 @@ final class TestRepo implements AutoCloseable {
         return c;
     }
 
-    void push() throws GitAPIException {
+    public void push() throws GitAPIException {
         human.push().setRemote("origin").setRefSpecs(new RefSpec("refs/heads/main:refs/heads/main")).call();
     }
 
-    void forcePush() throws GitAPIException {
+    public void forcePush() throws GitAPIException {
         human.push().setRemote("origin").setForce(true).setRefSpecs(new RefSpec("+refs/heads/main:refs/heads/main"))
                 .call();
     }
 
     /** Pulls (fetch + rebase) the remote's main into the human's clone. */
-    void pull() throws GitAPIException {
+    public void pull() throws GitAPIException {
         human.pull().setRemote("origin").setRemoteBranchName("main").setRebase(true).call();
     }
 
-    ObjectId remoteHead() throws IOException {
+    public ObjectId remoteHead() throws IOException {
         try (Git g = Git.open(bare.toFile())) {
             return g.getRepository().resolve("refs/heads/main");
         }
@@ -95,7 +95,7 @@ final class TestRepo implements AutoCloseable {
         }
     }
 
-    String remoteText(String path) throws IOException {
+    public String remoteText(String path) throws IOException {
         byte[] b = remoteFile(path);
         return b == null ? null : new String(b, StandardCharsets.UTF_8);
     }
