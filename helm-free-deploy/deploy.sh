@@ -8,7 +8,9 @@
 # QUAYSIDE_CONFIG_DIR (default /etc/quayside/config: <service>.properties on every agent, mounted as the service's
 # config/application.properties; start from deploy/config/), QUAYSIDE_SECRETS_DIR (default /etc/quayside/secrets:
 # the secret files those name — operator token, webhook secret, the Consul tokens made from consul-acl/*.hcl —
-# mounted read-only as /run/secrets/quayside; see deploy/secrets/README.md). No secret travels in a definition's env.
+# mounted read-only as /run/secrets/quayside; see deploy/secrets/README.md), QUAYSIDE_DOCKER_GID (default 999: the
+# group of /var/run/docker.sock on the agents, which image-builder and registrator — uid 10001 — join to reach Docker).
+# No secret travels in a definition's env.
 # Every definition is sent with PUT /v2/apps/<id> (create or update); the script stops at the first refusal
 # and prints Marathon's answer. Kafka topics: create them from topics.txt first (see the README).
 set -euo pipefail
@@ -17,7 +19,8 @@ here="$(cd "$(dirname "$0")" && pwd)"
 export QUAYSIDE_VERSION="${QUAYSIDE_VERSION:-latest}" QUAYSIDE_IMAGE_PREFIX="${QUAYSIDE_IMAGE_PREFIX:-}" \
   QUAYSIDE_AGENT_COUNT="${QUAYSIDE_AGENT_COUNT:-1}" CHRONOS_URL="${CHRONOS_URL:-}" \
   QUAYSIDE_REGISTRY_ADDRESS="${QUAYSIDE_REGISTRY_ADDRESS:-127.0.0.1:5000}" \
-  QUAYSIDE_CONFIG_DIR="${QUAYSIDE_CONFIG_DIR:-/etc/quayside/config}" QUAYSIDE_SECRETS_DIR="${QUAYSIDE_SECRETS_DIR:-/etc/quayside/secrets}"
+  QUAYSIDE_CONFIG_DIR="${QUAYSIDE_CONFIG_DIR:-/etc/quayside/config}" QUAYSIDE_SECRETS_DIR="${QUAYSIDE_SECRETS_DIR:-/etc/quayside/secrets}" \
+  QUAYSIDE_DOCKER_GID="${QUAYSIDE_DOCKER_GID:-999}"
 for dir in "$QUAYSIDE_CONFIG_DIR" "$QUAYSIDE_SECRETS_DIR"; do
   case "$dir" in /*) ;; *) echo "QUAYSIDE_CONFIG_DIR and QUAYSIDE_SECRETS_DIR are paths on the agents and must be absolute: $dir" >&2; exit 1 ;; esac
 done
