@@ -1,5 +1,6 @@
 package dev.quayside.configsyncer.config;
 
+import dev.quayside.configsyncer.service.ConfigRepo;
 import dev.quayside.kit.retry.RetryPolicy;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -145,9 +146,11 @@ public interface ConfigSyncerConfig {
 
         /**
          * The write-back commit message; placeholders {@code {app}}, {@code {image}}, {@code {environments}},
-         * {@code {files}}, {@code {sourceRepository}}, {@code {sourceCommit}}, {@code {eventId}}.
+         * {@code {files}}, {@code {sourceRepository}}, {@code {sourceCommit}}, {@code {eventId}}. The trailers
+         * {@code Quayside-Source} and {@code Quayside-Event} are added when the template does not write them: the
+         * ordering of builds reads the first.
          */
-        @WithDefault("Deploy {app} {image} to {environments}\n\nQuayside-Source: {sourceRepository}@{sourceCommit}\nQuayside-Event: {eventId}\n")
+        @WithDefault(ConfigRepo.DEFAULT_MESSAGE)
         String messageTemplate();
 
         /** git2consul's options for the mirror. */

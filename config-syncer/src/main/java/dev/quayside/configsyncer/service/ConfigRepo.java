@@ -2,6 +2,7 @@ package dev.quayside.configsyncer.service;
 
 import dev.quayside.configsyncer.mirror.KeyLayout;
 import dev.quayside.configsyncer.mirror.MirrorOptions;
+import dev.quayside.configsyncer.writeback.WriteBackService;
 import java.util.List;
 
 /**
@@ -21,8 +22,10 @@ import java.util.List;
 public record ConfigRepo(String name, String cloneUrl, String branch, List<String> branches, String authorName,
         String authorEmail, String username, String password, String messageTemplate, MirrorOptions mirror) {
 
+    /** The write-back's message unless configured ({@code quayside.config-syncer.repositories.*.message-template}). */
     public static final String DEFAULT_MESSAGE = "Deploy {app} {image} to {environments}\n\n"
-            + "Quayside-Source: {sourceRepository}@{sourceCommit}\nQuayside-Event: {eventId}\n";
+            + WriteBackService.SOURCE_TRAILER + ": {sourceRepository}@{sourceCommit}\n"
+            + WriteBackService.EVENT_TRAILER + ": {eventId}\n";
 
     /** A repository with Quayside's defaults, for tests and tools. */
     public static ConfigRepo of(String name, String cloneUrl, MirrorOptions mirror) {

@@ -33,7 +33,7 @@ public class PromotionWriteBack {
     /** The trailer naming the environment a promotion commit came from. */
     static final String PROMOTED_FROM_TRAILER = "Quayside-Promoted-From";
     /** The trailers the write-back and the rollback write-back use for the event and the chain. */
-    static final String EVENT_TRAILER = "Quayside-Event";
+    static final String EVENT_TRAILER = WriteBackService.EVENT_TRAILER;
     static final String CHAIN_TRAILER = "Quayside-Chain";
     /** How far back the commit that pinned the image in {@code E} is looked for. */
     private static final int HISTORY = 50;

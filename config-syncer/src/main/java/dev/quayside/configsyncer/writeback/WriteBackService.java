@@ -288,8 +288,14 @@ public class WriteBackService {
         return edit;
     }
 
-    /** The trailer every write-back commit carries (the default message template's): the build it pinned. */
-    static final String SOURCE_TRAILER = "Quayside-Source";
+    /**
+     * The trailer every write-back commit carries, whatever the message template says: the build it pinned. The
+     * ordering of later builds reads it ({@link #writtenBack}), so a template cannot leave it out.
+     */
+    public static final String SOURCE_TRAILER = "Quayside-Source";
+
+    /** The trailer naming the event a commit of config-syncer's came from. */
+    public static final String EVENT_TRAILER = "Quayside-Event";
 
     /**
      * The build that the last commit changing {@code path} pinned, as its {@code Quayside-Source: <repo>@<commit>}
@@ -342,7 +348,31 @@ public class WriteBackService {
         for (Map.Entry<String, String> v : values.entrySet()) {
             message = message.replace("{" + v.getKey() + "}", v.getValue());
         }
-        return message;
+        Map<String, String> trailers = new LinkedHashMap<>();
+        trailers.put(SOURCE_TRAILER, nn(built.repository()) + "@" + nn(built.commit()));
+        trailers.put(EVENT_TRAILER, nn(eventId));
+        return withTrailers(message, trailers);
+    }
+
+    /**
+     * {@code message} with each of {@code trailers} it does not already have (a line {@code Name: …}) appended to its
+     * trailer block — the last paragraph when that is one, else a new paragraph.
+     */
+    static String withTrailers(String message, Map<String, String> trailers) {
+        StringBuilder missing = new StringBuilder();
+        trailers.forEach((name, value) -> {
+            if (!Pattern.compile("(?m)^" + Pattern.quote(name) + ":").matcher(message).find()) {
+                missing.append(name).append(": ").append(value).append('\n');
+            }
+        });
+        if (missing.length() == 0) {
+            return message;
+        }
+        String body = message.endsWith("\n") ? message : message + "\n";
+        String[] paragraphs = body.strip().split("\n\s*\n");
+        boolean trailerBlock = paragraphs.length > 1
+                && paragraphs[paragraphs.length - 1].lines().allMatch(l -> l.matches("[A-Za-z0-9-]+: .*"));
+        return body + (trailerBlock ? "" : "\n") + missing;
     }
 
     private static String nn(String s) {

@@ -131,6 +131,27 @@ public class WriteBackServiceTest {
     }
 
     @Test
+    void aMessageTemplateWithoutTrailersStillGetsThemSoBuildsStayOrdered() throws Exception {
+        // a team's own template ("Bump {app} to {image}") must not turn the Git-side ordering off: the write-back's
+        // trailers (the build it pinned, the event) are added when the template does not write them
+        ConfigRepo own = new ConfigRepo(config.name(), config.cloneUrl(), config.branch(), config.branches(),
+                config.authorName(), config.authorEmail(), null, null, "Bump {app} to {image}\n", config.mirror());
+        repo.commit("initial", Map.of("marathon/dev/web.json", marathon("web", REGISTRY + "/web:old1")));
+        repo.push();
+
+        ImageBuilt b = built("web", "main", "abc1234");
+        WriteBackService.Result result = service(dir.resolve("syncer")).apply(own, b, "event-1");
+
+        assertThat(result.event().outcome()).isEqualTo(TagUpdated.Outcome.UPDATED);
+        try (Git g = Git.open(repo.bare.toFile())) {
+            RevCommit head = g.log().add(repo.remoteHead()).setMaxCount(1).call().iterator().next();
+            assertThat(head.getFullMessage()).startsWith("Bump web to " + b.pinnedReference() + "\n");
+            assertThat(head.getFooterLines("Quayside-Source")).containsExactly("web@abc1234000");
+            assertThat(head.getFooterLines("Quayside-Event")).containsExactly("event-1");
+        }
+    }
+
+    @Test
     void aSuspendedEnvironmentIsNotPinnedAndTheOthersAre() throws Exception {
         Map<String, String> files = new LinkedHashMap<>();
         for (String env : List.of("dev", "prod")) {
