@@ -1,5 +1,7 @@
 package dev.quayside.events;
 
+import java.util.Map;
+
 /**
  * A definition could not be applied, or what runs drifted from it (custom type {@code quayside-deployment.failed}).
  *
@@ -9,7 +11,7 @@ package dev.quayside.events;
  * @param path    the JSON path inside the file, for validation errors
  */
 public record DeploymentFailed(Deployment deployment, Reason reason, String message, String file, String path)
-        implements PipelineEvent {
+        implements DeploymentEvent {
 
     public enum Reason {
         /** The definition failed validation and was never sent. */
@@ -32,13 +34,9 @@ public record DeploymentFailed(Deployment deployment, Reason reason, String mess
         SUSPENDED
     }
 
+    /** The quayside-deployment.failed schema has no subject content (a failed deployment may name no artifact). */
     @Override
-    public String subjectId() {
-        return deployment.subjectId();
-    }
-
-    @Override
-    public String partitionKey() {
-        return deployment.app();
+    public Map<String, Object> subjectContent() {
+        return Map.of();
     }
 }

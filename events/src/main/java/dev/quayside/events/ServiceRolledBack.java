@@ -1,7 +1,5 @@
 package dev.quayside.events;
 
-import java.util.Map;
-
 /**
  * A failed deployment was rolled back to the previous version (CDEvents {@code service.rolledback}). The fields after
  * {@code reason} say where the failing definition came from, so that config-syncer can write the rollback back into
@@ -24,7 +22,7 @@ import java.util.Map;
  */
 public record ServiceRolledBack(Deployment deployment, String toVersion, String reason, String configRepository,
         String branch, String file, String failedCommit, String restoreCommit, String healthCheck,
-        String definitionBlob) implements PipelineEvent {
+        String definitionBlob) implements DeploymentEvent {
 
     /** A rollback without the failing definition's blob id (the form before 0.3). */
     public ServiceRolledBack(Deployment deployment, String toVersion, String reason, String configRepository,
@@ -41,20 +39,5 @@ public record ServiceRolledBack(Deployment deployment, String toVersion, String 
     /** Whether the event says enough to write the rollback back into the config repository. */
     public boolean writableBack() {
         return configRepository != null && branch != null && file != null && failedCommit != null;
-    }
-
-    @Override
-    public String subjectId() {
-        return deployment.subjectId();
-    }
-
-    @Override
-    public Map<String, Object> subjectContent() {
-        return deployment.subjectContent(true);
-    }
-
-    @Override
-    public String partitionKey() {
-        return deployment.app();
     }
 }

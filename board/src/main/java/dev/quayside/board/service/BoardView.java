@@ -6,6 +6,7 @@ import dev.quayside.events.BuildOutcome;
 import dev.quayside.events.CommitPushed;
 import dev.quayside.events.ConfigSynced;
 import dev.quayside.events.Deployment;
+import dev.quayside.events.DeploymentEvent;
 import dev.quayside.events.DeploymentFailed;
 import dev.quayside.events.EventEnvelope;
 import dev.quayside.events.EventType;
@@ -259,22 +260,7 @@ public class BoardView {
     }
 
     private static Deployment deploymentOf(PipelineEvent data) {
-        if (data instanceof ServiceDeployed e) {
-            return e.deployment();
-        }
-        if (data instanceof ServiceUpgraded e) {
-            return e.deployment();
-        }
-        if (data instanceof ServiceRolledBack e) {
-            return e.deployment();
-        }
-        if (data instanceof ServiceRemoved e) {
-            return e.deployment();
-        }
-        if (data instanceof DeploymentFailed e) {
-            return e.deployment();
-        }
-        return null;
+        return data instanceof DeploymentEvent e ? e.deployment() : null;
     }
 
     private static Views.Failure failureOf(EventEnvelope<?> event, ChainRecord chain) {

@@ -5,10 +5,12 @@ import dev.quayside.events.BuildFinished;
 import dev.quayside.events.CommitPushed;
 import dev.quayside.events.ConfigSynced;
 import dev.quayside.events.Deployment;
+import dev.quayside.events.DeploymentEvent;
 import dev.quayside.events.DeploymentFailed;
 import dev.quayside.events.EventEnvelope;
 import dev.quayside.events.PipelineEvent;
 import dev.quayside.events.ServiceDeployed;
+import dev.quayside.events.ServiceRemoved;
 import dev.quayside.events.ServiceRolledBack;
 import dev.quayside.events.ServiceUpgraded;
 import dev.quayside.events.TagUpdated;
@@ -118,19 +120,8 @@ public final class ChainOutcomes {
     }
 
     static Deployment deploymentOf(PipelineEvent data) {
-        if (data instanceof ServiceDeployed e) {
-            return e.deployment();
-        }
-        if (data instanceof ServiceUpgraded e) {
-            return e.deployment();
-        }
-        if (data instanceof ServiceRolledBack e) {
-            return e.deployment();
-        }
-        if (data instanceof DeploymentFailed e) {
-            return e.deployment();
-        }
-        return null;
+        // a removal ends no chain of a pushed commit
+        return data instanceof DeploymentEvent e && !(data instanceof ServiceRemoved) ? e.deployment() : null;
     }
 
     private static String shortId(String id) {
