@@ -113,8 +113,7 @@ final class ControlPlaneRun implements AutoCloseable {
             ExecutorService pushers = Executors.newFixedThreadPool(4);
             List<Future<?>> pushes = new ArrayList<>();
             List<String> images = new ArrayList<>();
-            // the sample app's definition names :0000000; give it an image that exists so it deploys cleanly
-            images.add(registry + "/" + LocalRun.APP_REPO + ":0000000");
+            // (the sample app's initial image is pushed by LocalRun itself)
             local.extraApps().forEach(app -> images.add(registry + "/" + app + ":" + LocalRun.ExtraApps.INITIAL_TAG));
             for (String image : images) {
                 pushes.add(pushers.submit(() -> {

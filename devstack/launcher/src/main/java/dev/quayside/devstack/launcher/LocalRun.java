@@ -162,6 +162,20 @@ public final class LocalRun implements AutoCloseable {
         return secret;
     }
 
+    /** The tag of the sample app's image that the config repository pins before the first commit is built. */
+    public static final String SAMPLE_INITIAL_TAG = "0000000";
+
+    /**
+     * Builds the sample app at version {@code 0.0.0} and pushes it as {@code image}: the definition the config
+     * repository starts with names an image that exists, so its first deployment goes live at once (a missing image
+     * failed its health check for a minute, and the first real commit waited behind that deployment).
+     */
+    private void pushInitialImage(String image) {
+        Path context = SampleApp.writeSource(options.home().resolve("initial-image"), "0.0.0");
+        DockerCli.run(Duration.ofMinutes(4), "build", "-q", "-t", image, context.toString());
+        DockerCli.run(Duration.ofMinutes(2), "push", "-q", image);
+    }
+
     /**
      * Creates (or keeps) the two bare repositories: the sample app at version {@code 0.0.0}, and the config repo with
      * {@code marathon/local/sample-app.json} — a Marathon app registrator and edge-router will pick up.
@@ -181,7 +195,9 @@ public final class LocalRun implements AutoCloseable {
                 SampleApp.git(configWorkTree(), "remote", "add", "origin", configRepository().toString());
                 Path definition = configWorkTree().resolve("marathon").resolve(ENVIRONMENT).resolve(APP_REPO + ".json");
                 Files.createDirectories(definition.getParent());
-                Files.writeString(definition, sampleDefinition(stack.registryAddress() + "/" + APP_REPO + ":0000000"));
+                String initial = stack.registryAddress() + "/" + APP_REPO + ":" + SAMPLE_INITIAL_TAG;
+                pushInitialImage(initial);
+                Files.writeString(definition, sampleDefinition(initial));
                 for (String app : extraApps()) {
                     Files.writeString(definition.resolveSibling(app + ".json"), benchDefinition(app,
                             stack.registryAddress() + "/" + app + ":" + ExtraApps.INITIAL_TAG,
