@@ -44,6 +44,9 @@ public final class Policies {
 
     public static final String FILE = "quayside.yml";
     static final List<String> DEFAULT_BRANCHES = List.of("main");
+    /** What an environment and an app may say; anything else is refused. */
+    private static final List<String> ENVIRONMENT_KEYS = List.of("branches", "tags", "suspended", "promote-from");
+    private static final List<String> APP_KEYS = List.of("sources");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     /**
@@ -142,6 +145,7 @@ public final class Policies {
             if (!node.isObject() && !node.isNull()) {
                 throw refused(where + " must be a map with 'branches', 'tags', 'suspended' and 'promote-from'");
             }
+            onlyKeys(node, where, ENVIRONMENT_KEYS, "an environment");
             String promoteFrom = promoteFrom(node, where);
             List<String> branches = new ArrayList<>();
             JsonNode b = node.path("branches");
@@ -267,6 +271,7 @@ public final class Policies {
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = apps.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> app = it.next();
+            onlyKeys(app.getValue(), "apps." + app.getKey(), APP_KEYS, "an app");
             JsonNode sources = app.getValue().path("sources");
             List<String> names = new ArrayList<>();
             for (JsonNode n : sources.isArray() ? sources : List.of(sources)) {
@@ -278,6 +283,20 @@ public final class Policies {
             owners.put(app.getKey(), List.copyOf(names));
         }
         return owners;
+    }
+
+    /**
+     * Refuses a key {@code node} does not know: a misspelled one ({@code promote_from}, {@code tag}) would otherwise
+     * be ignored and its environment fall back to the defaults, following {@code main}.
+     */
+    private static void onlyKeys(JsonNode node, String where, List<String> known, String what) {
+        for (Iterator<String> names = node.fieldNames(); names.hasNext();) {
+            String name = names.next();
+            if (!known.contains(name)) {
+                throw refused(where + ": unknown key '" + printable(name) + "' (" + what + " takes "
+                        + String.join(", ", known) + ")");
+            }
+        }
     }
 
     /** A refusal of the file: one printable line, whatever the file's keys and values hold. */

@@ -167,6 +167,8 @@ class PoliciesFuzzTest {
                 environments.add(env.getKey());
                 JsonNode node = env.getValue();
                 assertThat(node.isObject() || node.isNull()).as(where).isTrue();
+                node.fieldNames().forEachRemaining(key -> assertThat(key).as(where)
+                        .isIn("branches", "tags", "suspended", "promote-from"));
                 JsonNode tags = node.path("tags");
                 assertThat(tags.isMissingNode() || tags.isNull() || tags.isValueNode()).as(where).isTrue();
                 JsonNode branches = node.path("branches");
@@ -186,6 +188,7 @@ class PoliciesFuzzTest {
             }
             for (Iterator<Map.Entry<String, JsonNode>> it = root.path("apps").fields(); it.hasNext();) {
                 Map.Entry<String, JsonNode> app = it.next();
+                app.getValue().fieldNames().forEachRemaining(key -> assertThat(key).as(where).isEqualTo("sources"));
                 JsonNode sources = app.getValue().path("sources");
                 List<String> listed = new ArrayList<>();
                 (sources.isArray() ? sources : List.of(sources)).forEach(s -> {

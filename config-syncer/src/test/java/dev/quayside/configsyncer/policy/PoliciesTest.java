@@ -85,6 +85,20 @@ class PoliciesTest {
     }
 
     @Test
+    void aMisspelledKeyIsRefusedNotIgnored() {
+        // 'promote_from' was ignored: prod then followed main, the default, and got every commit of main
+        assertThatThrownBy(() -> Policies.parse("environments:\n  dev: {}\n  prod:\n    promote_from: dev\n"
+                .getBytes(StandardCharsets.UTF_8)))
+                .hasMessage("quayside.yml: environments.prod: unknown key 'promote_from'"
+                        + " (an environment takes branches, tags, suspended, promote-from)");
+        assertThatThrownBy(() -> Policies.parse("environments:\n  prod: { branches: [], tag: \">=1.0.0\" }\n"
+                .getBytes(StandardCharsets.UTF_8))).hasMessageContaining("environments.prod: unknown key 'tag'");
+        assertThatThrownBy(() -> Policies.parse("apps:\n  web: { sources: [web], source: [ops] }\n"
+                .getBytes(StandardCharsets.UTF_8)))
+                .hasMessage("quayside.yml: apps.web: unknown key 'source' (an app takes sources)");
+    }
+
+    @Test
     void suspendedAppsPerEnvironment() {
         Policies p = Policies.parse(("environments:\n  prod:\n    suspended: [web, api]\n  dev:\n    suspended: []\n"
                 + "  staging: {}\n").getBytes(StandardCharsets.UTF_8));
