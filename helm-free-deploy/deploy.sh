@@ -5,6 +5,7 @@
 # Optional: CHRONOS_URL, QUAYSIDE_IMAGE_PREFIX (e.g. registry.example.org/), QUAYSIDE_REGISTRY_ADDRESS,
 # QUAYSIDE_AGENT_COUNT (registrator instances, one per agent; default 1), MARATHON_AUTH (user:password),
 # QUAYSIDE_GIT_WATCHER_URL (where the board reaches git-watcher for "sync now", e.g. through your HAProxy),
+# QUAYSIDE_CONFIG_SYNCER_URL (where the board reaches config-syncer for the promotions waiting at a gate),
 # QUAYSIDE_CONFIG_DIR (default /etc/quayside/config: <service>.properties on every agent, mounted as the service's
 # config/application.properties; start from deploy/config/), QUAYSIDE_SECRETS_DIR (default /etc/quayside/secrets:
 # the secret files those name — operator token, webhook secret, the Consul tokens made from consul-acl/*.hcl —

@@ -283,6 +283,56 @@
   });
 
   // ---------------------------------------------------------------------------------------------------------------
+  // promotions waiting at a gate (kept by config-syncer; read through the board, decided with the operator token)
+  // ---------------------------------------------------------------------------------------------------------------
+  function loadPromotions() {
+    fetch("/api/promotions").then(function (r) {
+      return r.json().then(function (body) { return { status: r.status, body: body }; });
+    }).then(function (r) {
+      var box = document.getElementById("promotions");
+      box.textContent = "";
+      if (r.status !== 200) {
+        box.appendChild(el("p", { className: "empty", text: "unknown: " + (r.body.error || r.status) }));
+        return;
+      }
+      var waiting = (r.body.configSyncer && r.body.configSyncer.promotions) || [];
+      if (waiting.length === 0) { box.appendChild(el("p", { className: "empty", text: "None." })); return; }
+      var table = el("table", { className: "promotions" },
+        el("tr", {}, el("th", { text: "App" }), el("th", { text: "From → to" }), el("th", { text: "Image" }),
+          el("th", { text: "Waiting for" }), el("th", { text: "" })));
+      waiting.forEach(function (p) {
+        table.appendChild(el("tr", { "data-app": p.app, "data-environment": p.environment },
+          el("td", { text: p.app }), el("td", { text: p.from + " → " + p.environment }),
+          el("td", { text: tagOf(p.image), title: p.image }),
+          el("td", { text: (p.waitingFor || []).join(", ") || "ready" }),
+          el("td", {}, decisionButton(p, "approve", "Approve"), " ", decisionButton(p, "reject", "Reject"))));
+      });
+      box.appendChild(table);
+    }).catch(function () { /* the next load tries again */ });
+  }
+  function decisionButton(p, decision, label) {
+    var button = el("button", { type: "button", className: "decision-" + decision, text: label });
+    button.addEventListener("click", function () {
+      var result = document.getElementById("promotion-result");
+      sessionStorage.setItem("quayside.operator.token", tokenInput.value);
+      result.textContent = label.toLowerCase() + " " + p.app + " into " + p.environment + "…";
+      fetch("/api/promotions/" + [p.repository, p.app, p.environment, decision].map(encodeURIComponent).join("/"), {
+        method: "POST", headers: { "Authorization": "Bearer " + tokenInput.value, "Content-Type": "application/json" },
+        body: JSON.stringify({ image: p.image })
+      }).then(function (r) {
+        return r.json().then(function (body) { return { status: r.status, body: body }; });
+      }).then(function (r) {
+        result.textContent = r.status === 200 ? p.app + " " + tagOf(p.image) + " " + r.body.status + " into " + p.environment
+          : r.status + ": " + (r.body.error || "failed");
+        loadPromotions();
+      }).catch(function (err) { result.textContent = "the board did not answer: " + err; });
+    });
+    return button;
+  }
+  loadPromotions();
+  window.setInterval(loadPromotions, 10000);
+
+  // ---------------------------------------------------------------------------------------------------------------
   // live updates
   // ---------------------------------------------------------------------------------------------------------------
   var scheduled = false;

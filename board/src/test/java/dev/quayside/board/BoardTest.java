@@ -10,7 +10,9 @@ import static org.hamcrest.Matchers.hasKey;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.quayside.board.testing.ConfigSyncerReceiver;
 import dev.quayside.board.testing.GitWatcherReceiver;
+import dev.quayside.board.testing.LoopbackConfigSyncer;
 import dev.quayside.board.testing.LoopbackGitWatcher;
 import dev.quayside.board.testing.PipelineScript;
 import dev.quayside.board.testing.SeededChain;
@@ -45,6 +47,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = SeededChain.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = GitWatcherReceiver.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = ConfigSyncerReceiver.class, restrictToAnnotatedClass = false)
 class BoardTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
@@ -302,6 +305,41 @@ class BoardTest {
     }
 
     @Test
+    void promotionDecisionsNeedTheOperatorTokenAndReachConfigSyncer() {
+        List<LoopbackConfigSyncer.Request> requests = ConfigSyncerReceiver.receiver.requests();
+        requests.clear();
+        given().get("/api/promotions").then().statusCode(200).body("status", equalTo("listed"))
+                .body("configSyncer.promotions[0].app", equalTo(LoopbackConfigSyncer.APP))
+                .body("configSyncer.promotions[0].image", equalTo(LoopbackConfigSyncer.IMAGE));
+        assertThat(requests).as("the board asks with its operator token").containsExactly(
+                new LoopbackConfigSyncer.Request("GET", "/api/promotions", "Bearer test-operator-token", ""));
+        requests.clear();
+
+        String approve = "/api/promotions/" + LoopbackConfigSyncer.REPOSITORY + "/" + LoopbackConfigSyncer.APP + "/"
+                + LoopbackConfigSyncer.ENVIRONMENT + "/approve";
+        given().contentType("application/json").body("{}").post(approve).then().statusCode(401);
+        given().header("Authorization", "Bearer wrong").contentType("application/json").body("{}").post(approve).then()
+                .statusCode(401);
+        assertThat(requests).as("a refused decision never reaches config-syncer").isEmpty();
+
+        String seen = "{\"image\":\"" + LoopbackConfigSyncer.IMAGE + "\"}";
+        given().header("Authorization", "Bearer test-operator-token").contentType("application/json").body(seen)
+                .post(approve).then().statusCode(200).body("status", equalTo("approved"))
+                .body("app", equalTo(LoopbackConfigSyncer.APP)).body("configSyncer.decision", equalTo("approve"));
+        assertThat(requests).containsExactly(new LoopbackConfigSyncer.Request("POST",
+                "/api/promotions/deploy-config/web/prod/approve", "Bearer test-operator-token", seen));
+
+        given().header("Authorization", "Bearer test-operator-token").contentType("application/json")
+                .body("{\"image\":\"127.0.0.1:5000/web:older\"}").post(approve).then().statusCode(409)
+                .body("error", containsString("the promotion waiting is for " + LoopbackConfigSyncer.IMAGE));
+        given().header("Authorization", "Bearer test-operator-token").contentType("application/json").body("{}")
+                .post(approve.replace("/approve", "/reject")).then().statusCode(200).body("status", equalTo("rejected"));
+        given().header("Authorization", "Bearer test-operator-token").contentType("application/json").body("{}")
+                .post("/api/promotions/deploy-config/other/prod/approve").then().statusCode(404)
+                .body("error", containsString("no promotion waiting"));
+    }
+
+    @Test
     void aMalformedRecordIsCountedAndReadingGoesOn() throws Exception {
         long before = json(given().get("/api/status").then().extract().asString()).path("malformed").asLong();
         Properties props = new Properties();
@@ -323,7 +361,9 @@ class BoardTest {
                 .body("paths", hasKey("/api/chains/{id}"))
                 .body("paths", hasKey("/api/builds/{id}/log"))
                 .body("paths", hasKey("/api/events"))
-                .body("paths.'/api/repositories/{name}/sync'.post.security[0]", hasKey("operator"));
+                .body("paths.'/api/repositories/{name}/sync'.post.security[0]", hasKey("operator"))
+                .body("paths.'/api/promotions/{repository}/{app}/{environment}/approve'.post.security[0]",
+                        hasKey("operator"));
     }
 
     @Test

@@ -39,9 +39,9 @@ final class Output {
             return text;
         }
         String code = switch (text) {
-            case "running", "live", "succeeded", "unchanged", "synced", "deleted", "deployed", "upgraded" -> "32";
+            case "running", "live", "succeeded", "unchanged", "synced", "deleted", "deployed", "upgraded", "approved" -> "32";
             case "deploying", "pending" -> "34";
-            case "failed", "rolled-back" -> "31";
+            case "failed", "rolled-back", "rejected" -> "31";
             default -> "90";
         };
         return "\u001B[" + code + "m" + text + "\u001B[0m";

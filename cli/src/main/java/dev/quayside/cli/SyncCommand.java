@@ -2,11 +2,9 @@ package dev.quayside.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quayside.cli.client.BoardClient;
-import dev.quayside.cli.client.BoardException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,29 +24,13 @@ final class SyncCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "REPO", description = "The repository's name, as git-watcher knows it.")
     String repository;
 
-    @Option(names = "--token", paramLabel = "TOKEN",
-            description = "The operator token (default: $QUAYSIDE_OPERATOR_TOKEN).")
-    String token;
+    @Mixin
+    OperatorToken token;
 
     @Override
     public Integer call() {
-        String operatorToken = token != null ? token : System.getenv("QUAYSIDE_OPERATOR_TOKEN");
-        if (operatorToken == null || operatorToken.isBlank()) {
-            throw new BoardException(ExitCodes.UNAUTHORIZED,
-                    "sync needs the operator token: --token or QUAYSIDE_OPERATOR_TOKEN");
-        }
-        JsonNode answer;
-        try {
-            answer = options.client().post("api/repositories/" + BoardClient.encode(repository) + "/sync",
-                    operatorToken);
-        } catch (BoardException e) {
-            if (e.exitCode() != ExitCodes.UNAUTHORIZED) {
-                throw e;
-            }
-            // the board answers a missing and a wrong token alike; this one was sent
-            throw new BoardException(ExitCodes.UNAUTHORIZED,
-                    "the board refused the operator token (not the one it is configured with): " + e.getMessage());
-        }
+        JsonNode answer = token.post(options.client(), "sync",
+                "api/repositories/" + BoardClient.encode(repository) + "/sync", null);
         Output out = options.output(spec.commandLine().getOut());
         if (options.json) {
             out.println(BoardClient.toJson(answer));

@@ -45,7 +45,11 @@ final class TrainCommand implements Callable<Integer> {
                 "/api/chains", BoardClient.toJson(List.of(chain)),
                 "/api/builds/b1", BoardClient.toJson(new Api.BuildLog("b1", 1, List.of("line"), true, 0)),
                 "/api/events", BoardClient.toJson(List.of(event)),
-                "/api/repositories/app/sync", "{\"repository\":\"app\",\"status\":\"synced\",\"gitWatcher\":{\"heads\":{\"refs/heads/main\":\"0123456\"}}}");
+                "/api/repositories/app/sync", "{\"repository\":\"app\",\"status\":\"synced\",\"gitWatcher\":{\"heads\":{\"refs/heads/main\":\"0123456\"}}}",
+                "/api/promotions", "{\"status\":\"listed\",\"configSyncer\":{\"promotions\":[{\"repository\":\"c\",\"app\":\"app\","
+                        + "\"from\":\"dev\",\"environment\":\"prod\",\"image\":\"r/app:0123@sha256:00\",\"waitingFor\":[\"approval\"],"
+                        + "\"requestedAt\":\"" + now + "\"}]}}",
+                "/api/promotions/c/app/prod/approve", "{\"status\":\"approved\"}");
         Map<String, String> streams = Map.of(
                 "/api/chains/stream", "event: chain\ndata: " + BoardClient.toJson(chain) + "\n\n",
                 "/api/builds/b1/log/stream", "event: log\ndata: " + BoardClient.toJson(new Api.LogLine("b1", 1, "line"))
@@ -60,7 +64,8 @@ final class TrainCommand implements Callable<Integer> {
                 {"status", board}, {"status", board, "--json"}, {"history", "app", board},
                 {"history", "app", board, "--json"}, {"follow", "app@0123456", board}, {"follow", "app@0123456", board, "--json"},
                 {"logs", "b1", board}, {"logs", "b1", "-f", board}, {"events", board}, {"events", board, "-f"},
-                {"events", board, "--json"}, {"sync", "app", "--token", "t", board}, {"status", "--help"},
+                {"events", board, "--json"}, {"sync", "app", "--token", "t", board}, {"promotions", board},
+                {"approve", "app", "prod", "--token", "t", board}, {"status", "--help"},
                 {"follow", "--help"}, {"--help"}, {"status", "--board", "http://127.0.0.1:1"}};
             StringWriter sink = new StringWriter();
             for (String[] run : runs) {

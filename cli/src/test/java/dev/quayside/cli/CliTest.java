@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.quayside.board.testing.LoopbackConfigSyncer;
 import dev.quayside.board.testing.LoopbackGitWatcher;
 import dev.quayside.board.testing.PipelineScript;
 import dev.quayside.devstack.common.FreePorts;
@@ -47,6 +48,7 @@ class CliTest {
     Path root;
     ServiceProcess board;
     LoopbackGitWatcher gitWatcher;
+    LoopbackConfigSyncer configSyncer;
     PipelineScript script;
 
     /** One run of the CLI. */
@@ -79,11 +81,13 @@ class CliTest {
         root = Path.of(System.getProperty("quayside.root", "..")).toAbsolutePath().normalize();
         String bootstrap = KafkaBroker.sharedBootstrapServers();
         gitWatcher = LoopbackGitWatcher.start();
+        configSyncer = LoopbackConfigSyncer.start();
         board = ServiceProcess.start(root, "board", FreePorts.pick(), Map.of(
                 "kafka.bootstrap.servers", bootstrap,
                 "quayside.board.group-id", "cli-test",
                 "quayside.board.marathon.poll-interval", "off",
                 "quayside.board.git-watcher.url", gitWatcher.url(),
+                "quayside.board.config-syncer.url", configSyncer.url(),
                 "quayside.operator.token", TOKEN), Files.createTempDirectory("quayside-cli-test-"));
         board.awaitReady(Duration.ofSeconds(90));
         script = new PipelineScript(bootstrap);
@@ -99,6 +103,9 @@ class CliTest {
         }
         if (gitWatcher != null) {
             gitWatcher.close();
+        }
+        if (configSyncer != null) {
+            configSyncer.close();
         }
     }
 
@@ -280,6 +287,47 @@ class CliTest {
     }
 
     @Test
+    void promotionsAreListedAndApprovedOrRejectedForTheImageShown() throws Exception {
+        Run list = run("promotions");
+        assertThat(list.exit()).as(list.err()).isZero();
+        assertThat(list.out().lines().findFirst().orElseThrow()).startsWith("APP").contains("FROM → TO")
+                .contains("WAITING FOR");
+        assertThat(list.out()).contains("web  staging → prod  web:0fb1cc4f4e20  approval");
+        assertThat(run("promotions", "--json").json().get(0).path("image").asText()).isEqualTo(LoopbackConfigSyncer.IMAGE);
+
+        configSyncer.requests().clear();
+        Run none = run("approve", "web", "prod");
+        assertThat(none.exit()).isEqualTo(ExitCodes.UNAUTHORIZED);
+        assertThat(none.err()).contains("approve needs the operator token");
+        assertThat(configSyncer.requests()).as("only the list was read").allMatch(r -> r.method().equals("GET"));
+
+        configSyncer.requests().clear();
+        Run approved = run("approve", "web", "prod", "--token", TOKEN);
+        assertThat(approved.exit()).as(approved.err()).isZero();
+        assertThat(approved.out()).isEqualTo("approved: web web:0fb1cc4f4e20 into prod (deploy-config)\n");
+        LoopbackConfigSyncer.Request decision = configSyncer.requests().get(configSyncer.requests().size() - 1);
+        assertThat(decision.path()).isEqualTo("/api/promotions/deploy-config/web/prod/approve");
+        assertThat(decision.authorization()).isEqualTo("Bearer " + TOKEN);
+        assertThat(JSON.readTree(decision.body()).path("image").asText())
+                .as("the approval names the image the CLI saw waiting").isEqualTo(LoopbackConfigSyncer.IMAGE);
+
+        Run stale = run("approve", "web", "prod", "--image", "127.0.0.1:5000/web:older", "--token", TOKEN);
+        assertThat(stale.exit()).isEqualTo(ExitCodes.CONFLICT);
+        assertThat(stale.err()).contains("the promotion waiting is for " + LoopbackConfigSyncer.IMAGE);
+
+        Run rejected = run("reject", "web", "prod", "--reason", "smoke test failed", "--token", TOKEN);
+        assertThat(rejected.exit()).as(rejected.err()).isZero();
+        assertThat(rejected.out()).startsWith("rejected: web");
+        decision = configSyncer.requests().get(configSyncer.requests().size() - 1);
+        assertThat(decision.path()).endsWith("/web/prod/reject");
+        assertThat(JSON.readTree(decision.body()).path("reason").asText()).isEqualTo("smoke test failed");
+
+        Run nothing = run("approve", "api", "prod", "--token", TOKEN);
+        assertThat(nothing.exit()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(nothing.err()).contains("no promotion of api into prod is waiting");
+    }
+
+    @Test
     void eventsShowsTheRawEventsFilteredAndFollowsThemAsAProcess() throws Exception {
         PipelineScript.Chain chain = script.chain(PipelineScript.unique("evt"));
         chain.push().queued().started().finished(BuildOutcome.FAILURE, "no Dockerfile");
@@ -327,7 +375,8 @@ class CliTest {
 
     @Test
     void everyCommandHasHelpAndTheUsualExitCodes() {
-        for (String command : List.of("status", "history", "follow", "logs", "sync", "events")) {
+        for (String command : List.of("status", "history", "follow", "logs", "sync", "promotions", "approve", "reject",
+                "events")) {
             Run help = run(command, "--help");
             assertThat(help.exit()).as(command).isZero();
             assertThat(help.out()).as(command).contains("--json").contains("--board").contains("--color");

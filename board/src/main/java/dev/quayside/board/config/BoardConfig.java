@@ -29,6 +29,9 @@ public interface BoardConfig {
     /** git-watcher, called by the "sync now" action. */
     GitWatcher gitWatcher();
 
+    /** config-syncer, asked for the promotions waiting at a gate and told a person's decision on one. */
+    ConfigSyncer configSyncer();
+
     /** Link templates for the page and the API. */
     Links links();
 
@@ -108,6 +111,18 @@ public interface BoardConfig {
         String url();
 
         /** How long a sync may take (git-watcher fetches the remote before it answers). */
+        @WithDefault("60s")
+        Duration timeout();
+    }
+
+    /** config-syncer's address. */
+    interface ConfigSyncer {
+
+        /** config-syncer's base URL. */
+        @WithDefault("http://127.0.0.1:8083")
+        String url();
+
+        /** How long a decision may take (an approval whose gates are all met writes and pushes the commit first). */
         @WithDefault("60s")
         Duration timeout();
     }

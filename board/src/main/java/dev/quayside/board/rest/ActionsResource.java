@@ -42,30 +42,9 @@ class ActionsResource {
     @APIResponse(responseCode = "502", description = "git-watcher could not fetch the remote, or refused the board")
     @APIResponse(responseCode = "503", description = "git-watcher did not answer")
     public Response sync(@PathParam("name") String name) {
-        GitWatcherClient.SyncResult result = gitWatcher.sync(name);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("repository", name);
-        if (result.status() == 0) {
-            body.put("error", result.error());
-            return Response.status(Response.Status.SERVICE_UNAVAILABLE).entity(body).build();
-        }
-        if (result.body() != null) {
-            body.put("gitWatcher", result.body());
-        }
-        if (result.status() == 200) {
-            body.put("status", "synced");
-            return Response.ok(body).build();
-        }
-        if (result.status() == 404) {
-            body.put("error", "git-watcher does not watch repository '" + name + "'");
-            return Response.status(Response.Status.NOT_FOUND).entity(body).build();
-        }
-        if (result.status() == 401 || result.status() == 403) {
-            body.put("error", "git-watcher refused the board's operator token (" + result.status()
-                    + "): give both the same quayside.operator.token");
-        } else {
-            body.put("error", "git-watcher answered " + result.status());
-        }
-        return Response.status(Response.Status.BAD_GATEWAY).entity(body).build();
+        return Relayed.of("git-watcher", "gitWatcher", gitWatcher.sync(name), body, "synced",
+                "git-watcher does not watch repository '" + name + "'");
     }
 }

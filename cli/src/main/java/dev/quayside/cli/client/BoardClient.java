@@ -81,8 +81,17 @@ public final class BoardClient {
 
     /** {@code POST path} with {@code Authorization: Bearer token}; the JSON answer. */
     public JsonNode post(String path, String token) {
+        return post(path, token, null);
+    }
+
+    /** {@code POST path} with {@code Authorization: Bearer token} and {@code body} as JSON (null: none). */
+    public JsonNode post(String path, String token, JsonNode body) {
         HttpRequest.Builder request = request(path).timeout(Duration.ofSeconds(90))
-                .header("Accept", "application/json").POST(HttpRequest.BodyPublishers.noBody());
+                .header("Accept", "application/json").POST(body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(toJson(body), StandardCharsets.UTF_8));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
         if (token != null && !token.isBlank()) {
             request.header("Authorization", "Bearer " + token);
         }
@@ -220,6 +229,7 @@ public final class BoardClient {
             case 400 -> ExitCodes.USAGE;
             case 401, 403 -> ExitCodes.UNAUTHORIZED;
             case 404 -> ExitCodes.NOT_FOUND;
+            case 409 -> ExitCodes.CONFLICT;
             default -> ExitCodes.UNAVAILABLE;
         };
         return new BoardException(code, message + (code == ExitCodes.UNAVAILABLE ? " (HTTP " + status + ")" : ""));

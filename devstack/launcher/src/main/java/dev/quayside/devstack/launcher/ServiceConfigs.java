@@ -161,6 +161,10 @@ final class ServiceConfigs {
         if (!watchers.isEmpty()) {
             board.put("quayside.board.git-watcher.url", "http://127.0.0.1:" + watchers.get(0));
         }
+        List<Integer> syncers = ports.getOrDefault("config-syncer", List.of());
+        if (!syncers.isEmpty()) {
+            board.put("quayside.board.config-syncer.url", "http://127.0.0.1:" + syncers.get(0));
+        }
         all.put("board", board);
         // operator endpoints (POST /api/sync/..., /registrations/sync, ...) take the stack's bearer token
         all.values().forEach(properties -> properties.put("quayside.operator.token", stack.operatorToken()));

@@ -1,0 +1,62 @@
+package dev.quayside.board.client;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.quayside.board.config.BoardConfig;
+import dev.quayside.kit.security.OperatorGuard;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URI;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * config-syncer, for the promotion gates: the promotions waiting ({@code GET /api/promotions}) and a person's decision
+ * on one ({@code POST /api/promotions/{repository}/{app}/{environment}/approve|reject}), each with the operator token
+ * as a bearer token. One attempt; timed in {@code quayside.board.config-syncer}.
+ */
+@ApplicationScoped
+public class ConfigSyncerClient {
+
+    /** What a person may decide about a waiting promotion. */
+    public enum Decision {
+        APPROVE, REJECT;
+
+        public String path() {
+            return name().toLowerCase();
+        }
+    }
+
+    private final ConfigSyncerApi api;
+    private final OperatorGuard operator;
+    private final ObjectMapper json;
+    private final MeterRegistry metrics;
+
+    ConfigSyncerClient(BoardConfig config, OperatorGuard operator, ObjectMapper json, MeterRegistry metrics) {
+        this.operator = operator;
+        this.json = json;
+        this.metrics = metrics;
+        this.api = QuarkusRestClientBuilder.newBuilder()
+                .baseUri(URI.create(config.configSyncer().url()))
+                .connectTimeout(2, TimeUnit.SECONDS)
+                .readTimeout(config.configSyncer().timeout().toMillis(), TimeUnit.MILLISECONDS)
+                .property("microprofile.rest.client.disable.default.mapper", true)
+                .build(ConfigSyncerApi.class);
+    }
+
+    /** The promotions waiting for a gate. */
+    public ServiceAnswer pending() {
+        return ServiceAnswer.call(() -> api.pending(bearer()), "config-syncer", json, metrics,
+                "quayside.board.config-syncer", "pending");
+    }
+
+    /** Approves or rejects the promotion of {@code app} into {@code environment}; {@code body} is passed on as is. */
+    public ServiceAnswer decide(String repository, String app, String environment, Decision decision, String body) {
+        return ServiceAnswer.call(() -> api.decide(repository, app, environment, decision.path(), bearer(),
+                body == null || body.isBlank() ? "{}" : body), "config-syncer", json, metrics,
+                "quayside.board.config-syncer", decision.path());
+    }
+
+    private String bearer() {
+        return operator.token().map(t -> "Bearer " + t.reveal()).orElse(null);
+    }
+}
