@@ -36,6 +36,7 @@ public final class TestContainers implements AutoCloseable {
     private final DockerClient docker = DockerEngine.requireRunning();
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final List<String> started = new CopyOnWriteArrayList<>();
+    private final List<String> built = new CopyOnWriteArrayList<>();
 
     public TestContainers() {
         ensureImage(docker);
@@ -63,6 +64,7 @@ public final class TestContainers implements AutoCloseable {
         final List<ExposedPort> publish = new ArrayList<>(List.of(ExposedPort.tcp(SampleApp.PORT)));
         String[] entrypoint;
         com.github.dockerjava.api.model.HealthCheck healthCheck;
+        String image = IMAGE;
 
         public Spec(String name) {
             this.name = name;
@@ -106,6 +108,12 @@ public final class TestContainers implements AutoCloseable {
             return this;
         }
 
+        /** Runs another image (built here, e.g. by {@link TestContainers#buildFromSample}). */
+        public Spec image(String image) {
+            this.image = image;
+            return this;
+        }
+
         /** Runs {@code sh -c script} instead of httpd. */
         public Spec shell(String script) {
             entrypoint = new String[] {"/bin/busybox", "sh", "-c", script};
@@ -133,7 +141,7 @@ public final class TestContainers implements AutoCloseable {
         for (ExposedPort port : spec.publish) {
             bindings.add(new PortBinding(Ports.Binding.bindIp("127.0.0.1"), port));
         }
-        try (CreateContainerCmd cmd = docker.createContainerCmd(IMAGE)) {
+        try (CreateContainerCmd cmd = docker.createContainerCmd(spec.image)) {
             cmd.withName(containerName(spec.name))
                     .withEnv(spec.env)
                     .withLabels(labels)
@@ -209,6 +217,36 @@ public final class TestContainers implements AutoCloseable {
             remove(id);
         }
         started.clear();
+        for (String tag : built) {
+            try {
+                docker.removeImageCmd(tag).withForce(true).exec();
+            } catch (RuntimeException e) {
+                // already gone
+            }
+        }
+        built.clear();
+    }
+
+    /**
+     * Builds image {@code tag} from the sample app's image (no pull) with the Dockerfile lines {@code lines} (e.g.
+     * {@code LABEL}, {@code ENV}); it is removed on {@link #close()}.
+     */
+    public String buildFromSample(String tag, String... lines) {
+        try {
+            Path dir = Files.createTempDirectory("registrator-image");
+            try {
+                Files.writeString(dir.resolve("Dockerfile"), "FROM " + IMAGE + "\n" + String.join("\n", lines) + "\n");
+                docker.buildImageCmd(dir.toFile()).withTags(Set.of(tag)).withPull(false).start().awaitImageId();
+            } finally {
+                try (var paths = Files.walk(dir)) {
+                    paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        built.add(tag);
+        return tag;
     }
 
     private static synchronized void ensureImage(DockerClient docker) {

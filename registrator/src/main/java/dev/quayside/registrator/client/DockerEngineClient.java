@@ -3,6 +3,7 @@ package dev.quayside.registrator.client;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.command.ListContainersCmd;
 import com.github.dockerjava.api.command.EventsCmd;
 import com.github.dockerjava.api.exception.NotFoundException;
@@ -28,10 +29,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
@@ -54,6 +57,9 @@ public class DockerEngineClient {
     private final String host;
     private final Optional<String> label;
     private final Timer inspectTimer;
+    /** Each image's own {@code SERVICE_*} entries, by image id. */
+    private final Map<String, Set<String>> imageEntries = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_IMAGES_KEPT = 1024;
 
     @Inject
     DockerEngineClient(DockerConfig docker, RegistratorConfig registrator, MeterRegistry meters) {
@@ -111,7 +117,7 @@ public class DockerEngineClient {
         try {
             InspectContainerResponse response = inspectTimer.record(
                     () -> requests.inspectContainerCmd(containerId).exec());
-            return Optional.of(facts(response));
+            return Optional.of(facts(response, imageEntries(response.getImageId())));
         } catch (NotFoundException e) {
             return Optional.empty();
         }
@@ -219,7 +225,51 @@ public class DockerEngineClient {
         return callback;
     }
 
-    static ContainerFacts facts(InspectContainerResponse c) {
+    /**
+     * The {@code SERVICE_*} entries ({@code KEY=value}) image {@code imageId} sets in its own {@code ENV} and
+     * {@code LABEL}s; kept per image id (an id names one content). None when the image is gone.
+     */
+    Set<String> imageEntries(String imageId) {
+        if (imageId == null || imageId.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> known = imageEntries.get(imageId);
+        if (known != null) {
+            return known;
+        }
+        InspectImageResponse image;
+        try {
+            image = requests.inspectImageCmd(imageId).exec();
+        } catch (NotFoundException e) {
+            return Set.of();
+        }
+        Set<String> entries = new HashSet<>();
+        var config = image.getConfig();
+        if (config != null) {
+            if (config.getEnv() != null) {
+                for (String entry : config.getEnv()) {
+                    if (entry.startsWith("SERVICE_")) {
+                        entries.add(entry);
+                    }
+                }
+            }
+            if (config.getLabels() != null) {
+                config.getLabels().forEach((key, value) -> {
+                    if (key.startsWith("SERVICE_")) {
+                        entries.add(key + "=" + value);
+                    }
+                });
+            }
+        }
+        if (imageEntries.size() >= MAX_IMAGES_KEPT) {
+            imageEntries.clear();
+        }
+        Set<String> kept = Set.copyOf(entries);
+        imageEntries.put(imageId, kept);
+        return kept;
+    }
+
+    static ContainerFacts facts(InspectContainerResponse c, Set<String> imageEntries) {
         var config = c.getConfig();
         List<String> env = config.getEnv() == null ? List.of() : Arrays.asList(config.getEnv());
         Map<String, String> labels = config.getLabels() == null ? Map.of() : config.getLabels();
@@ -266,7 +316,7 @@ public class DockerEngineClient {
         String networkMode = c.getHostConfig() == null ? null : c.getHostConfig().getNetworkMode();
         String health = state == null || state.getHealth() == null ? null : state.getHealth().getStatus();
         return new ContainerFacts(c.getId(), name, config.getImage(), env, labels, exposed, published, networkMode,
-                containerIp, networkIps, running, exit, health);
+                containerIp, networkIps, running, exit, health, imageEntries);
     }
 
     private static String emptyToNull(String text) {

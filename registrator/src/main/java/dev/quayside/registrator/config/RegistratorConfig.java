@@ -24,6 +24,16 @@ public interface RegistratorConfig {
     @WithDefault("false")
     boolean explicit();
 
+    /**
+     * Take every {@code SERVICE_*} an image sets for itself in its Dockerfile ({@code ENV}, {@code LABEL}), as
+     * Registrator does. Off by default: from the image only its checks ({@code SERVICE_CHECK_*}) and
+     * {@code SERVICE_IGNORE} count, and its name, id, tags and metadata ({@code haproxy_vhost}, ...) come from the
+     * deployment's definition alone, so that whoever can push a Dockerfile cannot name the service after another one
+     * and join that one's backend, or claim a virtual host.
+     */
+    @WithDefault("false")
+    boolean trustImageMetadata();
+
     /** Tags appended to every service (Registrator's {@code -tags}). */
     Optional<List<String>> tags();
 

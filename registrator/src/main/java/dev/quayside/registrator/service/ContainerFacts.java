@@ -3,6 +3,7 @@ package dev.quayside.registrator.service;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * What registrator needs to know about one container, taken from {@code docker inspect}: pure data, so the naming rules
@@ -23,10 +24,22 @@ import java.util.Objects;
  * @param exitCode      {@code State.ExitCode}
  * @param health        {@code State.Health.Status} ({@code starting}, {@code healthy}, {@code unhealthy}), null
  *                      without a Docker health check
+ * @param imageEntries  the {@code SERVICE_*} entries ({@code KEY=value}) the image itself sets, in its {@code ENV} or
+ *                      {@code LABEL}s: Docker merges them into the container's, and whoever pushed the Dockerfile
+ *                      wrote them, not the deployment's definition
  */
 public record ContainerFacts(String id, String name, String image, List<String> env, Map<String, String> labels,
         List<String> exposedPorts, Map<String, List<HostBinding>> publishedPorts, String networkMode,
-        String containerIp, Map<String, String> networkIps, boolean running, Integer exitCode, String health) {
+        String containerIp, Map<String, String> networkIps, boolean running, Integer exitCode, String health,
+        Set<String> imageEntries) {
+
+    /** A container whose image sets no {@code SERVICE_*} entry. */
+    public ContainerFacts(String id, String name, String image, List<String> env, Map<String, String> labels,
+            List<String> exposedPorts, Map<String, List<HostBinding>> publishedPorts, String networkMode,
+            String containerIp, Map<String, String> networkIps, boolean running, Integer exitCode, String health) {
+        this(id, name, image, env, labels, exposedPorts, publishedPorts, networkMode, containerIp, networkIps, running,
+                exitCode, health, Set.of());
+    }
 
     /** Docker's health status of a container whose health check fails. */
     public static final String UNHEALTHY = "unhealthy";
@@ -47,6 +60,7 @@ public record ContainerFacts(String id, String name, String image, List<String> 
         exposedPorts = exposedPorts == null ? List.of() : List.copyOf(exposedPorts);
         publishedPorts = publishedPorts == null ? Map.of() : Map.copyOf(publishedPorts);
         networkIps = networkIps == null ? Map.of() : Map.copyOf(networkIps);
+        imageEntries = imageEntries == null ? Set.of() : Set.copyOf(imageEntries);
         image = image == null ? "" : image;
         networkMode = networkMode == null ? "" : networkMode;
     }

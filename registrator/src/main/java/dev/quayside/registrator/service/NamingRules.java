@@ -39,13 +39,23 @@ public final class NamingRules {
      * @param internal            register container address and exposed port ({@code -internal})
      * @param explicit            only containers with a {@code SERVICE_NAME} ({@code -explicit})
      * @param forceTags           tags appended to every service ({@code -tags}), comma-separated, or empty
+     * @param trustImageMetadata  take every {@code SERVICE_*} the image itself sets, as Registrator does; false (the
+     *                            default): from the image only its checks ({@code SERVICE_CHECK_*}) and
+     *                            {@code SERVICE_IGNORE}, so that a Dockerfile cannot name its service after another
+     *                            one, join that one's backend or claim a virtual host
      */
     public record Options(String hostname, String hostIp, String hostnameAddress, boolean internal, boolean explicit,
-            String forceTags) {
+            String forceTags, boolean trustImageMetadata) {
 
         public Options {
             hostname = hostname == null ? "" : hostname;
             forceTags = forceTags == null ? "" : forceTags;
+        }
+
+        /** Options that take from an image only its checks. */
+        public Options(String hostname, String hostIp, String hostnameAddress, boolean internal, boolean explicit,
+                String forceTags) {
+            this(hostname, hostIp, hostnameAddress, internal, explicit, forceTags, false);
         }
     }
 
@@ -220,7 +230,7 @@ public final class NamingRules {
             hostIp = options.hostIp();
         }
 
-        Metadata metadata = metadata(container, port.exposedPort());
+        Metadata metadata = metadata(container, port.exposedPort(), options.trustImageMetadata());
         if (!metadata.get("ignore").isEmpty()) {
             return null;
         }
@@ -276,9 +286,10 @@ public final class NamingRules {
 
     /**
      * Registrator's {@code serviceMetaData}: {@code SERVICE_*} from env, then labels (labels win); a
-     * {@code SERVICE_<port>_X} for this port beats {@code SERVICE_X} whatever their sources; keys lower-cased.
+     * {@code SERVICE_<port>_X} for this port beats {@code SERVICE_X} whatever their sources; keys lower-cased. An entry
+     * the image itself sets counts only when it is a check or {@code ignore}, unless {@code trustImage}.
      */
-    static Metadata metadata(ContainerFacts container, String port) {
+    static Metadata metadata(ContainerFacts container, String port, boolean trustImage) {
         List<String> entries = new ArrayList<>(container.env());
         new TreeMap<>(container.labels()).forEach((key, value) -> entries.add(key + "=" + value));
         Map<String, String> values = new HashMap<>();
@@ -289,6 +300,9 @@ public final class NamingRules {
                 continue;
             }
             String key = kv[0].substring("SERVICE_".length()).toLowerCase(java.util.Locale.ROOT);
+            if (!trustImage && container.imageEntries().contains(entry) && !fromImageAllowed(key)) {
+                continue;
+            }
             if (fromPort.contains(key)) {
                 continue;
             }
@@ -304,6 +318,13 @@ public final class NamingRules {
             }
         }
         return new Metadata(values, fromPort);
+    }
+
+    /** What an image may say for itself: its checks ({@code check_*}, per port too) and that it is no service. */
+    static boolean fromImageAllowed(String key) {
+        String[] portKey = key.split("_", 2);
+        String name = isInteger(portKey[0]) && portKey.length > 1 ? portKey[1] : key;
+        return name.startsWith("check_") || name.equals("ignore");
     }
 
     /** {@code SERVICE_*} metadata of one port: lower-case keys without the prefix, and which came per-port. */

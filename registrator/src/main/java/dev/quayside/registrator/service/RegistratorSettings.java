@@ -47,7 +47,7 @@ public class RegistratorSettings {
         }
         String tags = String.join(",", config.tags().orElse(List.of()));
         this.rules = new NamingRules(new NamingRules.Options(hostname, config.address().orElse(null),
-                hostnameAddress, config.internal(), config.explicit(), tags));
+                hostnameAddress, config.internal(), config.explicit(), tags, config.trustImageMetadata()));
         this.deregister = DeregisterMode.parse(config.deregister());
         this.stopSignals = StopSignals.parse(config.stopSignals());
     }

@@ -7,6 +7,8 @@ import com.github.dockerjava.api.model.ExposedPort;
 import dev.quayside.registrator.TestContainers;
 import dev.quayside.registrator.client.DockerEngineClient.ContainerEvent;
 import dev.quayside.registrator.service.ContainerFacts;
+import dev.quayside.registrator.service.ServiceRegistration;
+import dev.quayside.registrator.service.NamingRules;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.Closeable;
 import java.time.Duration;
@@ -56,6 +58,26 @@ class DockerEngineClientTest {
         assertThat(facts.running()).isTrue();
         assertThat(docker.runningContainerIds()).contains(id);
         assertThat(docker.inspect("no-such-container-" + containers.run())).isEmpty();
+    }
+
+    @Test
+    void theImagesOwnServiceEntriesAreToldFromTheDeploymentsOnes() {
+        String image = containers.buildFromSample("quayside-registrator-test/pushed:" + containers.run(),
+                "LABEL SERVICE_NAME=payments", "ENV SERVICE_HAPROXY_VHOST=pay.example.com SERVICE_CHECK_HTTP=/health");
+        String id = containers.start(new TestContainers.Spec("pushed").image(image)
+                .env("SERVICE_HAPROXY_VHOST=shop.example.com"));
+        ContainerFacts facts = docker.inspect(id).orElseThrow();
+        assertThat(facts.imageEntries()).as("what the Dockerfile set").containsExactlyInAnyOrder(
+                "SERVICE_NAME=payments", "SERVICE_HAPROXY_VHOST=pay.example.com", "SERVICE_CHECK_HTTP=/health");
+        assertThat(facts.labels()).as("Docker merges the image's labels into the container's")
+                .containsEntry("SERVICE_NAME", "payments");
+        assertThat(facts.env()).contains("SERVICE_HAPROXY_VHOST=shop.example.com", "SERVICE_CHECK_HTTP=/health");
+
+        ServiceRegistration service = new NamingRules(new NamingRules.Options("host1", "127.0.0.1", null, false, false,
+                "")).services(facts).get(0);
+        assertThat(service.name()).as("named by the image, not after another service").isEqualTo("pushed");
+        assertThat(service.meta()).containsEntry("haproxy_vhost", "shop.example.com");
+        assertThat(service.check().http()).endsWith("/health");
     }
 
     @Test

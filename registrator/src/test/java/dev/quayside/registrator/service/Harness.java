@@ -74,6 +74,11 @@ final class Harness {
         }
 
         @Override
+        public boolean trustImageMetadata() {
+            return false;
+        }
+
+        @Override
         public String resync() {
             return "off";
         }

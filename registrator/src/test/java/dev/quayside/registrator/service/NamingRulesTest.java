@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.quayside.registrator.service.ContainerFacts.HostBinding;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -119,6 +120,43 @@ class NamingRulesTest {
             assertThat(actual.tags()).as("tags").isEqualTo(expected.tags());
             assertThat(actual.meta()).as("meta").isEqualTo(expected.meta());
         }
+    }
+
+    @Test
+    void anImageCannotNameItsServiceJoinAnotherBackendOrClaimAHostButMaySayHowToCheckIt() {
+        // a Dockerfile (whoever can push to a watched repository wrote it): LABEL SERVICE_NAME=payments,
+        // ENV SERVICE_HAPROXY_VHOST=pay.example.com SERVICE_TAGS=prod SERVICE_CHECK_HTTP=/health; Docker merges both
+        // into the container's env and labels
+        Set<String> fromImage = Set.of("SERVICE_NAME=payments", "SERVICE_HAPROXY_VHOST=pay.example.com",
+                "SERVICE_TAGS=prod", "SERVICE_8080_ID=payments-1", "SERVICE_CHECK_HTTP=/health");
+        var p8080 = port("8080/tcp", "32768");
+        ContainerFacts pushed = new ContainerFacts("c0ffee0000000000000000000000000000000000000000000000000000000002",
+                "web1", "registry:5000/team/shop:1", List.of("SERVICE_HAPROXY_VHOST=pay.example.com", "SERVICE_TAGS=prod",
+                        "SERVICE_8080_ID=payments-1", "SERVICE_CHECK_HTTP=/health", "PATH=/bin"),
+                Map.of("SERVICE_NAME", "payments"), List.of("8080/tcp"), p8080, "bridge", "172.17.0.5",
+                Map.of("bridge", "172.17.0.5"), true, 0, null, fromImage);
+        ServiceRegistration service = new NamingRules(DEFAULT).services(pushed).get(0);
+        assertThat(service.name()).as("named by its image, not by what its Dockerfile says").isEqualTo("shop");
+        assertThat(service.id()).isEqualTo("host1:web1:8080");
+        assertThat(service.tags()).isEmpty();
+        assertThat(service.meta()).doesNotContainKey("haproxy_vhost");
+        assertThat(service.check()).as("an image says how it is checked").isNotNull();
+        assertThat(service.check().http()).isEqualTo("http://127.0.0.1:32768/health");
+
+        // what the deployment's definition sets at run time counts, over the image's
+        ContainerFacts deployed = new ContainerFacts(pushed.id(), "web1", pushed.image(),
+                List.of("SERVICE_HAPROXY_VHOST=shop.example.com", "SERVICE_CHECK_HTTP=/health"),
+                Map.of("SERVICE_NAME", "shop-web"), List.of("8080/tcp"), p8080, "bridge", "172.17.0.5",
+                Map.of("bridge", "172.17.0.5"), true, 0, null, fromImage);
+        ServiceRegistration run = new NamingRules(DEFAULT).services(deployed).get(0);
+        assertThat(run.name()).isEqualTo("shop-web");
+        assertThat(run.meta()).containsEntry("haproxy_vhost", "shop.example.com");
+
+        // Registrator's own behaviour, when asked for
+        NamingRules trusting = new NamingRules(new NamingRules.Options("host1", "127.0.0.1", null, false, false, "",
+                true));
+        assertThat(trusting.services(pushed).get(0).name()).isEqualTo("payments");
+        assertThat(trusting.services(pushed).get(0).meta()).containsEntry("haproxy_vhost", "pay.example.com");
     }
 
     @Test
