@@ -38,7 +38,13 @@ public final class ChainFollower implements AutoCloseable {
     private volatile boolean stopping;
 
     public ChainFollower(String bootstrapServers, boolean fromBeginning) {
+        this(bootstrapServers, java.util.Map.of(), fromBeginning);
+    }
+
+    /** Follows the stack's events, logging in with {@code client} (e.g. {@link LocalStack#kafkaClientProperties()}). */
+    public ChainFollower(String bootstrapServers, java.util.Map<String, String> client, boolean fromBeginning) {
         Properties props = new Properties();
+        props.putAll(client);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "quayside-follower-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");

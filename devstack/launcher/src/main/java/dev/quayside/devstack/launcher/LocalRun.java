@@ -30,12 +30,13 @@ public final class LocalRun implements AutoCloseable {
 
     /** How to run; {@code extraApps} adds benchmark apps (none for {@code bin/quayside up}, e2e and PipelineBench). */
     public record Options(Path root, Path home, boolean fixedPorts, int frontendPort, Map<String, String> extraProperties,
-            Duration deploymentTimeout, ExtraApps extraApps, ServiceProcess.ClassArchive classArchive) {
+            Duration deploymentTimeout, ExtraApps extraApps, ServiceProcess.ClassArchive classArchive,
+            dev.quayside.devstack.kafka.KafkaBroker.Scram kafkaScram) {
 
         public Options(Path root, Path home, boolean fixedPorts, int frontendPort, Map<String, String> extraProperties,
                 Duration deploymentTimeout, ExtraApps extraApps) {
             this(root, home, fixedPorts, frontendPort, extraProperties, deploymentTimeout, extraApps,
-                    ServiceProcess.ClassArchive.USE);
+                    ServiceProcess.ClassArchive.USE, null);
         }
 
         public Options(Path root, Path home, boolean fixedPorts, int frontendPort, Map<String, String> extraProperties,
@@ -46,7 +47,13 @@ public final class LocalRun implements AutoCloseable {
         /** These options with the services' class-data archives handled as {@code archive} says. */
         public Options withClassArchive(ServiceProcess.ClassArchive archive) {
             return new Options(root, home, fixedPorts, frontendPort, extraProperties, deploymentTimeout, extraApps,
-                    archive);
+                    archive, kafkaScram);
+        }
+
+        /** These options with a broker that lets only {@code user} in (SASL/SCRAM-SHA-256); every service logs in. */
+        public Options withKafkaScram(dev.quayside.devstack.kafka.KafkaBroker.Scram user) {
+            return new Options(root, home, fixedPorts, frontendPort, extraProperties, deploymentTimeout, extraApps,
+                    classArchive, user);
         }
     }
 
@@ -83,7 +90,8 @@ public final class LocalRun implements AutoCloseable {
     public static LocalRun start(Options options) {
         PipelineStack pipeline = PipelineStack.start(new PipelineStack.Spec(options.home())
                 .parts(LocalStack.Options.of(options.fixedPorts() ? LocalStack.DEFAULT_PORTS : LocalStack.RANDOM,
-                        options.deploymentTimeout(), options.fixedPorts() ? "local-run" : null))
+                        options.deploymentTimeout(), options.fixedPorts() ? "local-run" : null)
+                        .withScram(options.kafkaScram()))
                 .fixedServicePorts(options.fixedPorts())
                 .instances("board", 1)
                 .frontendPort(options.frontendPort())

@@ -43,9 +43,11 @@ public final class LocalStack implements AutoCloseable {
      * @param standInId         names the Marathon stand-in's containers (null: a random test id)
      * @param externalRegistry  {@code host:port} of a registry someone else runs (none is started then), or null
      * @param faultProxies      put a {@link FaultProxy} in front of Consul, Marathon, Chronos, the registry and Docker
+     * @param scram             the broker's one SASL/SCRAM-SHA-256 user, which every client then logs in as; null:
+     *                          no authentication
      */
     public record Options(Ports ports, int partitions, Map<String, Integer> topicPartitions, Duration deploymentTimeout,
-            String standInId, String externalRegistry, boolean faultProxies) {
+            String standInId, String externalRegistry, boolean faultProxies, KafkaBroker.Scram scram) {
 
         public Options {
             if (partitions < 1) {
@@ -61,20 +63,28 @@ public final class LocalStack implements AutoCloseable {
 
         /** The local run's defaults: 3 partitions per topic, a registry of its own, no proxies. */
         public static Options of(Ports ports, Duration deploymentTimeout, String standInId) {
-            return new Options(ports, 3, Map.of(), deploymentTimeout, standInId, null, false);
+            return new Options(ports, 3, Map.of(), deploymentTimeout, standInId, null, false, null);
         }
 
         public Options withPartitions(int partitions, Map<String, Integer> topicPartitions) {
             return new Options(ports, partitions, topicPartitions, deploymentTimeout, standInId, externalRegistry,
-                    faultProxies);
+                    faultProxies, scram);
         }
 
         public Options withExternalRegistry(String address) {
-            return new Options(ports, partitions, topicPartitions, deploymentTimeout, standInId, address, faultProxies);
+            return new Options(ports, partitions, topicPartitions, deploymentTimeout, standInId, address, faultProxies,
+                    scram);
         }
 
         public Options withFaultProxies(boolean on) {
-            return new Options(ports, partitions, topicPartitions, deploymentTimeout, standInId, externalRegistry, on);
+            return new Options(ports, partitions, topicPartitions, deploymentTimeout, standInId, externalRegistry, on,
+                    scram);
+        }
+
+        /** These options with a broker that lets only {@code user} in (SASL/SCRAM-SHA-256), or none when null. */
+        public Options withScram(KafkaBroker.Scram user) {
+            return new Options(ports, partitions, topicPartitions, deploymentTimeout, standInId, externalRegistry,
+                    faultProxies, user);
         }
     }
 
@@ -119,7 +129,7 @@ public final class LocalStack implements AutoCloseable {
         DockerEngine.requireRunning();
         List<AutoCloseable> started = new ArrayList<>();
         try {
-            KafkaBroker kafka = startBroker(options.ports().kafka(), home, options.partitions());
+            KafkaBroker kafka = startBroker(options.ports().kafka(), home, options);
             started.add(kafka);
             createTopics(kafka.bootstrapServers(), options);
             LocalRegistry registry = null;
@@ -165,8 +175,9 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private static KafkaBroker startBroker(int port, Path home, int partitions) {
-        return KafkaBroker.start(new KafkaBroker.Options(port, home.resolve("kafka"), partitions, true));
+    private static KafkaBroker startBroker(int port, Path home, Options options) {
+        KafkaBroker.Options broker = new KafkaBroker.Options(port, home.resolve("kafka"), options.partitions(), true);
+        return KafkaBroker.start(options.scram() == null ? broker : broker.withScram(options.scram()));
     }
 
     private static void createTopics(String bootstrap, Options options) {
@@ -175,7 +186,8 @@ public final class LocalStack implements AutoCloseable {
             byCount.computeIfAbsent(options.topicPartitions().getOrDefault(topic, options.partitions()),
                     k -> new ArrayList<>()).add(topic);
         }
-        byCount.forEach((count, topics) -> KafkaBroker.createTopics(bootstrap, count, topics, Map.of()));
+        Map<String, String> client = options.scram() == null ? Map.of() : options.scram().clientProperties();
+        byCount.forEach((count, topics) -> KafkaBroker.createTopics(bootstrap, client, count, topics, Map.of()));
     }
 
     public Options options() {
@@ -184,6 +196,11 @@ public final class LocalStack implements AutoCloseable {
 
     public String kafkaBootstrap() {
         return "127.0.0.1:" + kafkaPort;
+    }
+
+    /** What a Kafka client needs besides the bootstrap servers to log in: the SCRAM settings, or nothing. */
+    public Map<String, String> kafkaClientProperties() {
+        return options.scram() == null ? Map.of() : options.scram().clientProperties();
     }
 
     /** The broker as it runs now (a new object after {@link #startKafka()}). */
@@ -201,7 +218,7 @@ public final class LocalStack implements AutoCloseable {
         if (kafka.isRunning()) {
             throw new IllegalStateException("the broker still runs on " + kafkaBootstrap());
         }
-        kafka = startBroker(kafkaPort, home, options.partitions());
+        kafka = startBroker(kafkaPort, home, options);
     }
 
     /** The registry's address as the pipeline uses it: the first segment of image names (its proxy's when on). */

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -47,7 +48,13 @@ public final class PipelineWatch {
      */
     public static Result pushAndFollow(String bootstrap, int frontendPort, String repository, String version,
             Supplier<String> push, Duration timeout, PrintStream out) {
-        try (ChainFollower follower = new ChainFollower(bootstrap, false)) {
+        return pushAndFollow(bootstrap, Map.of(), frontendPort, repository, version, push, timeout, out);
+    }
+
+    /** {@link #pushAndFollow} on a broker that wants {@code client}'s login (a SCRAM user). */
+    public static Result pushAndFollow(String bootstrap, Map<String, String> client, int frontendPort,
+            String repository, String version, Supplier<String> push, Duration timeout, PrintStream out) {
+        try (ChainFollower follower = new ChainFollower(bootstrap, client, false)) {
             Instant start = Instant.now();
             String commit = push.get();
             out.printf("%8s  pushed %s@%s (version %s)%n", "+0.00s", repository, commit.substring(0, 7), version);

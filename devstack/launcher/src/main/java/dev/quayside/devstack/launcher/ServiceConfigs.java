@@ -156,6 +156,7 @@ final class ServiceConfigs {
 
         Map<String, String> board = new LinkedHashMap<>();
         board.put("kafka.bootstrap.servers", parts.kafkaBootstrap());
+        parts.kafkaClientProperties().forEach((key, value) -> board.put("kafka." + key, value));
         board.put("quayside.board.marathon.url", parts.marathonUrl());
         List<Integer> watchers = ports.getOrDefault("git-watcher", List.of());
         if (!watchers.isEmpty()) {
@@ -175,6 +176,8 @@ final class ServiceConfigs {
         LocalStack parts = stack.parts();
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("kafka.bootstrap.servers", parts.kafkaBootstrap());
+        // a broker with SCRAM: every client of the service (channels, the kit's compacted topics) logs in with these
+        parts.kafkaClientProperties().forEach((key, value) -> properties.put("kafka." + key, value));
         properties.put("quayside.consul.url", parts.consulUrl());
         return properties;
     }
