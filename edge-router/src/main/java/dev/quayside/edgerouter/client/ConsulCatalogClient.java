@@ -184,18 +184,33 @@ public class ConsulCatalogClient {
 
         void run(long index) {
             retry.uni(() -> query(index)).subscribe().with(answer -> {
-                seen = true;
                 LOG.debugf("health of %s at index %d (asked %d): %d instance(s)", name, answer.index(), index,
                         answer.instances().size());
-                List<ServiceInstance> previous = answer.instances().isEmpty() ? services.remove(name)
-                        : services.put(name, answer.instances());
-                if (!answer.instances().equals(previous == null ? List.of() : previous)) {
-                    fire();
-                }
-                if (!stopped && running) {
+                if (apply(answer) && running) {
                     run(nextIndex(index, answer.index()));
                 }
             }, failure -> stoppedOr("health of " + name, failure));
+        }
+
+        /**
+         * Keeps the answer, under the lock the service list is changed under: an answer that arrives after the
+         * service left the catalog (its query stopped) is dropped, never put back as a route nothing removes again.
+         */
+        private boolean apply(HealthAnswer answer) {
+            boolean changed;
+            synchronized (ConsulCatalogClient.this) {
+                if (stopped || queries.get(name) != this) {
+                    return false;
+                }
+                seen = true;
+                List<ServiceInstance> previous = answer.instances().isEmpty() ? services.remove(name)
+                        : services.put(name, answer.instances());
+                changed = !answer.instances().equals(previous == null ? List.of() : previous);
+            }
+            if (changed) {
+                fire();
+            }
+            return true;
         }
 
         /** One blocking query; a non-200 answer or one without a valid index fails it. */
