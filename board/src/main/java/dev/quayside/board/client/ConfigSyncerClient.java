@@ -4,10 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quayside.board.config.BoardConfig;
 import dev.quayside.kit.security.OperatorGuard;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.net.URI;
-import java.util.concurrent.TimeUnit;
 
 /**
  * config-syncer, for the promotion gates: the promotions waiting ({@code GET /api/promotions}) and a person's decision
@@ -35,12 +32,7 @@ public class ConfigSyncerClient {
         this.operator = operator;
         this.json = json;
         this.metrics = metrics;
-        this.api = QuarkusRestClientBuilder.newBuilder()
-                .baseUri(URI.create(config.configSyncer().url()))
-                .connectTimeout(2, TimeUnit.SECONDS)
-                .readTimeout(config.configSyncer().timeout().toMillis(), TimeUnit.MILLISECONDS)
-                .property("microprofile.rest.client.disable.default.mapper", true)
-                .build(ConfigSyncerApi.class);
+        this.api = ServiceAnswer.client(config.configSyncer().url(), config.configSyncer().timeout(), ConfigSyncerApi.class);
     }
 
     /** The promotions waiting for a gate. */

@@ -4,10 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quayside.board.config.BoardConfig;
 import dev.quayside.kit.security.OperatorGuard;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.net.URI;
-import java.util.concurrent.TimeUnit;
 
 /**
  * git-watcher, for the "sync now" action: {@code POST /repositories/{name}/sync} with the operator token as a bearer
@@ -25,12 +22,7 @@ public class GitWatcherClient {
         this.operator = operator;
         this.json = json;
         this.metrics = metrics;
-        this.api = QuarkusRestClientBuilder.newBuilder()
-                .baseUri(URI.create(config.gitWatcher().url()))
-                .connectTimeout(2, TimeUnit.SECONDS)
-                .readTimeout(config.gitWatcher().timeout().toMillis(), TimeUnit.MILLISECONDS)
-                .property("microprofile.rest.client.disable.default.mapper", true)
-                .build(GitWatcherApi.class);
+        this.api = ServiceAnswer.client(config.gitWatcher().url(), config.gitWatcher().timeout(), GitWatcherApi.class);
     }
 
     /** Asks git-watcher to poll {@code repository} now. */

@@ -18,6 +18,16 @@ import java.util.function.Supplier;
  */
 public record ServiceAnswer(int status, JsonNode body, String error) {
 
+    /** A raw REST client of {@code api} at {@code url}: 2 s to connect, {@code timeout} to answer. */
+    static <T> T client(String url, java.time.Duration timeout, Class<T> api) {
+        return io.quarkus.rest.client.reactive.QuarkusRestClientBuilder.newBuilder()
+                .baseUri(java.net.URI.create(url))
+                .connectTimeout(2, java.util.concurrent.TimeUnit.SECONDS)
+                .readTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .property("microprofile.rest.client.disable.default.mapper", true)
+                .build(api);
+    }
+
     /** Makes the call, reads the answer and times it in {@code timer} with its call and outcome (status or error). */
     static ServiceAnswer call(Supplier<Response> call, String service, ObjectMapper json, MeterRegistry metrics,
             String timer, String name) {

@@ -1,9 +1,6 @@
 package dev.quayside.board.testing;
 
 import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,56 +23,40 @@ public final class LoopbackConfigSyncer implements AutoCloseable {
     }
 
     private final HttpServer server;
-    private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final List<Request> requests;
 
-    private LoopbackConfigSyncer(HttpServer server) {
+    private LoopbackConfigSyncer(HttpServer server, List<Request> requests) {
         this.server = server;
+        this.requests = requests;
     }
 
     public static LoopbackConfigSyncer start() {
-        HttpServer server;
-        try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        LoopbackConfigSyncer receiver = new LoopbackConfigSyncer(server);
-        server.createContext("/api/promotions", exchange -> {
+        List<Request> requests = new CopyOnWriteArrayList<>();
+        HttpServer server = LoopbackHttp.start("/api/promotions", exchange -> {
             String path = exchange.getRequestURI().getPath();
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            receiver.requests.add(new Request(exchange.getRequestMethod(), path,
+            requests.add(new Request(exchange.getRequestMethod(), path,
                     exchange.getRequestHeaders().getFirst("Authorization"), body));
             String waiting = "/api/promotions/" + REPOSITORY + "/" + APP + "/" + ENVIRONMENT + "/";
-            int status;
-            String answer;
+            String decision = path.startsWith(waiting) ? path.substring(waiting.length()) : "";
             if (exchange.getRequestMethod().equals("GET") && path.equals("/api/promotions")) {
-                status = 200;
-                answer = "{\"promotions\":[{\"repository\":\"" + REPOSITORY + "\",\"app\":\"" + APP
-                        + "\",\"from\":\"staging\",\"environment\":\"" + ENVIRONMENT + "\",\"image\":\"" + IMAGE
-                        + "\",\"waitingFor\":[\"approval\"]}]}";
-            } else if (!path.startsWith(waiting) || !List.of("approve", "reject").contains(path.substring(waiting.length()))) {
-                status = 404;
-                answer = "{\"error\":\"no promotion waiting at " + path + "\"}";
+                LoopbackHttp.json(exchange, 200, "{\"promotions\":[{\"repository\":\"" + REPOSITORY + "\",\"app\":\""
+                        + APP + "\",\"from\":\"staging\",\"environment\":\"" + ENVIRONMENT + "\",\"image\":\""
+                        + IMAGE + "\",\"waitingFor\":[\"approval\"]}]}");
+            } else if (!List.of("approve", "reject").contains(decision)) {
+                LoopbackHttp.json(exchange, 404, "{\"error\":\"no promotion waiting at " + path + "\"}");
             } else if (body.contains("\"image\"") && !body.contains(IMAGE)) {
-                status = 409;
-                answer = "{\"error\":\"the promotion waiting is for " + IMAGE + "\"}";
+                LoopbackHttp.json(exchange, 409, "{\"error\":\"the promotion waiting is for " + IMAGE + "\"}");
             } else {
-                status = 200;
-                answer = "{\"app\":\"" + APP + "\",\"environment\":\"" + ENVIRONMENT + "\",\"decision\":\""
-                        + path.substring(waiting.length()) + "\"}";
+                LoopbackHttp.json(exchange, 200, "{\"app\":\"" + APP + "\",\"environment\":\"" + ENVIRONMENT
+                        + "\",\"decision\":\"" + decision + "\"}");
             }
-            byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(status, bytes.length);
-            exchange.getResponseBody().write(bytes);
-            exchange.close();
         });
-        server.start();
-        return receiver;
+        return new LoopbackConfigSyncer(server, requests);
     }
 
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return LoopbackHttp.url(server);
     }
 
     public List<Request> requests() {

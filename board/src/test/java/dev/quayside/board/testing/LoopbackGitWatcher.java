@@ -1,10 +1,6 @@
 package dev.quayside.board.testing;
 
 import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -22,38 +18,28 @@ public final class LoopbackGitWatcher implements AutoCloseable {
     }
 
     private final HttpServer server;
-    private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final List<Request> requests;
 
-    private LoopbackGitWatcher(HttpServer server) {
+    private LoopbackGitWatcher(HttpServer server, List<Request> requests) {
         this.server = server;
+        this.requests = requests;
     }
 
     public static LoopbackGitWatcher start() {
-        HttpServer server;
-        try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        LoopbackGitWatcher receiver = new LoopbackGitWatcher(server);
-        server.createContext("/repositories/", exchange -> {
-            receiver.requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+        List<Request> requests = new CopyOnWriteArrayList<>();
+        HttpServer server = LoopbackHttp.start("/repositories/", exchange -> {
+            requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
                     exchange.getRequestHeaders().getFirst("Authorization")));
             boolean watched = exchange.getRequestURI().getPath().equals("/repositories/" + WATCHED + "/sync");
-            byte[] body = (watched
+            LoopbackHttp.json(exchange, watched ? 200 : 404, watched
                     ? "{\"name\":\"" + WATCHED + "\",\"kind\":\"app\",\"heads\":{\"refs/heads/main\":\"0fb1cc4f4e20aa\"}}"
-                    : "{\"error\":\"repository is not watched\"}").getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(watched ? 200 : 404, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
+                    : "{\"error\":\"repository is not watched\"}");
         });
-        server.start();
-        return receiver;
+        return new LoopbackGitWatcher(server, requests);
     }
 
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return LoopbackHttp.url(server);
     }
 
     public List<Request> requests() {
