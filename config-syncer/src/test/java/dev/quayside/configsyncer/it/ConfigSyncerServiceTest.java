@@ -534,6 +534,8 @@ class ConfigSyncerServiceTest {
         PromotionWaiting waiting = chain(in.chainId()).stream().filter(e -> e.data() instanceof PromotionWaiting)
                 .map(e -> (PromotionWaiting) e.data()).findFirst().orElseThrow();
         assertThat(waiting.gates()).containsExactly(PromotionWaiting.SOAK);
+        String record = kv("quayside/promotions/deploy/gated/soak");
+        assertThat(record).contains(image).contains(in.id());
         Instant until = Instant.parse(waiting.soakUntil());
         assertThat(Duration.between(Instant.parse(waiting.requestedAt()), until)).isEqualTo(Duration.ofSeconds(3));
         assertThat(head()).as("nothing before the soak time is over").isEqualTo(pinned).isNotEqualTo(before);
@@ -548,6 +550,20 @@ class ConfigSyncerServiceTest {
         assertThat(head()).isEqualTo(promoted.configCommit());
         assertThat(file("marathon/soak/gated.json")).isEqualTo(GATED.formatted("soak", image));
         await().atMost(Duration.ofSeconds(10)).until(() -> kv("quayside/promotions/deploy/gated/soak") == null);
+        EventEnvelope<?> announced = chain(in.chainId()).stream().filter(e -> e.data() instanceof Promoted)
+                .findFirst().orElseThrow();
+
+        // a crash after the push, before the record's deletion: the record is back, the next pass writes nothing new
+        // and announces the same Promoted (same id) again, then deletes the record
+        int seen = received.size();
+        HttpResponse<String> put = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                ConsulProcessResource.url + "/v1/kv/quayside/promotions/deploy/gated/soak"))
+                .PUT(HttpRequest.BodyPublishers.ofString(record)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(put.statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> received.stream().skip(seen)
+                .anyMatch(e -> e.id().equals(announced.id())));
+        await().atMost(Duration.ofSeconds(10)).until(() -> kv("quayside/promotions/deploy/gated/soak") == null);
+        assertThat(head()).isEqualTo(promoted.configCommit());
 
         // a longer soak, and the image is rolled back in dev meanwhile: SOAK_FAILED, nothing written
         gatedEnvironments("environments:\n  dev: {}\n  soak: {promote-from: dev, soak: 1h}\n");
