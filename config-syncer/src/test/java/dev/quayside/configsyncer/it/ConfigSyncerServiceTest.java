@@ -503,6 +503,18 @@ class ConfigSyncerServiceTest {
         String before = head();
         await().atMost(Duration.ofSeconds(60)).until(() -> chain(in.chainId()).stream()
                 .anyMatch(e -> e.data() instanceof PromotionWaiting));
+        String waitingId = chain(in.chainId()).stream().filter(e -> e.data() instanceof PromotionWaiting)
+                .map(EventEnvelope::id).findFirst().orElseThrow();
+        String record = kv("quayside/promotions/deploy/gated/appr");
+
+        // redelivered while it waits: the same PromotionWaiting (same id) again, the record unchanged
+        int seen = received.size();
+        send(in);
+        await().atMost(Duration.ofSeconds(30)).until(() -> received.stream().skip(seen)
+                .anyMatch(e -> e.id().equals(waitingId)));
+        assertThat(kv("quayside/promotions/deploy/gated/appr")).isEqualTo(record);
+        assertThat(chain(in.chainId())).noneMatch(e -> e.data() instanceof PromotionFailed);
+
         operator().body("{\"image\": \"" + image + "\", \"by\": \"ada\", \"reason\": \"not on a Friday\"}")
                 .post("/api/promotions/deploy/gated/appr/reject").then().statusCode(200);
         await().atMost(Duration.ofSeconds(30)).until(() -> chain(in.chainId()).stream()
