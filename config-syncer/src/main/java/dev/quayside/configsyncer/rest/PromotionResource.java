@@ -55,16 +55,8 @@ public class PromotionResource {
     @Blocking
     public Response approve(@PathParam("repository") String repository, @PathParam("app") String app,
             @PathParam("environment") String environment, String body) throws ConsulException, GitException {
-        JsonNode request = body(body);
-        if (request == null) {
-            return error(Response.Status.BAD_REQUEST, "the body must be a JSON object such as {\"image\": \"...\"}");
-        }
-        String key = key(repository, app, environment);
-        if (key == null) {
-            return error(Response.Status.NOT_FOUND, "no promotion of " + app + " to " + environment + " in "
-                    + repository + " can be pending");
-        }
-        return answer(gates.approve(key, text(request, "image"), text(request, "by")), repository, app, environment);
+        return decide(repository, app, environment, body,
+                (key, request) -> gates.approve(key, text(request, "image"), text(request, "by")));
     }
 
     @POST
@@ -72,7 +64,19 @@ public class PromotionResource {
     @OperatorAction
     @Blocking
     public Response reject(@PathParam("repository") String repository, @PathParam("app") String app,
-            @PathParam("environment") String environment, String body) throws ConsulException {
+            @PathParam("environment") String environment, String body) throws ConsulException, GitException {
+        return decide(repository, app, environment, body, (key, request) -> gates.reject(key, text(request, "image"),
+                text(request, "by"), text(request, "reason")));
+    }
+
+    /** An operator's decision on the pending promotion at {@code key}, with what the request body says. */
+    @FunctionalInterface
+    private interface Decide {
+        PromotionGates.Decision on(String key, JsonNode request) throws ConsulException, GitException;
+    }
+
+    private Response decide(String repository, String app, String environment, String body, Decide decide)
+            throws ConsulException, GitException {
         JsonNode request = body(body);
         if (request == null) {
             return error(Response.Status.BAD_REQUEST, "the body must be a JSON object such as {\"image\": \"...\"}");
@@ -82,8 +86,7 @@ public class PromotionResource {
             return error(Response.Status.NOT_FOUND, "no promotion of " + app + " to " + environment + " in "
                     + repository + " can be pending");
         }
-        return answer(gates.reject(key, text(request, "image"), text(request, "by"), text(request, "reason")),
-                repository, app, environment);
+        return answer(decide.on(key, request), repository, app, environment);
     }
 
     private String key(String repository, String app, String environment) {

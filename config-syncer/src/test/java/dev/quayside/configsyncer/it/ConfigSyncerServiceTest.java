@@ -411,6 +411,11 @@ class ConfigSyncerServiceTest {
         return java.nio.file.Files.readString(ConfigRepoResource.dir.resolve("human").resolve(path));
     }
 
+    /** The events of {@code type} in chain {@code chainId}, in the order received. */
+    private static <T> List<T> inChain(String chainId, Class<T> type) {
+        return chain(chainId).stream().filter(e -> type.isInstance(e.data())).map(e -> type.cast(e.data())).toList();
+    }
+
     private static io.restassured.specification.RequestSpecification operator() {
         return RestAssured.given().header("Authorization", "Bearer test-operator-token")
                 .contentType(io.restassured.http.ContentType.JSON);
@@ -427,8 +432,7 @@ class ConfigSyncerServiceTest {
 
         await().atMost(Duration.ofSeconds(60)).until(() -> chain(in1.chainId()).stream()
                 .anyMatch(e -> e.data() instanceof PromotionWaiting));
-        PromotionWaiting waiting = chain(in1.chainId()).stream().filter(e -> e.data() instanceof PromotionWaiting)
-                .map(e -> (PromotionWaiting) e.data()).findFirst().orElseThrow();
+        PromotionWaiting waiting = inChain(in1.chainId(), PromotionWaiting.class).get(0);
         assertThat(waiting.toEnvironment()).isEqualTo("appr");
         assertThat(waiting.image()).isEqualTo(first);
         assertThat(waiting.gates()).containsExactly(PromotionWaiting.APPROVAL);
@@ -451,8 +455,7 @@ class ConfigSyncerServiceTest {
                 .anyMatch(e -> e.data() instanceof PromotionWaiting));
         await().atMost(Duration.ofSeconds(10)).until(() -> chain(in1.chainId()).stream()
                 .anyMatch(e -> e.data() instanceof PromotionFailed));
-        assertThat(chain(in1.chainId()).stream().filter(e -> e.data() instanceof PromotionFailed)
-                .map(e -> (PromotionFailed) e.data())).singleElement().satisfies(f -> {
+        assertThat(inChain(in1.chainId(), PromotionFailed.class)).singleElement().satisfies(f -> {
                     assertThat(f.reason()).isEqualTo(PromotionFailed.Reason.SUPERSEDED);
                     assertThat(f.image()).isEqualTo(first);
                 });
@@ -476,8 +479,7 @@ class ConfigSyncerServiceTest {
                 .body("approved", Matchers.is(true)).body("promoted", Matchers.is(true));
         await().atMost(Duration.ofSeconds(30)).until(() -> chain(in2.chainId()).stream()
                 .anyMatch(e -> e.data() instanceof Promoted));
-        Promoted promoted = chain(in2.chainId()).stream().filter(e -> e.data() instanceof Promoted)
-                .map(e -> (Promoted) e.data()).findFirst().orElseThrow();
+        Promoted promoted = inChain(in2.chainId(), Promoted.class).get(0);
         assertThat(promoted.toEnvironment()).isEqualTo("appr");
         assertThat(promoted.image()).isEqualTo(second);
         assertThat(promoted.source()).isEqualTo("gated@" + sha2);
@@ -519,8 +521,7 @@ class ConfigSyncerServiceTest {
                 .post("/api/promotions/deploy/gated/appr/reject").then().statusCode(200);
         await().atMost(Duration.ofSeconds(30)).until(() -> chain(in.chainId()).stream()
                 .anyMatch(e -> e.data() instanceof PromotionFailed));
-        assertThat(chain(in.chainId()).stream().filter(e -> e.data() instanceof PromotionFailed)
-                .map(e -> (PromotionFailed) e.data())).singleElement().satisfies(f -> {
+        assertThat(inChain(in.chainId(), PromotionFailed.class)).singleElement().satisfies(f -> {
                     assertThat(f.reason()).isEqualTo(PromotionFailed.Reason.REJECTED);
                     assertThat(f.toEnvironment()).isEqualTo("appr");
                     assertThat(f.message()).contains("ada").contains("not on a Friday");
@@ -543,8 +544,7 @@ class ConfigSyncerServiceTest {
         String pinned = head();
         await().atMost(Duration.ofSeconds(60)).until(() -> chain(in.chainId()).stream()
                 .anyMatch(e -> e.data() instanceof PromotionWaiting));
-        PromotionWaiting waiting = chain(in.chainId()).stream().filter(e -> e.data() instanceof PromotionWaiting)
-                .map(e -> (PromotionWaiting) e.data()).findFirst().orElseThrow();
+        PromotionWaiting waiting = inChain(in.chainId(), PromotionWaiting.class).get(0);
         assertThat(waiting.gates()).containsExactly(PromotionWaiting.SOAK);
         String record = kv("quayside/promotions/deploy/gated/soak");
         assertThat(record).contains(image).contains(in.id());
@@ -555,8 +555,7 @@ class ConfigSyncerServiceTest {
 
         await().atMost(Duration.ofSeconds(30)).until(() -> chain(in.chainId()).stream()
                 .anyMatch(e -> e.data() instanceof Promoted));
-        Promoted promoted = chain(in.chainId()).stream().filter(e -> e.data() instanceof Promoted)
-                .map(e -> (Promoted) e.data()).findFirst().orElseThrow();
+        Promoted promoted = inChain(in.chainId(), Promoted.class).get(0);
         assertThat(Instant.now()).isAfter(until);
         assertThat(promoted.toEnvironment()).isEqualTo("soak");
         assertThat(head()).isEqualTo(promoted.configCommit());
@@ -591,8 +590,7 @@ class ConfigSyncerServiceTest {
                 "/test", Instant.now(), "unhealthy"));
         await().atMost(Duration.ofSeconds(30)).until(() -> chain(in2.chainId()).stream()
                 .anyMatch(e -> e.data() instanceof PromotionFailed));
-        assertThat(chain(in2.chainId()).stream().filter(e -> e.data() instanceof PromotionFailed)
-                .map(e -> (PromotionFailed) e.data())).singleElement()
+        assertThat(inChain(in2.chainId(), PromotionFailed.class)).singleElement()
                 .satisfies(f -> assertThat(f.reason()).isEqualTo(PromotionFailed.Reason.SOAK_FAILED));
         await().atMost(Duration.ofSeconds(10)).until(() -> kv("quayside/promotions/deploy/gated/soak") == null);
         assertThat(head()).isEqualTo(beforeRollback);
