@@ -17,6 +17,7 @@ public enum EventType {
     CONFIG_SYNCED("dev.cdeventsx.quayside-config.synced.0.1.0", Topics.CONFIG_SYNCED, ConfigSynced.class),
     PROMOTED("dev.cdeventsx.quayside-promotion.promoted.0.1.0", Topics.TAG_UPDATED, Promoted.class),
     PROMOTION_FAILED("dev.cdeventsx.quayside-promotion.failed.0.1.0", Topics.TAG_UPDATED, PromotionFailed.class),
+    PROMOTION_WAITING("dev.cdeventsx.quayside-promotion.waiting.0.1.0", Topics.TAG_UPDATED, PromotionWaiting.class),
     SERVICE_DEPLOYED("dev.cdevents.service.deployed.0.3.0", Topics.DEPLOYED, ServiceDeployed.class),
     SERVICE_UPGRADED("dev.cdevents.service.upgraded.0.3.0", Topics.DEPLOYED, ServiceUpgraded.class),
     SERVICE_ROLLED_BACK("dev.cdevents.service.rolledback.0.3.0", Topics.DEPLOYED, ServiceRolledBack.class),

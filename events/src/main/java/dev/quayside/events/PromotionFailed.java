@@ -3,7 +3,8 @@ package dev.quayside.events;
 /**
  * What ran successfully in one environment was not promoted into the next one of the chain (custom type
  * {@code quayside-promotion.failed}): nothing was written for {@code toEnvironment}, and {@code reason} says why.
- * Published on {@link Topics#TAG_UPDATED} in the chain whose deployment in {@code fromEnvironment} succeeded.
+ * Published on {@link Topics#TAG_UPDATED} in the chain whose deployment in {@code fromEnvironment} succeeded (for a
+ * gated promotion that waited, {@link PromotionWaiting}, in that same chain).
  *
  * @param app              the app (definition file name without extension)
  * @param configRepository the config repository's configured name
@@ -39,7 +40,16 @@ public record PromotionFailed(String app, String configRepository, String branch
         /** {@code quayside.yml} does not parse. */
         INVALID_POLICY,
         /** Writing the commit failed (the branch kept moving, Git unreachable after retries). */
-        WRITE_FAILED
+        WRITE_FAILED,
+        /**
+         * A gated promotion was waiting ({@link PromotionWaiting}) when a newer successful deployment of the app in
+         * {@code fromEnvironment} replaced it: the newer one waits instead.
+         */
+        SUPERSEDED,
+        /** A gated promotion was waiting when the image failed in {@code fromEnvironment} (rolled back, unhealthy). */
+        SOAK_FAILED,
+        /** An operator rejected the waiting promotion ({@code message} says who and why, when given). */
+        REJECTED
     }
 
     @Override

@@ -33,6 +33,18 @@ public interface ConfigSyncerConfig {
     @WithDefault("quayside/suspended")
     String suspendedPrefix();
 
+    /**
+     * Consul KV prefix of the pending promotions {@code <prefix>/<repository>/<app>/<environment>}: a promotion that
+     * waits at a gate of {@code quayside.yml} ({@code approval: required}, {@code soak: <duration>}) until it is
+     * approved and has soaked, rejected, superseded or failed.
+     */
+    @WithDefault("quayside/promotions")
+    String promotionsPrefix();
+
+    /** How often the pending promotions are checked for gates that are now met (soak time over, approved). */
+    @WithDefault("5s")
+    String promotionCheckInterval();
+
     /** Push attempts of one write-back; a non-fast-forward rejection fetches, re-applies and pushes again. */
     @WithDefault("10")
     int pushAttempts();

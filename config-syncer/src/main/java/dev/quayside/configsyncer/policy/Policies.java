@@ -36,6 +36,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  *   dev:     { branches: [main, "feature/*"] }
  *   staging: { promote-from: dev }
  *   prod:    { branches: [], tags: "&gt;=1.0.0 &lt;2.0.0", suspended: [web] }
+ *   live:    { promote-from: staging, approval: required, soak: 10m }
  * apps:
  *   web-cleanup: { sources: [web] }
  * </pre>
@@ -45,7 +46,12 @@ public final class Policies {
     public static final String FILE = "quayside.yml";
     static final List<String> DEFAULT_BRANCHES = List.of("main");
     /** What an environment and an app may say; anything else is refused. */
-    private static final List<String> ENVIRONMENT_KEYS = List.of("branches", "tags", "suspended", "promote-from");
+    private static final List<String> ENVIRONMENT_KEYS = List.of("branches", "tags", "suspended", "promote-from",
+            "approval", "soak");
+    /** {@code soak}: a whole number and a unit (seconds, minutes, hours, days), such as {@code 90s} or {@code 10m}. */
+    private static final java.util.regex.Pattern SOAK = java.util.regex.Pattern.compile("([0-9]{1,9})([smhd])");
+    /** The longest soak time taken: longer is a typo more often than a wish. */
+    private static final java.time.Duration MAX_SOAK = java.time.Duration.ofDays(30);
     private static final List<String> APP_KEYS = List.of("sources");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -54,8 +60,10 @@ public final class Policies {
      *
      * @param suspended   the apps (definition file names without {@code .json}) whose automation is suspended here
      * @param promoteFrom the environment whose successful deployments are promoted here, or null
+     * @param gate        what a promotion into this environment waits for ({@link Gate#NONE} without one)
      */
-    public record Policy(List<String> branches, SemverRange tags, Set<String> suspended, String promoteFrom) {
+    public record Policy(List<String> branches, SemverRange tags, Set<String> suspended, String promoteFrom,
+            Gate gate) {
 
         /**
          * Whether a build of {@code sourceRef} is followed: {@code refs/heads/<name>} against the branch patterns,
@@ -96,7 +104,23 @@ public final class Policies {
         }
     }
 
-    private static final Policy DEFAULT = new Policy(DEFAULT_BRANCHES, null, Set.of(), null);
+    /**
+     * The gates in front of a promotion into an environment ({@code approval}, {@code soak}; only with
+     * {@code promote-from}).
+     *
+     * @param approvalRequired an operator must approve the promotion ({@code approval: required})
+     * @param soak             how long the image must have run in the previous environment first, or null for none
+     */
+    public record Gate(boolean approvalRequired, java.time.Duration soak) {
+        public static final Gate NONE = new Gate(false, null);
+
+        /** Whether a promotion into the environment waits for anything. */
+        public boolean gated() {
+            return approvalRequired || soak != null;
+        }
+    }
+
+    private static final Policy DEFAULT = new Policy(DEFAULT_BRANCHES, null, Set.of(), null, Gate.NONE);
 
     private final Map<String, Policy> environments;
     /** Per app (a definition's file name without {@code .json}): the source repositories that may update it. */
@@ -143,7 +167,8 @@ public final class Policies {
             JsonNode node = env.getValue();
             String where = "environments." + env.getKey();
             if (!node.isObject() && !node.isNull()) {
-                throw refused(where + " must be a map with 'branches', 'tags', 'suspended' and 'promote-from'");
+                throw refused(where + " must be a map with 'branches', 'tags', 'suspended', 'promote-from',"
+                        + " 'approval' and 'soak'");
             }
             onlyKeys(node, where, ENVIRONMENT_KEYS, "an environment");
             String promoteFrom = promoteFrom(node, where);
@@ -185,7 +210,7 @@ public final class Policies {
                 }
             }
             environments.put(env.getKey(), new Policy(List.copyOf(branches), tags, suspended(node, where),
-                    promoteFrom));
+                    promoteFrom, gate(node, where, promoteFrom)));
         }
         checkChain(environments);
         return new Policies(environments, owners(root.path("apps")));
@@ -203,6 +228,51 @@ public final class Policies {
                     + (from.isTextual() ? "'" + name + "'" : from.getNodeType().name().toLowerCase()));
         }
         return name;
+    }
+
+    /**
+     * {@code <where>.approval} ({@code required} or {@code none}) and {@code <where>.soak} (a duration such as
+     * {@code 90s}, {@code 10m}, {@code 2h}): gates in front of a promotion, so only with {@code promote-from}.
+     */
+    private static Gate gate(JsonNode environment, String where, String promoteFrom) {
+        JsonNode approval = environment.path("approval");
+        JsonNode soak = environment.path("soak");
+        boolean hasApproval = !approval.isMissingNode() && !approval.isNull();
+        boolean hasSoak = !soak.isMissingNode() && !soak.isNull();
+        if ((hasApproval || hasSoak) && promoteFrom == null) {
+            throw refused(where + "." + (hasApproval ? "approval" : "soak") + " gates a promotion: it needs "
+                    + where + ".promote-from");
+        }
+        boolean required = false;
+        if (hasApproval) {
+            String value = approval.isTextual() ? approval.asText() : null;
+            if (!"required".equals(value) && !"none".equals(value)) {
+                throw refused(where + ".approval must be 'required' or 'none', not " + shown(approval));
+            }
+            required = value.equals("required");
+        }
+        java.time.Duration duration = null;
+        if (hasSoak) {
+            java.util.regex.Matcher m = soak.isTextual() ? SOAK.matcher(soak.asText()) : null;
+            if (m == null || !m.matches()) {
+                throw refused(where + ".soak must be a duration such as 90s, 10m, 2h or 1d, not " + shown(soak));
+            }
+            long amount = Long.parseLong(m.group(1));
+            duration = switch (m.group(2)) {
+                case "s" -> java.time.Duration.ofSeconds(amount);
+                case "m" -> java.time.Duration.ofMinutes(amount);
+                case "h" -> java.time.Duration.ofHours(amount);
+                default -> java.time.Duration.ofDays(amount);
+            };
+            if (duration.isZero() || duration.compareTo(MAX_SOAK) > 0) {
+                throw refused(where + ".soak must be more than 0s and at most 30d, not '" + soak.asText() + "'");
+            }
+        }
+        return new Gate(required, duration);
+    }
+
+    private static String shown(JsonNode value) {
+        return value.isTextual() ? "'" + value.asText() + "'" : value.getNodeType().name().toLowerCase();
     }
 
     /**
@@ -388,6 +458,11 @@ public final class Policies {
     /** The environment whose successful deployments are promoted into {@code environment} ({@code promote-from}). */
     public Optional<String> promoteFrom(String environment) {
         return Optional.ofNullable(policy(environment).promoteFrom());
+    }
+
+    /** The gates in front of a promotion into {@code environment} ({@code approval}, {@code soak}). */
+    public Gate gate(String environment) {
+        return policy(environment).gate();
     }
 
     /** The environments that say {@code promote-from: <environment>}, in the file's order. */

@@ -69,9 +69,16 @@ public class PromotionWriteBack {
      *
      * @param environments the environments {@code F}, in the order of {@code quayside.yml}
      * @param refusal      {@code quayside.yml} does not parse ({@link Reason#INVALID_POLICY}, no environment), or null
+     * @param gates        per environment of {@code environments}, what a promotion into it waits for
+     *                     ({@code approval}, {@code soak})
      */
-    public record Plan(List<String> environments, Target refusal) {
-        static final Plan NONE = new Plan(List.of(), null);
+    public record Plan(List<String> environments, Target refusal, Map<String, Policies.Gate> gates) {
+        static final Plan NONE = new Plan(List.of(), null, Map.of());
+
+        /** The gates in front of {@code environment} ({@link Policies.Gate#NONE} when it has none). */
+        public Policies.Gate gate(String environment) {
+            return gates.getOrDefault(environment, Policies.Gate.NONE);
+        }
     }
 
     private final WriteBackService writer;
@@ -94,9 +101,12 @@ public class PromotionWriteBack {
             try {
                 policies = policies(ws, head);
             } catch (IllegalArgumentException e) {
-                return new Plan(List.of(), Target.refused(null, Reason.INVALID_POLICY, e.getMessage()));
+                return new Plan(List.of(), Target.refused(null, Reason.INVALID_POLICY, e.getMessage()), Map.of());
             }
-            return new Plan(policies.promotedFrom(r.from()), null);
+            List<String> environments = policies.promotedFrom(r.from());
+            Map<String, Policies.Gate> gates = new LinkedHashMap<>();
+            environments.forEach(to -> gates.put(to, policies.gate(to)));
+            return new Plan(environments, null, gates);
         });
     }
 

@@ -14,6 +14,7 @@ import dev.quayside.events.IncomingEvent;
 import dev.quayside.events.Person;
 import dev.quayside.events.Promoted;
 import dev.quayside.events.PromotionFailed;
+import dev.quayside.events.PromotionWaiting;
 import dev.quayside.events.ServiceDeployed;
 import dev.quayside.events.ServiceRolledBack;
 import dev.quayside.events.TagUpdated;
@@ -374,5 +375,225 @@ class ConfigSyncerServiceTest {
         ConfigRepoResource.pull();
         assertThat(ConfigRepoResource.human.getRepository().resolve("HEAD").name()).isEqualTo(promoted.configCommit());
         assertThat(chain(written.id()).stream().map(EventEnvelope::id).distinct()).hasSize(1);
+    }
+
+    private static final String GATED = "{\"id\":\"/%s/gated\",\"container\":{\"docker\":{\"image\":\"%s\"}}}\n";
+
+    /** gated's environments: dev, and {@code policy} for the gated ones; returns nothing, pushes the commit. */
+    private static void gatedEnvironments(String policy) throws Exception {
+        ConfigRepoResource.pull();
+        ConfigRepoResource.write("quayside.yml", policy);
+        for (String env : List.of("appr", "soak")) {
+            ConfigRepoResource.write("marathon/" + env + "/gated.json", GATED.formatted(env, "127.0.0.1:5000/gated:old"));
+        }
+        ConfigRepoResource.commitAndPush("gated's environments");
+    }
+
+    /** Pins {@code image} in dev (a write-back's commit) and sends its successful deployment there. */
+    private EventEnvelope<ServiceDeployed> deployedInDev(String image, String sha) throws Exception {
+        ConfigRepoResource.pull();
+        ConfigRepoResource.write("marathon/dev/gated.json", GATED.formatted("dev", image));
+        ConfigRepoResource.commitAndPush("Deploy gated to dev\n\nQuayside-Source: gated@" + sha + "\n");
+        Deployment ran = new Deployment("gated", "dev", DeploymentTarget.MARATHON, "/dev/gated", "v1", image, "dep-g",
+                900);
+        EventEnvelope<CommitPushed> start = push("gated", "app", sha);
+        EventEnvelope<ServiceDeployed> in = start.next(new ServiceDeployed(ran), "/test", Instant.now(), "deployed", sha);
+        send(in);
+        return in;
+    }
+
+    private static String head() throws Exception {
+        ConfigRepoResource.pull();
+        return ConfigRepoResource.human.getRepository().resolve("HEAD").name();
+    }
+
+    private static String file(String path) throws Exception {
+        return java.nio.file.Files.readString(ConfigRepoResource.dir.resolve("human").resolve(path));
+    }
+
+    /** The events of {@code type} in chain {@code chainId}, in the order received. */
+    private static <T> List<T> inChain(String chainId, Class<T> type) {
+        return chain(chainId).stream().filter(e -> type.isInstance(e.data())).map(e -> type.cast(e.data())).toList();
+    }
+
+    private static io.restassured.specification.RequestSpecification operator() {
+        return RestAssured.given().header("Authorization", "Bearer test-operator-token")
+                .contentType(io.restassured.http.ContentType.JSON);
+    }
+
+    @Test
+    @Order(7)
+    void anApprovalGateWaitsAStaleApprovalIsAConflictAndAnApprovalPromotesTheSameDigest() throws Exception {
+        gatedEnvironments("environments:\n  dev: {}\n  appr: {promote-from: dev, approval: required}\n");
+        String sha1 = "7".repeat(40);
+        String first = ConfigRepoResource.REGISTRY + "/gated:7777777@sha256:" + "7".repeat(64);
+        EventEnvelope<ServiceDeployed> in1 = deployedInDev(first, sha1);
+        String before = head();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> chain(in1.chainId()).stream()
+                .anyMatch(e -> e.data() instanceof PromotionWaiting));
+        PromotionWaiting waiting = inChain(in1.chainId(), PromotionWaiting.class).get(0);
+        assertThat(waiting.toEnvironment()).isEqualTo("appr");
+        assertThat(waiting.image()).isEqualTo(first);
+        assertThat(waiting.gates()).containsExactly(PromotionWaiting.APPROVAL);
+        assertThat(waiting.approvalRequired()).isTrue();
+        assertThat(waiting.soakUntil()).isNull();
+        assertThat(chain(in1.chainId())).noneMatch(e -> e.data() instanceof Promoted);
+        assertThat(head()).as("nothing written while it waits").isEqualTo(before);
+        assertThat(file("marathon/appr/gated.json")).contains("gated:old");
+        assertThat(kv("quayside/promotions/deploy/gated/appr")).contains(first).contains(in1.id());
+        RestAssured.given().get("/api/promotions").then().statusCode(401);
+        operator().get("/api/promotions").then().statusCode(200)
+                .body("find { it.app == 'gated' }.image", Matchers.equalTo(first))
+                .body("find { it.app == 'gated' }.waitingFor", Matchers.contains("approval"));
+
+        // a newer success in dev replaces it; the older one is announced SUPERSEDED
+        String sha2 = "8".repeat(40);
+        String second = ConfigRepoResource.REGISTRY + "/gated:8888888@sha256:" + "8".repeat(64);
+        EventEnvelope<ServiceDeployed> in2 = deployedInDev(second, sha2);
+        await().atMost(Duration.ofSeconds(60)).until(() -> chain(in2.chainId()).stream()
+                .anyMatch(e -> e.data() instanceof PromotionWaiting));
+        await().atMost(Duration.ofSeconds(10)).until(() -> chain(in1.chainId()).stream()
+                .anyMatch(e -> e.data() instanceof PromotionFailed));
+        assertThat(inChain(in1.chainId(), PromotionFailed.class)).singleElement().satisfies(f -> {
+                    assertThat(f.reason()).isEqualTo(PromotionFailed.Reason.SUPERSEDED);
+                    assertThat(f.image()).isEqualTo(first);
+                });
+        assertThat(kv("quayside/promotions/deploy/gated/appr")).contains(second).doesNotContain(first);
+        String pinnedSecond = head();
+
+        // the operator approves what they saw (the older image): 409, nothing written; unknown ones are 404
+        operator().body("{\"image\": \"" + first + "\"}").post("/api/promotions/deploy/gated/appr/approve").then()
+                .statusCode(409).body("error", Matchers.containsString(second));
+        operator().post("/api/promotions/deploy/other/appr/approve").then().statusCode(404);
+        operator().post("/api/promotions/nowhere/gated/appr/reject").then().statusCode(404);
+        operator().body("[1]").post("/api/promotions/deploy/gated/appr/approve").then().statusCode(400);
+        RestAssured.given().post("/api/promotions/deploy/gated/appr/approve").then().statusCode(401);
+        Thread.sleep(1500); // two reconciler passes: an unapproved promotion stays unwritten
+        assertThat(head()).isEqualTo(pinnedSecond);
+        assertThat(file("marathon/appr/gated.json")).contains("gated:old");
+
+        // approved: the promotion commit with the same digest, and Promoted in the second deployment's chain
+        operator().body("{\"image\": \"" + second + "\", \"by\": \"ada\"}")
+                .post("/api/promotions/deploy/gated/appr/approve").then().statusCode(200)
+                .body("approved", Matchers.is(true)).body("promoted", Matchers.is(true));
+        await().atMost(Duration.ofSeconds(30)).until(() -> chain(in2.chainId()).stream()
+                .anyMatch(e -> e.data() instanceof Promoted));
+        Promoted promoted = inChain(in2.chainId(), Promoted.class).get(0);
+        assertThat(promoted.toEnvironment()).isEqualTo("appr");
+        assertThat(promoted.image()).isEqualTo(second);
+        assertThat(promoted.source()).isEqualTo("gated@" + sha2);
+        assertThat(head()).isEqualTo(promoted.configCommit());
+        assertThat(file("marathon/appr/gated.json")).isEqualTo(GATED.formatted("appr", second));
+        org.eclipse.jgit.revwalk.RevCommit commit;
+        try (org.eclipse.jgit.revwalk.RevWalk walk = new org.eclipse.jgit.revwalk.RevWalk(
+                ConfigRepoResource.human.getRepository())) {
+            commit = walk.parseCommit(ConfigRepoResource.human.getRepository().resolve("HEAD"));
+        }
+        assertThat(commit.getFooterLines("Quayside-Promoted-From")).containsExactly("dev");
+        assertThat(commit.getFooterLines("Quayside-Event")).containsExactly(in2.id());
+        assertThat(kv("quayside/promotions/deploy/gated/appr")).isNull();
+        operator().post("/api/promotions/deploy/gated/appr/approve").then().statusCode(404);
+    }
+
+    @Test
+    @Order(8)
+    void aRejectedPromotionWritesNothingAndSaysWhoAndWhy() throws Exception {
+        gatedEnvironments("environments:\n  dev: {}\n  appr: {promote-from: dev, approval: required}\n");
+        String image = ConfigRepoResource.REGISTRY + "/gated:9999999@sha256:" + "9".repeat(64);
+        EventEnvelope<ServiceDeployed> in = deployedInDev(image, "9".repeat(40));
+        String before = head();
+        await().atMost(Duration.ofSeconds(60)).until(() -> chain(in.chainId()).stream()
+                .anyMatch(e -> e.data() instanceof PromotionWaiting));
+        String waitingId = chain(in.chainId()).stream().filter(e -> e.data() instanceof PromotionWaiting)
+                .map(EventEnvelope::id).findFirst().orElseThrow();
+        String record = kv("quayside/promotions/deploy/gated/appr");
+
+        // redelivered while it waits: the same PromotionWaiting (same id) again, the record unchanged
+        int seen = received.size();
+        send(in);
+        await().atMost(Duration.ofSeconds(30)).until(() -> received.stream().skip(seen)
+                .anyMatch(e -> e.id().equals(waitingId)));
+        assertThat(kv("quayside/promotions/deploy/gated/appr")).isEqualTo(record);
+        assertThat(chain(in.chainId())).noneMatch(e -> e.data() instanceof PromotionFailed);
+
+        operator().body("{\"image\": \"" + image + "\", \"by\": \"ada\", \"reason\": \"not on a Friday\"}")
+                .post("/api/promotions/deploy/gated/appr/reject").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> chain(in.chainId()).stream()
+                .anyMatch(e -> e.data() instanceof PromotionFailed));
+        assertThat(inChain(in.chainId(), PromotionFailed.class)).singleElement().satisfies(f -> {
+                    assertThat(f.reason()).isEqualTo(PromotionFailed.Reason.REJECTED);
+                    assertThat(f.toEnvironment()).isEqualTo("appr");
+                    assertThat(f.message()).contains("ada").contains("not on a Friday");
+                });
+        assertThat(kv("quayside/promotions/deploy/gated/appr")).isNull();
+        Thread.sleep(1500);
+        assertThat(head()).isEqualTo(before);
+        assertThat(file("marathon/appr/gated.json")).doesNotContain(image);
+        assertThat(chain(in.chainId())).noneMatch(e -> e.data() instanceof Promoted);
+        operator().post("/api/promotions/deploy/gated/appr/reject").then().statusCode(404);
+    }
+
+    @Test
+    @Order(9)
+    void aSoakGateWritesNothingBeforeItsTimeAndThePromotionAfterAndARollbackCancelsIt() throws Exception {
+        gatedEnvironments("environments:\n  dev: {}\n  soak: {promote-from: dev, soak: 3s}\n");
+        String image = ConfigRepoResource.REGISTRY + "/gated:5555555@sha256:" + "5".repeat(64);
+        String before = head();
+        EventEnvelope<ServiceDeployed> in = deployedInDev(image, "5".repeat(40));
+        String pinned = head();
+        await().atMost(Duration.ofSeconds(60)).until(() -> chain(in.chainId()).stream()
+                .anyMatch(e -> e.data() instanceof PromotionWaiting));
+        PromotionWaiting waiting = inChain(in.chainId(), PromotionWaiting.class).get(0);
+        assertThat(waiting.gates()).containsExactly(PromotionWaiting.SOAK);
+        String record = kv("quayside/promotions/deploy/gated/soak");
+        assertThat(record).contains(image).contains(in.id());
+        Instant until = Instant.parse(waiting.soakUntil());
+        assertThat(Duration.between(Instant.parse(waiting.requestedAt()), until)).isEqualTo(Duration.ofSeconds(3));
+        assertThat(head()).as("nothing before the soak time is over").isEqualTo(pinned).isNotEqualTo(before);
+        assertThat(chain(in.chainId())).noneMatch(e -> e.data() instanceof Promoted);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> chain(in.chainId()).stream()
+                .anyMatch(e -> e.data() instanceof Promoted));
+        Promoted promoted = inChain(in.chainId(), Promoted.class).get(0);
+        assertThat(Instant.now()).isAfter(until);
+        assertThat(promoted.toEnvironment()).isEqualTo("soak");
+        assertThat(head()).isEqualTo(promoted.configCommit());
+        assertThat(file("marathon/soak/gated.json")).isEqualTo(GATED.formatted("soak", image));
+        await().atMost(Duration.ofSeconds(10)).until(() -> kv("quayside/promotions/deploy/gated/soak") == null);
+        EventEnvelope<?> announced = chain(in.chainId()).stream().filter(e -> e.data() instanceof Promoted)
+                .findFirst().orElseThrow();
+
+        // a crash after the push, before the record's deletion: the record is back, the next pass writes nothing new
+        // and announces the same Promoted (same id) again, then deletes the record
+        int seen = received.size();
+        HttpResponse<String> put = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                ConsulProcessResource.url + "/v1/kv/quayside/promotions/deploy/gated/soak"))
+                .PUT(HttpRequest.BodyPublishers.ofString(record)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(put.statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> received.stream().skip(seen)
+                .anyMatch(e -> e.id().equals(announced.id())));
+        await().atMost(Duration.ofSeconds(10)).until(() -> kv("quayside/promotions/deploy/gated/soak") == null);
+        assertThat(head()).isEqualTo(promoted.configCommit());
+
+        // a longer soak, and the image is rolled back in dev meanwhile: SOAK_FAILED, nothing written
+        gatedEnvironments("environments:\n  dev: {}\n  soak: {promote-from: dev, soak: 1h}\n");
+        String failing = ConfigRepoResource.REGISTRY + "/gated:6666666@sha256:" + "6".repeat(64);
+        EventEnvelope<ServiceDeployed> in2 = deployedInDev(failing, "6".repeat(40));
+        await().atMost(Duration.ofSeconds(60)).until(() -> chain(in2.chainId()).stream()
+                .anyMatch(e -> e.data() instanceof PromotionWaiting));
+        String beforeRollback = head();
+        Deployment failed = new Deployment("gated", "dev", DeploymentTarget.MARATHON, "/dev/gated", "v2", failing,
+                "dep-h", 900);
+        send(in2.next(new dev.quayside.events.DeploymentFailed(failed,
+                dev.quayside.events.DeploymentFailed.Reason.HEALTH_CHECK, "unhealthy", "marathon/dev/gated.json", null),
+                "/test", Instant.now(), "unhealthy"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> chain(in2.chainId()).stream()
+                .anyMatch(e -> e.data() instanceof PromotionFailed));
+        assertThat(inChain(in2.chainId(), PromotionFailed.class)).singleElement()
+                .satisfies(f -> assertThat(f.reason()).isEqualTo(PromotionFailed.Reason.SOAK_FAILED));
+        await().atMost(Duration.ofSeconds(10)).until(() -> kv("quayside/promotions/deploy/gated/soak") == null);
+        assertThat(head()).isEqualTo(beforeRollback);
+        assertThat(file("marathon/soak/gated.json")).doesNotContain(failing);
     }
 }

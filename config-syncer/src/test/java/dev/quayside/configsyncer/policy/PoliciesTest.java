@@ -90,7 +90,7 @@ class PoliciesTest {
         assertThatThrownBy(() -> Policies.parse("environments:\n  dev: {}\n  prod:\n    promote_from: dev\n"
                 .getBytes(StandardCharsets.UTF_8)))
                 .hasMessage("quayside.yml: environments.prod: unknown key 'promote_from'"
-                        + " (an environment takes branches, tags, suspended, promote-from)");
+                        + " (an environment takes branches, tags, suspended, promote-from, approval, soak)");
         assertThatThrownBy(() -> Policies.parse("environments:\n  prod: { branches: [], tag: \">=1.0.0\" }\n"
                 .getBytes(StandardCharsets.UTF_8))).hasMessageContaining("environments.prod: unknown key 'tag'");
         assertThatThrownBy(() -> Policies.parse("apps:\n  web: { sources: [web], source: [ops] }\n"
@@ -167,6 +167,48 @@ class PoliciesTest {
             bad.put("environments:\n  dev: {}\n  staging: {promote-from: " + shape + "}\n",
                     "quayside.yml: environments.staging.promote-from must be one environment name");
         }
+        bad.forEach((yaml, reason) -> assertThatThrownBy(() -> parse(yaml)).as(yaml)
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith(reason)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n")));
+    }
+
+    @Test
+    void promotionGatesAnApprovalAndASoakTime() {
+        Policies p = parse("environments:\n  dev: {}\n  staging: {promote-from: dev, soak: 90s}\n"
+                + "  prod: {promote-from: staging, approval: required, soak: 10m}\n"
+                + "  qa: {promote-from: dev, approval: none}\n  perf: {promote-from: dev, soak: 2h}\n"
+                + "  uat: {promote-from: dev, soak: 1d}\n");
+        assertThat(p.gate("staging")).isEqualTo(new Policies.Gate(false, java.time.Duration.ofSeconds(90)));
+        assertThat(p.gate("prod")).isEqualTo(new Policies.Gate(true, java.time.Duration.ofMinutes(10)));
+        assertThat(p.gate("qa")).isEqualTo(Policies.Gate.NONE);
+        assertThat(p.gate("qa").gated()).isFalse();
+        assertThat(p.gate("perf").soak()).isEqualTo(java.time.Duration.ofHours(2));
+        assertThat(p.gate("uat").soak()).isEqualTo(java.time.Duration.ofDays(1));
+        assertThat(p.gate("dev").gated()).isFalse();
+        assertThat(p.gate("unnamed")).isEqualTo(Policies.Gate.NONE);
+        assertThat(Policies.defaults().gate("prod").gated()).isFalse();
+    }
+
+    @Test
+    void badGatesAreRefusedInOneLine() {
+        Map<String, String> bad = new LinkedHashMap<>();
+        bad.put("environments:\n  prod: {approval: required}\n",
+                "quayside.yml: environments.prod.approval gates a promotion: it needs environments.prod.promote-from");
+        bad.put("environments:\n  prod: {soak: 10m}\n",
+                "quayside.yml: environments.prod.soak gates a promotion: it needs environments.prod.promote-from");
+        for (String value : new String[] {"yes", "true", "Required", "[required]", "1", "\"\""}) {
+            bad.put("environments:\n  dev: {}\n  prod: {promote-from: dev, approval: " + value + "}\n",
+                    "quayside.yml: environments.prod.approval must be 'required' or 'none', not ");
+        }
+        for (String value : new String[] {"10", "10 m", "1.5h", "10min", "PT10M", "-5s", "[10m]", "true", "\"\"",
+                "10\\nm", "9999999999s"}) {
+            bad.put("environments:\n  dev: {}\n  prod: {promote-from: dev, soak: " + value + "}\n",
+                    "quayside.yml: environments.prod.soak must be a duration such as 90s, 10m, 2h or 1d, not ");
+        }
+        bad.put("environments:\n  dev: {}\n  prod: {promote-from: dev, soak: 0s}\n",
+                "quayside.yml: environments.prod.soak must be more than 0s and at most 30d, not '0s'");
+        bad.put("environments:\n  dev: {}\n  prod: {promote-from: dev, soak: 31d}\n",
+                "quayside.yml: environments.prod.soak must be more than 0s and at most 30d, not '31d'");
         bad.forEach((yaml, reason) -> assertThatThrownBy(() -> parse(yaml)).as(yaml)
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith(reason)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n")));
