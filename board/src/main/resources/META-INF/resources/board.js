@@ -295,14 +295,14 @@
         box.appendChild(el("p", { className: "empty", text: "unknown: " + (r.body.error || r.status) }));
         return;
       }
-      var waiting = (r.body.configSyncer && r.body.configSyncer.promotions) || [];
+      var waiting = r.body.configSyncer || [];
       if (waiting.length === 0) { box.appendChild(el("p", { className: "empty", text: "None." })); return; }
       var table = el("table", { className: "promotions" },
         el("tr", {}, el("th", { text: "App" }), el("th", { text: "From → to" }), el("th", { text: "Image" }),
           el("th", { text: "Waiting for" }), el("th", { text: "" })));
       waiting.forEach(function (p) {
-        table.appendChild(el("tr", { "data-app": p.app, "data-environment": p.environment },
-          el("td", { text: p.app }), el("td", { text: p.from + " → " + p.environment }),
+        table.appendChild(el("tr", { "data-app": p.app, "data-environment": p.toEnvironment },
+          el("td", { text: p.app }), el("td", { text: p.fromEnvironment + " → " + p.toEnvironment }),
           el("td", { text: tagOf(p.image), title: p.image }),
           el("td", { text: (p.waitingFor || []).join(", ") || "ready" }),
           el("td", {}, decisionButton(p, "approve", "Approve"), " ", decisionButton(p, "reject", "Reject"))));
@@ -315,14 +315,14 @@
     button.addEventListener("click", function () {
       var result = document.getElementById("promotion-result");
       sessionStorage.setItem("quayside.operator.token", tokenInput.value);
-      result.textContent = label.toLowerCase() + " " + p.app + " into " + p.environment + "…";
-      fetch("/api/promotions/" + [p.repository, p.app, p.environment, decision].map(encodeURIComponent).join("/"), {
+      result.textContent = label.toLowerCase() + " " + p.app + " into " + p.toEnvironment + "…";
+      fetch("/api/promotions/" + [p.repository, p.app, p.toEnvironment, decision].map(encodeURIComponent).join("/"), {
         method: "POST", headers: { "Authorization": "Bearer " + tokenInput.value, "Content-Type": "application/json" },
-        body: JSON.stringify({ image: p.image })
+        body: JSON.stringify({ image: p.image, by: "the board" })
       }).then(function (r) {
         return r.json().then(function (body) { return { status: r.status, body: body }; });
       }).then(function (r) {
-        result.textContent = r.status === 200 ? p.app + " " + tagOf(p.image) + " " + r.body.status + " into " + p.environment
+        result.textContent = r.status === 200 ? p.app + " " + tagOf(p.image) + " " + r.body.status + " into " + p.toEnvironment
           : r.status + ": " + (r.body.error || "failed");
         loadPromotions();
       }).catch(function (err) { result.textContent = "the board did not answer: " + err; });

@@ -309,8 +309,8 @@ class BoardTest {
         List<LoopbackConfigSyncer.Request> requests = ConfigSyncerReceiver.receiver.requests();
         requests.clear();
         given().get("/api/promotions").then().statusCode(200).body("status", equalTo("listed"))
-                .body("configSyncer.promotions[0].app", equalTo(LoopbackConfigSyncer.APP))
-                .body("configSyncer.promotions[0].image", equalTo(LoopbackConfigSyncer.IMAGE));
+                .body("configSyncer[0].app", equalTo(LoopbackConfigSyncer.APP))
+                .body("configSyncer[0].image", equalTo(LoopbackConfigSyncer.IMAGE));
         assertThat(requests).as("the board asks with its operator token").containsExactly(
                 new LoopbackConfigSyncer.Request("GET", "/api/promotions", "Bearer test-operator-token", ""));
         requests.clear();
@@ -325,7 +325,7 @@ class BoardTest {
         String seen = "{\"image\":\"" + LoopbackConfigSyncer.IMAGE + "\"}";
         given().header("Authorization", "Bearer test-operator-token").contentType("application/json").body(seen)
                 .post(approve).then().statusCode(200).body("status", equalTo("approved"))
-                .body("app", equalTo(LoopbackConfigSyncer.APP)).body("configSyncer.decision", equalTo("approve"));
+                .body("app", equalTo(LoopbackConfigSyncer.APP)).body("configSyncer.promoted", equalTo(true));
         assertThat(requests).containsExactly(new LoopbackConfigSyncer.Request("POST",
                 "/api/promotions/deploy-config/web/prod/approve", "Bearer test-operator-token", seen));
 

@@ -65,6 +65,10 @@ abstract class PromotionDecision implements Callable<Integer> {
             decided = decided != null ? decided : waiting.path("image").asText();
         }
         ObjectNode body = BoardClient.json().createObjectNode().put("image", decided);
+        String user = System.getenv("USER");
+        if (user != null && !user.isBlank()) {
+            body.put("by", user + " (quayside CLI)");
+        }
         addTo(body);
         JsonNode answer = token.post(client, decision(), "api/promotions/" + BoardClient.encode(repo) + "/"
                 + BoardClient.encode(app) + "/" + BoardClient.encode(environment) + "/" + decision(), body);
@@ -82,7 +86,7 @@ abstract class PromotionDecision implements Callable<Integer> {
     private JsonNode waitingOne(BoardClient client) {
         List<JsonNode> matches = new ArrayList<>();
         for (JsonNode p : PromotionsCommand.waiting(client.get("api/promotions", JsonNode.class))) {
-            if (p.path("app").asText().equals(app) && p.path("environment").asText().equals(environment)
+            if (p.path("app").asText().equals(app) && p.path("toEnvironment").asText().equals(environment)
                     && (repository == null || p.path("repository").asText().equals(repository))) {
                 matches.add(p);
             }

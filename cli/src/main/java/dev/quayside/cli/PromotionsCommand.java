@@ -42,7 +42,8 @@ final class PromotionsCommand implements Callable<Integer> {
             List<String> gates = new ArrayList<>();
             p.path("waitingFor").forEach(g -> gates.add(g.asText()));
             String requested = p.path("requestedAt").asText("");
-            rows.add(List.of(p.path("app").asText(), p.path("from").asText() + " → " + p.path("environment").asText(),
+            rows.add(List.of(p.path("app").asText(),
+                    p.path("fromEnvironment").asText() + " → " + p.path("toEnvironment").asText(),
                     shortImage(p.path("image").asText()), out.status(gates.isEmpty() ? "ready" : String.join(", ", gates)),
                     requested.isEmpty() ? "" : Output.ago(Instant.parse(requested), now), p.path("repository").asText()));
         }
@@ -52,7 +53,7 @@ final class PromotionsCommand implements Callable<Integer> {
 
     /** config-syncer's list, as the board relays it. */
     static JsonNode waiting(JsonNode answer) {
-        return answer.path("configSyncer").path("promotions");
+        return answer.path("configSyncer");
     }
 
     /** {@code registry/name:tag@sha256:…} as {@code name:tag}. */

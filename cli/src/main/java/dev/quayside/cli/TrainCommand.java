@@ -46,9 +46,9 @@ final class TrainCommand implements Callable<Integer> {
                 "/api/builds/b1", BoardClient.toJson(new Api.BuildLog("b1", 1, List.of("line"), true, 0)),
                 "/api/events", BoardClient.toJson(List.of(event)),
                 "/api/repositories/app/sync", "{\"repository\":\"app\",\"status\":\"synced\",\"gitWatcher\":{\"heads\":{\"refs/heads/main\":\"0123456\"}}}",
-                "/api/promotions", "{\"status\":\"listed\",\"configSyncer\":{\"promotions\":[{\"repository\":\"c\",\"app\":\"app\","
-                        + "\"from\":\"dev\",\"environment\":\"prod\",\"image\":\"r/app:0123@sha256:00\",\"waitingFor\":[\"approval\"],"
-                        + "\"requestedAt\":\"" + now + "\"}]}}",
+                "/api/promotions", "{\"status\":\"listed\",\"configSyncer\":[{\"repository\":\"c\",\"app\":\"app\","
+                        + "\"fromEnvironment\":\"dev\",\"toEnvironment\":\"prod\",\"image\":\"r/app:0123@sha256:00\","
+                        + "\"waitingFor\":[\"approval\"],\"requestedAt\":\"" + now + "\"}]}",
                 "/api/promotions/c/app/prod/approve", "{\"status\":\"approved\"}");
         Map<String, String> streams = Map.of(
                 "/api/chains/stream", "event: chain\ndata: " + BoardClient.toJson(chain) + "\n\n",

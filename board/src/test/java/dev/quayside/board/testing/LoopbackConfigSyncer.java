@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A loopback receiver in config-syncer's place for its promotion endpoints: {@code GET /api/promotions} lists one
- * promotion waiting ({@link #APP} into {@link #ENVIRONMENT} of {@link #REPOSITORY}, image {@link #IMAGE});
+ * A loopback receiver in config-syncer's place for its promotion endpoints, answering as config-syncer's
+ * {@code PromotionResource} does: {@code GET /api/promotions} lists one promotion waiting ({@link #APP} into {@link #ENVIRONMENT} of {@link #REPOSITORY}, image {@link #IMAGE});
  * {@code POST /api/promotions/{repository}/{app}/{environment}/approve|reject} answers 200 for it, 409 when the body
  * names another image, 404 for any other. Records each request with its {@code Authorization} header and body.
  */
@@ -40,16 +40,16 @@ public final class LoopbackConfigSyncer implements AutoCloseable {
             String waiting = "/api/promotions/" + REPOSITORY + "/" + APP + "/" + ENVIRONMENT + "/";
             String decision = path.startsWith(waiting) ? path.substring(waiting.length()) : "";
             if (exchange.getRequestMethod().equals("GET") && path.equals("/api/promotions")) {
-                LoopbackHttp.json(exchange, 200, "{\"promotions\":[{\"repository\":\"" + REPOSITORY + "\",\"app\":\""
-                        + APP + "\",\"from\":\"staging\",\"environment\":\"" + ENVIRONMENT + "\",\"image\":\""
-                        + IMAGE + "\",\"waitingFor\":[\"approval\"]}]}");
+                LoopbackHttp.json(exchange, 200, "[{\"repository\":\"" + REPOSITORY + "\",\"app\":\"" + APP
+                        + "\",\"fromEnvironment\":\"staging\",\"toEnvironment\":\"" + ENVIRONMENT + "\",\"image\":\""
+                        + IMAGE + "\",\"requestedAt\":\"2026-12-06T06:00:00Z\",\"waitingFor\":[\"approval\"]}]");
             } else if (!List.of("approve", "reject").contains(decision)) {
                 LoopbackHttp.json(exchange, 404, "{\"error\":\"no promotion waiting at " + path + "\"}");
             } else if (body.contains("\"image\"") && !body.contains(IMAGE)) {
                 LoopbackHttp.json(exchange, 409, "{\"error\":\"the promotion waiting is for " + IMAGE + "\"}");
             } else {
-                LoopbackHttp.json(exchange, 200, "{\"app\":\"" + APP + "\",\"environment\":\"" + ENVIRONMENT
-                        + "\",\"decision\":\"" + decision + "\"}");
+                LoopbackHttp.json(exchange, 200, "{\"app\":\"" + APP + "\",\"toEnvironment\":\"" + ENVIRONMENT
+                        + "\",\"image\":\"" + IMAGE + "\",\"promoted\":" + decision.equals("approve") + "}");
             }
         });
         return new LoopbackConfigSyncer(server, requests);
