@@ -27,16 +27,22 @@ public final class LocalRun implements AutoCloseable {
     public static final String APP_REPO = "sample-app";
     public static final String CONFIG_REPO = "deploy-config";
     public static final String ENVIRONMENT = "local";
+    /**
+     * The environment promoted from {@link #ENVIRONMENT} behind a manual approval, when {@link Options#promotion()}:
+     * same Marathon, app id {@code /prod/sample-app}, routed at the host {@value #PROD_HOST}.
+     */
+    public static final String PROMOTED_ENVIRONMENT = "prod";
+    public static final String PROD_HOST = "sample-app.prod.local";
 
     /** How to run; {@code extraApps} adds benchmark apps (none for {@code bin/quayside up}, e2e and PipelineBench). */
     public record Options(Path root, Path home, boolean fixedPorts, int frontendPort, Map<String, String> extraProperties,
             Duration deploymentTimeout, ExtraApps extraApps, ServiceProcess.ClassArchive classArchive,
-            dev.quayside.devstack.kafka.KafkaBroker.Scram kafkaScram) {
+            dev.quayside.devstack.kafka.KafkaBroker.Scram kafkaScram, boolean promotion) {
 
         public Options(Path root, Path home, boolean fixedPorts, int frontendPort, Map<String, String> extraProperties,
                 Duration deploymentTimeout, ExtraApps extraApps) {
             this(root, home, fixedPorts, frontendPort, extraProperties, deploymentTimeout, extraApps,
-                    ServiceProcess.ClassArchive.USE, null);
+                    ServiceProcess.ClassArchive.USE, null, false);
         }
 
         public Options(Path root, Path home, boolean fixedPorts, int frontendPort, Map<String, String> extraProperties,
@@ -47,13 +53,23 @@ public final class LocalRun implements AutoCloseable {
         /** These options with the services' class-data archives handled as {@code archive} says. */
         public Options withClassArchive(ServiceProcess.ClassArchive archive) {
             return new Options(root, home, fixedPorts, frontendPort, extraProperties, deploymentTimeout, extraApps,
-                    archive, kafkaScram);
+                    archive, kafkaScram, promotion);
+        }
+
+        /**
+         * These options with a second environment, {@link #PROMOTED_ENVIRONMENT}, fed by promotion from
+         * {@link #ENVIRONMENT} once a person approves ({@code quayside.yml}: {@code promote-from}, {@code approval:
+         * required}): the sample app's definition there, and marathon-applier deploying it.
+         */
+        public Options withPromotion() {
+            return new Options(root, home, fixedPorts, frontendPort, extraProperties, deploymentTimeout, extraApps,
+                    classArchive, kafkaScram, true);
         }
 
         /** These options with a broker that lets only {@code user} in (SASL/SCRAM-SHA-256); every service logs in. */
         public Options withKafkaScram(dev.quayside.devstack.kafka.KafkaBroker.Scram user) {
             return new Options(root, home, fixedPorts, frontendPort, extraProperties, deploymentTimeout, extraApps,
-                    classArchive, user);
+                    classArchive, user, promotion);
         }
     }
 
@@ -206,6 +222,16 @@ public final class LocalRun implements AutoCloseable {
                 String initial = stack.registryAddress() + "/" + APP_REPO + ":" + SAMPLE_INITIAL_TAG;
                 pushInitialImage(initial);
                 Files.writeString(definition, sampleDefinition(initial));
+                if (options.promotion()) {
+                    Path prod = configWorkTree().resolve("marathon").resolve(PROMOTED_ENVIRONMENT)
+                            .resolve(APP_REPO + ".json");
+                    Files.createDirectories(prod.getParent());
+                    Files.writeString(prod, appDefinition(PROMOTED_ENVIRONMENT, APP_REPO, APP_REPO + "-"
+                            + PROMOTED_ENVIRONMENT, initial, 1, "0.5", 32, PROD_HOST));
+                    Files.writeString(configWorkTree().resolve("quayside.yml"), "# what feeds each environment"
+                            + " (docs/config-syncer.md)\nenvironments:\n  " + ENVIRONMENT + ": { branches: [main] }\n  "
+                            + PROMOTED_ENVIRONMENT + ": { promote-from: " + ENVIRONMENT + ", approval: required }\n");
+                }
                 for (String app : extraApps()) {
                     Files.writeString(definition.resolveSibling(app + ".json"), benchDefinition(app,
                             stack.registryAddress() + "/" + app + ":" + ExtraApps.INITIAL_TAG,
@@ -246,6 +272,12 @@ public final class LocalRun implements AutoCloseable {
      */
     public static String appDefinition(String environment, String app, String image, int instances, String cpus,
             int mem, String vhosts) {
+        return appDefinition(environment, app, app, image, instances, cpus, mem, vhosts);
+    }
+
+    /** {@link #appDefinition} registered in Consul as {@code service} (another environment's name of the app). */
+    public static String appDefinition(String environment, String app, String service, String image, int instances,
+            String cpus, int mem, String vhosts) {
         return "{\n"
                 + "  \"id\": \"/" + environment + "/" + app + "\",\n"
                 + "  \"instances\": " + instances + ",\n"
@@ -260,7 +292,7 @@ public final class LocalRun implements AutoCloseable {
                 + "    }\n"
                 + "  },\n"
                 + "  \"env\": {\n"
-                + "    \"SERVICE_NAME\": \"" + app + "\",\n"
+                + "    \"SERVICE_NAME\": \"" + service + "\",\n"
                 + "    \"SERVICE_HAPROXY_VHOST\": \"" + vhosts + "\",\n"
                 + "    \"SERVICE_CHECK_HTTP\": \"/health\",\n"
                 + "    \"SERVICE_CHECK_INTERVAL\": \"1s\"\n"
@@ -316,6 +348,9 @@ public final class LocalRun implements AutoCloseable {
         }
         pipeline.configRepository(CONFIG_REPO, configRepository().toUri().toString(), "main");
         pipeline.environment(ENVIRONMENT, Map.of("rollback", "true", "prune", "true"));
+        if (options.promotion()) {
+            pipeline.environment(PROMOTED_ENVIRONMENT, Map.of("rollback", "true", "prune", "true"));
+        }
         pipeline.startServices(options.root(), Duration.ofSeconds(180));
     }
 

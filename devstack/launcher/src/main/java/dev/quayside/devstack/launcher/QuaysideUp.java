@@ -39,7 +39,7 @@ public final class QuaysideUp {
         try {
             out.println("[1/4] devstack: Kafka, registry, Consul stand-in, Marathon and Chronos stand-ins");
             run = LocalRun.start(new LocalRun.Options(root, home, true, FRONTEND_PORT, Map.of(), Duration.ofSeconds(60))
-                    .withClassArchive(ServiceProcess.ClassArchive.USE_OR_RECORD));
+                    .withClassArchive(ServiceProcess.ClassArchive.USE_OR_RECORD).withPromotion());
             LocalRun started = run;
             Runtime.getRuntime().addShutdownHook(new Thread(started::close, "quayside-down"));
             out.println("      Kafka " + run.stack().kafkaBootstrap() + ", registry " + run.stack().registryAddress()
@@ -79,6 +79,10 @@ public final class QuaysideUp {
         out.println();
         out.printf("Commit to live in %.1f s.%n", result.elapsed().toMillis() / 1000.0);
         out.println("  the app through HAProxy:  curl http://127.0.0.1:" + FRONTEND_PORT + "/   (and /version, /health)");
+        out.println("  prod, promoted from " + LocalRun.ENVIRONMENT + " once approved: curl -H 'Host: " + LocalRun.PROD_HOST
+                + "' http://127.0.0.1:" + FRONTEND_PORT + "/version");
+        out.println("                            bin/quayside promotions, then bin/quayside approve " + LocalRun.APP_REPO
+                + " " + LocalRun.PROMOTED_ENVIRONMENT + " (or the board's Approve)");
         run.pipeline().instances("board").stream().findFirst().ifPresent(board -> out.println(
                 "  the board:                " + board.url() + "/   (bin/quayside history | follow | logs | sync)"));
         out.println("  Consul stand-in:          " + run.stack().consulUrl() + "/v1/kv/?recurse   /v1/catalog/services");
