@@ -30,8 +30,12 @@ abstract class PromotionDecision implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "APP", description = "The app (its definition's file name without .json).")
     String app;
 
-    @Parameters(index = "1", paramLabel = "ENV", description = "The environment it would be promoted into.")
+    @Parameters(index = "1", paramLabel = "ENV", arity = "0..1",
+            description = "The environment it would be promoted into (or --env).")
     String environment;
+
+    @Option(names = {"--env", "-e"}, paramLabel = "ENV", description = "The environment, as an option.")
+    String envOption;
 
     @Option(names = "--repo", paramLabel = "REPO",
             description = "The config repository (needed only when the app waits in several).")
@@ -56,6 +60,14 @@ abstract class PromotionDecision implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (envOption != null && environment != null && !envOption.equals(environment)) {
+            throw new BoardException(ExitCodes.USAGE, "two environments: " + environment + " and --env " + envOption);
+        }
+        environment = environment != null ? environment : envOption;
+        if (environment == null || environment.isBlank()) {
+            throw new BoardException(ExitCodes.USAGE, decision() + " needs the environment: " + decision() + " "
+                    + app + " ENV, or --env ENV");
+        }
         BoardClient client = options.client();
         String repo = repository;
         String decided = image;

@@ -311,6 +311,12 @@ class CliTest {
         assertThat(JSON.readTree(decision.body()).path("image").asText())
                 .as("the approval names the image the CLI saw waiting").isEqualTo(LoopbackConfigSyncer.IMAGE);
 
+        Run asOption = run("approve", "web", "--env", "prod", "--token", TOKEN);
+        assertThat(asOption.exit()).as(asOption.err()).isZero();
+        Run noEnv = run("approve", "web", "--token", TOKEN);
+        assertThat(noEnv.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(noEnv.err()).contains("approve needs the environment");
+
         Run stale = run("approve", "web", "prod", "--image", "127.0.0.1:5000/web:older", "--token", TOKEN);
         assertThat(stale.exit()).isEqualTo(ExitCodes.CONFLICT);
         assertThat(stale.err()).contains("the promotion waiting is for " + LoopbackConfigSyncer.IMAGE);

@@ -47,7 +47,9 @@ public final class Policies {
     static final List<String> DEFAULT_BRANCHES = List.of("main");
     /** What an environment and an app may say; anything else is refused. */
     private static final List<String> ENVIRONMENT_KEYS = List.of("branches", "tags", "suspended", "promote-from",
-            "approval", "soak");
+            "approval", "soak", "windows");
+    /** What a deployment window may say. */
+    private static final List<String> WINDOW_KEYS = List.of("schedule", "duration", "time-zone");
     /** {@code soak}: a whole number and a unit (seconds, minutes, hours, days), such as {@code 90s} or {@code 10m}. */
     private static final java.util.regex.Pattern SOAK = java.util.regex.Pattern.compile("([0-9]{1,9})([smhd])");
     /** The longest soak time taken: longer is a typo more often than a wish. */
@@ -105,18 +107,28 @@ public final class Policies {
     }
 
     /**
-     * The gates in front of a promotion into an environment ({@code approval}, {@code soak}; only with
-     * {@code promote-from}).
+     * The gates in front of a promotion into an environment ({@code approval}, {@code soak}, {@code windows}; only
+     * with {@code promote-from}).
      *
      * @param approvalRequired an operator must approve the promotion ({@code approval: required})
      * @param soak             how long the image must have run in the previous environment first, or null for none
+     * @param windows          when the promotion may be written (one of them open), or none: any time
      */
-    public record Gate(boolean approvalRequired, java.time.Duration soak) {
+    public record Gate(boolean approvalRequired, java.time.Duration soak, List<DeploymentWindow> windows) {
         public static final Gate NONE = new Gate(false, null);
+
+        public Gate {
+            windows = windows == null ? List.of() : List.copyOf(windows);
+        }
+
+        /** Gates without deployment windows. */
+        public Gate(boolean approvalRequired, java.time.Duration soak) {
+            this(approvalRequired, soak, List.of());
+        }
 
         /** Whether a promotion into the environment waits for anything. */
         public boolean gated() {
-            return approvalRequired || soak != null;
+            return approvalRequired || soak != null || !windows.isEmpty();
         }
     }
 
@@ -237,11 +249,13 @@ public final class Policies {
     private static Gate gate(JsonNode environment, String where, String promoteFrom) {
         JsonNode approval = environment.path("approval");
         JsonNode soak = environment.path("soak");
+        JsonNode windows = environment.path("windows");
         boolean hasApproval = !approval.isMissingNode() && !approval.isNull();
         boolean hasSoak = !soak.isMissingNode() && !soak.isNull();
-        if ((hasApproval || hasSoak) && promoteFrom == null) {
-            throw refused(where + "." + (hasApproval ? "approval" : "soak") + " gates a promotion: it needs "
-                    + where + ".promote-from");
+        boolean hasWindows = !windows.isMissingNode() && !windows.isNull();
+        if ((hasApproval || hasSoak || hasWindows) && promoteFrom == null) {
+            throw refused(where + "." + (hasApproval ? "approval" : hasSoak ? "soak" : "windows")
+                    + " gates a promotion: it needs " + where + ".promote-from");
         }
         boolean required = false;
         if (hasApproval) {
@@ -253,22 +267,63 @@ public final class Policies {
         }
         java.time.Duration duration = null;
         if (hasSoak) {
-            java.util.regex.Matcher m = soak.isTextual() ? SOAK.matcher(soak.asText()) : null;
-            if (m == null || !m.matches()) {
-                throw refused(where + ".soak must be a duration such as 90s, 10m, 2h or 1d, not " + shown(soak));
-            }
-            long amount = Long.parseLong(m.group(1));
-            duration = switch (m.group(2)) {
-                case "s" -> java.time.Duration.ofSeconds(amount);
-                case "m" -> java.time.Duration.ofMinutes(amount);
-                case "h" -> java.time.Duration.ofHours(amount);
-                default -> java.time.Duration.ofDays(amount);
-            };
+            duration = duration(soak, where + ".soak");
             if (duration.isZero() || duration.compareTo(MAX_SOAK) > 0) {
                 throw refused(where + ".soak must be more than 0s and at most 30d, not '" + soak.asText() + "'");
             }
         }
-        return new Gate(required, duration);
+        return new Gate(required, duration, hasWindows ? windows(windows, where + ".windows") : List.of());
+    }
+
+    /** A duration such as {@code 90s}, {@code 10m}, {@code 2h} or {@code 1d} at {@code where}. */
+    private static java.time.Duration duration(JsonNode value, String where) {
+        java.util.regex.Matcher m = value.isTextual() ? SOAK.matcher(value.asText()) : null;
+        if (m == null || !m.matches()) {
+            throw refused(where + " must be a duration such as 90s, 10m, 2h or 1d, not " + shown(value));
+        }
+        long amount = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "s" -> java.time.Duration.ofSeconds(amount);
+            case "m" -> java.time.Duration.ofMinutes(amount);
+            case "h" -> java.time.Duration.ofHours(amount);
+            default -> java.time.Duration.ofDays(amount);
+        };
+    }
+
+    /**
+     * {@code <where>}: a list of deployment windows, each {@code {schedule: "<cron>", duration: <duration>,
+     * time-zone: <zone>}} (time zone UTC when left out).
+     */
+    private static List<DeploymentWindow> windows(JsonNode list, String where) {
+        if (!list.isArray() || list.isEmpty()) {
+            throw refused(where + " must be a list of windows such as {schedule: \"0 9 * * 1-5\", duration: 8h,"
+                    + " time-zone: Europe/Berlin}");
+        }
+        List<DeploymentWindow> windows = new ArrayList<>();
+        int i = 0;
+        for (JsonNode window : list) {
+            String at = where + "[" + i++ + "]";
+            if (!window.isObject()) {
+                throw refused(at + " must be a map with 'schedule', 'duration' and 'time-zone'");
+            }
+            onlyKeys(window, at, WINDOW_KEYS, "a window");
+            JsonNode schedule = window.path("schedule");
+            if (!schedule.isTextual()) {
+                throw refused(at + ".schedule must be a cron expression such as \"0 9 * * 1-5\", not "
+                        + shown(schedule));
+            }
+            JsonNode zone = window.path("time-zone");
+            if (!zone.isMissingNode() && !zone.isTextual()) {
+                throw refused(at + ".time-zone must be a time zone such as Europe/Berlin, not " + shown(zone));
+            }
+            java.time.Duration open = duration(window.path("duration"), at + ".duration");
+            try {
+                windows.add(DeploymentWindow.of(schedule.asText(), open, zone.isTextual() ? zone.asText() : "UTC"));
+            } catch (IllegalArgumentException e) {
+                throw refused(at + ": " + e.getMessage());
+            }
+        }
+        return List.copyOf(windows);
     }
 
     private static String shown(JsonNode value) {

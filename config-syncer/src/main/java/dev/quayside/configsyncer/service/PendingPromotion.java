@@ -28,20 +28,27 @@ import java.util.List;
  * @param approvedBy       who approved (as the operator said), or null
  * @param event            the successful deployment's event, as it travelled (CDEvent JSON): the promotion is written
  *                         from it as an ungated one would be, with the same ids
+ * @param windows          the target environment's deployment windows when the promotion was asked for (none: any
+ *                         time)
  */
 public record PendingPromotion(String repository, String branch, String app, String fromEnvironment,
         String toEnvironment, String image, String chainId, String eventId, Instant requestedAt, Instant soakUntil,
-        boolean approvalRequired, boolean approved, String approvedBy, String event) {
+        boolean approvalRequired, boolean approved, String approvedBy, String event,
+        List<dev.quayside.configsyncer.policy.DeploymentWindow> windows) {
+
+    public PendingPromotion {
+        windows = windows == null ? List.of() : List.copyOf(windows);
+    }
 
     static PendingPromotion of(ConfigRepo repo, String to, EventEnvelope<?> in, Deployment deployed, Instant now,
             dev.quayside.configsyncer.policy.Policies.Gate gate) {
         return new PendingPromotion(repo.name(), repo.branch(), deployed.app(), deployed.environment(), to,
                 deployed.image(), in.chainId(), in.id(), now, gate.soak() == null ? null : now.plus(gate.soak()),
                 gate.approvalRequired(), false, null,
-                new String(EventCodec.toJson(in), StandardCharsets.UTF_8));
+                new String(EventCodec.toJson(in), StandardCharsets.UTF_8), gate.windows());
     }
 
-    /** The gates still open at {@code now}: {@code soak} and/or {@code approval}. */
+    /** The gates still open at {@code now}: {@code soak}, {@code approval} and/or {@code window}. */
     public List<String> openGates(Instant now) {
         List<String> open = new ArrayList<>();
         if (soakUntil != null && now.isBefore(soakUntil)) {
@@ -49,6 +56,9 @@ public record PendingPromotion(String repository, String branch, String app, Str
         }
         if (approvalRequired && !approved) {
             open.add(PromotionWaiting.APPROVAL);
+        }
+        if (!dev.quayside.configsyncer.policy.DeploymentWindow.allows(windows, now)) {
+            open.add(PromotionWaiting.WINDOW);
         }
         return open;
     }
@@ -60,6 +70,6 @@ public record PendingPromotion(String repository, String branch, String app, Str
 
     PendingPromotion approvedBy(String who) {
         return new PendingPromotion(repository, branch, app, fromEnvironment, toEnvironment, image, chainId, eventId,
-                requestedAt, soakUntil, approvalRequired, true, who, event);
+                requestedAt, soakUntil, approvalRequired, true, who, event, windows);
     }
 }

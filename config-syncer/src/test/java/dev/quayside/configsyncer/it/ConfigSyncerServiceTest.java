@@ -596,4 +596,49 @@ class ConfigSyncerServiceTest {
         assertThat(head()).isEqualTo(beforeRollback);
         assertThat(file("marathon/soak/gated.json")).doesNotContain(failing);
     }
+
+    @Test
+    @Order(10)
+    void aDeploymentWindowHoldsAPromotionWhileItIsClosedAndLetsItThroughWhileItIsOpen() throws Exception {
+        // an environment of its own ("win", nothing promoted there before); its window opens for one minute, half an
+        // hour from now (UTC): closed now and for the whole test
+        java.time.ZonedDateTime later = Instant.now().plus(Duration.ofMinutes(30)).atZone(java.time.ZoneOffset.UTC);
+        windowEnvironment("{schedule: \"" + later.getMinute() + " " + later.getHour() + " * * *\", duration: 1m,"
+                + " time-zone: UTC}");
+        String held = ConfigRepoResource.REGISTRY + "/gated:9999999@sha256:" + "9".repeat(64);
+        EventEnvelope<ServiceDeployed> in = deployedInDev(held, "9".repeat(40));
+        await().atMost(Duration.ofSeconds(60)).until(() -> chain(in.chainId()).stream()
+                .anyMatch(e -> e.data() instanceof PromotionWaiting));
+        assertThat(inChain(in.chainId(), PromotionWaiting.class)).singleElement()
+                .satisfies(w -> assertThat(w.toEnvironment()).isEqualTo("win"))
+                .satisfies(w -> assertThat(w.gates()).containsExactly(PromotionWaiting.WINDOW));
+        String pinned = head();
+        Thread.sleep(3_000); // three passes of the promotion check (1 s here)
+        assertThat(head()).as("nothing while the window is closed").isEqualTo(pinned);
+        assertThat(chain(in.chainId())).noneMatch(e -> e.data() instanceof Promoted);
+        assertThat(kv("quayside/promotions/deploy/gated/win")).contains(held);
+
+        // a window open every minute of the day: the next deployment goes through at once (the held one superseded)
+        windowEnvironment("{schedule: \"* * * * *\", duration: 1m}");
+        String open = ConfigRepoResource.REGISTRY + "/gated:aaaaaaa@sha256:" + "a".repeat(64);
+        EventEnvelope<ServiceDeployed> in2 = deployedInDev(open, "a".repeat(40));
+        await().atMost(Duration.ofSeconds(60)).until(() -> chain(in2.chainId()).stream()
+                .anyMatch(e -> e.data() instanceof Promoted));
+        ConfigRepoResource.pull();
+        assertThat(file("marathon/win/gated.json")).isEqualTo(GATED.formatted("win", open));
+        assertThat(inChain(in.chainId(), PromotionFailed.class)).singleElement()
+                .satisfies(f -> assertThat(f.reason()).isEqualTo(PromotionFailed.Reason.SUPERSEDED));
+        await().atMost(Duration.ofSeconds(10)).until(() -> kv("quayside/promotions/deploy/gated/win") == null);
+    }
+
+    /** gated's environments: dev, and "win" promoted from it inside {@code window}; its definition on first use. */
+    private static void windowEnvironment(String window) throws Exception {
+        ConfigRepoResource.pull();
+        ConfigRepoResource.write("quayside.yml", "environments:\n  dev: {}\n  win:\n    promote-from: dev\n"
+                + "    windows:\n      - " + window + "\n");
+        if (!java.nio.file.Files.exists(ConfigRepoResource.dir.resolve("human").resolve("marathon/win/gated.json"))) {
+            ConfigRepoResource.write("marathon/win/gated.json", GATED.formatted("win", "127.0.0.1:5000/gated:old"));
+        }
+        ConfigRepoResource.commitAndPush("gated's window environment");
+    }
 }

@@ -168,7 +168,7 @@ class PoliciesFuzzTest {
                 JsonNode node = env.getValue();
                 assertThat(node.isObject() || node.isNull()).as(where).isTrue();
                 node.fieldNames().forEachRemaining(key -> assertThat(key).as(where)
-                        .isIn("branches", "tags", "suspended", "promote-from", "approval", "soak"));
+                        .isIn("branches", "tags", "suspended", "promote-from", "approval", "soak", "windows"));
                 JsonNode tags = node.path("tags");
                 assertThat(tags.isMissingNode() || tags.isNull() || tags.isValueNode()).as(where).isTrue();
                 JsonNode branches = node.path("branches");

@@ -90,7 +90,7 @@ class PoliciesTest {
         assertThatThrownBy(() -> Policies.parse("environments:\n  dev: {}\n  prod:\n    promote_from: dev\n"
                 .getBytes(StandardCharsets.UTF_8)))
                 .hasMessage("quayside.yml: environments.prod: unknown key 'promote_from'"
-                        + " (an environment takes branches, tags, suspended, promote-from, approval, soak)");
+                        + " (an environment takes branches, tags, suspended, promote-from, approval, soak, windows)");
         assertThatThrownBy(() -> Policies.parse("environments:\n  prod: { branches: [], tag: \">=1.0.0\" }\n"
                 .getBytes(StandardCharsets.UTF_8))).hasMessageContaining("environments.prod: unknown key 'tag'");
         assertThatThrownBy(() -> Policies.parse("apps:\n  web: { sources: [web], source: [ops] }\n"
@@ -209,6 +209,42 @@ class PoliciesTest {
                 "quayside.yml: environments.prod.soak must be more than 0s and at most 30d, not '0s'");
         bad.put("environments:\n  dev: {}\n  prod: {promote-from: dev, soak: 31d}\n",
                 "quayside.yml: environments.prod.soak must be more than 0s and at most 30d, not '31d'");
+        bad.forEach((yaml, reason) -> assertThatThrownBy(() -> parse(yaml)).as(yaml)
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith(reason)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n")));
+    }
+
+    @Test
+    void deploymentWindowsGateAPromotionAndBadOnesAreRefusedInOneLine() {
+        Policies p = parse("environments:\n  staging: {}\n  prod:\n    promote-from: staging\n    windows:\n"
+                + "      - {schedule: \"0 9 * * 1-5\", duration: 8h, time-zone: Europe/Berlin}\n"
+                + "      - {schedule: \"0 12 * * 6\", duration: 30m}\n");
+        assertThat(p.gate("prod").windows()).containsExactly(
+                DeploymentWindow.of("0 9 * * 1-5", java.time.Duration.ofHours(8), "Europe/Berlin"),
+                DeploymentWindow.of("0 12 * * 6", java.time.Duration.ofMinutes(30), "UTC"));
+        assertThat(p.gate("prod").gated()).as("windows alone gate a promotion").isTrue();
+
+        Map<String, String> bad = new LinkedHashMap<>();
+        bad.put("environments:\n  prod: {windows: [{schedule: \"* * * * *\", duration: 1h}]}\n",
+                "quayside.yml: environments.prod.windows gates a promotion: it needs environments.prod.promote-from");
+        bad.put("environments:\n  dev: {}\n  prod: {promote-from: dev, windows: []}\n",
+                "quayside.yml: environments.prod.windows must be a list of windows such as");
+        bad.put("environments:\n  dev: {}\n  prod: {promote-from: dev, windows: \"0 9 * * *\"}\n",
+                "quayside.yml: environments.prod.windows must be a list of windows such as");
+        bad.put("environments:\n  dev: {}\n  prod: {promote-from: dev, windows: [\"0 9 * * *\"]}\n",
+                "quayside.yml: environments.prod.windows[0] must be a map with 'schedule', 'duration' and 'time-zone'");
+        bad.put("environments:\n  dev: {}\n  prod: {promote-from: dev, windows: [{schedule: \"0 9 * *\", duration: 1h}]}\n",
+                "quayside.yml: environments.prod.windows[0]: schedule '0 9 * *' is not a five-field cron expression");
+        bad.put("environments:\n  dev: {}\n  prod: {promote-from: dev, windows: [{schedule: 9, duration: 1h}]}\n",
+                "quayside.yml: environments.prod.windows[0].schedule must be a cron expression");
+        bad.put("environments:\n  dev: {}\n  prod: {promote-from: dev, windows: [{schedule: \"0 9 * * *\"}]}\n",
+                "quayside.yml: environments.prod.windows[0].duration must be a duration such as 90s, 10m, 2h or 1d");
+        bad.put("environments:\n  dev: {}\n  prod: {promote-from: dev, windows: [{schedule: \"0 9 * * *\", duration: 8d}]}\n",
+                "quayside.yml: environments.prod.windows[0]: duration must be more than 0s and at most 7d");
+        bad.put("environments:\n  dev: {}\n  prod: {promote-from: dev, windows: [{schedule: \"0 9 * * *\", duration: 1h,"
+                + " time-zone: Berlin}]}\n", "quayside.yml: environments.prod.windows[0]: time-zone 'Berlin' is not a time zone");
+        bad.put("environments:\n  dev: {}\n  prod: {promote-from: dev, windows: [{schedule: \"0 9 * * *\", duration: 1h,"
+                + " timezone: UTC}]}\n", "quayside.yml: environments.prod.windows[0]: unknown key 'timezone'");
         bad.forEach((yaml, reason) -> assertThatThrownBy(() -> parse(yaml)).as(yaml)
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith(reason)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n")));
