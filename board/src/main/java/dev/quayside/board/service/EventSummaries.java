@@ -12,6 +12,9 @@ import dev.quayside.events.EventEnvelope;
 import dev.quayside.events.EventType;
 import dev.quayside.events.ImageBuilt;
 import dev.quayside.events.PipelineEvent;
+import dev.quayside.events.PromotionWaiting;
+import dev.quayside.events.PromotionFailed;
+import dev.quayside.events.Promoted;
 import dev.quayside.events.RoutesUpdated;
 import dev.quayside.events.ServiceDeployed;
 import dev.quayside.events.ServiceRemoved;
@@ -110,11 +113,27 @@ public final class EventSummaries {
             return e.container().serviceName() + " deregistered (" + e.container().serviceId() + ")"
                     + (e.exitCode() == null ? "" : ", exit " + e.exitCode());
         }
+        if (data instanceof Promoted e) {
+            return e.app() + " promoted from " + e.fromEnvironment() + " to " + e.toEnvironment() + ": " + e.image()
+                    + (e.configCommit() == null ? "" : " (config commit " + shortSha(e.configCommit()) + ")");
+        }
+        if (data instanceof PromotionWaiting e) {
+            return e.app() + " waits to be promoted from " + e.fromEnvironment() + " to " + e.toEnvironment() + " ("
+                    + String.join(", ", e.gates() == null ? List.of() : e.gates()) + "): " + e.image();
+        }
+        if (data instanceof PromotionFailed e) {
+            return e.app() + " not promoted from " + e.fromEnvironment() + " to " + e.toEnvironment() + " ("
+                    + e.reason() + ")" + (e.message() == null ? "" : ": " + e.message());
+        }
         if (data instanceof RoutesUpdated e) {
             return "routes " + e.outcome() + " on " + e.instance() + " (" + size(e.routes()) + " route(s))"
                     + (e.message() == null ? "" : ": " + e.message());
         }
         return event.type().wireType();
+    }
+
+    private static String shortSha(String sha) {
+        return sha.length() > 7 ? sha.substring(0, 7) : sha;
     }
 
     private static int size(List<?> list) {

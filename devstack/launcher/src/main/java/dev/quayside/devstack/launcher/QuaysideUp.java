@@ -79,8 +79,8 @@ public final class QuaysideUp {
         out.println();
         out.printf("Commit to live in %.1f s.%n", result.elapsed().toMillis() / 1000.0);
         out.println("  the app through HAProxy:  curl http://127.0.0.1:" + FRONTEND_PORT + "/   (and /version, /health)");
-        out.println("  prod, promoted from " + LocalRun.ENVIRONMENT + " once approved: curl -H 'Host: " + LocalRun.PROD_HOST
-                + "' http://127.0.0.1:" + FRONTEND_PORT + "/version");
+        out.println("  prod, once approved:      curl -H 'Host: " + LocalRun.PROD_HOST + "' http://127.0.0.1:"
+                + FRONTEND_PORT + "/version   (promoted from " + LocalRun.ENVIRONMENT + ")");
         out.println("                            bin/quayside promotions, then bin/quayside approve " + LocalRun.APP_REPO
                 + " " + LocalRun.PROMOTED_ENVIRONMENT + " (or the board's Approve)");
         run.pipeline().instances("board").stream().findFirst().ifPresent(board -> out.println(

@@ -1,0 +1,33 @@
+package dev.quayside.board.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quayside.events.EventEnvelope;
+import dev.quayside.events.Promoted;
+import dev.quayside.events.PromotionFailed;
+import dev.quayside.events.PromotionWaiting;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The one-line summaries of the promotion events, as the page, the API and {@code quayside events} show them. */
+class EventSummariesTest {
+
+    private static final String IMAGE = "127.0.0.1:5000/web:0fb1cc4f4e20@sha256:" + "ab".repeat(32);
+
+    @Test
+    void promotionsSayWhatWentWhereAndWhyNot() {
+        assertThat(EventSummaries.summary(EventEnvelope.of(new PromotionWaiting("web", "deploy-config", "main", "staging",
+                "prod", IMAGE, List.of("soak", "approval"), "2026-12-06T09:00:00Z", true, "2026-12-06T08:00:00Z"),
+                "/config-syncer", "e1", "c1", Instant.now())))
+                .isEqualTo("web waits to be promoted from staging to prod (soak, approval): " + IMAGE);
+        assertThat(EventSummaries.summary(EventEnvelope.of(new Promoted("web", "deploy-config", "main", "staging",
+                "prod", IMAGE, "9d1e0aa2b3c4d5e6f708192a3b4c5d6e7f809102", "web@0fb1cc4", List.of(
+                        "marathon/prod/web.json"), "c2"), "/config-syncer", "e2", "c1", Instant.now())))
+                .isEqualTo("web promoted from staging to prod: " + IMAGE + " (config commit 9d1e0aa)");
+        assertThat(EventSummaries.summary(EventEnvelope.of(new PromotionFailed("web", "deploy-config", "main", "staging",
+                "prod", IMAGE, PromotionFailed.Reason.REJECTED, "rejected by ada: not on a Friday"), "/config-syncer",
+                "e3", "c1", Instant.now())))
+                .isEqualTo("web not promoted from staging to prod (REJECTED): rejected by ada: not on a Friday");
+    }
+}
