@@ -28,7 +28,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
@@ -57,7 +56,7 @@ public class ConsulCatalogClient {
     private final Map<String, List<ServiceInstance>> services = new ConcurrentHashMap<>();
     private final Map<String, ServiceQuery> queries = new ConcurrentHashMap<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
-    private final AtomicLong failures;
+    private final io.micrometer.core.instrument.Counter failures;
     private volatile boolean running;
     private volatile boolean synced;
     private volatile String lastError;
@@ -84,8 +83,12 @@ public class ConsulCatalogClient {
         this.requestTimeoutMillis = options.getTimeout();
         this.backoff = RetryPolicy.of(minBackoff, 2, maxBackoff, Duration.ZERO, -1, 0.2);
         this.catalogRetry = retry("catalog services");
-        this.failures = registry.gauge("quayside.edge-router.consul.failures", new AtomicLong());
-        registry.gauge("quayside.edge-router.consul.services", services, Map::size);
+        // a counter, and a gauge that holds its map strongly: a gauge of a weakly held value disappears from the
+        // scrape once that value is collected (Micrometer's default), which a test of the metric saw happen
+        this.failures = io.micrometer.core.instrument.Counter.builder("quayside.edge-router.consul.failures")
+                .description("failed Consul queries (each retried)").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("quayside.edge-router.consul.services", services, Map::size)
+                .description("services followed in the catalog").strongReference(true).register(registry);
     }
 
     /** Called (on a Vert.x thread) whenever the catalog or an instance's health changed. */
@@ -350,7 +353,7 @@ public class ConsulCatalogClient {
     }
 
     private void failed(String what, Throwable failure) {
-        failures.incrementAndGet();
+        failures.increment();
         lastError = what + ": " + failure.getMessage();
         if (running) {
             LOG.warnf("Consul query for %s failed, retrying with back-off: %s", what, failure.getMessage());

@@ -136,13 +136,22 @@ class ConsulRoutesTest {
             agent.register("flaky-1", "flaky", flaky.port(), "{\"haproxy_vhost\": \"flaky.test\"}");
             Awaitility.await("served once the failures are over").atMost(LIVE).pollInterval(Duration.ofMillis(100))
                     .until(() -> answers("flaky.test", 2).equals(Set.of("flaky")));
-            given().get("/q/metrics").then().body(org.hamcrest.Matchers.containsString(
-                    "quayside_edge_router_consul_failures"));
+            String metrics = given().get("/q/metrics").then().extract().asString();
+            java.util.regex.Matcher counted = java.util.regex.Pattern
+                    .compile("(?m)^quayside_edge_router_consul_failures_total ([0-9.]+)$").matcher(metrics);
+            assertThat(counted.find()).as("the failures counter in /q/metrics").isTrue();
+            assertThat(Double.parseDouble(counted.group(1))).as("the three failed queries").isGreaterThanOrEqualTo(3);
+            assertThat(metrics).contains("quayside_edge_router_consul_services");
             agent.deregister("flaky-1");
             Awaitility.await("the route disappears").atMost(LIVE).pollInterval(Duration.ofMillis(100))
                     .until(() -> answers("flaky.test", 2).equals(Set.of("HTTP 503")));
         } finally {
             consul.clearFailures();
+            try {
+                agent.deregister("flaky-1"); // whatever failed above: the other tests see only their own services
+            } catch (java.io.IOException alreadyGone) {
+                // deregistered above
+            }
         }
     }
 
