@@ -1,6 +1,5 @@
 package dev.quayside.configsyncer.policy;
 
-import com.cronutils.model.Cron;
 import com.cronutils.model.CronType;
 import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.model.time.ExecutionTime;
@@ -11,7 +10,9 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * When promotions into an environment may be written, as Argo CD's sync windows say it: a window opens at each time
@@ -26,6 +27,10 @@ import java.util.Optional;
 public record DeploymentWindow(String schedule, Duration duration, String timeZone) {
 
     private static final CronParser CRON = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
+    /** Parsed schedules: the gate check asks every few seconds per waiting promotion; a schedule parses once. */
+    private static final Map<String, ExecutionTime> TIMES = new ConcurrentHashMap<>();
+    /** More distinct schedules than any set of config repositories has: the cache starts over. */
+    private static final int MAX_CACHED = 1024;
 
     /** Parses and checks a window; an {@link IllegalArgumentException} says in one line what is wrong. */
     public static DeploymentWindow of(String schedule, Duration duration, String timeZone) {
@@ -49,8 +54,10 @@ public record DeploymentWindow(String schedule, Duration duration, String timeZo
 
     /** Whether this window is open at {@code now}: a start of the schedule at or before it, less than a duration ago. */
     public boolean isOpen(Instant now) {
-        Cron cron = CRON.parse(schedule);
-        ExecutionTime times = ExecutionTime.forCron(cron);
+        if (TIMES.size() > MAX_CACHED) {
+            TIMES.clear();
+        }
+        ExecutionTime times = TIMES.computeIfAbsent(schedule, s -> ExecutionTime.forCron(CRON.parse(s)));
         ZonedDateTime at = now.atZone(ZoneId.of(timeZone));
         ZonedDateTime minute = at.truncatedTo(ChronoUnit.MINUTES);
         Optional<ZonedDateTime> start = times.isMatch(minute) ? Optional.of(minute) : times.lastExecution(at);

@@ -50,8 +50,11 @@ public final class Policies {
             "approval", "soak", "windows");
     /** What a deployment window may say. */
     private static final List<String> WINDOW_KEYS = List.of("schedule", "duration", "time-zone");
-    /** {@code soak}: a whole number and a unit (seconds, minutes, hours, days), such as {@code 90s} or {@code 10m}. */
-    private static final java.util.regex.Pattern SOAK = java.util.regex.Pattern.compile("([0-9]{1,9})([smhd])");
+    /**
+     * A duration ({@code soak}, a window's {@code duration}): a whole number and a unit (seconds, minutes, hours, days),
+     * such as {@code 90s} or {@code 10m}.
+     */
+    private static final java.util.regex.Pattern DURATION = java.util.regex.Pattern.compile("([0-9]{1,9})([smhd])");
     /** The longest soak time taken: longer is a typo more often than a wish. */
     private static final java.time.Duration MAX_SOAK = java.time.Duration.ofDays(30);
     private static final List<String> APP_KEYS = List.of("sources");
@@ -277,7 +280,7 @@ public final class Policies {
 
     /** A duration such as {@code 90s}, {@code 10m}, {@code 2h} or {@code 1d} at {@code where}. */
     private static java.time.Duration duration(JsonNode value, String where) {
-        java.util.regex.Matcher m = value.isTextual() ? SOAK.matcher(value.asText()) : null;
+        java.util.regex.Matcher m = value.isTextual() ? DURATION.matcher(value.asText()) : null;
         if (m == null || !m.matches()) {
             throw refused(where + " must be a duration such as 90s, 10m, 2h or 1d, not " + shown(value));
         }
@@ -497,6 +500,26 @@ public final class Policies {
     /** True when automation of {@code app} is suspended in {@code environment} ({@code environments.<env>.suspended}). */
     public boolean suspended(String app, String environment) {
         return policy(environment).suspended().contains(app);
+    }
+
+    /**
+     * These policies with {@code extra} (environment → apps) suspended as well: the suspensions made through
+     * config-syncer's API, kept beside {@code quayside.yml} ({@link PolicyFiles}). An environment the file does not
+     * name gets the default policy with those apps suspended.
+     */
+    public Policies withSuspended(Map<String, Set<String>> extra) {
+        if (extra.isEmpty()) {
+            return this;
+        }
+        Map<String, Policy> merged = new LinkedHashMap<>(environments);
+        extra.forEach((env, apps) -> {
+            Policy p = policy(env);
+            Set<String> suspended = new TreeSet<>(p.suspended());
+            suspended.addAll(apps);
+            merged.put(env, new Policy(p.branches(), p.tags(), Collections.unmodifiableSet(suspended), p.promoteFrom(),
+                    p.gate()));
+        });
+        return new Policies(merged, owners);
     }
 
     /** Per environment named in the file, the apps suspended there (environments without any are left out). */
