@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jgit.api.Git;
@@ -15,6 +17,8 @@ import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheBuilder;
 import org.eclipse.jgit.dircache.DirCacheEditor;
 import org.eclipse.jgit.dircache.DirCacheEntry;
+import org.eclipse.jgit.errors.MissingObjectException;
+import org.eclipse.jgit.lib.AbbreviatedObjectId;
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
@@ -117,6 +121,28 @@ public final class GitWorkspace implements AutoCloseable {
             return id;
         } catch (IOException | RuntimeException e) {
             throw new GitException("cannot resolve " + ref + " in " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The commit whose id starts with {@code hex} (4 to 40 hexadecimal digits), or null when no object or more than one
+     * has such an id, or it is not a commit.
+     */
+    public ObjectId resolveCommit(String hex) throws GitException {
+        if (hex == null || !hex.matches("[0-9a-fA-F]{4,40}")) {
+            return null;
+        }
+        try (ObjectReader reader = repository.newObjectReader(); RevWalk walk = new RevWalk(reader)) {
+            Collection<ObjectId> ids = reader.resolve(AbbreviatedObjectId.fromString(hex.toLowerCase(Locale.ROOT)));
+            if (ids.size() != 1) {
+                return null;
+            }
+            ObjectId id = ids.iterator().next();
+            return walk.parseAny(id) instanceof RevCommit ? id : null;
+        } catch (MissingObjectException e) {
+            return null;
+        } catch (IOException e) {
+            throw new GitException("cannot resolve " + hex + " in " + name + ": " + e.getMessage(), e);
         }
     }
 
@@ -262,7 +288,8 @@ public final class GitWorkspace implements AutoCloseable {
     }
 
     /**
-     * Writes a commit on top of {@code parent} that replaces the given files' contents (no working tree).
+     * Writes a commit on top of {@code parent} that replaces the given files' contents, or deletes a file whose new
+     * content is null (no working tree).
      *
      * @return the new commit's id
      */
@@ -277,6 +304,10 @@ public final class GitWorkspace implements AutoCloseable {
             builder.finish();
             DirCacheEditor editor = index.editor();
             for (Map.Entry<String, byte[]> change : changes.entrySet()) {
+                if (change.getValue() == null) {
+                    editor.add(new DirCacheEditor.DeletePath(change.getKey()));
+                    continue;
+                }
                 ObjectId blob = inserter.insert(Constants.OBJ_BLOB, change.getValue());
                 editor.add(new DirCacheEditor.PathEdit(change.getKey()) {
                     @Override

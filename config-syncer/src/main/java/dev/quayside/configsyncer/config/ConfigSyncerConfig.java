@@ -28,7 +28,8 @@ public interface ConfigSyncerConfig {
     /**
      * Consul KV prefix of the suspension keys {@code <prefix>/<app>/<environment>} (value: the config commit that
      * suspended it), written by the mirror of each repository's write-back branch from its {@code quayside.yml}
-     * ({@code environments.<env>.suspended}); marathon-applier reads them.
+     * ({@code environments.<env>.suspended}) and its {@code .quayside/suspended/<env>/<app>.yml} files (the
+     * suspensions made through the API); marathon-applier reads them.
      */
     @WithDefault("quayside/suspended")
     String suspendedPrefix();

@@ -6,6 +6,7 @@ import dev.quayside.configsyncer.client.GitException;
 import dev.quayside.configsyncer.client.GitWorkspace;
 import dev.quayside.configsyncer.client.KvOp;
 import dev.quayside.configsyncer.policy.Policies;
+import dev.quayside.configsyncer.policy.PolicyFiles;
 import dev.quayside.configsyncer.writeback.WriteBackService;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The mirror's part of suspension: brings the keys {@code <prefix>/<app>/<environment>} in line with the
- * {@code environments.<env>.suspended} lists of the mirrored commit's {@code quayside.yml}. A newly suspended pair gets
+ * {@code environments.<env>.suspended} lists of the mirrored commit's {@code quayside.yml} and its
+ * {@code .quayside/suspended/} files ({@link PolicyFiles}). A newly suspended pair gets
  * its key (value: the commit that suspended it); a pair no longer listed (resumed) loses it, and its definitions in
  * that environment are named so that the sync lists them and marathon-applier applies what Git holds now. The
  * operations commit in the sync's guarded last transaction, so Consul never holds a definition and a suspension that
@@ -47,10 +49,9 @@ final class Suspensions {
      */
     static Plan plan(GitWorkspace ws, ConsulClient consul, String prefix, ObjectId head)
             throws GitException, ConsulException {
-        byte[] file = ws.readFile(head, Policies.FILE);
         Policies policies;
         try {
-            policies = file == null ? Policies.defaults() : Policies.parse(file);
+            policies = PolicyFiles.at(ws, head);
         } catch (IllegalArgumentException e) {
             LOG.warnf("%s at %s: suspensions left as Consul has them", e.getMessage(), head.name());
             return Plan.NONE;
@@ -101,9 +102,8 @@ final class Suspensions {
     /** The pairs ({@code <environment>/<app>}) {@code commit}'s {@code quayside.yml} suspends (none when unreadable). */
     private static Set<String> pairs(GitWorkspace ws, ObjectId commit) throws GitException {
         Set<String> pairs = new TreeSet<>();
-        byte[] file = ws.readFile(commit, Policies.FILE);
         try {
-            (file == null ? Policies.defaults() : Policies.parse(file)).suspensions()
+            PolicyFiles.at(ws, commit).suspensions()
                     .forEach((env, apps) -> apps.forEach(app -> pairs.add(env + "/" + app)));
         } catch (IllegalArgumentException e) {
             LOG.debugf("%s at %s: %s", Policies.FILE, commit.name(), e.getMessage());

@@ -1,7 +1,9 @@
 package dev.quayside.configsyncer.rest;
 
+import static dev.quayside.configsyncer.rest.RequestBodies.error;
+import static dev.quayside.configsyncer.rest.RequestBodies.text;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quayside.configsyncer.client.ConsulException;
 import dev.quayside.configsyncer.client.GitException;
 import dev.quayside.configsyncer.service.PendingPromotion;
@@ -16,7 +18,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,8 +31,6 @@ import java.util.Map;
 @Path("/api/promotions")
 @Produces(MediaType.APPLICATION_JSON)
 public class PromotionResource {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PendingPromotions pending;
     private final PromotionGates gates;
@@ -77,7 +76,7 @@ public class PromotionResource {
 
     private Response decide(String repository, String app, String environment, String body, Decide decide)
             throws ConsulException, GitException {
-        JsonNode request = body(body);
+        JsonNode request = RequestBodies.object(body);
         if (request == null) {
             return error(Response.Status.BAD_REQUEST, "the body must be a JSON object such as {\"image\": \"...\"}");
         }
@@ -129,27 +128,5 @@ public class PromotionResource {
         view.put("chainId", p.chainId());
         view.put("eventId", p.eventId());
         return view;
-    }
-
-    /** The request body as a JSON object (an empty body is an empty object), or null when it is not one. */
-    private static JsonNode body(String body) {
-        if (body == null || body.isBlank()) {
-            return JSON.createObjectNode();
-        }
-        try {
-            JsonNode node = JSON.readTree(body);
-            return node != null && node.isObject() ? node : null;
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private static String text(JsonNode request, String field) {
-        JsonNode value = request.path(field);
-        return value.isTextual() ? value.asText() : null;
-    }
-
-    private static Response error(Response.Status status, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(Map.of("error", message)).build();
     }
 }

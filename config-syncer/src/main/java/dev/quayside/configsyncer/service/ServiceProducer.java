@@ -4,6 +4,7 @@ import dev.quayside.configsyncer.client.ConsulClient;
 import dev.quayside.configsyncer.client.GitClient;
 import dev.quayside.configsyncer.config.ConfigSyncerConfig;
 import dev.quayside.configsyncer.mirror.MirrorService;
+import dev.quayside.configsyncer.writeback.AppActions;
 import dev.quayside.configsyncer.writeback.PromotionWriteBack;
 import dev.quayside.configsyncer.writeback.RollbackWriteBack;
 import dev.quayside.configsyncer.writeback.SourceOrder;
@@ -13,6 +14,7 @@ import dev.quayside.kit.retry.RetryPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.time.Clock;
 
 /** Builds the plain-Java write-back and mirror services from the typed configuration. */
 @ApplicationScoped
@@ -44,6 +46,12 @@ class ServiceProducer {
     @Singleton
     PromotionWriteBack promotionWriteBack(WriteBackService writeBack, SourceOrder order) {
         return new PromotionWriteBack(writeBack, order);
+    }
+
+    @Produces
+    @Singleton
+    AppActions appActions(WriteBackService writeBack) {
+        return new AppActions(writeBack, Clock.systemUTC());
     }
 
     @Produces

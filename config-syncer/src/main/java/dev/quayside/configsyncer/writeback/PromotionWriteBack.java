@@ -3,6 +3,7 @@ package dev.quayside.configsyncer.writeback;
 import dev.quayside.configsyncer.client.GitException;
 import dev.quayside.configsyncer.client.GitWorkspace;
 import dev.quayside.configsyncer.policy.Policies;
+import dev.quayside.configsyncer.policy.PolicyFiles;
 import dev.quayside.configsyncer.service.ConfigRepo;
 import dev.quayside.events.Deployment;
 import dev.quayside.events.DeploymentTarget;
@@ -151,8 +152,7 @@ public class PromotionWriteBack {
     }
 
     private static Policies policies(GitWorkspace ws, ObjectId head) throws GitException {
-        byte[] policyFile = ws.readFile(head, Policies.FILE);
-        return policyFile == null ? Policies.defaults() : Policies.parse(policyFile);
+        return PolicyFiles.at(ws, head);
     }
 
     private Target attempt(GitWorkspace ws, Request r, String to) throws GitException {

@@ -4,6 +4,7 @@ import dev.quayside.configsyncer.client.GitClient;
 import dev.quayside.configsyncer.client.GitException;
 import dev.quayside.configsyncer.client.GitWorkspace;
 import dev.quayside.configsyncer.policy.Policies;
+import dev.quayside.configsyncer.policy.PolicyFiles;
 import dev.quayside.configsyncer.service.ConfigRepo;
 import dev.quayside.configsyncer.service.SyncSettings;
 import dev.quayside.events.ImageBuilt;
@@ -213,8 +214,7 @@ public class WriteBackService {
 
     private Edit edit(GitWorkspace ws, ObjectId head, ImageBuilt built, String pinned, SourceOrder.Ordering ordering)
             throws GitException {
-        byte[] policyFile = ws.readFile(head, Policies.FILE);
-        Policies policies = policyFile == null ? Policies.defaults() : Policies.parse(policyFile);
+        Policies policies = PolicyFiles.at(ws, head);
         Edit edit = new Edit();
         List<Candidate> candidates = new ArrayList<>();
         List<String> refused = new ArrayList<>();

@@ -631,6 +631,72 @@ class ConfigSyncerServiceTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> kv("quayside/promotions/deploy/gated/win") == null);
     }
 
+    @Test
+    @Order(11)
+    void suspendResumeAndRollbackAreCommitsThatTheMirrorCarriesToConsul() throws Exception {
+        String v1 = ConfigRepoResource.REGISTRY + "/shop:1111111";
+        String v2 = ConfigRepoResource.REGISTRY + "/shop:2222222";
+        ConfigRepoResource.pull();
+        ConfigRepoResource.write("marathon/steer/shop.json", GATED.formatted("steer", v1));
+        ConfigRepoResource.commitAndPush("shop in steer");
+        ConfigRepoResource.write("marathon/steer/shop.json", GATED.formatted("steer", v2));
+        ConfigRepoResource.commitAndPush("shop 2 in steer");
+
+        RestAssured.given().post("/api/apps/shop/steer/suspend").then().statusCode(401);
+        RestAssured.given().get("/api/suspensions").then().statusCode(401);
+        operator().body("[1]").post("/api/apps/shop/steer/suspend").then().statusCode(400)
+                .body("error", Matchers.containsString("the body must be a JSON object"));
+        operator().post("/api/apps/nothing/steer/suspend").then().statusCode(404)
+                .body("error", Matchers.equalTo("deploy has no definition of nothing in steer"
+                        + " (marathon/steer/.../nothing.json or chronos/...)"));
+        operator().post("/api/apps/sh op/steer/suspend").then().statusCode(400)
+                .body("error", Matchers.containsString("'sh op' is not an app name"));
+        operator().body("{\"repository\": \"elsewhere\"}").post("/api/apps/shop/steer/suspend").then()
+                .statusCode(404).body("error", Matchers.equalTo("no config repository 'elsewhere' is configured"));
+
+        // suspend: a commit; its sync puts the suspension key marathon-applier reads
+        String suspended = operator().body("{\"by\": \"ada\", \"reason\": \"smoke test\"}")
+                .post("/api/apps/shop/steer/suspend").then().statusCode(200)
+                .body("repository", Matchers.equalTo("deploy")).body("action", Matchers.equalTo("suspend"))
+                .body("file", Matchers.equalTo(".quayside/suspended/steer/shop.yml")).extract().path("commit");
+        assertThat(suspended).isEqualTo(head());
+        send(push("deploy", "config", suspended));
+        await().atMost(Duration.ofSeconds(30)).until(() -> suspended.equals(kv("quayside/suspended/shop/steer")));
+        operator().get("/api/suspensions").then().statusCode(200)
+                .body("find { it.app == 'shop' }.environment", Matchers.equalTo("steer"))
+                .body("find { it.app == 'shop' }.declaredIn", Matchers.equalTo(".quayside/suspended/steer/shop.yml"))
+                .body("find { it.app == 'shop' }.by", Matchers.equalTo("ada"))
+                .body("find { it.app == 'shop' }.reason", Matchers.equalTo("smoke test"))
+                .body("find { it.app == 'shop' }.commit", Matchers.equalTo(suspended));
+        operator().post("/api/apps/shop/steer/rollback").then().statusCode(409)
+                .body("error", Matchers.containsString("shop is suspended in steer: a rollback would not be applied"));
+
+        // resume: the file deleted; its sync deletes the key and lists the definition to be applied again
+        String resumed = operator().post("/api/apps/shop/steer/resume").then().statusCode(200)
+                .body("action", Matchers.equalTo("resume")).extract().path("commit");
+        EventEnvelope<CommitPushed> resumePush = push("deploy", "config", resumed);
+        send(resumePush);
+        await().atMost(Duration.ofSeconds(30)).until(() -> kv("quayside/suspended/shop/steer") == null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !inChain(resumePush.chainId(), ConfigSynced.class)
+                .isEmpty());
+        assertThat(inChain(resumePush.chainId(), ConfigSynced.class).get(0).filesChanged())
+                .contains("marathon/steer/shop.json");
+        operator().post("/api/apps/shop/steer/resume").then().statusCode(404);
+        assertThat(head()).isEqualTo(resumed);
+
+        // rollback: the version before the last change, carried to Consul by its sync
+        String back = operator().body("{\"reason\": \"2222222 breaks checkout\"}")
+                .post("/api/apps/shop/steer/rollback").then().statusCode(200)
+                .body("fromImage", Matchers.equalTo(v2)).body("toImage", Matchers.equalTo(v1)).extract().path("commit");
+        send(push("deploy", "config", back));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> String.valueOf(kv("quayside/config/deploy/main/marathon/steer/shop.json")).contains(v1));
+        operator().body("{\"to\": \"1111111\"}").post("/api/apps/shop/steer/rollback").then().statusCode(409)
+                .body("error", Matchers.containsString("already runs " + v1));
+        operator().body("{\"to\": \"7777777\"}").post("/api/apps/shop/steer/rollback").then().statusCode(404);
+        assertThat(head()).isEqualTo(back);
+    }
+
     /** gated's environments: dev, and "win" promoted from it inside {@code window}; its definition on first use. */
     private static void windowEnvironment(String window) throws Exception {
         ConfigRepoResource.pull();
