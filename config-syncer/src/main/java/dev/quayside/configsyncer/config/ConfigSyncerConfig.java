@@ -87,6 +87,14 @@ public interface ConfigSyncerConfig {
     String imageSourcesPrefix();
 
     /**
+     * Consul KV prefix of the held builds {@code <prefix>/<app>/<environment>}: the newest build an environment
+     * followed while the app was suspended there (a {@code PinnedSource} record), pinned when it is resumed through the
+     * API, then deleted.
+     */
+    @WithDefault("quayside/held-builds")
+    String heldBuildsPrefix();
+
+    /**
      * The application (source) repositories, keyed by the name {@code ImageBuilt} carries: where config-syncer fetches
      * them from to decide which of two builds is newer (ancestry). A repository neither here nor covered by
      * {@link #sourceUrlTemplate()} cannot be ordered: its build is refused once another commit is pinned.

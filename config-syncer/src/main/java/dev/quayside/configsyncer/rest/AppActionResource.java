@@ -181,9 +181,11 @@ public class AppActionResource {
         view.put("action", done.action());
         view.put("commit", done.commit() == null ? null : done.commit().name());
         view.put("file", done.file());
-        if (done.action().equals("rollback")) {
+        if (done.action().equals("rollback") || done.toImage() != null) {
             view.put("fromImage", done.fromImage());
             view.put("toImage", done.toImage());
+        }
+        if (done.action().equals("rollback")) {
             view.put("restoredFrom", done.restoredFrom() == null ? null : done.restoredFrom().name());
         }
         view.put("message", done.message());

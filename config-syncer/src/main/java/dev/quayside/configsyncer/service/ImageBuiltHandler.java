@@ -5,6 +5,7 @@ import dev.quayside.configsyncer.client.GitException;
 import dev.quayside.configsyncer.mirror.MirrorReconciler;
 import dev.quayside.configsyncer.mirror.MirrorService;
 import dev.quayside.configsyncer.policy.Policies;
+import dev.quayside.configsyncer.writeback.HeldBuilds;
 import dev.quayside.configsyncer.writeback.ImageKeys;
 import dev.quayside.configsyncer.writeback.PinnedSource;
 import dev.quayside.configsyncer.writeback.SourceOrder;
@@ -40,17 +41,19 @@ public class ImageBuiltHandler implements EventHandler<ImageBuilt> {
     private final WriteBackService writeBack;
     private final MirrorService mirror;
     private final ImageKeys keys;
+    private final HeldBuilds held;
     private final SyncSettings settings;
     private final SourceOrder order;
     private final MeterRegistry registry;
     private final Retrier retry;
 
     ImageBuiltHandler(Repositories repositories, WriteBackService writeBack, MirrorService mirror, ImageKeys keys,
-            SyncSettings settings, SourceOrder order, MeterRegistry registry) {
+            HeldBuilds held, SyncSettings settings, SourceOrder order, MeterRegistry registry) {
         this.repositories = repositories;
         this.writeBack = writeBack;
         this.mirror = mirror;
         this.keys = keys;
+        this.held = held;
         this.settings = settings;
         this.order = order;
         this.registry = registry;
@@ -108,8 +111,10 @@ public class ImageBuiltHandler implements EventHandler<ImageBuilt> {
             WriteBackService.Result result = writeBack.apply(repo, built, in.id(), ordering);
             TagUpdated tag = result.event();
             sample.stop(registry.timer("quayside.config-syncer.write-back", "outcome", tag.outcome().name()));
-            String keysProblem = keys.write(built.app(), new PinnedSource(built.repository(),
-                    Policies.fullRef(built.branch()), built.commit(), built.pinnedReference()), result.environments());
+            PinnedSource source = new PinnedSource(built.repository(), Policies.fullRef(built.branch()),
+                    built.commit(), built.pinnedReference());
+            String keysProblem = join(keys.write(built.app(), source, result.environments()),
+                    held.hold(built.app(), source, result.held()));
             if (keysProblem != null) {
                 tag = new TagUpdated(tag.app(), tag.configRepository(), tag.branch(), tag.commitWritten(),
                         tag.newImage(), tag.changes(), tag.outcome(), tag.reason() == null ? keysProblem
@@ -129,6 +134,11 @@ public class ImageBuiltHandler implements EventHandler<ImageBuilt> {
             outcome = outcome.onceAnnounced(r);
         }
         return outcome;
+    }
+
+    /** The problems that are not null, joined with "; ", or null. */
+    private static String join(String a, String b) {
+        return a == null ? b : b == null ? a : a + "; " + b;
     }
 
     /**

@@ -5,6 +5,8 @@ import dev.quayside.configsyncer.client.GitClient;
 import dev.quayside.configsyncer.config.ConfigSyncerConfig;
 import dev.quayside.configsyncer.mirror.MirrorService;
 import dev.quayside.configsyncer.writeback.AppActions;
+import dev.quayside.configsyncer.writeback.HeldBuilds;
+import dev.quayside.configsyncer.writeback.ImageKeys;
 import dev.quayside.configsyncer.writeback.PromotionWriteBack;
 import dev.quayside.configsyncer.writeback.RollbackWriteBack;
 import dev.quayside.configsyncer.writeback.SourceOrder;
@@ -50,8 +52,14 @@ class ServiceProducer {
 
     @Produces
     @Singleton
-    AppActions appActions(WriteBackService writeBack) {
-        return new AppActions(writeBack, Clock.systemUTC());
+    AppActions appActions(WriteBackService writeBack, HeldBuilds held) {
+        return new AppActions(writeBack, held, Clock.systemUTC());
+    }
+
+    @Produces
+    @Singleton
+    HeldBuilds heldBuilds(ConsulClient consul, ConfigSyncerConfig config, ImageKeys keys, SourceOrder order) {
+        return new HeldBuilds(consul, config, keys, order);
     }
 
     @Produces

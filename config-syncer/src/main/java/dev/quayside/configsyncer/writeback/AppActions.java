@@ -1,10 +1,12 @@
 package dev.quayside.configsyncer.writeback;
 
+import dev.quayside.configsyncer.client.ConsulException;
 import dev.quayside.configsyncer.client.GitException;
 import dev.quayside.configsyncer.client.GitWorkspace;
 import dev.quayside.configsyncer.policy.Policies;
 import dev.quayside.configsyncer.policy.PolicyFiles;
 import dev.quayside.configsyncer.service.ConfigRepo;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,6 +14,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -73,10 +76,12 @@ public class AppActions {
     }
 
     private final WriteBackService writer;
+    private final HeldBuilds held;
     private final Clock clock;
 
-    public AppActions(WriteBackService writer, Clock clock) {
+    public AppActions(WriteBackService writer, HeldBuilds held, Clock clock) {
         this.writer = writer;
+        this.held = held;
         this.clock = clock;
     }
 
@@ -157,8 +162,8 @@ public class AppActions {
                                 + (declared ? Policies.FILE : file) + "): nothing written");
             }
             byte[] content = PolicyFiles.suspensionContent(r.environment(), r.app(), r.by(), r.reason(), clock.instant());
-            ObjectId commit = push(ws, repo, head, file, content, "Suspend " + r.app() + " in " + r.environment(), r,
-                    "suspend", null);
+            ObjectId commit = push(ws, repo, head, Map.of(file, content), "Suspend " + r.app() + " in "
+                    + r.environment(), r, "suspend", List.of());
             return new Done(repo.name(), r.app(), r.environment(), "suspend", commit, file, null, null, null,
                     r.app() + " suspended in " + r.environment() + ": neither updated nor applied there until resumed");
         });
@@ -180,10 +185,23 @@ public class AppActions {
                 throw new RefusedException(Refusal.NOT_FOUND, r.app() + " is not suspended in " + r.environment()
                         + " in " + repo.name() + ": nothing written");
             }
-            ObjectId commit = push(ws, repo, head, file, null, "Resume " + r.app() + " in " + r.environment(), r,
-                    "resume", null);
-            return new Done(repo.name(), r.app(), r.environment(), "resume", commit, file, null, null, null,
-                    r.app() + " resumed in " + r.environment() + ": what Git holds for it there is applied");
+            Map<String, byte[]> changes = new HashMap<>();
+            changes.put(file, null);
+            CatchUp catchUp = catchUp(ws, head, r);
+            List<String> trailers = new ArrayList<>();
+            if (catchUp.pinned() != null) {
+                changes.put(catchUp.file(), catchUp.content());
+                trailers.add(WriteBackService.SOURCE_TRAILER + ": " + catchUp.pinned().repository() + "@"
+                        + catchUp.pinned().commit());
+            }
+            ObjectId commit = push(ws, repo, head, changes, "Resume " + r.app() + " in " + r.environment()
+                    + (catchUp.pinned() == null ? "" : " at " + catchUp.pinned().image()), r, "resume", trailers);
+            held.resumed(r.app(), r.environment(), catchUp.pinned());
+            return new Done(repo.name(), r.app(), r.environment(), "resume", commit, file, catchUp.fromImage(),
+                    catchUp.pinned() == null ? null : catchUp.pinned().image(), null, r.app() + " resumed in "
+                            + r.environment() + (catchUp.pinned() == null ? ": what Git holds for it there is applied"
+                                    : ": the newest build it followed while suspended, " + catchUp.pinned().image()
+                                            + ", is pinned") + catchUp.note());
         });
     }
 
@@ -213,13 +231,54 @@ public class AppActions {
                         + version.commit().name() + ": nothing written");
             }
             String toImage = ImageEditor.imageOf(version.content(), imagePath);
-            ObjectId commit = push(ws, repo, head, file, version.content(), "Roll back " + r.app() + " in "
+            ObjectId commit = push(ws, repo, head, Map.of(file, version.content()), "Roll back " + r.app() + " in "
                     + r.environment() + " to " + (toImage != null ? toImage : version.commit().name()), r, "rollback",
-                    version.commit());
+                    List.of(RESTORES_TRAILER + ": " + version.commit().name()));
             return new Done(repo.name(), r.app(), r.environment(), "rollback", commit, file, running, toImage,
                     version.commit(), file + " restored as of " + version.commit().name() + " ("
                             + (toImage == null ? "no image" : toImage) + ")");
         });
+    }
+
+    /**
+     * What a resume pins besides deleting the suspension: the newest build held while the app was suspended, when it
+     * is newer than what the definition pins ({@link HeldBuilds}).
+     *
+     * @param pinned the held build pinned, or null
+     * @param note   why nothing was pinned when a build was held ("" otherwise)
+     */
+    private record CatchUp(PinnedSource pinned, String file, byte[] content, String fromImage, String note) {
+        static final CatchUp NONE = new CatchUp(null, null, null, null, "");
+    }
+
+    private CatchUp catchUp(GitWorkspace ws, ObjectId head, Request r) throws GitException {
+        Optional<PinnedSource> build;
+        try {
+            build = held.held(r.app(), r.environment());
+            if (build.isEmpty()) {
+                return CatchUp.NONE;
+            }
+            List<String> files = definitions(ws, head, r.app(), r.environment());
+            if (files.size() != 1) {
+                return new CatchUp(null, null, null, null, " (" + build.get().image() + ", held while suspended, is"
+                        + " not pinned: " + files.size() + " definitions)");
+            }
+            String file = files.get(0);
+            String text = WriteBackService.utf8(ws.readFile(head, file));
+            Optional<ImageEditor.Located> image = text == null ? Optional.empty()
+                    : ImageEditor.locate(text, imagePath(file));
+            if (image.isEmpty() || !held.newer(build.get(), r.app(), r.environment(), image.get().value())) {
+                return new CatchUp(null, null, null, null, " (" + build.get().image() + ", held while suspended, is"
+                        + " not newer than what " + file + " pins)");
+            }
+            return new CatchUp(build.get(), file, ImageEditor.replace(text, image.get(), build.get().image())
+                    .getBytes(StandardCharsets.UTF_8), image.get().value(), "");
+        } catch (ConsulException e) {
+            return new CatchUp(null, null, null, null, " (the builds held while suspended could not be read: "
+                    + e.getMessage() + ")");
+        } catch (ImageEditor.InvalidJsonException e) {
+            return new CatchUp(null, null, null, null, " (the definition is not valid JSON: no held build pinned)");
+        }
     }
 
     /** One version of a definition: the commit that wrote it and its content. */
@@ -335,9 +394,9 @@ public class AppActions {
         return file.startsWith("chronos/") ? WriteBackService.CHRONOS_IMAGE : WriteBackService.MARATHON_IMAGE;
     }
 
-    /** Commits {@code content} (null: deletes) at {@code file} on {@code head} and pushes it. */
-    private static ObjectId push(GitWorkspace ws, ConfigRepo repo, ObjectId head, String file, byte[] content,
-            String subject, Request r, String action, ObjectId restores) throws GitException {
+    /** Commits {@code changes} (a null content deletes the file) on {@code head} and pushes the commit. */
+    private static ObjectId push(GitWorkspace ws, ConfigRepo repo, ObjectId head, Map<String, byte[]> changes,
+            String subject, Request r, String action, List<String> trailers) throws GitException {
         StringBuilder message = new StringBuilder(subject).append("\n\n");
         if (r.reason() != null && !r.reason().isBlank()) {
             message.append(r.reason().strip()).append("\n\n");
@@ -346,12 +405,8 @@ public class AppActions {
         if (r.by() != null && !r.by().isBlank()) {
             message.append(BY_TRAILER).append(": ").append(RollbackWriteBack.line(r.by())).append('\n');
         }
-        if (restores != null) {
-            message.append(RESTORES_TRAILER).append(": ").append(restores.name()).append('\n');
-        }
-        Map<String, byte[]> change = new HashMap<>();
-        change.put(file, content);
-        ObjectId commit = ws.commit(head, change, new PersonIdent(repo.authorName(), repo.authorEmail()),
+        trailers.forEach(t -> message.append(t).append('\n'));
+        ObjectId commit = ws.commit(head, changes, new PersonIdent(repo.authorName(), repo.authorEmail()),
                 message.toString());
         if (ws.push(commit, repo.branch()) != GitWorkspace.PushOutcome.PUSHED) {
             throw WriteBackService.branchMoved("push of '" + subject + "' to " + repo.name() + "/" + repo.branch());

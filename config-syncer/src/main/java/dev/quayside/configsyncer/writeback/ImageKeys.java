@@ -34,15 +34,19 @@ public class ImageKeys {
 
     /** What is pinned for {@code app}, per environment: one read of {@code <image-sources-prefix>/<app>/}. */
     public Map<String, PinnedSource> pinned(String app) throws ConsulException {
-        String prefix = sourcesPrefix + "/" + app + "/";
-        Map<String, PinnedSource> pinned = new HashMap<>();
+        return records(consul, sourcesPrefix + "/" + app + "/");
+    }
+
+    /** The {@link PinnedSource} records under {@code prefix} (ending in {@code /}), by the rest of their keys. */
+    static Map<String, PinnedSource> records(ConsulClient consul, String prefix) throws ConsulException {
+        Map<String, PinnedSource> records = new HashMap<>();
         consul.values(prefix).forEach((key, value) -> {
             PinnedSource p = PinnedSource.parse(value);
             if (p != null && key.length() > prefix.length()) {
-                pinned.put(key.substring(prefix.length()), p);
+                records.put(key.substring(prefix.length()), p);
             }
         });
-        return pinned;
+        return records;
     }
 
     /**

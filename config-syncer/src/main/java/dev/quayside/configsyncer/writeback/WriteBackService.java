@@ -49,8 +49,15 @@ public class WriteBackService {
      * @param pushed       the commit pushed, or null
      * @param environments the environments that follow the build and reference the image (for the image keys)
      * @param pinnedFiles  the definitions pinned to the build after this write-back (edited, or already at it)
+     * @param held         the environments that follow the build but where the app is suspended: what resuming it
+     *                     there may pin ({@link HeldBuilds})
      */
-    public record Result(TagUpdated event, ObjectId pushed, List<String> environments, List<String> pinnedFiles) {
+    public record Result(TagUpdated event, ObjectId pushed, List<String> environments, List<String> pinnedFiles,
+            List<String> held) {
+
+        public Result(TagUpdated event, ObjectId pushed, List<String> environments, List<String> pinnedFiles) {
+            this(event, pushed, environments, pinnedFiles, List.of());
+        }
     }
 
     private final GitClient git;
@@ -162,19 +169,20 @@ public class WriteBackService {
         }
         if (edit.pinned.isEmpty() && edit.notes.isEmpty() && !edit.suspended.isEmpty()) {
             return new Result(tagUpdated(repo, built, null, List.of(), Outcome.NO_MATCH,
-                    String.join("; ", edit.suspended)), null, List.of(), List.of());
+                    String.join("; ", edit.suspended)), null, List.of(), List.of(), List.copyOf(edit.held));
         }
         edit.suspended.forEach(s -> note(edit, s + ": not pinned there"));
         List<String> environments = List.copyOf(edit.environments);
         String notes = edit.notes.isEmpty() ? null : String.join("; ", edit.notes);
         if (edit.files.isEmpty() && environments.isEmpty()) {
             return new Result(tagUpdated(repo, built, null, List.of(), Outcome.SUPERSEDED, notes), null, List.of(),
-                    List.of());
+                    List.of(), List.copyOf(edit.held));
         }
         if (edit.files.isEmpty()) {
             return new Result(tagUpdated(repo, built, null, List.of(), Outcome.UNCHANGED,
                     "already at " + pinned + " in " + edit.unchanged + " definition(s)"
-                            + (notes == null ? "" : "; " + notes)), null, environments, List.copyOf(edit.pinned));
+                            + (notes == null ? "" : "; " + notes)), null, environments, List.copyOf(edit.pinned),
+                    List.copyOf(edit.held));
         }
         PersonIdent author = new PersonIdent(repo.authorName(), repo.authorEmail());
         ObjectId commit = ws.commit(head, edit.files, author, message(repo, built, eventId, edit));
@@ -185,7 +193,7 @@ public class WriteBackService {
                 (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000);
         if (pushed == GitWorkspace.PushOutcome.PUSHED) {
             return new Result(tagUpdated(repo, built, commit.name(), edit.changes, Outcome.UPDATED, notes),
-                    commit, environments, List.copyOf(edit.pinned));
+                    commit, environments, List.copyOf(edit.pinned), List.copyOf(edit.held));
         }
         LOG.debugf("push of %s to %s/%s rejected: re-applying on the new head", built.app(), repo.name(),
                 repo.branch());
@@ -206,6 +214,8 @@ public class WriteBackService {
         final List<String> notes = new ArrayList<>();
         /** "{@code <app> is suspended in <environment>}" for each following definition left alone for that. */
         final TreeSet<String> suspended = new TreeSet<>();
+        /** The environments of {@link #suspended}. */
+        final TreeSet<String> held = new TreeSet<>();
     }
 
     /** A definition that references the built image, in an environment that follows the build. */
@@ -255,6 +265,7 @@ public class WriteBackService {
             }
             if (policies.suspended(app, environment)) {
                 edit.suspended.add(app + " is suspended in " + environment);
+                edit.held.add(environment);
                 continue;
             }
             candidates.add(new Candidate(file.getKey(), environment, text, image.get()));

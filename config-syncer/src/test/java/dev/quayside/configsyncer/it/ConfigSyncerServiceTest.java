@@ -697,6 +697,49 @@ class ConfigSyncerServiceTest {
         assertThat(head()).isEqualTo(back);
     }
 
+    @Test
+    @Order(12)
+    void aBuildFollowedWhileSuspendedIsHeldAndPinnedWhenTheAppIsResumed() throws Exception {
+        // shop in steer (order 11) at 1111111; suspended, then a build of shop's main arrives
+        operator().post("/api/apps/shop/steer/suspend").then().statusCode(200);
+        String sha = "3".repeat(40);
+        EventEnvelope<CommitPushed> start = push("shop", "app", sha);
+        String digest = "sha256:" + "3".repeat(64);
+        ImageBuilt built = new ImageBuilt("shop", "shop", sha, "main", ConfigRepoResource.REGISTRY, "shop", "3333333",
+                List.of("main"), digest, "pkg:oci/shop@sha256%3A" + "3".repeat(64), Map.of(), false);
+        send(start.next(built, "/test", Instant.now(), "build"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> !inChain(start.id(), TagUpdated.class).isEmpty());
+        assertThat(inChain(start.id(), TagUpdated.class).get(0).reason()).isEqualTo("shop is suspended in steer");
+        String suspendedAt = head();
+        assertThat(file("marathon/steer/shop.json")).doesNotContain("3333333");
+        assertThat(kv("quayside/held-builds/shop/steer")).contains(built.pinnedReference()).contains(sha);
+
+        // resumed: one commit deletes the suspension and pins the held build, which the image keys then record
+        io.restassured.path.json.JsonPath resumed = operator().body("{\"by\": \"ada\"}")
+                .post("/api/apps/shop/steer/resume").then().statusCode(200)
+                .body("toImage", Matchers.equalTo(built.pinnedReference())).extract().jsonPath();
+        assertThat(resumed.getString("message")).contains("the newest build it followed while suspended");
+        assertThat(head()).isNotEqualTo(suspendedAt).isEqualTo(resumed.getString("commit"));
+        assertThat(file("marathon/steer/shop.json")).contains(built.pinnedReference());
+        assertThat(java.nio.file.Files.exists(ConfigRepoResource.dir.resolve("human")
+                .resolve(".quayside/suspended/steer/shop.yml"))).isFalse();
+        assertThat(PipelineText.lastMessage()).contains("Quayside-Source: shop@" + sha)
+                .contains("Quayside-Action: resume");
+        assertThat(kv("quayside/held-builds/shop/steer")).isNull();
+        assertThat(kv("quayside/images/shop/steer")).isEqualTo(built.pinnedReference());
+    }
+
+    /** The config repository's last commit message, as the human's clone has it after a pull. */
+    private static final class PipelineText {
+        static String lastMessage() throws Exception {
+            ConfigRepoResource.pull();
+            try (org.eclipse.jgit.revwalk.RevWalk walk = new org.eclipse.jgit.revwalk.RevWalk(
+                    ConfigRepoResource.human.getRepository())) {
+                return walk.parseCommit(ConfigRepoResource.human.getRepository().resolve("HEAD")).getFullMessage();
+            }
+        }
+    }
+
     /** gated's environments: dev, and "win" promoted from it inside {@code window}; its definition on first use. */
     private static void windowEnvironment(String window) throws Exception {
         ConfigRepoResource.pull();

@@ -70,7 +70,7 @@ class AppActionsTest {
     }
 
     AppActions actions() {
-        return new AppActions(writer(), Clock.fixed(NOW, ZoneOffset.UTC));
+        return new AppActions(writer(), HeldBuilds.NONE, Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     static AppActions.Request ask(String app, String env) {
