@@ -40,8 +40,14 @@ abstract class AppAction implements Callable<Integer> {
     @Mixin
     OperatorToken token;
 
-    /** The command's name: {@code approve}, {@code suspend}, … */
-    abstract String action();
+    /** The command's name ({@code approve}, {@code suspend}, …) and what it did, for people ({@code approved}, …). */
+    final String action;
+    final String done;
+
+    AppAction(String action, String done) {
+        this.action = action;
+        this.done = done;
+    }
 
     /** The environment named, once (as ENV or {@code --env}); a usage error otherwise. */
     String environment() {
@@ -50,10 +56,14 @@ abstract class AppAction implements Callable<Integer> {
         }
         String env = environment != null ? environment : envOption;
         if (env == null || env.isBlank()) {
-            throw new BoardException(ExitCodes.USAGE, action() + " needs the environment: " + action() + " " + app
+            throw new BoardException(ExitCodes.USAGE, action + " needs the environment: " + action + " " + app
                     + " ENV, or --env ENV");
         }
         return env;
+    }
+
+    /** Anything the action adds to its request body (a reason, a version). */
+    void addTo(ObjectNode body) {
     }
 
     /** A request body naming who acts ({@code $USER (quayside CLI)}, when $USER is set). */
@@ -68,7 +78,7 @@ abstract class AppAction implements Callable<Integer> {
 
     /** {@code POST path} with the operator token and {@code body}: the board's answer. */
     JsonNode post(BoardClient client, String path, JsonNode body) {
-        return token.post(client, action(), path, body);
+        return token.post(client, action, path, body);
     }
 
     /** Prints the board's answer with {@code --json}, else {@code line}. */

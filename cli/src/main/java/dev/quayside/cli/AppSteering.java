@@ -13,11 +13,8 @@ import picocli.CommandLine.Option;
  */
 abstract class AppSteering extends AppAction {
 
-    /** What it did, for people: {@code suspended}, {@code resumed}, {@code rolled back}. */
-    abstract String done();
-
-    /** Anything the action adds to the body besides the repository and who acts. */
-    void addTo(ObjectNode body) {
+    AppSteering(String action, String done) {
+        super(action, done);
     }
 
     @Override
@@ -29,14 +26,14 @@ abstract class AppSteering extends AppAction {
         }
         addTo(body);
         JsonNode answer = post(options.client(), "api/apps/" + BoardClient.encode(app) + "/" + BoardClient.encode(env)
-                + "/" + action(), body);
-        JsonNode done = answer.path("configSyncer");
-        String to = done.path("toImage").asText("");
-        String commit = done.path("commit").asText("");
-        print(answer, out -> out.status(done()) + ": " + app + " in " + env
+                + "/" + action, body);
+        JsonNode syncer = answer.path("configSyncer");
+        String to = syncer.path("toImage").asText("");
+        String commit = syncer.path("commit").asText("");
+        print(answer, out -> out.status(done) + ": " + app + " in " + env
                 + (to.isEmpty() ? "" : " to " + PromotionsCommand.shortImage(to)) + " ("
-                + done.path("repository").asText(repository == null ? "?" : repository) + ", "
-                + (commit.isEmpty() ? "already " + done() + ": nothing written" : "commit " + Output.shortSha(commit))
+                + syncer.path("repository").asText(repository == null ? "?" : repository) + ", "
+                + (commit.isEmpty() ? "already " + done + ": nothing written" : "commit " + Output.shortSha(commit))
                 + ")");
         return ExitCodes.OK;
     }
@@ -50,14 +47,8 @@ abstract class AppSteering extends AppAction {
         @Mixin
         Reason reason;
 
-        @Override
-        String action() {
-            return "suspend";
-        }
-
-        @Override
-        String done() {
-            return "suspended";
+        Suspend() {
+            super("suspend", "suspended");
         }
 
         @Override
@@ -72,14 +63,8 @@ abstract class AppSteering extends AppAction {
                     + " (exit code 8). Needs the operator token.")
     static final class Resume extends AppSteering {
 
-        @Override
-        String action() {
-            return "resume";
-        }
-
-        @Override
-        String done() {
-            return "resumed";
+        Resume() {
+            super("resume", "resumed");
         }
     }
 
@@ -97,14 +82,8 @@ abstract class AppSteering extends AppAction {
         @Mixin
         Reason reason;
 
-        @Override
-        String action() {
-            return "rollback";
-        }
-
-        @Override
-        String done() {
-            return "rolled back";
+        Rollback() {
+            super("rollback", "rolled back");
         }
 
         @Override

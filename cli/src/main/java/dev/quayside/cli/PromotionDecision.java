@@ -17,16 +17,13 @@ import picocli.CommandLine.Option;
  */
 abstract class PromotionDecision extends AppAction {
 
+    PromotionDecision(String action, String done) {
+        super(action, done);
+    }
+
     @Option(names = "--image", paramLabel = "IMAGE",
             description = "The image decided on (default: the one waiting now, as listed by quayside promotions).")
     String image;
-
-    /** What the decision did, for people. */
-    abstract String done();
-
-    /** Anything the decision adds to the body besides the image. */
-    void addTo(ObjectNode body) {
-    }
 
     @Override
     public Integer call() {
@@ -42,10 +39,10 @@ abstract class PromotionDecision extends AppAction {
         ObjectNode body = bodyWithBy().put("image", decided);
         addTo(body);
         JsonNode answer = post(client, "api/promotions/" + BoardClient.encode(repo) + "/" + BoardClient.encode(app) + "/"
-                + BoardClient.encode(environment) + "/" + action(), body);
+                + BoardClient.encode(environment) + "/" + action, body);
         String shown = decided;
         String from = repo;
-        print(answer, out -> out.status(done()) + ": " + app + " " + PromotionsCommand.shortImage(shown) + " into "
+        print(answer, out -> out.status(done) + ": " + app + " " + PromotionsCommand.shortImage(shown) + " into "
                 + environment + " (" + from + ")");
         return ExitCodes.OK;
     }
@@ -75,15 +72,8 @@ abstract class PromotionDecision extends AppAction {
             description = "Approve the promotion of APP into ENV that waits for an approval: config-syncer writes it"
                     + " once its other gates (a soak time) are met. Needs the operator token.")
     static final class Approve extends PromotionDecision {
-
-        @Override
-        String action() {
-            return "approve";
-        }
-
-        @Override
-        String done() {
-            return "approved";
+        Approve() {
+            super("approve", "approved");
         }
     }
 
@@ -95,14 +85,8 @@ abstract class PromotionDecision extends AppAction {
         @Mixin
         Reason reason;
 
-        @Override
-        String action() {
-            return "reject";
-        }
-
-        @Override
-        String done() {
-            return "rejected";
+        Reject() {
+            super("reject", "rejected");
         }
 
         @Override

@@ -25,8 +25,8 @@ import picocli.CommandLine.Command;
             "  3  not found", "  4  follow: timed out", "  5  follow: superseded by a newer commit",
             "  6  the board (or git-watcher, config-syncer) did not answer or failed",
             "  7  wrong or missing operator token",
-            "  8  a conflict: approve/reject: the promotion waiting is for another image than the one named;",
-            "     resume: suspended in quayside.yml itself; rollback: suspended, or at that version already"})
+            "  8  a conflict: approve/reject: the image waiting is not the one named;",
+            "     resume: suspended in quayside.yml; rollback: suspended, or at it already"})
 public final class QuaysideCli implements Runnable {
 
     @CommandLine.Spec
