@@ -8,7 +8,8 @@
     apps: initial.apps || { environments: [], apps: [] },
     chains: {},
     failures: initial.failures || [],
-    repositories: initial.repositories || {}
+    repositories: initial.repositories || {},
+    suspensions: {}
   };
   (initial.chains || []).forEach(function (c) { state.chains[c.id] = c; });
   var MAX_CHAINS = 30;
@@ -54,6 +55,20 @@
     return Math.floor(s / 86400) + " d ago";
   }
   function time(iso) { return iso ? new Date(iso).toLocaleString() : ""; }
+  // the board's JSON answer to a GET, or to a POST of an operator action with the token typed into the actions form
+  function answerOf(request) {
+    return request.then(function (r) {
+      return r.json().then(function (body) { return { status: r.status, body: body }; });
+    });
+  }
+  function getJson(path) { return answerOf(fetch(path)); }
+  function postAction(path, body) {
+    var token = document.getElementById("sync-token").value;
+    sessionStorage.setItem("quayside.operator.token", token);
+    var headers = { "Authorization": "Bearer " + token };
+    if (body) { headers["Content-Type"] = "application/json"; }
+    return answerOf(fetch(path, { method: "POST", headers: headers, body: body ? JSON.stringify(body) : undefined }));
+  }
 
   // ---------------------------------------------------------------------------------------------------------------
   // apps × environments
@@ -89,9 +104,11 @@
       instances = el("span", { className: "muted", title: c.instancesError, text: "?/?" });
     }
     var links = c.links || {};
-    return el("div", { className: "cell", "data-status": c.status },
-      el("div", { className: "line1" }, el("span", { className: "pill " + c.status, text: c.status }), instances,
-        el("span", { className: "mono", title: c.image || "", text: tagOf(c.image) })),
+    var suspension = state.suspensions[c.app + "/" + c.environment];
+    return el("div", { className: "cell", "data-status": c.status, "data-suspended": suspension ? "true" : null },
+      el("div", { className: "line1" }, el("span", { className: "pill " + c.status, text: c.status }),
+        suspension ? el("span", { className: "pill suspended", title: suspendedTitle(suspension), text: "suspended" }) : null,
+        instances, el("span", { className: "mono", title: c.image || "", text: tagOf(c.image) })),
       el("div", { className: "muted" }, c.commit ? "commit " : "", c.commit ? (link(links.commit, short(c.commit)) ||
         el("span", { className: "mono", text: short(c.commit) })) : null, c.digest ? " · " : "",
         c.digest ? (link(links.image, shortDigest(c.digest)) || el("span", { className: "mono", text: shortDigest(c.digest) })) : null),
@@ -100,7 +117,58 @@
         links.marathon ? " · " : "", link(links.marathon, "Marathon")),
       c.deployingChain ? el("div", {}, el("a", { href: "#chain-" + c.deployingChain, text: "deploying a new version…" })) : null,
       c.status === "failed" && c.lastFailure ? el("div", { className: "reason", text: c.lastFailure.reason }) : null,
-      c.lastChange ? el("div", { className: "muted", title: time(c.lastChange.at), text: "last: " + c.lastChange.summary }) : null);
+      c.lastChange ? el("div", { className: "muted", title: time(c.lastChange.at), text: "last: " + c.lastChange.summary }) : null,
+      el("div", { className: "steer" }, suspension ? steerButton(c, "resume", "Resume", suspension)
+        : steerButton(c, "suspend", "Suspend"), " ", steerButton(c, "rollback", "Roll back")));
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // suspend / resume / roll back an app in one environment: config-syncer makes each a commit in the config repo
+  // ---------------------------------------------------------------------------------------------------------------
+  function suspendedTitle(s) {
+    return "suspended" + (s.by ? " by " + s.by : "") + (s.since ? " " + time(s.since) : "") + (s.reason ? ": " + s.reason : "")
+      + " (" + (s.declaredIn === "quayside.yml" ? "in quayside.yml: resume by editing it" : s.declaredIn) + ")";
+  }
+  function loadSuspensions() {
+    getJson("/api/suspensions").then(function (r) {
+      var known = {};
+      // when config-syncer cannot be asked, the grid says nothing about suspension rather than something stale
+      if (r.status === 200) {
+        (r.body.configSyncer || []).forEach(function (s) { known[s.app + "/" + s.environment] = s; });
+      }
+      state.suspensions = known;
+      render();
+    }).catch(function () { /* the next load tries again */ });
+  }
+  function steerButton(c, action, label, suspension) {
+    var button = el("button", { type: "button", className: "small steer-" + action, text: label });
+    button.addEventListener("click", function () {
+      var what = c.app + " in " + c.environment;
+      var body = { by: "the board" };
+      if (suspension) { body.repository = suspension.repository; }
+      if (action === "rollback") {
+        var to = window.prompt("Roll back " + what + " to which version? A config commit id, an image or an image"
+          + " tag; empty: its definition as it was before its last change.", "");
+        if (to === null) { return; }
+        if (to.trim()) { body.to = to.trim(); }
+      }
+      if (action === "suspend") {
+        var reason = window.prompt("Suspend " + what + ": nothing is synced or deployed there until it is resumed."
+          + " Why? (optional)", "");
+        if (reason === null) { return; }
+        if (reason.trim()) { body.reason = reason.trim(); }
+      }
+      var result = document.getElementById("steer-result");
+      result.textContent = label.toLowerCase() + " " + what + "…";
+      postAction("/api/apps/" + [c.app, c.environment, action].map(encodeURIComponent).join("/"), body).then(function (r) {
+        var done = r.body.configSyncer || {};
+        result.textContent = r.status !== 200 ? r.status + ": " + (r.body.error || "failed")
+          : r.body.status.replace("-", " ") + ": " + what + (done.toImage ? " to " + tagOf(done.toImage) : "") + " ("
+            + (done.repository || "?") + ", " + (done.commit ? "commit " + short(done.commit) : "nothing written") + ")";
+        loadSuspensions();
+      }).catch(function (err) { result.textContent = "the board did not answer: " + err; });
+    });
+    return button;
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -271,13 +339,8 @@
     var repo = document.getElementById("sync-repo").value;
     var result = document.getElementById("sync-result");
     if (!repo) { result.textContent = "no repository seen yet"; return; }
-    sessionStorage.setItem("quayside.operator.token", tokenInput.value);
     result.textContent = "syncing " + repo + "…";
-    fetch("/api/repositories/" + encodeURIComponent(repo) + "/sync", {
-      method: "POST", headers: { "Authorization": "Bearer " + tokenInput.value }
-    }).then(function (r) {
-      return r.json().then(function (body) { return { status: r.status, body: body }; });
-    }).then(function (r) {
+    postAction("/api/repositories/" + encodeURIComponent(repo) + "/sync").then(function (r) {
       result.textContent = r.status === 200 ? repo + " synced" : r.status + ": " + (r.body.error || "failed");
     }).catch(function (err) { result.textContent = "the board did not answer: " + err; });
   });
@@ -286,9 +349,7 @@
   // promotions waiting at a gate (kept by config-syncer; read through the board, decided with the operator token)
   // ---------------------------------------------------------------------------------------------------------------
   function loadPromotions() {
-    fetch("/api/promotions").then(function (r) {
-      return r.json().then(function (body) { return { status: r.status, body: body }; });
-    }).then(function (r) {
+    getJson("/api/promotions").then(function (r) {
       var box = document.getElementById("promotions");
       box.textContent = "";
       if (r.status !== 200) {
@@ -314,14 +375,9 @@
     var button = el("button", { type: "button", className: "decision-" + decision, text: label });
     button.addEventListener("click", function () {
       var result = document.getElementById("promotion-result");
-      sessionStorage.setItem("quayside.operator.token", tokenInput.value);
       result.textContent = label.toLowerCase() + " " + p.app + " into " + p.toEnvironment + "…";
-      fetch("/api/promotions/" + [p.repository, p.app, p.toEnvironment, decision].map(encodeURIComponent).join("/"), {
-        method: "POST", headers: { "Authorization": "Bearer " + tokenInput.value, "Content-Type": "application/json" },
-        body: JSON.stringify({ image: p.image, by: "the board" })
-      }).then(function (r) {
-        return r.json().then(function (body) { return { status: r.status, body: body }; });
-      }).then(function (r) {
+      postAction("/api/promotions/" + [p.repository, p.app, p.toEnvironment, decision].map(encodeURIComponent).join("/"),
+        { image: p.image, by: "the board" }).then(function (r) {
         result.textContent = r.status === 200 ? p.app + " " + tagOf(p.image) + " " + r.body.status + " into " + p.toEnvironment
           : r.status + ": " + (r.body.error || "failed");
         loadPromotions();
@@ -331,6 +387,8 @@
   }
   loadPromotions();
   window.setInterval(loadPromotions, 10000);
+  loadSuspensions();
+  window.setInterval(loadSuspensions, 10000);
 
   // ---------------------------------------------------------------------------------------------------------------
   // live updates

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.matchesPattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -340,6 +341,61 @@ class BoardTest {
     }
 
     @Test
+    void suspendResumeAndRollbackNeedTheOperatorTokenAndReachConfigSyncer() {
+        List<LoopbackConfigSyncer.Request> requests = ConfigSyncerReceiver.receiver.requests();
+        requests.clear();
+        String app = PipelineScript.unique("steered");
+        String suspend = "/api/apps/" + app + "/prod/suspend";
+        // (few refusals: each caller has a budget of 10 a minute, shared with the other tests of this class)
+        for (String path : List.of(suspend, "/api/apps/" + app + "/prod/resume", "/api/apps/" + app + "/prod/rollback")) {
+            given().contentType("application/json").body("{}").post(path).then().statusCode(401)
+                    .header("WWW-Authenticate", containsString("Bearer"));
+        }
+        given().header("Authorization", "Bearer wrong").contentType("application/json").body("{}")
+                .post("/api/apps/" + app + "/prod/rollback").then().statusCode(401);
+        assertThat(requests).as("a refused action never reaches config-syncer").isEmpty();
+
+        String asked = "{\"by\":\"the board\",\"reason\":\"incident 42\"}";
+        given().header("Authorization", "Bearer test-operator-token").contentType("application/json").body(asked)
+                .post(suspend).then().statusCode(200).body("status", equalTo("suspended")).body("app", equalTo(app))
+                .body("environment", equalTo("prod")).body("action", equalTo("suspend"))
+                .body("configSyncer.repository", equalTo(LoopbackConfigSyncer.REPOSITORY))
+                .body("configSyncer.commit", matchesPattern("[0-9a-f]{40}"));
+        assertThat(requests).containsExactly(new LoopbackConfigSyncer.Request("POST", "/api/apps/" + app + "/prod/suspend",
+                "Bearer test-operator-token", asked));
+        requests.clear();
+        given().get("/api/suspensions").then().statusCode(200).body("status", equalTo("listed"))
+                .body("configSyncer.app", hasItem(app)).body("configSyncer.app", hasItem(LoopbackConfigSyncer.SUSPENDED_IN_YML))
+                .body("configSyncer.find { it.app == '" + app + "' }.reason", equalTo("incident 42"));
+        assertThat(requests).as("the board reads the list with its own operator token").containsExactly(
+                new LoopbackConfigSyncer.Request("GET", "/api/suspensions", "Bearer test-operator-token", ""));
+
+        String token = "Bearer test-operator-token";
+        // config-syncer's refusals are passed on with their status and error
+        given().header("Authorization", token).contentType("application/json").body("{}")
+                .post("/api/apps/" + app + "/prod/rollback").then().statusCode(409)
+                .body("error", containsString("resume it first")).body("app", equalTo(app));
+        given().header("Authorization", token).contentType("application/json").body("{}")
+                .post("/api/apps/" + app + "/prod/resume").then().statusCode(200).body("status", equalTo("resumed"));
+        given().header("Authorization", token).contentType("application/json").body("{}")
+                .post("/api/apps/" + app + "/prod/resume").then().statusCode(404)
+                .body("error", containsString("is not suspended in prod"));
+        given().header("Authorization", token).contentType("application/json").body("{}")
+                .post("/api/apps/" + LoopbackConfigSyncer.SUSPENDED_IN_YML + "/prod/resume").then().statusCode(409)
+                .body("error", containsString("edit quayside.yml"));
+        given().header("Authorization", token).contentType("application/json").body("{\"to\": 7}")
+                .post("/api/apps/" + app + "/prod/rollback").then().statusCode(400)
+                .body("error", containsString("'to' must be a string"));
+        given().header("Authorization", token).contentType("application/json").body("{}")
+                .post("/api/apps/" + LoopbackConfigSyncer.UNDEFINED + "-app/prod/suspend").then().statusCode(404)
+                .body("error", containsString("no definition of"));
+        given().header("Authorization", token).contentType("application/json").body("{}")
+                .post("/api/apps/" + app + "/prod/rollback").then().statusCode(200).body("status", equalTo("rolled-back"))
+                .body("configSyncer.toImage", equalTo(LoopbackConfigSyncer.image(app, LoopbackConfigSyncer.PREVIOUS_TAG)))
+                .body("configSyncer.file", equalTo("marathon/prod/" + app + ".json"));
+    }
+
+    @Test
     void aMalformedRecordIsCountedAndReadingGoesOn() throws Exception {
         long before = json(given().get("/api/status").then().extract().asString()).path("malformed").asLong();
         Properties props = new Properties();
@@ -363,7 +419,12 @@ class BoardTest {
                 .body("paths", hasKey("/api/events"))
                 .body("paths.'/api/repositories/{name}/sync'.post.security[0]", hasKey("operator"))
                 .body("paths.'/api/promotions/{repository}/{app}/{environment}/approve'.post.security[0]",
-                        hasKey("operator"));
+                        hasKey("operator"))
+                .body("paths", hasKey("/api/suspensions"))
+                .body("paths.'/api/apps/{app}/{environment}/suspend'.post.security[0]", hasKey("operator"))
+                .body("paths.'/api/apps/{app}/{environment}/resume'.post.responses", hasKey("409"))
+                .body("paths.'/api/apps/{app}/{environment}/rollback'.post.security[0]", hasKey("operator"))
+                .body("paths.'/api/apps/{app}/{environment}/rollback'.post.responses", hasKey("409"));
     }
 
     @Test

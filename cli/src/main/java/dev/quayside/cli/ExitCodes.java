@@ -19,7 +19,10 @@ public final class ExitCodes {
     public static final int UNAVAILABLE = 6;
     /** An action without the operator token, or with a wrong one. */
     public static final int UNAUTHORIZED = 7;
-    /** {@code approve}/{@code reject}: the promotion waiting is for another image than the one named. */
+    /**
+     * A conflict: {@code approve}/{@code reject}: the promotion waiting is for another image than the one named;
+     * {@code resume}: suspended in quayside.yml itself; {@code rollback}: suspended, or at that version already.
+     */
     public static final int CONFLICT = 8;
 
     private ExitCodes() {

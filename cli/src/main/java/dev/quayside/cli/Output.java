@@ -42,6 +42,7 @@ final class Output {
             case "running", "live", "succeeded", "unchanged", "synced", "deleted", "deployed", "upgraded", "approved" -> "32";
             case "deploying", "pending" -> "34";
             case "failed", "rolled-back", "rejected" -> "31";
+            case "suspended", "resumed", "rolled back" -> "33";
             default -> "90";
         };
         return "\u001B[" + code + "m" + text + "\u001B[0m";

@@ -6,68 +6,28 @@ import dev.quayside.cli.client.BoardClient;
 import dev.quayside.cli.client.BoardException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code quayside approve|reject APP ENV}: a person's decision on the promotion of APP into ENV that waits for one.
  * The decision names the image it is about (the one listed now, or {@code --image}), so that a newer promotion that
  * replaced it meanwhile is not decided unseen (config-syncer answers 409, exit code 8).
  */
-abstract class PromotionDecision implements Callable<Integer> {
+abstract class PromotionDecision extends AppAction {
 
-    @Mixin
-    BoardOptions options;
-
-    @Spec
-    CommandSpec spec;
-
-    @Parameters(index = "0", paramLabel = "APP", description = "The app (its definition's file name without .json).")
-    String app;
-
-    @Parameters(index = "1", paramLabel = "ENV", arity = "0..1",
-            description = "The environment it would be promoted into (or --env).")
-    String environment;
-
-    @Option(names = {"--env", "-e"}, paramLabel = "ENV", description = "The environment, as an option.")
-    String envOption;
-
-    @Option(names = "--repo", paramLabel = "REPO",
-            description = "The config repository (needed only when the app waits in several).")
-    String repository;
+    PromotionDecision(String action, String done) {
+        super(action, done);
+    }
 
     @Option(names = "--image", paramLabel = "IMAGE",
             description = "The image decided on (default: the one waiting now, as listed by quayside promotions).")
     String image;
 
-    @Mixin
-    OperatorToken token;
-
-    /** {@code approve} or {@code reject}. */
-    abstract String decision();
-
-    /** What the decision did, for people. */
-    abstract String done();
-
-    /** Anything the decision adds to the body besides the image. */
-    void addTo(ObjectNode body) {
-    }
-
     @Override
     public Integer call() {
-        if (envOption != null && environment != null && !envOption.equals(environment)) {
-            throw new BoardException(ExitCodes.USAGE, "two environments: " + environment + " and --env " + envOption);
-        }
-        environment = environment != null ? environment : envOption;
-        if (environment == null || environment.isBlank()) {
-            throw new BoardException(ExitCodes.USAGE, decision() + " needs the environment: " + decision() + " "
-                    + app + " ENV, or --env ENV");
-        }
+        environment = environment();
         BoardClient client = options.client();
         String repo = repository;
         String decided = image;
@@ -76,21 +36,14 @@ abstract class PromotionDecision implements Callable<Integer> {
             repo = repo != null ? repo : waiting.path("repository").asText();
             decided = decided != null ? decided : waiting.path("image").asText();
         }
-        ObjectNode body = BoardClient.json().createObjectNode().put("image", decided);
-        String user = System.getenv("USER");
-        if (user != null && !user.isBlank()) {
-            body.put("by", user + " (quayside CLI)");
-        }
+        ObjectNode body = bodyWithBy().put("image", decided);
         addTo(body);
-        JsonNode answer = token.post(client, decision(), "api/promotions/" + BoardClient.encode(repo) + "/"
-                + BoardClient.encode(app) + "/" + BoardClient.encode(environment) + "/" + decision(), body);
-        Output out = options.output(spec.commandLine().getOut());
-        if (options.json) {
-            out.println(BoardClient.toJson(answer));
-        } else {
-            out.println(out.status(done()) + ": " + app + " " + PromotionsCommand.shortImage(decided) + " into "
-                    + environment + " (" + repo + ")");
-        }
+        JsonNode answer = post(client, "api/promotions/" + BoardClient.encode(repo) + "/" + BoardClient.encode(app) + "/"
+                + BoardClient.encode(environment) + "/" + action, body);
+        String shown = decided;
+        String from = repo;
+        print(answer, out -> out.status(done) + ": " + app + " " + PromotionsCommand.shortImage(shown) + " into "
+                + environment + " (" + from + ")");
         return ExitCodes.OK;
     }
 
@@ -119,15 +72,8 @@ abstract class PromotionDecision implements Callable<Integer> {
             description = "Approve the promotion of APP into ENV that waits for an approval: config-syncer writes it"
                     + " once its other gates (a soak time) are met. Needs the operator token.")
     static final class Approve extends PromotionDecision {
-
-        @Override
-        String decision() {
-            return "approve";
-        }
-
-        @Override
-        String done() {
-            return "approved";
+        Approve() {
+            super("approve", "approved");
         }
     }
 
@@ -136,24 +82,16 @@ abstract class PromotionDecision implements Callable<Integer> {
                     + " announced. Needs the operator token.")
     static final class Reject extends PromotionDecision {
 
-        @Option(names = "--reason", paramLabel = "TEXT", description = "Why, for the announcement.")
-        String reason;
+        @Mixin
+        Reason reason;
 
-        @Override
-        String decision() {
-            return "reject";
-        }
-
-        @Override
-        String done() {
-            return "rejected";
+        Reject() {
+            super("reject", "rejected");
         }
 
         @Override
         void addTo(ObjectNode body) {
-            if (reason != null && !reason.isBlank()) {
-                body.put("reason", reason);
-            }
+            reason.addTo(body);
         }
     }
 }

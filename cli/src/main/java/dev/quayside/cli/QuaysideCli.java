@@ -14,16 +14,19 @@ import picocli.CommandLine.Command;
 @Command(name = "quayside", mixinStandardHelpOptions = true, version = "quayside 0.1.0",
         description = "See the Quayside pipeline from a terminal or a CI job: what runs where, a push's way through "
                 + "the stages, build logs, the raw events, the promotions waiting at a gate; and sync a repository "
-                + "now, approve or reject a promotion. Talks to the board's API.",
+                + "now, approve or reject a promotion, suspend, resume or roll back an app in an environment. Talks to"
+                + " the board's API.",
         subcommands = {StatusCommand.class, HistoryCommand.class, FollowCommand.class, LogsCommand.class,
             SyncCommand.class, PromotionsCommand.class, PromotionDecision.Approve.class, PromotionDecision.Reject.class,
-            EventsCommand.class, TrainCommand.class},
+            AppSteering.Suspend.class, AppSteering.Resume.class, AppSteering.Rollback.class, EventsCommand.class,
+            TrainCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  done (follow: live)", "  1  follow: a stage failed", "  2  bad arguments",
             "  3  not found", "  4  follow: timed out", "  5  follow: superseded by a newer commit",
             "  6  the board (or git-watcher, config-syncer) did not answer or failed",
             "  7  wrong or missing operator token",
-            "  8  approve/reject: the promotion waiting is for another image than the one named"})
+            "  8  a conflict: approve/reject: the image waiting is not the one named;",
+            "     resume: suspended in quayside.yml; rollback: suspended, or at it already"})
 public final class QuaysideCli implements Runnable {
 
     @CommandLine.Spec

@@ -39,17 +39,26 @@ final class TrainCommand implements Callable<Integer> {
                 chain.commit(), "v1", "c1", 10L, null);
         Api.Event event = new Api.Event("e1", "commit-pushed", "dev.cdevents.change.merged.0.3.0", "quayside.commit-pushed",
                 "app", now, "c1", "app@0123", "app main", BoardClient.json().createObjectNode().put("x", 1));
-        Map<String, String> json = Map.of(
-                "/api/apps", BoardClient.toJson(apps),
-                "/api/apps/app/history", BoardClient.toJson(List.of(entry)),
-                "/api/chains", BoardClient.toJson(List.of(chain)),
-                "/api/builds/b1", BoardClient.toJson(new Api.BuildLog("b1", 1, List.of("line"), true, 0)),
-                "/api/events", BoardClient.toJson(List.of(event)),
-                "/api/repositories/app/sync", "{\"repository\":\"app\",\"status\":\"synced\",\"gitWatcher\":{\"heads\":{\"refs/heads/main\":\"0123456\"}}}",
-                "/api/promotions", "{\"status\":\"listed\",\"configSyncer\":[{\"repository\":\"c\",\"app\":\"app\","
+        String steered = "{\"app\":\"app\",\"environment\":\"prod\",\"status\":\"%s\",\"configSyncer\":"
+                + "{\"repository\":\"c\",\"app\":\"app\",\"environment\":\"prod\",\"action\":\"%s\","
+                + "\"commit\":\"0123456789abcdef0123456789abcdef01234567\",\"toImage\":\"r/app:0123\"}}";
+        Map<String, String> json = Map.ofEntries(
+                Map.entry("/api/apps", BoardClient.toJson(apps)),
+                Map.entry("/api/apps/app/history", BoardClient.toJson(List.of(entry))),
+                Map.entry("/api/chains", BoardClient.toJson(List.of(chain))),
+                Map.entry("/api/builds/b1", BoardClient.toJson(new Api.BuildLog("b1", 1, List.of("line"), true, 0))),
+                Map.entry("/api/events", BoardClient.toJson(List.of(event))),
+                Map.entry("/api/repositories/app/sync", "{\"repository\":\"app\",\"status\":\"synced\",\"gitWatcher\":"
+                        + "{\"heads\":{\"refs/heads/main\":\"0123456\"}}}"),
+                Map.entry("/api/promotions", "{\"status\":\"listed\",\"configSyncer\":[{\"repository\":\"c\",\"app\":\"app\","
                         + "\"fromEnvironment\":\"dev\",\"toEnvironment\":\"prod\",\"image\":\"r/app:0123@sha256:00\","
-                        + "\"waitingFor\":[\"approval\"],\"requestedAt\":\"" + now + "\"}]}",
-                "/api/promotions/c/app/prod/approve", "{\"status\":\"approved\"}");
+                        + "\"waitingFor\":[\"approval\"],\"requestedAt\":\"" + now + "\"}]}"),
+                Map.entry("/api/promotions/c/app/prod/approve", "{\"status\":\"approved\"}"),
+                Map.entry("/api/suspensions", "{\"status\":\"listed\",\"configSyncer\":[{\"repository\":\"c\","
+                        + "\"app\":\"app\",\"environment\":\"dev\",\"declaredIn\":\"quayside.yml\"}]}"),
+                Map.entry("/api/apps/app/prod/suspend", steered.formatted("suspended", "suspend")),
+                Map.entry("/api/apps/app/prod/resume", steered.formatted("resumed", "resume")),
+                Map.entry("/api/apps/app/prod/rollback", steered.formatted("rolled-back", "rollback")));
         Map<String, String> streams = Map.of(
                 "/api/chains/stream", "event: chain\ndata: " + BoardClient.toJson(chain) + "\n\n",
                 "/api/builds/b1/log/stream", "event: log\ndata: " + BoardClient.toJson(new Api.LogLine("b1", 1, "line"))
@@ -65,7 +74,10 @@ final class TrainCommand implements Callable<Integer> {
                 {"history", "app", board, "--json"}, {"follow", "app@0123456", board}, {"follow", "app@0123456", board, "--json"},
                 {"logs", "b1", board}, {"logs", "b1", "-f", board}, {"events", board}, {"events", board, "-f"},
                 {"events", board, "--json"}, {"sync", "app", "--token", "t", board}, {"promotions", board},
-                {"approve", "app", "prod", "--token", "t", board}, {"status", "--help"},
+                {"approve", "app", "prod", "--token", "t", board},
+                {"suspend", "app", "prod", "--reason", "r", "--token", "t", board},
+                {"resume", "app", "--env", "prod", "--token", "t", board, "--json"},
+                {"rollback", "app", "prod", "--to", "0123", "--token", "t", board}, {"status", "--help"},
                 {"follow", "--help"}, {"--help"}, {"status", "--board", "http://127.0.0.1:1"}};
             StringWriter sink = new StringWriter();
             for (String[] run : runs) {

@@ -334,6 +334,145 @@ class CliTest {
     }
 
     @Test
+    void suspendResumeAndRollbackAreAskedOfConfigSyncerAndStatusMarksTheSuspendedCell() throws Exception {
+        PipelineScript.Chain chain = script.chain(PipelineScript.unique("steer")).all("dev", "prod");
+        String app = chain.app;
+        String commit = chain.commit.substring(0, 7);
+        await().atMost(WAIT).until(() -> run("status").out().contains(app));
+        String user = System.getenv("USER");
+
+        configSyncer.requests().clear();
+        Run none = run("suspend", app, "prod");
+        assertThat(none.exit()).isEqualTo(ExitCodes.UNAUTHORIZED);
+        assertThat(none.err()).contains("suspend needs the operator token");
+        Run wrong = run("rollback", app, "prod", "--token", "guess");
+        assertThat(wrong.exit()).isEqualTo(ExitCodes.UNAUTHORIZED);
+        assertThat(configSyncer.requests()).as("nothing reached config-syncer").isEmpty();
+
+        Run suspended = run("suspend", app, "prod", "--reason", "incident 42", "--token", TOKEN);
+        assertThat(suspended.exit()).as(suspended.err()).isZero();
+        assertThat(suspended.out()).matches("suspended: " + app + " in prod \\(deploy-config, commit 5e1f[0-9a-f]{3}\\)\n");
+        LoopbackConfigSyncer.Request asked = lastRequest();
+        assertThat(asked.method()).isEqualTo("POST");
+        assertThat(asked.path()).isEqualTo("/api/apps/" + app + "/prod/suspend");
+        assertThat(asked.authorization()).isEqualTo("Bearer " + TOKEN);
+        JsonNode body = JSON.readTree(asked.body());
+        assertThat(body.path("reason").asText()).isEqualTo("incident 42");
+        assertThat(body.has("repository")).as("no --repo: config-syncer finds it").isFalse();
+        if (user != null && !user.isBlank()) {
+            assertThat(body.path("by").asText()).isEqualTo(user + " (quayside CLI)");
+        }
+
+        Run status = run("status");
+        String row = status.out().lines().filter(l -> l.startsWith(app + " ")).findFirst().orElseThrow();
+        assertThat(row).contains("running " + commit).contains("running suspended " + commit);
+        assertThat(row.indexOf("suspended")).as("the prod cell is marked, the dev cell is not")
+                .isGreaterThan(row.indexOf("running " + commit)).isEqualTo(row.lastIndexOf("suspended"));
+        JsonNode statusJson = run("status", "--json").json();
+        assertThat(statusJson.path("suspensions").findValuesAsText("app")).contains(app,
+                LoopbackConfigSyncer.SUSPENDED_IN_YML);
+
+        Run again = run("suspend", app, "--env", "prod", "--token", TOKEN);
+        assertThat(again.exit()).as(again.err()).isZero();
+        assertThat(again.out()).isEqualTo("suspended: " + app + " in prod (deploy-config, already suspended: nothing"
+                + " written)\n");
+        Run whileSuspended = run("rollback", app, "prod", "--token", TOKEN);
+        assertThat(whileSuspended.exit()).isEqualTo(ExitCodes.CONFLICT);
+        assertThat(whileSuspended.err()).contains("resume it first");
+
+        Run resumed = run("resume", app, "prod", "--token", TOKEN, "--json");
+        assertThat(resumed.exit()).as(resumed.err()).isZero();
+        assertThat(resumed.json().path("status").asText()).isEqualTo("resumed");
+        assertThat(resumed.json().path("configSyncer").path("action").asText()).isEqualTo("resume");
+        assertThat(lastRequest().path()).isEqualTo("/api/apps/" + app + "/prod/resume");
+        assertThat(run("status").out()).as("resumed: no mark").doesNotContain("running suspended");
+        Run notSuspended = run("resume", app, "prod", "--token", TOKEN);
+        assertThat(notSuspended.exit()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(notSuspended.err()).contains(app + " is not suspended in prod");
+        Run inYml = run("resume", LoopbackConfigSyncer.SUSPENDED_IN_YML, "prod", "--token", TOKEN);
+        assertThat(inYml.exit()).isEqualTo(ExitCodes.CONFLICT);
+        assertThat(inYml.err()).contains("edit quayside.yml");
+
+        Run rolledBack = run("rollback", app, "prod", "--reason", "bad release", "--token", TOKEN);
+        assertThat(rolledBack.exit()).as(rolledBack.err()).isZero();
+        assertThat(rolledBack.out()).matches("rolled back: " + app + " in prod to " + app + ":"
+                + LoopbackConfigSyncer.PREVIOUS_TAG + " \\(deploy-config, commit 5e1f[0-9a-f]{3}\\)\n");
+        body = JSON.readTree(lastRequest().body());
+        assertThat(body.has("to")).as("no --to: the version before the last change").isFalse();
+        assertThat(body.path("reason").asText()).isEqualTo("bad release");
+        Run toCommit = run("rollback", app, "prod", "--to", "1a2b3c4", "--token", TOKEN, "--json");
+        assertThat(toCommit.exit()).as(toCommit.err()).isZero();
+        assertThat(toCommit.json().path("status").asText()).isEqualTo("rolled-back");
+        assertThat(toCommit.json().path("configSyncer").path("restoredFrom").asText()).isEqualTo("1a2b3c4");
+        assertThat(JSON.readTree(lastRequest().body()).path("to").asText()).isEqualTo("1a2b3c4");
+        Run noSuchVersion = run("rollback", app, "prod", "--to", LoopbackConfigSyncer.NO_SUCH_VERSION, "--token", TOKEN);
+        assertThat(noSuchVersion.exit()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(noSuchVersion.err()).contains("no earlier version of " + app + " in prod matches");
+        Run atThatVersion = run("rollback", app, "prod", "--to", LoopbackConfigSyncer.CURRENT_TAG, "--token", TOKEN);
+        assertThat(atThatVersion.exit()).isEqualTo(ExitCodes.CONFLICT);
+
+        Run ambiguous = run("rollback", LoopbackConfigSyncer.SHARED, "prod", "--token", TOKEN);
+        assertThat(ambiguous.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(ambiguous.err()).contains("several config repositories");
+        Run named = run("suspend", LoopbackConfigSyncer.SHARED, "prod", "--repo", LoopbackConfigSyncer.OTHER_REPOSITORY,
+                "--token", TOKEN);
+        assertThat(named.exit()).as(named.err()).isZero();
+        assertThat(named.out()).startsWith("suspended: shared in prod (" + LoopbackConfigSyncer.OTHER_REPOSITORY + ", ");
+        assertThat(JSON.readTree(lastRequest().body()).path("repository").asText())
+                .isEqualTo(LoopbackConfigSyncer.OTHER_REPOSITORY);
+        Run undefined = run("suspend", LoopbackConfigSyncer.UNDEFINED + "-app", "prod", "--token", TOKEN);
+        assertThat(undefined.exit()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(undefined.err()).contains("no definition of");
+
+        int asks = configSyncer.requests().size();
+        Run noEnv = run("suspend", app, "--token", TOKEN);
+        assertThat(noEnv.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(noEnv.err()).contains("suspend needs the environment");
+        Run twoEnvs = run("rollback", app, "prod", "--env", "dev", "--token", TOKEN);
+        assertThat(twoEnvs.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(twoEnvs.err()).contains("two environments: prod and --env dev");
+        assertThat(configSyncer.requests()).as("a usage error asks nothing").hasSize(asks);
+    }
+
+    @Test
+    void statusStillWorksWhenTheSuspensionsCannotBeRead() throws Exception {
+        // a board whose config-syncer is away: /api/apps answers, /api/suspensions does not (503, as the board says it)
+        String apps = "{\"environments\":[\"prod\"],\"apps\":[{\"app\":\"web\",\"environments\":{\"prod\":"
+                + "{\"app\":\"web\",\"environment\":\"prod\",\"status\":\"running\",\"commit\":\"0fb1cc4f4e20\"}}}]}";
+        com.sun.net.httpserver.HttpServer stand = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        stand.createContext("/", exchange -> {
+            boolean list = exchange.getRequestURI().getPath().equals("/api/apps");
+            byte[] bytes = (list ? apps : "{\"error\":\"config-syncer did not answer\"}").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(list ? 200 : 503, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        stand.start();
+        try {
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            String board = "--board=http://127.0.0.1:" + stand.getAddress().getPort();
+            assertThat(QuaysideCli.run(new String[] {"status", board}, new PrintWriter(out), new PrintWriter(err)))
+                    .as(err.toString()).isZero();
+            assertThat(out.toString()).contains("web  running 0fb1cc4").doesNotContain("suspended");
+            StringWriter json = new StringWriter();
+            assertThat(QuaysideCli.run(new String[] {"status", board, "--json"}, new PrintWriter(json),
+                    new PrintWriter(err))).isZero();
+            assertThat(JSON.readTree(json.toString()).has("suspensions")).isFalse();
+        } finally {
+            stand.stop(0);
+        }
+    }
+
+    LoopbackConfigSyncer.Request lastRequest() {
+        List<LoopbackConfigSyncer.Request> requests = configSyncer.requests();
+        assertThat(requests).isNotEmpty();
+        return requests.get(requests.size() - 1);
+    }
+
+    @Test
     void eventsShowsTheRawEventsFilteredAndFollowsThemAsAProcess() throws Exception {
         PipelineScript.Chain chain = script.chain(PipelineScript.unique("evt"));
         chain.push().queued().started().finished(BuildOutcome.FAILURE, "no Dockerfile");
@@ -382,7 +521,7 @@ class CliTest {
     @Test
     void everyCommandHasHelpAndTheUsualExitCodes() {
         for (String command : List.of("status", "history", "follow", "logs", "sync", "promotions", "approve", "reject",
-                "events")) {
+                "suspend", "resume", "rollback", "events")) {
             Run help = run(command, "--help");
             assertThat(help.exit()).as(command).isZero();
             assertThat(help.out()).as(command).contains("--json").contains("--board").contains("--color");

@@ -2,6 +2,7 @@ package dev.quayside.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quayside.board.testing.LoopbackConfigSyncer;
 import dev.quayside.board.testing.PipelineScript;
 import dev.quayside.devstack.common.FreePorts;
 import dev.quayside.devstack.kafka.KafkaBroker;
@@ -40,10 +41,12 @@ class BoardBrowserTest {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     static final Duration STEP = Duration.ofSeconds(20);
+    static final String TOKEN = "browser-test-token";
 
     Path root;
     Path home;
     ServiceProcess board;
+    LoopbackConfigSyncer configSyncer;
     PipelineScript script;
     ChromeDriver browser;
 
@@ -55,11 +58,13 @@ class BoardBrowserTest {
         home = Files.createTempDirectory("quayside-board-browser-");
         String bootstrap = KafkaBroker.sharedBootstrapServers();
         script = new PipelineScript(bootstrap);
+        configSyncer = LoopbackConfigSyncer.start();
         board = ServiceProcess.start(root, "board", FreePorts.pick(), Map.of(
                 "kafka.bootstrap.servers", bootstrap,
                 "quayside.board.group-id", "board-browser-test",
                 "quayside.board.marathon.poll-interval", "off",
-                "quayside.operator.token", "browser-test-token"), home.resolve("logs"));
+                "quayside.board.config-syncer.url", configSyncer.url(),
+                "quayside.operator.token", TOKEN), home.resolve("logs"));
         board.awaitReady(Duration.ofSeconds(90));
 
         ChromeOptions options = new ChromeOptions();
@@ -86,6 +91,9 @@ class BoardBrowserTest {
         }
         if (script != null) {
             script.close();
+        }
+        if (configSyncer != null) {
+            configSyncer.close();
         }
     }
 
@@ -143,6 +151,25 @@ class BoardBrowserTest {
         assertThat(text("#failures")).contains("COPY failed");
         assertThat(text(card + " .links")).contains("commit " + chain.commit.substring(0, 7), "config commit",
                 "Marathon dev", "build log");
+
+        // suspend the app in prod from its cell, with the operator token typed into the actions form: the page asks
+        // why (answered here in the prompt's place), config-syncer (a stand-in) commits it, the cell shows the badge
+        js("document.getElementById('sync-token').value = arguments[0];"
+                + " window.prompt = function () { return 'incident 42'; };", TOKEN);
+        js("document.querySelector(arguments[0]).click();", row + " td[data-env='prod'] button.steer-suspend");
+        waitFor("the suspension's commit", () -> text("#steer-result").startsWith("suspended: " + app
+                + " in prod (deploy-config, commit 5e1f"));
+        waitFor("the suspended badge in prod", () -> text(row + " td[data-env='prod'] .pill.suspended").equals("suspended"));
+        assertThat(attribute(row + " td[data-env='prod'] .pill.suspended", "title")).contains("by the board")
+                .contains("incident 42");
+        assertThat(text(row + " td[data-env='dev']")).doesNotContain("suspended");
+        assertThat(text(row + " td[data-env='prod'] button.steer-resume")).isEqualTo("Resume");
+        assertThat(configSyncer.requests()).filteredOn(r -> r.method().equals("POST")).singleElement()
+                .satisfies(r -> {
+                    assertThat(r.path()).isEqualTo("/api/apps/" + app + "/prod/suspend");
+                    assertThat(r.authorization()).isEqualTo("Bearer " + TOKEN);
+                    assertThat(r.body()).contains("\"reason\":\"incident 42\"").contains("\"by\":\"the board\"");
+                });
 
         ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
         Path shots = root.resolve("e2e/target/screenshots");

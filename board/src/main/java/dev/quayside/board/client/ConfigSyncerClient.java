@@ -7,9 +7,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * config-syncer, for the promotion gates: the promotions waiting ({@code GET /api/promotions}) and a person's decision
- * on one ({@code POST /api/promotions/{repository}/{app}/{environment}/approve|reject}), each with the operator token
- * as a bearer token. One attempt; timed in {@code quayside.board.config-syncer}.
+ * config-syncer, for what a person decides there: the promotions waiting ({@code GET /api/promotions}) and a decision
+ * on one ({@code POST /api/promotions/{repository}/{app}/{environment}/approve|reject}); the apps suspended
+ * ({@code GET /api/suspensions}) and a suspension, resumption or rollback of an app in an environment
+ * ({@code POST /api/apps/{app}/{environment}/suspend|resume|rollback}, each a commit in the config repository). Each
+ * with the operator token as a bearer token. One attempt; timed in {@code quayside.board.config-syncer}.
  */
 @ApplicationScoped
 public class ConfigSyncerClient {
@@ -17,6 +19,15 @@ public class ConfigSyncerClient {
     /** What a person may decide about a waiting promotion. */
     public enum Decision {
         APPROVE, REJECT;
+
+        public String path() {
+            return name().toLowerCase();
+        }
+    }
+
+    /** What a person may do to an app's automation in one environment. */
+    public enum Steering {
+        SUSPEND, RESUME, ROLLBACK;
 
         public String path() {
             return name().toLowerCase();
@@ -44,8 +55,24 @@ public class ConfigSyncerClient {
     /** Approves or rejects the promotion of {@code app} into {@code environment}; {@code body} is passed on as is. */
     public ServiceAnswer decide(String repository, String app, String environment, Decision decision, String body) {
         return ServiceAnswer.call(() -> api.decide(repository, app, environment, decision.path(), bearer(),
-                body == null || body.isBlank() ? "{}" : body), "config-syncer", json, metrics,
+                orEmpty(body)), "config-syncer", json, metrics,
                 "quayside.board.config-syncer", decision.path());
+    }
+
+    /** The apps suspended, per environment. */
+    public ServiceAnswer suspensions() {
+        return ServiceAnswer.call(() -> api.suspensions(bearer()), "config-syncer", json, metrics,
+                "quayside.board.config-syncer", "suspensions");
+    }
+
+    /** Suspends, resumes or rolls back {@code app} in {@code environment}; {@code body} is passed on as is. */
+    public ServiceAnswer steer(String app, String environment, Steering steering, String body) {
+        return ServiceAnswer.call(() -> api.steer(app, environment, steering.path(), bearer(), orEmpty(body)),
+                "config-syncer", json, metrics, "quayside.board.config-syncer", steering.path());
+    }
+
+    private static String orEmpty(String body) {
+        return body == null || body.isBlank() ? "{}" : body;
     }
 
     private String bearer() {

@@ -29,7 +29,10 @@ public interface BoardConfig {
     /** git-watcher, called by the "sync now" action. */
     GitWatcher gitWatcher();
 
-    /** config-syncer, asked for the promotions waiting at a gate and told a person's decision on one. */
+    /**
+     * config-syncer, asked for the promotions waiting at a gate and the apps suspended, and told a person's decision on
+     * a promotion, or to suspend, resume or roll back an app in an environment.
+     */
     ConfigSyncer configSyncer();
 
     /** Link templates for the page and the API. */
