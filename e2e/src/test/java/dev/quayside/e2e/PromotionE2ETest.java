@@ -30,16 +30,23 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Promotion behind a manual approval, through the whole local run with its second environment (issue #25): a push
  * goes live in {@code local}; its promotion into {@code prod} waits ({@code PromotionWaiting}, listed by the board from
  * config-syncer) and {@code prod} keeps serving what it ran; once a person approves through the board, config-syncer
- * commits the same digest into {@code prod}'s definition — no rebuild — and {@code prod} serves the new version.
+ * commits the same digest into {@code prod}'s definition — no rebuild — and {@code prod} serves the new version. Then
+ * a person steers it through the board (issue #24): a rollback of {@code prod} (a config-repo commit) and {@code prod}
+ * serves the version before; {@code local} suspended, a push is built but not deployed there; resumed, that build is
+ * pinned and goes live, and so does the next push.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PromotionE2ETest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -75,6 +82,7 @@ class PromotionE2ETest {
     }
 
     @Test
+    @Order(1)
     void aPushGoesLiveInLocalWaitsForApprovalAndGoesLiveInProdWithTheSameDigest() throws Exception {
         await("prod serves its first version").atMost(WAIT).pollInterval(Duration.ofSeconds(1))
                 .until(() -> "0.0.0".equals(prodVersion()));
@@ -116,6 +124,51 @@ class PromotionE2ETest {
                 .map(s -> (ImageBuilt) s.event().data()).filter(b -> image.startsWith(b.registry() + "/" + b.name()
                         + ":" + b.tag())).toList();
         assertThat(built).as("one image for the commit, whichever environments run it").hasSize(1);
+    }
+
+    @Test
+    @Order(2)
+    void aPersonRollsProdBackAndSuspendsAndResumesLocalEachACommitInTheConfigRepository() throws Exception {
+        await("prod serves the promoted version").atMost(WAIT).until(() -> "2.0.0".equals(prodVersion()));
+        String config = LocalRun.CONFIG_REPO;
+
+        // rollback: the definition as before its last change (the promotion), a commit that the pipeline deploys
+        JsonNode back = board("POST", "/api/apps/" + LocalRun.APP_REPO + "/" + LocalRun.PROMOTED_ENVIRONMENT
+                + "/rollback", "{\"by\": \"e2e\", \"reason\": \"2.0.0 misbehaves in prod\"}").path("configSyncer");
+        assertThat(back.path("repository").asText()).isEqualTo(config);
+        String restored = back.path("toImage").asText();
+        assertThat(restored).isNotBlank().isNotEqualTo(back.path("fromImage").asText());
+        await("prod serves the version before").atMost(WAIT).pollInterval(Duration.ofSeconds(1))
+                .until(() -> "0.0.0".equals(prodVersion()));
+        assertThat(marathonImage(LocalRun.PROMOTED_ENVIRONMENT)).isEqualTo(restored);
+        assertThat(PipelineE2ETest.git(run.configRepository(), "log", "-1", "--format=%B",
+                back.path("commit").asText())).contains("Quayside-Action: rollback")
+                .contains("Quayside-Requested-By: e2e").contains("2.0.0 misbehaves in prod");
+
+        // suspend local: a push builds, but nothing is written or deployed there
+        board("POST", "/api/apps/" + LocalRun.APP_REPO + "/" + LocalRun.ENVIRONMENT + "/suspend",
+                "{\"by\": \"e2e\", \"reason\": \"freeze\"}");
+        JsonNode suspended = await("the board lists the suspension").atMost(Duration.ofSeconds(30))
+                .until(() -> board("GET", "/api/suspensions", null).path("configSyncer"), l -> l.size() == 1);
+        assertThat(suspended.get(0).path("environment").asText()).isEqualTo(LocalRun.ENVIRONMENT);
+        assertThat(suspended.get(0).path("reason").asText()).isEqualTo("freeze");
+        PipelineWatch.Result frozen = PipelineWatch.pushAndFollow(run.stack().kafkaBootstrap(), run.frontendPort(),
+                LocalRun.APP_REPO, "3.0.0", () -> run.pushSampleVersion("3.0.0"), WAIT, out);
+        assertThat(frozen.live()).isFalse();
+        assertThat(frozen.failure()).contains("suspended in " + LocalRun.ENVIRONMENT);
+        assertThat(PipelineWatch.fetch("http://127.0.0.1:" + run.frontendPort() + "/version")).isEqualTo("2.0.0");
+
+        // resumed: the build it followed while suspended is pinned by the resume's commit and goes live; the next too
+        JsonNode resumed = board("POST", "/api/apps/" + LocalRun.APP_REPO + "/" + LocalRun.ENVIRONMENT + "/resume",
+                "{\"by\": \"e2e\"}").path("configSyncer");
+        String held = frozen.events().stream().map(s -> s.event().data()).filter(ImageBuilt.class::isInstance)
+                .map(b -> ((ImageBuilt) b).pinnedReference()).findFirst().orElseThrow();
+        assertThat(resumed.path("toImage").asText()).isEqualTo(held);
+        await("local serves the build held while it was suspended").atMost(WAIT).pollInterval(Duration.ofSeconds(1))
+                .until(() -> "3.0.0".equals(PipelineWatch.fetch("http://127.0.0.1:" + run.frontendPort() + "/version")));
+        PipelineWatch.Result next = PipelineWatch.pushAndFollow(run.stack().kafkaBootstrap(), run.frontendPort(),
+                LocalRun.APP_REPO, "3.0.1", () -> run.pushSampleVersion("3.0.1"), WAIT, out);
+        assertThat(next.live()).as(next.failure()).isTrue();
     }
 
     /** The version {@code prod}'s route answers, or null. */
