@@ -31,7 +31,8 @@ abstract class AppSteering extends AppAction {
         String to = syncer.path("toImage").asText("");
         String commit = syncer.path("commit").asText("");
         print(answer, out -> out.status(done) + ": " + app + " in " + env
-                + (to.isEmpty() ? "" : " to " + PromotionsCommand.shortImage(to)) + " ("
+                + (to.isEmpty() ? "" : (action.equals("resume") ? " at " : " to ") + PromotionsCommand.shortImage(to))
+                + " ("
                 + syncer.path("repository").asText(repository == null ? "?" : repository) + ", "
                 + (commit.isEmpty() ? "already " + done + ": nothing written" : "commit " + Output.shortSha(commit))
                 + ")");
@@ -40,7 +41,7 @@ abstract class AppSteering extends AppAction {
 
     @Command(name = "suspend", mixinStandardHelpOptions = true,
             description = "Suspend APP's automation in ENV: config-syncer commits .quayside/suspended/ENV/APP.yml to the"
-                    + " config repository, and until it is resumed nothing is synced or deployed there for the app"
+                    + " config repository, and until it is resumed nothing is written back or deployed there for the app"
                     + " (what runs keeps running). Needs the operator token.")
     static final class Suspend extends AppSteering {
 
@@ -58,8 +59,9 @@ abstract class AppSteering extends AppAction {
     }
 
     @Command(name = "resume", mixinStandardHelpOptions = true,
-            description = "Resume APP's automation in ENV: config-syncer commits the removal of its suspension, and what"
-                    + " Git holds is applied. An app suspended in quayside.yml itself is resumed by editing quayside.yml"
+            description = "Resume APP's automation in ENV: config-syncer commits the removal of its suspension (pinning, in"
+                    + " the same commit, the newest build ENV followed while it was suspended), and what Git holds is"
+                    + " applied. An app suspended in quayside.yml itself is resumed by editing quayside.yml"
                     + " (exit code 8). Needs the operator token.")
     static final class Resume extends AppSteering {
 
