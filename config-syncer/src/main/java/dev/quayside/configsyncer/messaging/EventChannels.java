@@ -12,7 +12,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
- * config-syncer's channel methods, in order and blocking: {@code quayside.image-built} → the tag write-back,
+ * config-syncer's channel methods, blocking: {@code quayside.image-built} → the tag write-back (builds side by side),
  * {@code quayside.commit-pushed} → the mirror of config repositories into Consul, {@code quayside.deployed} → the
  * rollback write-back ({@code ServiceRolledBack}) and promotion (successes: {@code ServiceDeployed}, a redeploying
  * {@code ServiceUpgraded}); the topic's other events are skipped.
@@ -33,8 +33,13 @@ class EventChannels {
         this.deployed = deployed;
     }
 
+    /**
+     * Not in order: builds are handled side by side, so that the write-backs that wait for the config repository are
+     * pushed together ({@code CommitBatches}); their order is the source commits' ancestry ({@code SourceOrder}), never
+     * the order they arrived in. At most {@code smallrye.messaging.worker.write-back.max-concurrency} at once.
+     */
     @Incoming(Channels.IMAGE_BUILT)
-    @Blocking
+    @Blocking(value = "write-back", ordered = false)
     CompletionStage<Void> onImageBuilt(Message<IncomingEvent> message) {
         return consumer.consume(message, imageBuilt);
     }

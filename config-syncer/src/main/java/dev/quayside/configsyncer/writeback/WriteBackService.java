@@ -31,8 +31,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Job 1: writes a built image into every Marathon and Chronos definition of the config repository that references its
- * image repository, in environments whose policy follows the build's branch or tag. One commit per build, pushed as a
- * fast-forward; a rejected push is fetched, re-applied on the new head and pushed again, a bounded number of times.
+ * image repository, in environments whose policy follows the build's branch or tag. One commit per build; the builds
+ * that wait while one is written are written together ({@link CommitBatches}: their commits one on another, one push),
+ * as a fast-forward; a rejected push is fetched, re-applied on the new head and pushed again, a bounded number of times.
  */
 public class WriteBackService {
 
@@ -63,6 +64,7 @@ public class WriteBackService {
     private final GitClient git;
     private final SyncSettings settings;
     private final Retrier contention;
+    private final CommitBatches batches = new CommitBatches(this);
     /** Blob id and image path → the image string found there ("" for none or invalid JSON): blobs never change. */
     private final Map<String, String> imageCache = java.util.Collections.synchronizedMap(
             new java.util.LinkedHashMap<>(1024, 0.75f, true) {
@@ -99,7 +101,21 @@ public class WriteBackService {
     public Result apply(ConfigRepo repo, ImageBuilt built, String eventId, SourceOrder.Ordering ordering)
             throws GitException {
         String pinned = built.pinnedReference();
-        return write(repo, ws -> attempt(ws, repo, built, eventId, pinned, ordering));
+        return batches.submit(repo, built.app(), (ws, tip) -> prepare(ws, tip, repo, built, eventId, pinned, ordering));
+    }
+
+    /** How many write-back batches were written, and how many pushes they made (tests, metrics). */
+    public long batchesWritten() {
+        return batches.batches();
+    }
+
+    public long batchPushes() {
+        return batches.pushes();
+    }
+
+    /** How many write-backs into {@code repository} wait for the next batch now. */
+    int waitingWriteBacks(String repository) {
+        return batches.waiting(repository);
     }
 
     /** One fetch-edit-commit-push attempt on a repository's workspace (its lock held). */
@@ -148,14 +164,19 @@ public class WriteBackService {
         }
     }
 
-    private Result attempt(GitWorkspace ws, ConfigRepo repo, ImageBuilt built, String eventId, String pinned,
-            SourceOrder.Ordering ordering) throws GitException {
-        long t0 = System.nanoTime();
-        ObjectId head = ws.fetch(repo.branch());
+    /**
+     * The write-back of {@code built} on top of {@code head} (the branch's head, or the commit of the write-back before
+     * in the same batch): its outcome, and its commit (not pushed yet; the batch pushes), or none.
+     */
+    private CommitBatches.Prepared<Result> prepare(GitWorkspace ws, ObjectId head, ConfigRepo repo, ImageBuilt built,
+            String eventId, String pinned, SourceOrder.Ordering ordering) throws GitException {
+        Result result = edited(ws, head, repo, built, eventId, pinned, ordering);
+        return new CommitBatches.Prepared<>(result, result.pushed());
+    }
+
+    private Result edited(GitWorkspace ws, ObjectId head, ConfigRepo repo, ImageBuilt built, String eventId,
+            String pinned, SourceOrder.Ordering ordering) throws GitException {
         long t1 = System.nanoTime();
-        if (head == null) {
-            throw new GitException("branch " + repo.branch() + " does not exist in " + repo.name(), null);
-        }
         Edit edit = edit(ws, head, built, pinned, ordering);
         long t2 = System.nanoTime();
         if (edit.referencing == 0) {
@@ -187,17 +208,10 @@ public class WriteBackService {
         PersonIdent author = new PersonIdent(repo.authorName(), repo.authorEmail());
         ObjectId commit = ws.commit(head, edit.files, author, message(repo, built, eventId, edit));
         long t3 = System.nanoTime();
-        GitWorkspace.PushOutcome pushed = ws.push(commit, repo.branch());
-        long t4 = System.nanoTime();
-        LOG.debugf("write-back of %s: fetch %d ms, edit %d ms, commit %d ms, push %d ms", built.app(),
-                (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000);
-        if (pushed == GitWorkspace.PushOutcome.PUSHED) {
-            return new Result(tagUpdated(repo, built, commit.name(), edit.changes, Outcome.UPDATED, notes),
-                    commit, environments, List.copyOf(edit.pinned), List.copyOf(edit.held));
-        }
-        LOG.debugf("push of %s to %s/%s rejected: re-applying on the new head", built.app(), repo.name(),
-                repo.branch());
-        throw new BranchMoved("push to " + repo.name() + "/" + repo.branch());
+        LOG.debugf("write-back of %s: edit %d ms, commit %d ms", built.app(), (t2 - t1) / 1_000_000,
+                (t3 - t2) / 1_000_000);
+        return new Result(tagUpdated(repo, built, commit.name(), edit.changes, Outcome.UPDATED, notes), commit,
+                environments, List.copyOf(edit.pinned), List.copyOf(edit.held));
     }
 
     private static final class Edit {

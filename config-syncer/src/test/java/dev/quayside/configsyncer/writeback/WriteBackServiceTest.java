@@ -2,8 +2,10 @@ package dev.quayside.configsyncer.writeback;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.quayside.configsyncer.client.GitClient;
+import dev.quayside.configsyncer.client.GitWorkspace;
 import dev.quayside.configsyncer.mirror.MirrorOptions;
 import dev.quayside.configsyncer.service.ConfigRepo;
 import dev.quayside.configsyncer.service.SyncSettings;
@@ -149,6 +151,101 @@ public class WriteBackServiceTest {
             assertThat(head.getFooterLines("Quayside-Source")).containsExactly("web@abc1234000");
             assertThat(head.getFooterLines("Quayside-Event")).containsExactly("event-1");
         }
+    }
+
+    @Test
+    void writeBacksThatWaitTogetherArePushedTogetherEachAsItsOwnCommit() throws Exception {
+        Map<String, String> files = new LinkedHashMap<>();
+        int apps = 12;
+        for (int i = 0; i < apps; i++) {
+            files.put("marathon/dev/app" + i + ".json", marathon("app" + i, REGISTRY + "/app" + i + ":old"));
+        }
+        repo.commit("initial", files);
+        repo.push();
+        GitClient git = new GitClient(dir.resolve("syncer"));
+        WriteBackService service = new WriteBackService(git, SyncSettings.defaults());
+        // the workspace is busy (another write holds it) while every build arrives: they wait, then go in one batch
+        GitWorkspace ws = git.workspace(config.name(), config.cloneUrl(), null, null);
+        ws.lock().lock();
+        List<Future<WriteBackService.Result>> results = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(apps);
+        try {
+            for (int i = 0; i < apps; i++) {
+                ImageBuilt b = built("app" + i, "main", "abc" + i + "def");
+                results.add(pool.submit(() -> service.apply(config, b, "event-" + b.app())));
+            }
+            await().atMost(java.time.Duration.ofSeconds(10)).until(() -> service.waitingWriteBacks(config.name()) == apps
+                    && ws.lock().getQueueLength() == 1);
+        } finally {
+            ws.lock().unlock();
+        }
+        List<ObjectId> commits = new ArrayList<>();
+        for (int i = 0; i < apps; i++) {
+            WriteBackService.Result r = results.get(i).get(30, TimeUnit.SECONDS);
+            assertThat(r.event().outcome()).isEqualTo(TagUpdated.Outcome.UPDATED);
+            assertThat(r.event().changes()).extracting(TagUpdated.FileChange::path)
+                    .containsExactly("marathon/dev/app" + i + ".json");
+            commits.add(r.pushed());
+        }
+        pool.shutdown();
+        assertThat(service.batchPushes()).as("every build that waited went into one push").isEqualTo(1);
+        assertThat(commits).doesNotHaveDuplicates();
+        try (Git g = Git.open(repo.bare.toFile())) {
+            List<RevCommit> log = new ArrayList<>();
+            g.log().add(repo.remoteHead()).setMaxCount(apps).call().forEach(log::add);
+            assertThat(log).extracting(RevCommit::getId).containsExactlyInAnyOrderElementsOf(commits);
+            for (RevCommit c : log) {
+                String app = c.getFooterLines("Quayside-Event").get(0).substring("event-".length());
+                assertThat(c.getFooterLines("Quayside-Source")).as("each commit names its own build")
+                        .containsExactly(app + "@abc" + app.substring(3) + "def000");
+            }
+        }
+        for (int i = 0; i < apps; i++) {
+            assertThat(repo.remoteText("marathon/dev/app" + i + ".json")).contains(built("app" + i, "main",
+                    "abc" + i + "def").pinnedReference());
+        }
+    }
+
+    @Test
+    void inABatchARefusedWriteBackFailsAloneAndTwoBuildsOfOneAppAreNeverBatchedTogether() throws Exception {
+        Map<String, String> files = new LinkedHashMap<>();
+        for (int i = 0; i < 3; i++) {
+            files.put("marathon/dev/app" + i + ".json", marathon("app" + i, REGISTRY + "/app" + i + ":old"));
+        }
+        files.put("quayside.yml", "apps:\n  app2: { sources: [someone-else] }\n");
+        repo.commit("initial", files);
+        repo.push();
+        GitClient git = new GitClient(dir.resolve("syncer"));
+        WriteBackService service = new WriteBackService(git, SyncSettings.defaults());
+        GitWorkspace ws = git.workspace(config.name(), config.cloneUrl(), null, null);
+        List<ImageBuilt> builds = List.of(built("app0", "main", "aaa0"), built("app1", "main", "aaa1"),
+                built("app2", "main", "aaa2"), built("app0", "main", "bbb0"));
+        ExecutorService pool = Executors.newFixedThreadPool(builds.size());
+        List<Future<WriteBackService.Result>> results = new ArrayList<>();
+        ws.lock().lock();
+        try {
+            for (ImageBuilt b : builds) {
+                results.add(pool.submit(() -> service.apply(config, b, "event-" + b.tag())));
+                // in this order: the queue is the arrival order
+                await().atMost(java.time.Duration.ofSeconds(10))
+                        .until(() -> service.waitingWriteBacks(config.name()) == results.size());
+            }
+        } finally {
+            ws.lock().unlock();
+        }
+        assertThat(results.get(0).get(30, TimeUnit.SECONDS).event().outcome()).isEqualTo(TagUpdated.Outcome.UPDATED);
+        assertThat(results.get(1).get(30, TimeUnit.SECONDS).event().outcome()).isEqualTo(TagUpdated.Outcome.UPDATED);
+        assertThatThrownBy(() -> results.get(2).get(30, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(WriteBackService.RefusedException.class)
+                .hasMessageContaining("source repository 'app2' may not update app2");
+        WriteBackService.Result second = results.get(3).get(30, TimeUnit.SECONDS);
+        pool.shutdown();
+        assertThat(second.event().changes()).singleElement().satisfies(c -> assertThat(c.oldImage())
+                .as("decided on top of the first build of app0, pushed before").isEqualTo(builds.get(0)
+                        .pinnedReference()));
+        assertThat(service.batchPushes()).as("app0's second build waited for the next batch").isEqualTo(2);
+        assertThat(repo.remoteText("marathon/dev/app0.json")).contains(builds.get(3).pinnedReference());
+        assertThat(repo.remoteText("marathon/dev/app2.json")).contains(REGISTRY + "/app2:old");
     }
 
     @Test
