@@ -81,11 +81,20 @@ public class MirrorService {
      * returned event is published.
      */
     public Optional<ConfigSynced> sync(ConfigRepo repo, String branch, String chainId) {
+        return sync(repo, branch, chainId, null);
+    }
+
+    /**
+     * {@link #sync(ConfigRepo, String, String)} up to {@code upTo}, a commit of the branch (null: its head): a batch of
+     * write-backs pushed together is mirrored one commit at a time, each in its own chain. Empty also when Consul already
+     * has {@code upTo} or a commit after it.
+     */
+    public Optional<ConfigSynced> sync(ConfigRepo repo, String branch, String chainId, ObjectId upTo) {
         GitWorkspace ws = git.workspace(repo.name(), repo.cloneUrl(), repo.username(), repo.password());
         Attempt progress = new Attempt();
         ws.lock().lock();
         try {
-            Attempt result = retry.call(() -> attempt(ws, repo, branch, chainId, progress));
+            Attempt result = retry.call(() -> attempt(ws, repo, branch, chainId, upTo, progress));
             return result.current ? Optional.empty() : Optional.of(result.event);
         } catch (GaveUp e) {
             return Optional.of(failed(repo, branch, progress.from, progress.to, e.getMessage()));
@@ -103,17 +112,19 @@ public class MirrorService {
     }
 
     /** One attempt: fetch the branch and write what changed since the stored ref. */
-    private Attempt attempt(GitWorkspace ws, ConfigRepo repo, String branch, String chainId, Attempt progress)
-            throws GitException, ConsulException, TerminalSyncException {
+    private Attempt attempt(GitWorkspace ws, ConfigRepo repo, String branch, String chainId, ObjectId upTo,
+            Attempt progress) throws GitException, ConsulException, TerminalSyncException {
         Attempt a = new Attempt();
         ObjectId head = ws.fetch(branch);
         if (head == null) {
             a.event = failed(repo, branch, null, null, "branch " + branch + " does not exist");
             return a;
         }
-        progress.to = head.name();
+        // a commit of the branch's history, else (a rewritten branch) its head
+        ObjectId target = upTo != null && ws.has(upTo) && ws.isAncestor(upTo, head) ? upTo : head;
+        progress.to = target.name();
         try {
-            attempt(ws, repo, branch, head, chainId, a);
+            attempt(ws, repo, branch, target, chainId, target.equals(upTo), a);
         } finally {
             progress.from = a.from;
         }
@@ -141,15 +152,16 @@ public class MirrorService {
         ConfigSynced event;
     }
 
-    private void attempt(GitWorkspace ws, ConfigRepo repo, String branch, ObjectId head, String chainId, Attempt a)
-            throws GitException, ConsulException, TerminalSyncException {
+    /** One attempt up to {@code head}; {@code notBeyond}: a commit Consul already has after it is not rewound. */
+    private void attempt(GitWorkspace ws, ConfigRepo repo, String branch, ObjectId head, String chainId,
+            boolean notBeyond, Attempt a) throws GitException, ConsulException, TerminalSyncException {
         KeyLayout layout = repo.layout();
         String refKey = layout.refKey(branch);
         long started = System.nanoTime();
         Optional<ConsulClient.Entry> ref = consul.get(refKey);
         ObjectId from = ref.map(e -> parseId(e.value())).orElse(null);
         a.from = from == null ? null : from.name();
-        if (from != null && from.equals(head)) {
+        if (from != null && (from.equals(head) || notBeyond && ws.has(from) && ws.isAncestor(head, from))) {
             a.current = true;
             return;
         }
@@ -347,10 +359,23 @@ public class MirrorService {
      * then announced again later (a duplicate with the same event id).
      */
     public void announced(ConfigRepo repo, String branch, String commit) {
+        announced(repo, branch, commit, null);
+    }
+
+    /**
+     * {@link #announced(ConfigRepo, String, String)} of a sync made in chain {@code chainId}: when a later sync
+     * replaced its record already (the next write-back of the same push), the chain is still recorded as told, so that
+     * a redelivery does not announce its definitions again.
+     */
+    public void announced(ConfigRepo repo, String branch, String commit, String chainId) {
         String key = repo.layout().syncKey(branch);
         try {
             Optional<ConsulClient.Entry> entry = consul.get(key);
             SyncRecord record = entry.map(e -> SyncRecord.parse(e.value())).orElse(null);
+            if (record != null && !record.commit().equals(commit) && chainId != null) {
+                announcedInChain(repo, branch, chainId);
+                return;
+            }
             if (record == null || record.announced() || !record.commit().equals(commit)) {
                 return;
             }

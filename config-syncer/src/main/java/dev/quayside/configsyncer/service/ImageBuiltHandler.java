@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.eclipse.jgit.lib.ObjectId;
 import org.jboss.logging.Logger;
 
 /**
@@ -108,32 +109,42 @@ public class ImageBuiltHandler implements EventHandler<ImageBuilt> {
         List<Runnable> announced = new ArrayList<>();
         for (ConfigRepo repo : repositories.all()) {
             Timer.Sample sample = Timer.start(registry);
-            WriteBackService.Result result = writeBack.apply(repo, built, in.id(), ordering);
-            TagUpdated tag = result.event();
-            sample.stop(registry.timer("quayside.config-syncer.write-back", "outcome", tag.outcome().name()));
-            PinnedSource source = new PinnedSource(built.repository(), Policies.fullRef(built.branch()),
-                    built.commit(), built.pinnedReference());
-            String keysProblem = join(keys.write(built.app(), source, result.environments()),
-                    held.hold(built.app(), source, result.held()));
-            if (keysProblem != null) {
-                tag = new TagUpdated(tag.app(), tag.configRepository(), tag.branch(), tag.commitWritten(),
-                        tag.newImage(), tag.changes(), tag.outcome(), tag.reason() == null ? keysProblem
-                                : tag.reason() + "; " + keysProblem);
-            }
-            events.add(in.next(tag, SOURCE, Instant.now(), repo.name(), built.artifactId()));
-            LOG.infof("%s %s in %s: %s%s", built.app(), built.pinnedReference(), repo.name(), tag.outcome(),
-                    tag.reason() == null ? "" : " (" + tag.reason() + ")");
-            boolean pinned = tag.outcome() == TagUpdated.Outcome.UPDATED || tag.outcome() == TagUpdated.Outcome.UNCHANGED;
-            if (pinned && settings.mirrorAfterWriteBack()) {
-                // a no-op (a redelivery after a crash) still finishes the chain: the pin goes into Consul and is announced
-                finishChain(mirror, in, in.chainId(), repo, repo.branch(), result.pinnedFiles(), events, announced);
-            }
+            // the keys, the event and the mirror once the commit is pushed, in the order of the commits pushed with it
+            writeBack.apply(repo, built, in.id(), ordering, result -> pushed(in, repo, result, sample, events,
+                    announced));
         }
         Outcome outcome = Outcome.of(events);
         for (Runnable r : announced) {
             outcome = outcome.onceAnnounced(r);
         }
         return outcome;
+    }
+
+    /** After the write-back of {@code in} into {@code repo} is pushed: the image keys, its event, the mirror of it. */
+    private void pushed(EventEnvelope<ImageBuilt> in, ConfigRepo repo, WriteBackService.Result result,
+            Timer.Sample sample, List<EventEnvelope<?>> events, List<Runnable> announced)
+            throws GitException, ConsulException {
+        ImageBuilt built = in.data();
+        TagUpdated tag = result.event();
+        sample.stop(registry.timer("quayside.config-syncer.write-back", "outcome", tag.outcome().name()));
+        PinnedSource source = new PinnedSource(built.repository(), Policies.fullRef(built.branch()),
+                built.commit(), built.pinnedReference());
+        String keysProblem = join(keys.write(built.app(), source, result.environments()),
+                held.hold(built.app(), source, result.held()));
+        if (keysProblem != null) {
+            tag = new TagUpdated(tag.app(), tag.configRepository(), tag.branch(), tag.commitWritten(),
+                    tag.newImage(), tag.changes(), tag.outcome(), tag.reason() == null ? keysProblem
+                            : tag.reason() + "; " + keysProblem);
+        }
+        events.add(in.next(tag, SOURCE, Instant.now(), repo.name(), built.artifactId()));
+        LOG.infof("%s %s in %s: %s%s", built.app(), built.pinnedReference(), repo.name(), tag.outcome(),
+                tag.reason() == null ? "" : " (" + tag.reason() + ")");
+        boolean pinned = tag.outcome() == TagUpdated.Outcome.UPDATED || tag.outcome() == TagUpdated.Outcome.UNCHANGED;
+        if (pinned && settings.mirrorAfterWriteBack()) {
+            // a no-op (a redelivery after a crash) still finishes the chain: the pin goes into Consul and is announced
+            finishChain(mirror, in, in.chainId(), repo, repo.branch(), result.pinnedFiles(), events, announced,
+                    result.pushed());
+        }
     }
 
     /** The problems that are not null, joined with "; ", or null. */
@@ -152,12 +163,22 @@ public class ImageBuiltHandler implements EventHandler<ImageBuilt> {
     public static void finishChain(MirrorService mirror, EventEnvelope<?> in, String chainId, ConfigRepo repo, String branch,
             List<String> files, List<EventEnvelope<?>> events, List<Runnable> announced)
             throws ConsulException, GitException {
-        Optional<ConfigSynced> synced = mirror.sync(repo, branch, chainId);
+        finishChain(mirror, in, chainId, repo, branch, files, events, announced, null);
+    }
+
+    /**
+     * {@link #finishChain(MirrorService, EventEnvelope, String, ConfigRepo, String, List, List, List)} mirroring up to
+     * {@code upTo} (null: the branch's head): the write-back's own commit, when it was pushed with others.
+     */
+    static void finishChain(MirrorService mirror, EventEnvelope<?> in, String chainId, ConfigRepo repo,
+            String branch, List<String> files, List<EventEnvelope<?>> events, List<Runnable> announced, ObjectId upTo)
+            throws ConsulException, GitException {
+        Optional<ConfigSynced> synced = mirror.sync(repo, branch, chainId, upTo);
         if (synced.isPresent()) {
             ConfigSynced s = synced.get();
             events.add(envelope(in, chainId, s, MirrorReconciler.idParts(s)));
             if (s.outcome() == ConfigSynced.Outcome.SYNCED) {
-                announced.add(() -> mirror.announced(repo, s.branch(), s.toCommit()));
+                announced.add(() -> mirror.announced(repo, s.branch(), s.toCommit(), chainId));
             }
             return;
         }

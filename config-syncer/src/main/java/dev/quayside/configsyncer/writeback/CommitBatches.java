@@ -46,7 +46,13 @@ final class CommitBatches {
         Prepared<R> on(GitWorkspace ws, ObjectId tip) throws GitException;
     }
 
-    private record Pending<R>(String app, Edit<R> edit, CompletableFuture<R> done) {
+    /** What runs for one write-back once its batch is pushed (in the batch's order, before the next batch). */
+    @FunctionalInterface
+    interface AfterPush<R> {
+        void run(R result) throws Exception;
+    }
+
+    private record Pending<R>(String app, Edit<R> edit, AfterPush<R> after, CompletableFuture<R> done) {
     }
 
     /** One repository's queue, and who writes its next batch. */
@@ -65,12 +71,13 @@ final class CommitBatches {
     }
 
     /**
-     * Writes {@code edit} (a write-back for {@code app}) in the next batch of {@code repo}, and returns its outcome once
-     * that batch is pushed.
+     * Writes {@code edit} (a write-back for {@code app}) in the next batch of {@code repo}, runs {@code after} (may be
+     * null) with its outcome once that batch is pushed — the batch's write-backs one after another, in their commits'
+     * order — and returns the outcome (or throws what {@code edit} or {@code after} threw).
      */
-    <R> R submit(ConfigRepo repo, String app, Edit<R> edit) throws GitException {
+    <R> R submit(ConfigRepo repo, String app, Edit<R> edit, AfterPush<R> after) throws GitException {
         Queue queue = queues.computeIfAbsent(repo.name(), n -> new Queue());
-        Pending<R> mine = new Pending<>(app, edit, new CompletableFuture<>());
+        Pending<R> mine = new Pending<>(app, edit, after, new CompletableFuture<>());
         synchronized (queue) {
             queue.waiting.add(mine);
         }
@@ -201,8 +208,16 @@ final class CommitBatches {
     private static void complete(Pending<?> p, Object outcome) {
         if (outcome instanceof Throwable failure) {
             p.done().completeExceptionally(failure);
-        } else {
-            ((CompletableFuture<Object>) p.done()).complete(outcome);
+            return;
+        }
+        Pending<Object> pending = (Pending<Object>) p;
+        try {
+            if (pending.after() != null) {
+                pending.after().run(outcome);
+            }
+            pending.done().complete(outcome);
+        } catch (Exception | Error e) {
+            pending.done().completeExceptionally(e);
         }
     }
 }

@@ -100,8 +100,25 @@ public class WriteBackService {
      */
     public Result apply(ConfigRepo repo, ImageBuilt built, String eventId, SourceOrder.Ordering ordering)
             throws GitException {
+        return apply(repo, built, eventId, ordering, null);
+    }
+
+    /** What runs for a write-back once its commit is pushed, before the next write-back's (the mirror of it). */
+    @FunctionalInterface
+    public interface Pushed {
+        void run(Result result) throws Exception;
+    }
+
+    /**
+     * {@link #apply(ConfigRepo, ImageBuilt, String, SourceOrder.Ordering)}, then {@code then} (may be null) with the
+     * result once it is pushed: the write-backs pushed together run it one after another in their commits' order, so
+     * that each is mirrored up to its own commit, in its own chain. What {@code then} throws is thrown here.
+     */
+    public Result apply(ConfigRepo repo, ImageBuilt built, String eventId, SourceOrder.Ordering ordering, Pushed then)
+            throws GitException {
         String pinned = built.pinnedReference();
-        return batches.submit(repo, built.app(), (ws, tip) -> prepare(ws, tip, repo, built, eventId, pinned, ordering));
+        return batches.submit(repo, built.app(), (ws, tip) -> prepare(ws, tip, repo, built, eventId, pinned, ordering),
+                then == null ? null : then::run);
     }
 
     /** How many write-back batches were written, and how many pushes they made (tests, metrics). */

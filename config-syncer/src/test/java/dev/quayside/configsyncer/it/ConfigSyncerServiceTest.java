@@ -729,6 +729,39 @@ class ConfigSyncerServiceTest {
         assertThat(kv("quayside/images/shop/steer")).isEqualTo(built.pinnedReference());
     }
 
+    @Test
+    @Order(13)
+    void aBurstOfBuildsIsWrittenBackAndEachChainHearsOfItsOwnDefinitionOnly() throws Exception {
+        int apps = 8;
+        ConfigRepoResource.pull();
+        for (int i = 0; i < apps; i++) {
+            ConfigRepoResource.write("marathon/burst/app" + i + ".json", GATED.formatted("burst",
+                    ConfigRepoResource.REGISTRY + "/burst" + i + ":old"));
+        }
+        ConfigRepoResource.commitAndPush("the burst environment");
+        operator().post("/api/sync/deploy/main").then().statusCode(200); // Consul has everything before the burst
+        List<EventEnvelope<CommitPushed>> starts = new ArrayList<>();
+        for (int i = 0; i < apps; i++) {
+            String sha = String.valueOf((char) ('a' + i)).repeat(40);
+            EventEnvelope<CommitPushed> start = push("burst" + i, "app", sha);
+            String digest = "sha256:" + String.valueOf((char) ('a' + i)).repeat(64);
+            ImageBuilt built = new ImageBuilt("burst" + i, "burst" + i, sha, "main", ConfigRepoResource.REGISTRY,
+                    "burst" + i, sha.substring(0, 7), List.of("main"), digest, "pkg:oci/burst" + i, Map.of(), false);
+            send(start.next(built, "/test", Instant.now(), "build"));
+            starts.add(start);
+        }
+        for (int i = 0; i < apps; i++) {
+            EventEnvelope<CommitPushed> start = starts.get(i);
+            String file = "marathon/burst/app" + i + ".json";
+            await().atMost(Duration.ofSeconds(60)).until(() -> !inChain(start.id(), ConfigSynced.class).isEmpty());
+            TagUpdated tag = inChain(start.id(), TagUpdated.class).get(0);
+            assertThat(tag.outcome()).isEqualTo(TagUpdated.Outcome.UPDATED);
+            assertThat(inChain(start.id(), ConfigSynced.class)).as("chain of burst" + i).singleElement()
+                    .satisfies(s -> assertThat(s.filesChanged()).containsExactly(file))
+                    .satisfies(s -> assertThat(s.toCommit()).isEqualTo(tag.commitWritten()));
+        }
+    }
+
     /** The config repository's last commit message, as the human's clone has it after a pull. */
     private static final class PipelineText {
         static String lastMessage() throws Exception {

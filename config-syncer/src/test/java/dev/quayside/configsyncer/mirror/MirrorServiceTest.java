@@ -120,6 +120,40 @@ class MirrorServiceTest {
     }
 
     @Test
+    void aBatchOfCommitsIsMirroredOneCommitAtATimeEachInItsChainAndNeverRewound() throws Exception {
+        ConfigRepo config = ConfigRepo.of("deploy", repo.url(), MirrorOptions.defaults());
+        RevCommit c0 = repo.commit("zero", files("marathon/dev/a.json", "{\"id\":\"/a\"}", "marathon/dev/b.json",
+                "{\"id\":\"/b\"}"));
+        repo.push();
+        MirrorService mirror = mirror(SyncSettings.defaults());
+        assertThat(mirror.sync(config, "main")).isPresent();
+        mirror.announced(config, "main", c0.name());
+        RevCommit c1 = repo.commit("a", files("marathon/dev/a.json", "{\"id\":\"/a\",\"instances\":2}"));
+        RevCommit c2 = repo.commit("b", files("marathon/dev/b.json", "{\"id\":\"/b\",\"instances\":2}"));
+        repo.push(); // both in one push, as a batch of write-backs is
+
+        ConfigSynced first = mirror.sync(config, "main", "chain-a", c1).orElseThrow();
+        assertThat(first.toCommit()).isEqualTo(c1.name());
+        assertThat(first.filesChanged()).containsExactly("marathon/dev/a.json");
+        assertThat(kv("quayside/config/deploy/main.ref")).containsValue(c1.name());
+        ConfigSynced second = mirror.sync(config, "main", "chain-b", c2).orElseThrow();
+        assertThat(second.fromCommit()).isEqualTo(c1.name());
+        assertThat(second.filesChanged()).containsExactly("marathon/dev/b.json");
+
+        // Consul has c2: a sync up to c1 (a late one) is nothing to do, never a rewind to c1
+        assertThat(mirror.sync(config, "main", "chain-a", c1)).isEmpty();
+        assertThat(kv("quayside/config/deploy/main.ref")).containsValue(c2.name());
+
+        // the first sync announced after the second replaced its record: its chain is still recorded as told
+        mirror.announced(config, "main", c1.name(), "chain-a");
+        mirror.announced(config, "main", c2.name(), "chain-b");
+        assertThat(mirror.syncedElsewhere(config, "main", List.of("marathon/dev/a.json"), "chain-a")).isEmpty();
+        assertThat(mirror.syncedElsewhere(config, "main", List.of("marathon/dev/b.json"), "chain-b")).isEmpty();
+        assertThat(mirror.syncedElsewhere(config, "main", List.of("marathon/dev/a.json"), "chain-c"))
+                .as("a chain never told hears of its files").isPresent();
+    }
+
+    @Test
     void initialIncrementalDeleteAndForcePushConvergeToTheGitState() throws Exception {
         ConfigRepo config = ConfigRepo.of("deploy", repo.url(), MirrorOptions.defaults());
         MirrorService mirror = mirror(SyncSettings.defaults());
