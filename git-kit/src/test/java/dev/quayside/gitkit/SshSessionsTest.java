@@ -10,9 +10,11 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Optional;
 import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.TransportConfigCallback;
 import org.eclipse.jgit.api.errors.TransportException;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.util.FS;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The session factory against a real SSH server ({@link SshGitServer}): the configured key and known_hosts get in; a
- * host key the file does not hold, or holds differently, is refused and never written to it, whatever the user's
+ * The session factory against a real SSH server ({@link SshGitServer}): the configured key and known_hosts get in, for
+ * a fetch and for a push; a host key the file does not hold, or holds differently, is refused and never written to it, whatever the user's
  * {@code ~/.ssh/config} says.
  */
 class SshSessionsTest {
@@ -71,6 +73,23 @@ class SshSessionsTest {
     }
 
     @Test
+    void aPushGoesOverTheSameSessions() throws Exception {
+        Path clone = dir.resolve("push-clone");
+        try (Git git = Git.cloneRepository().setURI(server.url("app")).setDirectory(clone.toFile())
+                .setTransportConfigCallback(callback(server.knownHosts())).call()) {
+            Files.writeString(clone.resolve("b.txt"), "b");
+            git.add().addFilepattern("b.txt").call();
+            RevCommit pushed = git.commit().setMessage("second").setSign(false).call();
+            git.push().setRemote(server.url("app")).setRefSpecs(new RefSpec("HEAD:refs/heads/pushed"))
+                    .setTransportConfigCallback(callback(server.knownHosts())).call();
+
+            try (Git served = Git.open(dir.resolve("repos/app.git").toFile())) {
+                assertThat(served.getRepository().resolve("refs/heads/pushed")).isEqualTo(pushed.getId());
+            }
+        }
+    }
+
+    @Test
     void aHostKeyNotInKnownHostsIsRefusedAndNotWrittenThere() throws Exception {
         Path empty = Files.writeString(dir.resolve("empty_known_hosts"), "");
 
@@ -94,14 +113,16 @@ class SshSessionsTest {
     @Test
     void otherFailuresAreNotTakenForARefusedHostKey() {
         assertThatThrownBy(() -> Git.lsRemoteRepository().setRemote(server.url("missing"))
-                .setTransportConfigCallback(SshSessions.callback(Optional.of(server.clientKey()),
-                        Optional.of(server.knownHosts()))).call())
+                .setTransportConfigCallback(callback(server.knownHosts())).call())
                 .satisfies(e -> assertThat(SshSessions.hostKeyRefused(e)).as(e.toString()).isFalse());
     }
 
     private static Collection<Ref> lsRemote(Path knownHosts) throws Exception {
         return Git.lsRemoteRepository().setRemote(server.url("app")).setHeads(true)
-                .setTransportConfigCallback(SshSessions.callback(Optional.of(server.clientKey()),
-                        Optional.of(knownHosts))).call();
+                .setTransportConfigCallback(callback(knownHosts)).call();
+    }
+
+    private static TransportConfigCallback callback(Path knownHosts) {
+        return SshSessions.callback(Optional.of(server.clientKey()), Optional.of(knownHosts));
     }
 }
