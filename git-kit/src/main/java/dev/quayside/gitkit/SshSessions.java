@@ -2,6 +2,7 @@ package dev.quayside.gitkit;
 
 import java.io.File;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.List;
@@ -55,6 +56,15 @@ public final class SshSessions {
                 ((SshTransport) transport).setSshSessionFactory(factory);
             }
         };
+    }
+
+    /**
+     * Why a configured key or known_hosts {@code file} cannot be used, naming its configuration {@code property};
+     * empty when it is unset or a readable file. For the services' checks at start.
+     */
+    public static Optional<String> unreadable(Optional<Path> file, String property) {
+        return file.filter(f -> !Files.isReadable(f) || Files.isDirectory(f))
+                .map(f -> property + " " + f + " is not a readable file");
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.quayside.configsyncer.client;
 
 import dev.quayside.configsyncer.config.ConfigSyncerConfig;
+import dev.quayside.gitkit.SshSessions;
+import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -8,7 +10,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * remote over SSH with the key and known_hosts configured for it ({@code ssh-key}, {@code known-hosts}: the
  * repository's or source's own, else the service-wide ones, else {@code ~/.ssh}'s).
  */
+@Startup
 @ApplicationScoped
 public class GitClient {
 
@@ -44,16 +49,34 @@ public class GitClient {
         }
     }
 
+    /**
+     * @throws IllegalArgumentException naming every configured {@code ssh-key} and {@code known-hosts} that is not a
+     *                                  readable file (checked at start: the bean is {@link Startup})
+     */
     @Inject
     public GitClient(ConfigSyncerConfig config) {
+        String prefix = "quayside.config-syncer.";
+        List<String> problems = new ArrayList<>();
+        SshSessions.unreadable(config.sshKey(), prefix + "ssh-key").ifPresent(problems::add);
+        SshSessions.unreadable(config.knownHosts(), prefix + "known-hosts").ifPresent(problems::add);
         this.workDir = Path.of(config.workDir());
         this.ssh = new SshFiles(config.sshKey(), config.knownHosts());
         this.repositorySsh = new HashMap<>();
         config.repositories().forEach((name, r) -> repositorySsh.put(name,
-                new SshFiles(r.sshKey(), r.knownHosts()).or(ssh)));
+                files(r.sshKey(), r.knownHosts(), prefix + "repositories." + name + ".", problems).or(ssh)));
         this.sourceSsh = new HashMap<>();
-        config.sources().forEach((name, r) -> sourceSsh.put(name, new SshFiles(r.sshKey(), r.knownHosts()).or(ssh)));
+        config.sources().forEach((name, r) -> sourceSsh.put(name,
+                files(r.sshKey(), r.knownHosts(), prefix + "sources." + name + ".", problems).or(ssh)));
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
         init();
+    }
+
+    private static SshFiles files(Optional<Path> key, Optional<Path> knownHosts, String prefix, List<String> problems) {
+        SshSessions.unreadable(key, prefix + "ssh-key").ifPresent(problems::add);
+        SshSessions.unreadable(knownHosts, prefix + "known-hosts").ifPresent(problems::add);
+        return new SshFiles(key, knownHosts);
     }
 
     /** Workspaces in {@code workDir} that reach SSH remotes with {@code ~/.ssh}'s files (tests, tools). */

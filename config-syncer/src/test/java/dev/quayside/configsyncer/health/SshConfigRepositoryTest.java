@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * serving upload-pack and receive-pack), configured as a user would ({@code ssh-key} and {@code known-hosts}, service-
  * wide and per repository): a suspension is fetched, committed and pushed over SSH and arrives in the served bare
  * repository, and the readiness check sees the branch; a repository whose known_hosts does not hold the server's host
- * key is refused with a message that says so, in the write-back and in the readiness check, and nothing is written.
+ * key is refused with a message that says so, in the write-back and in the readiness check, and nothing is written; a
+ * configured key or known_hosts that cannot be read stops the start.
  */
 class SshConfigRepositoryTest {
 
@@ -63,11 +64,15 @@ class SshConfigRepositoryTest {
                 "quayside.config-syncer.repositories.deploy.clone-url", server.url("remote"),
                 "quayside.config-syncer.repositories.stranger.clone-url", server.url("remote"),
                 "quayside.config-syncer.repositories.stranger.known-hosts", emptyKnownHosts.toString());
-        ConfigSyncerConfig config = new SmallRyeConfigBuilder().withMapping(ConfigSyncerConfig.class)
-                .withConverter(Duration.class, 200, new DurationConverter()).withDefaultValues(properties).build()
-                .getConfigMapping(ConfigSyncerConfig.class);
+        ConfigSyncerConfig config = config(properties);
         repositories = new Repositories(config);
         git = new GitClient(config);
+    }
+
+    static ConfigSyncerConfig config(Map<String, String> properties) {
+        return new SmallRyeConfigBuilder().withMapping(ConfigSyncerConfig.class)
+                .withConverter(Duration.class, 200, new DurationConverter()).withDefaultValues(properties).build()
+                .getConfigMapping(ConfigSyncerConfig.class);
     }
 
     @AfterEach
@@ -97,6 +102,22 @@ class SshConfigRepositoryTest {
         assertThat(repo.remoteText(".quayside/suspended/prod/web.yml")).contains("\nby: ada\n");
         HealthCheckResponse ready = new GitRemoteReadiness(repositories, git).call();
         assertThat(ready.getData().orElseThrow()).containsEntry("deploy", done.commit().name());
+    }
+
+    @Test
+    void aKeyOrKnownHostsFileThatCannotBeReadStopsTheStartNamingEachKey() {
+        Map<String, String> properties = Map.of(
+                "quayside.config-syncer.ssh-key", dir.resolve("keys/id_nothing").toString(),
+                "quayside.config-syncer.repositories.deploy.clone-url", server.url("remote"),
+                "quayside.config-syncer.repositories.deploy.known-hosts", dir.resolve("keys").toString(),
+                "quayside.config-syncer.sources.web.url", server.url("web"),
+                "quayside.config-syncer.sources.web.ssh-key", dir.resolve("keys/id_web").toString());
+
+        assertThatThrownBy(() -> new GitClient(config(properties))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("quayside.config-syncer.ssh-key " + dir.resolve("keys/id_nothing")
+                        + " is not a readable file; quayside.config-syncer.repositories.deploy.known-hosts "
+                        + dir.resolve("keys") + " is not a readable file; quayside.config-syncer.sources.web.ssh-key "
+                        + dir.resolve("keys/id_web") + " is not a readable file");
     }
 
     @Test
