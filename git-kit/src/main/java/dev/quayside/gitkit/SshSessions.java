@@ -46,6 +46,7 @@ public final class SshSessions {
             Path hosts = knownHosts.orElse(sshDir.toPath().resolve("known_hosts"));
             SshdSessionFactoryBuilder builder = new SshdSessionFactoryBuilder().setHomeDirectory(home)
                     .setSshDirectory(sshDir).setDefaultKnownHostsFiles(dir -> List.of(hosts))
+                    // JGit's own known_hosts reader (an internal class: SshSessionsTest notices if an upgrade moves it)
                     .setServerKeyDatabase((homeDir, dir) -> strict(new OpenSshServerKeyDatabase(false,
                             List.of(hosts))));
             key.ifPresent(file -> builder.setDefaultIdentities(dir -> List.of(file)));
