@@ -1,6 +1,8 @@
 package dev.quayside.configsyncer.client;
 
+import dev.quayside.gitkit.SshSessions;
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.TransportConfigCallback;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.diff.DiffEntry;
 import org.eclipse.jgit.dircache.DirCache;
@@ -34,6 +37,7 @@ import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.PushResult;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.RemoteRefUpdate;
+import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.treewalk.filter.PathFilter;
@@ -41,7 +45,9 @@ import org.eclipse.jgit.treewalk.filter.TreeFilter;
 
 /**
  * A bare local copy of one config repository: fetch, read trees and blobs, diff, and write a commit without a working
- * tree, then push it without ever forcing. Callers hold {@link #lock()} around a fetch-edit-push sequence.
+ * tree, then push it without ever forcing. Callers hold {@link #lock()} around a fetch-edit-push sequence. Every remote
+ * operation (fetch, ls-remote, push) reaches an SSH remote through {@link SshSessions} with the repository's key and
+ * known_hosts; a host key not in that known_hosts is refused, and the {@link GitException} says so.
  */
 public final class GitWorkspace implements AutoCloseable {
 
@@ -57,9 +63,12 @@ public final class GitWorkspace implements AutoCloseable {
     private final Repository repository;
     private final Git git;
     private final CredentialsProvider credentials;
+    private final GitClient.SshFiles sshFiles;
+    private final TransportConfigCallback ssh;
     private final ReentrantLock lock = new ReentrantLock();
 
-    GitWorkspace(String name, String url, Path dir, String username, String password) throws IOException {
+    GitWorkspace(String name, String url, Path dir, String username, String password, GitClient.SshFiles sshFiles)
+            throws IOException {
         this.name = name;
         this.url = url;
         try {
@@ -74,6 +83,8 @@ public final class GitWorkspace implements AutoCloseable {
         this.repository = git.getRepository();
         this.credentials = username == null ? null : new UsernamePasswordCredentialsProvider(username,
                 password == null ? "" : password);
+        this.sshFiles = sshFiles;
+        this.ssh = SshSessions.callback(sshFiles.key(), sshFiles.knownHosts());
     }
 
     public String name() {
@@ -87,11 +98,12 @@ public final class GitWorkspace implements AutoCloseable {
     /** Fetches {@code branch} and returns its commit, or null when the remote has no such branch. */
     public ObjectId fetch(String branch) throws GitException {
         try {
-            git.fetch().setRemote(url).setCredentialsProvider(credentials).setRemoveDeletedRefs(true)
+            git.fetch().setRemote(url).setCredentialsProvider(credentials).setTransportConfigCallback(ssh)
+                    .setRemoveDeletedRefs(true)
                     .setRefSpecs(new RefSpec("+" + Constants.R_HEADS + branch + ":" + trackingRef(branch))).call();
             return repository.resolve(trackingRef(branch));
         } catch (GitAPIException | IOException e) {
-            throw new GitException("fetch of " + branch + " from " + name + " failed: " + e.getMessage(), e);
+            throw failed("fetch of " + branch + " from " + name, e);
         }
     }
 
@@ -101,11 +113,12 @@ public final class GitWorkspace implements AutoCloseable {
      */
     public void fetchAll() throws GitException {
         try {
-            git.fetch().setRemote(url).setCredentialsProvider(credentials).setRemoveDeletedRefs(true)
+            git.fetch().setRemote(url).setCredentialsProvider(credentials).setTransportConfigCallback(ssh)
+                    .setRemoveDeletedRefs(true)
                     .setRefSpecs(new RefSpec("+" + Constants.R_HEADS + "*:refs/remotes/origin/*"),
                             new RefSpec("+" + Constants.R_TAGS + "*:" + Constants.R_TAGS + "*")).call();
         } catch (GitAPIException | RuntimeException e) {
-            throw new GitException("fetch of " + name + " failed: " + e.getMessage(), e);
+            throw failed("fetch of " + name, e);
         }
     }
 
@@ -158,11 +171,11 @@ public final class GitWorkspace implements AutoCloseable {
     /** The remote's commit for {@code branch} (ls-remote), or null; used by the readiness check. */
     public ObjectId lsRemote(String branch) throws GitException {
         try {
-            return git.lsRemote().setRemote(url).setCredentialsProvider(credentials).setHeads(true).call().stream()
-                    .filter(r -> r.getName().equals(Constants.R_HEADS + branch)).map(r -> r.getObjectId())
-                    .findFirst().orElse(null);
+            return git.lsRemote().setRemote(url).setCredentialsProvider(credentials).setTransportConfigCallback(ssh)
+                    .setHeads(true).call().stream().filter(r -> r.getName().equals(Constants.R_HEADS + branch))
+                    .map(r -> r.getObjectId()).findFirst().orElse(null);
         } catch (GitAPIException e) {
-            throw new GitException("ls-remote of " + name + " failed: " + e.getMessage(), e);
+            throw failed("ls-remote of " + name, e);
         }
     }
 
@@ -348,7 +361,7 @@ public final class GitWorkspace implements AutoCloseable {
             update.setForceUpdate(true);
             update.update();
             Iterable<PushResult> results = git.push().setRemote(url).setCredentialsProvider(credentials)
-                    .setForce(false).setRefSpecs(new RefSpec(local + ":" + Constants.R_HEADS + branch)).call();
+                    .setTransportConfigCallback(ssh).setForce(false).setRefSpecs(new RefSpec(local + ":" + Constants.R_HEADS + branch)).call();
             for (PushResult result : results) {
                 RemoteRefUpdate r = result.getRemoteUpdate(Constants.R_HEADS + branch);
                 switch (r.getStatus()) {
@@ -373,8 +386,29 @@ public final class GitWorkspace implements AutoCloseable {
             }
             throw new GitException("push to " + name + " returned no result", null);
         } catch (GitAPIException | IOException e) {
-            throw new GitException("push to " + name + "/" + branch + " failed: " + e.getMessage(), e);
+            throw failed("push to " + name + "/" + branch, e);
         }
+    }
+
+    /**
+     * {@code what} failed: JGit's reason, or, when the SSH server's host key was refused, which host and which
+     * known_hosts file (JGit only says "Server key did not validate").
+     */
+    private GitException failed(String what, Exception e) {
+        if (!SshSessions.hostKeyRefused(e)) {
+            return new GitException(what + " failed: " + e.getMessage(), e);
+        }
+        String host;
+        try {
+            URIish uri = new URIish(url);
+            host = uri.getPort() > 0 ? "[" + uri.getHost() + "]:" + uri.getPort() : uri.getHost();
+        } catch (URISyntaxException notAUrl) {
+            host = "the server";
+        }
+        String knownHosts = sshFiles.knownHosts().map(Path::toString).orElse("~/.ssh/known_hosts");
+        return new GitException(what + " failed: the SSH host key of " + host + " is not in known_hosts "
+                + knownHosts + ": refused (add the server's key to that file, e.g. from ssh-keyscan, after checking "
+                + "its fingerprint)", e);
     }
 
     private static String trackingRef(String branch) {

@@ -5,6 +5,7 @@ import dev.quayside.kit.retry.RetryPolicy;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -112,15 +113,33 @@ public interface ConfigSyncerConfig {
     @WithDefault("false")
     boolean allowLocalSources();
 
+    /**
+     * Private key (OpenSSH format) for {@code ssh://} and {@code user@host:path} remotes, config and source
+     * repositories, that name none of their own; the identities in {@code ~/.ssh} when unset.
+     */
+    Optional<Path> sshKey();
+
+    /**
+     * known_hosts file for SSH remotes that name none of their own; {@code ~/.ssh/known_hosts} when unset. A server
+     * whose host key is not in it is refused, never added.
+     */
+    Optional<Path> knownHosts();
+
     /** One source repository. */
     interface Source {
         /** The URL to fetch from ({@code https://}, {@code ssh://}; {@code file://} only with allow-local-sources). */
         String url();
 
-        /** HTTP credentials (token as password); none for public repositories and SSH with an agent. */
+        /** HTTP credentials (token as password); none for public repositories and SSH. */
         Optional<String> username();
 
         Optional<String> password();
+
+        /** Private key for an SSH URL; {@link ConfigSyncerConfig#sshKey()} when unset. */
+        Optional<Path> sshKey();
+
+        /** known_hosts for an SSH URL; {@link ConfigSyncerConfig#knownHosts()} when unset. */
+        Optional<Path> knownHosts();
     }
 
     /** Consul transaction limits. */
@@ -160,10 +179,16 @@ public interface ConfigSyncerConfig {
         @WithDefault("quayside@localhost")
         String authorEmail();
 
-        /** Push credentials (HTTP basic / token); none for file:// and ssh with an agent. */
+        /** Push credentials (HTTP basic / token); none for file:// and ssh://. */
         Optional<String> username();
 
         Optional<String> password();
+
+        /** Private key for an SSH clone URL; {@link ConfigSyncerConfig#sshKey()} when unset. */
+        Optional<Path> sshKey();
+
+        /** known_hosts for an SSH clone URL; {@link ConfigSyncerConfig#knownHosts()} when unset. */
+        Optional<Path> knownHosts();
 
         /**
          * The write-back commit message; placeholders {@code {app}}, {@code {image}}, {@code {environments}},

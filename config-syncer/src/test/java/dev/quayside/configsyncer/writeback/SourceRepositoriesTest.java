@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quayside.configsyncer.config.ConfigSyncerConfig;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,16 @@ class SourceRepositoriesTest {
 
             @Override
             public Optional<String> password() {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<Path> sshKey() {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<Path> knownHosts() {
                 return Optional.empty();
             }
         };

@@ -2,6 +2,7 @@ package dev.quayside.gitwatcher.client;
 
 import dev.quayside.events.CommitPushed.Commit;
 import dev.quayside.events.Person;
+import dev.quayside.gitkit.SshSessions;
 import dev.quayside.gitwatcher.config.GitWatcherConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -282,10 +283,7 @@ public class GitClient {
             command.setCredentialsProvider(new UsernamePasswordCredentialsProvider(remote.username().orElse(""),
                     remote.password().orElse("")));
         }
-        if (remote.sshKey().isPresent()) {
-            command.setTransportConfigCallback(SshKeys.callback(remote.sshKey().get(),
-                    remote.knownHosts().orElse(null)));
-        }
+        command.setTransportConfigCallback(SshSessions.callback(remote.sshKey(), remote.knownHosts()));
     }
 
     private static boolean isZero(String sha) {

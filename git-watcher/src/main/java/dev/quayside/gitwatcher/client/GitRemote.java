@@ -18,7 +18,7 @@ import java.util.Optional;
  * @param username   HTTPS user (with a password, or with a token)
  * @param password   HTTPS password or token
  * @param sshKey     private key for SSH remotes
- * @param knownHosts known_hosts file for SSH remotes (null: {@code ~/.ssh/known_hosts})
+ * @param knownHosts known_hosts file for SSH remotes (absent: {@code ~/.ssh/known_hosts})
  */
 public record GitRemote(String name, String url, Optional<String> username, Optional<String> password,
         Optional<Path> sshKey, Optional<Path> knownHosts) {

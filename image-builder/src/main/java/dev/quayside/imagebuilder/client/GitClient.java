@@ -1,5 +1,6 @@
 package dev.quayside.imagebuilder.client;
 
+import dev.quayside.gitkit.SshSessions;
 import dev.quayside.imagebuilder.config.BuilderConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

@@ -1,12 +1,12 @@
 package dev.quayside.imagebuilder.service;
 
+import dev.quayside.gitkit.SshSessions;
 import dev.quayside.imagebuilder.client.BuildFailedException;
 import dev.quayside.imagebuilder.client.GitClient;
 import dev.quayside.imagebuilder.config.BuilderConfig;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -69,8 +69,8 @@ public class RepositoryCatalog {
                 problems.add(e.getMessage());
             }
         });
-        keyProblem(config.sshKey(), "quayside.builder.ssh-key").ifPresent(problems::add);
-        keyProblem(config.knownHosts(), "quayside.builder.known-hosts").ifPresent(problems::add);
+        SshSessions.unreadable(config.sshKey(), "quayside.builder.ssh-key").ifPresent(problems::add);
+        SshSessions.unreadable(config.knownHosts(), "quayside.builder.known-hosts").ifPresent(problems::add);
         Map<String, String> claimedBy = new LinkedHashMap<>();
         config.repositories().forEach((name, repository) -> {
             String key = "quayside.builder.repositories.\"" + name + "\".";
@@ -79,8 +79,8 @@ public class RepositoryCatalog {
             repository.buildArgs().keySet().stream().filter(arg -> !BUILD_ARG.matcher(arg).matches())
                     .forEach(arg -> problems.add(key + "build-args." + arg + ": not a build-arg name ("
                             + BUILD_ARG.pattern() + ")"));
-            keyProblem(repository.sshKey(), key + "ssh-key").ifPresent(problems::add);
-            keyProblem(repository.knownHosts(), key + "known-hosts").ifPresent(problems::add);
+            SshSessions.unreadable(repository.sshKey(), key + "ssh-key").ifPresent(problems::add);
+            SshSessions.unreadable(repository.knownHosts(), key + "known-hosts").ifPresent(problems::add);
             if (repository.imageNamespace().isPresent()) {
                 String namespace = repository.imageNamespace().get();
                 if (!validImage(namespace)) {
@@ -213,9 +213,5 @@ public class RepositoryCatalog {
             return Optional.of("no host");
         }
         return Optional.empty();
-    }
-
-    private static Optional<String> keyProblem(Optional<Path> file, String key) {
-        return file.filter(f -> !Files.isReadable(f)).map(f -> key + " " + f + " is not a readable file");
     }
 }

@@ -19,18 +19,20 @@ import org.apache.sshd.server.command.AbstractCommandSupport;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.transport.ReceivePack;
 import org.eclipse.jgit.transport.UploadPack;
 
 /**
- * A real SSH server on 127.0.0.1 (Apache MINA sshd) serving {@code git-upload-pack} of the bare repositories in one
- * folder, to one user with one key (made with {@code ssh-keygen}, as a user would), like {@code git-shell} behind
- * OpenSSH. Its host key is written to a known_hosts file for the client. The one SSH Git remote of the tests
- * (git-watcher polls it, image-builder fetches from it).
+ * A real SSH server on 127.0.0.1 (Apache MINA sshd) serving {@code git-upload-pack} (fetch) and
+ * {@code git-receive-pack} (push) of the bare repositories in one folder, to one user with one key (made with
+ * {@code ssh-keygen}, as a user would), like {@code git-shell} behind OpenSSH. Its host key is written to a known_hosts
+ * file for the client. The one SSH Git remote of the tests (git-watcher polls it, image-builder fetches from it,
+ * config-syncer fetches from and pushes to it).
  */
 public final class SshGitServer implements AutoCloseable {
 
     public static final String USER = "git";
-    private static final Pattern UPLOAD_PACK = Pattern.compile("git-upload-pack '?/?([A-Za-z0-9._-]+\\.git)'?");
+    private static final Pattern PACK = Pattern.compile("git-(upload|receive)-pack '?/?([A-Za-z0-9._-]+\\.git)'?");
 
     private final SshServer server;
     private final Path clientKey;
@@ -63,7 +65,7 @@ public final class SshGitServer implements AutoCloseable {
             server.setKeyboardInteractiveAuthenticator(null);
             server.setPublickeyAuthenticator((user, key, session) -> USER.equals(user)
                     && KeyUtils.compareKeys(allowed, key));
-            server.setCommandFactory((channel, command) -> new UploadPackCommand(repositories, command));
+            server.setCommandFactory((channel, command) -> new PackCommand(repositories, command));
             server.start();
             PublicKey hostKey = server.getKeyPairProvider().loadKeys(null).iterator().next().getPublic();
             Path knownHosts = keys.resolve("known_hosts");
@@ -105,27 +107,34 @@ public final class SshGitServer implements AutoCloseable {
         }
     }
 
-    /** {@code git-upload-pack '<name>.git'} of a served repository, on a thread of its own; anything else exits 1. */
-    private static final class UploadPackCommand extends AbstractCommandSupport {
+    /**
+     * {@code git-upload-pack '<name>.git'} or {@code git-receive-pack '<name>.git'} of a served repository, on a thread
+     * of its own; anything else (another command, a path outside the folder, a folder that is not a repository) exits 1.
+     */
+    private static final class PackCommand extends AbstractCommandSupport {
 
         private final Path repositories;
 
-        UploadPackCommand(Path repositories, String command) {
+        PackCommand(Path repositories, String command) {
             super(command, ThreadUtils.newSingleThreadExecutor("ssh-git"));
             this.repositories = repositories;
         }
 
         @Override
         public void run() {
-            Matcher matcher = UPLOAD_PACK.matcher(getCommand().trim());
-            Path dir = matcher.matches() ? repositories.resolve(matcher.group(1)) : null;
+            Matcher matcher = PACK.matcher(getCommand().trim());
+            Path dir = matcher.matches() ? repositories.resolve(matcher.group(2)) : null;
             if (dir == null || !Files.isDirectory(dir.resolve("objects"))) {
-                onExit(1, "only git-upload-pack of a served repository, not: " + getCommand());
+                onExit(1, "only git-upload-pack or git-receive-pack of a served repository, not: " + getCommand());
                 return;
             }
             try (Repository repository = new FileRepositoryBuilder().setGitDir(dir.toFile()).setMustExist(true)
                     .build()) {
-                new UploadPack(repository).upload(getInputStream(), getOutputStream(), getErrorStream());
+                if (matcher.group(1).equals("upload")) {
+                    new UploadPack(repository).upload(getInputStream(), getOutputStream(), getErrorStream());
+                } else {
+                    new ReceivePack(repository).receive(getInputStream(), getOutputStream(), getErrorStream());
+                }
                 getOutputStream().flush();
                 onExit(0);
             } catch (IOException e) {
