@@ -11,6 +11,7 @@ import dev.quayside.configsyncer.service.Repositories;
 import dev.quayside.configsyncer.service.SyncSettings;
 import dev.quayside.configsyncer.service.TestRepo;
 import dev.quayside.configsyncer.writeback.AppActions;
+import dev.quayside.configsyncer.writeback.HeldBuilds;
 import dev.quayside.configsyncer.writeback.WriteBackService;
 import dev.quayside.devstack.git.SshGitServer;
 import io.quarkus.runtime.configuration.DurationConverter;
@@ -84,7 +85,7 @@ class SshConfigRepositoryTest {
     }
 
     AppActions actions() {
-        return new AppActions(new WriteBackService(git, SyncSettings.defaults()),
+        return new AppActions(new WriteBackService(git, SyncSettings.defaults()), HeldBuilds.NONE,
                 Clock.fixed(Instant.parse("2026-12-06T10:00:00Z"), ZoneOffset.UTC));
     }
 
