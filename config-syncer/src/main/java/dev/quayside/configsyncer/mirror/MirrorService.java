@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
+import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.jboss.logging.Logger;
 
@@ -115,7 +116,12 @@ public class MirrorService {
     private Attempt attempt(GitWorkspace ws, ConfigRepo repo, String branch, String chainId, ObjectId upTo,
             Attempt progress) throws GitException, ConsulException, TerminalSyncException {
         Attempt a = new Attempt();
-        ObjectId head = ws.fetch(branch);
+        ObjectId head = null;
+        if (upTo != null && ws.has(upTo)) { // a write-back just pushed it: the branch as pushed, without a fetch
+            ObjectId pushed = ws.fetched(Constants.R_HEADS + branch);
+            head = pushed != null && ws.isAncestor(upTo, pushed) ? pushed : null;
+        }
+        head = head != null ? head : ws.fetch(branch);
         if (head == null) {
             a.event = failed(repo, branch, null, null, "branch " + branch + " does not exist");
             return a;
