@@ -87,6 +87,11 @@ public final class SourceOrder {
     public Ordering of(PinnedSource candidate, Map<String, PinnedSource> pinned) {
         Map<String, Decision> decided = new HashMap<>();
         GitWorkspace[] fetched = {null};
+        if (candidate.commit() != null && pinned.values().stream().anyMatch(p -> candidate.repository()
+                .equals(p.repository()) && !candidate.commit().equals(p.commit()))) {
+            // fetched now, in the caller's thread: not inside the write-back batch its decisions are made in
+            fetched[0] = prefetch(candidate);
+        }
         return (environment, image, writtenBack) -> {
             Decision known = decided.get(environment);
             if (known == null) {
@@ -108,6 +113,29 @@ public final class SourceOrder {
         };
     }
 
+    /** The source repository of {@code candidate}, fetched; null when it cannot be (a decision that needs it says why). */
+    private GitWorkspace prefetch(PinnedSource candidate) {
+        try {
+            return fetchSource(candidate, "the pinned build");
+        } catch (GitException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private GitWorkspace fetchSource(PinnedSource built, String pinnedCommit) throws GitException {
+        SourceRepositories.Source source = sources.find(built.repository())
+                .orElseThrow(() -> new UnorderableException("cannot tell whether " + built.repository() + "@"
+                        + built.commit() + " is newer than " + pinnedCommit + ": " + sources.whyNot(built.repository())));
+        GitWorkspace ws = git.source(source.name(), source.url(), source.username(), source.password());
+        ws.lock().lock();
+        try {
+            ws.fetchAll();
+        } finally {
+            ws.lock().unlock();
+        }
+        return ws;
+    }
+
     private Decision decide(PinnedSource built, PinnedSource pinned, String environment, GitWorkspace[] fetched)
             throws GitException {
         if (pinned == null || built.commit() == null || !built.repository().equals(pinned.repository())) {
@@ -117,18 +145,7 @@ public final class SourceOrder {
             return new Decision(Verdict.SEEN, built.commit() + " was pinned in " + environment + " before");
         }
         if (fetched[0] == null) {
-            SourceRepositories.Source source = sources.find(built.repository())
-                    .orElseThrow(() -> new UnorderableException("cannot tell whether " + built.repository() + "@"
-                            + built.commit() + " is newer than " + pinned.commit() + " pinned in " + environment + ": "
-                            + sources.whyNot(built.repository())));
-            GitWorkspace ws = git.source(source.name(), source.url(), source.username(), source.password());
-            ws.lock().lock();
-            try {
-                ws.fetchAll();
-            } finally {
-                ws.lock().unlock();
-            }
-            fetched[0] = ws;
+            fetched[0] = fetchSource(built, pinned.commit() + " pinned in " + environment);
         }
         GitWorkspace ws = fetched[0];
         ObjectId now = ObjectId.fromString(pinned.commit());
