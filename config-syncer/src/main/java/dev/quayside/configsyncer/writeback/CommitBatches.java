@@ -144,6 +144,9 @@ final class CommitBatches {
                 return attempt(ws, repo, batch);
             });
         } catch (GitException | RuntimeException e) {
+            if (batch.isEmpty()) {
+                batch.addAll(take(queue)); // the workspace failed before the batch was taken: it fails what waits
+            }
             batch.forEach(p -> p.done().completeExceptionally(e));
             return;
         }

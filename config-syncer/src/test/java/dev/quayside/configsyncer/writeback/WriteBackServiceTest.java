@@ -2,6 +2,7 @@ package dev.quayside.configsyncer.writeback;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
 
 import dev.quayside.configsyncer.client.GitClient;
@@ -246,6 +247,18 @@ public class WriteBackServiceTest {
         assertThat(service.batchPushes()).as("app0's second build waited for the next batch").isEqualTo(2);
         assertThat(repo.remoteText("marathon/dev/app0.json")).contains(builds.get(3).pinnedReference());
         assertThat(repo.remoteText("marathon/dev/app2.json")).contains(REGISTRY + "/app2:old");
+    }
+
+    @Test
+    void aWorkspaceThatCannotBeMadeFailsTheWriteBackAtOnce() throws Exception {
+        repo.commit("initial", Map.of("marathon/dev/web.json", marathon("web", REGISTRY + "/web:old")));
+        repo.push();
+        Path notADirectory = java.nio.file.Files.writeString(dir.resolve("a-file"), "not a directory");
+        WriteBackService service = new WriteBackService(new GitClient(notADirectory), SyncSettings.defaults());
+        // before: the write-back waited for a batch that nobody could take, forever
+        assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), () -> assertThatThrownBy(() -> service.apply(config,
+                built("web", "main", "abc1234"), "event-1")).isInstanceOf(java.io.UncheckedIOException.class));
+        assertThat(service.waitingWriteBacks(config.name())).isZero();
     }
 
     @Test
