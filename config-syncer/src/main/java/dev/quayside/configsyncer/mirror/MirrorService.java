@@ -117,17 +117,23 @@ public class MirrorService {
             Attempt progress) throws GitException, ConsulException, TerminalSyncException {
         Attempt a = new Attempt();
         ObjectId head = null;
+        ObjectId target = null;
         if (upTo != null && ws.has(upTo)) { // a write-back just pushed it: the branch as pushed, without a fetch
             ObjectId pushed = ws.fetched(Constants.R_HEADS + branch);
-            head = pushed != null && ws.isAncestor(upTo, pushed) ? pushed : null;
+            if (pushed != null && ws.isAncestor(upTo, pushed)) {
+                head = pushed;
+                target = upTo;
+            }
         }
-        head = head != null ? head : ws.fetch(branch);
         if (head == null) {
-            a.event = failed(repo, branch, null, null, "branch " + branch + " does not exist");
-            return a;
+            head = ws.fetch(branch);
+            if (head == null) {
+                a.event = failed(repo, branch, null, null, "branch " + branch + " does not exist");
+                return a;
+            }
+            // a commit of the branch's history, else (a rewritten branch) its head
+            target = upTo != null && ws.has(upTo) && ws.isAncestor(upTo, head) ? upTo : head;
         }
-        // a commit of the branch's history, else (a rewritten branch) its head
-        ObjectId target = upTo != null && ws.has(upTo) && ws.isAncestor(upTo, head) ? upTo : head;
         progress.to = target.name();
         try {
             attempt(ws, repo, branch, target, chainId, target.equals(upTo), a);

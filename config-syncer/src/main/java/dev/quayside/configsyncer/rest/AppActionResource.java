@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -113,12 +112,7 @@ public class AppActionResource {
         ConfigRepo repo = null;
         try {
             AppActions.checkNames(app, environment);
-            Optional<ConfigRepo> found = repository(text(request, "repository"), app, environment);
-            if (found.isEmpty()) {
-                return error(Response.Status.BAD_REQUEST, app + " is defined in " + environment + " in "
-                        + defining(app, environment) + ": name one with \"repository\"");
-            }
-            repo = found.get();
+            repo = repository(text(request, "repository"), app, environment);
             AppActions.Done done = action.on(repo, new AppActions.Request(app, environment, text(request, "by"),
                     text(request, "reason")), text(request, "to"));
             LOG.infof("%s of %s in %s (%s): %s%s", done.action(), app, environment, repo.name(), done.message(),
@@ -139,16 +133,16 @@ public class AppActionResource {
 
     /**
      * The repository named, or the one repository that defines the app in the environment (the only one configured,
-     * whether it does or not: its answer says); empty when several define it.
+     * whether it does or not: its answer says); refused (400) naming them when several define it.
      */
-    private Optional<ConfigRepo> repository(String named, String app, String environment) throws GitException {
+    private ConfigRepo repository(String named, String app, String environment) throws GitException {
         if (named != null) {
-            return Optional.of(repositories.byName(named).orElseThrow(() -> new AppActions.RefusedException(
-                    AppActions.Refusal.NOT_FOUND, "no config repository '" + named + "' is configured")));
+            return repositories.byName(named).orElseThrow(() -> new AppActions.RefusedException(
+                    AppActions.Refusal.NOT_FOUND, "no config repository '" + named + "' is configured"));
         }
         List<ConfigRepo> all = repositories.all();
         if (all.size() == 1) {
-            return Optional.of(all.get(0));
+            return all.get(0);
         }
         List<ConfigRepo> defining = new ArrayList<>();
         for (ConfigRepo repo : all) {
@@ -160,17 +154,12 @@ public class AppActionResource {
             throw new AppActions.RefusedException(AppActions.Refusal.NOT_FOUND, "no config repository defines "
                     + app + " in " + environment);
         }
-        return defining.size() == 1 ? Optional.of(defining.get(0)) : Optional.empty();
-    }
-
-    private String defining(String app, String environment) throws GitException {
-        List<String> names = new ArrayList<>();
-        for (ConfigRepo repo : repositories.all()) {
-            if (!actions.definitions(repo, app, environment).isEmpty()) {
-                names.add(repo.name());
-            }
+        if (defining.size() > 1) {
+            throw new AppActions.RefusedException(AppActions.Refusal.BAD_REQUEST, app + " is defined in "
+                    + environment + " in " + String.join(", ", defining.stream().map(ConfigRepo::name).toList())
+                    + ": name one with \"repository\"");
         }
-        return String.join(", ", names);
+        return defining.get(0);
     }
 
     private static Map<String, Object> view(AppActions.Done done) {

@@ -155,8 +155,7 @@ public class AppActions {
             Policies policies = policies(ws, head, "a suspension would not take effect");
             String file = PolicyFiles.suspensionFile(r.environment(), r.app());
             if (policies.suspended(r.app(), r.environment())) {
-                boolean declared = !PolicyFiles.suspensions(ws, head).stream()
-                        .anyMatch(s -> s.path().equals(file));
+                boolean declared = ws.readFile(head, file) == null; // suspended by quayside.yml's list
                 return new Done(repo.name(), r.app(), r.environment(), "suspend", null, declared ? Policies.FILE : file,
                         null, null, null, r.app() + " is already suspended in " + r.environment() + " ("
                                 + (declared ? Policies.FILE : file) + "): nothing written");

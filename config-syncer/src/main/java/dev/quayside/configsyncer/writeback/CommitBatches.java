@@ -13,9 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jgit.lib.ObjectId;
@@ -87,12 +84,18 @@ final class CommitBatches {
                     writeBatch(repo, queue);
                 } finally {
                     queue.writer.unlock();
+                    synchronized (queue) {
+                        queue.notifyAll(); // a batch ended: its waiters are done, or the next batch is theirs
+                    }
                 }
             } else {
                 try {
-                    mine.done().get(10, TimeUnit.MILLISECONDS);
-                } catch (TimeoutException | ExecutionException e) {
-                    // not written yet (the next batch may be ours to write), or failed: seen below
+                    synchronized (queue) {
+                        // the writer unlocks before it notifies (under this monitor): no batch's end goes unseen
+                        while (!mine.done().isDone() && queue.writer.isLocked()) {
+                            queue.wait();
+                        }
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new GitException("interrupted while waiting for the write-back of " + app, e);
