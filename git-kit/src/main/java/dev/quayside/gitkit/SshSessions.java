@@ -2,6 +2,7 @@ package dev.quayside.gitkit;
 
 import java.io.File;
 import java.net.InetSocketAddress;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
@@ -13,6 +14,7 @@ import org.eclipse.jgit.api.TransportConfigCallback;
 import org.eclipse.jgit.internal.transport.sshd.OpenSshServerKeyDatabase;
 import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.SshTransport;
+import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.transport.sshd.ServerKeyDatabase;
 import org.eclipse.jgit.transport.sshd.SshdSessionFactory;
 import org.eclipse.jgit.transport.sshd.SshdSessionFactoryBuilder;
@@ -79,6 +81,27 @@ public final class SshSessions {
             }
         }
         return false;
+    }
+
+    /**
+     * When {@code failure} is the refusal of the host key of the server at {@code url}: what happened and what to do,
+     * naming the host and the known_hosts file ({@code knownHosts}, else {@code ~/.ssh/known_hosts}) — JGit itself
+     * only says "Server key did not validate". Empty for any other failure.
+     */
+    public static Optional<String> refusal(Throwable failure, String url, Optional<Path> knownHosts) {
+        if (!hostKeyRefused(failure)) {
+            return Optional.empty();
+        }
+        String host;
+        try {
+            URIish uri = new URIish(url);
+            host = uri.getPort() > 0 ? "[" + uri.getHost() + "]:" + uri.getPort() : uri.getHost();
+        } catch (URISyntaxException notAUrl) {
+            host = "the server";
+        }
+        return Optional.of("the SSH host key of " + host + " is not in known_hosts "
+                + knownHosts.map(Path::toString).orElse("~/.ssh/known_hosts") + ": refused (add the server's key to"
+                + " that file, e.g. from ssh-keyscan, after checking its fingerprint)");
     }
 
     /**

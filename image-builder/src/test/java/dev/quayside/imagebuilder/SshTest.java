@@ -83,7 +83,9 @@ class SshTest extends KafkaProbedTest {
 
         BuildFinished finished = awaitFinished(repo, repo.head());
         assertThat(finished.outcome()).isEqualTo(BuildOutcome.FAILURE);
-        assertThat(finished.reason()).startsWith("Git remote ssh://127.0.0.1:").contains(repo.name() + ".git failed: ");
+        assertThat(finished.reason()).startsWith("Git remote ssh://127.0.0.1:").contains(repo.name() + ".git failed: ")
+                // in words a person can act on, not JGit's "Server key did not validate"
+                .contains("the SSH host key of [127.0.0.1]:", "is not in known_hosts", "refused (add the server's key");
         assertThat(kafka.started(finished.buildId())).isEmpty();
         assertThat(kafka.imagesBuilt(repo.name(), repo.head())).isEmpty();
     }

@@ -2,7 +2,6 @@ package dev.quayside.configsyncer.client;
 
 import dev.quayside.gitkit.SshSessions;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,7 +36,6 @@ import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.PushResult;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.RemoteRefUpdate;
-import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.treewalk.filter.PathFilter;
@@ -395,20 +393,8 @@ public final class GitWorkspace implements AutoCloseable {
      * known_hosts file (JGit only says "Server key did not validate").
      */
     private GitException failed(String what, Exception e) {
-        if (!SshSessions.hostKeyRefused(e)) {
-            return new GitException(what + " failed: " + e.getMessage(), e);
-        }
-        String host;
-        try {
-            URIish uri = new URIish(url);
-            host = uri.getPort() > 0 ? "[" + uri.getHost() + "]:" + uri.getPort() : uri.getHost();
-        } catch (URISyntaxException notAUrl) {
-            host = "the server";
-        }
-        String knownHosts = sshFiles.knownHosts().map(Path::toString).orElse("~/.ssh/known_hosts");
-        return new GitException(what + " failed: the SSH host key of " + host + " is not in known_hosts "
-                + knownHosts + ": refused (add the server's key to that file, e.g. from ssh-keyscan, after checking "
-                + "its fingerprint)", e);
+        return new GitException(what + " failed: "
+                + SshSessions.refusal(e, url, sshFiles.knownHosts()).orElseGet(e::getMessage), e);
     }
 
     private static String trackingRef(String branch) {

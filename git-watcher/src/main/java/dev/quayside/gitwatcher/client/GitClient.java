@@ -164,7 +164,8 @@ public class GitClient {
 
     /** A failure of {@code operation}, its message cleaned of the remote's credentials (and no cause that has them). */
     private static GitException failed(String operation, GitRemote remote, Exception e) {
-        return new GitException(operation + " of " + remote.name() + " failed: " + remote.redact(e.getMessage()));
+        return new GitException(operation + " of " + remote.name() + " failed: " + remote.redact(
+                SshSessions.refusal(e, remote.url(), remote.knownHosts()).orElseGet(e::getMessage)));
     }
 
     private Path cacheDir(String name) {

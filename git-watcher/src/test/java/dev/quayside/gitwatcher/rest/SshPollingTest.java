@@ -55,7 +55,11 @@ class SshPollingTest {
     @Test
     void aServerWhoseHostKeyIsNotKnownIsRefusedAndNothingIsEmitted() {
         given().header("Authorization", "Bearer test-operator-token").post("/repositories/over-ssh-unknown-host/sync").then().statusCode(502)
-                .body(containsString("over-ssh-unknown-host"));
+                .body(containsString("over-ssh-unknown-host"))
+                // in words a person can act on, not JGit's "Server key did not validate"
+                .body(containsString("the SSH host key of [127.0.0.1]:"))
+                .body(containsString("is not in known_hosts"))
+                .body(containsString("refused (add the server's key to that file"));
         given().get("/repositories").then()
                 .body("find { it.name == 'over-ssh-unknown-host' }.lastPoll.ok", equalTo(false));
         assertThat(topic.matching(e -> e.repository().equals("over-ssh-unknown-host"))).isEmpty();

@@ -298,12 +298,18 @@ public class GitClient {
             if (e.getMessage() != null && e.getMessage().contains("Remote does not have")) {
                 return; // the ref is gone: the caller falls back to every branch and tag
             }
-            throw new InfrastructureException("Git remote " + remote.redacted() + " failed: " + reason(e));
+            throw new InfrastructureException("Git remote " + remote.redacted() + " failed: " + reason(e, remote));
         } catch (GitAPIException | JGitInternalException e) {
-            throw new InfrastructureException("git fetch from " + remote.redacted() + " failed: " + reason(e));
+            throw new InfrastructureException("git fetch from " + remote.redacted() + " failed: " + reason(e, remote));
         } finally {
             sample.stop(fetchTimer);
         }
+    }
+
+    /** Why fetching from {@code remote} failed: a refused SSH host key in words, else {@link #reason(Exception)}. */
+    private static String reason(Exception e, Remote remote) {
+        return SshSessions.refusal(e, remote.url(), remote.knownHosts()).map(GitClient::redact)
+                .orElseGet(() -> reason(e));
     }
 
     /**
