@@ -48,7 +48,12 @@ public final class PipelineBench {
         Map<String, Long> rss = new LinkedHashMap<>();
         Map<String, Duration> readyAlone = new LinkedHashMap<>();
         String applierMetrics = null;
-        try (LocalRun run = LocalRun.start(new LocalRun.Options(root, home, false, 0, Map.of(), Duration.ofSeconds(60)))) {
+        // -Dbench.dynamic-members=true: the services join their consumer groups without a stable name (as before
+        // static membership), for the "before" of commit_to_live_after_crash
+        boolean dynamic = Boolean.getBoolean("bench.dynamic-members");
+        Map<String, List<Double>> afterCrash = new LinkedHashMap<>();
+        try (LocalRun run = LocalRun.start(new LocalRun.Options(root, home, false, 0,
+                dynamic ? Map.of("quayside.kafka.instance-id", "") : Map.of(), Duration.ofSeconds(60)))) {
             run.createRepositories();
             run.startServices();
             run.installHooks();
@@ -71,6 +76,22 @@ public final class PipelineBench {
                 out.println("restarting " + name + " alone");
                 readyAlone.put(name, run.restart(name));
             }
+            // a crash of each consuming service on the commit's path, then the next commit: does it wait for the
+            // broker to time the dead consumer out (session.timeout.ms, 45 s) before the new process gets its
+            // partitions?
+            for (String name : List.of("image-builder", "config-syncer", "marathon-applier")) {
+                out.println("kill -9 " + name + " and start it again, then one commit");
+                run.crashAndRestart(name);
+                String version = "9.crash." + System.currentTimeMillis();
+                PipelineWatch.Result result = PipelineWatch.pushAndFollow(run.stack().kafkaBootstrap(),
+                        run.frontendPort(), LocalRun.APP_REPO, version, () -> run.pushSampleVersion(version),
+                        Duration.ofMinutes(3), out);
+                out.println("after " + name + "'s crash: " + (result.live() ? result.elapsed().toMillis() + " ms"
+                        : "not live: " + result.failure()));
+                if (result.live()) {
+                    afterCrash.put(name, List.of((double) result.elapsed().toMillis()));
+                }
+            }
         }
         ObjectNode json = EventCodec.mapper().createObjectNode();
         json.put("machine", machine());
@@ -84,6 +105,13 @@ public final class PipelineBench {
         json.set("commit_to_live", live);
         json.set("config_synced_to_first_marathon_request", serviceTimer(applierMetrics,
                 "marathon-applier", "quayside_marathon_applier_sync_to_put_seconds"));
+        ObjectNode crash = json.putObject("commit_to_live_after_crash");
+        afterCrash.forEach((service, values) -> crash.set(service, stats(values, "ms")));
+        crash.put("note", "kill -9 of the service, started again at once with the same command line (ready first),"
+                + " then one commit of the sample app to live through HAProxy; consumer groups joined "
+                + (dynamic ? "dynamically (bench.dynamic-members: no quayside.kafka.instance-id)"
+                        : "as static members (quayside.kafka.instance-id)")
+                + "; goal: as fast as any other commit (commit_to_live)");
         ObjectNode perHop = json.putObject("per_hop");
         hops.forEach((hop, values) -> perHop.set(hop, stats(values, "ms")));
         ObjectNode footprint = json.putObject("footprint");

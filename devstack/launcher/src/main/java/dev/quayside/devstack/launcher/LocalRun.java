@@ -365,6 +365,18 @@ public final class LocalRun implements AutoCloseable {
         return pipeline.restart(service, 0, Duration.ofSeconds(180));
     }
 
+    /**
+     * Kills {@code service} with SIGKILL ({@code kill -9}: nothing flushed, no consumer group left) and starts it again
+     * with the same command line, as after a crash; returns how long the new process took to be ready.
+     */
+    public Duration crashAndRestart(String service) {
+        if (!SERVICES.containsKey(service)) {
+            throw new IllegalArgumentException("no service " + service);
+        }
+        pipeline.kill(service, 0);
+        return pipeline.restart(service, 0, Duration.ofSeconds(180));
+    }
+
     /** Commits a new version of the sample app and pushes it (the hook tells git-watcher); returns the commit id. */
     public String pushSampleVersion(String version) {
         SampleApp.setVersion(appWorkTree(), version);

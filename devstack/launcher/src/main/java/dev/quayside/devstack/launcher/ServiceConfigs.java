@@ -60,6 +60,8 @@ final class ServiceConfigs {
                 properties.put(key, value);
             }
         });
+        // a stable name per instance: restarted (after kill -9 too) it takes its partitions back at once
+        properties.putIfAbsent("quayside.kafka.instance-id", count > 1 ? service + "-" + (index + 1) : service);
         String work = "quayside." + workDirKey(service);
         if (properties.containsKey(work) && count > 1) {
             properties.put(work, properties.get(work) + "-" + (index + 1));
