@@ -207,6 +207,50 @@ class BoardTest {
     }
 
     @Test
+    void aSuspendedAppsChainSaysSuspendedNotFailedAndIsNoFailure() {
+        String app = PipelineScript.unique("held");
+        PipelineScript.Chain good = script.chain(app).all("dev");
+        awaitChainStatus(good, "live");
+        PipelineScript.Chain held = script.chain(app);
+        held.push().queued().started().finished(BuildOutcome.SUCCESS, null).imageBuilt().tagUpdated("dev")
+                .configSynced("dev").suspended("dev");
+        JsonNode chain = awaitChainStatus(held, "suspended");
+        assertThat(chain.path("statusReason").asText()).isEqualTo(app + " is suspended in dev: not applied there"
+                + " until resumed");
+        JsonNode dev = json(given().get("/api/apps/" + app).then().extract().asString()).path("environments").path("dev");
+        assertThat(dev.path("status").asText()).isEqualTo("suspended");
+        assertThat(dev.path("image").asText()).as("what ran before still runs").isEqualTo(good.pinnedImage());
+        assertThat(json(given().get("/api/failures").then().extract().asString()).findValuesAsText("app"))
+                .doesNotContain(app);
+    }
+
+    @Test
+    void aPromotionIsAStageOfItsSourceChainAndItsOwnChainSaysWhereItCameFrom() {
+        String app = PipelineScript.unique("promo");
+        PipelineScript.Chain source = script.chain(app).all("dev");
+        awaitChainStatus(source, "live");
+        source.promotionWaiting("dev", "prod");
+        JsonNode waiting = awaitChain(source, c -> states(c).contains("promote:prod=running"));
+        assertThat(waiting.path("status").asText()).as("the source chain ended with its deployment").isEqualTo("live");
+        assertThat(waiting.path("stages").get(waiting.path("stages").size() - 1).path("summary").asText())
+                .isEqualTo("waiting for approval: " + source.pinnedImage());
+
+        String promotion = source.promoted("dev", "prod");
+        JsonNode promoted = awaitChain(source, c -> states(c).contains("promote:prod=succeeded"));
+        JsonNode stage = promoted.path("stages").get(promoted.path("stages").size() - 1);
+        assertThat(stage.path("links").path("chain").asText()).isEqualTo("/api/chains/" + promotion);
+
+        JsonNode own = await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> json(given()
+                .get("/api/chains/" + promotion).then().extract().asString()), c -> "live".equals(c.path("status")
+                        .asText()) && source.id().equals(c.path("promotedFrom").asText()));
+        assertThat(states(own)).containsExactly("promoted-from=succeeded", "sync=succeeded",
+                "deploy:prod/" + app + "=succeeded");
+        assertThat(own.path("stages").get(0).path("links").path("chain").asText())
+                .isEqualTo("/api/chains/" + source.id());
+        assertThat(own.path("apps").toString()).contains(app);
+    }
+
+    @Test
     void aPushAppearsLiveAndMovesThroughTheStagesOnTheStream() {
         PipelineScript.Chain chain = script.chain(PipelineScript.unique("live"));
         // followed before it exists, by repository and commit prefix: the way `quayside follow` does after a push

@@ -106,6 +106,8 @@ final class AppRecord {
         String status;
         if (deployingChain != null) {
             status = "deploying";
+        } else if (latest != null && "suspended".equals(latest.type())) {
+            status = "suspended";
         } else if (latest != null && latest.failed()) {
             status = "failed";
         } else if (current != null && "removed".equals(current.type())) {

@@ -13,6 +13,7 @@ import dev.quayside.events.EventType;
 import dev.quayside.events.ImageBuilt;
 import dev.quayside.events.IncomingEvent;
 import dev.quayside.events.PipelineEvent;
+import dev.quayside.events.Promoted;
 import dev.quayside.events.RoutesUpdated;
 import dev.quayside.events.ServiceDeployed;
 import dev.quayside.events.ServiceRemoved;
@@ -60,6 +61,8 @@ public class BoardView {
     private final LinkedHashMap<String, Boolean> seen = new LinkedHashMap<>();
     /** Config commits config-syncer wrote back, and the chain that wrote each (bounded like the chains). */
     private final LinkedHashMap<String, String> writtenBack = new LinkedHashMap<>();
+    /** The {@code Promoted} events, by the id of the promotion's own chain (which may be seen before or after). */
+    private final LinkedHashMap<String, EventEnvelope<Promoted>> promotions = new LinkedHashMap<>();
     /** Builds whose {@code build.finished} was seen (bounded like the chains). */
     private final LinkedHashMap<String, Boolean> finishedBuilds = new LinkedHashMap<>();
     private long records;
@@ -174,22 +177,39 @@ public class BoardView {
      * Pairs config-syncer's write-back commits with the config-repo pushes git-watcher sees of them: such a push was
      * mirrored in the app's chain, and nothing follows it in its own.
      */
+    @SuppressWarnings("unchecked")
     private void writeBack(EventEnvelope<?> event, ChainRecord chain, List<ChainRecord> changed) {
         PipelineEvent data = event.data();
-        if (data instanceof TagUpdated t && t.commitWritten() != null && event.chainId() != null) {
-            writtenBack.put(t.commitWritten(), event.chainId());
+        // a promotion's commit is mirrored and deployed in a chain of its own, whose id is the Promoted event's
+        String written = data instanceof TagUpdated t ? t.commitWritten()
+                : data instanceof Promoted p ? p.configCommit() : null;
+        String writer = data instanceof Promoted p && p.chain() != null ? p.chain() : event.chainId();
+        if (data instanceof Promoted p && p.chain() != null) {
+            promotions.put(p.chain(), (EventEnvelope<Promoted>) event);
+            trim(promotions, limits.chains());
+            ChainRecord promoted = chains.get(p.chain());
+            if (promoted != null && promoted.promotedBy() == null) {
+                promoted.promotedBy((EventEnvelope<Promoted>) event);
+                changed.add(promoted);
+            }
+        }
+        if (chain != null && chain.promotedBy() == null && promotions.containsKey(chain.id)) {
+            chain.promotedBy(promotions.get(chain.id));
+        }
+        if (written != null && writer != null) {
+            writtenBack.put(written, writer);
             trim(writtenBack, limits.chains() * 2);
             for (ChainRecord c : chains.values()) {
-                if ("config".equals(c.kind()) && t.commitWritten().equals(c.commit()) && c.writeBackOf() == null) {
-                    c.writeBackOf(event.chainId());
+                if ("config".equals(c.kind()) && written.equals(c.commit()) && c.writeBackOf() == null) {
+                    c.writeBackOf(writer);
                     changed.add(c);
                 }
             }
         }
         if (data instanceof CommitPushed p && "config".equals(p.repositoryKind()) && chain != null) {
-            String writer = writtenBack.get(p.after());
-            if (writer != null) {
-                chain.writeBackOf(writer);
+            String writtenBy = writtenBack.get(p.after());
+            if (writtenBy != null) {
+                chain.writeBackOf(writtenBy);
             }
         }
     }
@@ -249,7 +269,8 @@ public class BoardView {
             failed = true;
         } else {
             DeploymentFailed f = (DeploymentFailed) data;
-            type = "failed";
+            // not applied either way; a suspension is on purpose (the cell says "suspended", not "failed")
+            type = f.reason() == DeploymentFailed.Reason.SUSPENDED ? "suspended" : "failed";
             reason = f.reason() + ": " + f.message();
             failed = true;
         }
@@ -283,7 +304,8 @@ public class BoardView {
             return new Views.Failure(at, type, "sync", event.chainId(), s.configRepository(), s.toCommit(), null, null,
                     s.reason());
         }
-        if (data instanceof DeploymentFailed f) {
+        if (data instanceof DeploymentFailed f && f.reason() != DeploymentFailed.Reason.SUSPENDED) {
+            // a suspended app is held on purpose: its chain says "suspended", it is not a failure to look into
             return new Views.Failure(at, type, "deploy", event.chainId(), repository, commit, f.deployment().app(),
                     f.deployment().environment(), f.reason() + ": " + f.message());
         }

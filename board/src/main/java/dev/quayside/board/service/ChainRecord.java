@@ -11,6 +11,9 @@ import dev.quayside.events.DeploymentFailed;
 import dev.quayside.events.EventEnvelope;
 import dev.quayside.events.ImageBuilt;
 import dev.quayside.events.PipelineEvent;
+import dev.quayside.events.PromotionFailed;
+import dev.quayside.events.PromotionWaiting;
+import dev.quayside.events.Promoted;
 import dev.quayside.events.ServiceDeployed;
 import dev.quayside.events.ServiceRemoved;
 import dev.quayside.events.ServiceRolledBack;
@@ -39,6 +42,11 @@ final class ChainRecord {
 
     /** The outcome of one deployment in the chain. */
     record Deployed(EventEnvelope<?> event, Deployment deployment, boolean failed, String summary) {
+
+        /** Not applied because the app is suspended in the environment. */
+        boolean suspended() {
+            return event.data() instanceof DeploymentFailed f && f.reason() == DeploymentFailed.Reason.SUSPENDED;
+        }
     }
 
     final String id;
@@ -54,6 +62,14 @@ final class ChainRecord {
     private Instant updatedAt;
     /** For a config-repo push that is config-syncer's own write-back: the chain that wrote it. */
     private String writeBackOf;
+    /**
+     * The promotions out of this chain's deployments ({@code PromotionWaiting}, {@code Promoted},
+     * {@code PromotionFailed}), by target environment: the latest of each. They follow the chain's end and never change
+     * its status.
+     */
+    private final Map<String, EventEnvelope<?>> promotions = new TreeMap<>();
+    /** For a promotion's own chain (its id is the {@code Promoted} event's): that event, from the source chain. */
+    private EventEnvelope<Promoted> promotedBy;
 
     ChainRecord(String id) {
         this.id = id;
@@ -88,6 +104,12 @@ final class ChainRecord {
             deployed(event, e.deployment(), false, "removed");
         } else if (data instanceof DeploymentFailed e) {
             deployed(event, e.deployment(), true, e.reason() + ": " + e.message());
+        } else if (data instanceof Promoted e) {
+            promotion(e.toEnvironment(), event);
+        } else if (data instanceof PromotionWaiting e) {
+            promotion(e.toEnvironment(), event);
+        } else if (data instanceof PromotionFailed e) {
+            promotion(e.toEnvironment() == null ? "?" : e.toEnvironment(), event);
         } else {
             return false;
         }
@@ -109,6 +131,28 @@ final class ChainRecord {
         if (before == null || !event.context().timestamp().isBefore(before.event().context().timestamp())) {
             deployments.put(key, new Deployed(event, deployment, failed, summary));
         }
+    }
+
+    /** The latest promotion event towards {@code environment}: a waiting one is replaced by its outcome. */
+    private void promotion(String environment, EventEnvelope<?> event) {
+        EventEnvelope<?> before = promotions.get(environment);
+        if (before == null || !event.context().timestamp().isBefore(before.context().timestamp())) {
+            promotions.put(environment, event);
+        }
+    }
+
+    /** The promotion events out of this chain, one per target environment. */
+    Map<String, EventEnvelope<?>> promotions() {
+        return promotions;
+    }
+
+    /** Marks this chain as the promotion that {@code promoted} (an event of another chain) announced. */
+    void promotedBy(EventEnvelope<Promoted> promoted) {
+        this.promotedBy = promoted;
+    }
+
+    EventEnvelope<Promoted> promotedBy() {
+        return promotedBy;
     }
 
     /** Marks this config-repo push as the write-back of {@code chainId} (already mirrored in that chain). */
@@ -201,6 +245,9 @@ final class ChainRecord {
         } else if (finished != null) {
             apps.add(finished.data().app());
         }
+        if (promotedBy != null) {
+            apps.add(promotedBy.data().app());
+        }
         deployments.values().forEach(d -> apps.add(d.deployment().app()));
         expected().forEach(key -> apps.add(key.substring(key.indexOf('/') + 1)));
         return List.copyOf(apps);
@@ -263,9 +310,16 @@ final class ChainRecord {
             }
         }
         for (Deployed d : deployments.values()) {
-            if (d.failed()) {
+            if (d.failed() && !d.suspended()) {
                 return new Status(ChainStatus.FAILED, "deployment of " + d.deployment().app() + " in "
                         + d.deployment().environment() + " failed: " + d.summary(), d.event().context().timestamp());
+            }
+        }
+        for (Deployed d : deployments.values()) {
+            if (d.suspended()) { // held on purpose, not broken: resuming applies what Git holds
+                return new Status(ChainStatus.SUSPENDED, d.deployment().app() + " is suspended in "
+                        + d.deployment().environment() + ": not applied there until resumed",
+                        d.event().context().timestamp());
             }
         }
         if (pushed != null && (pushed.data().change() == CommitPushed.RefChange.BRANCH_DELETED

@@ -8,6 +8,8 @@ public enum ChainStatus {
     LIVE("live", true),
     /** A stage failed: see the reason. */
     FAILED("failed", false),
+    /** The app is suspended in an environment the chain changed: not applied there until resumed. */
+    SUSPENDED("suspended", false),
     /** A newer commit's build replaced this one's. */
     SUPERSEDED("superseded", false),
     /** The config repository already pinned this image: nothing to deploy. */

@@ -10,6 +10,9 @@ import dev.quayside.events.CommitPushed;
 import dev.quayside.events.ConfigSynced;
 import dev.quayside.events.EventEnvelope;
 import dev.quayside.events.ImageBuilt;
+import dev.quayside.events.PromotionFailed;
+import dev.quayside.events.PromotionWaiting;
+import dev.quayside.events.Promoted;
 import dev.quayside.events.TagUpdated;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,6 +67,15 @@ final class ChainTimeline {
                     null, null, links.commit(p.repository(), p.cloneUrl(), p.after())));
         }
         Instant previous = pushedAt;
+        EventEnvelope<Promoted> promotedBy = chain.promotedBy();
+        if (promotedBy != null) { // a promotion's own chain starts where its source chain promoted it
+            Promoted p = promotedBy.data();
+            Instant at = promotedBy.context().timestamp();
+            stages.add(new Views.Stage("promoted-from", "promoted from " + p.fromEnvironment(), "succeeded", at, at,
+                    0L, p.image() + " from " + p.fromEnvironment() + " (config commit " + shortSha(p.configCommit())
+                            + ")", p.app(), p.toEnvironment(), Map.of("chain", "/api/chains/" + promotedBy.chainId())));
+            previous = at;
+        }
         if (app) {
             previous = buildStage(stages, previous, links, open);
             previous = imageStage(stages, previous, links, open);
@@ -71,7 +83,34 @@ final class ChainTimeline {
         }
         previous = syncStages(stages, previous, open && (!app || !tags.isEmpty() || !chain.expected().isEmpty()));
         deployStages(stages, previous, links, open);
+        promotionStages(stages);
         return stages;
+    }
+
+    /**
+     * One stage per environment the chain's deployments are promoted to: waiting at its gates (running), promoted
+     * (with a link to the promotion's own chain) or not promoted and why.
+     */
+    private void promotionStages(List<Views.Stage> stages) {
+        chain.promotions().forEach((environment, event) -> {
+            Instant at = event.context().timestamp();
+            String key = "promote:" + environment;
+            String name = "promote to " + environment;
+            if (event.data() instanceof PromotionWaiting w) {
+                stages.add(new Views.Stage(key, name, "running", at, null, null, "waiting for "
+                        + String.join(", ", w.gates() == null ? List.of() : w.gates())
+                        + (w.soakUntil() == null ? "" : " (soak until " + w.soakUntil() + ")") + ": " + w.image(),
+                        w.app(), environment, null));
+            } else if (event.data() instanceof Promoted p) {
+                stages.add(new Views.Stage(key, name, "succeeded", at, at, 0L, p.image() + " (config commit "
+                        + shortSha(p.configCommit()) + ")", p.app(), environment,
+                        p.chain() == null ? null : Map.of("chain", "/api/chains/" + p.chain())));
+            } else if (event.data() instanceof PromotionFailed f) {
+                stages.add(new Views.Stage(key, name, f.reason() == PromotionFailed.Reason.SUPERSEDED ? "skipped"
+                        : "failed", at, at, 0L, f.reason() + (f.message() == null ? "" : ": " + f.message()), f.app(),
+                        environment, null));
+            }
+        });
     }
 
     private Instant buildStage(List<Views.Stage> stages, Instant previous, Links links, boolean open) {
@@ -237,6 +276,7 @@ final class ChainTimeline {
         }
         return new Views.Chain(chain.id, chain.kind(), chain.repository(), p == null ? null : p.ref(), chain.commit(),
                 message, author, pushedAt, status.status().wire(), status.reason(), status.at(), duration, chain.apps(),
-                chain.buildId(), stages(links), chainLinks, chain.updatedAt(), chain.writeBackOf());
+                chain.buildId(), stages(links), chainLinks, chain.updatedAt(), chain.writeBackOf(),
+                chain.promotedBy() == null ? null : chain.promotedBy().chainId());
     }
 }

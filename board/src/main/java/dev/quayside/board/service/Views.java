@@ -16,16 +16,19 @@ public final class Views {
      * One push and everything it caused.
      *
      * @param kind         {@code app} (built into an image) or {@code config} (the deployment-config repository)
-     * @param status       {@code running}, or a final {@code live}, {@code failed}, {@code superseded}, {@code unchanged},
+     * @param status       {@code running}, or a final {@code live}, {@code failed}, {@code suspended} (the app is
+     *                     suspended in an environment the chain changed), {@code superseded}, {@code unchanged},
      *                     {@code synced}, {@code deleted}
      * @param statusReason why it failed or ended that way, or null
-     * @param writeBackOf  for a config-repo push that is config-syncer's own write-back, the chain that wrote it
+     * @param writeBackOf  for a config-repo push that is config-syncer's own write-back (or promotion commit), the chain
+     *                     that wrote it
+     * @param promotedFrom for a promotion's own chain, the chain whose deployment it promoted
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Chain(String id, String kind, String repository, String ref, String commit, String message,
             String author, Instant pushedAt, String status, String statusReason, Instant finishedAt, Long durationMs,
             List<String> apps, String buildId, List<Stage> stages, Map<String, String> links, Instant updatedAt,
-            String writeBackOf) {
+            String writeBackOf, String promotedFrom) {
 
         public boolean finished() {
             return !ChainStatus.RUNNING.wire().equals(status);
@@ -56,7 +59,8 @@ public final class Views {
      * What runs of one app in one environment.
      *
      * @param status   {@code running}, {@code deploying} (a chain is on its way), {@code failed} (the last deployment
-     *                 failed; the previous version may still run), {@code removed}
+     *                 failed; the previous version may still run), {@code suspended} (the last change was not applied:
+     *                 the app is suspended here; what ran before still runs), {@code removed}
      * @param healthy  Marathon's healthy tasks, or null when unknown
      * @param wanted   Marathon's wanted instances, or null when unknown
      * @param since    when this image started running here

@@ -10,9 +10,13 @@ import dev.quayside.events.Deployment;
 import dev.quayside.events.DeploymentFailed;
 import dev.quayside.events.DeploymentTarget;
 import dev.quayside.events.EventEnvelope;
+import dev.quayside.events.EventIds;
+import dev.quayside.events.EventType;
 import dev.quayside.events.ImageBuilt;
 import dev.quayside.events.Person;
 import dev.quayside.events.PipelineEvent;
+import dev.quayside.events.PromotionWaiting;
+import dev.quayside.events.Promoted;
 import dev.quayside.events.Purl;
 import dev.quayside.events.ServiceDeployed;
 import dev.quayside.events.ServiceUpgraded;
@@ -229,6 +233,43 @@ public final class PipelineScript implements AutoCloseable {
         public Chain deploymentFailed(String environment, String message) {
             return emit(next(new DeploymentFailed(deployment(environment, 40_000), DeploymentFailed.Reason.HEALTH_CHECK,
                     message, "marathon/" + environment + "/" + app + ".json", null), environment, "failed"));
+        }
+
+        /** marathon-applier did not apply the sync in {@code environment}: the app is suspended there. */
+        public Chain suspended(String environment) {
+            return emit(next(new DeploymentFailed(deployment(environment, 0), DeploymentFailed.Reason.SUSPENDED,
+                    app + " is suspended in " + environment + " (quayside.yml)", "marathon/" + environment + "/" + app
+                            + ".json", null), environment, "suspended"));
+        }
+
+        /** config-syncer's promotion of this chain's image from {@code from} into {@code to} waits for approval. */
+        public Chain promotionWaiting(String from, String to) {
+            return emit(next(new PromotionWaiting(app, CONFIG_REPO, "main", from, to, pinnedImage(),
+                    List.of(PromotionWaiting.APPROVAL), null, true, Instant.now().toString()), to, "waiting"));
+        }
+
+        /**
+         * The promotion into {@code to} is written ({@code Promoted}, in this chain); then its own chain — whose id is
+         * the Promoted event's — mirrors the promotion commit and deploys it in {@code to}. Returns that chain's id.
+         */
+        public String promoted(String from, String to) {
+            String promotionCommit = sha();
+            String promotionChain = EventIds.of(EventType.PROMOTED, commit, to, "promoted");
+            EventEnvelope<Promoted> promoted = EventEnvelope.of(new Promoted(app, CONFIG_REPO, "main", from, to,
+                    pinnedImage(), promotionCommit, app + "@" + commit, List.of("marathon/" + to + "/" + app + ".json"),
+                    promotionChain), "/quayside/config-syncer", promotionChain, id(), Instant.now());
+            emit(promoted);
+            String file = "marathon/" + to + "/" + app + ".json";
+            EventEnvelope<ConfigSynced> synced = promoted.next(new ConfigSynced(CONFIG_REPO, "main", configCommit,
+                    promotionCommit, List.of("quayside/config/" + CONFIG_REPO + "/main/" + file), List.of(),
+                    List.of(file), 43, false, List.of(), List.of(), ConfigSynced.Outcome.SYNCED, null),
+                    "/quayside/config-syncer", Instant.now(), promotionCommit, "sync");
+            EventEnvelope<ConfigSynced> inItsChain = EventEnvelope.of(synced.data(), "/quayside/config-syncer",
+                    synced.id(), promotionChain, synced.context().timestamp());
+            publish(inItsChain);
+            publish(inItsChain.next(new ServiceUpgraded(deployment(to, 1200), false), "/quayside/marathon-applier",
+                    Instant.now(), promotionCommit, to, "upgraded"));
+            return promotionChain;
         }
 
         /** Every stage up to a successful deployment in each environment. */

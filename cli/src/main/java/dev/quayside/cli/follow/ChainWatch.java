@@ -150,7 +150,8 @@ public final class ChainWatch {
     private static Outcome outcome(Api.Chain chain, Instant start) {
         Duration elapsed = Duration.between(start, Instant.now());
         return switch (chain.status()) {
-            case "failed" -> new Outcome(Result.FAILED, chain, chain.statusReason(), elapsed);
+            // a suspended app's chain is not live: as before the board told it apart, it ends the follow as failed
+            case "failed", "suspended" -> new Outcome(Result.FAILED, chain, chain.statusReason(), elapsed);
             case "superseded" -> new Outcome(Result.SUPERSEDED, chain, chain.statusReason() != null
                     ? chain.statusReason() : "a newer commit's build replaced this one", elapsed);
             default -> new Outcome(Result.SUCCEEDED, chain, null, elapsed);
