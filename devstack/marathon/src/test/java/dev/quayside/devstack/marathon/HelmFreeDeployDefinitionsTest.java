@@ -35,7 +35,9 @@ class HelmFreeDeployDefinitionsTest {
     /** As deploy.sh renders it, with loopback values; no task is started (instances 0). */
     static JsonObject rendered(Path file) throws IOException {
         String text = Files.readString(file).replace("${QUAYSIDE_AGENT_COUNT}", "1")
-                .replace("${QUAYSIDE_IMAGE_PREFIX}", "127.0.0.1:1/").replaceAll("\\$\\{[A-Z0-9_]+}", "v");
+                .replace("${QUAYSIDE_IMAGE_PREFIX}", "127.0.0.1:1/")
+                .replace("${QUAYSIDE_CONFIG_DIR}", "/etc/quayside/config")
+                .replace("${QUAYSIDE_SECRETS_DIR}", "/etc/quayside/secrets").replaceAll("\\$\\{[A-Z0-9_]+}", "v");
         return new JsonObject(text).put("instances", 0);
     }
 
