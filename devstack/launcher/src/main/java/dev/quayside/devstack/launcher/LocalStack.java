@@ -46,7 +46,8 @@ public final class LocalStack implements AutoCloseable {
      * @param scram             the broker's one SASL/SCRAM-SHA-256 user, which every client then logs in as; null:
      *                          no authentication
      * @param hostNetwork       the Marathon stand-in runs apps in host networking in Docker's host network
-     *                          ({@code MarathonStandIn.Options.hostNetwork}): Quayside's own apps, {@code up --on-marathon}
+     *                          ({@code MarathonStandIn.Options.hostNetwork}): Quayside's own apps,
+     *                          {@code up --on-marathon}
      */
     public record Options(Ports ports, int partitions, Map<String, Integer> topicPartitions, Duration deploymentTimeout,
             String standInId, String externalRegistry, boolean faultProxies, KafkaBroker.Scram scram,

@@ -159,7 +159,8 @@ public final class OnMarathon implements AutoCloseable {
         run.createRepositories();
         run.configure();
         ssh = SshGitServer.start(run.appRepository().getParent(), folder.resolve("ssh"));
-        out.println("      ssh://git@127.0.0.1:" + URI.create(ssh.url(LocalRun.APP_REPO)).getPort() + "/<repository>.git");
+        out.println("      ssh://git@127.0.0.1:" + URI.create(ssh.url(LocalRun.APP_REPO)).getPort()
+                + "/<repository>.git");
 
         out.println("[3/6] service images (bin/quayside images --push " + parts.registryAddress() + ")");
         images(out);
@@ -239,8 +240,8 @@ public final class OnMarathon implements AutoCloseable {
                 "--push", stack().registryAddress(), "--no-build").redirectErrorStream(true);
         builder.environment().put("QUAYSIDE_HOME", options.home().toString());
         Result result = exec(builder, Duration.ofMinutes(20));
-        result.output().lines().filter(line -> line.strip().startsWith("quayside/")).forEach(line -> out.println("      "
-                + line.strip()));
+        result.output().lines().map(String::strip).filter(line -> line.startsWith("quayside/"))
+                .forEach(line -> out.println("      " + line));
         if (result.exit() != 0) {
             throw new IllegalStateException("bin/quayside images failed:\n" + result.output());
         }
@@ -251,8 +252,8 @@ public final class OnMarathon implements AutoCloseable {
     /**
      * Each service's settings as the local run gives them ({@link PipelineStack#defaultPortConfigs()}), for a
      * container: work folders in its {@code /tmp}, the repositories' SSH URLs with the key and known_hosts from the
-     * secrets folder, the operator token and the webhook secret from their files, the Docker socket that is mounted, and registrator watching
-     * only the run's own Marathon stand-in's containers.
+     * secrets folder, the operator token and the webhook secret from their files, the Docker socket that is mounted,
+     * and registrator watching only the run's own Marathon stand-in's containers.
      */
     void writeConfig() {
         Map<String, String> urls = new LinkedHashMap<>();
@@ -405,7 +406,7 @@ public final class OnMarathon implements AutoCloseable {
     }
 
     /** Deployed: every task running, healthy and ready (no deployment left, which waits for readiness). */
-    static boolean deployed(JsonObject app) {
+    public static boolean deployed(JsonObject app) {
         if (app == null) {
             return false;
         }
