@@ -93,6 +93,7 @@ public final class LocalRun implements AutoCloseable {
     private final LocalStack stack;
     private final String secret;
     private final Path git;
+    private boolean configured;
 
     private LocalRun(Options options, PipelineStack pipeline, String secret) {
         this.options = options;
@@ -104,10 +105,19 @@ public final class LocalRun implements AutoCloseable {
 
     /** Starts the devstack parts; {@link #createRepositories()} and {@link #startServices()} do the rest. */
     public static LocalRun start(Options options) {
+        return start(options, false);
+    }
+
+    /**
+     * {@link #start(Options)}, with the Marathon stand-in running host-networked apps in Docker's host network when
+     * {@code hostNetwork} (Quayside's own apps, {@link OnMarathon}).
+     */
+    static LocalRun start(Options options, boolean hostNetwork) {
+        LocalStack.Options parts = LocalStack.Options.of(options.fixedPorts() ? LocalStack.DEFAULT_PORTS
+                : LocalStack.RANDOM, options.deploymentTimeout(), options.fixedPorts() ? "local-run" : null)
+                .withScram(options.kafkaScram());
         PipelineStack pipeline = PipelineStack.start(new PipelineStack.Spec(options.home())
-                .parts(LocalStack.Options.of(options.fixedPorts() ? LocalStack.DEFAULT_PORTS : LocalStack.RANDOM,
-                        options.deploymentTimeout(), options.fixedPorts() ? "local-run" : null)
-                        .withScram(options.kafkaScram()))
+                .parts(hostNetwork ? parts.withHostNetwork() : parts)
                 .fixedServicePorts(options.fixedPorts())
                 .instances("board", 1)
                 .frontendPort(options.frontendPort())
@@ -338,6 +348,19 @@ public final class LocalRun implements AutoCloseable {
 
     /** Starts every service at once and waits until each is ready; on failure the message names the service. */
     public void startServices() {
+        configure();
+        pipeline.startServices(options.root(), Duration.ofSeconds(180));
+    }
+
+    /**
+     * Names the repositories git-watcher watches, config-syncer's config repository and marathon-applier's
+     * environments to the pipeline (once): what {@link #startServices()} starts the services with.
+     */
+    void configure() {
+        if (configured) {
+            return;
+        }
+        configured = true;
         for (String[] repo : new String[][] {{APP_REPO, "app", appRepository().toUri().toString()},
                 {CONFIG_REPO, "config", configRepository().toUri().toString()}}) {
             pipeline.watch(new PipelineStack.WatchedRepository(repo[0], repo[2], repo[1], secret, "main", null));
@@ -351,7 +374,6 @@ public final class LocalRun implements AutoCloseable {
         if (options.promotion()) {
             pipeline.environment(PROMOTED_ENVIRONMENT, Map.of("rollback", "true", "prune", "true"));
         }
-        pipeline.startServices(options.root(), Duration.ofSeconds(180));
     }
 
     /**

@@ -45,9 +45,13 @@ public final class LocalStack implements AutoCloseable {
      * @param faultProxies      put a {@link FaultProxy} in front of Consul, Marathon, Chronos, the registry and Docker
      * @param scram             the broker's one SASL/SCRAM-SHA-256 user, which every client then logs in as; null:
      *                          no authentication
+     * @param hostNetwork       the Marathon stand-in runs apps in host networking in Docker's host network
+     *                          ({@code MarathonStandIn.Options.hostNetwork}): Quayside's own apps,
+     *                          {@code up --on-marathon}
      */
     public record Options(Ports ports, int partitions, Map<String, Integer> topicPartitions, Duration deploymentTimeout,
-            String standInId, String externalRegistry, boolean faultProxies, KafkaBroker.Scram scram) {
+            String standInId, String externalRegistry, boolean faultProxies, KafkaBroker.Scram scram,
+            boolean hostNetwork) {
 
         public Options {
             if (partitions < 1) {
@@ -63,28 +67,34 @@ public final class LocalStack implements AutoCloseable {
 
         /** The local run's defaults: 3 partitions per topic, a registry of its own, no proxies. */
         public static Options of(Ports ports, Duration deploymentTimeout, String standInId) {
-            return new Options(ports, 3, Map.of(), deploymentTimeout, standInId, null, false, null);
+            return new Options(ports, 3, Map.of(), deploymentTimeout, standInId, null, false, null, false);
         }
 
         public Options withPartitions(int partitions, Map<String, Integer> topicPartitions) {
             return new Options(ports, partitions, topicPartitions, deploymentTimeout, standInId, externalRegistry,
-                    faultProxies, scram);
+                    faultProxies, scram, hostNetwork);
         }
 
         public Options withExternalRegistry(String address) {
             return new Options(ports, partitions, topicPartitions, deploymentTimeout, standInId, address, faultProxies,
-                    scram);
+                    scram, hostNetwork);
         }
 
         public Options withFaultProxies(boolean on) {
             return new Options(ports, partitions, topicPartitions, deploymentTimeout, standInId, externalRegistry, on,
-                    scram);
+                    scram, hostNetwork);
         }
 
         /** These options with a broker that lets only {@code user} in (SASL/SCRAM-SHA-256), or none when null. */
         public Options withScram(KafkaBroker.Scram user) {
             return new Options(ports, partitions, topicPartitions, deploymentTimeout, standInId, externalRegistry,
-                    faultProxies, user);
+                    faultProxies, user, hostNetwork);
+        }
+
+        /** These options with the Marathon stand-in running host-networked apps in Docker's host network. */
+        public Options withHostNetwork() {
+            return new Options(ports, partitions, topicPartitions, deploymentTimeout, standInId, externalRegistry,
+                    faultProxies, scram, true);
         }
     }
 
@@ -146,7 +156,7 @@ public final class LocalStack implements AutoCloseable {
             }
             MarathonStandIn.Options marathonOptions = new MarathonStandIn.Options()
                     .marathonPort(options.ports().marathon()).chronosPort(options.ports().chronos())
-                    .deploymentTimeout(options.deploymentTimeout());
+                    .deploymentTimeout(options.deploymentTimeout()).hostNetwork(options.hostNetwork());
             if (options.standInId() != null) {
                 marathonOptions.standInId(options.standInId());
             }

@@ -362,6 +362,19 @@ public final class PipelineStack implements AutoCloseable {
         return spec.home.resolve("logs");
     }
 
+    /**
+     * Each service's configuration with one instance of each on its default port ({@link #SERVICES}), the front end on
+     * {@link #frontendPort()}, without starting anything: what {@code up --on-marathon} gives the services it runs as
+     * Marathon apps on those ports ({@link OnMarathon}).
+     */
+    Map<String, Map<String, String>> defaultPortConfigs() {
+        Map<String, Map<String, String>> perService = new LinkedHashMap<>();
+        SERVICES.forEach((service, port) -> ports.put(service, List.of(port)));
+        Map<String, Map<String, String>> built = serviceProperties();
+        SERVICES.keySet().forEach(service -> perService.put(service, configs.forInstance(service, 0, 1, built)));
+        return perService;
+    }
+
     /** Each service's configuration for this stack (system properties). */
     Map<String, Map<String, String>> serviceProperties() {
         return configs.build(ports, haproxyMasterSocket());

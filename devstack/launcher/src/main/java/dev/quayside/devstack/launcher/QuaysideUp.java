@@ -16,7 +16,8 @@ import java.util.concurrent.CountDownLatch;
  * {@code --push-sample} pushes another commit to a running local run and follows it. The services record their
  * class-data archives during a run when theirs are missing or older than the build (written at {@code down});
  * {@code --train} does only that: a local run on free ports, one commit followed to live, then everything stopped.
- * The last line is {@code QUAYSIDE UP} or {@code QUAYSIDE FAILED: <why>}, for the script that waits on it.
+ * {@code --on-marathon} runs the services as Marathon apps instead ({@link OnMarathon}). The last line is
+ * {@code QUAYSIDE UP} or {@code QUAYSIDE FAILED: <why>}, for the script that waits on it.
  */
 public final class QuaysideUp {
 
@@ -34,6 +35,10 @@ public final class QuaysideUp {
         }
         if (args.length > 0 && args[0].equals("--train")) {
             System.exit(train(root, home, out) ? 0 : 1);
+        }
+        if (args.length > 0 && args[0].equals("--on-marathon")) {
+            onMarathon(root, home, out);
+            return;
         }
         LocalRun run = null;
         try {
@@ -69,6 +74,50 @@ public final class QuaysideUp {
             if (run != null) {
                 out.println(run.logTails(15));
             }
+            out.println("QUAYSIDE FAILED: " + e.getMessage());
+            out.flush();
+            System.exit(1);
+        }
+    }
+
+    /**
+     * {@code --on-marathon}: Quayside itself as Marathon apps ({@link OnMarathon}), a commit of the sample app through
+     * the containers, then running until {@code bin/quayside down}.
+     */
+    static void onMarathon(Path root, Path home, PrintStream out) throws InterruptedException {
+        OnMarathon mesh = null;
+        try {
+            long start = System.nanoTime();
+            out.println("[1/6] devstack: Kafka, registry, Consul stand-in, Marathon stand-in (host networking)");
+            mesh = OnMarathon.start(new OnMarathon.Options(root, home, true, Duration.ofMinutes(6)));
+            OnMarathon started = mesh;
+            Runtime.getRuntime().addShutdownHook(new Thread(started::close, "quayside-down"));
+            LocalStack parts = mesh.stack();
+            out.println("      Kafka " + parts.kafkaBootstrap() + ", registry " + parts.registryAddress() + ", Consul "
+                    + parts.consulUrl() + ", Marathon " + parts.marathonUrl());
+            mesh.deploy(out);
+            PipelineWatch.Result result = mesh.pushSample(nextVersion(), Duration.ofMinutes(5), out);
+            if (!result.live()) {
+                for (String id : mesh.appIds()) {
+                    out.println("---- " + id + "\n" + mesh.containerLog(id));
+                }
+                out.println("QUAYSIDE FAILED: " + result.failure());
+                out.flush();
+                System.exit(1);
+            }
+            out.println();
+            out.printf("Commit to live in %.1f s through the containerised mesh; up in %.0f s.%n",
+                    result.elapsed().toMillis() / 1000.0, (System.nanoTime() - start) / 1e9);
+            out.println("  the app through HAProxy:  curl http://127.0.0.1:" + OnMarathon.FRONTEND_PORT + "/version");
+            out.println("  Quayside's apps:          " + parts.marathonUrl() + "/v2/apps?id=/quayside");
+            out.println("  their settings, secrets:  " + mesh.configDir() + ", " + mesh.secretsDir());
+            out.println("  Consul stand-in:          " + parts.consulUrl() + "/v1/catalog/services");
+            out.println("  sample app repository:    " + mesh.run().appWorkTree() + " (bin/quayside push-sample)");
+            out.println("  stop:                     bin/quayside down (the containers too)");
+            out.println("QUAYSIDE UP");
+            out.flush();
+            new CountDownLatch(1).await(); // until bin/quayside down
+        } catch (RuntimeException e) {
             out.println("QUAYSIDE FAILED: " + e.getMessage());
             out.flush();
             System.exit(1);

@@ -264,6 +264,7 @@ final class AppDefinitions {
             }
         }
         ReadinessChecks.validate(app, errors);
+        DockerContainers.validate(app, errors);
         if (!errors.isEmpty()) {
             JsonArray details = new JsonArray();
             errors.forEach((path, list) -> details.add(new JsonObject().put("path", path)

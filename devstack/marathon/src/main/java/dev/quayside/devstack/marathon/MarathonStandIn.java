@@ -42,6 +42,7 @@ public final class MarathonStandIn implements AutoCloseable {
         long tickMillis = 100;
         int maxVersions = 50;
         boolean dockerInit = true;
+        boolean hostNetwork;
         java.nio.file.Path stateDir;
 
         /** Marathon's port on 127.0.0.1; 0 (default) = a random free port. */
@@ -114,6 +115,19 @@ public final class MarathonStandIn implements AutoCloseable {
         /** Run containers with Docker's init process, so stop signals reach shell commands; default true. */
         public Options dockerInit(boolean init) {
             this.dockerInit = init;
+            return this;
+        }
+
+        /**
+         * Runs the containers of apps in host networking ({@code networks: [{"mode": "host"}]}, Marathon's default) as
+         * Marathon on Mesos does: in Docker's host network, binding their host ports themselves ({@code PORT0},
+         * {@code PORT_<NAME>}). Default false: such a container gets a network of its own with each host port
+         * published on 127.0.0.1 to the same port inside, so that tests and benchmarks that run many copies of an image
+         * listening on one fixed port (the sample app's 8080) never clash on the host. {@code bin/quayside up
+         * --on-marathon} turns it on: Quayside's own apps reach Kafka, Consul and the registry on 127.0.0.1.
+         */
+        public Options hostNetwork(boolean hostNetwork) {
+            this.hostNetwork = hostNetwork;
             return this;
         }
 

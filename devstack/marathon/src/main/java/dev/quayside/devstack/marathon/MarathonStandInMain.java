@@ -10,14 +10,16 @@ import java.time.Duration;
 /**
  * Runs the Marathon stand-in (and the Chronos stand-in beside it) in the foreground on 127.0.0.1
  * ({@code bin/quayside devstack marathon}): {@code [--port 8080] [--chronos-port 4400] [--id standalone]
- * [--default-image IMAGE] [--deployment-timeout SECONDS] [--state-dir DIR] [--stop-tasks-on-exit]}. By default the
+ * [--default-image IMAGE] [--deployment-timeout SECONDS] [--state-dir DIR] [--stop-tasks-on-exit]
+ * [--host-network]}. {@code --host-network}: apps in host networking run in Docker's host network
+ * ({@link MarathonStandIn.Options#hostNetwork}). By default the
  * app containers keep running on Ctrl-C and the next run with the same id re-adopts them.
  */
 public final class MarathonStandInMain {
 
     static final String USAGE = "usage: bin/quayside devstack marathon [--port 8080] [--chronos-port 4400] "
             + "[--id standalone] [--default-image IMAGE] [--deployment-timeout SECONDS] [--state-dir DIR] "
-            + "[--stop-tasks-on-exit]";
+            + "[--stop-tasks-on-exit] [--host-network]";
 
     /** What the command line asks for. */
     record Command(MarathonStandIn.Options options, boolean stopTasksOnExit) {
@@ -52,6 +54,7 @@ public final class MarathonStandInMain {
                         Duration.ofSeconds(integer(value(args, ++i, a), a)));
                 case "--state-dir" -> options.stateDir(Path.of(value(args, ++i, a)));
                 case "--stop-tasks-on-exit" -> stopOnExit = true;
+                case "--host-network" -> options.hostNetwork(true);
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }

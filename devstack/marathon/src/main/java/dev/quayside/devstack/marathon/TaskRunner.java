@@ -197,10 +197,18 @@ final class TaskRunner {
         env.put("MESOS_TASK_ID", task.id);
         env.put("HOST", HOST);
         List<String> ports = new ArrayList<>();
+        boolean mapped = !AppDefinitions.portMappings(def).isEmpty();
+        List<String> names = AppDefinitions.portNames(def);
         for (int i = 0; i < task.hostPorts.size(); i++) {
-            env.put("PORT" + i, String.valueOf(task.hostPorts.get(i)));
-            env.put("PORT_" + bindings.get(i).containerPort(), String.valueOf(task.hostPorts.get(i)));
-            ports.add(String.valueOf(task.hostPorts.get(i)));
+            String port = String.valueOf(task.hostPorts.get(i));
+            env.put("PORT" + i, port);
+            if (mapped) {
+                env.put("PORT_" + bindings.get(i).containerPort(), port);
+            }
+            if (i < names.size() && names.get(i) != null) {
+                env.put("PORT_" + envName(names.get(i)), port); // Marathon's by-name variable
+            }
+            ports.add(port);
         }
         if (!ports.isEmpty()) {
             env.put("PORT", ports.get(0));
@@ -220,8 +228,10 @@ final class TaskRunner {
         labels.put(DockerTasks.LABEL_HOST_PORTS, String.join(",", ports));
         labels.put(DockerTasks.LABEL_APP_DEFINITION, def.encode());
         String name = "marathon-" + task.id.replaceAll("[^a-zA-Z0-9_.-]", "_");
+        boolean hostNetwork = options.hostNetwork && DockerContainers.hostNetworking(def);
         return new DockerTasks.Spec(name, image, forcePull, entrypoint, cmd, envList, labels, bindings,
-                def.getDouble("cpus", 0.0), def.getDouble("mem", 0.0));
+                def.getDouble("cpus", 0.0), def.getDouble("mem", 0.0), hostNetwork, DockerContainers.mounts(def),
+                DockerContainers.groupAdd(def));
     }
 
     private static String envName(String label) {

@@ -7,10 +7,13 @@ import com.github.dockerjava.api.command.PullImageResultCallback;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.AccessMode;
+import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
@@ -24,7 +27,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The single-host Mesos agent the stand-ins launch on: runs one task as one labelled container on the local engine
- * (docker-java over the Unix socket or {@code DOCKER_HOST}), publishes its ports on 127.0.0.1 only, kills it as Mesos'
+ * (docker-java over the Unix socket or {@code DOCKER_HOST}), publishes its ports on 127.0.0.1 only (or runs it in the
+ * host network, which the task binds itself), binds host paths into it, kills it as Mesos'
  * Docker executor does ({@code docker stop --time <grace>}: the stop signal, the grace period, then SIGKILL), removes
  * it, lists what it owns. Every call blocks; callers run them off the HTTP threads.
  */
@@ -46,9 +50,25 @@ public final class DockerTasks implements AutoCloseable {
     private final String dockerHost;
     private final boolean init;
 
-    /** What to run. {@code entrypoint}/{@code cmd} null keep the image's. */
+    /**
+     * What to run. {@code entrypoint}/{@code cmd} null keep the image's. {@code hostNetwork}: the container shares the
+     * host's network ({@code --network host}; {@code ports} are then not published, the task binds its host ports
+     * itself); {@code mounts}: host paths bound into the container ({@code -v host:container[:ro]});
+     * {@code groupAdd}: supplementary groups of the container's user ({@code --group-add}).
+     */
     public record Spec(String name, String image, boolean forcePull, List<String> entrypoint, List<String> cmd,
-            List<String> env, Map<String, String> labels, List<PortBinding> ports, double cpus, double memMb) {
+            List<String> env, Map<String, String> labels, List<PortBinding> ports, double cpus, double memMb,
+            boolean hostNetwork, List<Mount> mounts, List<String> groupAdd) {
+
+        /** A container on its own network with its ports published on 127.0.0.1, no mounts, no extra groups. */
+        public Spec(String name, String image, boolean forcePull, List<String> entrypoint, List<String> cmd,
+                List<String> env, Map<String, String> labels, List<PortBinding> ports, double cpus, double memMb) {
+            this(name, image, forcePull, entrypoint, cmd, env, labels, ports, cpus, memMb, false, List.of(), List.of());
+        }
+    }
+
+    /** A host path bound into the container at {@code containerPath}, read-only unless {@code readWrite}. */
+    public record Mount(String hostPath, String containerPath, boolean readWrite) {
     }
 
     /** Container port published on 127.0.0.1:hostPort. */
@@ -134,7 +154,20 @@ public final class DockerTasks implements AutoCloseable {
             exposed.add(ep);
             bindings.bind(ep, Ports.Binding.bindIpAndPort("127.0.0.1", p.hostPort()));
         }
-        HostConfig host = HostConfig.newHostConfig().withPortBindings(bindings).withInit(init);
+        HostConfig host = HostConfig.newHostConfig().withInit(init);
+        if (spec.hostNetwork()) {
+            exposed.clear(); // the task binds its host ports itself; nothing is published
+            host.withNetworkMode("host");
+        } else {
+            host.withPortBindings(bindings);
+        }
+        if (!spec.mounts().isEmpty()) {
+            host.withBinds(spec.mounts().stream().map(m -> new Bind(m.hostPath(), new Volume(m.containerPath()),
+                    m.readWrite() ? AccessMode.rw : AccessMode.ro)).toList());
+        }
+        if (!spec.groupAdd().isEmpty()) {
+            host.withGroupAdd(spec.groupAdd());
+        }
         if (spec.memMb() > 0) {
             long bytes = (long) (Math.max(spec.memMb(), 8) * 1024 * 1024);
             host.withMemory(bytes).withMemorySwap(bytes);
