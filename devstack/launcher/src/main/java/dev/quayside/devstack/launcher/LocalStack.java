@@ -45,9 +45,12 @@ public final class LocalStack implements AutoCloseable {
      * @param faultProxies      put a {@link FaultProxy} in front of Consul, Marathon, Chronos, the registry and Docker
      * @param scram             the broker's one SASL/SCRAM-SHA-256 user, which every client then logs in as; null:
      *                          no authentication
+     * @param secondMarathon    the port of a second Marathon stand-in (another environment's Marathon, with its own
+     *                          id and containers; 0: a random port), or null for none
      */
     public record Options(Ports ports, int partitions, Map<String, Integer> topicPartitions, Duration deploymentTimeout,
-            String standInId, String externalRegistry, boolean faultProxies, KafkaBroker.Scram scram) {
+            String standInId, String externalRegistry, boolean faultProxies, KafkaBroker.Scram scram,
+            Integer secondMarathon) {
 
         public Options {
             if (partitions < 1) {
@@ -63,30 +66,43 @@ public final class LocalStack implements AutoCloseable {
 
         /** The local run's defaults: 3 partitions per topic, a registry of its own, no proxies. */
         public static Options of(Ports ports, Duration deploymentTimeout, String standInId) {
-            return new Options(ports, 3, Map.of(), deploymentTimeout, standInId, null, false, null);
+            return new Options(ports, 3, Map.of(), deploymentTimeout, standInId, null, false, null, null);
         }
 
         public Options withPartitions(int partitions, Map<String, Integer> topicPartitions) {
             return new Options(ports, partitions, topicPartitions, deploymentTimeout, standInId, externalRegistry,
-                    faultProxies, scram);
+                    faultProxies, scram, secondMarathon);
         }
 
         public Options withExternalRegistry(String address) {
             return new Options(ports, partitions, topicPartitions, deploymentTimeout, standInId, address, faultProxies,
-                    scram);
+                    scram, secondMarathon);
         }
 
         public Options withFaultProxies(boolean on) {
             return new Options(ports, partitions, topicPartitions, deploymentTimeout, standInId, externalRegistry, on,
-                    scram);
+                    scram, secondMarathon);
         }
 
         /** These options with a broker that lets only {@code user} in (SASL/SCRAM-SHA-256), or none when null. */
         public Options withScram(KafkaBroker.Scram user) {
             return new Options(ports, partitions, topicPartitions, deploymentTimeout, standInId, externalRegistry,
-                    faultProxies, user);
+                    faultProxies, user, secondMarathon);
+        }
+
+        /**
+         * These options with a second Marathon stand-in on {@code port} (0: random; not behind a fault proxy): its
+         * own id ({@code <first id>-2}), so neither re-adopts, kills or counts the other's containers; both label
+         * their containers {@value #RUN_LABEL}{@code =<first id>}.
+         */
+        public Options withSecondMarathon(int port) {
+            return new Options(ports, partitions, topicPartitions, deploymentTimeout, standInId, externalRegistry,
+                    faultProxies, scram, port);
         }
     }
+
+    /** The label both Marathon stand-ins of one stack put on their task containers (value: the first one's id). */
+    public static final String RUN_LABEL = "quayside.local-run";
 
     /** Names of the parts behind a proxy, for {@link #proxy(String)}. */
     public static final String CONSUL = "consul";
@@ -102,10 +118,11 @@ public final class LocalStack implements AutoCloseable {
     private final LocalRegistry registry;
     private final ConsulStandIn consul;
     private final MarathonStandIn marathon;
+    private final MarathonStandIn secondMarathon;
     private final Map<String, FaultProxy> proxies;
 
     private LocalStack(Options options, Path home, KafkaBroker kafka, LocalRegistry registry, ConsulStandIn consul,
-            MarathonStandIn marathon, Map<String, FaultProxy> proxies) {
+            MarathonStandIn marathon, MarathonStandIn secondMarathon, Map<String, FaultProxy> proxies) {
         this.options = options;
         this.home = home;
         this.kafka = kafka;
@@ -113,6 +130,7 @@ public final class LocalStack implements AutoCloseable {
         this.registry = registry;
         this.consul = consul;
         this.marathon = marathon;
+        this.secondMarathon = secondMarathon;
         this.proxies = proxies;
     }
 
@@ -150,11 +168,19 @@ public final class LocalStack implements AutoCloseable {
             if (options.standInId() != null) {
                 marathonOptions.standInId(options.standInId());
             }
+            marathonOptions.taskLabel(RUN_LABEL, marathonOptions.standInId());
             if (options.faultProxies()) {
                 marathonOptions.dockerHost("tcp://" + proxies.get(DOCKER).address());
             }
             MarathonStandIn marathon = MarathonStandIn.start(marathonOptions);
             started.add(marathon);
+            MarathonStandIn second = null;
+            if (options.secondMarathon() != null) {
+                second = MarathonStandIn.start(new MarathonStandIn.Options().marathonPort(options.secondMarathon())
+                        .deploymentTimeout(options.deploymentTimeout()).standInId(marathon.standInId() + "-2")
+                        .taskLabel(RUN_LABEL, marathon.standInId()));
+                started.add(second);
+            }
             if (options.faultProxies()) {
                 proxies.put(CONSUL, FaultProxy.toPort(CONSUL, consul.port()));
                 proxies.put(MARATHON, FaultProxy.toPort(MARATHON, port(marathon.marathonUrl())));
@@ -162,7 +188,7 @@ public final class LocalStack implements AutoCloseable {
                 String registryAddress = registry != null ? registry.address() : options.externalRegistry();
                 proxies.put(REGISTRY, FaultProxy.toPort(REGISTRY, port(registryAddress)));
             }
-            return new LocalStack(options, home, kafka, registry, consul, marathon, proxies);
+            return new LocalStack(options, home, kafka, registry, consul, marathon, second, proxies);
         } catch (RuntimeException e) {
             for (int i = started.size() - 1; i >= 0; i--) {
                 try {
@@ -250,6 +276,11 @@ public final class LocalStack implements AutoCloseable {
         return proxies.containsKey(MARATHON) ? "http://" + proxies.get(MARATHON).address() : marathon.marathonUrl();
     }
 
+    /** The second Marathon stand-in's URL ({@link Options#withSecondMarathon(int)}), or null without one. */
+    public String secondMarathonUrl() {
+        return secondMarathon == null ? null : secondMarathon.marathonUrl();
+    }
+
     /** Chronos' URL as the pipeline uses it (its proxy's when on). */
     public String chronosUrl() {
         return proxies.containsKey(CHRONOS) ? "http://" + proxies.get(CHRONOS).address() : marathon.chronosUrl();
@@ -279,6 +310,9 @@ public final class LocalStack implements AutoCloseable {
     public void close() {
         if (proxies.containsKey(DOCKER)) {
             proxies.get(DOCKER).heal(); // the Marathon stand-in removes its containers through it
+        }
+        if (secondMarathon != null) {
+            secondMarathon.close();
         }
         marathon.close();
         proxies.values().forEach(FaultProxy::close);
