@@ -12,6 +12,7 @@ import dev.quayside.events.EventEnvelope;
 import dev.quayside.events.EventIds;
 import dev.quayside.events.EventType;
 import dev.quayside.events.Promoted;
+import dev.quayside.events.PromotionApproved;
 import dev.quayside.events.PromotionFailed;
 import dev.quayside.events.PromotionWaiting;
 import dev.quayside.kit.messaging.Outcome;
@@ -152,6 +153,18 @@ public class PromotionHandler {
                 held.requestedAt().toString());
         return in.next(waiting, ImageBuiltHandler.SOURCE, now, "promotion", held.repository(), held.toEnvironment(),
                 in.id(), "waiting");
+    }
+
+    /**
+     * The {@link PromotionApproved} of a pending promotion an operator just approved, in the chain of the deployment it
+     * came from, with the gates still open at {@code now}.
+     */
+    static EventEnvelope<PromotionApproved> approved(PendingPromotion held, Instant now) {
+        EventEnvelope<?> from = held.envelope();
+        return from.next(new PromotionApproved(held.app(), held.repository(), held.branch(), held.fromEnvironment(),
+                held.toEnvironment(), held.image(), held.approvedBy(), held.openGates(now),
+                held.requestedAt().toString()), ImageBuiltHandler.SOURCE, now, "promotion", held.repository(),
+                held.toEnvironment(), from.id(), "approved");
     }
 
     /**
