@@ -15,6 +15,7 @@ import dev.quayside.events.EventEnvelope;
 import dev.quayside.events.EventType;
 import dev.quayside.events.ImageBuilt;
 import dev.quayside.events.Promoted;
+import dev.quayside.events.PromotionApproved;
 import dev.quayside.events.PromotionFailed;
 import dev.quayside.events.PromotionWaiting;
 import java.io.IOException;
@@ -57,7 +58,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * {@code local}, soaks and is promoted into {@code staging}, waits in {@code prod} for the window (closed when the
  * promotion arrives, opening within about a minute) and the approval given through the board, and goes live in
  * {@code prod} — one image, one promotion commit per environment pinning the same digest, Consul, both Marathons, the
- * events (waiting and promoted, with the gates each waited for) and the commit statuses a loopback Git host
+ * events (waiting, approved, promoted, with the gates each waited for) and the commit statuses a loopback Git host
  * (Gitea's API) received from the notifier. Then a person steers it through the board (issue #24): a rollback of
  * {@code prod}; {@code local} suspended and resumed. Then a rejection through the board, and a soak that fails in
  * {@code staging}: each leaves {@code prod} as it was and says why.
@@ -187,6 +188,14 @@ class PromotionE2ETest {
         assertThat(approved.path("configSyncer").path("promoted").asBoolean()).as("not before the window opens")
                 .isFalse();
         assertThat(show(PROD)).isEqualTo(prodBefore);
+        PromotionApproved approval = await("PromotionApproved").atMost(Duration.ofSeconds(30))
+                .until(() -> events.seen().stream().map(s -> s.event().data())
+                        .filter(PromotionApproved.class::isInstance).map(PromotionApproved.class::cast)
+                        .filter(a -> a.image().equals(image)).findFirst().orElse(null), a -> a != null);
+        assertThat(approval.toEnvironment()).isEqualTo(PROD);
+        assertThat(approval.approvedBy()).isEqualTo("e2e");
+        assertThat(approval.gates()).as("what still waits after the approval").contains(PromotionWaiting.WINDOW)
+                .doesNotContain(PromotionWaiting.APPROVAL);
 
         await("prod serves the promoted version once the window opened").atMost(Duration.between(Instant.now(),
                 opens).plus(WAIT)).pollInterval(Duration.ofSeconds(1)).until(() -> "2.0.0".equals(version(
@@ -295,31 +304,23 @@ class PromotionE2ETest {
     @Test
     @Order(3)
     void aRejectionThroughTheBoardLeavesProdAsItWasAndSaysWhy() throws Exception {
-        String prodBefore = show(PROD);
-        String runningBefore = marathonImage(PROD);
-        String image = pushLiveInLocal("4.0.0");
-        PromotionWaiting waiting = awaitWaiting(PROD, image);
-        assertThat(waiting.gates()).contains(PromotionWaiting.APPROVAL);
+        ProdBefore before = pushUntilItWaitsForProd("4.0.0");
+        String image = before.image();
+        assertThat(before.waiting().gates()).contains(PromotionWaiting.APPROVAL);
 
         board("POST", "/api/promotions/" + LocalRun.CONFIG_REPO + "/" + LocalRun.APP_REPO + "/" + PROD + "/reject",
                 "{\"image\": \"" + image + "\", \"by\": \"e2e\", \"reason\": \"not before the review\"}");
         PromotionFailed rejected = awaitFailed(image, PromotionFailed.Reason.REJECTED);
         assertThat(rejected.message()).contains("rejected by e2e: not before the review").contains(PROD
                 + " left as it is");
-        assertThat(prodPromotions()).as("nothing waits for prod any more").isEmpty();
-        assertThat(show(PROD)).as("prod's definition untouched").isEqualTo(prodBefore);
-        assertThat(promotionCommits(PROD, image)).isEmpty();
-        assertThat(marathonImage(PROD)).as("prod's Marathon untouched").isEqualTo(runningBefore);
-        assertThat(version(LocalRun.PROD_HOST)).isEqualTo("0.0.0");
+        before.assertUntouched();
     }
 
     @Test
     @Order(4)
     void aBuildWhoseHealthCheckFailsInStagingDuringTheSoakIsNotPromotedIntoProd() throws Exception {
-        String prodBefore = show(PROD);
-        String runningBefore = marathonImage(PROD);
-        String image = pushLiveInLocal("5.0.0");
-        awaitWaiting(PROD, image);
+        ProdBefore before = pushUntilItWaitsForProd("5.0.0");
+        String image = before.image();
 
         // while prod waits, the build fails its health check in staging (Marathon rolls it back)
         String broke = editConfig(DEFINITION.formatted(STAGING), text -> text.replace("\"path\": \"/health\"",
@@ -327,15 +328,33 @@ class PromotionE2ETest {
         PromotionFailed failed = awaitFailed(image, PromotionFailed.Reason.SOAK_FAILED);
         assertThat(failed.message()).contains(image + " failed in " + STAGING).contains("not promoted");
         assertThat(failed.toEnvironment()).isEqualTo(PROD);
-        assertThat(prodPromotions()).isEmpty();
-        assertThat(show(PROD)).as("prod's definition untouched").isEqualTo(prodBefore);
-        assertThat(promotionCommits(PROD, image)).isEmpty();
-        assertThat(marathonImage(PROD)).as("prod's Marathon untouched").isEqualTo(runningBefore);
-        assertThat(version(LocalRun.PROD_HOST)).isEqualTo("0.0.0");
+        before.assertUntouched();
         // the failure is the config commit's: the Git host gets it on that commit
         String path = "/api/v1/repos/quayside/" + LocalRun.CONFIG_REPO + "/statuses/" + broke;
         await("the Git host learns that staging failed").atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertThat(states(path)).contains("quayside/deploy/staging=failure"));
+    }
+
+    /** What prod ran before a push, the push's image and its promotion waiting for prod. */
+    private record ProdBefore(PromotionE2ETest test, String definition, String running, String image,
+            PromotionWaiting waiting) {
+
+        /** Nothing of the push reached prod: no promotion waits, its definition, Marathon and route as before. */
+        void assertUntouched() throws Exception {
+            assertThat(test.prodPromotions()).as("nothing waits for prod any more").isEmpty();
+            assertThat(test.show(PROD)).as("prod's definition untouched").isEqualTo(definition);
+            assertThat(test.promotionCommits(PROD, image)).isEmpty();
+            assertThat(test.marathonImage(PROD)).as("prod's Marathon untouched").isEqualTo(running);
+            assertThat(test.version(LocalRun.PROD_HOST)).isEqualTo("0.0.0");
+        }
+    }
+
+    /** Pushes {@code version} and waits until its promotion into prod waits (live in local, soaked, in staging). */
+    private ProdBefore pushUntilItWaitsForProd(String version) throws Exception {
+        String definition = show(PROD);
+        String running = marathonImage(PROD);
+        String image = pushLiveInLocal(version);
+        return new ProdBefore(this, definition, running, image, awaitWaiting(PROD, image));
     }
 
     /** Pushes {@code version}, waits until local serves it, and returns the image local runs. */
