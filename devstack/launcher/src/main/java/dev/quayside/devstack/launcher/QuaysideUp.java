@@ -81,8 +81,9 @@ public final class QuaysideUp {
         out.printf("Commit to live in %.1f s.%n", result.elapsed().toMillis() / 1000.0);
         out.println("  the app through HAProxy:  curl http://127.0.0.1:" + FRONTEND_PORT + "/   (and /version, /health)");
         LocalRun.Chain chain = LocalRun.Chain.LOCAL_RUN;
-        out.println("  staging, after " + chain.stagingSoak() + " in " + LocalRun.ENVIRONMENT + ": curl -H 'Host: "
-                + LocalRun.STAGING_HOST + "' http://127.0.0.1:" + FRONTEND_PORT + "/version");
+        out.printf("  %-24s  curl -H 'Host: %s' http://127.0.0.1:%d/version   (promoted from %s)%n",
+                "staging, after " + chain.stagingSoak() + ":", LocalRun.STAGING_HOST, FRONTEND_PORT,
+                LocalRun.ENVIRONMENT);
         out.println("  prod, once approved:      curl -H 'Host: " + LocalRun.PROD_HOST + "' http://127.0.0.1:"
                 + FRONTEND_PORT + "/version   (promoted from " + LocalRun.STAGING_ENVIRONMENT + ", 06:00-22:00 UTC)");
         out.println("                            bin/quayside promotions, then bin/quayside approve " + LocalRun.APP_REPO
