@@ -74,7 +74,12 @@ public class PromotionHandler {
             }
             for (String to : plan.environments()) {
                 Policies.Gate gate = plan.gate(to);
-                if (gate.gated()) {
+                PromotionWriteBack.Target notPinned = PromotionWriteBack.Target.notPinned(to, deployed.image(),
+                        deployed.environment());
+                if (gate.gated() && notPinned != null) {
+                    // never promotable: refused now rather than after someone approved it and its soak ended
+                    events.add(refused(in, repo, deployed, notPinned));
+                } else if (gate.gated()) {
                     events.addAll(hold(in, deployed, repo, to, gate));
                 } else {
                     promoteInto(in, deployed, repo, to, pinned, events, announced);

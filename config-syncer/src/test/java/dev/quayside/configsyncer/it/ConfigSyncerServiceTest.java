@@ -545,6 +545,21 @@ class ConfigSyncerServiceTest {
         assertThat(file("marathon/appr/gated.json")).doesNotContain(image);
         assertThat(chain(in.chainId())).noneMatch(e -> e.data() instanceof Promoted);
         operator().post("/api/promotions/deploy/gated/appr/reject").then().statusCode(404);
+
+        // an image without a digest can never be promoted: refused at once, nothing waits for an approval
+        String tagOnly = ConfigRepoResource.REGISTRY + "/gated:0000000";
+        EventEnvelope<ServiceDeployed> unpinned = deployedInDev(tagOnly, "a".repeat(40));
+        await().atMost(Duration.ofSeconds(60)).until(() -> chain(unpinned.chainId()).stream()
+                .anyMatch(e -> e.data() instanceof PromotionFailed));
+        assertThat(inChain(unpinned.chainId(), PromotionFailed.class)).singleElement().satisfies(f -> {
+                    assertThat(f.reason()).isEqualTo(PromotionFailed.Reason.NOT_PINNED);
+                    assertThat(f.toEnvironment()).isEqualTo("appr");
+                    assertThat(f.message()).contains("not pinned by digest");
+                });
+        assertThat(chain(unpinned.chainId())).noneMatch(e -> e.data() instanceof PromotionWaiting);
+        assertThat(kv("quayside/promotions/deploy/gated/appr")).isNull();
+        operator().get("/api/promotions").then().statusCode(200).body("findAll { it.app == 'gated' }",
+                Matchers.empty());
     }
 
     @Test
