@@ -235,6 +235,12 @@ class BoardTest {
         assertThat(waiting.path("stages").get(waiting.path("stages").size() - 1).path("summary").asText())
                 .isEqualTo("waiting for approval: " + source.pinnedImage());
 
+        source.promotionApproved("dev", "prod", "ada", "window");
+        JsonNode approved = awaitChain(source, c -> c.path("stages").get(c.path("stages").size() - 1)
+                .path("summary").asText().startsWith("approved"));
+        assertThat(approved.path("stages").get(approved.path("stages").size() - 1).path("summary").asText())
+                .isEqualTo("approved by ada; waiting for window: " + source.pinnedImage());
+
         String promotion = source.promoted("dev", "prod");
         JsonNode promoted = awaitChain(source, c -> states(c).contains("promote:prod=succeeded"));
         JsonNode stage = promoted.path("stages").get(promoted.path("stages").size() - 1);

@@ -39,6 +39,9 @@ final class StoppedRun {
         ports.put("Consul stand-in", URI.create(run.stack().consulUrl()).getPort());
         ports.put("Marathon stand-in", URI.create(run.stack().marathonUrl()).getPort());
         ports.put("Chronos stand-in", URI.create(run.stack().chronosUrl()).getPort());
+        if (run.stack().secondMarathonUrl() != null) {
+            ports.put("second Marathon stand-in", URI.create(run.stack().secondMarathonUrl()).getPort());
+        }
         run.close();
         Map<String, Integer> listening = new LinkedHashMap<>(ports);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

@@ -11,6 +11,7 @@ import dev.quayside.events.DeploymentFailed;
 import dev.quayside.events.EventEnvelope;
 import dev.quayside.events.ImageBuilt;
 import dev.quayside.events.PipelineEvent;
+import dev.quayside.events.PromotionApproved;
 import dev.quayside.events.PromotionFailed;
 import dev.quayside.events.PromotionWaiting;
 import dev.quayside.events.Promoted;
@@ -63,8 +64,8 @@ final class ChainRecord {
     /** For a config-repo push that is config-syncer's own write-back: the chain that wrote it. */
     private String writeBackOf;
     /**
-     * The promotions out of this chain's deployments ({@code PromotionWaiting}, {@code Promoted},
-     * {@code PromotionFailed}), by target environment: the latest of each. They follow the chain's end and never change
+     * The promotions out of this chain's deployments ({@code PromotionWaiting}, {@code PromotionApproved},
+     * {@code Promoted}, {@code PromotionFailed}), by target environment: the latest of each. They follow the chain's end and never change
      * its status.
      */
     private final Map<String, EventEnvelope<?>> promotions = new TreeMap<>();
@@ -107,6 +108,8 @@ final class ChainRecord {
         } else if (data instanceof Promoted e) {
             promotion(e.toEnvironment(), event);
         } else if (data instanceof PromotionWaiting e) {
+            promotion(e.toEnvironment(), event);
+        } else if (data instanceof PromotionApproved e) {
             promotion(e.toEnvironment(), event);
         } else if (data instanceof PromotionFailed e) {
             promotion(e.toEnvironment() == null ? "?" : e.toEnvironment(), event);

@@ -10,6 +10,7 @@ import dev.quayside.events.CommitPushed;
 import dev.quayside.events.ConfigSynced;
 import dev.quayside.events.EventEnvelope;
 import dev.quayside.events.ImageBuilt;
+import dev.quayside.events.PromotionApproved;
 import dev.quayside.events.PromotionFailed;
 import dev.quayside.events.PromotionWaiting;
 import dev.quayside.events.Promoted;
@@ -101,6 +102,11 @@ final class ChainTimeline {
                         + String.join(", ", w.gates() == null ? List.of() : w.gates())
                         + (w.soakUntil() == null ? "" : " (soak until " + w.soakUntil() + ")") + ": " + w.image(),
                         w.app(), environment, null));
+            } else if (event.data() instanceof PromotionApproved a) {
+                stages.add(new Views.Stage(key, name, "running", at, null, null, "approved"
+                        + (a.approvedBy() == null ? "" : " by " + a.approvedBy())
+                        + (a.gates() == null || a.gates().isEmpty() ? "" : "; waiting for " + String.join(", ",
+                                a.gates())) + ": " + a.image(), a.app(), environment, null));
             } else if (event.data() instanceof Promoted p) {
                 stages.add(new Views.Stage(key, name, "succeeded", at, at, 0L, p.image() + " (config commit "
                         + shortSha(p.configCommit()) + ")", p.app(), environment,

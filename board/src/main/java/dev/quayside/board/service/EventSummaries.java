@@ -12,6 +12,7 @@ import dev.quayside.events.EventEnvelope;
 import dev.quayside.events.EventType;
 import dev.quayside.events.ImageBuilt;
 import dev.quayside.events.PipelineEvent;
+import dev.quayside.events.PromotionApproved;
 import dev.quayside.events.PromotionWaiting;
 import dev.quayside.events.PromotionFailed;
 import dev.quayside.events.Promoted;
@@ -120,6 +121,11 @@ public final class EventSummaries {
         if (data instanceof PromotionWaiting e) {
             return e.app() + " waits to be promoted from " + e.fromEnvironment() + " to " + e.toEnvironment() + " ("
                     + String.join(", ", e.gates() == null ? List.of() : e.gates()) + "): " + e.image();
+        }
+        if (data instanceof PromotionApproved e) {
+            return e.app() + " approved" + (e.approvedBy() == null ? "" : " by " + e.approvedBy()) + " for "
+                    + e.toEnvironment() + (e.gates() == null || e.gates().isEmpty() ? "" : " (still waiting: "
+                    + String.join(", ", e.gates()) + ")") + ": " + e.image();
         }
         if (data instanceof PromotionFailed e) {
             return e.app() + " not promoted from " + e.fromEnvironment() + " to " + e.toEnvironment() + " ("

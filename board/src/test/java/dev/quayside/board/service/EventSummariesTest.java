@@ -29,5 +29,13 @@ class EventSummariesTest {
                 "prod", IMAGE, PromotionFailed.Reason.REJECTED, "rejected by ada: not on a Friday"), "/config-syncer",
                 "e3", "c1", Instant.now())))
                 .isEqualTo("web not promoted from staging to prod (REJECTED): rejected by ada: not on a Friday");
+        assertThat(EventSummaries.summary(EventEnvelope.of(new dev.quayside.events.PromotionApproved("web",
+                "deploy-config", "main", "staging", "prod", IMAGE, "ada", List.of("window"), "2026-12-06T08:00:00Z"),
+                "/config-syncer", "e4", "c1", Instant.now())))
+                .isEqualTo("web approved by ada for prod (still waiting: window): " + IMAGE);
+        assertThat(EventSummaries.summary(EventEnvelope.of(new dev.quayside.events.PromotionApproved("web",
+                "deploy-config", "main", "staging", "prod", IMAGE, null, List.of(), "2026-12-06T08:00:00Z"),
+                "/config-syncer", "e5", "c1", Instant.now())))
+                .isEqualTo("web approved for prod: " + IMAGE);
     }
 }

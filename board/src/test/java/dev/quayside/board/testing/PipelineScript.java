@@ -15,6 +15,7 @@ import dev.quayside.events.EventType;
 import dev.quayside.events.ImageBuilt;
 import dev.quayside.events.Person;
 import dev.quayside.events.PipelineEvent;
+import dev.quayside.events.PromotionApproved;
 import dev.quayside.events.PromotionWaiting;
 import dev.quayside.events.Promoted;
 import dev.quayside.events.Purl;
@@ -246,6 +247,12 @@ public final class PipelineScript implements AutoCloseable {
         public Chain promotionWaiting(String from, String to) {
             return emit(next(new PromotionWaiting(app, CONFIG_REPO, "main", from, to, pinnedImage(),
                     List.of(PromotionWaiting.APPROVAL), null, true, Instant.now().toString()), to, "waiting"));
+        }
+
+        /** An operator approved the promotion into {@code to}; {@code gates} still wait. */
+        public Chain promotionApproved(String from, String to, String by, String... gates) {
+            return emit(next(new PromotionApproved(app, CONFIG_REPO, "main", from, to, pinnedImage(), by,
+                    List.of(gates), Instant.now().toString()), to, "approved"));
         }
 
         /**

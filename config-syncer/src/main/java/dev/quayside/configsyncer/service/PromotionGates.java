@@ -116,6 +116,7 @@ public class PromotionGates {
             return new Decision(Verdict.CHANGED, stored.get().promotion(), false);
         }
         LOG.infof("pending promotion %s (%s) approved%s", key, approved.image(), by == null ? "" : " by " + by);
+        publisher.publish(List.of(PromotionHandler.approved(approved, Instant.now())));
         return new Decision(Verdict.DONE, approved, release(key));
     }
 

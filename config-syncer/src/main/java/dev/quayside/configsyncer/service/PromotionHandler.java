@@ -12,6 +12,7 @@ import dev.quayside.events.EventEnvelope;
 import dev.quayside.events.EventIds;
 import dev.quayside.events.EventType;
 import dev.quayside.events.Promoted;
+import dev.quayside.events.PromotionApproved;
 import dev.quayside.events.PromotionFailed;
 import dev.quayside.events.PromotionWaiting;
 import dev.quayside.kit.messaging.Outcome;
@@ -73,7 +74,12 @@ public class PromotionHandler {
             }
             for (String to : plan.environments()) {
                 Policies.Gate gate = plan.gate(to);
-                if (gate.gated()) {
+                PromotionWriteBack.Target notPinned = PromotionWriteBack.Target.notPinned(to, deployed.image(),
+                        deployed.environment());
+                if (gate.gated() && notPinned != null) {
+                    // never promotable: refused now rather than after someone approved it and its soak ended
+                    events.add(refused(in, repo, deployed, notPinned));
+                } else if (gate.gated()) {
                     events.addAll(hold(in, deployed, repo, to, gate));
                 } else {
                     promoteInto(in, deployed, repo, to, pinned, events, announced);
@@ -152,6 +158,18 @@ public class PromotionHandler {
                 held.requestedAt().toString());
         return in.next(waiting, ImageBuiltHandler.SOURCE, now, "promotion", held.repository(), held.toEnvironment(),
                 in.id(), "waiting");
+    }
+
+    /**
+     * The {@link PromotionApproved} of a pending promotion an operator just approved, in the chain of the deployment it
+     * came from, with the gates still open at {@code now}.
+     */
+    static EventEnvelope<PromotionApproved> approved(PendingPromotion held, Instant now) {
+        EventEnvelope<?> from = held.envelope();
+        return from.next(new PromotionApproved(held.app(), held.repository(), held.branch(), held.fromEnvironment(),
+                held.toEnvironment(), held.image(), held.approvedBy(), held.openGates(now),
+                held.requestedAt().toString()), ImageBuiltHandler.SOURCE, now, "promotion", held.repository(),
+                held.toEnvironment(), from.id(), "approved");
     }
 
     /**

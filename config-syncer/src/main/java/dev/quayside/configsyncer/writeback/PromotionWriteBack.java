@@ -58,6 +58,22 @@ public class PromotionWriteBack {
             return new Target(environment, null, List.of(), false, why, reason, null);
         }
 
+        /**
+         * {@code NOT_PINNED} into {@code environment} when {@code image}, which ran in {@code from}, names no digest
+         * (a tag could name another image by now: it is never promoted, gated or not); null when it does.
+         */
+        public static Target notPinned(String environment, String image, String from) {
+            ImageReference reference;
+            try {
+                reference = image == null ? null : ImageReference.parse(image);
+            } catch (IllegalArgumentException e) {
+                reference = null;
+            }
+            return reference != null && reference.digest() != null ? null : refused(environment, Reason.NOT_PINNED,
+                    "the image that ran in " + from + " (" + image + ") is not pinned by digest: promoting it could"
+                            + " run another image");
+        }
+
         /** A promotion commit exists for this event (written now or before): its sync and deployment are announced. */
         public boolean promoted() {
             return refused == null && commit != null;
@@ -278,15 +294,9 @@ public class PromotionWriteBack {
     private static Source source(GitWorkspace ws, ObjectId head, List<String> fromDefinitions, Request r)
             throws GitException {
         String image = r.image();
-        ImageReference reference;
-        try {
-            reference = image == null ? null : ImageReference.parse(image);
-        } catch (IllegalArgumentException e) {
-            reference = null;
-        }
-        if (reference == null || reference.digest() == null) {
-            return new Source(null, Reason.NOT_PINNED, "the image that ran in " + r.from() + " (" + image
-                    + ") is not pinned by digest: promoting it could run another image");
+        Target notPinned = Target.notPinned(null, image, r.from());
+        if (notPinned != null) {
+            return new Source(null, Reason.NOT_PINNED, notPinned.reason());
         }
         String definition = null;
         String now = null;

@@ -13,6 +13,7 @@ import dev.quayside.events.ImageBuilt;
 import dev.quayside.events.IncomingEvent;
 import dev.quayside.events.Person;
 import dev.quayside.events.Promoted;
+import dev.quayside.events.PromotionApproved;
 import dev.quayside.events.PromotionFailed;
 import dev.quayside.events.PromotionWaiting;
 import dev.quayside.events.ServiceDeployed;
@@ -471,6 +472,8 @@ class ConfigSyncerServiceTest {
         RestAssured.given().post("/api/promotions/deploy/gated/appr/approve").then().statusCode(401);
         Thread.sleep(1500); // two reconciler passes: an unapproved promotion stays unwritten
         assertThat(head()).isEqualTo(pinnedSecond);
+        assertThat(chain(in2.chainId())).as("a refused approval announces none")
+                .noneMatch(e -> e.data() instanceof PromotionApproved);
         assertThat(file("marathon/appr/gated.json")).contains("gated:old");
 
         // approved: the promotion commit with the same digest, and Promoted in the second deployment's chain
@@ -484,6 +487,16 @@ class ConfigSyncerServiceTest {
         assertThat(promoted.image()).isEqualTo(second);
         assertThat(promoted.source()).isEqualTo("gated@" + sha2);
         assertThat(head()).isEqualTo(promoted.configCommit());
+        // the approval is announced in the same chain, before the Promoted it led to, with the gates still open
+        assertThat(inChain(in2.chainId(), PromotionApproved.class)).singleElement().satisfies(a -> {
+            assertThat(a.image()).isEqualTo(second);
+            assertThat(a.approvedBy()).isEqualTo("ada");
+            assertThat(a.toEnvironment()).isEqualTo("appr");
+            assertThat(a.gates()).as("nothing else waited").isEmpty();
+        });
+        List<String> order = chain(in2.chainId()).stream().map(e -> e.data().getClass().getSimpleName())
+                .filter(c -> c.equals("PromotionApproved") || c.equals("Promoted")).toList();
+        assertThat(order).containsExactly("PromotionApproved", "Promoted");
         assertThat(file("marathon/appr/gated.json")).isEqualTo(GATED.formatted("appr", second));
         org.eclipse.jgit.revwalk.RevCommit commit;
         try (org.eclipse.jgit.revwalk.RevWalk walk = new org.eclipse.jgit.revwalk.RevWalk(
@@ -532,6 +545,21 @@ class ConfigSyncerServiceTest {
         assertThat(file("marathon/appr/gated.json")).doesNotContain(image);
         assertThat(chain(in.chainId())).noneMatch(e -> e.data() instanceof Promoted);
         operator().post("/api/promotions/deploy/gated/appr/reject").then().statusCode(404);
+
+        // an image without a digest can never be promoted: refused at once, nothing waits for an approval
+        String tagOnly = ConfigRepoResource.REGISTRY + "/gated:0000000";
+        EventEnvelope<ServiceDeployed> unpinned = deployedInDev(tagOnly, "a".repeat(40));
+        await().atMost(Duration.ofSeconds(60)).until(() -> chain(unpinned.chainId()).stream()
+                .anyMatch(e -> e.data() instanceof PromotionFailed));
+        assertThat(inChain(unpinned.chainId(), PromotionFailed.class)).singleElement().satisfies(f -> {
+                    assertThat(f.reason()).isEqualTo(PromotionFailed.Reason.NOT_PINNED);
+                    assertThat(f.toEnvironment()).isEqualTo("appr");
+                    assertThat(f.message()).contains("not pinned by digest");
+                });
+        assertThat(chain(unpinned.chainId())).noneMatch(e -> e.data() instanceof PromotionWaiting);
+        assertThat(kv("quayside/promotions/deploy/gated/appr")).isNull();
+        operator().get("/api/promotions").then().statusCode(200).body("findAll { it.app == 'gated' }",
+                Matchers.empty());
     }
 
     @Test

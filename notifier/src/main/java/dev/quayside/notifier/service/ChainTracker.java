@@ -3,6 +3,7 @@ package dev.quayside.notifier.service;
 import dev.quayside.events.CommitPushed;
 import dev.quayside.events.EventEnvelope;
 import dev.quayside.events.ImageBuilt;
+import dev.quayside.events.Promoted;
 import dev.quayside.kit.security.Urls;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -59,7 +60,29 @@ public class ChainTracker {
                     chain.repository() == null ? e.repository() : chain.repository(), chain.repositoryPath());
         }
         chains.put(chainId, chain);
+        if (envelope.data() instanceof Promoted p && p.chain() != null && !p.chain().equals(chainId)) {
+            promoted(p, chain, envelope.context().timestamp());
+        }
         return chain;
+    }
+
+    /**
+     * A promotion's sync and deployment run in a chain of their own ({@code Promoted.chain}): it gets the story of the
+     * chain it was promoted from, or, when that one was not seen, the commit of the promotion's {@code source}
+     * ({@code <repository>@<commit>}), so its statuses land on the same source commit.
+     */
+    private void promoted(Promoted p, Chain from, Instant at) {
+        String commit = from.commit();
+        String repository = from.repository();
+        int sign = p.source() == null ? -1 : p.source().lastIndexOf('@');
+        if (commit == null && sign > 0 && p.source().substring(sign + 1).matches("[0-9a-f]{7,64}")) {
+            commit = p.source().substring(sign + 1);
+            repository = repository == null ? p.source().substring(0, sign) : repository;
+        }
+        if (commit != null) {
+            chains.put(p.chain(), new Chain(commit, from.author(), from.repositoryUrl(), p.image(), at, repository,
+                    from.repositoryPath()));
+        }
     }
 
     /** The one-line story of the chain up to {@code facts}, e.g. "commit abc1234 by X → image → deployed to staging in 42 s". */

@@ -28,21 +28,65 @@ public final class LocalRun implements AutoCloseable {
     public static final String CONFIG_REPO = "deploy-config";
     public static final String ENVIRONMENT = "local";
     /**
-     * The environment promoted from {@link #ENVIRONMENT} behind a manual approval, when {@link Options#promotion()}:
-     * same Marathon, app id {@code /prod/sample-app}, routed at the host {@value #PROD_HOST}.
+     * The environment promoted from {@link #ENVIRONMENT} after a soak there, when {@link Options#promotion()}: the same
+     * Marathon, app id {@code /staging/sample-app}, routed at the host {@value #STAGING_HOST}.
+     */
+    public static final String STAGING_ENVIRONMENT = "staging";
+    public static final String STAGING_HOST = "sample-app.staging.local";
+    /**
+     * The environment promoted from {@link #STAGING_ENVIRONMENT} behind a manual approval and a deployment window,
+     * when {@link Options#promotion()}: on a Marathon of its own (the stack's second stand-in), app id
+     * {@code /prod/sample-app}, routed at the host {@value #PROD_HOST}.
      */
     public static final String PROMOTED_ENVIRONMENT = "prod";
     public static final String PROD_HOST = "sample-app.prod.local";
+    /** The second Marathon stand-in's port in the local run with fixed ports (the first one's is 8080). */
+    public static final int PROD_MARATHON_PORT = 8090;
+
+    /**
+     * The gates of the promotion chain {@code local → staging → prod} ({@code quayside.yml}, docs/config-syncer.md):
+     * {@code staging} after {@code stagingSoak} in {@code local}; {@code prod} after an approval, {@code prodSoak} in
+     * {@code staging} (null: none) and inside {@code prodWindows} (a YAML flow list of windows; null: always).
+     */
+    public record Chain(String stagingSoak, String prodSoak, String prodWindows) {
+
+        /**
+         * {@code bin/quayside up}'s: staging after 30 s in local; prod after an approval, every day between 06:00 and
+         * 22:00 UTC.
+         */
+        public static final Chain LOCAL_RUN = new Chain("30s", null,
+                "[{ schedule: \"0 6 * * *\", duration: 16h, time-zone: UTC }]");
+
+        public Chain {
+            if (stagingSoak == null || stagingSoak.isBlank()) {
+                throw new IllegalArgumentException("staging needs a soak time in local, e.g. 10s");
+            }
+        }
+
+        /** The {@code quayside.yml} of this chain. */
+        public String quaysideYml() {
+            return "# what feeds each environment, and the gates in front of a promotion (docs/config-syncer.md)\n"
+                    + "environments:\n"
+                    + "  " + ENVIRONMENT + ": { branches: [main] }\n"
+                    + "  " + STAGING_ENVIRONMENT + ": { promote-from: " + ENVIRONMENT + ", soak: " + stagingSoak
+                    + " }\n"
+                    + "  " + PROMOTED_ENVIRONMENT + ":\n"
+                    + "    promote-from: " + STAGING_ENVIRONMENT + "\n"
+                    + "    approval: required\n"
+                    + (prodSoak == null ? "" : "    soak: " + prodSoak + "\n")
+                    + (prodWindows == null ? "" : "    windows: " + prodWindows + "\n");
+        }
+    }
 
     /** How to run; {@code extraApps} adds benchmark apps (none for {@code bin/quayside up}, e2e and PipelineBench). */
     public record Options(Path root, Path home, boolean fixedPorts, int frontendPort, Map<String, String> extraProperties,
             Duration deploymentTimeout, ExtraApps extraApps, ServiceProcess.ClassArchive classArchive,
-            dev.quayside.devstack.kafka.KafkaBroker.Scram kafkaScram, boolean promotion) {
+            dev.quayside.devstack.kafka.KafkaBroker.Scram kafkaScram, Chain promotion) {
 
         public Options(Path root, Path home, boolean fixedPorts, int frontendPort, Map<String, String> extraProperties,
                 Duration deploymentTimeout, ExtraApps extraApps) {
             this(root, home, fixedPorts, frontendPort, extraProperties, deploymentTimeout, extraApps,
-                    ServiceProcess.ClassArchive.USE, null, false);
+                    ServiceProcess.ClassArchive.USE, null, null);
         }
 
         public Options(Path root, Path home, boolean fixedPorts, int frontendPort, Map<String, String> extraProperties,
@@ -56,14 +100,24 @@ public final class LocalRun implements AutoCloseable {
                     archive, kafkaScram, promotion);
         }
 
-        /**
-         * These options with a second environment, {@link #PROMOTED_ENVIRONMENT}, fed by promotion from
-         * {@link #ENVIRONMENT} once a person approves ({@code quayside.yml}: {@code promote-from}, {@code approval:
-         * required}): the sample app's definition there, and marathon-applier deploying it.
-         */
+        /** {@link #withPromotion(Chain)} with {@code bin/quayside up}'s gates, {@link Chain#LOCAL_RUN}. */
         public Options withPromotion() {
+            return withPromotion(Chain.LOCAL_RUN);
+        }
+
+        /**
+         * These options with two more environments fed by promotion, {@link #STAGING_ENVIRONMENT} from
+         * {@link #ENVIRONMENT} and {@link #PROMOTED_ENVIRONMENT} from staging, behind {@code chain}'s gates: the sample
+         * app's definition in each, {@code prod} on a second Marathon stand-in, marathon-applier deploying both.
+         */
+        public Options withPromotion(Chain chain) {
             return new Options(root, home, fixedPorts, frontendPort, extraProperties, deploymentTimeout, extraApps,
-                    classArchive, kafkaScram, true);
+                    classArchive, kafkaScram, java.util.Objects.requireNonNull(chain));
+        }
+
+        /** Whether the run has the promotion chain ({@link #withPromotion(Chain)}). */
+        public boolean promotes() {
+            return promotion != null;
         }
 
         /** These options with a broker that lets only {@code user} in (SASL/SCRAM-SHA-256); every service logs in. */
@@ -116,6 +170,9 @@ public final class LocalRun implements AutoCloseable {
         LocalStack.Options parts = LocalStack.Options.of(options.fixedPorts() ? LocalStack.DEFAULT_PORTS
                 : LocalStack.RANDOM, options.deploymentTimeout(), options.fixedPorts() ? "local-run" : null)
                 .withScram(options.kafkaScram());
+        if (options.promotes()) {
+            parts = parts.withSecondMarathon(options.fixedPorts() ? PROD_MARATHON_PORT : 0);
+        }
         PipelineStack pipeline = PipelineStack.start(new PipelineStack.Spec(options.home())
                 .parts(hostNetwork ? parts.withHostNetwork() : parts)
                 .fixedServicePorts(options.fixedPorts())
@@ -232,15 +289,15 @@ public final class LocalRun implements AutoCloseable {
                 String initial = stack.registryAddress() + "/" + APP_REPO + ":" + SAMPLE_INITIAL_TAG;
                 pushInitialImage(initial);
                 Files.writeString(definition, sampleDefinition(initial));
-                if (options.promotion()) {
-                    Path prod = configWorkTree().resolve("marathon").resolve(PROMOTED_ENVIRONMENT)
-                            .resolve(APP_REPO + ".json");
-                    Files.createDirectories(prod.getParent());
-                    Files.writeString(prod, appDefinition(PROMOTED_ENVIRONMENT, APP_REPO, APP_REPO + "-"
-                            + PROMOTED_ENVIRONMENT, initial, 1, "0.5", 32, PROD_HOST));
-                    Files.writeString(configWorkTree().resolve("quayside.yml"), "# what feeds each environment"
-                            + " (docs/config-syncer.md)\nenvironments:\n  " + ENVIRONMENT + ": { branches: [main] }\n  "
-                            + PROMOTED_ENVIRONMENT + ": { promote-from: " + ENVIRONMENT + ", approval: required }\n");
+                if (options.promotes()) {
+                    for (String[] env : new String[][] {{STAGING_ENVIRONMENT, STAGING_HOST},
+                            {PROMOTED_ENVIRONMENT, PROD_HOST}}) {
+                        Path other = configWorkTree().resolve("marathon").resolve(env[0]).resolve(APP_REPO + ".json");
+                        Files.createDirectories(other.getParent());
+                        Files.writeString(other, appDefinition(env[0], APP_REPO, APP_REPO + "-" + env[0], initial, 1,
+                                "0.5", 32, env[1]));
+                    }
+                    Files.writeString(configWorkTree().resolve("quayside.yml"), options.promotion().quaysideYml());
                 }
                 for (String app : extraApps()) {
                     Files.writeString(definition.resolveSibling(app + ".json"), benchDefinition(app,
@@ -371,8 +428,10 @@ public final class LocalRun implements AutoCloseable {
         }
         pipeline.configRepository(CONFIG_REPO, configRepository().toUri().toString(), "main");
         pipeline.environment(ENVIRONMENT, Map.of("rollback", "true", "prune", "true"));
-        if (options.promotion()) {
-            pipeline.environment(PROMOTED_ENVIRONMENT, Map.of("rollback", "true", "prune", "true"));
+        if (options.promotes()) {
+            pipeline.environment(STAGING_ENVIRONMENT, Map.of("rollback", "true", "prune", "true"));
+            pipeline.environment(PROMOTED_ENVIRONMENT, Map.of("rollback", "true", "prune", "true",
+                    "marathon-url", stack.secondMarathonUrl()));
         }
     }
 

@@ -48,10 +48,12 @@ public final class LocalStack implements AutoCloseable {
      * @param hostNetwork       the Marathon stand-in runs apps in host networking in Docker's host network
      *                          ({@code MarathonStandIn.Options.hostNetwork}): Quayside's own apps,
      *                          {@code up --on-marathon}
+     * @param secondMarathon    the port of a second Marathon stand-in (another environment's Marathon, with its own
+     *                          id and containers; 0: a random port), or null for none
      */
     public record Options(Ports ports, int partitions, Map<String, Integer> topicPartitions, Duration deploymentTimeout,
             String standInId, String externalRegistry, boolean faultProxies, KafkaBroker.Scram scram,
-            boolean hostNetwork) {
+            boolean hostNetwork, Integer secondMarathon) {
 
         public Options {
             if (partitions < 1) {
@@ -67,36 +69,49 @@ public final class LocalStack implements AutoCloseable {
 
         /** The local run's defaults: 3 partitions per topic, a registry of its own, no proxies. */
         public static Options of(Ports ports, Duration deploymentTimeout, String standInId) {
-            return new Options(ports, 3, Map.of(), deploymentTimeout, standInId, null, false, null, false);
+            return new Options(ports, 3, Map.of(), deploymentTimeout, standInId, null, false, null, false, null);
         }
 
         public Options withPartitions(int partitions, Map<String, Integer> topicPartitions) {
             return new Options(ports, partitions, topicPartitions, deploymentTimeout, standInId, externalRegistry,
-                    faultProxies, scram, hostNetwork);
+                    faultProxies, scram, hostNetwork, secondMarathon);
         }
 
         public Options withExternalRegistry(String address) {
             return new Options(ports, partitions, topicPartitions, deploymentTimeout, standInId, address, faultProxies,
-                    scram, hostNetwork);
+                    scram, hostNetwork, secondMarathon);
         }
 
         public Options withFaultProxies(boolean on) {
             return new Options(ports, partitions, topicPartitions, deploymentTimeout, standInId, externalRegistry, on,
-                    scram, hostNetwork);
+                    scram, hostNetwork, secondMarathon);
         }
 
         /** These options with a broker that lets only {@code user} in (SASL/SCRAM-SHA-256), or none when null. */
         public Options withScram(KafkaBroker.Scram user) {
             return new Options(ports, partitions, topicPartitions, deploymentTimeout, standInId, externalRegistry,
-                    faultProxies, user, hostNetwork);
+                    faultProxies, user, hostNetwork, secondMarathon);
         }
 
         /** These options with the Marathon stand-in running host-networked apps in Docker's host network. */
         public Options withHostNetwork() {
             return new Options(ports, partitions, topicPartitions, deploymentTimeout, standInId, externalRegistry,
-                    faultProxies, scram, true);
+                    faultProxies, scram, true, secondMarathon);
+        }
+
+        /**
+         * These options with a second Marathon stand-in on {@code port} (0: random; not behind a fault proxy): its
+         * own id ({@code <first id>-2}), so neither re-adopts, kills or counts the other's containers; both label
+         * their containers {@value #RUN_LABEL}{@code =<first id>}.
+         */
+        public Options withSecondMarathon(int port) {
+            return new Options(ports, partitions, topicPartitions, deploymentTimeout, standInId, externalRegistry,
+                    faultProxies, scram, hostNetwork, port);
         }
     }
+
+    /** The label both Marathon stand-ins of one stack put on their task containers (value: the first one's id). */
+    public static final String RUN_LABEL = "quayside.local-run";
 
     /** Names of the parts behind a proxy, for {@link #proxy(String)}. */
     public static final String CONSUL = "consul";
@@ -112,10 +127,11 @@ public final class LocalStack implements AutoCloseable {
     private final LocalRegistry registry;
     private final ConsulStandIn consul;
     private final MarathonStandIn marathon;
+    private final MarathonStandIn secondMarathon;
     private final Map<String, FaultProxy> proxies;
 
     private LocalStack(Options options, Path home, KafkaBroker kafka, LocalRegistry registry, ConsulStandIn consul,
-            MarathonStandIn marathon, Map<String, FaultProxy> proxies) {
+            MarathonStandIn marathon, MarathonStandIn secondMarathon, Map<String, FaultProxy> proxies) {
         this.options = options;
         this.home = home;
         this.kafka = kafka;
@@ -123,6 +139,7 @@ public final class LocalStack implements AutoCloseable {
         this.registry = registry;
         this.consul = consul;
         this.marathon = marathon;
+        this.secondMarathon = secondMarathon;
         this.proxies = proxies;
     }
 
@@ -160,11 +177,19 @@ public final class LocalStack implements AutoCloseable {
             if (options.standInId() != null) {
                 marathonOptions.standInId(options.standInId());
             }
+            marathonOptions.taskLabel(RUN_LABEL, marathonOptions.standInId());
             if (options.faultProxies()) {
                 marathonOptions.dockerHost("tcp://" + proxies.get(DOCKER).address());
             }
             MarathonStandIn marathon = MarathonStandIn.start(marathonOptions);
             started.add(marathon);
+            MarathonStandIn second = null;
+            if (options.secondMarathon() != null) {
+                second = MarathonStandIn.start(new MarathonStandIn.Options().marathonPort(options.secondMarathon())
+                        .deploymentTimeout(options.deploymentTimeout()).standInId(marathon.standInId() + "-2")
+                        .taskLabel(RUN_LABEL, marathon.standInId()));
+                started.add(second);
+            }
             if (options.faultProxies()) {
                 proxies.put(CONSUL, FaultProxy.toPort(CONSUL, consul.port()));
                 proxies.put(MARATHON, FaultProxy.toPort(MARATHON, port(marathon.marathonUrl())));
@@ -172,7 +197,7 @@ public final class LocalStack implements AutoCloseable {
                 String registryAddress = registry != null ? registry.address() : options.externalRegistry();
                 proxies.put(REGISTRY, FaultProxy.toPort(REGISTRY, port(registryAddress)));
             }
-            return new LocalStack(options, home, kafka, registry, consul, marathon, proxies);
+            return new LocalStack(options, home, kafka, registry, consul, marathon, second, proxies);
         } catch (RuntimeException e) {
             for (int i = started.size() - 1; i >= 0; i--) {
                 try {
@@ -260,6 +285,11 @@ public final class LocalStack implements AutoCloseable {
         return proxies.containsKey(MARATHON) ? "http://" + proxies.get(MARATHON).address() : marathon.marathonUrl();
     }
 
+    /** The second Marathon stand-in's URL ({@link Options#withSecondMarathon(int)}), or null without one. */
+    public String secondMarathonUrl() {
+        return secondMarathon == null ? null : secondMarathon.marathonUrl();
+    }
+
     /** Chronos' URL as the pipeline uses it (its proxy's when on). */
     public String chronosUrl() {
         return proxies.containsKey(CHRONOS) ? "http://" + proxies.get(CHRONOS).address() : marathon.chronosUrl();
@@ -289,6 +319,9 @@ public final class LocalStack implements AutoCloseable {
     public void close() {
         if (proxies.containsKey(DOCKER)) {
             proxies.get(DOCKER).heal(); // the Marathon stand-in removes its containers through it
+        }
+        if (secondMarathon != null) {
+            secondMarathon.close();
         }
         marathon.close();
         proxies.values().forEach(FaultProxy::close);

@@ -42,14 +42,15 @@ public final class QuaysideUp {
         }
         LocalRun run = null;
         try {
-            out.println("[1/4] devstack: Kafka, registry, Consul stand-in, Marathon and Chronos stand-ins");
+            out.println("[1/4] devstack: Kafka, registry, Consul stand-in, two Marathon stand-ins (local and staging;"
+                    + " prod) and Chronos");
             run = LocalRun.start(new LocalRun.Options(root, home, true, FRONTEND_PORT, Map.of(), Duration.ofSeconds(60))
                     .withClassArchive(ServiceProcess.ClassArchive.USE_OR_RECORD).withPromotion());
             LocalRun started = run;
             Runtime.getRuntime().addShutdownHook(new Thread(started::close, "quayside-down"));
             out.println("      Kafka " + run.stack().kafkaBootstrap() + ", registry " + run.stack().registryAddress()
-                    + ", Consul " + run.stack().consulUrl() + ", Marathon " + run.stack().marathonUrl() + ", Chronos "
-                    + run.stack().chronosUrl());
+                    + ", Consul " + run.stack().consulUrl() + ", Marathon " + run.stack().marathonUrl() + " and "
+                    + run.stack().secondMarathonUrl() + " (prod), Chronos " + run.stack().chronosUrl());
             out.println("[2/4] sample repositories in " + home.resolve("git"));
             run.createRepositories();
             out.println("[3/4] the seven services and the board (logs in " + home.resolve("logs") + ")");
@@ -128,14 +129,19 @@ public final class QuaysideUp {
         out.println();
         out.printf("Commit to live in %.1f s.%n", result.elapsed().toMillis() / 1000.0);
         out.println("  the app through HAProxy:  curl http://127.0.0.1:" + FRONTEND_PORT + "/   (and /version, /health)");
+        LocalRun.Chain chain = LocalRun.Chain.LOCAL_RUN;
+        out.printf("  %-24s  curl -H 'Host: %s' http://127.0.0.1:%d/version   (promoted from %s)%n",
+                "staging, after " + chain.stagingSoak() + ":", LocalRun.STAGING_HOST, FRONTEND_PORT,
+                LocalRun.ENVIRONMENT);
         out.println("  prod, once approved:      curl -H 'Host: " + LocalRun.PROD_HOST + "' http://127.0.0.1:"
-                + FRONTEND_PORT + "/version   (promoted from " + LocalRun.ENVIRONMENT + ")");
+                + FRONTEND_PORT + "/version   (promoted from " + LocalRun.STAGING_ENVIRONMENT + ", 06:00-22:00 UTC)");
         out.println("                            bin/quayside promotions, then bin/quayside approve " + LocalRun.APP_REPO
-                + " " + LocalRun.PROMOTED_ENVIRONMENT + " (or the board's Approve)");
+                + " " + LocalRun.PROMOTED_ENVIRONMENT + " (or the board's Approve); gates: quayside.yml");
         run.pipeline().instances("board").stream().findFirst().ifPresent(board -> out.println(
                 "  the board:                " + board.url() + "/   (bin/quayside history | follow | logs | sync)"));
         out.println("  Consul stand-in:          " + run.stack().consulUrl() + "/v1/kv/?recurse   /v1/catalog/services");
-        out.println("  Marathon stand-in:        " + run.stack().marathonUrl() + "/v2/apps");
+        out.println("  Marathon stand-ins:       " + run.stack().marathonUrl() + "/v2/apps (local, staging), "
+                + run.stack().secondMarathonUrl() + "/v2/apps (prod)");
         out.println("  Chronos stand-in:         " + run.stack().chronosUrl() + "/v1/scheduler/jobs");
         out.println("  Kafka:                    " + run.stack().kafkaBootstrap() + " (topics quayside.*)");
         out.println("  registry:                 http://" + run.stack().registryAddress() + "/v2/_catalog");

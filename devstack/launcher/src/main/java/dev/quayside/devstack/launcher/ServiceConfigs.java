@@ -1,7 +1,6 @@
 package dev.quayside.devstack.launcher;
 
 import dev.quayside.devstack.launcher.PipelineStack.WatchedRepository;
-import dev.quayside.devstack.mesos.DockerTasks;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -138,9 +137,9 @@ final class ServiceConfigs {
         registrator.put("quayside.registrator.address", "127.0.0.1");
         if (!stack.fixedServicePorts()) {
             // a stack on free ports shares the Docker engine with other work (tests, benches): its registrator sees
-            // only its own Marathon stand-in's tasks, or another test's sample-app containers join its routes
+            // only its own Marathon stand-ins' tasks, or another test's sample-app containers join its routes
             registrator.put("quayside.registrator.container-label",
-                    DockerTasks.LABEL_STAND_IN + "=" + parts.marathonStandInId());
+                    LocalStack.RUN_LABEL + "=" + parts.marathonStandInId());
         }
         docker(registrator);
         all.put("registrator", registrator);
@@ -160,6 +159,12 @@ final class ServiceConfigs {
         board.put("kafka.bootstrap.servers", parts.kafkaBootstrap());
         parts.kafkaClientProperties().forEach((key, value) -> board.put("kafka." + key, value));
         board.put("quayside.board.marathon.url", parts.marathonUrl());
+        // an environment on a Marathon of its own (marathon-applier's marathon-url) is read there by the board too
+        environments.forEach((environment, settings) -> {
+            if (settings.containsKey("marathon-url")) {
+                board.put("quayside.board.environments." + environment + ".marathon-url", settings.get("marathon-url"));
+            }
+        });
         List<Integer> watchers = ports.getOrDefault("git-watcher", List.of());
         if (!watchers.isEmpty()) {
             board.put("quayside.board.git-watcher.url", "http://127.0.0.1:" + watchers.get(0));

@@ -44,6 +44,7 @@ public final class MarathonStandIn implements AutoCloseable {
         boolean dockerInit = true;
         boolean hostNetwork;
         java.nio.file.Path stateDir;
+        final java.util.Map<String, String> taskLabels = new java.util.LinkedHashMap<>();
 
         /** Marathon's port on 127.0.0.1; 0 (default) = a random free port. */
         public Options marathonPort(int port) {
@@ -137,6 +138,20 @@ public final class MarathonStandIn implements AutoCloseable {
          */
         public Options stateDir(java.nio.file.Path dir) {
             this.stateDir = dir;
+            return this;
+        }
+
+        /**
+         * Puts {@code key=value} on every task container besides the stand-in's own labels (which it cannot replace):
+         * several stand-ins of one run (each with its own {@link #standInId(String) id}, so none re-adopts, kills or
+         * counts the others' containers) share it, for a registrator that serves all of them and nothing else.
+         */
+        public Options taskLabel(String key, String value) {
+            if (key == null || key.isBlank() || key.startsWith("quayside.marathon.") || value == null) {
+                throw new IllegalArgumentException("a task label needs a key outside quayside.marathon.* and a value,"
+                        + " got " + key + "=" + value);
+            }
+            taskLabels.put(key, value);
             return this;
         }
 

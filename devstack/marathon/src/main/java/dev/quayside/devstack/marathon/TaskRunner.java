@@ -218,6 +218,7 @@ final class TaskRunner {
         env.forEach((k, v) -> envList.add(k + "=" + v));
         Map<String, String> labels = new LinkedHashMap<>();
         appLabels.forEach(e -> labels.put(e.getKey(), String.valueOf(e.getValue())));
+        labels.putAll(options.taskLabels);
         labels.put(DockerTasks.LABEL_DEVSTACK, "marathon");
         labels.put(DockerTasks.LABEL_STAND_IN, options.standInId);
         labels.put(DockerTasks.LABEL_APP_ID, app.id);

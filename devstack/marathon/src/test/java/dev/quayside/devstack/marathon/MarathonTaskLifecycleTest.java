@@ -223,4 +223,47 @@ class MarathonTaskLifecycleTest {
         }
         assertThat(docker.list(DockerTasks.LABEL_STAND_IN, id)).isEmpty();
     }
+
+    @Test
+    void twoStandInsOnOneEngineShareARunLabelButNeitherTouchesTheOthersContainers() {
+        String run = "run-" + System.nanoTime();
+        MarathonStandIn one = MarathonStandIn.start(MarathonStandIn.options().standInId(run + "-a")
+                .taskLabel("quayside.test.run", run));
+        try (MarathonStandIn two = MarathonStandIn.start(MarathonStandIn.options().standInId(run + "-b")
+                .taskLabel("quayside.test.run", run))) {
+            for (MarathonStandIn standIn : List.of(one, two)) {
+                assertThat(Http.send("POST", standIn.marathonUrl() + "/v2/apps",
+                        web("/pair/web", 1, SampleImages.V1).encode()).status()).isEqualTo(201);
+            }
+            for (MarathonStandIn standIn : List.of(one, two)) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> Http.get(standIn.marathonUrl()
+                        + "/v2/apps/pair/web").json().getJsonObject("app").getInteger("tasksHealthy") == 1);
+            }
+            List<DockerTasks.Owned> shared = docker.list("quayside.test.run", run);
+            assertThat(shared).as("both stand-ins' tasks carry the run's label").hasSize(2);
+            assertThat(shared).extracting(c -> c.labels().get(DockerTasks.LABEL_STAND_IN))
+                    .containsExactlyInAnyOrder(run + "-a", run + "-b");
+            assertThat(one.taskContainerIds()).hasSize(1).doesNotContainAnyElementsOf(two.taskContainerIds());
+            assertThat(two.taskContainerIds()).hasSize(1);
+            String kept = two.taskContainerIds().get(0);
+            MarathonDeploymentTest.sleep(3000);
+            assertThat(two.taskContainerIds()).as("each counts only its own task").containsExactly(kept);
+            one.close();
+            assertThat(docker.list(DockerTasks.LABEL_STAND_IN, run + "-a")).isEmpty();
+            assertThat(docker.list(DockerTasks.LABEL_STAND_IN, run + "-b")).extracting(DockerTasks.Owned::running)
+                    .as("closing one stand-in leaves the other's task running").containsExactly(true);
+            assertThat(Http.get(two.marathonUrl() + "/v2/apps/pair/web").json().getJsonObject("app")
+                    .getInteger("tasksHealthy")).isEqualTo(1);
+        } finally {
+            one.close();
+        }
+        assertThat(docker.list("quayside.test.run", run)).isEmpty();
+    }
+
+    @Test
+    void aTaskLabelCannotReplaceTheStandInsOwn() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MarathonStandIn.options()
+                .taskLabel(DockerTasks.LABEL_STAND_IN, "other")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("outside quayside.marathon.*");
+    }
 }
