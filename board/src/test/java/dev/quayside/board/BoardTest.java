@@ -229,8 +229,13 @@ class BoardTest {
         String app = PipelineScript.unique("promo");
         PipelineScript.Chain source = script.chain(app).all("dev");
         awaitChainStatus(source, "live");
+        source.promotionRequested("dev", "prod");
+        JsonNode requested = awaitChain(source, c -> states(c).contains("promote:prod=running"));
+        assertThat(requested.path("stages").get(requested.path("stages").size() - 1).path("summary").asText())
+                .isEqualTo("requested (gates: approval): " + source.pinnedImage());
         source.promotionWaiting("dev", "prod");
-        JsonNode waiting = awaitChain(source, c -> states(c).contains("promote:prod=running"));
+        JsonNode waiting = awaitChain(source, c -> c.path("stages").get(c.path("stages").size() - 1)
+                .path("summary").asText().startsWith("waiting"));
         assertThat(waiting.path("status").asText()).as("the source chain ended with its deployment").isEqualTo("live");
         assertThat(waiting.path("stages").get(waiting.path("stages").size() - 1).path("summary").asText())
                 .isEqualTo("waiting for approval: " + source.pinnedImage());

@@ -18,6 +18,8 @@ public enum EventType {
     PROMOTED("dev.cdeventsx.quayside-promotion.promoted.0.1.0", Topics.TAG_UPDATED, Promoted.class),
     PROMOTION_FAILED("dev.cdeventsx.quayside-promotion.failed.0.1.0", Topics.TAG_UPDATED, PromotionFailed.class),
     PROMOTION_WAITING("dev.cdeventsx.quayside-promotion.waiting.0.1.0", Topics.TAG_UPDATED, PromotionWaiting.class),
+    PROMOTION_REQUESTED("dev.cdeventsx.quayside-promotion.requested.0.1.0", Topics.TAG_UPDATED,
+            PromotionRequested.class),
     PROMOTION_APPROVED("dev.cdeventsx.quayside-promotion.approved.0.1.0", Topics.TAG_UPDATED,
             PromotionApproved.class),
     SERVICE_DEPLOYED("dev.cdevents.service.deployed.0.3.0", Topics.DEPLOYED, ServiceDeployed.class),

@@ -41,8 +41,8 @@ final class AsyncApiDocument {
         CHANNELS.put(Topics.TAG_UPDATED, new String[] {"tagUpdated", "the app",
                 "The config repository pins a new image (or says why not), from config-syncer: a build's write-back"
                         + " (TagUpdated) or a promotion from the previous environment of the chain (Promoted,"
-                        + " PromotionFailed), a promotion waiting at a gate (PromotionWaiting), or its approval by an"
-                        + " operator (PromotionApproved)."});
+                        + " PromotionFailed), a promotion asked for by a successful deployment (PromotionRequested),"
+                        + " waiting at a gate (PromotionWaiting), or its approval by an operator (PromotionApproved)."});
         CHANNELS.put(Topics.CONFIG_SYNCED, new String[] {"configSynced", "config repository + '/' + branch",
                 "The config repository is mirrored into Consul KV, from config-syncer."});
         CHANNELS.put(Topics.DEPLOYED, new String[] {"deployed", "the app",

@@ -13,6 +13,7 @@ import dev.quayside.events.ImageBuilt;
 import dev.quayside.events.PipelineEvent;
 import dev.quayside.events.PromotionApproved;
 import dev.quayside.events.PromotionFailed;
+import dev.quayside.events.PromotionRequested;
 import dev.quayside.events.PromotionWaiting;
 import dev.quayside.events.Promoted;
 import dev.quayside.events.ServiceDeployed;
@@ -111,6 +112,8 @@ final class ChainRecord {
             promotion(e.toEnvironment(), event);
         } else if (data instanceof PromotionApproved e) {
             promotion(e.toEnvironment(), event);
+        } else if (data instanceof PromotionRequested e) {
+            promotion(e.toEnvironment(), event);
         } else if (data instanceof PromotionFailed e) {
             promotion(e.toEnvironment() == null ? "?" : e.toEnvironment(), event);
         } else {
@@ -139,7 +142,10 @@ final class ChainRecord {
     /** The latest promotion event towards {@code environment}: a waiting one is replaced by its outcome. */
     private void promotion(String environment, EventEnvelope<?> event) {
         EventEnvelope<?> before = promotions.get(environment);
-        if (before == null || !event.context().timestamp().isBefore(before.context().timestamp())) {
+        // the request comes first: it never replaces what followed it, whatever order the two are read in
+        boolean request = event.data() instanceof PromotionRequested;
+        if (before == null || before.data() instanceof PromotionRequested && !request
+                || !request && !event.context().timestamp().isBefore(before.context().timestamp())) {
             promotions.put(environment, event);
         }
     }

@@ -12,6 +12,7 @@ import dev.quayside.events.EventEnvelope;
 import dev.quayside.events.ImageBuilt;
 import dev.quayside.events.PromotionApproved;
 import dev.quayside.events.PromotionFailed;
+import dev.quayside.events.PromotionRequested;
 import dev.quayside.events.PromotionWaiting;
 import dev.quayside.events.Promoted;
 import dev.quayside.events.TagUpdated;
@@ -102,6 +103,10 @@ final class ChainTimeline {
                         + String.join(", ", w.gates() == null ? List.of() : w.gates())
                         + (w.soakUntil() == null ? "" : " (soak until " + w.soakUntil() + ")") + ": " + w.image(),
                         w.app(), environment, null));
+            } else if (event.data() instanceof PromotionRequested r) {
+                stages.add(new Views.Stage(key, name, "running", at, null, null, "requested"
+                        + (r.gates() == null || r.gates().isEmpty() ? "" : " (gates: " + String.join(", ", r.gates())
+                                + ")") + ": " + r.image(), r.app(), environment, null));
             } else if (event.data() instanceof PromotionApproved a) {
                 stages.add(new Views.Stage(key, name, "running", at, null, null, "approved"
                         + (a.approvedBy() == null ? "" : " by " + a.approvedBy())

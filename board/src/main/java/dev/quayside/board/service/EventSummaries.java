@@ -13,6 +13,7 @@ import dev.quayside.events.EventType;
 import dev.quayside.events.ImageBuilt;
 import dev.quayside.events.PipelineEvent;
 import dev.quayside.events.PromotionApproved;
+import dev.quayside.events.PromotionRequested;
 import dev.quayside.events.PromotionWaiting;
 import dev.quayside.events.PromotionFailed;
 import dev.quayside.events.Promoted;
@@ -121,6 +122,11 @@ public final class EventSummaries {
         if (data instanceof PromotionWaiting e) {
             return e.app() + " waits to be promoted from " + e.fromEnvironment() + " to " + e.toEnvironment() + " ("
                     + String.join(", ", e.gates() == null ? List.of() : e.gates()) + "): " + e.image();
+        }
+        if (data instanceof PromotionRequested e) {
+            return e.app() + " asks to be promoted from " + e.fromEnvironment() + " to " + e.toEnvironment()
+                    + (e.gates() == null || e.gates().isEmpty() ? "" : " (gates: " + String.join(", ", e.gates())
+                            + ")") + ": " + e.image();
         }
         if (data instanceof PromotionApproved e) {
             return e.app() + " approved" + (e.approvedBy() == null ? "" : " by " + e.approvedBy()) + " for "

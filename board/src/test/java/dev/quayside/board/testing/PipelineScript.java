@@ -16,6 +16,7 @@ import dev.quayside.events.ImageBuilt;
 import dev.quayside.events.Person;
 import dev.quayside.events.PipelineEvent;
 import dev.quayside.events.PromotionApproved;
+import dev.quayside.events.PromotionRequested;
 import dev.quayside.events.PromotionWaiting;
 import dev.quayside.events.Promoted;
 import dev.quayside.events.Purl;
@@ -241,6 +242,12 @@ public final class PipelineScript implements AutoCloseable {
             return emit(next(new DeploymentFailed(deployment(environment, 0), DeploymentFailed.Reason.SUSPENDED,
                     app + " is suspended in " + environment + " (quayside.yml)", "marathon/" + environment + "/" + app
                             + ".json", null), environment, "suspended"));
+        }
+
+        /** This chain's successful deployment in {@code from} asks for its promotion into {@code to}. */
+        public Chain promotionRequested(String from, String to) {
+            return emit(next(new PromotionRequested(app, CONFIG_REPO, "main", from, to, pinnedImage(),
+                    List.of(PromotionWaiting.APPROVAL), Instant.now().toString()), to, "requested"));
         }
 
         /** config-syncer's promotion of this chain's image from {@code from} into {@code to} waits for approval. */

@@ -14,6 +14,7 @@ import dev.quayside.events.EventType;
 import dev.quayside.events.Promoted;
 import dev.quayside.events.PromotionApproved;
 import dev.quayside.events.PromotionFailed;
+import dev.quayside.events.PromotionRequested;
 import dev.quayside.events.PromotionWaiting;
 import dev.quayside.kit.messaging.Outcome;
 import dev.quayside.kit.retry.Retrier;
@@ -74,6 +75,7 @@ public class PromotionHandler {
             }
             for (String to : plan.environments()) {
                 Policies.Gate gate = plan.gate(to);
+                events.add(requested(in, repo, deployed, to, gate));
                 PromotionWriteBack.Target notPinned = PromotionWriteBack.Target.notPinned(to, deployed.image(),
                         deployed.environment());
                 if (gate.gated() && notPinned != null) {
@@ -149,6 +151,27 @@ public class PromotionHandler {
     private static boolean sameDeployment(PendingPromotion held, EventEnvelope<?> in, Deployment deployed) {
         return held.eventId().equals(in.id()) && held.chainId().equals(in.chainId())
                 && held.image().equals(deployed.image());
+    }
+
+    /**
+     * The {@link PromotionRequested} that opens a promotion of {@code deployed} into {@code to}, before it is decided
+     * (the same id for a redelivered deployment outcome).
+     */
+    private static EventEnvelope<PromotionRequested> requested(EventEnvelope<?> in, ConfigRepo repo,
+            Deployment deployed, String to, Policies.Gate gate) {
+        List<String> gates = new ArrayList<>();
+        if (gate.soak() != null) {
+            gates.add(PromotionWaiting.SOAK);
+        }
+        if (gate.approvalRequired()) {
+            gates.add(PromotionWaiting.APPROVAL);
+        }
+        if (!gate.windows().isEmpty()) {
+            gates.add(PromotionWaiting.WINDOW);
+        }
+        return in.next(new PromotionRequested(deployed.app(), repo.name(), repo.branch(), deployed.environment(), to,
+                deployed.image(), gates, in.context().timestamp().toString()), ImageBuiltHandler.SOURCE,
+                Instant.now(), "promotion", repo.name(), to, in.id(), "requested");
     }
 
     private static EventEnvelope<PromotionWaiting> waiting(EventEnvelope<?> in, PendingPromotion held, Instant now) {

@@ -15,6 +15,7 @@ import dev.quayside.events.Person;
 import dev.quayside.events.Promoted;
 import dev.quayside.events.PromotionApproved;
 import dev.quayside.events.PromotionFailed;
+import dev.quayside.events.PromotionRequested;
 import dev.quayside.events.PromotionWaiting;
 import dev.quayside.events.ServiceDeployed;
 import dev.quayside.events.ServiceRolledBack;
@@ -321,7 +322,16 @@ class ConfigSyncerServiceTest {
         EventEnvelope<ServiceDeployed> in = start.next(new ServiceDeployed(ran), "/test", Instant.now(), "deployed");
         send(in);
 
-        await().atMost(Duration.ofSeconds(60)).until(() -> chain(start.id()).size() >= 3);
+        // each promotion opens with its request, then its outcome: qa promoted, uat and perf refused
+        await().atMost(Duration.ofSeconds(60)).until(() -> chain(start.id()).stream()
+                .filter(e -> e.data() instanceof Promoted || e.data() instanceof PromotionFailed).count() >= 3);
+        assertThat(inChain(start.id(), PromotionRequested.class)).extracting(PromotionRequested::toEnvironment)
+                .containsExactlyInAnyOrder("qa", "uat", "perf");
+        assertThat(inChain(start.id(), PromotionRequested.class)).allSatisfy(r -> {
+            assertThat(r.fromEnvironment()).isEqualTo("dev");
+            assertThat(r.image()).isEqualTo(image);
+            assertThat(r.gates()).isEmpty();
+        });
         EventEnvelope<?> written = chain(start.id()).stream().filter(e -> e.data() instanceof Promoted).findFirst()
                 .orElseThrow();
         Promoted promoted = (Promoted) written.data();
@@ -434,6 +444,10 @@ class ConfigSyncerServiceTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> chain(in1.chainId()).stream()
                 .anyMatch(e -> e.data() instanceof PromotionWaiting));
         PromotionWaiting waiting = inChain(in1.chainId(), PromotionWaiting.class).get(0);
+        assertThat(inChain(in1.chainId(), PromotionRequested.class)).singleElement().satisfies(r -> {
+            assertThat(r.toEnvironment()).isEqualTo("appr");
+            assertThat(r.gates()).containsExactly(PromotionWaiting.APPROVAL);
+        });
         assertThat(waiting.toEnvironment()).isEqualTo("appr");
         assertThat(waiting.image()).isEqualTo(first);
         assertThat(waiting.gates()).containsExactly(PromotionWaiting.APPROVAL);
