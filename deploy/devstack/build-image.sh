@@ -44,7 +44,7 @@ cp "$HERE/Dockerfile" "$WORK/Dockerfile"
 cat > "$WORK/run" <<'RUN'
 #!/bin/sh
 # /opt/devstack/run <main class> [options]: one devstack part in the foreground (the JVM is pid 1)
-exec java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx${DEVSTACK_XMX:-256m} \
+exec java -Djava.util.logging.manager=java.util.logging.LogManager -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx${DEVSTACK_XMX:-256m} \
   "-Dquayside.kafka.broker-classpath=/opt/devstack/broker/*" \
   -cp "/opt/devstack/classes:/opt/devstack/lib/*" "$@"
 RUN

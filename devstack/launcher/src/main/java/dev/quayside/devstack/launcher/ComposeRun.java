@@ -68,23 +68,26 @@ public final class ComposeRun implements AutoCloseable {
 
     /** Builds the images, brings the registry up, writes the settings, brings everything up, waits for health. */
     public void up(PrintStream out) {
-        out.println("[1/5] images: bin/quayside images --no-build --devstack");
+        out.println("[1/6] images: bin/quayside images --no-build --devstack");
         mesh.images(out, "--devstack");
-        out.println("[2/5] docker-compose up -d registry");
+        out.println("[2/6] docker-compose up -d registry");
+        long start = System.nanoTime();
         compose(Duration.ofMinutes(2), "up", "-d", "registry");
-        awaitHealthy(List.of("registry"), Duration.ofMinutes(1), out);
-        out.println("[3/5] sample repositories (served over SSH); settings in " + mesh.configDir() + ", secrets in "
+        awaitHealthy(List.of("registry"), start, Duration.ofMinutes(1), out);
+        out.println("[3/6] sample repositories (served over SSH); settings in " + mesh.configDir() + ", secrets in "
                 + mesh.secretsDir());
         mesh.serveRepositories(out);
         mesh.writeConfig();
         mesh.writeSecrets();
-        out.println("[4/5] docker-compose -f docker-compose.yml -f " + OVERRIDE + " up -d");
+        out.println("[4/6] docker-compose -f docker-compose.yml -f " + OVERRIDE + " up -d");
+        out.println("[5/6] every service ready (healthy by compose's health status; kafka-topics exited 0)");
+        start = System.nanoTime();
         compose(options.readyTimeout(), "up", "-d");
-        awaitHealthy(services(), options.readyTimeout(), out);
+        awaitHealthy(services(), start, options.readyTimeout(), out);
         mesh.installHooks();
     }
 
-    /** [5/5]: a commit of the sample app through the containers, followed until HAProxy serves it. */
+    /** [6/6]: a commit of the sample app through the containers, followed until HAProxy serves it. */
     public PipelineWatch.Result pushSample(String version, Duration timeout, PrintStream out) {
         return mesh.pushSample(version, timeout, out);
     }
@@ -92,17 +95,19 @@ public final class ComposeRun implements AutoCloseable {
     /** The services of the two files ({@code docker-compose config --services}). */
     public List<String> services() {
         return compose(Duration.ofSeconds(60), "config", "--services").lines().map(String::strip)
-                .filter(line -> !line.isEmpty()).toList();
+                .filter(line -> line.matches("[a-z0-9][a-z0-9_.-]*")).toList();
     }
 
     /** Each service's state as compose and Docker report it; a service without a container is left out. */
     public Map<String, ServiceState> states() {
         Map<String, ServiceState> states = new LinkedHashMap<>();
         for (String service : services()) {
-            String id = compose(Duration.ofSeconds(60), "ps", "-a", "-q", service).strip();
-            if (id.isEmpty()) {
+            List<String> ids = compose(Duration.ofSeconds(60), "ps", "-a", "-q", service).lines().map(String::strip)
+                    .filter(line -> line.matches("[0-9a-f]{64}")).toList();
+            if (ids.isEmpty()) {
                 continue;
             }
+            String id = ids.get(0);
             String[] fields = DockerCli.run(Duration.ofSeconds(30), "inspect", "-f", "{{.State.Status}} "
                     + "{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}} {{.State.ExitCode}}", id)
                     .strip().split(" ");
@@ -111,8 +116,8 @@ public final class ComposeRun implements AutoCloseable {
         return states;
     }
 
-    private void awaitHealthy(List<String> services, Duration timeout, PrintStream out) {
-        long start = System.nanoTime();
+    /** Waits until each of {@code services} is {@link ServiceState#ready()}; the times are since {@code start}. */
+    private void awaitHealthy(List<String> services, long start, Duration timeout, PrintStream out) {
         long deadline = start + timeout.toNanos();
         List<String> waiting = new ArrayList<>(services);
         while (true) {
@@ -121,7 +126,7 @@ public final class ComposeRun implements AutoCloseable {
                 ServiceState state = states.get(service);
                 if (state != null && state.ready()) {
                     waiting.remove(service);
-                    out.printf("      %-20s %s %s after %.1f s%n", service, state.status(), state.health(),
+                    out.printf("      %-20s %s %s, %.1f s after up%n", service, state.status(), state.health(),
                             (System.nanoTime() - start) / 1e9);
                 } else if (state != null && state.failed()) {
                     throw new IllegalStateException(service + " failed: " + state + "\n" + logs(service));
@@ -157,7 +162,7 @@ public final class ComposeRun implements AutoCloseable {
     }
 
     private OnMarathon.Result run(Duration timeout, String... args) {
-        List<String> command = new ArrayList<>(List.of("docker-compose", "--no-ansi", "-p", options.project(), "-f",
+        List<String> command = new ArrayList<>(List.of("docker-compose", "--ansi", "never", "-p", options.project(), "-f",
                 options.root().resolve("docker-compose.yml").toString(), "-f",
                 options.root().resolve(OVERRIDE).toString()));
         command.addAll(List.of(args));
