@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -56,12 +57,68 @@ class DeploymentArtifactsTest {
 
     /** {@code docker-compose config} of docker-compose.yml: the file as compose reads it, anchors and paths resolved. */
     static JsonNode composeConfig() throws Exception {
-        Process process = new ProcessBuilder("docker-compose", "-f", ROOT.resolve("docker-compose.yml").toString(),
-                "config").redirectErrorStream(true).start();
+        return composeConfig(List.of("-f", ROOT.resolve("docker-compose.yml").toString()), Map.of());
+    }
+
+    /** {@code docker-compose <files> config} in the project's root, with {@code env} set. */
+    static JsonNode composeConfig(List<String> files, Map<String, String> env) throws Exception {
+        List<String> command = new ArrayList<>(List.of("docker-compose"));
+        command.addAll(files);
+        command.add("config");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as("docker-compose config:\n" + output).isZero();
         return new ObjectMapper(new YAMLFactory()).readTree(output);
+    }
+
+    /**
+     * The published ports are in docker-compose.override.yml, which plain {@code docker compose up} reads beside the
+     * base file; deploy/compose.local.yml (the run here, ComposeE2ETest) leaves them out and puts every service in the
+     * host's network with 127.0.0.1 addresses.
+     */
+    @Test
+    void thePublishedPortsComeFromTheDefaultOverrideAndTheLocalOverrideRunsEverythingInTheHostNetwork()
+            throws Exception {
+        JsonNode plain = composeConfig(List.of(), Map.of()).path("services");
+        Map<String, String> published = new TreeMap<>();
+        // compose writes a port with a host address in the short form, the others as published/target
+        plain.fields().forEachRemaining(service -> service.getValue().path("ports").forEach(port -> published.put(
+                service.getKey(), port.isTextual() ? port.asText() : ":" + port.path("published").asText() + ":"
+                        + port.path("target").asText())));
+        assertThat(published).isEqualTo(Map.of("registry", "127.0.0.1:5000:5000/tcp", "git-watcher", ":8081:8081",
+                "edge-router", ":8000:8000", "board", ":8088:8088"));
+        assertThat(composeConfig().path("services").findValues("ports")).as("none in the base file").isEmpty();
+
+        Map<String, String> env = Map.of("QUAYSIDE_VERSION", "0.1.0-SNAPSHOT", "QUAYSIDE_CONFIG_DIR", "/c",
+                "QUAYSIDE_SECRETS_DIR", "/s");
+        JsonNode local = composeConfig(List.of("-f", "docker-compose.yml", "-f", "deploy/compose.local.yml"), env)
+                .path("services");
+        local.fields().forEachRemaining(service -> {
+            JsonNode config = service.getValue();
+            assertThat(config.path("network_mode").asText()).as(service.getKey()).isEqualTo("host");
+            assertThat(config.path("ports").isMissingNode()).as(service.getKey() + " publishes nothing").isTrue();
+            assertThat(config.path("image").asText()).as(service.getKey() + ": built here, nothing pulled")
+                    .startsWith("quayside/").endsWith(":0.1.0-SNAPSHOT");
+            if (!LocalRun.SERVICES.containsKey(service.getKey())) {
+                return; // a part: the base file's KAFKA_*/MESOS_* settings are for the images it replaces, unused
+            }
+            config.path("environment").fields().forEachRemaining(variable -> assertThat(variable.getValue().asText())
+                    .as(service.getKey() + " " + variable.getKey()).doesNotContain("kafka:", "consul:",
+                            "marathon:", "chronos:", "registry:", "git-watcher:", "config-syncer:"));
+        });
+        assertThat(texts(local.path("kafka-topics").path("entrypoint"))).contains("127.0.0.1:9092");
+
+        ProcessBuilder unset = new ProcessBuilder("docker-compose", "-f", "docker-compose.yml", "-f",
+                "deploy/compose.local.yml", "config").directory(ROOT.toFile()).redirectErrorStream(true);
+        env.keySet().forEach(unset.environment()::remove);
+        Process missing = unset.start();
+        String output = new String(missing.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(missing.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(missing.exitValue()).as(output).isNotZero();
+        assertThat(output).as("without the variables it names what to set").contains("QUAYSIDE_VERSION");
     }
 
     @Test

@@ -342,7 +342,17 @@ public final class KafkaBroker implements AutoCloseable {
         return id;
     }
 
+    /**
+     * Names the broker's class path outright (a {@code dir/*} wildcard allowed) instead of the Maven one recorded at
+     * build time in {@code broker.classpath}: the devstack image ({@code deploy/devstack/}) copies the jars elsewhere.
+     */
+    public static final String CLASS_PATH_PROPERTY = "quayside.kafka.broker-classpath";
+
     private static String brokerClassPath() throws IOException {
+        String given = System.getProperty(CLASS_PATH_PROPERTY);
+        if (given != null && !given.isBlank()) {
+            return codeLocation(KafkaBrokerMain.class) + java.io.File.pathSeparator + given;
+        }
         try (InputStream in = KafkaBroker.class.getResourceAsStream("broker.classpath")) {
             if (in == null) {
                 throw new IllegalStateException("broker.classpath is missing: build devstack-kafka with Maven");

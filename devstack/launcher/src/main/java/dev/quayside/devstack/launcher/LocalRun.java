@@ -167,14 +167,19 @@ public final class LocalRun implements AutoCloseable {
      * {@code hostNetwork} (Quayside's own apps, {@link OnMarathon}).
      */
     static LocalRun start(Options options, boolean hostNetwork) {
-        LocalStack.Options parts = LocalStack.Options.of(options.fixedPorts() ? LocalStack.DEFAULT_PORTS
+        return start(options, parts -> hostNetwork ? parts.withHostNetwork() : parts);
+    }
+
+    /** {@link #start(Options)} with the parts' options as {@code parts} makes them (e.g. attached, {@link ComposeRun}). */
+    static LocalRun start(Options options, java.util.function.UnaryOperator<LocalStack.Options> parts) {
+        LocalStack.Options defaults = LocalStack.Options.of(options.fixedPorts() ? LocalStack.DEFAULT_PORTS
                 : LocalStack.RANDOM, options.deploymentTimeout(), options.fixedPorts() ? "local-run" : null)
                 .withScram(options.kafkaScram());
         if (options.promotes()) {
-            parts = parts.withSecondMarathon(options.fixedPorts() ? PROD_MARATHON_PORT : 0);
+            defaults = defaults.withSecondMarathon(options.fixedPorts() ? PROD_MARATHON_PORT : 0);
         }
         PipelineStack pipeline = PipelineStack.start(new PipelineStack.Spec(options.home())
-                .parts(hostNetwork ? parts.withHostNetwork() : parts)
+                .parts(parts.apply(defaults))
                 .fixedServicePorts(options.fixedPorts())
                 .instances("board", 1)
                 .frontendPort(options.frontendPort())

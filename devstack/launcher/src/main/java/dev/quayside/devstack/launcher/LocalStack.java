@@ -50,10 +50,13 @@ public final class LocalStack implements AutoCloseable {
      *                          {@code up --on-marathon}
      * @param secondMarathon    the port of a second Marathon stand-in (another environment's Marathon, with its own
      *                          id and containers; 0: a random port), or null for none
+     * @param attached          the parts run elsewhere already (docker-compose's containers in the host's network,
+     *                          {@link ComposeRun}) on {@code ports} of 127.0.0.1: nothing is started or stopped, the
+     *                          Marathon stand-in's id is {@code standInId}
      */
     public record Options(Ports ports, int partitions, Map<String, Integer> topicPartitions, Duration deploymentTimeout,
             String standInId, String externalRegistry, boolean faultProxies, KafkaBroker.Scram scram,
-            boolean hostNetwork, Integer secondMarathon) {
+            boolean hostNetwork, Integer secondMarathon, boolean attached) {
 
         public Options {
             if (partitions < 1) {
@@ -69,34 +72,52 @@ public final class LocalStack implements AutoCloseable {
 
         /** The local run's defaults: 3 partitions per topic, a registry of its own, no proxies. */
         public static Options of(Ports ports, Duration deploymentTimeout, String standInId) {
-            return new Options(ports, 3, Map.of(), deploymentTimeout, standInId, null, false, null, false, null);
+            return new Options(ports, 3, Map.of(), deploymentTimeout, standInId, null, false, null, false, null,
+                    false);
         }
 
         public Options withPartitions(int partitions, Map<String, Integer> topicPartitions) {
             return new Options(ports, partitions, topicPartitions, deploymentTimeout, standInId, externalRegistry,
-                    faultProxies, scram, hostNetwork, secondMarathon);
+                    faultProxies, scram, hostNetwork, secondMarathon, attached);
         }
 
         public Options withExternalRegistry(String address) {
             return new Options(ports, partitions, topicPartitions, deploymentTimeout, standInId, address, faultProxies,
-                    scram, hostNetwork, secondMarathon);
+                    scram, hostNetwork, secondMarathon, attached);
         }
 
         public Options withFaultProxies(boolean on) {
             return new Options(ports, partitions, topicPartitions, deploymentTimeout, standInId, externalRegistry, on,
-                    scram, hostNetwork, secondMarathon);
+                    scram, hostNetwork, secondMarathon, attached);
         }
 
         /** These options with a broker that lets only {@code user} in (SASL/SCRAM-SHA-256), or none when null. */
         public Options withScram(KafkaBroker.Scram user) {
             return new Options(ports, partitions, topicPartitions, deploymentTimeout, standInId, externalRegistry,
-                    faultProxies, user, hostNetwork, secondMarathon);
+                    faultProxies, user, hostNetwork, secondMarathon, attached);
+        }
+
+        /**
+         * These options for parts that already run (or are about to) on {@code ports} of 127.0.0.1, the Marathon
+         * stand-in's id {@code standInId}: {@link LocalStack#start} starts none of them and {@link LocalStack#close()}
+         * stops none.
+         */
+        public Options attached(Ports ports, String standInId) {
+            if (ports.kafka() == 0 || ports.registry() == 0 || ports.consul() == 0 || ports.marathon() == 0
+                    || ports.chronos() == 0 || standInId == null || faultProxies || externalRegistry != null
+                || scram != null || secondMarathon != null) {
+                throw new IllegalArgumentException("attached parts need fixed ports and the stand-in's id, and no "
+                        + "proxies, external registry, SCRAM or second Marathon: " + ports + ", " + standInId + ", "
+                        + this);
+            }
+            return new Options(ports, partitions, topicPartitions, deploymentTimeout, standInId, externalRegistry,
+                    faultProxies, scram, hostNetwork, secondMarathon, true);
         }
 
         /** These options with the Marathon stand-in running host-networked apps in Docker's host network. */
         public Options withHostNetwork() {
             return new Options(ports, partitions, topicPartitions, deploymentTimeout, standInId, externalRegistry,
-                    faultProxies, scram, true, secondMarathon);
+                    faultProxies, scram, true, secondMarathon, attached);
         }
 
         /**
@@ -106,7 +127,7 @@ public final class LocalStack implements AutoCloseable {
          */
         public Options withSecondMarathon(int port) {
             return new Options(ports, partitions, topicPartitions, deploymentTimeout, standInId, externalRegistry,
-                    faultProxies, scram, hostNetwork, port);
+                    faultProxies, scram, hostNetwork, port, attached);
         }
     }
 
@@ -135,7 +156,8 @@ public final class LocalStack implements AutoCloseable {
         this.options = options;
         this.home = home;
         this.kafka = kafka;
-        this.kafkaPort = Integer.parseInt(kafka.bootstrapServers().substring(kafka.bootstrapServers().lastIndexOf(':') + 1));
+        this.kafkaPort = kafka == null ? options.ports().kafka()
+                : Integer.parseInt(kafka.bootstrapServers().substring(kafka.bootstrapServers().lastIndexOf(':') + 1));
         this.registry = registry;
         this.consul = consul;
         this.marathon = marathon;
@@ -154,6 +176,9 @@ public final class LocalStack implements AutoCloseable {
      */
     public static LocalStack start(Path home, Options options) {
         DockerEngine.requireRunning();
+        if (options.attached()) {
+            return new LocalStack(options, home, null, null, null, null, null, Map.of());
+        }
         List<AutoCloseable> started = new ArrayList<>();
         try {
             KafkaBroker kafka = startBroker(options.ports().kafka(), home, options);
@@ -238,18 +263,20 @@ public final class LocalStack implements AutoCloseable {
         return options.scram() == null ? Map.of() : options.scram().clientProperties();
     }
 
-    /** The broker as it runs now (a new object after {@link #startKafka()}). */
+    /** The broker as it runs now (a new object after {@link #startKafka()}); null when {@link Options#attached()}. */
     public KafkaBroker kafka() {
         return kafka;
     }
 
     /** Stops the broker gracefully (SIGTERM); its port and data directory stay for {@link #startKafka()}. */
     public void stopKafka() {
+        requireOwnParts();
         kafka.close();
     }
 
     /** Starts the broker again on the same port with the same data directory (topics, offsets and events kept). */
     public void startKafka() {
+        requireOwnParts();
         if (kafka.isRunning()) {
             throw new IllegalStateException("the broker still runs on " + kafkaBootstrap());
         }
@@ -263,6 +290,9 @@ public final class LocalStack implements AutoCloseable {
 
     /** The registry's own address, bypassing any proxy (images seeded there are the pipeline's all the same). */
     public String directRegistryAddress() {
+        if (options.attached()) {
+            return "127.0.0.1:" + options.ports().registry();
+        }
         return registry != null ? registry.address() : options.externalRegistry();
     }
 
@@ -273,7 +303,8 @@ public final class LocalStack implements AutoCloseable {
 
     /** Consul's URL as the pipeline uses it (its proxy's when on). */
     public String consulUrl() {
-        return proxies.containsKey(CONSUL) ? "http://" + proxies.get(CONSUL).address() : consul.url();
+        return proxies.containsKey(CONSUL) ? "http://" + proxies.get(CONSUL).address()
+                : consul == null ? "http://127.0.0.1:" + options.ports().consul() : consul.url();
     }
 
     public ConsulStandIn consul() {
@@ -282,7 +313,8 @@ public final class LocalStack implements AutoCloseable {
 
     /** Marathon's URL as the pipeline uses it (its proxy's when on). */
     public String marathonUrl() {
-        return proxies.containsKey(MARATHON) ? "http://" + proxies.get(MARATHON).address() : marathon.marathonUrl();
+        return proxies.containsKey(MARATHON) ? "http://" + proxies.get(MARATHON).address()
+                : marathon == null ? "http://127.0.0.1:" + options.ports().marathon() : marathon.marathonUrl();
     }
 
     /** The second Marathon stand-in's URL ({@link Options#withSecondMarathon(int)}), or null without one. */
@@ -292,12 +324,13 @@ public final class LocalStack implements AutoCloseable {
 
     /** Chronos' URL as the pipeline uses it (its proxy's when on). */
     public String chronosUrl() {
-        return proxies.containsKey(CHRONOS) ? "http://" + proxies.get(CHRONOS).address() : marathon.chronosUrl();
+        return proxies.containsKey(CHRONOS) ? "http://" + proxies.get(CHRONOS).address()
+                : marathon == null ? "http://127.0.0.1:" + options.ports().chronos() : marathon.chronosUrl();
     }
 
     /** The id the Marathon stand-in labels its task containers with ({@code quayside.marathon.stand-in}). */
     public String marathonStandInId() {
-        return marathon.standInId();
+        return marathon == null ? options.standInId() : marathon.standInId();
     }
 
     /** The Docker engine as the pipeline uses it ({@code tcp://} of its proxy), or null for the default socket. */
@@ -315,8 +348,18 @@ public final class LocalStack implements AutoCloseable {
         return proxy;
     }
 
+    private void requireOwnParts() {
+        if (options.attached()) {
+            throw new IllegalStateException("the parts run elsewhere (attached): this stack cannot stop or start them");
+        }
+    }
+
+    /** Stops the parts it started; attached parts are left as they are (their owner stops them). */
     @Override
     public void close() {
+        if (options.attached()) {
+            return;
+        }
         if (proxies.containsKey(DOCKER)) {
             proxies.get(DOCKER).heal(); // the Marathon stand-in removes its containers through it
         }

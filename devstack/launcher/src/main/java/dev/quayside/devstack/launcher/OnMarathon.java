@@ -89,21 +89,40 @@ public final class OnMarathon implements AutoCloseable {
      * rest. What started is stopped again when this fails.
      */
     public static OnMarathon start(Options options) {
+        requireFree(List.of(), "Quayside's apps listen on their definitions' fixed ports (helm-free-deploy/marathon, "
+                + "requirePorts)");
+        LocalRun run = LocalRun.start(new LocalRun.Options(options.root(), options.home(), options.fixedPorts(),
+                FRONTEND_PORT, Map.of(), Duration.ofSeconds(120)), true);
+        return new OnMarathon(options, run);
+    }
+
+    /**
+     * The same pieces for parts that others run on {@code ports} of 127.0.0.1, the Marathon stand-in's id
+     * {@code standInId} ({@link ComposeRun}: docker-compose's containers): nothing is started yet, the ports (theirs,
+     * the services' and the front end's) must be free.
+     */
+    static OnMarathon attached(Options options, LocalStack.Ports ports, String standInId) {
+        requireFree(List.of(ports.kafka(), ports.registry(), ports.consul(), ports.marathon(), ports.chronos()),
+                "docker-compose's containers listen on them in the host's network (deploy/compose.local.yml)");
+        LocalRun run = LocalRun.start(new LocalRun.Options(options.root(), options.home(), true, FRONTEND_PORT,
+                Map.of(), Duration.ofSeconds(120)), parts -> parts.attached(ports, standInId));
+        return new OnMarathon(options, run);
+    }
+
+    /** The services' and the front end's fixed ports and {@code more} must be free on 127.0.0.1, and Docker's socket there. */
+    private static void requireFree(List<Integer> more, String why) {
         List<Integer> ports = new ArrayList<>(LocalRun.SERVICES.values());
         ports.add(FRONTEND_PORT);
+        ports.addAll(more);
         List<Integer> taken = ports.stream().filter(port -> !free(port)).toList();
         if (!taken.isEmpty()) {
-            throw new IllegalStateException("ports " + taken + " on 127.0.0.1 are taken: Quayside's apps listen on "
-                    + "their definitions' fixed ports (helm-free-deploy/marathon, requirePorts); stop what holds them "
-                    + "(bin/quayside down stops an earlier run)");
+            throw new IllegalStateException("ports " + taken + " on 127.0.0.1 are taken: " + why + "; stop what "
+                    + "holds them (bin/quayside down stops an earlier run)");
         }
         if (!Files.exists(DOCKER_SOCKET)) {
             throw new IllegalStateException(DOCKER_SOCKET + " is missing: image-builder and registrator mount the "
                     + "Docker socket");
         }
-        LocalRun run = LocalRun.start(new LocalRun.Options(options.root(), options.home(), options.fixedPorts(),
-                FRONTEND_PORT, Map.of(), Duration.ofSeconds(120)), true);
-        return new OnMarathon(options, run);
     }
 
     private static boolean free(int port) {
@@ -156,14 +175,10 @@ public final class OnMarathon implements AutoCloseable {
                 .getParent() + ", served over SSH");
         createTopics(parts.kafkaBootstrap(), parts.kafkaClientProperties(),
                 options.root().resolve("helm-free-deploy/topics.txt"));
-        run.createRepositories();
-        run.configure();
-        ssh = SshGitServer.start(run.appRepository().getParent(), folder.resolve("ssh"));
-        out.println("      ssh://git@127.0.0.1:" + URI.create(ssh.url(LocalRun.APP_REPO)).getPort()
-                + "/<repository>.git");
+        serveRepositories(out);
 
         out.println("[3/6] service images (bin/quayside images --push " + parts.registryAddress() + ")");
-        images(out);
+        images(out, "--push", parts.registryAddress());
 
         out.println("[4/6] settings in " + configDir() + ", secrets in " + secretsDir());
         writeConfig();
@@ -173,6 +188,23 @@ public final class OnMarathon implements AutoCloseable {
                 + parts.marathonUrl());
         out.println(deployDefinitions().strip().indent(6).stripTrailing());
         awaitApps(out);
+        installHooks();
+    }
+
+    /**
+     * The sample repositories (the app's initial image pushed to the registry) and the SSH Git server that serves
+     * them to the containers.
+     */
+    void serveRepositories(PrintStream out) {
+        run.createRepositories();
+        run.configure();
+        ssh = SshGitServer.start(run.appRepository().getParent(), folder.resolve("ssh"));
+        out.println("      ssh://git@127.0.0.1:" + URI.create(ssh.url(LocalRun.APP_REPO)).getPort()
+                + "/<repository>.git");
+    }
+
+    /** The repositories' hooks tell git-watcher (in its container, on its fixed port) about every push. */
+    void installHooks() {
         for (Path bare : List.of(run.appRepository(), run.configRepository())) {
             LocalRun.installHook(options.root(), bare, "http://127.0.0.1:" + LocalRun.SERVICES.get("git-watcher")
                     + "/webhooks/generic", run.webhookSecret());
@@ -235,9 +267,12 @@ public final class OnMarathon implements AutoCloseable {
 
     // ---------------------------------------------------------------------------------------------- images
 
-    private void images(PrintStream out) {
-        ProcessBuilder builder = new ProcessBuilder(options.root().resolve("bin/quayside").toString(), "images",
-                "--push", stack().registryAddress(), "--no-build").redirectErrorStream(true);
+    /** {@code bin/quayside images --no-build <flags>}: the packaged services' images (and more, as flags say). */
+    void images(PrintStream out, String... flags) {
+        List<String> command = new ArrayList<>(List.of(options.root().resolve("bin/quayside").toString(), "images",
+                "--no-build"));
+        command.addAll(List.of(flags));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("QUAYSIDE_HOME", options.home().toString());
         Result result = exec(builder, Duration.ofMinutes(20));
         result.output().lines().map(String::strip).filter(line -> line.startsWith("quayside/"))
@@ -383,7 +418,7 @@ public final class OnMarathon implements AutoCloseable {
         return result.output();
     }
 
-    private static int dockerGid() {
+    static int dockerGid() {
         try {
             return (Integer) Files.getAttribute(DOCKER_SOCKET, "unix:gid");
         } catch (IOException e) {
@@ -465,7 +500,7 @@ public final class OnMarathon implements AutoCloseable {
     record Result(int exit, String output) {
     }
 
-    private static Result exec(ProcessBuilder builder, Duration timeout) {
+    static Result exec(ProcessBuilder builder, Duration timeout) {
         try {
             Path out = Files.createTempFile("quayside-on-marathon-", ".log");
             try {
