@@ -14,8 +14,9 @@ import java.util.Set;
  * What a Docker container of an app gets besides its image and command: {@code container.volumes} (host paths bound
  * in, as Mesos' Docker containerizer passes {@code -v hostPath:containerPath:mode}) and
  * {@code container.docker.parameters} (Marathon passes each as {@code docker run --key=value}). The stand-in runs only
- * the parameters in {@link #PARAMETERS} and only host-path volumes with an absolute {@code hostPath}; any other is
- * refused with 400 when the app is created or updated, so that nothing the app asked for is silently left out.
+ * host-path volumes with an absolute {@code hostPath} (any other is refused with 400 when the app is created or
+ * updated) and only the parameters in {@link #PARAMETERS}: an app with others is accepted, as Marathon accepts it, and
+ * each of its tasks fails at launch naming what it would not pass on — nothing the app asked for is silently left out.
  */
 final class DockerContainers {
 
@@ -79,11 +80,9 @@ final class DockerContainers {
                         throw ApiException.invalidJson(path + "/" + field, "error.expected.jsstring");
                     }
                 }
-                if (!PARAMETERS.contains(parameter.getString("key"))) {
-                    unsupported.add(path + "/key: the stand-in does not pass on docker run --"
-                            + parameter.getString("key") + " (it passes on only " + String.join(", ", PARAMETERS)
-                            + ")");
-                } else if (parameter.getString("value").isBlank()) {
+                // any other key is accepted, as Marathon accepts it (its own example passes --name); a task of such
+                // an app fails at launch, saying so (notPassedOn), rather than running without it
+                if (PARAMETERS.contains(parameter.getString("key")) && parameter.getString("value").isBlank()) {
                     add(errors, path + "/value", "must not be empty");
                 }
             }
@@ -108,6 +107,25 @@ final class DockerContainers {
             }
         }
         return mounts;
+    }
+
+    /**
+     * The app's docker parameters the stand-in does not pass on ({@code --key=value} each), empty when it runs them
+     * all: its task fails at launch naming them (Marathon would hand them to Docker).
+     */
+    static List<String> notPassedOn(JsonObject def) {
+        List<String> left = new ArrayList<>();
+        if (def.getValue("container") instanceof JsonObject container
+                && container.getValue("docker") instanceof JsonObject docker
+                && docker.getValue("parameters") instanceof JsonArray parameters) {
+            for (Object o : parameters) {
+                JsonObject parameter = (JsonObject) o;
+                if (!PARAMETERS.contains(parameter.getString("key"))) {
+                    left.add("--" + parameter.getString("key") + "=" + parameter.getString("value"));
+                }
+            }
+        }
+        return left;
     }
 
     /** The values of the app's {@code group-add} parameters. */

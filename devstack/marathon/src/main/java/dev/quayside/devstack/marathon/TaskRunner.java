@@ -228,6 +228,11 @@ final class TaskRunner {
         labels.put(DockerTasks.LABEL_STAGED_AT, task.stagedAt);
         labels.put(DockerTasks.LABEL_HOST_PORTS, String.join(",", ports));
         labels.put(DockerTasks.LABEL_APP_DEFINITION, def.encode());
+        List<String> notPassedOn = DockerContainers.notPassedOn(def);
+        if (!notPassedOn.isEmpty()) {
+            throw new IllegalStateException("the Marathon stand-in passes on only " + String.join(", ",
+                    DockerContainers.PARAMETERS) + " to docker run, not " + String.join(" ", notPassedOn));
+        }
         String name = "marathon-" + task.id.replaceAll("[^a-zA-Z0-9_.-]", "_");
         boolean hostNetwork = options.hostNetwork && DockerContainers.hostNetworking(def);
         return new DockerTasks.Spec(name, image, forcePull, entrypoint, cmd, envList, labels, bindings,

@@ -147,17 +147,26 @@ class MarathonHostNetworkTest {
     }
 
     @Test
-    void whatTheStandInCannotRunIsRefusedWith400AndNothingIsCreated() {
-        JsonObject privileged = hostApp("/hostnet/refused", "PORT0", onePort());
+    void aDockerParameterTheStandInDoesNotPassOnIsAcceptedAsMarathonDoesAndItsTaskFailsSayingSo() {
+        JsonObject privileged = hostApp("/hostnet/parameters", "PORT0", onePort());
         privileged.getJsonObject("container").getJsonObject("docker").put("parameters", new JsonArray()
                 .add(new JsonObject().put("key", "group-add").put("value", "4242"))
                 .add(new JsonObject().put("key", "privileged").put("value", "true")));
-        Http.Response refused = Http.send("POST", url + "/v2/apps", privileged.encode());
-        assertThat(refused.status()).isEqualTo(400);
-        assertThat(refused.json().getString("message")).isEqualTo("The Marathon stand-in cannot run this container");
-        assertThat(refused.json().getJsonArray("details").getString(0)).isEqualTo("/container/docker/parameters(1)/key:"
-                + " the stand-in does not pass on docker run --privileged (it passes on only group-add)");
+        assertThat(Http.send("POST", url + "/v2/apps", privileged.encode()).status()).as("Marathon accepts it")
+                .isEqualTo(201);
+        JsonObject failure = await().atMost(Duration.ofSeconds(30)).until(() -> Http.get(url
+                + "/v2/apps/hostnet/parameters?embed=app.lastTaskFailure").json().getJsonObject("app")
+                .getJsonObject("lastTaskFailure"), f -> f != null);
+        assertThat(failure.getString("state")).isEqualTo("TASK_FAILED");
+        assertThat(failure.getString("message")).isEqualTo("the Marathon stand-in passes on only group-add to docker"
+                + " run, not --privileged=true");
+        assertThat(docker.list(DockerTasks.LABEL_APP_ID, "/hostnet/parameters")).as("no container ran without it")
+                .isEmpty();
+        assertThat(Http.send("DELETE", url + "/v2/apps/hostnet/parameters?force=true", null).status()).isEqualTo(200);
+    }
 
+    @Test
+    void whatTheStandInCannotRunIsRefusedWith400AndNothingIsCreated() {
         JsonObject relative = hostApp("/hostnet/refused", "PORT0", onePort());
         relative.getJsonObject("container").put("volumes", new JsonArray().add(new JsonObject()
                 .put("containerPath", "/data").put("hostPath", "data").put("mode", "RW")));
