@@ -141,7 +141,7 @@ public final class ComposeRun implements AutoCloseable {
                         .append(logs(service)));
                 throw new IllegalStateException(why.toString());
             }
-            pause(Duration.ofSeconds(2));
+            Pause.millis(2000);
         }
     }
 
@@ -176,14 +176,6 @@ public final class ComposeRun implements AutoCloseable {
         return OnMarathon.exec(builder, timeout);
     }
 
-    private static void pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 
     /** {@code docker-compose down -v} (the Marathon stand-in stops its task containers as it stops), then the rest. */
     @Override

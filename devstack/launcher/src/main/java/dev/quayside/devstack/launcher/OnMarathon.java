@@ -478,7 +478,7 @@ public final class OnMarathon implements AutoCloseable {
                 }
                 throw new IllegalStateException(why.toString());
             }
-            pause(Duration.ofSeconds(1));
+            Pause.millis(1000);
         }
     }
 
@@ -523,14 +523,6 @@ public final class OnMarathon implements AutoCloseable {
         }
     }
 
-    private static void pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 
     /** The project's version (the parent POM's), which {@code bin/quayside images} tags the images with. */
     static String projectVersion(Path root) {

@@ -114,34 +114,25 @@ final class DockerContainers {
      * all: its task fails at launch naming them (Marathon would hand them to Docker).
      */
     static List<String> notPassedOn(JsonObject def) {
-        List<String> left = new ArrayList<>();
-        if (def.getValue("container") instanceof JsonObject container
-                && container.getValue("docker") instanceof JsonObject docker
-                && docker.getValue("parameters") instanceof JsonArray parameters) {
-            for (Object o : parameters) {
-                JsonObject parameter = (JsonObject) o;
-                if (!PARAMETERS.contains(parameter.getString("key"))) {
-                    left.add("--" + parameter.getString("key") + "=" + parameter.getString("value"));
-                }
-            }
-        }
-        return left;
+        return parameters(def).stream().filter(p -> !PARAMETERS.contains(p.getString("key")))
+                .map(p -> "--" + p.getString("key") + "=" + p.getString("value")).toList();
     }
 
     /** The values of the app's {@code group-add} parameters. */
     static List<String> groupAdd(JsonObject def) {
-        List<String> groups = new ArrayList<>();
+        return parameters(def).stream().filter(p -> "group-add".equals(p.getString("key")))
+                .map(p -> p.getString("value")).toList();
+    }
+
+    /** The app's {@code container.docker.parameters} (validated: objects with a key and a value). */
+    private static List<JsonObject> parameters(JsonObject def) {
+        List<JsonObject> list = new ArrayList<>();
         if (def.getValue("container") instanceof JsonObject container
                 && container.getValue("docker") instanceof JsonObject docker
                 && docker.getValue("parameters") instanceof JsonArray parameters) {
-            for (Object o : parameters) {
-                JsonObject parameter = (JsonObject) o;
-                if ("group-add".equals(parameter.getString("key"))) {
-                    groups.add(parameter.getString("value"));
-                }
-            }
+            parameters.forEach(o -> list.add((JsonObject) o));
         }
-        return groups;
+        return list;
     }
 
     /** Whether the app is in host networking (its one network's mode is {@code host}; canonical definitions). */
