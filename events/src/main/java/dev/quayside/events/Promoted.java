@@ -23,15 +23,5 @@ import java.util.List;
  */
 public record Promoted(String app, String configRepository, String branch, String fromEnvironment,
         String toEnvironment, String image, String configCommit, String source, List<String> files, String chain)
-        implements PipelineEvent {
-
-    @Override
-    public String subjectId() {
-        return toEnvironment + "/" + app;
-    }
-
-    @Override
-    public String partitionKey() {
-        return app;
-    }
+        implements PromotionEvent {
 }

@@ -21,15 +21,5 @@ import java.util.List;
  */
 public record PromotionApproved(String app, String configRepository, String branch, String fromEnvironment,
         String toEnvironment, String image, String approvedBy, List<String> gates, String requestedAt)
-        implements PipelineEvent {
-
-    @Override
-    public String subjectId() {
-        return toEnvironment + "/" + app;
-    }
-
-    @Override
-    public String partitionKey() {
-        return app;
-    }
+        implements PromotionEvent {
 }

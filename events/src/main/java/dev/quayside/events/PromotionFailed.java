@@ -17,7 +17,13 @@ package dev.quayside.events;
  * @param message          why, in one line
  */
 public record PromotionFailed(String app, String configRepository, String branch, String fromEnvironment,
-        String toEnvironment, String image, Reason reason, String message) implements PipelineEvent {
+        String toEnvironment, String image, Reason reason, String message) implements PromotionEvent {
+
+    /** The environment promoted into, or the one promoted from when the chain could not be read. */
+    @Override
+    public String subjectEnvironment() {
+        return toEnvironment == null ? fromEnvironment : toEnvironment;
+    }
 
     /** Why a promotion was not written. */
     public enum Reason {
@@ -50,15 +56,5 @@ public record PromotionFailed(String app, String configRepository, String branch
         SOAK_FAILED,
         /** An operator rejected the waiting promotion ({@code message} says who and why, when given). */
         REJECTED
-    }
-
-    @Override
-    public String subjectId() {
-        return (toEnvironment == null ? fromEnvironment : toEnvironment) + "/" + app;
-    }
-
-    @Override
-    public String partitionKey() {
-        return app;
     }
 }

@@ -19,15 +19,5 @@ import java.util.List;
  * @param requestedAt      when the successful deployment asked for it (ISO-8601 instant)
  */
 public record PromotionRequested(String app, String configRepository, String branch, String fromEnvironment,
-        String toEnvironment, String image, List<String> gates, String requestedAt) implements PipelineEvent {
-
-    @Override
-    public String subjectId() {
-        return toEnvironment + "/" + app;
-    }
-
-    @Override
-    public String partitionKey() {
-        return app;
-    }
+        String toEnvironment, String image, List<String> gates, String requestedAt) implements PromotionEvent {
 }

@@ -24,21 +24,11 @@ import java.util.List;
  */
 public record PromotionWaiting(String app, String configRepository, String branch, String fromEnvironment,
         String toEnvironment, String image, List<String> gates, String soakUntil, boolean approvalRequired,
-        String requestedAt) implements PipelineEvent {
+        String requestedAt) implements PromotionEvent {
 
     /** The gate names {@link #gates} uses. */
     public static final String SOAK = "soak";
     public static final String APPROVAL = "approval";
     /** Outside every deployment window of {@code toEnvironment} ({@code windows:} in {@code quayside.yml}). */
     public static final String WINDOW = "window";
-
-    @Override
-    public String subjectId() {
-        return toEnvironment + "/" + app;
-    }
-
-    @Override
-    public String partitionKey() {
-        return app;
-    }
 }
