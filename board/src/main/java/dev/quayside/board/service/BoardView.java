@@ -148,6 +148,7 @@ public class BoardView {
         if (chain != null) {
             changed.add(chain);
         }
+        promotion(event, chain, changed);
         writeBack(event, chain, changed);
         Views.Failure failure = failureOf(event, chain);
         if (failure != null) {
@@ -174,17 +175,12 @@ public class BoardView {
     }
 
     /**
-     * Pairs config-syncer's write-back commits with the config-repo pushes git-watcher sees of them: such a push was
-     * mirrored in the app's chain, and nothing follows it in its own.
+     * Links a promotion's own chain (whose id is its {@code Promoted} event's {@code chain}, and which may be seen
+     * before or after that event) to the {@code Promoted} event that opened it.
      */
     @SuppressWarnings("unchecked")
-    private void writeBack(EventEnvelope<?> event, ChainRecord chain, List<ChainRecord> changed) {
-        PipelineEvent data = event.data();
-        // a promotion's commit is mirrored and deployed in a chain of its own, whose id is the Promoted event's
-        String written = data instanceof TagUpdated t ? t.commitWritten()
-                : data instanceof Promoted p ? p.configCommit() : null;
-        String writer = data instanceof Promoted p && p.chain() != null ? p.chain() : event.chainId();
-        if (data instanceof Promoted p && p.chain() != null) {
+    private void promotion(EventEnvelope<?> event, ChainRecord chain, List<ChainRecord> changed) {
+        if (event.data() instanceof Promoted p && p.chain() != null) {
             promotions.put(p.chain(), (EventEnvelope<Promoted>) event);
             trim(promotions, limits.chains());
             ChainRecord promoted = chains.get(p.chain());
@@ -196,6 +192,19 @@ public class BoardView {
         if (chain != null && chain.promotedBy() == null && promotions.containsKey(chain.id)) {
             chain.promotedBy(promotions.get(chain.id));
         }
+    }
+
+    /**
+     * Pairs config-syncer's write-back commits (and promotion commits) with the config-repo pushes git-watcher sees of
+     * them: such a push was mirrored in the app's chain (or the promotion's own chain), and nothing follows it in its
+     * own.
+     */
+    private void writeBack(EventEnvelope<?> event, ChainRecord chain, List<ChainRecord> changed) {
+        PipelineEvent data = event.data();
+        // a promotion's commit is mirrored and deployed in a chain of its own, whose id is the Promoted event's
+        String written = data instanceof TagUpdated t ? t.commitWritten()
+                : data instanceof Promoted p ? p.configCommit() : null;
+        String writer = data instanceof Promoted p && p.chain() != null ? p.chain() : event.chainId();
         if (written != null && writer != null) {
             writtenBack.put(written, writer);
             trim(writtenBack, limits.chains() * 2);

@@ -43,8 +43,9 @@ import org.jboss.logging.Logger;
 public class StaticMembership implements ClientCustomizer<Map<String, Object>> {
 
     private static final Logger LOG = Logger.getLogger(StaticMembership.class);
-    /** What a member id may hold: names made of hostnames, service names and indexes. */
+    /** How long the leave on a graceful stop may take before the instance stops without it. */
     private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(5);
+    /** What a member id may hold: names made of hostnames, service names and indexes. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
 
     private final Optional<String> instanceId;
