@@ -3,6 +3,7 @@ package dev.quayside.configsyncer.service;
 import dev.quayside.configsyncer.config.ConfigSyncerConfig;
 import dev.quayside.configsyncer.mirror.MirrorOptions;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -15,6 +16,7 @@ public class Repositories {
 
     private final List<ConfigRepo> all;
 
+    @Inject
     public Repositories(ConfigSyncerConfig config) {
         List<ConfigRepo> repos = new ArrayList<>();
         for (Map.Entry<String, ConfigSyncerConfig.Repository> e : config.repositories().entrySet()) {
@@ -28,6 +30,14 @@ public class Repositories {
                     r.messageTemplate(), mirror));
         }
         this.all = Collections.unmodifiableList(repos);
+    }
+
+    /** These repositories, in this order (names must differ). */
+    public Repositories(List<ConfigRepo> repositories) {
+        if (repositories.stream().map(ConfigRepo::name).distinct().count() != repositories.size()) {
+            throw new IllegalArgumentException("two config repositories share a name: " + repositories);
+        }
+        this.all = List.copyOf(repositories);
     }
 
     public List<ConfigRepo> all() {
