@@ -21,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The board's HTTP API: JSON answers, an action with the operator token, and server-sent event streams. Errors come
@@ -121,10 +122,15 @@ public final class BoardClient {
             }
         }
         InputStream body = response.body();
-        // the board writes only when something happens: at the deadline the stream is closed from outside
+        // the board writes only when something happens: at the deadline the stream is closed from outside, and the
+        // read that fails then is told apart from a board that went away by this flag, not by the clock
+        AtomicBoolean closedAtDeadline = new AtomicBoolean();
         Thread watchdog = deadline == null ? null : new Thread(() -> {
             try {
-                Thread.sleep(Math.max(0, Duration.between(Instant.now(), deadline).toMillis()));
+                for (Instant now = Instant.now(); now.isBefore(deadline); now = Instant.now()) {
+                    Thread.sleep(Math.max(1, Duration.between(now, deadline).toMillis()));
+                }
+                closedAtDeadline.set(true);
                 body.close();
             } catch (InterruptedException | IOException e) {
                 // the stream ended first
@@ -152,9 +158,9 @@ public final class BoardClient {
                     data.append(data.length() > 0 ? "\n" : "").append(value.startsWith(" ") ? value.substring(1) : value);
                 }
             }
-            return deadline == null || Instant.now().isBefore(deadline);
+            return !closedAtDeadline.get();
         } catch (IOException e) {
-            if (deadline != null && !Instant.now().isBefore(deadline)) {
+            if (closedAtDeadline.get()) {
                 return false;
             }
             throw unreachable(e);
