@@ -72,13 +72,47 @@ final class BuildAnnouncer {
                 job.commit(), push.refName()), config.source(), Instant.now(), job.buildId()));
     }
 
-    /** Sends the {@code ImageBuilt} of {@code job}, keyed by its repository and ref. */
-    void imageBuilt(BuildJob job, ImageBuilt built) {
+    /**
+     * Sends the {@code ImageBuilt} of {@code job}, keyed by its repository and ref, once the announcement and the
+     * build's end ({@code outcome}) are recorded as pending ({@link AnnouncedPushes#recordPending}): should the instance
+     * stop before the end is published, the redelivered push announces both again ({@link #reannounce}).
+     *
+     * @throws EventNotPublishedException when the pending announcement cannot be recorded (nothing was published)
+     */
+    void imageBuilt(BuildJob job, ImageBuilt built, BuildOutcome outcome) {
         CommitPushed push = job.trigger().data();
         EventEnvelope<ImageBuilt> event = job.trigger().next(built, config.source(), Instant.now(), push.repository(),
                 push.ref(), job.commit(), built.name(), built.digest());
+        try {
+            announced.recordPending(job.trigger().id(), outcome, event);
+        } catch (RuntimeException e) {
+            throw new EventNotPublishedException(event, "its announcement could not be recorded first in "
+                    + announced.topic() + " (" + e.getMessage() + ")", e);
+        }
         publish(event);
-        remember(job, event.type() + " " + event.id());
+    }
+
+    /**
+     * Announces again what an instance stopped while announcing ({@code pending}, recorded before it published the
+     * {@code ImageBuilt}): the same {@code ImageBuilt} (its id, time and chain) and the build's end with the outcome
+     * decided then, whose id is the same as the first one's would be. Nothing is decided again: by now a newer commit
+     * of the ref may have been announced, and deciding again would end the chain a second time as superseded.
+     */
+    void reannounce(BuildJob job, AnnouncedPushes.Pending pending) {
+        BuildLog log = logFor(job);
+        try {
+            log.accept("build " + job.buildId() + ": its image was being announced when the instance announcing it "
+                    + "stopped; announced again as it was (" + pending.outcome().wire() + ")");
+            publish(pending.imageBuilt());
+            finish(job, log, pending.outcome(), pending.outcome() == BuildOutcome.SKIPPED
+                    ? "image already in the registry" : null, pending.imageBuilt().data().artifactId(), 0,
+                    BuildJob.Disposition.ACK);
+        } catch (EventNotPublishedException e) {
+            notPublished(job, log, e);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "could not announce build %s again", job.buildId());
+            job.done().complete(BuildJob.Disposition.deadLetter(e));
+        }
     }
 
     /** Ends {@code job} as superseded by the announced {@code newer} commit. */
@@ -176,7 +210,7 @@ final class BuildAnnouncer {
      * Records, for every instance, that {@code outcome} was announced for the push that asked for {@code job}, so a
      * redelivery of it is acknowledged without building. Kafka just took the outcome event: should it not take this
      * record, the push is still acknowledged (its offset committed soon after), and only a redelivery before that
-     * commit would build it again.
+     * commit would build it again (or, when its image was announced, announce it again: the record stays pending).
      */
     private void remember(BuildJob job, String outcome) {
         try {

@@ -154,7 +154,7 @@ public class BuildRunner {
                 }
                 built = BuildAnnouncer.imageBuilt(push, commit, registry.address(), settings, shaTag, existing.get(),
                         BuildAnnouncer.labels(push, commit, source, shaTag), true);
-                announcer.imageBuilt(job, built);
+                announcer.imageBuilt(job, built, BuildOutcome.SKIPPED);
                 announcements.announced(job, commit);
             }
             skipLatency.record(System.nanoTime() - job.receivedNanos(), TimeUnit.NANOSECONDS);
@@ -242,7 +242,7 @@ public class BuildRunner {
                 log.accept("pushed " + repository + ":" + shaTag + "@" + digest);
                 built = BuildAnnouncer.imageBuilt(push, commit, registry.address(), settings, shaTag, digest, labels,
                         false);
-                announcer.imageBuilt(job, built);
+                announcer.imageBuilt(job, built, BuildOutcome.SUCCESS);
                 publishOverhead.record(System.nanoTime() - pushDone, TimeUnit.NANOSECONDS);
                 announcements.announced(job, commit);
                 if (config.removeAfterPush()) {
@@ -271,6 +271,11 @@ public class BuildRunner {
     /** The log of {@code job}: the one its look-up began, else a new one. */
     BuildLog logFor(BuildJob job) {
         return announcer.logFor(job);
+    }
+
+    /** Announces again, as it was, what an instance stopped while announcing ({@link BuildAnnouncer#reannounce}). */
+    public void reannounce(BuildJob job, AnnouncedPushes.Pending pending) {
+        announcer.reannounce(job, pending);
     }
 
     /** Ends {@code job} unannounced: one of its events was not acknowledged by Kafka, so it is handled again. */

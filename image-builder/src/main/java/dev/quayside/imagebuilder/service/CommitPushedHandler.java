@@ -64,7 +64,7 @@ public class CommitPushedHandler implements AsyncEventHandler<CommitPushed> {
     private final ExecutorService lookUpWorkers;
     private final ExecutorService buildWorkers;
     private final ExecutorService announcer = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "build-superseded");
+        Thread t = new Thread(r, "build-announcer");
         t.setDaemon(true);
         return t;
     });
@@ -172,7 +172,20 @@ public class CommitPushedHandler implements AsyncEventHandler<CommitPushed> {
         }
         String buildId = buildId(push);
         Optional<String> outcome = announced.announced(event.id());
-        if (outcome.isPresent()) {
+        Optional<AnnouncedPushes.Pending> pending = outcome.flatMap(AnnouncedPushes::pending);
+        if (pending.isPresent() && scheduler.active(buildId).isEmpty()) {
+            LOG.infof("event %s (%s %s @ %s) delivered again while its image's announcement was pending: announced "
+                    + "again as it was", event.id(), push.repository(), push.ref(), push.after());
+            meters.counter("quayside.image-builder.events.reannounced").increment();
+            BuildJob job = new BuildJob(buildId, event, receivedNanos, Instant.now());
+            job.queuedAnnounced(true);
+            announcer.execute(() -> traced(job, () -> {
+                runner.reannounce(job, pending.get());
+                return null;
+            }));
+            return new Accepted(Optional.of(buildId), Uni.createFrom().voidItem(), job.done());
+        }
+        if (outcome.isPresent() && pending.isEmpty()) {
             LOG.infof("event %s (%s %s @ %s) delivered again: its outcome was announced already (%s); acknowledged "
                     + "without building", event.id(), push.repository(), push.ref(), push.after(), outcome.get());
             meters.counter("quayside.image-builder.events.ignored", "reason", "already-announced").increment();
