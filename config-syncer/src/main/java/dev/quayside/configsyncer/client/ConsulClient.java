@@ -4,6 +4,7 @@ import dev.quayside.kit.consul.ConsulConnection;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -128,6 +129,45 @@ public class ConsulClient {
             }
             throw new ConsulException("PUT /v1/txn failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Sends independent {@code batches} (no two touch the same key, so their order does not matter) with at most
+     * {@code inFlight} transactions in flight: the next one leaves as soon as any one is answered, not when a group of
+     * them is. Nothing more is sent after the first rolled-back transaction; those already in flight finish.
+     *
+     * @return each batch's outcome at the batch's position: null for a batch that was not sent (after a rollback)
+     * @throws ConsulException when a transaction fails (not answered, or answered other than 200/409)
+     */
+    public List<TxnOutcome> txnAll(List<List<KvOp>> batches, int inFlight) throws ConsulException {
+        if (inFlight < 1) {
+            throw new IllegalArgumentException("inFlight must be at least 1: " + inFlight);
+        }
+        TxnOutcome[] outcomes = new TxnOutcome[batches.size()];
+        if (batches.isEmpty()) {
+            return List.of();
+        }
+        java.util.concurrent.atomic.AtomicBoolean rolledBack = new java.util.concurrent.atomic.AtomicBoolean();
+        long rounds = (batches.size() + inFlight - 1) / inFlight;
+        try {
+            Multi.createFrom().range(0, batches.size())
+                    .select().where(i -> !rolledBack.get())
+                    .onItem().transformToUni(i -> txnAsync(batches.get(i)).invoke(outcome -> {
+                        outcomes[i] = outcome;
+                        if (!outcome.committed()) {
+                            rolledBack.set(true);
+                        }
+                    }))
+                    .merge(inFlight)
+                    .collect().last()
+                    .await().atMost(timeout.plusSeconds(1).multipliedBy(rounds));
+        } catch (RuntimeException e) {
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                    ? e.getCause() : e;
+            throw cause instanceof ConsulException c ? c
+                    : new ConsulException("PUT /v1/txn failed: " + cause.getMessage(), cause);
+        }
+        return java.util.Arrays.asList(outcomes);
     }
 
     /** {@link #txn} without blocking: lets independent batches travel together. */

@@ -259,6 +259,38 @@ public final class GitWorkspace implements AutoCloseable {
         }
     }
 
+    /**
+     * A batch of blob reads through one {@link ObjectReader}: one pack window cursor and one delta-base cache for the
+     * whole batch, where {@link #read(ObjectId)} opens a reader per blob (an initial mirror of 10,000 files reads them
+     * several times faster this way). Close it when the batch is read; not for use by two threads at once.
+     */
+    public Blobs blobs() {
+        return new Blobs(repository.newObjectReader());
+    }
+
+    /** See {@link #blobs()}. */
+    public final class Blobs implements AutoCloseable {
+        private final ObjectReader reader;
+
+        private Blobs(ObjectReader reader) {
+            this.reader = reader;
+        }
+
+        /** The content of {@code blob}. */
+        public byte[] read(ObjectId blob) throws GitException {
+            try {
+                return reader.open(blob, Constants.OBJ_BLOB).getBytes();
+            } catch (IOException e) {
+                throw new GitException("cannot read blob " + blob.name() + " of " + name + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            reader.close();
+        }
+    }
+
     public byte[] read(ObjectId blob) throws GitException {
         try {
             return repository.open(blob, Constants.OBJ_BLOB).getBytes();

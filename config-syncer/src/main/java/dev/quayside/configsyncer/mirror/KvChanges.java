@@ -43,18 +43,22 @@ final class KvChanges {
             Properties common) throws GitException {
         KeyLayout layout = repo.layout();
         KvChanges changes = new KvChanges();
-        for (DiffEntry d : ws.diff(from, head)) {
-            switch (d.getChangeType()) {
-                case ADD, MODIFY, COPY -> {
-                    byte[] old = d.getChangeType() == DiffEntry.ChangeType.MODIFY ? ws.read(d.getOldId().toObjectId()) : null;
-                    changes.put(layout, branch, d.getNewPath(), ws.read(d.getNewId().toObjectId()), old, common);
-                }
-                case DELETE -> changes.delete(layout, branch, d.getOldPath());
-                case RENAME -> {
-                    changes.delete(layout, branch, d.getOldPath());
-                    changes.put(layout, branch, d.getNewPath(), ws.read(d.getNewId().toObjectId()), null, common);
-                }
-                default -> {
+        List<DiffEntry> entries = ws.diff(from, head);
+        try (GitWorkspace.Blobs blobs = ws.blobs()) {
+            for (DiffEntry d : entries) {
+                switch (d.getChangeType()) {
+                    case ADD, MODIFY, COPY -> {
+                        byte[] old = d.getChangeType() == DiffEntry.ChangeType.MODIFY
+                                ? blobs.read(d.getOldId().toObjectId()) : null;
+                        changes.put(layout, branch, d.getNewPath(), blobs.read(d.getNewId().toObjectId()), old, common);
+                    }
+                    case DELETE -> changes.delete(layout, branch, d.getOldPath());
+                    case RENAME -> {
+                        changes.delete(layout, branch, d.getOldPath());
+                        changes.put(layout, branch, d.getNewPath(), blobs.read(d.getNewId().toObjectId()), null, common);
+                    }
+                    default -> {
+                    }
                 }
             }
         }
@@ -65,8 +69,11 @@ final class KvChanges {
     static KvChanges files(GitWorkspace ws, ConfigRepo repo, String branch, ObjectId commit, Properties common)
             throws GitException {
         KvChanges changes = new KvChanges();
-        for (Map.Entry<String, ObjectId> file : ws.files(commit, repo.mirror().sourceRoot()).entrySet()) {
-            changes.put(repo.layout(), branch, file.getKey(), ws.read(file.getValue()), null, common);
+        Map<String, ObjectId> files = ws.files(commit, repo.mirror().sourceRoot());
+        try (GitWorkspace.Blobs blobs = ws.blobs()) {
+            for (Map.Entry<String, ObjectId> file : files.entrySet()) {
+                changes.put(repo.layout(), branch, file.getKey(), blobs.read(file.getValue()), null, common);
+            }
         }
         return changes;
     }

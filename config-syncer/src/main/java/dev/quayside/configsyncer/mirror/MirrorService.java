@@ -11,7 +11,6 @@ import dev.quayside.configsyncer.service.SyncSettings;
 import dev.quayside.events.ConfigSynced.Outcome;
 import dev.quayside.events.ConfigSynced;
 import dev.quayside.kit.retry.Retrier;
-import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -20,7 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.jboss.logging.Logger;
@@ -215,27 +213,16 @@ public class MirrorService {
         long planned = System.nanoTime();
         long index = 0;
         List<List<KvOp>> batches = plan.batches();
-        // batches before the last may travel together when no two operations touch the same keys
-        int window = changes.independent() ? IN_FLIGHT : 1;
-        for (int i = 0; i < batches.size() - 1; i += window) {
-            List<Uni<ConsulClient.TxnOutcome>> group = new ArrayList<>();
-            for (int j = i; j < Math.min(i + window, batches.size() - 1); j++) {
-                group.add(consul.txnAsync(batches.get(j)));
+        // batches before the last travel IN_FLIGHT at a time when no two operations touch the same keys, else in order
+        List<List<KvOp>> before = batches.subList(0, batches.size() - 1);
+        List<ConsulClient.TxnOutcome> outcomes = consul.txnAll(before, changes.independent() ? IN_FLIGHT : 1);
+        for (int j = 0; j < outcomes.size(); j++) {
+            ConsulClient.TxnOutcome outcome = outcomes.get(j);
+            if (outcome != null && !outcome.committed()) {
+                throw new TerminalSyncException("Consul rolled back transaction " + (j + 1) + " of "
+                        + batches.size() + ": " + outcome.errors());
             }
-            List<ConsulClient.TxnOutcome> outcomes;
-            try {
-                outcomes = Uni.join().all(group).andFailFast().await().atMost(Duration.ofMinutes(2));
-            } catch (RuntimeException e) {
-                Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-                throw cause instanceof ConsulException c ? c : new ConsulException(cause.getMessage(), cause);
-            }
-            for (int j = 0; j < outcomes.size(); j++) {
-                if (!outcomes.get(j).committed()) {
-                    throw new TerminalSyncException("Consul rolled back transaction " + (i + j + 1) + " of "
-                            + batches.size() + ": " + outcomes.get(j).errors());
-                }
-                index = Math.max(index, outcomes.get(j).index());
-            }
+            index = outcome == null ? index : Math.max(index, outcome.index());
         }
         ConsulClient.TxnOutcome last = consul.txn(batches.get(batches.size() - 1));
         if (!last.committed()) {

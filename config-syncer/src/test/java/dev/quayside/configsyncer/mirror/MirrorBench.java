@@ -250,11 +250,13 @@ public final class MirrorBench {
         List<Double> quayside = new ArrayList<>();
         List<Double> naive = new ArrayList<>();
         List<Double> concurrent = new ArrayList<>();
+        List<Double> fetch = new ArrayList<>();
         for (int r = 0; r < runs; r++) {
             double[] t = initialRun(source, name + "-r" + (r + 1), r % 2 == 1);
             quayside.add(t[0]);
             naive.add(t[1]);
             concurrent.add(t[2]);
+            fetch.add(t[3]);
         }
         ObjectNode figure = stats(quayside);
         figure.put("files", source.files.size());
@@ -265,15 +267,18 @@ public final class MirrorBench {
         conc.put("in_flight", concurrency);
         figure.set("naive_concurrent", conc);
         figure.put("ratio_p50_concurrent", ratio(conc.get("p50").asDouble() / figure.get("p50").asDouble()));
-        System.out.printf("  initial %-8s %6d files: quayside p50 %8.1f ms, naive p50 %8.1f ms (x%.2f), naive %d in flight p50 %8.1f ms%n",
+        figure.set("git_fetch_only", stats(fetch));
+        System.out.printf("  initial %-8s %6d files: quayside p50 %8.1f ms, naive p50 %8.1f ms (x%.2f), naive %d in flight p50 %8.1f ms, fetch alone p50 %.1f ms%n",
                 name, source.files.size(), figure.get("p50").asDouble(), figure.get("naive").get("p50").asDouble(),
-                figure.get("ratio_p50").asDouble(), concurrency, conc.get("p50").asDouble());
+                figure.get("ratio_p50").asDouble(), concurrency, conc.get("p50").asDouble(),
+                figure.get("git_fetch_only").get("p50").asDouble());
         return figure;
     }
 
     /**
      * One initial sync of each mirror into fresh prefixes with fresh local clones; verifies the two KV trees are
-     * identical, then deletes them. Returns {quayside ms, naive ms, naive concurrent ms}.
+     * identical, then deletes them; then times a plain fetch of the same commit into a fourth fresh clone, the floor
+     * every mirror pays. Returns {quayside ms, naive ms, naive concurrent ms, fetch alone ms}.
      */
     double[] initialRun(Source source, String name, boolean naiveFirst) throws Exception {
         Mirror q = new QuaysideMirror(source, "bench/quayside/" + name, tmp.resolve("work-" + ++sequence));
@@ -290,6 +295,16 @@ public final class MirrorBench {
             tn = timed(n);
         }
         double tc = timed(c);
+        Path probeDir = tmp.resolve("work-" + ++sequence);
+        GitClient probeGit = new GitClient(probeDir);
+        GitWorkspace probe = probeGit.workspace(REPO, source.url(), null, null);
+        long t = System.nanoTime();
+        if (!source.head.equals(probe.fetch(BRANCH))) {
+            throw new AssertionError("the plain fetch did not get the head " + source.head.name());
+        }
+        double tf = (System.nanoTime() - t) / 1e6;
+        probe.close();
+        deleteTree(probeDir);
         verify(source, q, n, 50);
         verify(source, q, c, 50);
         for (Mirror m : List.of(q, n, c)) {
@@ -297,7 +312,7 @@ public final class MirrorBench {
             deleteTree(m.workDir());
             deletePrefix(m.mountpoint());
         }
-        return new double[] {tq, tn, tc};
+        return new double[] {tq, tn, tc, tf};
     }
 
     /**
@@ -768,14 +783,15 @@ public final class MirrorBench {
 
     String note() {
         return "Wall-clock ms of one mirror run, measured by the caller. quayside = MirrorService.sync (production, "
-                + "defaults: txn batches of <= 64 operations, <= 512 KB, 4 independent batches in flight, guarded "
+                + "defaults: txn batches of <= 64 operations, <= 512 KB, up to 4 independent batches in flight, guarded "
                 + "last batch). naive = git2consul's algorithm (GET the <branch>.ref key; no ref: one PUT "
                 + "/v1/kv/<key> per file of the tree; a ref: one PUT per file of git diff --name-status ref..HEAD; "
                 + "then PUT the ref), one request at a time over one keep-alive HTTP/1.1 connection (JDK HttpClient). "
                 + "naive_concurrent: the same with up to " + concurrency + " requests in flight (git2consul itself "
                 + "issues a sync's requests without waiting for each other). Both mirrors read Git through the same "
                 + "production GitWorkspace (JGit). initial_*: fetch into a fresh local bare clone + read the tree + "
-                + "write every file, into a fresh key prefix; " + runs + " runs each, values in run order, the two "
+                + "write every file, into a fresh key prefix; git_fetch_only there is a plain fetch of the same commit into a "
+                + "fourth fresh clone after the three mirrors, the floor every initial sync pays; " + runs + " runs each, values in run order, the two "
                 + "mirrors alternating which goes first. one_file_change_*: a commit changing one definition is "
                 + "pushed to the source repository, then each mirror fetches, diffs and writes that one file and the "
                 + "ref (" + warmup + " unmeasured changes first, then " + changes + " measured; the mirrors alternate "
