@@ -138,7 +138,8 @@ final class ThroughputTracker implements AutoCloseable {
             }
         } else if (data instanceof ConfigSynced synced) {
             Commit commit = byChain.get(event.chainId());
-            if (commit != null && commit.synced == null) {
+            // a sync is announced once per app it changed: the commit's own app's announcement (or a whole one)
+            if (commit != null && commit.synced == null && (synced.app() == null || synced.app().equals(commit.app))) {
                 commit.synced = at;
             }
         } else if (data instanceof ServiceUpgraded upgraded) {

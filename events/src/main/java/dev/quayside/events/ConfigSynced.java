@@ -16,11 +16,31 @@ import java.util.List;
  * @param skipped      paths not mirrored, with the reason (e.g. an illegal Consul key)
  * @param outcome      what happened
  * @param reason       why the sync failed, or null
+ * @param app          the app whose definitions (every environment and target) this announcement lists, alone: a sync
+ *                     that changed several apps' definitions is announced once per app, keyed by the app; null for the
+ *                     announcement of everything else (a sync that changed no app's definition, its other files, or a
+ *                     FAILED sync), keyed by {@code configRepository/branch}
  */
 public record ConfigSynced(String configRepository, String branch, String fromCommit, String toCommit,
         List<String> keysPut, List<String> keysDeleted, List<String> filesChanged, long consulIndex,
         boolean fullResync, List<FileProblem> invalidFiles, List<FileProblem> skipped, Outcome outcome,
-        String reason) implements PipelineEvent {
+        String reason, String app) implements PipelineEvent {
+
+    /** A sync announced whole, for no one app (the form before the per-app announcements). */
+    public ConfigSynced(String configRepository, String branch, String fromCommit, String toCommit,
+            List<String> keysPut, List<String> keysDeleted, List<String> filesChanged, long consulIndex,
+            boolean fullResync, List<FileProblem> invalidFiles, List<FileProblem> skipped, Outcome outcome,
+            String reason) {
+        this(configRepository, branch, fromCommit, toCommit, keysPut, keysDeleted, filesChanged, consulIndex,
+                fullResync, invalidFiles, skipped, outcome, reason, null);
+    }
+
+    /** This sync's announcement for {@code app}, listing only what is given here. */
+    public ConfigSynced forApp(String app, List<String> keysPut, List<String> keysDeleted, List<String> filesChanged,
+            List<FileProblem> invalidFiles, List<FileProblem> skipped) {
+        return new ConfigSynced(configRepository, branch, fromCommit, toCommit, keysPut, keysDeleted, filesChanged,
+                consulIndex, fullResync, invalidFiles, skipped, outcome, reason, app);
+    }
 
     /** A file that was flagged or skipped, and why. */
     public record FileProblem(String path, String reason) {
@@ -30,13 +50,18 @@ public record ConfigSynced(String configRepository, String branch, String fromCo
         SYNCED, FAILED
     }
 
+    /** {@code <repo>/<branch>@<commit>}, and {@code #<app>} after it for one app's announcement. */
     @Override
     public String subjectId() {
-        return configRepository + "/" + branch + "@" + toCommit;
+        return configRepository + "/" + branch + "@" + toCommit + (app == null ? "" : "#" + app);
     }
 
+    /**
+     * The app for one app's announcement (so that different apps spread over partitions and one app's syncs stay in
+     * order, like {@code image-built} and {@code deployed}), else {@code <repo>/<branch>}.
+     */
     @Override
     public String partitionKey() {
-        return configRepository + "/" + branch;
+        return app != null ? app : configRepository + "/" + branch;
     }
 }

@@ -15,7 +15,7 @@ public final class Topics {
     public static final String IMAGE_BUILT = "quayside.image-built";
     /** {@link TagUpdated}, {@link Promoted}, {@link PromotionFailed}: what the config repository pins; keyed by app. */
     public static final String TAG_UPDATED = "quayside.tag-updated";
-    /** {@link ConfigSynced}, keyed by config repository and branch. */
+    /** {@link ConfigSynced}, keyed by app (one app's announcement) or by config repository and branch (the rest). */
     public static final String CONFIG_SYNCED = "quayside.config-synced";
     /** {@link ServiceDeployed}, {@link ServiceUpgraded}, {@link ServiceRolledBack}, {@link ServiceRemoved}, {@link DeploymentFailed}, keyed by app id. */
     public static final String DEPLOYED = "quayside.deployed";

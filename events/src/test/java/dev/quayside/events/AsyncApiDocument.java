@@ -43,8 +43,11 @@ final class AsyncApiDocument {
                         + " (TagUpdated) or a promotion from the previous environment of the chain (Promoted,"
                         + " PromotionFailed), a promotion asked for by a successful deployment (PromotionRequested),"
                         + " waiting at a gate (PromotionWaiting), or its approval by an operator (PromotionApproved)."});
-        CHANNELS.put(Topics.CONFIG_SYNCED, new String[] {"configSynced", "config repository + '/' + branch",
-                "The config repository is mirrored into Consul KV, from config-syncer."});
+        CHANNELS.put(Topics.CONFIG_SYNCED, new String[] {"configSynced", "the app (field app) for one app's"
+                + " announcement; config repository + '/' + branch for the rest of a sync, one that changed no app's"
+                + " definition, or a FAILED one",
+                "The config repository is mirrored into Consul KV, from config-syncer: once per app whose definitions"
+                + " the sync changed, and once for the rest."});
         CHANNELS.put(Topics.DEPLOYED, new String[] {"deployed", "the app",
                 "Outcomes of applying definitions to Marathon and Chronos, from marathon-applier."});
         CHANNELS.put(Topics.CONTAINER_STARTED, new String[] {"containerStarted", "the Consul service id",

@@ -92,4 +92,27 @@ class EventCodecTest {
         assertThat(Arrays.stream(EventType.values()).map(EventType::topic).collect(Collectors.toSet()))
                 .containsExactlyInAnyOrderElementsOf(Topics.EVENT_TOPICS);
     }
+
+    @Test
+    void oneAppsSyncIsKeyedByTheAppAndNamesItInItsSubject() throws Exception {
+        ConfigSynced whole = new ConfigSynced("deploy-config", "main", null, "abc", List.of(), List.of(), List.of(), 1,
+                false, List.of(), List.of(), ConfigSynced.Outcome.SYNCED, null);
+        ConfigSynced web = whole.forApp("web", List.of("k/marathon/dev/web.json"), List.of(),
+                List.of("marathon/dev/web.json"), List.of(), List.of());
+        assertThat(whole.partitionKey()).isEqualTo("deploy-config/main");
+        assertThat(whole.subjectId()).isEqualTo("deploy-config/main@abc");
+        assertThat(web.partitionKey()).isEqualTo("web");
+        assertThat(web.subjectId()).isEqualTo("deploy-config/main@abc#web");
+        assertThat(web.forApp("api", List.of(), List.of(), List.of(), List.of(), List.of()).subjectId())
+                .isNotEqualTo(web.subjectId());
+        EventEnvelope<?> in = EventEnvelope.of(web, "/t", "id-1", "chain", java.time.Instant.parse("2026-11-27T10:00:00Z"));
+        ConfigSynced back = (ConfigSynced) EventCodec.fromJson(EventCodec.toJson(in)).data();
+        assertThat(back).isEqualTo(web);
+        // an event from before the field: no app, keyed by the branch
+        ObjectNode json = (ObjectNode) EventCodec.mapper().readTree(EventCodec.toJson(in));
+        ((ObjectNode) json.get("customData")).remove("app");
+        ConfigSynced old = (ConfigSynced) EventCodec.fromJson(EventCodec.mapper().writeValueAsBytes(json)).data();
+        assertThat(old.app()).isNull();
+        assertThat(old.partitionKey()).isEqualTo("deploy-config/main");
+    }
 }

@@ -212,12 +212,14 @@ final class ChainTimeline {
             ConfigSynced s = sync.data();
             Instant at = sync.context().timestamp();
             Instant start = previous == null || previous.isAfter(at) ? at : previous;
-            String summary = s.configRepository() + "/" + s.branch() + "@" + shortSha(s.toCommit()) + " → Consul ("
-                    + size(s.keysPut()) + " put, " + size(s.keysDeleted()) + " deleted)"
-                    + (s.reason() == null ? "" : ": " + s.reason());
-            stages.add(new Views.Stage(syncs.size() == 1 ? "sync" : "sync:" + s.configRepository() + "/" + s.branch(),
-                    "Consul sync", s.outcome() == ConfigSynced.Outcome.SYNCED ? "succeeded" : "failed", start, at,
-                    between(start, at), summary, null, null, null));
+            String summary = (s.app() == null ? "" : s.app() + ": ") + s.configRepository() + "/" + s.branch() + "@"
+                    + shortSha(s.toCommit()) + " → Consul (" + size(s.keysPut()) + " put, " + size(s.keysDeleted())
+                    + " deleted)" + (s.reason() == null ? "" : ": " + s.reason());
+            // a sync announced once per app it changed: one stage per app's announcement
+            stages.add(new Views.Stage(syncs.size() == 1 ? "sync" : "sync:" + s.configRepository() + "/" + s.branch()
+                    + (s.app() == null ? "" : "#" + s.app()), "Consul sync",
+                    s.outcome() == ConfigSynced.Outcome.SYNCED ? "succeeded" : "failed", start, at,
+                    between(start, at), summary, s.app(), null, null));
             last = at;
         }
         return last;

@@ -87,6 +87,37 @@ class ChainRecordTest {
         assertThat(record.status().status()).isEqualTo(ChainStatus.LIVE);
     }
 
+    @Test
+    void aConfigPushThatChangedTwoAppsShowsBothSyncsAndIsLiveOnceBothAreDeployed() {
+        Person ada = new Person("Ada", "ada@example.org", "ada");
+        EventEnvelope<CommitPushed> push = EventEnvelope.startChain(new CommitPushed("config", "config",
+                "https://git.example.org/team/config.git", "refs/heads/main", CommitPushed.RefChange.BRANCH_UPDATED,
+                CommitPushed.ZERO_SHA, SHA, List.of(), ada, "d2", "github"), "/quayside/git-watcher", "chain-2", T0);
+        ConfigSynced whole = new ConfigSynced("config", "main", null, SHA, List.of(), List.of(), List.of(), 4, false,
+                List.of(), List.of(), ConfigSynced.Outcome.SYNCED, null);
+        EventEnvelope<?> shop = push.next(whole.forApp("shop", List.of("k/main/marathon/dev/shop.json"), List.of(),
+                List.of("marathon/dev/shop.json"), List.of(), List.of()), "s", T0.plusMillis(100), "shop");
+        EventEnvelope<?> cart = push.next(whole.forApp("cart", List.of("k/main/marathon/dev/cart.json"), List.of(),
+                List.of("marathon/dev/cart.json"), List.of(), List.of()), "s", T0.plusMillis(110), "cart");
+        EventEnvelope<?> shopLive = push.next(new ServiceUpgraded(new Deployment("shop", "dev",
+                DeploymentTarget.MARATHON, "/dev/shop", "v", "new", "d", 1500), false), "s", T0.plusMillis(2000), "1");
+        EventEnvelope<?> cartLive = push.next(new ServiceUpgraded(new Deployment("cart", "dev",
+                DeploymentTarget.MARATHON, "/dev/cart", "v", "new", "d", 1500), false), "s", T0.plusMillis(3000), "2");
+        ChainRecord record = new ChainRecord("chain-2");
+        List.of(push, shop, cart, shopLive).forEach(record::apply);
+        assertThat(record.expected()).containsExactly("dev/shop", "dev/cart");
+        assertThat(record.status().status()).isEqualTo(ChainStatus.RUNNING);
+        record.apply(shop); // a redelivery of one app's announcement is not a third sync
+        record.apply(cartLive);
+        assertThat(record.status().status()).isEqualTo(ChainStatus.LIVE);
+        assertThat(record.status().at()).isEqualTo(T0.plusMillis(3000));
+        assertThat(keys(record)).containsExactly("push", "sync:config/main#shop", "sync:config/main#cart",
+                "deploy:dev/shop", "deploy:dev/cart");
+        assertThat(new ChainTimeline(record).stages(new TestLinks())).filteredOn(st -> st.key().startsWith("sync"))
+                .extracting(Views.Stage::app).containsExactly("shop", "cart");
+        assertThat(EventSummaries.summary(cart)).startsWith("cart: config/main@0fb1cc4 SYNCED");
+    }
+
     private static List<String> keys(ChainRecord record) {
         List<String> keys = new ArrayList<>();
         for (Views.Stage stage : new ChainTimeline(record).stages(new TestLinks())) {

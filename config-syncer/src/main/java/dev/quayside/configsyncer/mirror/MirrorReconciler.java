@@ -87,8 +87,9 @@ public class MirrorReconciler {
     }
 
     /**
-     * Mirrors {@code branch} now (an operator's request) and announces the sync, as a push would have: returns it, or
-     * empty when Consul already had the head.
+     * Mirrors {@code branch} now (an operator's request) and announces the sync, as a push would have (once per app whose
+     * definitions changed, {@link MirrorService#announcements}): returns it whole, or empty when Consul already had the
+     * head.
      */
     public Optional<ConfigSynced> syncNow(ConfigRepo repo, String branch) {
         Optional<ConfigSynced> synced = mirror.sync(repo, branch, null);
@@ -96,9 +97,13 @@ public class MirrorReconciler {
         return synced;
     }
 
-    /** Publishes {@code s} with the id its first announcement would have had, in {@code chainId}, and records it. */
+    /**
+     * Publishes {@code s}'s announcements with the ids their first announcement would have had, in {@code chainId}, and
+     * records it.
+     */
     private void announce(ConfigRepo repo, ConfigSynced s, String chainId) {
-        publisher.publish(List.of(envelope(s, chainId)));
+        publisher.publish(mirror.announcements(repo, s).stream().<EventEnvelope<?>>map(a -> envelope(a, chainId))
+                .toList());
         mirror.announced(repo, s.branch(), s.toCommit());
     }
 
@@ -113,8 +118,23 @@ public class MirrorReconciler {
         return EventEnvelope.of(s, ImageBuiltHandler.SOURCE, id, chainId, Instant.now());
     }
 
-    /** The parts of a {@link ConfigSynced}'s deterministic id. */
+    /**
+     * The parts of a {@link ConfigSynced}'s deterministic id: the sync (repository, branch, commit, outcome), and the app
+     * of one app's announcement, so that each app's announcement of one sync has an id of its own.
+     */
     public static String[] idParts(ConfigSynced s) {
-        return new String[] {s.configRepository(), s.branch(), String.valueOf(s.toCommit()), s.outcome().name()};
+        return withApp(new String[] {s.configRepository(), s.branch(), String.valueOf(s.toCommit()),
+                s.outcome().name()}, s);
+    }
+
+    /** {@code parts} followed by {@code s}'s app, when it is one app's announcement. */
+    public static String[] withApp(String[] parts, ConfigSynced s) {
+        if (s.app() == null) {
+            return parts;
+        }
+        String[] all = java.util.Arrays.copyOf(parts, parts.length + 2);
+        all[parts.length] = "app";
+        all[parts.length + 1] = s.app();
+        return all;
     }
 }

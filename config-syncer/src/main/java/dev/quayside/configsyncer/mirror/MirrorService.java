@@ -348,6 +348,15 @@ public class MirrorService {
         }
     }
 
+    /**
+     * How {@code sync} is announced: one {@link ConfigSynced} per app whose definitions it changed (that app's keys and
+     * files alone, keyed by the app), and one without an app for everything else, keyed by the branch — or {@code sync}
+     * itself when it changed no app's definition or FAILED. The same sync always gives the same list.
+     */
+    public List<ConfigSynced> announcements(ConfigRepo repo, ConfigSynced sync) {
+        return new AppAnnouncements(repo.layout(), settings.suspendedPrefix()).of(sync);
+    }
+
     /** A sync Consul has but nobody was told about, and the chain it belongs to (null for none). */
     public record Unannounced(ConfigSynced event, String chainId) {
     }

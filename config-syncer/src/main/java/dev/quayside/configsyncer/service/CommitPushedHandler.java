@@ -39,7 +39,10 @@ public class CommitPushedHandler implements EventHandler<CommitPushed> {
         return CommitPushed.class;
     }
 
-    /** Mirrors the pushed branch; a FAILED sync is announced and dead-lettered. */
+    /**
+     * Mirrors the pushed branch and announces it once per app whose definitions changed
+     * ({@link MirrorService#announcements}); a FAILED sync is announced and dead-lettered.
+     */
     @Override
     public Outcome handle(EventEnvelope<CommitPushed> in) {
         CommitPushed push = in.data();
@@ -64,8 +67,9 @@ public class CommitPushedHandler implements EventHandler<CommitPushed> {
             return Outcome.nothing();
         }
         ConfigSynced s = synced.get();
-        EventEnvelope<ConfigSynced> out = in.next(s, ImageBuiltHandler.SOURCE, Instant.now(), MirrorReconciler.idParts(s));
-        return s.outcome() == ConfigSynced.Outcome.FAILED ? Outcome.terminal(List.of(out), s.reason())
+        List<EventEnvelope<?>> out = mirror.announcements(repo.get(), s).stream().<EventEnvelope<?>>map(a ->
+                in.next(a, ImageBuiltHandler.SOURCE, Instant.now(), MirrorReconciler.idParts(a))).toList();
+        return s.outcome() == ConfigSynced.Outcome.FAILED ? Outcome.terminal(out, s.reason())
                 : Outcome.of(out).onceAnnounced(() -> mirror.announced(repo.get(), branch, s.toCommit()));
     }
 }

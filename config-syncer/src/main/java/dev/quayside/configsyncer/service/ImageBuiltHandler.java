@@ -153,9 +153,10 @@ public class ImageBuiltHandler implements EventHandler<ImageBuilt> {
     }
 
     /**
-     * Makes sure {@code branch} as Git has it is in Consul and announced: mirrors it (its {@link ConfigSynced}
-     * in chain {@code chainId}: {@code in}'s, or a chain of its own), or, when Consul already has it but its sync was
-     * never announced (a crash between the Consul write and the event), announces that sync in the chain that made it.
+     * Makes sure {@code branch} as Git has it is in Consul and announced: mirrors it (its {@link ConfigSynced}, once per
+     * app whose definitions changed ({@link MirrorService#announcements}), in chain {@code chainId}: {@code in}'s, or a
+     * chain of its own), or, when Consul already has it but its sync was never announced (a crash between the Consul
+     * write and the event), announces that sync in the chain that made it.
      * When another chain's sync brought the head to Consul (the config repository's push notification of this very
      * write-back can get there first), chain {@code chainId} still hears of {@code files}: a {@link ConfigSynced} of
      * their keys, so that their deployment's outcome ends this chain too.
@@ -176,7 +177,9 @@ public class ImageBuiltHandler implements EventHandler<ImageBuilt> {
         Optional<ConfigSynced> synced = mirror.sync(repo, branch, chainId, upTo);
         if (synced.isPresent()) {
             ConfigSynced s = synced.get();
-            events.add(envelope(in, chainId, s, MirrorReconciler.idParts(s)));
+            for (ConfigSynced a : mirror.announcements(repo, s)) {
+                events.add(envelope(in, chainId, a, MirrorReconciler.idParts(a)));
+            }
             if (s.outcome() == ConfigSynced.Outcome.SYNCED) {
                 announced.add(() -> mirror.announced(repo, s.branch(), s.toCommit(), chainId));
             }
@@ -187,7 +190,9 @@ public class ImageBuiltHandler implements EventHandler<ImageBuilt> {
             ConfigSynced s = pending.get().event();
             LOG.infof("%s/%s@%s was in Consul but never announced: announcing it", repo.name(), s.branch(),
                     s.toCommit());
-            events.add(MirrorReconciler.envelope(s, pending.get().chainId()));
+            for (ConfigSynced a : mirror.announcements(repo, s)) {
+                events.add(MirrorReconciler.envelope(a, pending.get().chainId()));
+            }
             announced.add(() -> mirror.announced(repo, s.branch(), s.toCommit()));
         }
         Optional<ConfigSynced> elsewhere = mirror.syncedElsewhere(repo, branch, files, chainId);
@@ -199,7 +204,9 @@ public class ImageBuiltHandler implements EventHandler<ImageBuilt> {
             // moved the ref announces the same event again, which consumers take as a redelivery
             List<String> parts = new ArrayList<>(List.of(repo.name(), branch, "for-chain", chainId));
             parts.addAll(files.stream().sorted().toList());
-            events.add(envelope(in, chainId, s, parts.toArray(String[]::new)));
+            for (ConfigSynced a : mirror.announcements(repo, s)) {
+                events.add(envelope(in, chainId, a, MirrorReconciler.withApp(parts.toArray(String[]::new), a)));
+            }
             announced.add(() -> mirror.announcedInChain(repo, branch, chainId));
         }
     }

@@ -66,7 +66,12 @@ class ConfigSyncerServiceTest {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
 
+    @jakarta.inject.Inject
+    dev.quayside.configsyncer.mirror.MirrorReconciler reconciler;
+
     static final List<EventEnvelope<?>> received = new CopyOnWriteArrayList<>();
+    /** The record key each event id was published with, the last seen. */
+    static final Map<String, String> keys = new java.util.concurrent.ConcurrentHashMap<>();
     static final List<String> dlq = new CopyOnWriteArrayList<>();
     static Thread poller;
     static volatile boolean polling = true;
@@ -89,6 +94,7 @@ class ConfigSyncerServiceTest {
                 while (polling) {
                     events.poll(Duration.ofMillis(100)).forEach(r -> {
                         if (!r.value().isMalformed()) {
+                            keys.put(r.value().envelope().id(), String.valueOf(r.key()));
                             received.add(r.value().envelope());
                         }
                     });
@@ -368,24 +374,31 @@ class ConfigSyncerServiceTest {
                 .contains("promo:old");
 
         // mirrored in the promotion's own chain; the image keys say which build qa runs
+        // (this sync also brought the test's earlier commits: promo's definitions are announced as promo's, the
+        // quayside.yml they changed in an announcement of the rest)
         await().atMost(Duration.ofSeconds(30)).until(() -> !chain(written.id()).isEmpty());
-        assertThat(chain(written.id())).singleElement().satisfies(e -> assertThat(e.data())
-                .isInstanceOfSatisfying(ConfigSynced.class, s -> {
-                    assertThat(s.toCommit()).isEqualTo(promoted.configCommit());
+        assertThat(chain(written.id())).allSatisfy(e -> assertThat(e.data()).isInstanceOfSatisfying(
+                ConfigSynced.class, s -> assertThat(s.toCommit()).isEqualTo(promoted.configCommit())));
+        assertThat(inChain(written.id(), ConfigSynced.class)).filteredOn(s -> s.app() != null).singleElement()
+                .satisfies(s -> {
+                    assertThat(s.app()).isEqualTo("promo");
                     assertThat(s.keysPut()).contains("quayside/config/deploy/main/marathon/qa/promo.json");
-                }));
+                    assertThat(s.filesChanged()).allMatch(f -> f.endsWith("/promo.json"));
+                });
         assertThat(kv("quayside/config/deploy/main/marathon/qa/promo.json")).contains(image);
         assertThat(kv("quayside/images/promo/qa")).isEqualTo(image);
         assertThat(kv("quayside/image-sources/promo/qa")).contains(source.substring("promo@".length()));
 
         // redelivered: nothing written; the same Promoted (same id) is announced again, no second sync
+        List<String> syncIds = chain(written.id()).stream().map(EventEnvelope::id).distinct().toList();
         int seen = received.size();
         send(in);
         await().atMost(Duration.ofSeconds(30)).until(() -> received.stream().skip(seen)
                 .anyMatch(e -> e.id().equals(written.id())));
         ConfigRepoResource.pull();
         assertThat(ConfigRepoResource.human.getRepository().resolve("HEAD").name()).isEqualTo(promoted.configCommit());
-        assertThat(chain(written.id()).stream().map(EventEnvelope::id).distinct()).hasSize(1);
+        assertThat(chain(written.id()).stream().map(EventEnvelope::id).distinct())
+                .containsExactlyInAnyOrderElementsOf(syncIds);
     }
 
     private static final String GATED = "{\"id\":\"/%s/gated\",\"container\":{\"docker\":{\"image\":\"%s\"}}}\n";
@@ -802,6 +815,63 @@ class ConfigSyncerServiceTest {
                     .satisfies(s -> assertThat(s.filesChanged()).containsExactly(file))
                     .satisfies(s -> assertThat(s.toCommit()).isEqualTo(tag.commitWritten()));
         }
+    }
+
+    @Test
+    @Order(14)
+    void aCommitChangingTwoAppsIsAnnouncedOncePerAppKeyedByTheAppAndAgainWithTheSameIds() throws Exception {
+        ConfigRepoResource.pull();
+        ConfigRepoResource.write("marathon/dev/left.json", GATED.formatted("dev", ConfigRepoResource.REGISTRY + "/left:1"));
+        ConfigRepoResource.write("marathon/staging/left.json",
+                GATED.formatted("staging", ConfigRepoResource.REGISTRY + "/left:1"));
+        ConfigRepoResource.write("marathon/dev/right.json",
+                GATED.formatted("dev", ConfigRepoResource.REGISTRY + "/right:1"));
+        ConfigRepoResource.write("notes/two-apps.txt", "left and right");
+        String commit = ConfigRepoResource.commitAndPush("left and right");
+        EventEnvelope<CommitPushed> pushed = push("deploy", "config", commit);
+        send(pushed);
+        await().atMost(Duration.ofSeconds(60)).until(() -> inChain(pushed.id(), ConfigSynced.class).size() >= 3);
+        List<EventEnvelope<?>> first = chain(pushed.id());
+        String prefix = "quayside/config/deploy/main/";
+        assertThat(first).extracting(e -> ((ConfigSynced) e.data()).app()).containsExactly("left", "right", null);
+        assertThat(first).extracting(e -> keys.get(e.id())).containsExactly("left", "right", "deploy/main");
+        assertThat(first).extracting(e -> e.data().subjectId()).containsExactly("deploy/main@" + commit + "#left",
+                "deploy/main@" + commit + "#right", "deploy/main@" + commit);
+        ConfigSynced left = (ConfigSynced) first.get(0).data();
+        assertThat(left.filesChanged()).containsExactly("marathon/dev/left.json", "marathon/staging/left.json");
+        assertThat(left.keysPut()).containsExactly(prefix + "marathon/dev/left.json",
+                prefix + "marathon/staging/left.json");
+        ConfigSynced right = (ConfigSynced) first.get(1).data();
+        assertThat(right.filesChanged()).containsExactly("marathon/dev/right.json");
+        assertThat(right.keysPut()).containsExactly(prefix + "marathon/dev/right.json");
+        ConfigSynced rest = (ConfigSynced) first.get(2).data();
+        assertThat(rest.filesChanged()).containsExactly("notes/two-apps.txt");
+        assertThat(rest.keysPut()).containsExactly(prefix + "notes/two-apps.txt");
+        assertThat(first).extracting(EventEnvelope::id).doesNotHaveDuplicates();
+        for (EventEnvelope<?> e : first) {
+            assertThat(((ConfigSynced) e.data()).toCommit()).isEqualTo(commit);
+        }
+
+        // a crash between the Consul write and the events: the sync is announced again, in the same chain, with the
+        // same ids (consumers take them as redeliveries), also after the service restarts (the reconcile)
+        String record = kv("quayside/config/deploy/main.sync");
+        assertThat(record).contains("\"announced\":true");
+        HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(ConsulProcessResource.url
+                + "/v1/kv/quayside/config/deploy/main.sync")).PUT(HttpRequest.BodyPublishers.ofString(
+                record.replace("\"announced\":true", "\"announced\":false"))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(reconciler.reconcile(Duration.ZERO)).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> chain(pushed.id()).size() >= 6);
+        List<EventEnvelope<?>> again = chain(pushed.id()).subList(3, 6);
+        assertThat(again).extracting(EventEnvelope::id).containsExactlyElementsOf(
+                first.stream().map(EventEnvelope::id).toList());
+        assertThat(again.stream().map(e -> (Object) e.data()).toList())
+                .isEqualTo(first.stream().map(e -> (Object) e.data()).toList());
+        assertThat(kv("quayside/config/deploy/main.sync")).contains("\"announced\":true");
+        // and the push itself redelivered: Consul has the commit and its announcement, nothing new
+        send(pushed);
+        Thread.sleep(2000);
+        assertThat(chain(pushed.id())).hasSize(6);
     }
 
     /** The config repository's last commit message, as the human's clone has it after a pull. */

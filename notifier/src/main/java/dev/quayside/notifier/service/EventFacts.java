@@ -104,6 +104,7 @@ public record EventFacts(String eventId, String chainId, EventType type, String 
             }
         } else if (data instanceof ConfigSynced e) {
             b.outcome = e.outcome() == ConfigSynced.Outcome.FAILED ? "failure" : "synced";
+            b.app = e.app(); // one app's announcement of the sync; null for the rest of it
             b.repository = e.configRepository();
             b.commit = e.toCommit();
             b.branch = e.branch();

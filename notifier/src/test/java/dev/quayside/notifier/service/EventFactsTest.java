@@ -65,6 +65,21 @@ class EventFactsTest {
     }
 
     @Test
+    void oneAppsSyncNamesTheAppAndTheRestNamesNone() {
+        dev.quayside.events.ConfigSynced whole = new dev.quayside.events.ConfigSynced("cfg", "main", null, "c".repeat(40),
+                List.of("k/cfg.yml"), List.of(), List.of("quayside.yml"), 3, false, List.of(), List.of(),
+                dev.quayside.events.ConfigSynced.Outcome.SYNCED, null);
+        EventFacts shop = EventFacts.of(TestEvents.single(whole.forApp("shop", List.of("k/marathon/dev/shop.json"),
+                List.of(), List.of("marathon/dev/shop.json"), List.of(), List.of())));
+        assertThat(shop.app()).isEqualTo("shop");
+        assertThat(shop.detail()).containsExactly("marathon/dev/shop.json");
+        assertThat(shop.outcome()).isEqualTo("synced");
+        EventFacts rest = EventFacts.of(TestEvents.single(whole));
+        assertThat(rest.app()).isNull();
+        assertThat(rest.detail()).containsExactly("quayside.yml");
+    }
+
+    @Test
     void cloneUrlsBecomeWebUrlsWithoutCredentials() {
         assertThat(ChainTracker.webUrl("https://user:token@github.com/org/repo.git"))
                 .isEqualTo("https://github.com/org/repo");

@@ -124,8 +124,8 @@ public final class PipelineWatch {
                     + (e.reason() == null ? "" : ": " + e.reason());
         }
         if (data instanceof ConfigSynced e) {
-            return "config synced        " + e.configRepository() + "@" + shortSha(e.toCommit()) + " → Consul ("
-                    + e.keysPut().size() + " put, " + e.keysDeleted().size() + " deleted, index " + e.consulIndex() + ")";
+            return "config synced        " + (e.app() == null ? "" : e.app() + ": ") + e.configRepository() + "@"
+                    + shortSha(e.toCommit()) + " → Consul (" + e.keysPut().size() + " put, " + e.keysDeleted().size() + " deleted, index " + e.consulIndex() + ")";
         }
         if (data instanceof ServiceDeployed e) {
             return "deployed             " + e.deployment().targetId() + " on Marathon (new app, " + e.deployment().durationMs() + " ms)";

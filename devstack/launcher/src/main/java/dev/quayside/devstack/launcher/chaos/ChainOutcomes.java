@@ -16,9 +16,11 @@ import dev.quayside.events.ServiceUpgraded;
 import dev.quayside.events.TagUpdated;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Property 1 of {@link FinalStateChecker}: the chain(s) each pushed commit started, and the terminal events they
@@ -60,7 +62,8 @@ public final class ChainOutcomes {
                 }
             }
             Map<String, String> terminals = new LinkedHashMap<>();
-            int seen = 0;
+            Set<String> ids = new HashSet<>();
+            int redelivered = 0;
             String last = "commit-pushed";
             for (String chain : chains) {
                 boolean rolledBack = byChain.get(chain).stream().anyMatch(e -> e.data() instanceof ServiceRolledBack r
@@ -69,15 +72,28 @@ public final class ChainOutcomes {
                     last = event.type().name().toLowerCase().replace('_', '-');
                     String outcome = terminal(event.data(), commit, rolledBack);
                     if (outcome != null) {
-                        seen++;
-                        terminals.putIfAbsent(event.id(), outcome + " [" + shortId(event.id()) + "]");
+                        if (!ids.add(event.id())) {
+                            redelivered++;
+                        }
+                        terminals.putIfAbsent(terminalKey(event, commit), outcome + " [" + shortId(event.id()) + "]");
                     }
                 }
             }
-            statuses.add(new ChainStatus(commit, chains, List.copyOf(terminals.values()), seen - terminals.size(),
-                    last));
+            statuses.add(new ChainStatus(commit, chains, List.copyOf(terminals.values()), redelivered, last));
         }
         return statuses;
+    }
+
+    /**
+     * What makes a terminal event one end of a chain: its id (a redelivery has the same), except for a config commit's
+     * sync, which is announced once per app whose definitions it changed and once for the rest ({@code ConfigSynced}'s
+     * {@code app}): those announcements of one sync, different ids, are one end, not doubled.
+     */
+    static String terminalKey(EventEnvelope<?> event, Pushed commit) {
+        return commit.kind().equals("config") && event.data() instanceof ConfigSynced synced
+                ? "sync " + event.chainId() + " " + synced.configRepository() + "/" + synced.branch() + "@"
+                        + synced.toCommit() + " " + synced.outcome()
+                : event.id();
     }
 
     /** The outcome {@code data} ends the chain of {@code commit} with, or null when it does not end it. */

@@ -250,6 +250,38 @@ class FinalStateCheckerTest {
     }
 
     @Test
+    void aConfigCommitSyncedOncePerAppEndsOnceAndOnlyASecondSyncIsDoubled() {
+        CommitPushed data = new CommitPushed("deploy-config", "config", "file:///git/deploy-config.git",
+                "refs/heads/main", CommitPushed.RefChange.BRANCH_UPDATED, sha("config", 0), CONFIG_HEAD, List.of(),
+                new Person("t", "t@x", "t"), "d-config", "generic");
+        EventEnvelope<CommitPushed> push = EventEnvelope.startChain(data, "/test", "push-config", Instant.now());
+        pushed.add(new Pushed("deploy-config", "config", CONFIG_HEAD, Instant.now()));
+        events.add(push);
+        ConfigSynced whole = new ConfigSynced("deploy-config", "main", null, CONFIG_HEAD, List.of(), List.of(),
+                List.of(), 1, false, List.of(), List.of(), ConfigSynced.Outcome.SYNCED, null);
+        EventEnvelope<?> alpha = push.next(whole.forApp("alpha", List.of(definition("alpha")), List.of(),
+                List.of(definition("alpha")), List.of(), List.of()), "/test", Instant.now(), "alpha");
+        events.add(alpha);
+        events.add(push.next(whole.forApp("beta", List.of(definition("beta")), List.of(),
+                List.of(definition("beta")), List.of(), List.of()), "/test", Instant.now(), "beta"));
+        events.add(push.next(whole.forApp(null, List.of("README.md"), List.of(), List.of("README.md"), List.of(),
+                List.of()), "/test", Instant.now(), "rest"));
+        events.add(alpha); // redelivered
+
+        Report report = FinalStateChecker.check(state());
+        assertThat(report.findings()).isEmpty();
+        assertThat(report.chainsTerminal()).isEqualTo(5);
+        assertThat(report.redelivered()).isEqualTo(1);
+
+        ConfigSynced later = new ConfigSynced("deploy-config", "main", CONFIG_HEAD, "c0ffee0000000000000000000000000000000003",
+                List.of(), List.of(), List.of(), 2, false, List.of(), List.of(), ConfigSynced.Outcome.SYNCED, null);
+        events.add(push.next(later, "/test", Instant.now(), "later"));
+        Report doubled = FinalStateChecker.check(state());
+        assertThat(kinds(doubled)).containsExactly("1 duplicate-terminal deploy-config@c0ffee0");
+        assertThat(doubled.duplicated()).containsEntry("terminal-event", 1);
+    }
+
+    @Test
     void aMarathonAppThatDiffersFromKvIsReported() {
         marathon.put("/chaos/beta", withImage(marathon.get("/chaos/beta"), imageOf("beta", 1)));
         marathon.put("/chaos/extra", new MarathonApp("/chaos/extra", "x", 0, List.of(), false, null, false, List.of(),
