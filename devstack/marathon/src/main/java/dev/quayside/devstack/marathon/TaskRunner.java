@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -295,17 +297,42 @@ final class TaskRunner {
 
     private void stopContainer(Task task, boolean failure) {
         statusUpdate(task, Task.KILLING, "");
+        stopLater(task, failure, 0, 0);
+    }
+
+    private void stopLater(Task task, boolean failure, long delayMillis, int attempt) {
+        if (closed) {
+            return; // close() removes what is left when it stops the tasks, else the next run adopts it
+        }
+        Executor executor = delayMillis == 0 ? pool
+                : CompletableFuture.delayedExecutor(delayMillis, TimeUnit.MILLISECONDS, pool);
+        executor.execute(() -> stop(task, failure, attempt));
+    }
+
+    /**
+     * {@code docker stop}, then TASK_KILLED. When the engine cannot be reached the task stays KILLING and the stop is
+     * tried again, backing off to 10 s, until the container no longer runs — as Mesos' Docker executor keeps a task
+     * KILLING until its container is gone (and its agent kills orphaned containers when it recovers). Given up on,
+     * the container would keep running, registered and routed, with no task to account for it.
+     */
+    private void stop(Task task, boolean failure, int attempt) {
         String containerId = task.containerId;
-        int grace = killGrace(task);
-        pool.submit(() -> {
-            DockerTasks.Exit exit = docker.kill(containerId, grace);
-            synchronized (lock) {
-                String message = exit.exitCode() == null ? "" : "Container exited with status " + exit.exitCode();
-                ended(task, Task.KILLED, failure ? "killed as unhealthy" + (message.isEmpty() ? "" : ": " + message)
-                        : message, failure);
-            }
-            docker.remove(containerId); // the task is dead once stopped; removing the file system can follow
-        });
+        DockerTasks.Exit exit;
+        try {
+            exit = docker.kill(containerId, killGrace(task));
+        } catch (RuntimeException e) {
+            long delay = Math.min(10_000L, 250L << Math.min(attempt, 6));
+            LOG.warning(() -> "could not stop container " + containerId + " of task " + task.id + " ("
+                    + e.getMessage() + "): trying again in " + delay + " ms");
+            stopLater(task, failure, delay, attempt + 1);
+            return;
+        }
+        synchronized (lock) {
+            String message = exit.exitCode() == null ? "" : "Container exited with status " + exit.exitCode();
+            ended(task, Task.KILLED, failure ? "killed as unhealthy" + (message.isEmpty() ? "" : ": " + message)
+                    : message, failure);
+        }
+        docker.remove(containerId); // the task is dead once stopped; removing the file system can follow
     }
 
     // ---------------------------------------------------------------------------------------------- ends
