@@ -31,6 +31,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -188,6 +189,35 @@ class ConsumerShellTest {
         EventEnvelope<ConfigSynced> synced = TestEvents.synced(push, "direct");
         publisher.publish(List.of(synced), Optional.empty());
         await().atMost(Duration.ofSeconds(10)).until(() -> !records.withKey(Topics.CONFIG_SYNCED, synced.key()).isEmpty());
+    }
+
+    /**
+     * Thousands of outcomes published at once — a drift pass over a config repository of 1,000 apps, a full sync of
+     * it — on a thread with the services' stack size ({@code -Xss512k}, deploy/jvm.options). Chaining one Uni per
+     * event made subscribing as many calls deep as there were events: a StackOverflowError and nothing published
+     * (marathon-applier's drift pass failed so every minute in the control-plane benchmark's 1,000-app run, where
+     * the services' C1-compiled frames are larger than this test JVM's).
+     */
+    @Test
+    void fiveThousandEventsPublishedAtOnceReachTheBrokerInOrderOnASmallStack() throws Exception {
+        List<EventEnvelope<ConfigSynced>> many = IntStream.range(0, 5_000)
+                .mapToObj(i -> TestEvents.synced(TestEvents.push("many-" + i), "many")).toList();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread small = new Thread(null, () -> {
+            try {
+                publisher.publish(many, Optional.empty());
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        }, "small-stack", 512 * 1024);
+        small.start();
+        small.join(TimeUnit.SECONDS.toMillis(60));
+        assertThat(failure.get()).isNull();
+        await().atMost(Duration.ofSeconds(30)).until(() -> records.withKey(Topics.CONFIG_SYNCED, "many/main").size()
+                == many.size());
+        assertThat(records.withKey(Topics.CONFIG_SYNCED, "many/main")).extracting(r -> new String(
+                r.headers().lastHeader("ce_id").value(), StandardCharsets.UTF_8))
+                .containsExactlyElementsOf(many.stream().map(EventEnvelope::id).toList());
     }
 
     /** Fails its first {@code failures} attempts as work whose own event the broker did not take, then is done. */
