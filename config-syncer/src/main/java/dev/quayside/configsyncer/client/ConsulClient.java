@@ -20,9 +20,15 @@ import jakarta.inject.Inject;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Consul KV for config-syncer: reads with the Vert.x Consul client (Mutiny), transactions and plain puts with raw
@@ -74,10 +80,10 @@ public class ConsulClient {
     }
 
     /** Every key below {@code prefix} (which should end with {@code /}) with its value: one request. */
-    public java.util.Map<String, String> values(String prefix) throws ConsulException {
+    public Map<String, String> values(String prefix) throws ConsulException {
         try {
             var list = consul.getValues(prefix).await().atMost(timeout);
-            java.util.Map<String, String> values = new java.util.LinkedHashMap<>();
+            Map<String, String> values = new LinkedHashMap<>();
             if (list != null && list.getList() != null) {
                 list.getList().forEach(kv -> values.put(kv.getKey(), kv.getValue() == null ? "" : kv.getValue()));
             }
@@ -147,7 +153,7 @@ public class ConsulClient {
         if (batches.isEmpty()) {
             return List.of();
         }
-        java.util.concurrent.atomic.AtomicBoolean rolledBack = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean rolledBack = new AtomicBoolean();
         long rounds = (batches.size() + inFlight - 1) / inFlight;
         try {
             Multi.createFrom().range(0, batches.size())
@@ -162,12 +168,12 @@ public class ConsulClient {
                     .collect().last()
                     .await().atMost(timeout.plusSeconds(1).multipliedBy(rounds));
         } catch (RuntimeException e) {
-            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+            Throwable cause = e instanceof CompletionException && e.getCause() != null
                     ? e.getCause() : e;
             throw cause instanceof ConsulException c ? c
                     : new ConsulException("PUT /v1/txn failed: " + cause.getMessage(), cause);
         }
-        return java.util.Arrays.asList(outcomes);
+        return Arrays.asList(outcomes);
     }
 
     /** {@link #txn} without blocking: lets independent batches travel together. */
@@ -187,7 +193,7 @@ public class ConsulClient {
         long started = System.nanoTime();
         return request.sendBuffer(Buffer.buffer(body.encode()))
                 .onItem().transformToUni(response -> {
-                    txnTimer.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+                    txnTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                     try {
                         return Uni.createFrom().item(outcome(ops, response));
                     } catch (ConsulException e) {

@@ -14,6 +14,7 @@ import dev.quayside.kit.messaging.EventPublisher;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.jgit.lib.ObjectId;
@@ -132,7 +133,7 @@ public class MirrorReconciler {
         if (s.app() == null) {
             return parts;
         }
-        String[] all = java.util.Arrays.copyOf(parts, parts.length + 2);
+        String[] all = Arrays.copyOf(parts, parts.length + 2);
         all[parts.length] = "app";
         all[parts.length + 1] = s.app();
         return all;
