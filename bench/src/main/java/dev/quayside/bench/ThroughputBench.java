@@ -294,7 +294,8 @@ public final class ThroughputBench {
                 + " passing step (first to last deployment event); latency = webhook sent -> deployment event timestamp;"
                 + " lost = commits of that step not deployed in time. The config repo (file://) has receive.autogc=false"
                 + (ThroughputStack.REMOTE_AUTOGC ? " NOT set (-Dbench.throughput.remote-autogc=true)" : "")
-                + ": with JGit's default a background GC inside config-syncer raced its pushes and corrupted the repo.";
+                + ": with JGit's default a background GC inside config-syncer raced its pushes and corrupted the repo;"
+                + " instead C git's `git gc --auto` (gc.autoPackLimit=16) runs on it every 2 s, as its Git host would.";
         if (best == null) {
             method += " No step passed: rate is null; samples, lost and latency are those of the first step.";
         }

@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,6 +41,12 @@ final class ThroughputStack implements AutoCloseable {
     final Map<String, Long> readyMs = new LinkedHashMap<>();
     /** Per app: the initial commit, then the commits to push, oldest first. */
     final Map<String, List<String>> commits = new LinkedHashMap<>();
+    /** Runs {@code git gc --auto} on the config repository, as its Git host would (see {@link #tendConfigRepository}). */
+    private final ScheduledExecutorService host = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "git-host-maintenance");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private ThroughputStack(int instances, Path home, PipelineStack pipeline) {
         this.instances = instances;
@@ -115,9 +123,27 @@ final class ThroughputStack implements AutoCloseable {
             // The config repo stands for a Git server. Reached through file://, its receive side runs inside each
             // config-syncer JVM (JGit), whose receive.autogc default starts a background GC after pushes; under
             // sustained write-backs that GC raced the next push and corrupted the repository (a pack without index,
-            // main pointing at a missing commit). -Dbench.throughput.remote-autogc=true keeps JGit's default.
+            // main pointing at a missing commit). -Dbench.throughput.remote-autogc=true keeps JGit's default. The
+            // host's own maintenance, C git's, tends it instead (gc.auto=0 would turn that off too).
             SampleApp.git(configRepository(), "config", "receive.autogc", "false");
-            SampleApp.git(configRepository(), "config", "gc.auto", "0");
+            SampleApp.git(configRepository(), "config", "gc.autoPackLimit", "16");
+            host.scheduleWithFixedDelay(this::tendConfigRepository, 2, 2, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * What a Git host does for a repository pushed to all day: C git's {@code git gc --auto}, which repacks once more
+     * than {@code gc.autoPackLimit} packs pile up (each push through JGit is a pack of its own) and keeps the objects of
+     * a pack it replaces that nothing references yet as loose objects, so a push landing during the repack loses
+     * nothing. Without it the config repository held 449 packs after one configuration's run, and every fetch and push
+     * searched them all.
+     */
+    private void tendConfigRepository() {
+        try {
+            SampleApp.git(configRepository(), "-c", "gc.autoDetach=false", "gc", "--auto", "--quiet");
+        } catch (RuntimeException e) {
+            System.err.println("git gc --auto of " + configRepository() + " failed (tried again in 2 s): "
+                    + e.getMessage());
         }
     }
 
@@ -209,6 +235,7 @@ final class ThroughputStack implements AutoCloseable {
 
     @Override
     public void close() {
+        host.shutdownNow();
         pipeline.close();
     }
 

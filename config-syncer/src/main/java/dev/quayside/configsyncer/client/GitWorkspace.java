@@ -1,5 +1,6 @@
 package dev.quayside.configsyncer.client;
 
+import dev.quayside.gitkit.PackHousekeeping;
 import dev.quayside.gitkit.SshSessions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +44,8 @@ import org.eclipse.jgit.treewalk.filter.TreeFilter;
 
 /**
  * A bare local copy of one config repository: fetch, read trees and blobs, diff, and write a commit without a working
- * tree, then push it without ever forcing. Callers hold {@link #lock()} around a fetch-edit-push sequence. Every remote
+ * tree, then push it without ever forcing. Callers hold {@link #lock()} around a fetch-edit-push sequence (and every
+ * fetch: a fetch that leaves too many packs repacks the copy, see {@link PackHousekeeping}). Every remote
  * operation (fetch, ls-remote, push) reaches an SSH remote through {@link SshSessions} with the repository's key and
  * known_hosts; a host key not in that known_hosts is refused, and the {@link GitException} says so.
  */
@@ -99,6 +101,7 @@ public final class GitWorkspace implements AutoCloseable {
             git.fetch().setRemote(url).setCredentialsProvider(credentials).setTransportConfigCallback(ssh)
                     .setRemoveDeletedRefs(true)
                     .setRefSpecs(new RefSpec("+" + Constants.R_HEADS + branch + ":" + trackingRef(branch))).call();
+            PackHousekeeping.afterFetch(repository);
             return repository.resolve(trackingRef(branch));
         } catch (GitAPIException | IOException e) {
             throw failed("fetch of " + branch + " from " + name, e);
@@ -115,7 +118,8 @@ public final class GitWorkspace implements AutoCloseable {
                     .setRemoveDeletedRefs(true)
                     .setRefSpecs(new RefSpec("+" + Constants.R_HEADS + "*:refs/remotes/origin/*"),
                             new RefSpec("+" + Constants.R_TAGS + "*:" + Constants.R_TAGS + "*")).call();
-        } catch (GitAPIException | RuntimeException e) {
+            PackHousekeeping.afterFetch(repository);
+        } catch (GitAPIException | IOException | RuntimeException e) {
             throw failed("fetch of " + name, e);
         }
     }

@@ -2,6 +2,7 @@ package dev.quayside.gitwatcher.client;
 
 import dev.quayside.events.CommitPushed.Commit;
 import dev.quayside.events.Person;
+import dev.quayside.gitkit.PackHousekeeping;
 import dev.quayside.gitkit.SshSessions;
 import dev.quayside.gitwatcher.config.GitWatcherConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -181,7 +182,8 @@ public class GitClient {
         return Git.init().setBare(true).setDirectory(dir.toFile()).call();
     }
 
-    private void fetch(Git git, GitRemote remote) throws GitAPIException {
+    /** Fetches every branch and tag into the cache (its lock held), then repacks it when it holds too many packs. */
+    private void fetch(Git git, GitRemote remote) throws GitAPIException, IOException {
         var command = git.fetch().setRemote(remote.url())
                 .setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*"))
                 .setRemoveDeletedRefs(true);
@@ -192,6 +194,7 @@ public class GitClient {
         } finally {
             timer("fetch", remote).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         }
+        PackHousekeeping.afterFetch(git.getRepository());
     }
 
     private static boolean has(Repository repository, String sha) throws IOException {

@@ -1,5 +1,6 @@
 package dev.quayside.imagebuilder.client;
 
+import dev.quayside.gitkit.PackHousekeeping;
 import dev.quayside.gitkit.SshSessions;
 import dev.quayside.imagebuilder.config.BuilderConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -292,6 +293,9 @@ public class GitClient {
             FetchCommand fetch = git.fetch().setRemote(remote.url()).setRefSpecs(refSpecs).setTimeout(60);
             fetch.setTransportConfigCallback(SshSessions.callback(remote.sshKey(), remote.knownHosts()));
             fetch.call();
+            PackHousekeeping.afterFetch(repo); // the caller holds the repository's lock
+        } catch (IOException e) {
+            throw new InfrastructureException("repacking the copy of " + remote.redacted() + " failed: " + reason(e));
         } catch (InvalidRemoteException e) {
             throw new InfrastructureException("no Git repository at " + remote.redacted() + ": " + reason(e));
         } catch (TransportException e) {
