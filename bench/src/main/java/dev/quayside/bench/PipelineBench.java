@@ -27,7 +27,10 @@ import java.util.Map;
  * <li>{@code commit_to_live}: push → the new version answering through HAProxy;</li>
  * <li>{@code per_hop}: each event's timestamp to the next stage's event;</li>
  * <li>{@code footprint}: each service's RSS after the run (warm), its time from process start to ready when all
- * seven start at once, and when it is restarted alone afterwards (the rest of the mesh idle).</li>
+ * seven start at once, and when it is restarted alone afterwards (the rest of the mesh idle);</li>
+ * <li>{@code commit_to_live_after_crash}: one commit after a {@code kill -9} and restart of each consuming service;</li>
+ * <li>{@code commit_to_live_after_restarting_all_services}: one commit after every service is stopped gracefully and
+ * started again at once (the services' side of {@code bin/quayside down} + {@code up}).</li>
  * </ul>
  * Writes its part of the report ({@code -Dbench.out}, default {@code bench/results/parts/pipeline.json}); {@link
  * BenchReport} merges the parts. The exact control-plane overhead is {@link ControlPlaneBench}'s.
@@ -52,6 +55,8 @@ public final class PipelineBench {
         // static membership), for the "before" of commit_to_live_after_crash
         boolean dynamic = Boolean.getBoolean("bench.dynamic-members");
         Map<String, List<Double>> afterCrash = new LinkedHashMap<>();
+        Map<String, Duration> readyAfterRestart = new LinkedHashMap<>();
+        PipelineWatch.Result afterRestart = null;
         try (LocalRun run = LocalRun.start(new LocalRun.Options(root, home, false, 0,
                 dynamic ? Map.of("quayside.kafka.instance-id", "") : Map.of(), Duration.ofSeconds(60)))) {
             run.createRepositories();
@@ -92,6 +97,15 @@ public final class PipelineBench {
                     afterCrash.put(name, List.of((double) result.elapsed().toMillis()));
                 }
             }
+            // #23's "first commit after bin/quayside down + up": every service stopped gracefully at once and started
+            // again at once, then one commit
+            out.println("stopping every service gracefully and starting them all again, then one commit");
+            readyAfterRestart.putAll(run.restartServices());
+            String version = "9.restart." + System.currentTimeMillis();
+            afterRestart = PipelineWatch.pushAndFollow(run.stack().kafkaBootstrap(), run.frontendPort(),
+                    LocalRun.APP_REPO, version, () -> run.pushSampleVersion(version), Duration.ofMinutes(3), out);
+            out.println("after restarting every service: " + (afterRestart.live()
+                    ? afterRestart.elapsed().toMillis() + " ms" : "not live: " + afterRestart.failure()));
         }
         ObjectNode json = EventCodec.mapper().createObjectNode();
         json.put("machine", machine());
@@ -112,6 +126,19 @@ public final class PipelineBench {
                 + (dynamic ? "dynamically (bench.dynamic-members: no quayside.kafka.instance-id)"
                         : "as static members (quayside.kafka.instance-id)")
                 + "; goal: as fast as any other commit (commit_to_live)");
+        ObjectNode restarted = json.putObject("commit_to_live_after_restarting_all_services");
+        if (afterRestart != null && afterRestart.live()) {
+            restarted.setAll(stats(List.of((double) afterRestart.elapsed().toMillis()), "ms"));
+        } else {
+            restarted.put("failure", afterRestart == null ? "not run" : "not live: " + afterRestart.failure());
+        }
+        restarted.put("slowest_ready_ms", readyAfterRestart.values().stream().mapToLong(Duration::toMillis).max()
+                .orElse(0));
+        restarted.put("note", "every service stopped gracefully at once (as bin/quayside down does; the broker and the"
+                + " other parts kept running) and started again at once with the same command lines (as up), each"
+                + " ready first, then one commit of the sample app to live through HAProxy (was 42.3 s after down +"
+                + " up before static membership and leaving the group on a graceful stop); goal: as fast as any other"
+                + " commit (commit_to_live)");
         ObjectNode perHop = json.putObject("per_hop");
         hops.forEach((hop, values) -> perHop.set(hop, stats(values, "ms")));
         ObjectNode footprint = json.putObject("footprint");

@@ -463,6 +463,14 @@ public final class LocalRun implements AutoCloseable {
         return pipeline.restart(service, 0, Duration.ofSeconds(180));
     }
 
+    /**
+     * Stops every service gracefully at once and starts them all again (as {@code bin/quayside down} and {@code up} do
+     * with the services; the parts keep running); returns each one's time from process start to ready.
+     */
+    public Map<String, Duration> restartServices() {
+        return pipeline.restartAll(Duration.ofSeconds(180));
+    }
+
     /** Commits a new version of the sample app and pushes it (the hook tells git-watcher); returns the commit id. */
     public String pushSampleVersion(String version) {
         SampleApp.setVersion(appWorkTree(), version);

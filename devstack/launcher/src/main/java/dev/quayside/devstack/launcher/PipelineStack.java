@@ -227,7 +227,6 @@ public final class PipelineStack implements AutoCloseable {
             ports.put(service, list);
         }
         Map<String, Map<String, String>> built = serviceProperties();
-        List<ServiceProcess> all = new ArrayList<>();
         for (String service : SERVICES.keySet()) {
             int count = spec.instances(service);
             List<ServiceProcess> list = new ArrayList<>();
@@ -239,10 +238,14 @@ public final class PipelineStack implements AutoCloseable {
                 ServiceProcess process = ServiceProcess.start(servicesRoot, service, port, properties, logDir,
                         spec.classArchive);
                 list.add(process);
-                all.add(process);
             }
         }
-        ExecutorService waiters = Executors.newFixedThreadPool(Math.max(1, all.size()));
+        readyAfter.putAll(awaitAllStarted(readyTimeout));
+    }
+
+    /** Waits for every instance at once; returns each one's time from its process start to ready, by {@link #id}. */
+    private Map<String, Duration> awaitAllStarted(Duration readyTimeout) {
+        ExecutorService waiters = Executors.newFixedThreadPool(Math.max(1, all().size()));
         try {
             Map<String, Future<Duration>> ready = new LinkedHashMap<>();
             running.forEach((service, list) -> {
@@ -251,9 +254,11 @@ public final class PipelineStack implements AutoCloseable {
                     ready.put(id(service, i), waiters.submit(() -> awaitStarted(service, index, readyTimeout)));
                 }
             });
+            Map<String, Duration> after = new LinkedHashMap<>();
             for (Map.Entry<String, Future<Duration>> future : ready.entrySet()) {
-                readyAfter.put(future.getKey(), future.getValue().get());
+                after.put(future.getKey(), future.getValue().get());
             }
+            return after;
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
@@ -338,6 +343,19 @@ public final class PipelineStack implements AutoCloseable {
         ServiceProcess fresh = old.restart();
         running.get(service).set(index, fresh);
         return fresh.awaitReady(readyTimeout);
+    }
+
+    /**
+     * Stops every instance gracefully, all at once (as {@code bin/quayside down} does before it stops the parts), then
+     * starts them all again at once with the same command lines (as {@code up}) and waits until each is ready; the
+     * parts keep running. Returns how long each took from its new process's start to ready, by {@link #id}.
+     */
+    public Map<String, Duration> restartAll(Duration readyTimeout) {
+        stopAll();
+        synchronized (running) {
+            running.forEach((service, list) -> list.replaceAll(ServiceProcess::restart));
+        }
+        return awaitAllStarted(readyTimeout);
     }
 
     /** git-watcher's generic webhook URLs, one per instance. */
@@ -429,6 +447,13 @@ public final class PipelineStack implements AutoCloseable {
      */
     @Override
     public void close() {
+        stopAll();
+        haproxySocket.cleanUp();
+        parts.close();
+    }
+
+    /** Stops every instance gracefully, all at once, in reverse start order (as {@code bin/quayside down} does). */
+    private void stopAll() {
         List<ServiceProcess> all = all();
         Collections.reverse(all);
         ExecutorService stoppers = Executors.newFixedThreadPool(Math.max(1, all.size()));
@@ -444,7 +469,5 @@ public final class PipelineStack implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        haproxySocket.cleanUp();
-        parts.close();
     }
 }
