@@ -50,6 +50,17 @@ public record ConfigSynced(String configRepository, String branch, String fromCo
         SYNCED, FAILED
     }
 
+    /**
+     * One line for people: {@code [<app>: ]<repo>/<branch>@<short commit> → Consul (<n> put, <m> deleted)}, the app
+     * first for one app's announcement.
+     */
+    public String summary() {
+        return (app == null ? "" : app + ": ") + configRepository + "/" + branch + "@"
+                + (toCommit == null ? "?" : toCommit.substring(0, Math.min(7, toCommit.length()))) + " → Consul ("
+                + (keysPut == null ? 0 : keysPut.size()) + " put, " + (keysDeleted == null ? 0 : keysDeleted.size())
+                + " deleted)";
+    }
+
     /** {@code <repo>/<branch>@<commit>}, and {@code #<app>} after it for one app's announcement. */
     @Override
     public String subjectId() {

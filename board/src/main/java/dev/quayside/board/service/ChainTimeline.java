@@ -212,9 +212,7 @@ final class ChainTimeline {
             ConfigSynced s = sync.data();
             Instant at = sync.context().timestamp();
             Instant start = previous == null || previous.isAfter(at) ? at : previous;
-            String summary = (s.app() == null ? "" : s.app() + ": ") + s.configRepository() + "/" + s.branch() + "@"
-                    + shortSha(s.toCommit()) + " → Consul (" + size(s.keysPut()) + " put, " + size(s.keysDeleted())
-                    + " deleted)" + (s.reason() == null ? "" : ": " + s.reason());
+            String summary = s.summary() + (s.reason() == null ? "" : ": " + s.reason());
             // a sync announced once per app it changed: one stage per app's announcement
             stages.add(new Views.Stage(syncs.size() == 1 ? "sync" : "sync:" + s.configRepository() + "/" + s.branch()
                     + (s.app() == null ? "" : "#" + s.app()), "Consul sync",
@@ -264,10 +262,6 @@ final class ChainTimeline {
 
     private static String since(Instant start, Instant end) {
         return millis(Duration.between(start, end).toMillis());
-    }
-
-    private static int size(List<?> list) {
-        return list == null ? 0 : list.size();
     }
 
     /** The view of this chain. */

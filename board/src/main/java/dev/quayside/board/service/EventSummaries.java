@@ -84,9 +84,7 @@ public final class EventSummaries {
                     + e.filesChanged() + " file(s))" + (e.reason() == null ? "" : ": " + e.reason());
         }
         if (data instanceof ConfigSynced e) {
-            return (e.app() == null ? "" : e.app() + ": ") + e.configRepository() + "/" + e.branch() + "@"
-                    + ChainRecord.shortSha(e.toCommit()) + " " + e.outcome() + " → Consul (" + size(e.keysPut()) + " put, " + size(e.keysDeleted()) + " deleted)"
-                    + (e.reason() == null ? "" : ": " + e.reason());
+            return e.outcome() + " " + e.summary() + (e.reason() == null ? "" : ": " + e.reason());
         }
         if (data instanceof ServiceDeployed e) {
             return e.deployment().app() + " deployed in " + e.deployment().environment() + " ("

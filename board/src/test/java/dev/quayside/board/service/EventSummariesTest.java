@@ -2,6 +2,7 @@ package dev.quayside.board.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quayside.events.ConfigSynced;
 import dev.quayside.events.EventEnvelope;
 import dev.quayside.events.Promoted;
 import dev.quayside.events.PromotionFailed;
@@ -37,5 +38,19 @@ class EventSummariesTest {
                 "deploy-config", "main", "staging", "prod", IMAGE, null, List.of(), "2026-12-06T08:00:00Z"),
                 "/config-syncer", "e5", "c1", Instant.now())))
                 .isEqualTo("web approved for prod: " + IMAGE);
+    }
+
+    @Test
+    void aSyncSaysItsOutcomeAndWhyItFailed() {
+        String sha = "c19835f0a1b2c3d4e5f60718293a4b5c6d7e8f90";
+        assertThat(EventSummaries.summary(EventEnvelope.of(new ConfigSynced("deploy-config", "main", null, sha,
+                List.of("quayside/config/deploy-config/main/marathon/local/web.json"), List.of(), List.of(), 4, false,
+                List.of(), List.of(), ConfigSynced.Outcome.SYNCED, null, "web"), "/config-syncer", "e6", "c1",
+                Instant.now())))
+                .isEqualTo("SYNCED web: deploy-config/main@c19835f → Consul (1 put, 0 deleted)");
+        assertThat(EventSummaries.summary(EventEnvelope.of(new ConfigSynced("deploy-config", "main", null, sha,
+                List.of(), List.of(), List.of(), 0, false, List.of(), List.of(), ConfigSynced.Outcome.FAILED,
+                "Consul unreachable"), "/config-syncer", "e7", "c1", Instant.now())))
+                .isEqualTo("FAILED deploy-config/main@c19835f → Consul (0 put, 0 deleted): Consul unreachable");
     }
 }

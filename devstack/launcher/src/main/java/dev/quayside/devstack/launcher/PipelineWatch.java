@@ -124,8 +124,7 @@ public final class PipelineWatch {
                     + (e.reason() == null ? "" : ": " + e.reason());
         }
         if (data instanceof ConfigSynced e) {
-            return "config synced        " + (e.app() == null ? "" : e.app() + ": ") + e.configRepository() + "@"
-                    + shortSha(e.toCommit()) + " → Consul (" + e.keysPut().size() + " put, " + e.keysDeleted().size() + " deleted, index " + e.consulIndex() + ")";
+            return "config synced        " + e.summary() + " at index " + e.consulIndex();
         }
         if (data instanceof ServiceDeployed e) {
             return "deployed             " + e.deployment().targetId() + " on Marathon (new app, " + e.deployment().durationMs() + " ms)";
@@ -164,10 +163,6 @@ public final class PipelineWatch {
             return "config sync failed: " + e.reason();
         }
         return null;
-    }
-
-    private static String shortSha(String sha) {
-        return sha == null ? "?" : sha.substring(0, Math.min(7, sha.length()));
     }
 
     private static String since(Instant start, Instant at) {
