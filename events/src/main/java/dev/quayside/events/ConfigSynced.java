@@ -51,12 +51,13 @@ public record ConfigSynced(String configRepository, String branch, String fromCo
     }
 
     /**
-     * One line for people: {@code [<app>: ]<repo>/<branch>@<short commit> → Consul (<n> put, <m> deleted)}, the app
-     * first for one app's announcement.
+     * One line for people: {@code [<app>: ]<repo>/<branch>@<short commit> <outcome> → Consul (<n> put, <m> deleted)},
+     * the app first for one app's announcement (lists of events are read by app).
      */
     public String summary() {
         return (app == null ? "" : app + ": ") + configRepository + "/" + branch + "@"
-                + (toCommit == null ? "?" : toCommit.substring(0, Math.min(7, toCommit.length()))) + " → Consul ("
+                + (toCommit == null ? "?" : toCommit.substring(0, Math.min(7, toCommit.length()))) + " " + outcome
+                + " → Consul ("
                 + (keysPut == null ? 0 : keysPut.size()) + " put, " + (keysDeleted == null ? 0 : keysDeleted.size())
                 + " deleted)";
     }

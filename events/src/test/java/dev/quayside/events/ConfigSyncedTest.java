@@ -16,15 +16,15 @@ class ConfigSyncedTest {
                 List.of("quayside/config/deploy-config/main/marathon/local/web.json", "quayside/config/x"),
                 List.of("quayside/config/deploy-config/main/marathon/local/old.json"), List.of(), 4, false, List.of(),
                 List.of(), ConfigSynced.Outcome.SYNCED, null);
-        assertThat(whole.summary()).isEqualTo("deploy-config/main@c19835f → Consul (2 put, 1 deleted)");
+        assertThat(whole.summary()).isEqualTo("deploy-config/main@c19835f SYNCED → Consul (2 put, 1 deleted)");
         assertThat(whole.forApp("web", List.of("k"), List.of(), List.of(), List.of(), List.of()).summary())
-                .isEqualTo("web: deploy-config/main@c19835f → Consul (1 put, 0 deleted)");
+                .isEqualTo("web: deploy-config/main@c19835f SYNCED → Consul (1 put, 0 deleted)");
     }
 
     @Test
     void aFailedSyncWithoutListsOrCommitStillReads() {
         ConfigSynced failed = new ConfigSynced("deploy-config", "main", null, null, null, null, null, 0, false, null,
                 null, ConfigSynced.Outcome.FAILED, "Consul unreachable");
-        assertThat(failed.summary()).isEqualTo("deploy-config/main@? → Consul (0 put, 0 deleted)");
+        assertThat(failed.summary()).isEqualTo("deploy-config/main@? FAILED → Consul (0 put, 0 deleted)");
     }
 }

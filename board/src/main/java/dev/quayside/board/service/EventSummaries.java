@@ -84,7 +84,7 @@ public final class EventSummaries {
                     + e.filesChanged() + " file(s))" + (e.reason() == null ? "" : ": " + e.reason());
         }
         if (data instanceof ConfigSynced e) {
-            return e.outcome() + " " + e.summary() + (e.reason() == null ? "" : ": " + e.reason());
+            return e.summary() + (e.reason() == null ? "" : ": " + e.reason());
         }
         if (data instanceof ServiceDeployed e) {
             return e.deployment().app() + " deployed in " + e.deployment().environment() + " ("

@@ -47,10 +47,10 @@ class EventSummariesTest {
                 List.of("quayside/config/deploy-config/main/marathon/local/web.json"), List.of(), List.of(), 4, false,
                 List.of(), List.of(), ConfigSynced.Outcome.SYNCED, null, "web"), "/config-syncer", "e6", "c1",
                 Instant.now())))
-                .isEqualTo("SYNCED web: deploy-config/main@c19835f → Consul (1 put, 0 deleted)");
+                .isEqualTo("web: deploy-config/main@c19835f SYNCED → Consul (1 put, 0 deleted)");
         assertThat(EventSummaries.summary(EventEnvelope.of(new ConfigSynced("deploy-config", "main", null, sha,
                 List.of(), List.of(), List.of(), 0, false, List.of(), List.of(), ConfigSynced.Outcome.FAILED,
                 "Consul unreachable"), "/config-syncer", "e7", "c1", Instant.now())))
-                .isEqualTo("FAILED deploy-config/main@c19835f → Consul (0 put, 0 deleted): Consul unreachable");
+                .isEqualTo("deploy-config/main@c19835f FAILED → Consul (0 put, 0 deleted): Consul unreachable");
     }
 }
